@@ -1,0 +1,15 @@
+/** Utilities: the seeded RNG and the named error classes. @module */
+export { Rng } from './rng.js';
+export {
+  ErlangenError,
+  ShapeError,
+  DTypeError,
+  IndexError,
+  ValueError,
+  GradError,
+  AnomalyError,
+  BackendError,
+  ParseError,
+  ContractError,
+  fmtShape,
+} from './errors.js';
