@@ -1,0 +1,56 @@
+/**
+ * The JS reference backend: every kernel, plain TypeScript loops over typed arrays.
+ * It is the specification the other backends are tested against.
+ * @module
+ */
+import type { Backend, Kernel } from '../types.js';
+import { allocArray } from '../types.js';
+import { BINARY_FNS, UNARY_FNS, binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { argKernel, reduceKernel } from './reduce.js';
+import { concatKernel, copyKernel, dimMapKernel, dimMapScatterKernel, expandKernel, permuteKernel } from './layout.js';
+import { matmulKernel } from './matmul.js';
+import { indexAddKernel, indexSelectKernel, scatterAddKernel, takeAlongAxisKernel } from './indexing.js';
+import { segmentExtremeKernel, segmentSumKernel } from './segment.js';
+import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
+import { avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
+
+const kernels: Record<string, Kernel> = {
+  where: whereKernel,
+  cast: castKernel,
+  sum: reduceKernel('sum'),
+  prod: reduceKernel('prod'),
+  max: reduceKernel('max'),
+  min: reduceKernel('min'),
+  argmax: argKernel('argmax'),
+  argmin: argKernel('argmin'),
+  permute: permuteKernel,
+  expand: expandKernel,
+  dimMap: dimMapKernel,
+  dimMapScatter: dimMapScatterKernel,
+  concat: concatKernel,
+  copy: copyKernel,
+  matmul: matmulKernel,
+  indexSelect: indexSelectKernel,
+  indexAdd: indexAddKernel,
+  takeAlongAxis: takeAlongAxisKernel,
+  scatterAdd: scatterAddKernel,
+  segmentSum: segmentSumKernel,
+  segmentMax: segmentExtremeKernel('max'),
+  segmentMin: segmentExtremeKernel('min'),
+  conv2d: conv2dKernel,
+  conv2dGradInput: conv2dGradInputKernel,
+  conv2dGradWeight: conv2dGradWeightKernel,
+  maxPool2d: maxPool2dKernel,
+  maxPool2dGrad: maxPool2dGradKernel,
+  avgPool2d: avgPool2dKernel,
+  avgPool2dGrad: avgPool2dGradKernel,
+};
+for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
+for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);
+
+/** The JS reference backend. */
+export const jsBackend: Backend = {
+  name: 'js',
+  alloc: allocArray,
+  kernels,
+};

@@ -1,0 +1,131 @@
+/**
+ * 2-D convolution kernels (cross-correlation, PyTorch conventions) via im2col + gemm:
+ * forward, gradient w.r.t. the input (also the forward of the transposed convolution) and
+ * gradient w.r.t. the weight. Stride, zero padding, dilation and groups.
+ * @module
+ */
+import type { FloatArray, Kernel } from '../types.js';
+import { gemm } from './gemm.js';
+
+/** Geometry attributes shared by the convolution kernels. */
+export interface Conv2dAttrs {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+interface Geo {
+  N: number; C: number; H: number; W: number;
+  O: number; kh: number; kw: number; Ho: number; Wo: number;
+  Cg: number; Og: number; K: number; P: number;
+}
+
+function geometry(x: readonly number[], w: readonly number[], out: readonly number[], groups: number): Geo {
+  const [N, C, H, W] = x as [number, number, number, number];
+  const [O, , kh, kw] = w as [number, number, number, number];
+  const Ho = out[2]!, Wo = out[3]!;
+  const Cg = C / groups, Og = O / groups;
+  return { N, C, H, W, O, kh, kw, Ho, Wo, Cg, Og, K: Cg * kh * kw, P: Ho * Wo };
+}
+
+const scratch: { f32: Float32Array; f64: Float64Array } = { f32: new Float32Array(0), f64: new Float64Array(0) };
+function getScratch(like: FloatArray, size: number): FloatArray {
+  if (like instanceof Float32Array) {
+    if (scratch.f32.length < size) scratch.f32 = new Float32Array(size);
+    return scratch.f32;
+  }
+  if (scratch.f64.length < size) scratch.f64 = new Float64Array(size);
+  return scratch.f64;
+}
+
+function im2col(x: FloatArray, xOff: number, g: Geo, a: Conv2dAttrs, col: FloatArray): void {
+  const [sh, sw] = a.stride, [ph, pw] = a.padding, [dh, dw] = a.dilation;
+  const { H, W, kh, kw, Ho, Wo, Cg, P } = g;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = xOff + c * H * W;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, row++) {
+        const base = row * P;
+        for (let oy = 0; oy < Ho; oy++) {
+          const y = oy * sh - ph + i * dh;
+          const rowBase = base + oy * Wo;
+          if (y < 0 || y >= H) {
+            col.fill(0, rowBase, rowBase + Wo);
+            continue;
+          }
+          const src = plane + y * W;
+          for (let ox = 0; ox < Wo; ox++) {
+            const xx = ox * sw - pw + j * dw;
+            col[rowBase + ox] = xx >= 0 && xx < W ? x[src + xx]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+function col2im(col: FloatArray, g: Geo, a: Conv2dAttrs, dx: FloatArray, xOff: number): void {
+  const [sh, sw] = a.stride, [ph, pw] = a.padding, [dh, dw] = a.dilation;
+  const { H, W, kh, kw, Ho, Wo, Cg, P } = g;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = xOff + c * H * W;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, row++) {
+        const base = row * P;
+        for (let oy = 0; oy < Ho; oy++) {
+          const y = oy * sh - ph + i * dh;
+          if (y < 0 || y >= H) continue;
+          const dst = plane + y * W, rowBase = base + oy * Wo;
+          for (let ox = 0; ox < Wo; ox++) {
+            const xx = ox * sw - pw + j * dw;
+            if (xx >= 0 && xx < W) dx[dst + xx]! += col[rowBase + ox]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** conv2d: inputs (x [N,C,H,W], w [O,C/groups,kh,kw]) → [N,O,Ho,Wo]. */
+export const conv2dKernel: Kernel = ([x, w], [o], a: Conv2dAttrs) => {
+  const g = geometry(x!.shape, w!.shape, o!.shape, a.groups);
+  const xd = x!.data as FloatArray, wd = w!.data as FloatArray, od = o!.data as FloatArray;
+  const col = getScratch(xd, g.K * g.P);
+  for (let n = 0; n < g.N; n++) {
+    for (let gi = 0; gi < a.groups; gi++) {
+      im2col(xd, (n * g.C + gi * g.Cg) * g.H * g.W, g, a, col);
+      gemm(wd, gi * g.Og * g.K, false, col, 0, false, od, (n * g.O + gi * g.Og) * g.P, g.Og, g.K, g.P, false);
+    }
+  }
+};
+
+/** Gradient of conv2d w.r.t. its input: inputs (gOut [N,O,Ho,Wo], w) → [N,C,H,W] (attrs.inputShape). */
+export const conv2dGradInputKernel: Kernel = ([gy, w], [o], a: Conv2dAttrs) => {
+  const g = geometry(o!.shape, w!.shape, gy!.shape, a.groups);
+  const gd = gy!.data as FloatArray, wd = w!.data as FloatArray, od = o!.data as FloatArray;
+  od.fill(0);
+  const col = getScratch(gd, g.K * g.P);
+  for (let n = 0; n < g.N; n++) {
+    for (let gi = 0; gi < a.groups; gi++) {
+      gemm(wd, gi * g.Og * g.K, true, gd, (n * g.O + gi * g.Og) * g.P, false, col, 0, g.K, g.Og, g.P, false);
+      col2im(col, g, a, od, (n * g.C + gi * g.Cg) * g.H * g.W);
+    }
+  }
+};
+
+/** Gradient of conv2d w.r.t. its weight: inputs (x, gOut) → [O,C/groups,kh,kw] (attrs.weightShape). */
+export const conv2dGradWeightKernel: Kernel = ([x, gy], [o], a: Conv2dAttrs) => {
+  const g = geometry(x!.shape, o!.shape, gy!.shape, a.groups);
+  const xd = x!.data as FloatArray, gd = gy!.data as FloatArray, od = o!.data as FloatArray;
+  od.fill(0);
+  const col = getScratch(xd, g.K * g.P);
+  for (let n = 0; n < g.N; n++) {
+    for (let gi = 0; gi < a.groups; gi++) {
+      im2col(xd, (n * g.C + gi * g.Cg) * g.H * g.W, g, a, col);
+      gemm(gd, (n * g.O + gi * g.Og) * g.P, false, col, 0, true, od, gi * g.Og * g.K, g.Og, g.P, g.K, true);
+    }
+  }
+};

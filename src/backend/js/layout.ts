@@ -1,0 +1,136 @@
+/**
+ * Data-movement kernels: permute, broadcast (expand), per-dimension index maps (slice, flip,
+ * roll), their scatter adjoint (slice backward, pad), and concat.
+ * @module
+ */
+import type { Kernel, TypedArray } from '../types.js';
+import { allocArray, sizeOf, stridesOf } from '../types.js';
+import { broadcastStrides, forEachRow } from './elementwise.js';
+
+/** out = permute(x, perm): out.shape[i] = x.shape[perm[i]]. */
+export function permuteData(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
+  const xs = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const st = perm.map((p) => xs[p]!);
+  const nd = outShape.length;
+  if (nd === 2 && perm[0] === 1 && perm[1] === 0) {
+    // blocked 2-D transpose
+    const R = outShape[0]!, C = outShape[1]!; // out is R×C, x is C×R
+    const B = 32;
+    for (let i0 = 0; i0 < R; i0 += B) {
+      const i1 = Math.min(i0 + B, R);
+      for (let j0 = 0; j0 < C; j0 += B) {
+        const j1 = Math.min(j0 + B, C);
+        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * C + j] = x[j * R + i]!;
+      }
+    }
+    return;
+  }
+  const inner = nd ? outShape[nd - 1]! : 1;
+  const si = nd ? st[nd - 1]! : 0;
+  forEachRow(outShape, [st], (base, offs) => {
+    let p = offs[0]!;
+    for (let j = 0; j < inner; j++, p += si) out[base + j] = x[p]!;
+  });
+}
+
+/** Permute kernel; attrs `{ perm }`. */
+export const permuteKernel: Kernel = ([x], [o], { perm }: { perm: number[] }) => permuteData(x!.data, x!.shape, perm, o!.data);
+
+/** Broadcast `x` to the output shape (numpy rules). */
+export const expandKernel: Kernel = ([x], [o]) => {
+  const a = x!.data, r = o!.data;
+  const st = broadcastStrides(x!.shape, o!.shape);
+  const nd = o!.shape.length;
+  const inner = nd ? o!.shape[nd - 1]! : 1;
+  const si = nd ? st[nd - 1]! : 0;
+  forEachRow(o!.shape, [st], (base, offs) => {
+    let p = offs[0]!;
+    for (let j = 0; j < inner; j++, p += si) r[base + j] = a[p]!;
+  });
+};
+
+/**
+ * Gather through per-dimension index maps: out[i₀,…] = x[maps[0][i₀], maps[1][i₁], …].
+ * attrs `{ maps: Int32Array[] }` (one per dimension; `maps[d].length = out.shape[d]`).
+ * Implements slice (with steps), flip and roll.
+ */
+export const dimMapKernel: Kernel = ([x], [o], { maps }: { maps: Int32Array[] }) => {
+  const a = x!.data, r = o!.data;
+  const xs = stridesOf(x!.shape);
+  const shape = o!.shape;
+  const nd = shape.length;
+  const total = r.length;
+  if (total === 0) return;
+  if (nd === 0) { r[0] = a[0]!; return; }
+  const inner = shape[nd - 1]!;
+  const lastMap = maps[nd - 1]!;
+  const lastStride = xs[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let base = 0;
+  for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
+  for (let o0 = 0; o0 < total; o0 += inner) {
+    for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      const m = maps[d]!;
+      base -= m[idx[d]!]! * xs[d]!;
+      idx[d]!++;
+      if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * xs[d]!; break; }
+      idx[d] = 0;
+      base += m[0]! * xs[d]!;
+    }
+  }
+};
+
+/**
+ * Adjoint of `dimMap`: out = fill everywhere, then out[maps…] += g. attrs `{ maps, fill }`.
+ * Implements slice backward and constant padding.
+ */
+export const dimMapScatterKernel: Kernel = ([g], [o], { maps, fill }: { maps: Int32Array[]; fill: number }) => {
+  const a = g!.data, r = o!.data;
+  r.fill(fill ?? 0);
+  const os = stridesOf(o!.shape);
+  const shape = g!.shape;
+  const nd = shape.length;
+  const total = a.length;
+  if (total === 0) return;
+  if (nd === 0) { r[0]! += a[0]!; return; }
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < total; i++) {
+    let off = 0;
+    for (let d = 0; d < nd; d++) off += maps[d]![idx[d]!]! * os[d]!;
+    r[off]! += a[i]!;
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]!++;
+      if (idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+};
+
+/** Concatenate inputs along `axis` (attrs `{ axis }`). */
+export const concatKernel: Kernel = (xs, [o], { axis }: { axis: number }) => {
+  const shape = o!.shape;
+  const outer = sizeOf(shape.slice(0, axis));
+  const innerOut = sizeOf(shape.slice(axis));
+  let off = 0;
+  for (const x of xs) {
+    const innerX = sizeOf(x.shape.slice(axis));
+    const a = x.data, r = o!.data;
+    for (let i = 0; i < outer; i++) {
+      const src = i * innerX, dst = i * innerOut + off;
+      for (let j = 0; j < innerX; j++) r[dst + j] = a[src + j]!;
+    }
+    off += innerX;
+  }
+};
+
+/** Identity copy (used by `contiguous`/`clone`). */
+export const copyKernel: Kernel = ([x], [o]) => {
+  o!.data.set(x!.data);
+};
+
+/** Scratch helper: allocate like `x`. */
+export function allocLike(x: TypedArray, size: number): TypedArray {
+  return x instanceof Float32Array ? new Float32Array(size) : x instanceof Float64Array ? new Float64Array(size) : allocArray('int32', size);
+}

@@ -1,0 +1,95 @@
+/**
+ * Reverse-mode automatic differentiation: an iterative topological sort of the graph below the
+ * output, then one pass in reverse order applying each op's backward rule (ops/ hold the rules).
+ * @module
+ */
+import { GradError, ShapeError, fmtShape } from '../util/errors.js';
+import { activeRecorder, noGrad, withBackwardLabel } from './engine.js';
+import type { Tensor } from './tensor.js';
+import { add } from './ops/elementwise.js';
+import { onesLike } from './creation.js';
+
+/** Nodes reachable from `root`, in topological order (inputs before outputs), without recursion. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [t, i] = top;
+    const inputs = t.node ? t.node.inputs : [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const c = inputs[i]!;
+      if (c.requiresGrad && !visited.has(c)) {
+        visited.add(c);
+        stack.push([c, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+/**
+ * Backpropagate from `root`. A scalar root gets the seed gradient 1; a non-scalar root needs an
+ * explicit upstream `grad` of its shape. Gradients accumulate into `.grad` of leaves that
+ * require grad (and of non-leaves that called `retainGrad`). The graph is kept, so calling
+ * backward twice accumulates twice.
+ */
+export function backward(root: Tensor, grad?: Tensor): void {
+  if (!root.requiresGrad) {
+    throw new GradError(`backward: the tensor ${fmtShape(root.shape)} does not require grad (no input of the computation had requiresGrad)`);
+  }
+  let seed: Tensor;
+  if (grad === undefined) {
+    if (root.size !== 1) {
+      throw new GradError(`backward: called on a tensor of shape ${fmtShape(root.shape)} without an upstream gradient; pass one of the same shape or reduce to a scalar first`);
+    }
+    seed = onesLike(root);
+  } else {
+    if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
+      throw new ShapeError(`backward: upstream gradient shape ${fmtShape(grad.shape)} differs from the output shape ${fmtShape(root.shape)}`);
+    }
+    seed = grad;
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(root, seed);
+  noGrad(() => {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k]!;
+      let g = grads.get(t);
+      if (!g) continue;
+      grads.delete(t);
+      if (t.hooks) for (const h of t.hooks) g = h(g) ?? g;
+      const node = t.node;
+      if (!node) {
+        accumulate(t, g);
+        continue;
+      }
+      if (t.retainsGrad) accumulate(t, g);
+      const needs = node.inputs.map((x) => x.requiresGrad);
+      const gin = withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
+      for (let i = 0; i < node.inputs.length; i++) {
+        const x = node.inputs[i]!;
+        const gi = gin[i];
+        if (!x.requiresGrad || !gi) continue;
+        if (gi.shape.length !== x.shape.length || gi.shape.some((d, j) => d !== x.shape[j])) {
+          throw new ShapeError(`backward of '${node.op.name}': gradient for input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
+        }
+        const prev = grads.get(x);
+        grads.set(x, prev ? add(prev, gi) : gi);
+      }
+    }
+  });
+}
+
+function accumulate(t: Tensor, g: Tensor): void {
+  const rec = activeRecorder();
+  if (rec && !rec.touchedLeaves.has(t)) rec.touchedLeaves.set(t, t.grad);
+  t.grad = t.grad ? add(t.grad, g) : g;
+}

@@ -1,0 +1,164 @@
+/**
+ * Op dispatch: infer output shapes, then either execute the kernel (eager) or record the call
+ * (tracing), and attach the autograd node. Also the grad-mode and anomaly-mode scopes.
+ * @module
+ */
+import type { Backend, KernelTensor } from '../backend/types.js';
+import { getBackend, resolveKernel } from '../backend/registry.js';
+import { AnomalyError, fmtShape } from '../util/errors.js';
+import type { OpDef } from './op-def.js';
+import { Tensor } from './tensor.js';
+
+/** One recorded op call in a trace. */
+export interface TraceStep {
+  readonly op: OpDef;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly attrs: unknown;
+}
+
+/** A recorder installed by `trace`. */
+export interface Recorder {
+  readonly steps: TraceStep[];
+  /** Leaves whose `.grad` became symbolic during the trace (restored afterwards). */
+  readonly touchedLeaves: Map<Tensor, Tensor | null>;
+}
+
+const state = {
+  gradEnabled: true,
+  anomaly: false,
+  recorder: null as Recorder | null,
+  backwardOf: null as string | null,
+};
+
+/** Run `fn` with gradient recording disabled. */
+export function noGrad<T>(fn: () => T): T {
+  const prev = state.gradEnabled;
+  state.gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    state.gradEnabled = prev;
+  }
+}
+
+/** Run `fn` with gradient recording enabled (inside a `noGrad` scope). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = state.gradEnabled;
+  state.gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    state.gradEnabled = prev;
+  }
+}
+
+/** Whether ops currently record autograd nodes. */
+export function isGradEnabled(): boolean {
+  return state.gradEnabled;
+}
+
+/**
+ * Run `fn` in anomaly mode: every op output (forward and backward) is checked for NaN/±Inf and
+ * the first offending op raises an `AnomalyError` naming it. Slower; for debugging.
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = state.anomaly;
+  state.anomaly = true;
+  try {
+    return fn();
+  } finally {
+    state.anomaly = prev;
+  }
+}
+
+/** Turn anomaly mode on or off globally. */
+export function setAnomalyMode(on: boolean): void {
+  state.anomaly = on;
+}
+
+/** @internal used by autograd to label ops run inside a backward rule. */
+export function withBackwardLabel<T>(label: string, fn: () => T): T {
+  const prev = state.backwardOf;
+  state.backwardOf = label;
+  try {
+    return fn();
+  } finally {
+    state.backwardOf = prev;
+  }
+}
+
+/** @internal install/remove a trace recorder. */
+export function setRecorder(r: Recorder | null): Recorder | null {
+  const prev = state.recorder;
+  state.recorder = r;
+  return prev;
+}
+
+/** @internal the active recorder, if tracing. */
+export function activeRecorder(): Recorder | null {
+  return state.recorder;
+}
+
+/** Execute an op's kernel on concrete tensors, allocating outputs per `metas` (no autograd). */
+export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, backend: Backend = getBackend()): Tensor[] {
+  const metas = op.infer(inputs, attrs);
+  if (op.alias) return [new Tensor(inputs[0]!.data, metas[0]!.shape, metas[0]!.dtype)];
+  const outs = metas.map((m) => new Tensor(backend.alloc(m.dtype, sizeOfShape(m.shape)), m.shape, m.dtype));
+  const kernel = resolveKernel(op.name, backend);
+  const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
+  const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
+  kernel(kin, kout, attrs);
+  return outs;
+}
+
+function sizeOfShape(s: readonly number[]): number {
+  let n = 1;
+  for (const d of s) n *= d;
+  return n;
+}
+
+function checkAnomaly(op: OpDef, inputs: readonly Tensor[], outs: readonly Tensor[]): void {
+  for (const o of outs) {
+    if (o.dtype === 'int32') continue;
+    const d = o.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v !== v || v === Infinity || v === -Infinity) {
+        const where = state.backwardOf ? ` (in the backward pass of '${state.backwardOf}')` : '';
+        throw new AnomalyError(
+          `anomaly: op '${op.name}'${where} produced ${v !== v ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} at flat index ${i} ` +
+            `of its output ${fmtShape(o.shape)}; inputs ${inputs.map((t) => fmtShape(t.shape)).join(', ')}`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Apply a primitive op: infer shapes, execute (or record while tracing), attach the autograd node.
+ * Returns all outputs; `outputs[0]` is differentiable.
+ */
+export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): Tensor[] {
+  const rec = state.recorder;
+  let outs: Tensor[];
+  if (rec) {
+    const metas = op.infer(inputs, attrs);
+    outs = metas.map((m) => new Tensor(null, m.shape, m.dtype));
+    rec.steps.push({ op, inputs: [...inputs], outputs: outs, attrs });
+  } else {
+    outs = executeOp(op, inputs, attrs);
+    if (state.anomaly) checkAnomaly(op, inputs, outs);
+  }
+  if (state.gradEnabled && op.backward && inputs.some((t) => t.requiresGrad)) {
+    const node = { op, inputs: [...inputs], outputs: outs, attrs };
+    outs[0]!.requiresGrad = true;
+    outs[0]!.node = node;
+  }
+  return outs;
+}
+
+/** Apply a single-output primitive op. */
+export function apply(op: OpDef, inputs: readonly Tensor[], attrs: unknown = {}): Tensor {
+  return dispatch(op, inputs, attrs)[0]!;
+}

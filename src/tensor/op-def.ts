@@ -1,0 +1,41 @@
+/**
+ * The shape of a primitive op: output-shape inference, and the backward rule next to it.
+ * @module
+ */
+import type { DType } from '../backend/types.js';
+import type { Tensor } from './tensor.js';
+
+/** Shape and dtype of a tensor, known without its data. */
+export interface Meta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** What a backward rule receives. */
+export interface BackwardCtx<A> {
+  /** The op's inputs (forward values). */
+  readonly inputs: readonly Tensor[];
+  /** The op's outputs; `outputs[0]` is the differentiable one. */
+  readonly outputs: readonly Tensor[];
+  /** Gradient of the loss w.r.t. `outputs[0]`. */
+  readonly grad: Tensor;
+  /** The op's attributes. */
+  readonly attrs: A;
+  /** Which inputs need a gradient (rules may skip the others). */
+  readonly needs: readonly boolean[];
+}
+
+/**
+ * A primitive op. Primitives are the closed set that kernels implement; every other function is
+ * a composition of primitives and needs no gradient rule of its own.
+ */
+export interface OpDef<A = any> {
+  /** Kernel name in the registry. */
+  readonly name: string;
+  /** Output metas from input metas and attributes; throws ShapeError/DTypeError on bad input. */
+  infer(inputs: readonly Meta[], attrs: A): Meta[];
+  /** Gradients w.r.t. each input, built from ops (null where there is none). */
+  backward?(ctx: BackwardCtx<A>): (Tensor | null)[];
+  /** The output shares the input's storage (reshape). */
+  readonly alias?: boolean;
+}

@@ -1,0 +1,214 @@
+/**
+ * Elementwise primitives with broadcasting, and their gradient rules.
+ * @module
+ */
+import { DTypeError, ValueError } from '../../util/errors.js';
+import { apply } from '../engine.js';
+import type { BackwardCtx, OpDef } from '../op-def.js';
+import { broadcastShapes } from '../shape-util.js';
+import { Tensor } from '../tensor.js';
+import { asTensor, requireFloat, requireSameDType, sumToShape } from './base.js';
+
+type Rule = (ctx: BackwardCtx<{ alpha?: number }>) => Tensor;
+
+function unaryOp(name: string, rule?: Rule): OpDef<{ alpha?: number }> {
+  return {
+    name,
+    infer: ([x]) => {
+      requireFloat(name, x!);
+      return [{ shape: x!.shape, dtype: x!.dtype }];
+    },
+    backward: rule ? (ctx) => [rule(ctx)] : undefined,
+  };
+}
+
+const x0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[0]!;
+const y0 = (c: BackwardCtx<unknown>): Tensor => c.outputs[0]!;
+const SQRT1_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+const U = {
+  neg: unaryOp('neg', (c) => neg(c.grad)),
+  abs: unaryOp('abs', (c) => mul(c.grad, sign(x0(c)))),
+  sign: unaryOp('sign', (c) => mul(c.grad, 0)),
+  exp: unaryOp('exp', (c) => mul(c.grad, y0(c))),
+  log: unaryOp('log', (c) => div(c.grad, x0(c))),
+  log1p: unaryOp('log1p', (c) => div(c.grad, add(x0(c), 1))),
+  expm1: unaryOp('expm1', (c) => mul(c.grad, add(y0(c), 1))),
+  sqrt: unaryOp('sqrt', (c) => div(c.grad, mul(y0(c), 2))),
+  rsqrt: unaryOp('rsqrt', (c) => mul(c.grad, mul(powScalar(y0(c), 3), -0.5))),
+  sin: unaryOp('sin', (c) => mul(c.grad, cos(x0(c)))),
+  cos: unaryOp('cos', (c) => neg(mul(c.grad, sin(x0(c))))),
+  tanh: unaryOp('tanh', (c) => mul(c.grad, sub(1, square(y0(c))))),
+  sigmoid: unaryOp('sigmoid', (c) => mul(c.grad, mul(y0(c), sub(1, y0(c))))),
+  relu: unaryOp('relu', (c) => mul(c.grad, step(x0(c)))),
+  leakyRelu: unaryOp('leakyRelu', (c) => {
+    const a = c.attrs.alpha!;
+    return mul(c.grad, add(mul(step(x0(c)), 1 - a), a));
+  }),
+  elu: unaryOp('elu', (c) => {
+    const a = c.attrs.alpha!;
+    const s = step(x0(c));
+    return mul(c.grad, add(s, mul(sub(1, s), add(y0(c), a))));
+  }),
+  gelu: unaryOp('gelu', (c) => {
+    const x = x0(c);
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(square(x), -0.5)), SQRT1_2PI);
+    return mul(c.grad, add(cdf, mul(x, pdf)));
+  }),
+  silu: unaryOp('silu', (c) => {
+    const x = x0(c);
+    const s = sigmoid(x);
+    return mul(c.grad, mul(s, add(mul(x, sub(1, s)), 1)));
+  }),
+  softplus: unaryOp('softplus', (c) => mul(c.grad, sigmoid(x0(c)))),
+  erf: unaryOp('erf', (c) => mul(c.grad, mul(exp(neg(square(x0(c)))), 2 / Math.sqrt(Math.PI)))),
+  reciprocal: unaryOp('reciprocal', (c) => neg(mul(c.grad, square(y0(c))))),
+  square: unaryOp('square', (c) => mul(c.grad, mul(x0(c), 2))),
+  step: unaryOp('step'),
+  powScalar: unaryOp('powScalar', (c) => {
+    const a = c.attrs.alpha!;
+    return mul(c.grad, mul(powScalar(x0(c), a - 1), a));
+  }),
+};
+
+/** −x */ export const neg = (x: Tensor): Tensor => apply(U.neg, [x]);
+/** |x| */ export const abs = (x: Tensor): Tensor => apply(U.abs, [x]);
+/** sign(x) ∈ {−1, 0, 1} (gradient 0). */ export const sign = (x: Tensor): Tensor => apply(U.sign, [x]);
+/** eˣ */ export const exp = (x: Tensor): Tensor => apply(U.exp, [x]);
+/** ln x */ export const log = (x: Tensor): Tensor => apply(U.log, [x]);
+/** ln(1 + x), accurate near 0. */ export const log1p = (x: Tensor): Tensor => apply(U.log1p, [x]);
+/** eˣ − 1, accurate near 0. */ export const expm1 = (x: Tensor): Tensor => apply(U.expm1, [x]);
+/** √x */ export const sqrt = (x: Tensor): Tensor => apply(U.sqrt, [x]);
+/** 1/√x */ export const rsqrt = (x: Tensor): Tensor => apply(U.rsqrt, [x]);
+/** sin x */ export const sin = (x: Tensor): Tensor => apply(U.sin, [x]);
+/** cos x */ export const cos = (x: Tensor): Tensor => apply(U.cos, [x]);
+/** tanh x */ export const tanh = (x: Tensor): Tensor => apply(U.tanh, [x]);
+/** σ(x) = 1/(1 + e^{−x}) */ export const sigmoid = (x: Tensor): Tensor => apply(U.sigmoid, [x]);
+/** max(x, 0) */ export const relu = (x: Tensor): Tensor => apply(U.relu, [x]);
+/** x for x > 0, αx otherwise (default α = 0.01). */
+export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply(U.leakyRelu, [x], { alpha });
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
+export const elu = (x: Tensor, alpha = 1): Tensor => apply(U.elu, [x], { alpha });
+/** GELU x·Φ(x) (exact, erf-based; Hendrycks & Gimpel 2016). */ export const gelu = (x: Tensor): Tensor => apply(U.gelu, [x]);
+/** SiLU / swish x·σ(x). */ export const silu = (x: Tensor): Tensor => apply(U.silu, [x]);
+/** softplus ln(1 + eˣ). */ export const softplus = (x: Tensor): Tensor => apply(U.softplus, [x]);
+/** Error function. */ export const erf = (x: Tensor): Tensor => apply(U.erf, [x]);
+/** 1/x */ export const reciprocal = (x: Tensor): Tensor => apply(U.reciprocal, [x]);
+/** x² */ export const square = (x: Tensor): Tensor => apply(U.square, [x]);
+/** Heaviside step 1[x > 0] (gradient 0). */ export const step = (x: Tensor): Tensor => apply(U.step, [x]);
+/** xᵃ for a constant exponent a. */ export const powScalar = (x: Tensor, a: number): Tensor => apply(U.powScalar, [x], { alpha: a });
+
+function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null]): OpDef {
+  return {
+    name,
+    infer: ([a, b]) => {
+      requireFloat(name, a!, b!);
+      const dtype = requireSameDType(name, a!, b!);
+      return [{ shape: broadcastShapes(name, a!.shape, b!.shape), dtype }];
+    },
+    backward: rule
+      ? (c) => {
+          const [ga, gb] = rule(c);
+          return [ga && c.needs[0] ? sumToShape(ga, c.inputs[0]!.shape) : null, gb && c.needs[1] ? sumToShape(gb, c.inputs[1]!.shape) : null];
+        }
+      : undefined,
+  };
+}
+
+const a0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[0]!;
+const b0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[1]!;
+
+const B = {
+  add: binaryOp('add', (c) => [c.grad, c.grad]),
+  sub: binaryOp('sub', (c) => [c.grad, neg(c.grad)]),
+  mul: binaryOp('mul', (c) => [c.needs[0] ? mul(c.grad, b0(c)) : null, c.needs[1] ? mul(c.grad, a0(c)) : null]),
+  div: binaryOp('div', (c) => [
+    c.needs[0] ? div(c.grad, b0(c)) : null,
+    c.needs[1] ? neg(div(mul(c.grad, a0(c)), square(b0(c)))) : null,
+  ]),
+  pow: binaryOp('pow', (c) => {
+    const a = a0(c), b = b0(c);
+    return [
+      c.needs[0] ? mul(c.grad, mul(b, pow(a, sub(b, 1)))) : null,
+      c.needs[1] ? mul(c.grad, mul(y0(c), where(gt(a, 0), log(where(gt(a, 0), a, 1)), 0))) : null,
+    ];
+  }),
+  maximum: binaryOp('maximum', (c) => {
+    const m = add(gt(a0(c), b0(c)), mul(eq(a0(c), b0(c)), 0.5));
+    return [mul(c.grad, m), mul(c.grad, sub(1, m))];
+  }),
+  minimum: binaryOp('minimum', (c) => {
+    const m = add(lt(a0(c), b0(c)), mul(eq(a0(c), b0(c)), 0.5));
+    return [mul(c.grad, m), mul(c.grad, sub(1, m))];
+  }),
+  eq: binaryOp('eq'),
+  ne: binaryOp('ne'),
+  lt: binaryOp('lt'),
+  le: binaryOp('le'),
+  gt: binaryOp('gt'),
+  ge: binaryOp('ge'),
+};
+
+type Operand = Tensor | number;
+
+function bin(op: OpDef, a: Operand, b: Operand): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new DTypeError(`${op.name}: at least one operand must be a Tensor`);
+  const ta = a instanceof Tensor ? a : asTensor(a, b as Tensor);
+  const tb = b instanceof Tensor ? b : asTensor(b, ta);
+  return apply(op, [ta, tb]);
+}
+
+/** a + b (broadcasting). */ export const add = (a: Operand, b: Operand): Tensor => bin(B.add, a, b);
+/** a − b */ export const sub = (a: Operand, b: Operand): Tensor => bin(B.sub, a, b);
+/** a · b (elementwise) */ export const mul = (a: Operand, b: Operand): Tensor => bin(B.mul, a, b);
+/** a / b */ export const div = (a: Operand, b: Operand): Tensor => bin(B.div, a, b);
+/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? powScalar(a, b) : bin(B.pow, a, b));
+/** Elementwise maximum (NaN propagates). */ export const maximum = (a: Operand, b: Operand): Tensor => bin(B.maximum, a, b);
+/** Elementwise minimum (NaN propagates). */ export const minimum = (a: Operand, b: Operand): Tensor => bin(B.minimum, a, b);
+/** 1 where a = b else 0 (same float dtype; no gradient). */ export const eq = (a: Operand, b: Operand): Tensor => bin(B.eq, a, b);
+/** 1 where a ≠ b */ export const ne = (a: Operand, b: Operand): Tensor => bin(B.ne, a, b);
+/** 1 where a < b */ export const lt = (a: Operand, b: Operand): Tensor => bin(B.lt, a, b);
+/** 1 where a ≤ b */ export const le = (a: Operand, b: Operand): Tensor => bin(B.le, a, b);
+/** 1 where a > b */ export const gt = (a: Operand, b: Operand): Tensor => bin(B.gt, a, b);
+/** 1 where a ≥ b */ export const ge = (a: Operand, b: Operand): Tensor => bin(B.ge, a, b);
+
+const whereOp: OpDef = {
+  name: 'where',
+  infer: ([c, a, b]) => {
+    requireFloat('where', c!, a!, b!);
+    const dtype = requireSameDType('where', a!, b!);
+    return [{ shape: broadcastShapes('where', c!.shape, a!.shape, b!.shape), dtype }];
+  },
+  backward: ({ grad, inputs, needs }) => {
+    const [c, a, b] = inputs as [Tensor, Tensor, Tensor];
+    const zero = mul(grad, 0);
+    return [
+      null,
+      needs[1] ? sumToShape(where(c, grad, zero), a.shape) : null,
+      needs[2] ? sumToShape(where(c, zero, grad), b.shape) : null,
+    ];
+  },
+};
+
+/** cond ≠ 0 ? a : b, elementwise with broadcasting (no gradient w.r.t. cond). */
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond;
+  const ta = asTensor(a, like), tb = asTensor(b, like);
+  const c = cond.dtype === ta.dtype ? cond : asCondition(cond, ta);
+  return apply(whereOp, [c, ta, tb]);
+}
+
+function asCondition(cond: Tensor, like: Tensor): Tensor {
+  const d = like.dtype === 'float64' ? Float64Array.from(cond.data) : Float32Array.from(cond.data);
+  return new Tensor(d, cond.shape, like.dtype);
+}
+
+/** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */
+export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+  if (lo != null && hi != null && lo > hi) throw new ValueError(`clamp: lower bound ${lo} exceeds upper bound ${hi}`);
+  let y = x;
+  if (lo != null) y = where(lt(y, lo), lo, y);
+  if (hi != null) y = where(gt(y, hi), hi, y);
+  return y;
+}

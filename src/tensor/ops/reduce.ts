@@ -1,0 +1,145 @@
+/**
+ * Reductions over any axes with keepDims: max, min, prod (primitives), argmax, argmin, and the
+ * composites mean, var, std, logsumexp, norm.
+ * @module
+ */
+import { ValueError } from '../../util/errors.js';
+import { apply, dispatch } from '../engine.js';
+import type { OpDef } from '../op-def.js';
+import { normAxes, normAxis } from '../shape-util.js';
+import type { Tensor } from '../tensor.js';
+import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
+import { abs, add, div, eq, exp, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
+
+type Axes = number | readonly number[] | null | undefined;
+
+function extremeOp(name: 'max' | 'min'): OpDef<{ axes: number[]; keepDims: boolean }> {
+  return {
+    name,
+    infer: ([x], { axes, keepDims }) => [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }],
+    backward: ({ grad, inputs, outputs, attrs }) => {
+      // The gradient is shared evenly among tied extremes (as torch.amax/amin).
+      const x = inputs[0]!;
+      const ks = reducedShape(x.shape, attrs.axes, true);
+      const mask = eq(x, expand(reshape(outputs[0]!, ks), x.shape));
+      const count = sum(mask, attrs.axes, true);
+      return [mul(mask, div(reshape(grad, ks), count))];
+    },
+  };
+}
+
+const maxOp = extremeOp('max');
+const minOp = extremeOp('min');
+
+/** Maximum over `axes` (all when omitted). NaN propagates. */
+export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireFloat('max', x);
+  const ax = normAxes('max', axes, x.ndim);
+  if (x.size === 0) throw new ValueError('max: reduction of an empty tensor has no identity');
+  return apply(maxOp, [x], { axes: ax, keepDims });
+}
+
+/** Minimum over `axes` (all when omitted). NaN propagates. */
+export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireFloat('min', x);
+  const ax = normAxes('min', axes, x.ndim);
+  if (x.size === 0) throw new ValueError('min: reduction of an empty tensor has no identity');
+  return apply(minOp, [x], { axes: ax, keepDims });
+}
+
+const prodOp: OpDef<{ axes: number[]; keepDims: boolean }> = {
+  name: 'prod',
+  infer: ([x], { axes, keepDims }) => [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }],
+  backward: ({ grad, inputs, attrs }) => {
+    // d prod / d x_i = prod_{j≠i} x_j; computed without dividing by x_i so zeros are handled:
+    // log-free formula via exclusive products along the flattened reduced axes.
+    const x = inputs[0]!;
+    const ks = reducedShape(x.shape, attrs.axes, true);
+    const others = exclusiveProduct(x, attrs.axes);
+    return [mul(expand(reshape(grad, ks), x.shape), others)];
+  },
+};
+
+/** prod over the other elements of each reduced group: ∏_{j≠i} x_j, by two masked products. */
+function exclusiveProduct(x: Tensor, axes: number[]): Tensor {
+  const zero = eq(x, 0);
+  const safe = where(zero, 1, x);
+  const ks = reducedShape(x.shape, axes, true);
+  const pSafe = expand(reshape(apply(prodOp, [safe], { axes, keepDims: true }), ks), x.shape);
+  const nZero = expand(sum(zero, axes, true), x.shape);
+  // no zero in group: p/x ; exactly one zero: at the zero p_safe, elsewhere 0 ; more: 0
+  const noZero = div(pSafe, safe);
+  const one = mul(eq(nZero, 1), mul(zero, pSafe));
+  return add(mul(eq(nZero, 0), noZero), one);
+}
+
+/** Product over `axes` (all when omitted). */
+export function prod(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireFloat('prod', x);
+  return apply(prodOp, [x], { axes: normAxes('prod', axes, x.ndim), keepDims });
+}
+
+function argOp(name: 'argmax' | 'argmin'): OpDef<{ axis: number; keepDims: boolean }> {
+  return {
+    name,
+    infer: ([x], { axis, keepDims }) => [{ shape: reducedShape(x!.shape, [axis], keepDims), dtype: 'int32' }],
+  };
+}
+const argmaxOp = argOp('argmax');
+const argminOp = argOp('argmin');
+
+function argReduce(op: OpDef, x: Tensor, axis: number | undefined | null, keepDims: boolean): Tensor {
+  requireFloat(op.name, x);
+  if (x.size === 0) throw new ValueError(`${op.name}: empty tensor`);
+  if (axis == null) return dispatch(op, [reshape(x, [x.size])], { axis: 0, keepDims: false })[0]!;
+  return dispatch(op, [x], { axis: normAxis(op.name, axis, x.ndim), keepDims })[0]!;
+}
+
+/** Index of the maximum along `axis` (of the flattened tensor when omitted); int32, first wins. */
+export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  return argReduce(argmaxOp, x, axis, keepDims);
+}
+
+/** Index of the minimum along `axis` (of the flattened tensor when omitted); int32. */
+export function argmin(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  return argReduce(argminOp, x, axis, keepDims);
+}
+
+function count(x: Tensor, axes: Axes): number {
+  const ax = normAxes('mean', axes, x.ndim);
+  return ax.reduce((n, a) => n * x.shape[a]!, 1);
+}
+
+/** Mean over `axes`. */
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  return div(sum(x, axes, keepDims), count(x, axes));
+}
+
+/** Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var). */
+export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
+  const n = count(x, axes);
+  const mu = mean(x, axes, true);
+  return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
+}
+
+/** Standard deviation over `axes` (unbiased by default). */
+export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
+  return sqrt(variance(x, axes, keepDims, correction));
+}
+
+/** log Σ exp(x) over `axes`, computed stably (max-shifted). */
+export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const m = detach(max(x, axes, true));
+  const s = log(sum(exp(sub(x, m)), axes, true));
+  const r = add(s, m);
+  return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
+}
+
+/** p-norm over `axes` (default p = 2, all axes). */
+export function norm(x: Tensor, p = 2, axes?: Axes, keepDims = false): Tensor {
+  if (p === 2) return sqrt(sum(square(x), axes, keepDims));
+  if (p === 1) return sum(abs(x), axes, keepDims);
+  if (p === Infinity) return max(abs(x), axes, keepDims);
+  if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);
+  return powScalar(sum(powScalar(abs(x), p), axes, keepDims), 1 / p);
+}

@@ -1,0 +1,159 @@
+/**
+ * The Tensor: contiguous row-major storage, a shape, a dtype and autograd bookkeeping.
+ * Ops are free functions (see ops/); `methods.ts` adds the fluent methods to the prototype.
+ * @module
+ */
+import type { DType, TypedArray } from '../backend/types.js';
+import { sizeOf } from '../backend/types.js';
+import { ValueError, fmtShape } from '../util/errors.js';
+import type { OpDef } from './op-def.js';
+
+/** A recorded op application, the autograd graph's node (attached to its output). */
+export interface GradNode {
+  readonly op: OpDef;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly attrs: unknown;
+}
+
+/** A gradient hook: sees the gradient flowing into a tensor and may replace it. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+let nextId = 1;
+
+/** Nested number arrays, as returned by `toArray()`. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * A dense n-dimensional array of float32 (default), float64 or int32 (indices) values, with
+ * reverse-mode autograd.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  /** Unique id (stable within a process). */
+  readonly id: number;
+  /** Dimensions, row-major. */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Whether gradients flow into this tensor. */
+  requiresGrad: boolean;
+  /** Accumulated gradient (leaves, and non-leaves that called `retainGrad`). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor (null for leaves). */
+  node: GradNode | null = null;
+  /** Gradient hooks, in registration order. */
+  hooks: GradHook[] | null = null;
+  /** Keep `grad` on a non-leaf. */
+  retainsGrad = false;
+  private storage: TypedArray | null;
+
+  /** Low-level constructor; prefer `tensor()`, `zeros()` etc. `data === null` makes a symbolic tensor (tracing). */
+  constructor(data: TypedArray | null, shape: readonly number[], dtype: DType, requiresGrad = false) {
+    this.id = nextId++;
+    this.storage = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.requiresGrad = requiresGrad;
+    if (data !== null && data.length !== sizeOf(shape)) {
+      throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
+    }
+  }
+
+  /** The raw storage. Throws on symbolic (traced) tensors: their values do not exist yet. */
+  get data(): TypedArray {
+    if (this.storage === null) {
+      throw new ValueError(`cannot read the values of a symbolic tensor ${fmtShape(this.shape)} while tracing: data-dependent host code is not traceable`);
+    }
+    return this.storage;
+  }
+
+  /** True for a tensor created while tracing (no values). */
+  get isSymbolic(): boolean {
+    return this.storage === null;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True if this tensor was not produced by a differentiable op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ValueError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, expected 1`);
+    return this.data[0]!;
+  }
+
+  /** Values as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const d = this.data;
+    const shape = this.shape;
+    if (shape.length === 0) return d[0]!;
+    const build = (dim: number, off: number): NestedArray[] => {
+      const n = shape[dim]!;
+      const out: NestedArray[] = new Array(n);
+      if (dim === shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = d[off + i]!;
+      } else {
+        const stride = sizeOf(shape.slice(dim + 1));
+        for (let i = 0; i < n; i++) out[i] = build(dim + 1, off + i * stride);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Values as a flat plain array. */
+  toFlatArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** Register a gradient hook; returns a function that removes it. */
+  registerHook(hook: GradHook): () => void {
+    (this.hooks ??= []).push(hook);
+    return () => {
+      const i = this.hooks?.indexOf(hook) ?? -1;
+      if (i >= 0) this.hooks!.splice(i, 1);
+    };
+  }
+
+  /** Keep the gradient of this non-leaf tensor in `.grad` after backward. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** Set `requiresGrad` (leaves only) and return this. */
+  requireGrad(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Replace the storage in place (optimizers, loadStateDict). Shapes must match. */
+  assign(data: TypedArray): void {
+    if (data.length !== this.size) throw new ValueError(`assign: ${data.length} values for a tensor of shape ${fmtShape(this.shape)}`);
+    this.data.set(data);
+  }
+
+  /** Short description, e.g. `Tensor(float32 [2,3])`. */
+  toString(): string {
+    return `Tensor(${this.dtype} ${fmtShape(this.shape)}${this.requiresGrad ? ' requiresGrad' : ''})`;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The layering rule (docs/design/layering.md) is real: lint small snippets with the project's own
+ * eslint.config.js and check which imports are reported.
+ */
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** The rule ids and messages ESLint reports for `code` as if it lived at `filePath`. */
+async function lint(filePath: string, code: string): Promise<{ ruleId: string | null; message: string }[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  if (!result) throw new Error('no lint result');
+  return result.messages.map(({ ruleId, message }) => ({ ruleId, message }));
+}
+
+const layering = (msgs: { ruleId: string | null; message: string }[]) =>
+  msgs.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax');
+
+describe('layering lint rule', () => {
+  it('reports src/group importing src/tensor', async () => {
+    const msgs = layering(await lint('src/group/x.ts', "import { Tensor } from '../tensor/index.js';\nexport { Tensor };\n"));
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]!.message).toMatch(/src\/group must not import src\/tensor/);
+  });
+
+  it('allows src/group importing src/linalg and src/util', async () => {
+    const code = "import { Rng } from '../util/index.js';\nimport * as la from '../linalg/index.js';\nexport { Rng, la };\n";
+    expect(await lint('src/group/x.ts', code)).toEqual([]);
+  });
+
+  it('matches the depth of the file: ../tensor from a subfolder stays inside src/group', async () => {
+    expect(layering(await lint('src/group/sub/x.ts', "export * as t from '../tensor/index.js';\n"))).toEqual([]);
+    expect(layering(await lint('src/group/sub/x.ts', "import type { Tensor } from '../../tensor/index.js';\nexport type T = Tensor;\n"))).toHaveLength(1);
+  });
+
+  it('reports dynamic imports and import types too', async () => {
+    const code = "export const t = await import('../group/index.js');\nexport type R = import('../rep/index.js').Rep;\n";
+    expect(layering(await lint('src/tensor/x.ts', code))).toHaveLength(2);
+  });
+
+  it('keeps src/testing out of src, except for src/cli', async () => {
+    const code = "import { assertEquivariant } from '../testing/index.js';\nexport { assertEquivariant };\n";
+    expect(layering(await lint('src/nn/x.ts', code))).toHaveLength(1);
+    expect(await lint('src/cli/x.ts', code)).toEqual([]);
+  });
+
+  it('allows three only in src/io and gpu.js only in src/backend/gpu*', async () => {
+    const three = "import { OBJLoader } from 'three/addons/loaders/OBJLoader.js';\nexport { OBJLoader };\n";
+    const gpu = "import { GPU } from 'gpu.js';\nexport { GPU };\n";
+    expect(layering(await lint('src/mesh/x.ts', three))).toHaveLength(1);
+    expect(await lint('src/io/x.ts', three)).toEqual([]);
+    expect(layering(await lint('src/backend/js/x.ts', gpu))).toHaveLength(1);
+    expect(await lint('src/backend/gpu.ts', gpu)).toEqual([]);
+    expect(await lint('src/backend/gpu/kernels.ts', gpu)).toEqual([]);
+  });
+
+  it('bans Math.random in src but not in tests', async () => {
+    const code = 'export const u = Math.random();\n';
+    expect((await lint('src/util/x.ts', code)).map((m) => m.ruleId)).toEqual(['no-restricted-properties']);
+    expect(await lint('test/util/x.test.ts', code)).toEqual([]);
+  });
+});
