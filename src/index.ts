@@ -1,0 +1,33 @@
+/**
+ * erlangen — geometric deep learning for TypeScript.
+ *
+ * The package entry re-exports the curated public names of each module: the tensor engine
+ * (float32/float64 tensors, autograd, tracing), the backend registry, and the named errors and
+ * seeded RNG. The equivariance harness lives in the `erlangen/testing` subpath.
+ * @module erlangen
+ */
+export { Rng } from './util/rng.js';
+export {
+  ErlangenError, ShapeError, DTypeError, IndexError, ValueError, GradError, AnomalyError, BackendError, ParseError, ContractError,
+} from './util/errors.js';
+export { registerBackend, setBackend, getBackend, listBackends, jsBackend } from './backend/index.js';
+export type { Backend, BackendInfo, DType, FloatDType, Kernel, KernelTensor, TypedArray } from './backend/index.js';
+export {
+  Tensor, noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyMode, backward, trace, runPlan,
+  tensor, fromData, scalar, full, zeros, ones, zerosLike, onesLike, arange, linspace, eye, uniform, rand, normal, randn, indices,
+  broadcastShapes, reshape, expand, permute, sum, cast, clone, detach,
+  neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
+  reciprocal, square, add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp,
+  max, min, prod, argmax, argmin, mean, variance, std, logsumexp, norm,
+  slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten,
+  matmul, outer, kron, diag, traceOf, einsum,
+  indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
+  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax,
+  conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
+  softmax, logSoftmax, layerNorm, batchNorm, dropout,
+  mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
+} from './tensor/index.js';
+export type {
+  Plan, InputSpec, CreateOptions, TensorLike, SliceSpec, IndexLike, SegmentOptions, Conv2dOptions, Pool2dOptions, BatchNormOptions,
+  Reduction, CrossEntropyOptions, NestedArray, GradHook,
+} from './tensor/index.js';

@@ -1,0 +1,7 @@
+/**
+ * `erlangen/testing`: the tools erlangen tests itself with, shipped to users — the backend
+ * conformance suite and gradient checking. (The equivariance harness joins it in a later issue.)
+ * @module erlangen/testing
+ */
+export { backendConformanceSuite, conformanceCases, coveredKernels } from './conformance.js';
+export type { ConformanceCase, ConformanceOptions, TestApi } from './conformance.js';
