@@ -7,6 +7,7 @@ import { GradError, ShapeError, fmtShape } from '../util/errors.js';
 import { activeRecorder, noGrad, withBackwardLabel } from './engine.js';
 import type { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
+import { clone } from './ops/base.js';
 import { onesLike } from './creation.js';
 
 /** Nodes reachable from `root`, in topological order (inputs before outputs), without recursion. */
@@ -91,5 +92,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
 function accumulate(t: Tensor, g: Tensor): void {
   const rec = activeRecorder();
   if (rec && !rec.touchedLeaves.has(t)) rec.touchedLeaves.set(t, t.grad);
-  t.grad = t.grad ? add(t.grad, g) : g;
+  // A leaf's .grad owns its storage: the incoming gradient may be shared with other inputs
+  // (add passes one tensor to both operands) or alias another tensor (reshape).
+  t.grad = t.grad ? add(t.grad, g) : clone(g);
 }

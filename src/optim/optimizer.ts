@@ -1,0 +1,192 @@
+/**
+ * `Optimizer`: the base of SGD, Adam, AdamW, RMSProp and Adagrad. Parameters come as a list or as
+ * parameter groups with their own hyperparameters; updates run on the raw typed arrays in place
+ * (no autograd graph), in the parameter's dtype (state buffers have the parameter's dtype).
+ * @module
+ */
+import type { Tensor } from '../tensor/index.js';
+import { DTypeError, ValueError, fmtShape } from '../util/errors.js';
+
+/** Float storage of a parameter or a state buffer. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** A parameter group: its tensors plus hyperparameters overriding the optimizer's defaults. */
+export type ParamGroupInput<H> = { params: readonly Tensor[] } & Partial<H>;
+
+/** A resolved parameter group: tensors and every hyperparameter (`lr` is mutable for schedulers). */
+export type ParamGroup<H> = { params: Tensor[] } & H;
+
+/** Per-parameter optimizer state: step counts and buffers. */
+export type ParamState = Record<string, number | FloatArray>;
+
+/** A serialisable optimizer state: per-parameter state by flat index, and the groups' hyperparameters. */
+export interface OptimizerState {
+  /** State of parameter i (indices run over the groups' params in order). */
+  state: Record<number, ParamState>;
+  /** Hyperparameters per group, with the indices of its parameters. */
+  paramGroups: (Record<string, unknown> & { params: number[] })[];
+}
+
+/** Hyperparameters every optimizer has. */
+export interface BaseHyper {
+  /** Learning rate. */
+  lr: number;
+}
+
+function copyState(s: ParamState): ParamState {
+  const out: ParamState = {};
+  for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' ? v : v instanceof Float64Array ? Float64Array.from(v) : Float32Array.from(v);
+  return out;
+}
+
+/**
+ * Base class of optimizers. A subclass implements `updateParam(p, grad, state, group)`; `step()`
+ * calls it for every parameter that has a gradient.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * loss(model).backward();
+ * opt.step();
+ * ```
+ */
+export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
+  /** The parameter groups (change `group.lr` to adjust the learning rate). */
+  readonly paramGroups: ParamGroup<H>[];
+  /** Per-parameter state, created lazily on the first step. */
+  readonly state = new Map<Tensor, ParamState>();
+  /** The default hyperparameters. */
+  readonly defaults: H;
+
+  /**
+   * @param params tensors, or groups `{ params, ...overrides }`
+   * @param defaults hyperparameters used where a group does not override them
+   */
+  constructor(params: readonly Tensor[] | readonly ParamGroupInput<H>[], defaults: H) {
+    this.defaults = { ...defaults };
+    const list = params as readonly (Tensor | ParamGroupInput<H>)[];
+    if (list.length === 0) throw new ValueError(`${this.constructor.name}: got an empty parameter list`);
+    const groups: ParamGroupInput<H>[] = isGroupList(list) ? [...list] : [{ params: list as readonly Tensor[] } as ParamGroupInput<H>];
+    const seen = new Set<Tensor>();
+    this.paramGroups = groups.map((g) => {
+      const group = { ...this.defaults, ...g, params: [...g.params] } as ParamGroup<H>;
+      for (const p of group.params) {
+        if (seen.has(p)) throw new ValueError(`${this.constructor.name}: a parameter ${fmtShape(p.shape)} appears in more than one group`);
+        if (p.dtype === 'int32') throw new DTypeError(`${this.constructor.name}: cannot optimize an int32 tensor ${fmtShape(p.shape)}`);
+        if (!p.isLeaf) throw new ValueError(`${this.constructor.name}: can only optimize leaf tensors, got a non-leaf ${fmtShape(p.shape)}`);
+        seen.add(p);
+      }
+      this.validate(group);
+      return group;
+    });
+  }
+
+  /** Check a group's hyperparameters (throw ValueError); subclasses extend. */
+  protected validate(group: ParamGroup<H>): void {
+    if (!(group.lr >= 0)) throw new ValueError(`${this.constructor.name}: invalid learning rate ${group.lr}`);
+  }
+
+  /** Update one parameter in place from its gradient. */
+  protected abstract updateParam(p: FloatArray, grad: FloatArray, state: ParamState, group: ParamGroup<H>, param: Tensor): void;
+
+  /** Allocate a zero state buffer with the parameter's dtype. */
+  protected buffer(param: Tensor, fill = 0): FloatArray {
+    const b = param.dtype === 'float64' ? new Float64Array(param.size) : new Float32Array(param.size);
+    if (fill !== 0) b.fill(fill);
+    return b;
+  }
+
+  /** One optimisation step over every parameter with a gradient. */
+  step(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (!g) continue;
+        if (g.dtype !== p.dtype || g.size !== p.size) {
+          throw new DTypeError(`${this.constructor.name}.step: gradient ${g.dtype} ${fmtShape(g.shape)} does not match the parameter ${p.dtype} ${fmtShape(p.shape)}`);
+        }
+        let st = this.state.get(p);
+        if (!st) this.state.set(p, (st = {}));
+        this.updateParam(p.data as FloatArray, g.data as FloatArray, st, group, p);
+      }
+    }
+  }
+
+  /** Clear the gradients of all parameters (sets `.grad = null`). */
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  }
+
+  /** All parameters, in group order. */
+  params(): Tensor[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  /** A copy of the optimizer's state (buffers copied), keyed by flat parameter index. */
+  stateDict(): OptimizerState {
+    const index = new Map<Tensor, number>();
+    this.params().forEach((p, i) => index.set(p, i));
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = copyState(s);
+    }
+    let k = 0;
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...hyper } = g;
+      return { ...(hyper as Record<string, unknown>), params: params.map(() => k++) };
+    });
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restore a state from `stateDict()` (same group structure and parameter sizes). Hyperparameters
+   * (including `lr`) and buffers are copied.
+   */
+  loadStateDict(sd: OptimizerState): void {
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new ValueError(`${this.constructor.name}.loadStateDict: ${sd.paramGroups.length} groups in the state, ${this.paramGroups.length} in the optimizer`);
+    }
+    const params = this.params();
+    sd.paramGroups.forEach((g, gi) => {
+      const own = this.paramGroups[gi]!;
+      if (g.params.length !== own.params.length) {
+        throw new ValueError(`${this.constructor.name}.loadStateDict: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
+      }
+    });
+    for (const [key, s] of Object.entries(sd.state)) {
+      const p = params[Number(key)];
+      if (!p) throw new ValueError(`${this.constructor.name}.loadStateDict: state for parameter ${key}, but there are ${params.length}`);
+      for (const v of Object.values(s)) {
+        if (typeof v !== 'number' && v.length !== p.size) {
+          throw new ValueError(`${this.constructor.name}.loadStateDict: a buffer of ${v.length} values for parameter ${key} ${fmtShape(p.shape)}`);
+        }
+      }
+    }
+    sd.paramGroups.forEach((g, gi) => {
+      const own = this.paramGroups[gi]!;
+      const { params: _ignored, ...hyper } = g;
+      Object.assign(own, hyper);
+    });
+    this.state.clear();
+    for (const [key, s] of Object.entries(sd.state)) {
+      const p = params[Number(key)]!;
+      const st: ParamState = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (typeof v === 'number') st[k] = v;
+        else {
+          const b = this.buffer(p);
+          b.set(v);
+          st[k] = b;
+        }
+      }
+      this.state.set(p, st);
+    }
+  }
+}
+
+function isGroupList<H>(list: readonly (Tensor | ParamGroupInput<H>)[]): list is readonly ParamGroupInput<H>[] {
+  const first = list[0] as { params?: unknown };
+  return first !== undefined && Array.isArray(first.params);
+}

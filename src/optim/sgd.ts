@@ -1,0 +1,70 @@
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
+ * with PyTorch's exact update rules.
+ * @module
+ */
+import type { Tensor } from '../tensor/index.js';
+import { ValueError } from '../util/errors.js';
+import { Optimizer } from './optimizer.js';
+import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
+
+/** Hyperparameters of `SGD` (PyTorch defaults except `lr`, which is required). */
+export interface SGDOptions {
+  /** Learning rate η. */
+  lr: number;
+  /** Momentum μ (default 0). */
+  momentum: number;
+  /** Dampening τ (default 0). */
+  dampening: number;
+  /** Use Nesterov momentum (default false; needs μ > 0 and τ = 0). */
+  nesterov: boolean;
+  /** L2 penalty λ added to the gradient (default 0). */
+  weightDecay: number;
+  /** Maximise instead of minimise (default false). */
+  maximize: boolean;
+}
+
+/**
+ * SGD (Sutskever et al. 2013 for the momentum form), per step:
+ * g ← ∇ + λp; b ← g (first step) or μb + (1 − τ)g; g ← g + μb (Nesterov) or b; p ← p − ηg.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * ```
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  /**
+   * @param params tensors or parameter groups
+   * @param opts hyperparameters (`lr` required)
+   */
+  constructor(params: readonly Tensor[] | readonly ParamGroupInput<SGDOptions>[], opts: Partial<SGDOptions> & { lr: number }) {
+    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+  }
+
+  protected validate(g: ParamGroup<SGDOptions>): void {
+    super.validate(g);
+    if (!(g.momentum >= 0)) throw new ValueError(`SGD: invalid momentum ${g.momentum}`);
+    if (!(g.weightDecay >= 0)) throw new ValueError(`SGD: invalid weightDecay ${g.weightDecay}`);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new ValueError('SGD: Nesterov momentum requires momentum > 0 and dampening = 0');
+  }
+
+  protected updateParam(p: FloatArray, grad: FloatArray, st: ParamState, g: ParamGroup<SGDOptions>, param: Tensor): void {
+    const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize } = g;
+    const sgn = maximize ? -1 : 1;
+    let buf = st.momentumBuffer as FloatArray | undefined;
+    const first = mu !== 0 && !buf;
+    if (first) st.momentumBuffer = buf = this.buffer(param);
+    for (let i = 0; i < p.length; i++) {
+      let d = sgn * grad[i]!;
+      if (wd !== 0) d += wd * p[i]!;
+      if (mu !== 0) {
+        const b = first ? d : mu * buf![i]! + (1 - dampening) * d;
+        buf![i] = b;
+        const bb = buf![i]!; // rounded to the buffer's dtype, as PyTorch's in-place update
+        d = nesterov ? d + mu * bb : bb;
+      }
+      p[i] = p[i]! - lr * d;
+    }
+  }
+}
