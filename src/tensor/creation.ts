@@ -151,7 +151,7 @@ export function linspace(start: number, end: number, n: number, opts: CreateOpti
 
 /** Identity matrix n×m (m defaults to n). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
+  const t = zeros(checkShape('eye', [n, m]), opts);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }

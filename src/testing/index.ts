@@ -5,3 +5,5 @@
  */
 export { backendConformanceSuite, conformanceCases, coveredKernels } from './conformance.js';
 export type { ConformanceCase, ConformanceOptions, TestApi } from './conformance.js';
+export { gradcheck, assertGradcheck, formatGradcheckReport } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';

@@ -5,12 +5,15 @@
  */
 import type { Kernel, KernelTensor } from '../types.js';
 import { sizeOf, stridesOf } from '../types.js';
-import { IndexError } from '../../util/errors.js';
+import { IndexError, fmtShape } from '../../util/errors.js';
 
-function checkIndex(op: string, v: number, n: number, pos: number): number {
-  if (v < 0) v += n;
-  if (!(v >= 0 && v < n)) throw new IndexError(`${op}: index ${v < 0 ? v - n : v} at position ${pos} is out of range for a dimension of size ${n}`);
-  return v;
+/** Normalise index `v` (negative counts from the end) or throw IndexError naming the op, the axis and the shapes. */
+function checkIndex(op: string, v: number, n: number, pos: number, x: KernelTensor, idx: KernelTensor, axis: number): number {
+  const w = v < 0 ? v + n : v;
+  if (!(w >= 0 && w < n)) {
+    throw new IndexError(`${op}: index ${v} at position ${pos} is out of range for axis ${axis} of size ${n} (input ${fmtShape(x.shape)}, indices ${fmtShape(idx.shape)})`);
+  }
+  return w;
 }
 
 function split3(shape: readonly number[], axis: number): [number, number, number] {
@@ -22,7 +25,7 @@ export const indexSelectKernel: Kernel = ([x, idx], [o], { axis }: { axis: numbe
   const [outer, n, inner] = split3(x!.shape, axis);
   const ids = idx!.data, a = x!.data, r = o!.data;
   const m = ids.length;
-  for (let i = 0; i < m; i++) checkIndex('indexSelect', ids[i]!, n, i);
+  for (let i = 0; i < m; i++) checkIndex('indexSelect', ids[i]!, n, i, x!, idx!, axis);
   for (let p = 0; p < outer; p++) {
     for (let i = 0; i < m; i++) {
       let s = ids[i]!;
@@ -38,7 +41,7 @@ export const indexAddKernel: Kernel = ([x, idx, src], [o], { axis }: { axis: num
   const [outer, n, inner] = split3(x!.shape, axis);
   const ids = idx!.data, s = src!.data, r = o!.data;
   const m = ids.length;
-  for (let i = 0; i < m; i++) checkIndex('indexAdd', ids[i]!, n, i);
+  for (let i = 0; i < m; i++) checkIndex('indexAdd', ids[i]!, n, i, x!, idx!, axis);
   r.set(x!.data);
   for (let p = 0; p < outer; p++) {
     for (let i = 0; i < m; i++) {
@@ -72,7 +75,7 @@ function forEachIndex(idx: KernelTensor, axis: number, src: readonly number[], f
 export const takeAlongAxisKernel: Kernel = ([x, idx], [o], { axis, skipNegative }: { axis: number; skipNegative?: boolean }) => {
   const a = x!.data, r = o!.data, n = x!.shape[axis]!;
   forEachIndex(idx!, axis, x!.shape, (pos, off, st, v) => {
-    r[pos] = skipNegative && v < 0 ? 0 : a[off + checkIndex('takeAlongAxis', v, n, pos) * st]!;
+    r[pos] = skipNegative && v < 0 ? 0 : a[off + checkIndex('takeAlongAxis', v, n, pos, x!, idx!, axis) * st]!;
   });
 };
 
@@ -92,7 +95,7 @@ export const scatterAddKernel: Kernel = ([x, idx, src], [o], { axis, skipNegativ
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i]!;
     if (!(skipNegative && v < 0)) {
-      const t = checkIndex('scatterAdd', v, n, i);
+      const t = checkIndex('scatterAdd', v, n, i, x!, idx!, axis);
       let off = 0, so = 0;
       for (let d = 0; d < nd; d++) {
         so += cur[d]! * srcStr[d]!;

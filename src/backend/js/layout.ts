@@ -83,27 +83,32 @@ export const dimMapKernel: Kernel = ([x], [o], { maps }: { maps: Int32Array[] })
 };
 
 /**
- * Adjoint of `dimMap`: out = fill everywhere, then out[maps…] += g. attrs `{ maps, fill }`.
- * Implements slice backward and constant padding.
+ * Adjoint of `dimMap`: out[maps…] = Σ g (duplicates accumulate), and out = fill at every position
+ * no element of g maps to. attrs `{ maps, fill }`. Implements slice backward and constant padding.
  */
 export const dimMapScatterKernel: Kernel = ([g], [o], { maps, fill }: { maps: Int32Array[]; fill: number }) => {
   const a = g!.data, r = o!.data;
-  r.fill(fill ?? 0);
+  const f = fill ?? 0;
+  r.fill(f);
   const os = stridesOf(o!.shape);
   const shape = g!.shape;
   const nd = shape.length;
   const total = a.length;
   if (total === 0) return;
-  if (nd === 0) { r[0]! += a[0]!; return; }
+  if (nd === 0) { r[0] = a[0]!; return; }
   const idx = new Array<number>(nd).fill(0);
-  for (let i = 0; i < total; i++) {
-    let off = 0;
-    for (let d = 0; d < nd; d++) off += maps[d]![idx[d]!]! * os[d]!;
-    r[off]! += a[i]!;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      if (idx[d]! < shape[d]!) break;
-      idx[d] = 0;
+  // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
+  for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
+    for (let i = 0; i < total; i++) {
+      let off = 0;
+      for (let d = 0; d < nd; d++) off += maps[d]![idx[d]!]! * os[d]!;
+      if (pass === 0) r[off] = 0;
+      else r[off]! += a[i]!;
+      for (let d = nd - 1; d >= 0; d--) {
+        idx[d]!++;
+        if (idx[d]! < shape[d]!) break;
+        idx[d] = 0;
+      }
     }
   }
 };

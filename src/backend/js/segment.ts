@@ -4,13 +4,13 @@
  * @module
  */
 import type { Kernel } from '../types.js';
-import { IndexError, ValueError } from '../../util/errors.js';
+import { IndexError, ValueError, fmtShape } from '../../util/errors.js';
 
-function checkIds(op: string, ids: ArrayLike<number>, S: number, sorted: boolean): void {
+function checkIds(op: string, ids: ArrayLike<number>, S: number, sorted: boolean, dataShape: readonly number[]): void {
   let prev = -Infinity;
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i]!;
-    if (!(v >= 0 && v < S)) throw new IndexError(`${op}: segment id ${v} at position ${i} is out of range [0, ${S})`);
+    if (!(v >= 0 && v < S)) throw new IndexError(`${op}: segment id ${v} at position ${i} is out of range [0, ${S}) (data ${fmtShape(dataShape)}, ids [${ids.length}])`);
     if (sorted && v < prev) throw new ValueError(`${op}: ids declared sorted but id ${v} at position ${i} follows ${prev}`);
     prev = v;
   }
@@ -19,7 +19,7 @@ function checkIds(op: string, ids: ArrayLike<number>, S: number, sorted: boolean
 /** segmentSum kernel; inputs (data, ids), attrs `{ numSegments, sorted }`. */
 export const segmentSumKernel: Kernel = ([x, idx], [o], { numSegments, sorted }: { numSegments: number; sorted: boolean }) => {
   const ids = idx!.data, a = x!.data, r = o!.data;
-  checkIds('segmentSum', ids, numSegments, sorted);
+  checkIds('segmentSum', ids, numSegments, sorted, x!.shape);
   const N = ids.length;
   const F = N === 0 ? 0 : a.length / N;
   r.fill(0);
@@ -34,7 +34,7 @@ export function segmentExtremeKernel(op: 'max' | 'min'): Kernel {
   const name = op === 'max' ? 'segmentMax' : 'segmentMin';
   return ([x, idx], [o, arg], { numSegments, sorted }: { numSegments: number; sorted: boolean }) => {
     const ids = idx!.data, a = x!.data, r = o!.data, g = arg!.data;
-    checkIds(name, ids, numSegments, sorted);
+    checkIds(name, ids, numSegments, sorted, x!.shape);
     const N = ids.length;
     const F = N === 0 ? 0 : a.length / N;
     g.fill(-1);

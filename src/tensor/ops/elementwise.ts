@@ -7,7 +7,7 @@ import { apply } from '../engine.js';
 import type { BackwardCtx, OpDef } from '../op-def.js';
 import { broadcastShapes } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, requireFloat, requireSameDType, sumToShape } from './base.js';
+import { asTensor, cast, requireFloat, requireSameDType, sumToShape } from './base.js';
 
 type Rule = (ctx: BackwardCtx<{ alpha?: number }>) => Tensor;
 
@@ -182,11 +182,11 @@ const whereOp: OpDef = {
   },
   backward: ({ grad, inputs, needs }) => {
     const [c, a, b] = inputs as [Tensor, Tensor, Tensor];
-    const zero = mul(grad, 0);
+    // Select with a constant 0 (not grad·0, which would turn an Inf/NaN upstream into NaN in the unselected branch).
     return [
       null,
-      needs[1] ? sumToShape(where(c, grad, zero), a.shape) : null,
-      needs[2] ? sumToShape(where(c, zero, grad), b.shape) : null,
+      needs[1] ? sumToShape(where(c, grad, 0), a.shape) : null,
+      needs[2] ? sumToShape(where(c, 0, grad), b.shape) : null,
     ];
   },
 };
@@ -195,13 +195,8 @@ const whereOp: OpDef = {
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond;
   const ta = asTensor(a, like), tb = asTensor(b, like);
-  const c = cond.dtype === ta.dtype ? cond : asCondition(cond, ta);
+  const c = cond.dtype === ta.dtype ? cond : cast(cond, ta.dtype); // a recorded op: no host read of cond
   return apply(whereOp, [c, ta, tb]);
-}
-
-function asCondition(cond: Tensor, like: Tensor): Tensor {
-  const d = like.dtype === 'float64' ? Float64Array.from(cond.data) : Float32Array.from(cond.data);
-  return new Tensor(d, cond.shape, like.dtype);
 }
 
 /** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */

@@ -91,9 +91,14 @@ export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | reado
   }
   const w = new Tensor(wRow, [N], logits.dtype);
   const picked = reshape(takeAlongAxis(logp, 1, new Tensor(idx, [N, 1], 'int32')), [N]);
-  let per = neg(picked);
-  if (eps > 0) per = add(mul(per, 1 - eps), mul(neg(sum(logp, 1)), eps / C));
-  per = mul(per, w);
+  let per = mul(neg(picked), w);
+  if (eps > 0) {
+    // As PyTorch: the smoothing term is weighted per class, −Σ_c w_c log p_c (not by w[target]),
+    // and is zero on ignored rows.
+    const keep = new Tensor(wRow.map((_, n) => (t[n] === ignore ? 0 : 1)), [N], logits.dtype);
+    const lw = wd ? mul(logp, new Tensor(wRow instanceof Float64Array ? Float64Array.from(wd) : Float32Array.from(wd), [1, C], logits.dtype)) : logp;
+    per = add(mul(per, 1 - eps), mul(mul(neg(sum(lw, 1)), keep), eps / C));
+  }
   if (reduction === 'mean') {
     let wsum = 0;
     for (let n = 0; n < N; n++) wsum += wRow[n]!;

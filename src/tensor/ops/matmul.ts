@@ -30,7 +30,12 @@ const matmulOp: OpDef<MMAttrs> = {
     const Kb = transB ? bs[bs.length - 1]! : bs[bs.length - 2]!;
     const N = transB ? bs[bs.length - 2]! : bs[bs.length - 1]!;
     if (Ka !== Kb) throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(as)}${transA ? 'ᵀ' : ''} @ ${fmtShape(bs)}${transB ? 'ᵀ' : ''} (${Ka} ≠ ${Kb})`);
-    const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
+    let batch: number[];
+    try {
+      batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
+    } catch {
+      throw new ShapeError(`matmul: batch dimensions of ${fmtShape(as)} and ${fmtShape(bs)} cannot be broadcast together (${fmtShape(as.slice(0, -2))} vs ${fmtShape(bs.slice(0, -2))})`);
+    }
     return [{ shape: [...batch, M, N], dtype }];
   },
   backward: ({ grad: g, inputs: [a, b], attrs: { transA, transB }, needs }) => {

@@ -9,7 +9,7 @@ import type { OpDef } from '../op-def.js';
 import { normAxes, normAxis } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
-import { abs, add, div, eq, exp, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
+import { abs, add, div, eq, exp, gt, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
 
 type Axes = number | readonly number[] | null | undefined;
 
@@ -129,7 +129,9 @@ export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): T
 
 /** log Σ exp(x) over `axes`, computed stably (max-shifted). */
 export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const m = detach(max(x, axes, true));
+  const m0 = detach(max(x, axes, true));
+  // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
+  const m = where(eq(abs(m0), Infinity), 0, m0);
   const s = log(sum(exp(sub(x, m)), axes, true));
   const r = add(s, m);
   return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
@@ -137,7 +139,12 @@ export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 
 /** p-norm over `axes` (default p = 2, all axes). */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepDims = false): Tensor {
-  if (p === 2) return sqrt(sum(square(x), axes, keepDims));
+  if (p === 2) {
+    // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
+    const s = sum(square(x), axes, keepDims);
+    const nz = gt(s, 0);
+    return where(nz, sqrt(where(nz, s, 1)), 0);
+  }
   if (p === 1) return sum(abs(x), axes, keepDims);
   if (p === Infinity) return max(abs(x), axes, keepDims);
   if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);

@@ -1,0 +1,219 @@
+/**
+ * Gradient checking: compare the analytic gradients computed by erlangen's autograd with numeric
+ * ones from central differences, in float64.
+ * @module
+ */
+import { Tensor, backward, noGrad, uniform } from '../tensor/index.js';
+import { DTypeError, Rng, ShapeError, ValueError, fmtShape } from '../util/index.js';
+
+/** Options of {@link gradcheck}. */
+export interface GradcheckOptions {
+  /** Step of the central difference (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-8). An element passes when |analytic − numeric| ≤ atol + rtol·|numeric|. */
+  atol?: number;
+  /** Relative tolerance (default 1e-6). */
+  rtol?: number;
+  /**
+   * The upstream gradient u: the checked scalar is Σ out·u. A float64 tensor of the output's shape,
+   * or `'random'` (the default): uniform in [−1, 1) from `rng`, so that no direction of the output
+   * is weighted zero by accident (a constant upstream makes e.g. softmax's gradient vanish).
+   */
+  upstream?: Tensor | 'random';
+  /** Generator of the random upstream (default `new Rng(0)`). */
+  rng?: Rng;
+}
+
+/** The worst element of one input. */
+export interface GradcheckWorst {
+  /** Row-major index of the element. */
+  flatIndex: number;
+  /** Gradient from backward. */
+  analytic: number;
+  /** Gradient from central differences. */
+  numeric: number;
+}
+
+/** Result for one input that requires grad. */
+export interface GradcheckInputReport {
+  /** Position of the input in the `inputs` array. */
+  index: number;
+  /** Its shape. */
+  shape: readonly number[];
+  /** max |analytic − numeric| over its elements (NaN if any gradient is not finite). */
+  maxAbsError: number;
+  /** max |analytic − numeric| / max(|analytic|, |numeric|) over its elements. */
+  maxRelError: number;
+  /** Elements outside the tolerance. */
+  failures: number;
+  /** The element with the largest excess over the tolerance (or the largest error when all pass); null for an empty input. */
+  worst: GradcheckWorst | null;
+}
+
+/** Result of {@link gradcheck}. */
+export interface GradcheckReport {
+  /** Every element of every checked input is within tolerance (and finite). */
+  ok: boolean;
+  /** Largest absolute error over all checked inputs. */
+  maxAbsError: number;
+  /** Largest relative error over all checked inputs. */
+  maxRelError: number;
+  /** One entry per input with `requiresGrad`, in input order. */
+  perInput: GradcheckInputReport[];
+  /** The tolerances used. */
+  tolerance: { eps: number; atol: number; rtol: number };
+}
+
+function requireFloat64(what: string, t: Tensor): void {
+  if (t.dtype !== 'float64') {
+    throw new DTypeError(`gradcheck: ${what} is ${t.dtype} ${fmtShape(t.shape)}; gradients are checked in float64 (use .cast('float64'))`);
+  }
+}
+
+/** Σ out·u in float64 (plain loop, no autograd). */
+function dot(out: Tensor, u: Float64Array): number {
+  const d = out.data;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * u[i]!;
+  return s;
+}
+
+function callFn(fn: (...inputs: Tensor[]) => Tensor, xs: Tensor[]): Tensor {
+  const out = fn(...xs);
+  if (!(out instanceof Tensor)) throw new ValueError('gradcheck: fn must return a Tensor');
+  return out;
+}
+
+/**
+ * Check the gradient of `fn` at `inputs` against central differences.
+ *
+ * The analytic gradient of the scalar L = Σ fn(inputs)·u (u the upstream gradient) w.r.t. every
+ * input with `requiresGrad` comes from `backward`; the numeric one perturbs each element in turn:
+ * ∂L/∂xᵢ ≈ (L(x + ε eᵢ) − L(x − ε eᵢ)) / 2ε. The inputs themselves are not modified (the check
+ * runs on copies), and `fn` must be deterministic (seed any randomness inside it).
+ *
+ * @param fn the function under test; it may close over other (constant) tensors.
+ * @param inputs float64 tensors; those with `requiresGrad` are checked.
+ * @returns a report; see {@link assertGradcheck} for the throwing variant.
+ * @throws DTypeError if an input, the output or the upstream is not float64.
+ *
+ * @example
+ * ```ts
+ * import { tensor, mul, sin } from 'erlangen';
+ * import { gradcheck } from 'erlangen/testing';
+ *
+ * const x = tensor([0.3, -1.2, 2.0], { dtype: 'float64', requiresGrad: true });
+ * const report = gradcheck((a) => mul(sin(a), a), [x]);
+ * report.ok;          // true
+ * report.maxAbsError; // ~1e-10
+ * ```
+ */
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
+  const eps = opts.eps ?? 1e-6;
+  const atol = opts.atol ?? 1e-8;
+  const rtol = opts.rtol ?? 1e-6;
+  if (!(eps > 0)) throw new ValueError(`gradcheck: eps must be positive, got ${eps}`);
+  if (!(atol >= 0) || !(rtol >= 0)) throw new ValueError(`gradcheck: tolerances must be non-negative, got atol=${atol}, rtol=${rtol}`);
+  inputs.forEach((t, i) => requireFloat64(`input ${i}`, t));
+  const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
+  if (checked.length === 0) throw new ValueError('gradcheck: no input has requiresGrad; nothing to check');
+
+  // Analytic: fresh leaves with copies of the data, so the caller's tensors and their .grad stay untouched.
+  const leaves = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, 'float64', t.requiresGrad));
+  const out = callFn(fn, leaves);
+  requireFloat64('the output of fn', out);
+  let u: Tensor;
+  if (opts.upstream === undefined || opts.upstream === 'random') {
+    u = uniform(opts.rng ?? new Rng(0), out.shape, -1, 1, { dtype: 'float64' });
+  } else {
+    u = opts.upstream;
+    requireFloat64('the upstream gradient', u);
+    if (u.shape.length !== out.shape.length || u.shape.some((d, i) => d !== out.shape[i])) {
+      throw new ShapeError(`gradcheck: upstream ${fmtShape(u.shape)} does not match the output ${fmtShape(out.shape)}`);
+    }
+  }
+  if (out.requiresGrad) backward(out, u);
+  const ud = Float64Array.from(u.data);
+
+  // Numeric: central differences on separate copies, without recording a graph.
+  const probes = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, 'float64', false));
+  const evalAt = (): number => noGrad(() => dot(callFn(fn, probes), ud));
+
+  const perInput: GradcheckInputReport[] = [];
+  let ok = true;
+  for (const index of checked) {
+    const g = leaves[index]!.grad;
+    const analytic = g ? g.data : new Float64Array(leaves[index]!.size);
+    const p = probes[index]!.data;
+    let maxAbs = 0, maxRel = 0, failures = 0, worstExcess = -Infinity;
+    let worst: GradcheckWorst | null = null;
+    for (let k = 0; k < p.length; k++) {
+      const x0 = p[k]!;
+      p[k] = x0 + eps;
+      const fp = evalAt();
+      p[k] = x0 - eps;
+      const fm = evalAt();
+      p[k] = x0;
+      const numeric = (fp - fm) / (2 * eps);
+      const a = analytic[k]!;
+      const abs = Math.abs(a - numeric);
+      const finite = Number.isFinite(a) && Number.isFinite(numeric);
+      const scale = Math.max(Math.abs(a), Math.abs(numeric));
+      const rel = scale > 0 ? abs / scale : 0;
+      const excess = finite ? abs - (atol + rtol * Math.abs(numeric)) : Infinity;
+      if (!finite) maxAbs = NaN;
+      else if (abs > maxAbs) maxAbs = abs;
+      if (finite && rel > maxRel) maxRel = rel;
+      if (excess > 0) failures++;
+      if (excess > worstExcess) {
+        worstExcess = excess;
+        worst = { flatIndex: k, analytic: a, numeric };
+      }
+    }
+    if (failures > 0) ok = false;
+    perInput.push({ index, shape: inputs[index]!.shape, maxAbsError: maxAbs, maxRelError: maxRel, failures, worst });
+  }
+  const maxAbsError = perInput.some((r) => Number.isNaN(r.maxAbsError)) ? NaN : Math.max(0, ...perInput.map((r) => r.maxAbsError));
+  const maxRelError = Math.max(0, ...perInput.map((r) => r.maxRelError));
+  return { ok, maxAbsError, maxRelError, perInput, tolerance: { eps, atol, rtol } };
+}
+
+function multiIndex(flat: number, shape: readonly number[]): string {
+  const idx: number[] = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    idx[d] = flat % n;
+    flat = Math.floor(flat / n);
+  }
+  return `[${idx.join(',')}]`;
+}
+
+/** A human-readable, multi-line description of a gradcheck report. */
+export function formatGradcheckReport(report: GradcheckReport, label = 'gradcheck'): string {
+  const { eps, atol, rtol } = report.tolerance;
+  const lines = [
+    `${label}: ${report.ok ? 'passed' : 'FAILED'} (max abs error ${report.maxAbsError.toExponential(3)}, max rel error ${report.maxRelError.toExponential(3)}; ` +
+      `eps=${eps}, atol=${atol}, rtol=${rtol})`,
+  ];
+  for (const r of report.perInput) {
+    const w = r.worst;
+    const where = w ? ` worst at ${multiIndex(w.flatIndex, r.shape)} (flat ${w.flatIndex}): analytic ${w.analytic}, numeric ${w.numeric}` : '';
+    lines.push(`  input ${r.index} ${fmtShape(r.shape)}: ${r.failures} element(s) out of tolerance, max abs error ${r.maxAbsError.toExponential(3)};${where}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * {@link gradcheck}, throwing an Error with a readable report when the gradients disagree.
+ *
+ * @example
+ * ```ts
+ * const w = randn(new Rng(1), [3, 2], { dtype: 'float64', requiresGrad: true });
+ * assertGradcheck((a) => tanh(matmul(a, a.T)), [w]);
+ * ```
+ */
+export function assertGradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions & { label?: string } = {}): GradcheckReport {
+  const report = gradcheck(fn, inputs, opts);
+  if (!report.ok) throw new Error(formatGradcheckReport(report, opts.label));
+  return report;
+}
