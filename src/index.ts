@@ -31,3 +31,15 @@ export type {
   Plan, InputSpec, CreateOptions, TensorLike, SliceSpec, IndexLike, SegmentOptions, Conv2dOptions, Pool2dOptions, BatchNormOptions,
   Reduction, CrossEntropyOptions, NestedArray, GradHook,
 } from './tensor/index.js';
+export {
+  Parameter, Module, Linear, Bilinear, Sequential, MLP, ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softplus, Softmax, Identity,
+  activation, Dropout, LayerNorm, BatchNorm1d, BatchNorm2d, Embedding, MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss,
+  BCEWithLogitsLoss, init, calculateGain, calculateFans, uniformInit, normalInit, constantInit, zerosInit, onesInit, xavierUniform,
+  xavierNormal, kaimingUniform, kaimingNormal, orthogonal,
+} from './nn/index.js';
+export type { StateDict, StateEntry, LoadResult, LinearOptions, MLPOptions, ActivationName, LayerNormOptions, BatchNormLayerOptions, EmbeddingOptions } from './nn/index.js';
+export {
+  Optimizer, SGD, Adam, AdamW, RMSProp, Adagrad, LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
+  LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue,
+} from './optim/index.js';
+export type { SGDOptions, AdamOptions, RMSPropOptions, AdagradOptions, ParamGroupInput } from './optim/index.js';
