@@ -43,3 +43,14 @@ export {
   LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue,
 } from './optim/index.js';
 export type { SGDOptions, AdamOptions, RMSPropOptions, AdagradOptions, ParamGroupInput } from './optim/index.js';
+export {
+  SO, O, SO2, O2, SO3, O3, SO13p, SO13, O13, Sp, SL, S, A, C, D, Z, Trivial, Tetrahedral, FullTetrahedral, Octahedral, FullOctahedral,
+  Icosahedral, FullIcosahedral, P4, P4M, product, embed, customGroup, parseGroup, isFinite,
+} from './group/index.js';
+export type { Group, FiniteGroup } from './group/index.js';
+export {
+  Rep, V, Scalar, T, hom, directSum, tensorProduct, dualRep, regular, quotient, irrep, parseRep, sphericalHarmonics, realCG, character,
+  finiteIrreps, decomposeFinite,
+} from './rep/index.js';
+export { equivariantBasis, EquivariantBasis, BasisCache } from './solver/index.js';
+export type { SolverOptions } from './solver/index.js';

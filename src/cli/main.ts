@@ -64,11 +64,16 @@ export const commands: readonly Command[] = [
     run: async (argv, io) => (await import('./commands/info.js')).run(argv, io),
   },
   {
-    // src/cli/commands/basis.ts (a later issue): when it exists, replace runOptional with
-    // `(await import('./commands/basis.js')).run(argv, io)`.
     name: 'basis',
-    summary: 'compute an equivariant basis for a symmetry spec, e.g. erlangen basis "SO(3): 4V -> V^2+V"',
-    run: (argv, io) => runOptional('./commands/basis.js', 'basis', argv, io),
+    summary: 'compute an equivariant basis: erlangen basis --group "SO(3)" --in "V^2" --out "V" [--json] [--batch FILE]',
+    run: async (argv, io) => (await import('./commands/basis.js')).run(argv, io),
+  },
+  {
+    // The ONNX checker needs the optional dependency onnxruntime-node; the module reports clearly
+    // when it is missing.
+    name: 'check',
+    summary: 'run the equivariance harness on an ONNX model: erlangen check model.onnx --group G --in R --out R [--json]',
+    run: (argv, io) => runOptional('./commands/check.js', 'check', argv, io),
   },
 ];
 

@@ -12,7 +12,7 @@ const naive: Backend = {
   alloc: jsBackend.alloc,
   kernels: {
     matmul: ([a, b], [o], { transA, transB }: { transA: boolean; transB: boolean }) => {
-      const as = a!.shape, bs = b!.shape, os = o!.shape;
+      const as = a!.shape, os = o!.shape;
       const M = os[os.length - 2]!, N = os[os.length - 1]!;
       const K = transA ? as[as.length - 2]! : as[as.length - 1]!;
       const nb = o!.data.length / (M * N);

@@ -1,0 +1,28 @@
+/** Dense float64 linear algebra helpers (row-major Float64Array matrices). @module */
+export {
+  sqDim,
+  identity,
+  zeros,
+  fromRows,
+  matmul,
+  matmulSq,
+  matvec,
+  transpose,
+  kron,
+  kronSq,
+  kronSum,
+  blockDiag,
+  add,
+  sub,
+  scale,
+  frobenius,
+  maxAbsDiff,
+  trace,
+  gram,
+  det,
+} from './dense.js';
+export { expm } from './expm.js';
+export { nullspace, nullspaceFromGram, rankByGap } from './nullspace.js';
+export type { Nullspace, NullspaceOptions } from './nullspace.js';
+export { inverse, solve, pinv, orthonormalise } from './solve.js';
+export { symmetricEigen } from './eigen.js';

@@ -1,0 +1,17 @@
+/** Representations: the Rep algebra, base reps, irreps, characters, spherical harmonics, grammar. @module */
+export { Rep, leafRep, isScalar, directSum, tensorProduct, dualRep, Scalar, hom } from './rep.js';
+export type { RepNode, SumTerm, TensorFactor } from './rep.js';
+export type { RepLeaf, SignedPerm } from './leaf.js';
+export { asSignedPerm } from './leaf.js';
+export { V, regular, quotient, customRep } from './base-reps.js';
+export { T } from './tensor-types.js';
+export { planarIrrep, planarIrrepOf } from './planar-irreps.js';
+export { so3Irrep, o3Irrep } from './so3-irreps.js';
+export { irrep } from './irreps.js';
+export { sphericalHarmonics, shWithGradient, e3nnToZUp } from './spherical-harmonics.js';
+export { character, characterVector, characterInner } from './characters.js';
+export { parseRep } from './parse-rep.js';
+export { su2CG, realCG } from './clebsch-gordan.js';
+export { decomposeFinite, finiteIrreps, irrepMultiplicities } from './finite-irreps.js';
+export type { Component, FiniteDecomposition, FiniteIrrep } from './finite-irreps.js';
+export { applyRep } from './apply.js';

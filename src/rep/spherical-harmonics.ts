@@ -1,0 +1,145 @@
+/**
+ * Real spherical harmonics in e3nn's convention ("component" normalisation, y the polar axis).
+ *
+ * With (X, Y, Z) = (z, x, y), Y^l_m = N_{l|m|} · P_l^{(|m|)}(Z) · Re (X + iY)^{|m|} for m ≥ 0 and
+ * · Im (X + iY)^{|m|} for m < 0, where P_l^{(k)} is the k-th derivative of the Legendre polynomial
+ * (no Condon–Shortley phase) and N_{lk} = √((2l+1)(l−k)!/(l+k)!)·(√2 if k > 0). Components are
+ * ordered m = −l…l; ‖Y^l(x̂)‖² = 2l+1; Y¹(x) = √3·(x, y, z), so D¹(R) = R.
+ * Wikipedia's real SH table (z polar) is Y_wiki(X, Y, Z) with the substitution above.
+ * @module
+ */
+import { ValueError } from '../util/index.js';
+
+function legendreCoeffs(l: number): Float64Array {
+  // Bonnet: (n+1) P_{n+1} = (2n+1) z P_n − n P_{n−1}; coefficients in increasing powers.
+  let p0 = new Float64Array(l + 1);
+  p0[0] = 1;
+  if (l === 0) return p0;
+  let p1 = new Float64Array(l + 1);
+  p1[1] = 1;
+  for (let n = 1; n < l; n++) {
+    const p2 = new Float64Array(l + 1);
+    for (let i = 0; i <= l; i++) {
+      const zp = i > 0 ? p1[i - 1]! : 0;
+      p2[i] = ((2 * n + 1) * zp - n * p0[i]!) / (n + 1);
+    }
+    p0 = p1;
+    p1 = p2;
+  }
+  return p1;
+}
+
+function derivative(c: Float64Array): Float64Array {
+  const out = new Float64Array(Math.max(c.length - 1, 1));
+  for (let i = 1; i < c.length; i++) out[i - 1] = i * c[i]!;
+  return out;
+}
+
+function polyval(c: Float64Array, z: number): number {
+  let s = 0;
+  for (let i = c.length - 1; i >= 0; i--) s = s * z + c[i]!;
+  return s;
+}
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return f;
+}
+
+/** Precomputed polynomial data for one degree l. */
+interface ShTable {
+  readonly derivs: Float64Array[]; // derivs[k] = P_l^{(k)}, k = 0…l+1
+  readonly norms: Float64Array; // N_{lk}
+}
+
+function table(l: number): ShTable {
+  const derivs = [legendreCoeffs(l)];
+  for (let k = 1; k <= l + 1; k++) derivs.push(derivative(derivs[k - 1]!));
+  const norms = new Float64Array(l + 1);
+  for (let k = 0; k <= l; k++) norms[k] = Math.sqrt(((2 * l + 1) * factorial(l - k)) / factorial(l + k)) * (k > 0 ? Math.SQRT2 : 1);
+  return { derivs, norms };
+}
+
+const MAX_L = 12;
+
+/**
+ * Real spherical harmonics Y^l(x) (length 2l+1, m = −l…l) of the direction of (x, y, z).
+ * @param normalize map the input to the unit sphere first (default true; zero vector → zeros).
+ */
+export function sphericalHarmonics(l: number, x: number, y: number, z: number, normalize = true): Float64Array {
+  return shWithGradient(l, x, y, z, normalize, false).value;
+}
+
+/**
+ * Y^l and its gradient ∂Y^l/∂(x, y, z) of the polynomial extension (3·(2l+1), row-major over
+ * components, i.e. grad[3·i + a]); on the unit sphere the tangential part is the sphere gradient.
+ */
+export function shWithGradient(
+  l: number, x: number, y: number, z: number, normalize = true, withGradient = true,
+): { value: Float64Array; grad: Float64Array } {
+  if (!Number.isInteger(l) || l < 0 || l > MAX_L) throw new ValueError(`sphericalHarmonics: l must be an integer in 0…${MAX_L}, got ${l}`);
+  const n = 2 * l + 1;
+  const value = new Float64Array(n);
+  const grad = new Float64Array(withGradient ? 3 * n : 0);
+  if (normalize) {
+    const r = Math.hypot(x, y, z);
+    if (r === 0) return { value, grad };
+    x /= r;
+    y /= r;
+    z /= r;
+  }
+  const X = z;
+  const Y = x;
+  const Z = y;
+  const t = table(l);
+  // powers w_k = (X + iY)^k
+  const re = new Float64Array(l + 1);
+  const im = new Float64Array(l + 1);
+  re[0] = 1;
+  for (let k = 1; k <= l; k++) {
+    re[k] = re[k - 1]! * X - im[k - 1]! * Y;
+    im[k] = re[k - 1]! * Y + im[k - 1]! * X;
+  }
+  for (let m = -l; m <= l; m++) {
+    const k = Math.abs(m);
+    const N = t.norms[k]!;
+    const P = polyval(t.derivs[k]!, Z);
+    const ang = m >= 0 ? re[k]! : im[k]!;
+    const i = m + l;
+    value[i] = N * P * ang;
+    if (withGradient) {
+      const dP = polyval(t.derivs[k + 1]!, Z);
+      let dX = 0;
+      let dY = 0;
+      if (k > 0) {
+        const r1 = re[k - 1]!;
+        const i1 = im[k - 1]!;
+        if (m >= 0) {
+          dX = k * r1;
+          dY = -k * i1;
+        } else {
+          dX = k * i1;
+          dY = k * r1;
+        }
+      }
+      const gX = N * P * dX;
+      const gY = N * P * dY;
+      const gZ = N * dP * ang;
+      grad[3 * i] = gY; // ∂/∂x = ∂/∂Y
+      grad[3 * i + 1] = gZ; // ∂/∂y = ∂/∂Z
+      grad[3 * i + 2] = gX; // ∂/∂z = ∂/∂X
+    }
+  }
+  return { value, grad };
+}
+
+/**
+ * Convert a Y^l vector from e3nn's y-up convention to the z-up (Wikipedia) convention: both
+ * are ordered m = −l…l and agree component by component as functions, with the axes relabelled
+ * (x, y, z)_{e3nn} = (Y, Z, X)_{z-up}; so Y_{e3nn}(v) = Y_{z-up}(P v) with P v = (v_z, v_x, v_y).
+ * This helper returns the z-up input vector P·v for a given e3nn vector v.
+ */
+export function e3nnToZUp(v: readonly [number, number, number]): [number, number, number] {
+  return [v[2], v[0], v[1]];
+}
