@@ -54,3 +54,8 @@ export {
 } from './rep/index.js';
 export { equivariantBasis, EquivariantBasis, BasisCache } from './solver/index.js';
 export type { SolverOptions } from './solver/index.js';
+export {
+  EquivariantLinear, EquivariantBilinear, gated, GatedNonlinearity, NormNonlinearity, EquivariantPointwise, EMLP, EMLPBlock, uniformRep,
+} from './nn/index.js';
+export type { EquivariantModule, EquivariantLinearOptions, EMLPOptions } from './nn/index.js';
+export { o5Synthetic, inertia, particleInteraction, EMLP_DATASETS } from './data/index.js';

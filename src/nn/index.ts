@@ -36,3 +36,16 @@ export {
   orthogonal,
 } from './init.js';
 export type { Nonlinearity, FanMode, KaimingOptions } from './init.js';
+export { EquivariantLinear, HomStructure } from './equivariant-linear.js';
+export type { EquivariantLinearOptions } from './equivariant-linear.js';
+export { EquivariantBilinear } from './equivariant-bilinear.js';
+export type { EquivariantBilinearOptions } from './equivariant-bilinear.js';
+export { gated, numGates, GatedNonlinearity } from './gated.js';
+export { NormNonlinearity } from './norm-nonlinearity.js';
+export type { NormFunction, NormNonlinearityOptions } from './norm-nonlinearity.js';
+export { EquivariantPointwise } from './equivariant-pointwise.js';
+export type { PointwiseName } from './equivariant-pointwise.js';
+export { EMLP, EMLPBlock, uniformRep, uniformRankCounts } from './emlp.js';
+export type { EMLPOptions, EMLPBlockOptions } from './emlp.js';
+export { actOn, isPermutationRep, fieldCopies, placedTerms } from './equivariant-common.js';
+export type { EquivariantModule, FieldCopy, PlacedTerm } from './equivariant-common.js';

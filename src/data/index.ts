@@ -1,0 +1,9 @@
+/**
+ * Synthetic datasets with known symmetries (EMLP's O5Synthetic, Inertia, ParticleInteraction)
+ * and equivariance-preserving standardisation.
+ * @module
+ */
+export {
+  o5Synthetic, inertia, particleInteraction, EMLP_DATASETS, equivariantStandardization, standardize, unstandardize, datasetSymmetry,
+} from './emlp-synthetic.js';
+export type { SyntheticDataset, Standardization } from './emlp-synthetic.js';

@@ -1,0 +1,163 @@
+/**
+ * `EquivariantBilinear`: EMLP's quadratic layer with input-dependent equivariant weights
+ * (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459; ALGORITHMS.md §1.5 "BiLinear").
+ * @module
+ */
+import type { Group } from '../group/index.js';
+import { isScalar, tensorProduct, dualRep } from '../rep/index.js';
+import type { Rep } from '../rep/index.js';
+import { Tensor, concat, matmul, normal, zeros } from '../tensor/index.js';
+import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
+import { commonGroup, fieldCopies, placedTerms } from './equivariant-common.js';
+import type { EquivariantModule } from './equivariant-common.js';
+import { Module } from './module.js';
+import { floatDType } from './parameter.js';
+import type { FloatDType } from './parameter.js';
+
+/** Options of `EquivariantBilinear`. */
+export interface EquivariantBilinearOptions {
+  /** Chooses the input copies feeding each weight type and the initial θ (required). */
+  rng: Rng;
+  /** Element type (default float32). */
+  dtype?: FloatDType;
+  /** Output scale (default 0.1, as in EMLP). */
+  scale?: number;
+}
+
+interface SigmaGroup {
+  readonly key: string;
+  readonly size: number;
+  /** Feature indices of the n chosen input copies, [n·size]. */
+  readonly xIdx: Int32Array;
+  readonly n: number;
+}
+
+interface PairTerm {
+  /** Index into sigmas. */
+  readonly sigma: number;
+  /** Output term index. */
+  readonly outTerm: number;
+  readonly mo: number;
+  readonly bs: number;
+  readonly mi: number;
+  readonly as: number;
+  /** Feature indices of the input term, [mi·as]. */
+  readonly inIdx: Int32Array;
+  /** θ for this term pair: [mo, mi·n] (row co, column ci·n + j). */
+  readonly param: string;
+}
+
+/**
+ * Bilinear (quadratic) equivariant layer y = s · W(x) x, s = 0.1. The weight rep
+ * ρ_W = ρ_out ⊗ ρ_in* is split into its summand blocks σ = b ⊗ a* (one per output copy of b
+ * and input copy of a); for every non-scalar σ that also occurs among the input's summands
+ * (n_σ copies), n = min(n_σ, dim σ) of those copies X_σ (n × dim σ) are fixed at construction
+ * (random choice) and each σ-block of vec W is filled with a row of θ_σ X_σ, θ_σ ∈ R^{m_σ×n}
+ * learned; all other blocks are 0. Equivariant because each σ-block of W is filled with vectors
+ * transforming as σ: W(ρ_in(g)x) = ρ_out(g) W(x) ρ_in(g)⁻¹.
+ * Parameters: Σ_σ m_σ·min(n_σ, dim σ). (EMLP, Finzi, Welling, Wilson, ICML 2021,
+ * arXiv:2104.09459, `emlp.nn.BiLinear`.) W(x) is never materialised: per pair of summand terms
+ * (b ← a) the layer computes Z_{j,p,ci} = Σ_q (X_j)_{pq} x_{ci,q} and y_{co,p} = Σ_{ci,j} θ_{co,(ci,j)} Z_{j,p,ci}.
+ */
+export class EquivariantBilinear extends Module implements EquivariantModule {
+  /** The symmetry group. */
+  readonly group: Group;
+  /** Output scale s. */
+  readonly scale: number;
+  private readonly sigmas: SigmaGroup[];
+  private readonly pairs: PairTerm[];
+  private readonly outSizes: number[];
+  /** Number of entries of W(x) that can be nonzero. */
+  private readonly total: number;
+  private readonly dtype: FloatDType;
+
+  constructor(readonly repIn: Rep, readonly repOut: Rep, opts: EquivariantBilinearOptions) {
+    super();
+    if (!opts?.rng) throw new ValueError('EquivariantBilinear: opts.rng is required');
+    this.group = commonGroup('EquivariantBilinear', repIn, repOut);
+    this.dtype = floatDType('EquivariantBilinear', opts.dtype);
+    this.scale = opts.scale ?? 0.1;
+    const rng = opts.rng;
+    const xCopies = new Map<string, number[]>();
+    for (const c of fieldCopies(repIn)) {
+      if (isScalar(c.rep)) continue;
+      const l = xCopies.get(c.rep.key) ?? [];
+      l.push(c.offset);
+      xCopies.set(c.rep.key, l);
+    }
+    const sigmas: SigmaGroup[] = [];
+    const sigmaIndex = new Map<string, number>();
+    const pairs: PairTerm[] = [];
+    let filled = 0;
+    const outTerms = placedTerms(repOut);
+    outTerms.forEach((o, oi) => {
+      placedTerms(repIn).forEach((a, ai) => {
+        const sigma = tensorProduct([o.rep, dualRep(a.rep)]);
+        if (isScalar(sigma) || !xCopies.has(sigma.key)) return;
+        let si = sigmaIndex.get(sigma.key);
+        if (si === undefined) {
+          const offs = xCopies.get(sigma.key)!;
+          const size = sigma.size;
+          const n = Math.min(offs.length, size);
+          const perm = rng.permutation(offs.length);
+          const xIdx = new Int32Array(n * size);
+          for (let j = 0; j < n; j++) for (let e = 0; e < size; e++) xIdx[j * size + e] = offs[perm[j]!]! + e;
+          si = sigmas.length;
+          sigmas.push({ key: sigma.key, size, xIdx, n });
+          sigmaIndex.set(sigma.key, si);
+        }
+        const n = sigmas[si]!.n;
+        const inIdx = Int32Array.from({ length: a.mult * a.rep.size }, (_, i) => a.offset + i);
+        const param = `theta${oi}_${ai}`;
+        this.registerParameter(param, normal(rng, [o.mult, a.mult * n], 0, 1, { dtype: this.dtype }));
+        pairs.push({ sigma: si, outTerm: oi, mo: o.mult, bs: o.rep.size, mi: a.mult, as: a.rep.size, inIdx, param });
+        filled += o.mult * a.mult * sigma.size;
+      });
+    });
+    this.sigmas = sigmas;
+    this.pairs = pairs;
+    this.outSizes = outTerms.map((o) => o.mult * o.rep.size);
+    this.total = filled;
+  }
+
+  /** Number of weight types σ that are filled (0 means the layer outputs zeros). */
+  get activeTypes(): number {
+    return this.sigmas.length;
+  }
+
+  /**
+   * @param x [..., repIn.size]
+   * @returns [..., repOut.size]
+   */
+  forward(x: Tensor): Tensor {
+    const nin = this.repIn.size, nout = this.repOut.size;
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== nin) throw new ShapeError(`EquivariantBilinear: input ${fmtShape(x.shape)} must end in ${nin} features (${this.repIn})`);
+    const lead = x.shape.slice(0, -1);
+    const m = lead.reduce((a, b) => a * b, 1);
+    if (this.sigmas.length === 0) return zeros([...lead, nout], { dtype: x.dtype === 'float64' ? 'float64' : 'float32' });
+    const dt = x.dtype === 'float64' ? 'float64' : 'float32';
+    const x2 = x.reshape([m, nin]);
+    const X = this.sigmas.map((s) => x2.indexSelect(1, s.xIdx)); // [m, n·size]
+    const acc: (Tensor | null)[] = this.outSizes.map(() => null);
+    for (const p of this.pairs) {
+      const s = this.sigmas[p.sigma]!;
+      const n = s.n;
+      // Z[b, j, p, ci] = Σ_q X_j[b, (p, q)] x_a[b, ci, q]
+      const xa = x2.indexSelect(1, p.inIdx).reshape([m, p.mi, p.as]);
+      const Z = matmul(X[p.sigma]!.reshape([m, n * p.bs, p.as]), xa, { transB: true }) // [m, n·bs, mi]
+        .reshape([m, n, p.bs, p.mi]).permute([0, 2, 3, 1]).reshape([m * p.bs, p.mi * n]);
+      const yp = matmul(Z, this.getParameter(p.param), { transB: true }) // [m·bs, mo]
+        .reshape([m, p.bs, p.mo]).permute([0, 2, 1]).reshape([m, p.mo * p.bs]);
+      const prev = acc[p.outTerm];
+      acc[p.outTerm] = prev ? prev.add(yp) : yp;
+    }
+    const parts = acc.map((t, i) => t ?? zeros([m, this.outSizes[i]!], { dtype: dt }));
+    const y = parts.length === 1 ? parts[0]! : concat(parts, 1);
+    return y.mul(this.scale).reshape([...lead, nout]);
+  }
+
+  extraRepr(): string {
+    return `${this.repIn} → ${this.repOut} of ${this.group.key}, weight types=${this.sigmas.length}, filled=${this.total}`;
+  }
+}
