@@ -1,0 +1,21 @@
+/**
+ * Graphs: the batched {@link GraphsTuple} (Battaglia et al. 2018, arXiv:1806.01261), the graphology
+ * adapter, graph transforms and point-cloud graphs, the {@link MessagePassing} base class with its
+ * aggregations (Gilmer et al. 2017, arXiv:1704.01212), and global pooling.
+ * See docs/design/graphs.md.
+ * @module
+ */
+export { GraphsTuple, graphsTuple, isIndexField } from './graphs-tuple.js';
+export type { GraphsTupleInit, ExtraField, TensorField, IndexField, RowKind, IntArrayLike, CompressedView } from './graphs-tuple.js';
+export { batch, unbatch } from './batch.js';
+export { fromGraphology, toGraphology } from './graphology.js';
+export type { FromGraphologyOptions, FromGraphologyResult, ToGraphologyOptions, NodeFeatureSpec, EdgeFeatureSpec } from './graphology.js';
+export { addSelfLoops, removeSelfLoops, inDegree, outDegree, gcnNorm } from './transforms.js';
+export type { AddSelfLoopsOptions, GcnNormOptions } from './transforms.js';
+export { knnGraph, radiusGraph, fullyConnected } from './spatial.js';
+export type { EdgeIndex, GraphBatch, KnnGraphOptions, RadiusGraphOptions, FullyConnectedOptions } from './spatial.js';
+export { aggregation, resolveAggregations, multiAggregate } from './aggregation.js';
+export type { Aggregation, AggregationName, AggregationSpec, AggregationOptions, AggregateContext, Flow } from './aggregation.js';
+export { MessagePassing, bipartite } from './message-passing.js';
+export type { MessageContext, MessagePassingOptions, PropagateOptions, PropagateInputs, NodeInput, EdgeSet } from './message-passing.js';
+export { globalSumPool, globalMeanPool, globalMaxPool, GlobalAttentionPool } from './pooling.js';
