@@ -59,3 +59,9 @@ export {
 } from './nn/index.js';
 export type { EquivariantModule, EquivariantLinearOptions, EMLPOptions } from './nn/index.js';
 export { o5Synthetic, inertia, particleInteraction, EMLP_DATASETS } from './data/index.js';
+export {
+  GraphsTuple, graphsTuple, batch, unbatch, fromGraphology, toGraphology, addSelfLoops, removeSelfLoops, inDegree, outDegree, gcnNorm,
+  knnGraph, radiusGraph, fullyConnected, aggregation, MessagePassing, bipartite, globalSumPool, globalMeanPool, globalMaxPool,
+  GlobalAttentionPool,
+} from './graph/index.js';
+export type { GraphsTupleInit, ExtraField, Aggregation, AggregationName, AggregationSpec, MessageContext, Flow, EdgeIndex } from './graph/index.js';
