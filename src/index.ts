@@ -65,3 +65,7 @@ export {
   GlobalAttentionPool,
 } from './graph/index.js';
 export type { GraphsTupleInit, ExtraField, Aggregation, AggregationName, AggregationSpec, MessageContext, Flow, EdgeIndex } from './graph/index.js';
+export {
+  MultiheadAttention, scaledDotProductAttention, TransformerEncoderLayer, TransformerEncoder, DeepSets, DeepSetsEquivariant, MAB, SAB,
+  ISAB, PMA, SetTransformer,
+} from './nn/index.js';

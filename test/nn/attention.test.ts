@@ -118,6 +118,7 @@ describe('MultiheadAttention', () => {
       const y = m.call(x, x, x, { keyPaddingMask: pad });
       const px = permuteSet(x, perm);
       const y2 = m.call(px, px, px, { keyPaddingMask: permuteSet(pad.reshape([2, n, 1]), perm).reshape([2, n]) });
+      expect(y.dtype).toBe(dtype);
       const err = relErr(y2, permuteSet(y, perm));
       measured.push(`MHA self-attention equivariance ${dtype}: ${err.toExponential(2)}`);
       expect(err).toBeLessThan(tol[dtype]);

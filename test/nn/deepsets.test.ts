@@ -126,6 +126,7 @@ describe('DeepSetsEquivariant', () => {
         const rng = new Rng(2);
         const x = randn(rng, [2, 6, 3], { dtype });
         const perm = rng.permutation(6);
+        expect(layer.call(x).dtype).toBe(dtype);
         const err = relErr(layer.call(permuteSet(x, perm)), permuteSet(layer.call(x), perm));
         measured.push(`DeepSetsEquivariant ${pool} equivariance ${dtype}: ${err.toExponential(2)}`);
         expect(err).toBeLessThan(tol[dtype]);

@@ -84,6 +84,7 @@ describe('Set Transformer blocks', () => {
           const perm = rng.permutation(6);
           const y = layer.call(x);
           const yp = layer.call(permuteSet(x, perm));
+          expect(y.dtype).toBe(dtype);
           const err = relErr(yp, c.kind === 'equivariant' ? permuteSet(y, perm) : y);
           measured.push(`${c.name} [${variant}] ${c.kind} ${dtype}: ${err.toExponential(2)}`);
           expect(err).toBeLessThan(tol[dtype]);
