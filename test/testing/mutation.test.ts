@@ -1,0 +1,147 @@
+/**
+ * Mutation suite: the harness passes equivariant models and flags broken ones with the right
+ * diagnosis (issue 4, "Done when").
+ */
+import { describe, expect, it } from 'vitest';
+import { C, O3, SO2, SO3, rotation2 } from '../../src/group/index.js';
+import { EquivariantLinear } from '../../src/nn/equivariant-linear.js';
+import { MLP } from '../../src/nn/index.js';
+import { V, parseRep } from '../../src/rep/index.js';
+import { Tensor, conv2d, fromData, matmul, tensor } from '../../src/tensor/index.js';
+import { Rng } from '../../src/util/index.js';
+import {
+  assertEquivariant, assertGaugeEquivariant, assertPermutationEquivariant, equivarianceError, EquivarianceError,
+  gridAction, positionsAction, rotatedGridAction,
+} from '../../src/testing/index.js';
+import type { EquivarianceReport, GaugeGeometry, GraphData } from '../../src/testing/index.js';
+
+const kinds = (r: EquivarianceReport) => r.diagnoses.map((d) => d.kind);
+
+/** Cross product of the two vectors in each row of x [N, 6]: SO(3)- but not O(3)-equivariant. */
+function cross(x: Tensor): Tensor {
+  const a = x.data, n = x.shape[0]!, o = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const [u0, u1, u2, v0, v1, v2] = Array.from(a.subarray(i * 6, i * 6 + 6));
+    o.set([u1! * v2! - u2! * v1!, u2! * v0! - u0! * v2!, u0! * v1! - u1! * v0!], i * 3);
+  }
+  return tensor(o, { shape: [n, 3], dtype: x.dtype });
+}
+
+/** Sum of neighbour features weighted by edge features; `orderBug` adds the node index. */
+function messagePassing(orderBug: boolean) {
+  return (g: GraphData): Tensor => {
+    const n = g.nodes.shape[0]!, f = g.nodes.shape[1]!, x = g.nodes.data, e = g.edges!.data;
+    const out = new Float64Array(n * f);
+    for (let k = 0; k < g.senders.length; k++) {
+      const q = g.senders[k]!, p = g.receivers[k]!;
+      for (let j = 0; j < f; j++) out[p * f + j]! += Math.tanh(e[k * 2]!) * x[q * f + j]!;
+    }
+    if (orderBug) for (let p = 0; p < n; p++) out[p * f]! += 0.1 * p;
+    return fromData(out, [n, f]);
+  };
+}
+
+describe('mutation suite', () => {
+  it('flags a plain MLP on point clouds as an O(1) bug', () => {
+    const mlp = new MLP([3, 8, 3], { rng: new Rng(0) });
+    const r = equivarianceError(mlp, { group: SO3(), in: positionsAction(3), out: positionsAction(3) });
+    expect(r.verdict).toBe('not-equivariant');
+    expect(kinds(r)).toContain('bug');
+    expect(() => assertEquivariant(mlp, { group: SO3(), in: positionsAction(3), out: positionsAction(3) })).toThrow(EquivarianceError);
+  });
+
+  it('passes an EquivariantLinear and flags one weight moved off the basis', () => {
+    const G = SO3();
+    const lin = new EquivariantLinear(parseRep('V + V^2', G), parseRep('V + V^2', G), { rng: new Rng(1), dtype: 'float64' });
+    const ok = assertEquivariant(lin);
+    expect(ok.worst!.relative).toBeLessThan(1e-13);
+    const W = Float64Array.from(lin.weight().data);
+    W[1]! += 0.3; // row 0 (field V), column 1: breaks only the V output field
+    const Wt = fromData(W, [12, 12]), b = lin.bias();
+    const broken = (x: Tensor) => { const y = matmul(x, Wt, { transB: true }); return b ? y.add(b) : y; };
+    const r = equivarianceError(broken, { group: G, in: lin.repIn, out: lin.repOut });
+    expect(r.ok).toBe(false);
+    expect(r.worst!.field).toBe('V');
+    expect(kinds(r)).toContain('field'); // only the V field fails, V^2 is fine
+  });
+
+  it('flags message passing that depends on node order', () => {
+    expect(assertPermutationEquivariant(messagePassing(false)).ok).toBe(true);
+    const r = failure(() => assertPermutationEquivariant(messagePassing(true)));
+    expect(kinds(r)).toContain('permutation');
+  });
+
+  it('passes a C4-symmetric grid kernel and flags a non-symmetric one', () => {
+    const conv = (k: number[][]) => (x: Tensor) => conv2d(x.reshape([1, ...x.shape]), tensor([[k]], { dtype: x.dtype }), null, { padding: 1 }).reshape(x.shape);
+    const spec = { group: C(4), in: gridAction(), out: gridAction() };
+    expect(assertEquivariant(conv([[1, 2, 1], [2, 5, 2], [1, 2, 1]]), spec).ok).toBe(true);
+    const r = equivarianceError(conv([[1, 2, 0], [2, 5, 2], [1, 2, 1]]), spec);
+    expect(r.ok).toBe(false);
+    expect(r.worst!.relative).toBeGreaterThan(1e-3);
+  });
+
+  it('passes SO(3) and fails O(3) for a model that ignores reflections, naming the reflection', () => {
+    expect(assertEquivariant(cross, { group: SO3(), in: parseRep('2V', SO3()), out: V(SO3()) }).ok).toBe(true);
+    const r = equivarianceError(cross, { group: O3(), in: parseRep('2V', O3()), out: V(O3()) });
+    expect(r.ok).toBe(false);
+    const refl = r.diagnoses.find((d) => d.kind === 'reflection');
+    expect(refl?.message).toMatch(/reflection \(generator 0\)/);
+    expect(r.elements.find((e) => e.label === 'parity −I')?.failed).toBe(true);
+    expect(r.elements.filter((e) => e.det > 0).every((e) => !e.failed)).toBe(true);
+  });
+
+  it('reports interpolated 30° image rotations as discretisation, and an O(1) bug as a bug', () => {
+    const smooth = (x: Tensor) => conv2d(x.reshape([1, ...x.shape]), tensor([[[[1, 2, 1], [2, 4, 2], [1, 2, 1]]]], { dtype: x.dtype }), null, { padding: 1 }).reshape(x.shape);
+    const spec = { group: SO2(), in: rotatedGridAction(), out: rotatedGridAction(), elements: { only: true, extra: [rotation2(Math.PI / 6)] } };
+    const r = assertEquivariant(smooth, spec);
+    expect(r.verdict).toBe('discretisation');
+    expect(r.resolutions![1]!.relative).toBeLessThan(r.resolutions![0]!.relative / 2);
+    expect(r.elements[0]!.label).toBe('rotation by 30.0°');
+    // multiplying by a horizontal ramp singles out a direction: O(1) at every resolution
+    const ramp = (x: Tensor) => {
+      const n = x.shape[2]!, v = Float64Array.from(x.data);
+      for (let i = 0; i < v.length; i++) v[i]! *= (i % n) / n;
+      return fromData(v, x.shape);
+    };
+    const bad = equivarianceError(ramp, spec);
+    expect(bad.verdict).toBe('not-equivariant');
+    expect(kinds(bad)).toContain('bug');
+  });
+
+  it('passes a gauge-equivariant mesh convolution and flags one that skips the frame rotation', () => {
+    // out_p = mean_q ρ(θ_pq) K ρ(g_{q→p} − θ_pq) f_q on ρ₀ ⊕ ρ₁ features, one channel (GEM-CNN)
+    const K = [0.7, 0.2, -0.4, 0.3, 1.1, 0.5, -0.6, 0.8, 0.9];
+    const Kself = [0.5, 0, 0, 0, 0.8, -0.3, 0, 0.3, 0.8];
+    const rho = (a: number) => [1, 0, 0, 0, Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a)];
+    const mm = (A: number[], B: number[]) => A.map((_, k) => { const i = Math.floor(k / 3), j = k % 3; return A[i * 3]! * B[j]! + A[i * 3 + 1]! * B[3 + j]! + A[i * 3 + 2]! * B[6 + j]!; });
+    const conv = (rotate: boolean) => (f: Tensor, geo: GaugeGeometry): Tensor => {
+      const V = geo.vertices, out = new Float64Array(V * 3), deg = new Float64Array(V);
+      for (let k = 0; k < geo.senders.length; k++) {
+        const q = geo.senders[k]!, p = geo.receivers[k]!, th = geo.theta[k]!, g = geo.transport[k]!;
+        // self-loops (r = 0) use an intertwiner of ρ₀ ⊕ ρ₁ (it commutes with every rotation)
+        const M = q === p ? Kself : rotate ? mm(mm(rho(th), K), rho(g - th)) : mm(K, rho(g));
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[p * 3 + i]! += M[i * 3 + j]! * f.data[q * 3 + j]!;
+        deg[p]!++;
+      }
+      for (let p = 0; p < V; p++) for (let i = 0; i < 3; i++) out[p * 3 + i]! /= Math.max(1, deg[p]!);
+      return fromData(out, [V, 3]);
+    };
+    expect(assertGaugeEquivariant(conv(true), { maxOrderIn: 1, maxOrderOut: 1, channels: 1 }).ok).toBe(true);
+    const r = failure(() => assertGaugeEquivariant(conv(false), { maxOrderIn: 1, maxOrderOut: 1, channels: 1 }));
+    expect(r.fields.find((f) => f.field === 'ρ_0')!.relative).toBeGreaterThan(1e-3);
+  });
+});
+
+/** The report of an assertion that must fail. */
+function failure(f: () => unknown): EquivarianceReport {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof EquivarianceError) {
+      expect(e.report.ok).toBe(false);
+      return e.report;
+    }
+    throw e;
+  }
+  throw new Error('expected an EquivarianceError');
+}
