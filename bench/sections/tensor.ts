@@ -1,0 +1,157 @@
+/**
+ * Tensor section (issue 2, item 9): matmul, conv2d, attention-sized batched matmul, elementwise
+ * ops and reductions, all float32, side by side with PyTorch and TF.js.
+ * @module
+ */
+import {
+  add, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
+} from '../../src/tensor/index.js';
+import { Rng } from '../../src/util/rng.js';
+import type { TfModule } from '../peers/tfjs.js';
+import type { Case, OpSpec, Section, SectionOptions } from '../lib/types.js';
+
+type TfTensor = ReturnType<TfModule['tensor']>;
+
+/** Timing plan: [warmup, repeats, budget ms] for a full run and for `--quick`. */
+interface Plan { full: [number, number, number]; quick: [number, number, number] }
+
+const HUGE: Plan = { full: [1, 5, 20_000], quick: [1, 3, 1_500] };
+const LARGE: Plan = { full: [2, 9, 10_000], quick: [1, 3, 1_000] };
+const STREAM: Plan = { full: [2, 11, 8_000], quick: [1, 5, 500] };
+
+function spec(o: Omit<OpSpec, 'warmup' | 'repeats' | 'budgetMs' | 'minRepeats'>, plan: Plan, quick: boolean): OpSpec {
+  const [warmup, repeats, budgetMs] = quick ? plan.quick : plan.full;
+  return { ...o, warmup, repeats, budgetMs, minRepeats: quick ? 1 : 3 };
+}
+
+const N10M = 10_000_000;
+
+function tensorOps({ quick }: SectionOptions): OpSpec[] {
+  const mm = (id: string, label: string, a: number[], b: number[], plan: Plan): OpSpec => {
+    const m = a[a.length - 2]!, k = a[a.length - 1]!, n = b[b.length - 1]!;
+    const batch = a.slice(0, -2).reduce((x, y) => x * y, 1);
+    return spec({ id, label, kind: 'matmul', params: { a, b }, flops: 2 * batch * m * n * k }, plan, quick);
+  };
+  const conv = { x: [32, 16, 32, 32], w: [32, 16, 3, 3], padding: 1 };
+  return [
+    mm('matmul_1024', 'matmul 1024×1024 · 1024×1024', [1024, 1024], [1024, 1024], HUGE),
+    mm('matmul_100000x64', 'matmul 100000×64 · 64×64', [100_000, 64], [64, 64], LARGE),
+    spec({
+      id: 'conv2d_b32_16to32_3x3_32x32', label: 'conv2d N32 16→32 3×3 p1 32×32', kind: 'conv2d', params: conv,
+      flops: 2 * 32 * 32 * 32 * 32 * 16 * 3 * 3,
+    }, LARGE, quick),
+    mm('attn_qk_b8h8s256d32', 'attention Q·Kᵀ [8,8,256,32]·[8,8,32,256]', [8, 8, 256, 32], [8, 8, 32, 256], LARGE),
+    mm('attn_av_b8h8s256d32', 'attention A·V [8,8,256,256]·[8,8,256,32]', [8, 8, 256, 256], [8, 8, 256, 32], LARGE),
+    ...(['add', 'mul'] as const).map((fn) =>
+      spec({ id: `${fn}_10m`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M`, kind: 'binary', params: { fn, shape: [N10M] }, bytes: 12 * N10M }, STREAM, quick)),
+    ...(['exp', 'relu'] as const).map((fn) =>
+      spec({ id: `${fn}_10m`, label: `${fn} 10M`, kind: 'unary', params: { fn, shape: [N10M] }, bytes: 8 * N10M }, STREAM, quick)),
+    spec({ id: 'sum_10m', label: 'sum 10M → scalar', kind: 'reduce', params: { fn: 'sum', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
+    spec({ id: 'sum_lastaxis_10000x1000', label: 'sum [10000,1000] over last axis', kind: 'reduce', params: { fn: 'sum', shape: [10_000, 1000], axes: [-1] }, bytes: 4 * N10M + 4 * 10_000 }, STREAM, quick),
+    spec({ id: 'max_10m', label: 'max 10M → scalar', kind: 'reduce', params: { fn: 'max', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
+  ];
+}
+
+const shapeOf = (v: unknown): number[] => v as number[];
+
+function erlangenCase(op: OpSpec): Case {
+  const rng = new Rng(1234);
+  const r = (s: unknown): Tensor => randn(rng, shapeOf(s), { dtype: 'float32' });
+  const p = op.params;
+  let f: () => Tensor;
+  switch (op.kind) {
+    case 'matmul': {
+      const a = r(p.a), b = r(p.b);
+      f = () => matmul(a, b);
+      break;
+    }
+    case 'conv2d': {
+      const x = r(p.x), w = r(p.w), padding = p.padding as number;
+      f = () => conv2d(x, w, null, { padding });
+      break;
+    }
+    case 'binary': {
+      const a = r(p.shape), b = r(p.shape);
+      f = p.fn === 'add' ? () => add(a, b) : () => mul(a, b);
+      break;
+    }
+    case 'unary': {
+      const x = r(p.shape);
+      f = p.fn === 'exp' ? () => exp(x) : () => relu(x);
+      break;
+    }
+    case 'reduce': {
+      const x = r(p.shape);
+      const axes = (p.axes as number[] | null) ?? undefined;
+      f = p.fn === 'sum' ? () => sum(x, axes) : () => max(x, axes);
+      break;
+    }
+    default:
+      throw new Error(`tensor bench: unknown op kind ${op.kind}`);
+  }
+  return { run: () => { noGrad(f); } };
+}
+
+function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
+  const inputs: TfTensor[] = [];
+  let seed = 1234;
+  const r = (s: unknown): TfTensor => {
+    const t = tf.randomNormal(shapeOf(s), 0, 1, 'float32', seed++);
+    inputs.push(t);
+    return t;
+  };
+  const p = op.params;
+  let f: () => TfTensor;
+  switch (op.kind) {
+    case 'matmul': {
+      const a = r(p.a), b = r(p.b);
+      f = () => tf.matMul(a, b);
+      break;
+    }
+    case 'conv2d': {
+      // TF.js's native layout: NHWC input, HWIO filter; 'same' = padding 1 for a 3×3 stride-1 kernel.
+      const [n, c, h, w] = shapeOf(p.x) as [number, number, number, number];
+      const [o, ci, kh, kw] = shapeOf(p.w) as [number, number, number, number];
+      if (p.padding !== (kh - 1) / 2 || kh !== kw) return null;
+      type T4 = ReturnType<TfModule['tensor4d']>;
+      const x = r([n, h, w, c]) as T4, filt = r([kh, kw, ci, o]) as T4;
+      f = () => tf.conv2d(x, filt, 1, 'same');
+      break;
+    }
+    case 'binary': {
+      const a = r(p.shape), b = r(p.shape);
+      f = p.fn === 'add' ? () => tf.add(a, b) : () => tf.mul(a, b);
+      break;
+    }
+    case 'unary': {
+      const x = r(p.shape);
+      f = p.fn === 'exp' ? () => tf.exp(x) : () => tf.relu(x);
+      break;
+    }
+    case 'reduce': {
+      const x = r(p.shape);
+      const axes = (p.axes as number[] | null) ?? undefined;
+      f = p.fn === 'sum' ? () => tf.sum(x, axes) : () => tf.max(x, axes);
+      break;
+    }
+    default:
+      return null;
+  }
+  return {
+    run: () => {
+      const y = tf.tidy(f);
+      y.dataSync(); // forces execution (and, on wasm, copies the result out of the wasm heap)
+      y.dispose();
+    },
+    dispose: () => { for (const t of inputs) t.dispose(); },
+  };
+}
+
+export const tensorSection: Section = {
+  name: 'tensor',
+  title: 'Tensor ops (float32)',
+  ops: tensorOps,
+  erlangen: erlangenCase,
+  tfjs: tfjsCase,
+  torch: { script: 'bench/peers/torch_bench.py', threads: [1, 2] },
+};
