@@ -14,7 +14,7 @@
 import { jsBackend, type Kernel, type KernelTensor, type DType } from '../../src/backend/index.js';
 import { createGpuBackend } from '../../src/backend/gpu/index.js';
 import { GpuKernelCache, asInput, call, copyResult, loopCap } from '../../src/backend/gpu/kernels.js';
-import { buildCsr, csrGatherKernels, csrGatherSegmentSumInto, csrKernels, segmentCsr } from '../../src/backend/js/segment-csr.js';
+import { buildCsr, csrGatherSegmentSumInto, csrKernels, segmentCsr } from '../../src/backend/js/segment-csr.js';
 
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has('--quick');
@@ -86,7 +86,6 @@ const cpu = createGpuBackend({ mode: 'cpu' });
 const impls: [string, Readonly<Record<string, Kernel>>][] = [
   ['js-reference', jsBackend.kernels],
   ['js-csr', csrKernels],
-  ['js-csr-gather', csrGatherKernels],
   ['gpujs-webasm', webasm.kernels],
 ];
 if (!argv.has('--no-cpu')) impls.push(['gpujs-cpu', cpu.kernels]);

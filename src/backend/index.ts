@@ -7,6 +7,7 @@ export { allocArray, sizeOf, stridesOf } from './types.js';
 export { registerBackend, setBackend, getBackend, backendByName, resolveKernel, listBackends } from './registry.js';
 export type { BackendInfo } from './registry.js';
 export { jsBackend } from './js/backend.js';
+export { cpuBackend } from './js/cpu-backend.js';
 export { UNARY_FNS, BINARY_FNS } from './js/elementwise.js';
 export { gemm } from './js/gemm.js';
 export type { Conv2dAttrs } from './js/conv.js';

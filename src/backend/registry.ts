@@ -6,9 +6,13 @@
 import { BackendError } from '../util/errors.js';
 import type { Backend, Kernel } from './types.js';
 import { jsBackend } from './js/backend.js';
+import { cpuBackend } from './js/cpu-backend.js';
 
-const backends = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
-let active: Backend = jsBackend;
+const backends = new Map<string, Backend>([
+  [jsBackend.name, jsBackend],
+  [cpuBackend.name, cpuBackend],
+]);
+let active: Backend = cpuBackend;
 
 /** Register (or replace) a backend under its name. */
 export function registerBackend(backend: Backend): void {
@@ -50,6 +54,7 @@ export interface BackendInfo {
 
 /** Backends that are registered (and the ones later issues add, marked unavailable). */
 export function listBackends(): BackendInfo[] {
-  const out: BackendInfo[] = [...backends.values()].map((b) => ({ name: b.name, available: true, note: b === active ? 'active' : undefined }));
+  const notes: Record<string, string> = { js: 'reference', cpu: 'reference + CSR aggregation kernels' };
+  const out: BackendInfo[] = [...backends.values()].map((b) => ({ name: b.name, available: true, note: [notes[b.name], b === active ? 'active' : ''].filter(Boolean).join(', ') || undefined }));
   return out;
 }

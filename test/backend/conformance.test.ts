@@ -1,9 +1,12 @@
 import { describe, it } from 'vitest';
 import { backendConformanceSuite } from '../../src/testing/conformance.js';
-import { jsBackend, type Backend } from '../../src/backend/index.js';
+import { cpuBackend, jsBackend, type Backend } from '../../src/backend/index.js';
 
 // The reference backend against itself (proves the suite runs and covers every kernel).
 backendConformanceSuite(jsBackend, { describe, it });
+
+// The default backend (reference + CSR aggregation kernels) against the reference.
+backendConformanceSuite(cpuBackend, { describe, it });
 
 // A backend that only overrides a subset of kernels falls back to the reference for the rest;
 // this "naive" backend replaces matmul with a textbook triple loop, as a real backend would.

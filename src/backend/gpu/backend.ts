@@ -1,0 +1,204 @@
+/**
+ * The gpu.js backend for eager (synchronous) execution: gpu.js kernels for the aggregation loops
+ * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0), written
+ * gather-style over a CSR of the index built on the host by counting sort (O(N + S), no atomics).
+ * Every other op falls back to the JS reference (the registry does that for missing kernels).
+ *
+ * Each kernel falls back to the JS reference, inside the kernel, when gpu.js cannot give the
+ * reference's answer: float64 data (gpu.js computes in float32), indices or sizes that float32
+ * cannot carry exactly (≥ 2^24), out-of-range / unsorted-but-declared-sorted ids (the reference
+ * throws the exact error), axes other than 0, and work below `minWork` elements.
+ *
+ * Only the synchronous gpu.js modes fit the eager `Backend` contract: `webasm` (the fast one) and
+ * `cpu`. `webgpu` and `webgl2` return Promises (WebGPU has no synchronous readback) and belong to
+ * the compiled-plan executor (docs/design/gpu-backend.md); `createGpuBackend` rejects them.
+ * @module
+ */
+import type { Backend, Kernel, KernelTensor } from '../types.js';
+import { allocArray } from '../types.js';
+import { BackendError } from '../../util/errors.js';
+import { segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
+import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
+import { segmentCsr, validIndex } from '../js/segment-csr.js';
+import type { Input, KernelOutput } from 'gpu.js';
+import { GpuKernelCache, asInput, call, copyResult, loopCap, type GpuJsMode, type GpuKernelKind } from './kernels.js';
+
+/** Largest integer every float32 represents exactly: indices and sizes must stay below it. */
+export const F32_EXACT = 2 ** 24;
+
+/** Options of {@link createGpuBackend}. */
+export interface GpuBackendOptions {
+  /** gpu.js mode. Only `webasm` and `cpu` are synchronous; the others throw (see the module doc). */
+  mode: GpuJsMode;
+  /**
+   * Below this many output elements a kernel uses the JS reference (compiling and copying into
+   * wasm memory costs more than it saves on tiny inputs). Default 4096; 0 sends everything
+   * float32 to gpu.js (the conformance tests do that).
+   */
+  minWork?: number;
+  /** Backend name; default `gpujs-<mode>`. */
+  name?: string;
+}
+
+/** Per-op counters: calls run by gpu.js and calls that fell back to the JS reference. */
+export type GpuBackendStats = Record<string, { gpu: number; fallback: number }>;
+
+/** The gpu.js backend: a `Backend` plus its mode, counters and a `dispose`. */
+export interface GpuBackend extends Backend {
+  readonly mode: 'webasm' | 'cpu';
+  /** Calls per op, by path (gpu.js or JS fallback). */
+  readonly stats: GpuBackendStats;
+  /** Number of gpu.js kernels compiled so far. */
+  compiledKernels(): number;
+  /** Destroy the gpu.js instance and its kernels (a later call recreates them lazily). */
+  dispose(): Promise<void>;
+}
+
+function features(x: KernelTensor): number {
+  const n = x.shape[0] ?? 0;
+  return n === 0 ? 0 : x.data.length / n;
+}
+
+/**
+ * Create the gpu.js backend. Register it with `registerBackend` and select it with `setBackend`.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend } from 'erlangen';
+ * import { createGpuBackend } from 'erlangen/gpu';
+ * registerBackend(createGpuBackend({ mode: 'webasm' }));
+ * setBackend('gpujs-webasm');
+ * ```
+ */
+export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
+  const mode = opts.mode;
+  if (mode !== 'webasm' && mode !== 'cpu') {
+    throw new BackendError(`createGpuBackend: gpu.js mode '${mode}' is asynchronous (its kernels return Promises) and cannot back eager execution; use 'webasm' or 'cpu' here, and createAsyncGpuKernels (the compiled-plan executor's entry point) for '${mode}'`);
+  }
+  const cache = new GpuKernelCache(mode);
+  const stats: GpuBackendStats = {};
+  const planners = aggregationPlanners(opts.minWork ?? 4096);
+  const kernels: Record<string, Kernel> = {};
+  for (const [op, { plan, reference }] of Object.entries(planners)) {
+    kernels[op] = (inputs, outputs, attrs) => {
+      const launch = plan(inputs, outputs, attrs);
+      const s = (stats[op] ??= { gpu: 0, fallback: 0 });
+      if (!launch) { s.fallback++; reference(inputs, outputs, attrs); return; }
+      s.gpu++;
+      const k = cache.kernel(launch.kind, launch.oneD, launch.cap);
+      k.setOutput(launch.output);
+      launch.finish(call(k, ...launch.args));
+    };
+  }
+  return {
+    name: opts.name ?? `gpujs-${mode}`,
+    mode,
+    alloc: allocArray,
+    kernels,
+    stats,
+    compiledKernels: () => cache.compiled,
+    dispose: () => cache.dispose(),
+  };
+}
+
+/** One gpu.js launch: which kernel, its output size, its arguments, and how to store the result. */
+export interface GpuLaunch {
+  kind: GpuKernelKind;
+  oneD: boolean;
+  cap: number;
+  output: number[];
+  args: (Float32Array | Int32Array | Input)[];
+  finish: (result: KernelOutput) => void;
+}
+
+/** Per op: a planner (null = not for gpu.js, use the reference) and the reference kernel. */
+export type GpuPlanners = Record<string, {
+  plan: (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: any) => GpuLaunch | null;
+  reference: Kernel;
+}>;
+
+/**
+ * The gating and argument preparation of every gpu.js aggregation kernel, shared by the eager
+ * backend (synchronous modes) and the async executor (webgpu, webgl2).
+ */
+export function aggregationPlanners(minWork: number): GpuPlanners {
+  /** The common gate: float32 in and out, exact float32 sizes, enough work. */
+  const usable = (x: KernelTensor, rows: number, outRows: number, F: number): boolean =>
+    x.dtype === 'float32' && F > 0 && rows > 0 && outRows > 0 && rows < F32_EXACT && outRows < F32_EXACT &&
+    // wasm32 byte addressing of the largest array (and the output) must fit
+    rows * F < 2 ** 28 && outRows * F < 2 ** 28 && outRows * F >= minWork;
+
+  const segmentSum = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number; sorted: boolean }): GpuLaunch | null => {
+    const [x, idx] = inputs, [o] = outputs;
+    const N = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!);
+    const csr = usable(x!, N, S, F) ? segmentCsr(idx!.data, S, { requireSorted: attrs.sorted }) : null;
+    if (!csr) return null;
+    return {
+      kind: 'sum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: [csr.rowptr, csr.perm, asInput(x!.data as Float32Array, N, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+
+  const extreme = (op: 'max' | 'min') => (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number; sorted: boolean }): GpuLaunch | null => {
+    const [x, idx] = inputs, [o, arg] = outputs;
+    const N = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!);
+    const csr = usable(x!, N, S, F) ? segmentCsr(idx!.data, S, { requireSorted: attrs.sorted }) : null;
+    if (!csr) return null;
+    return {
+      kind: op === 'max' ? 'argmax' : 'argmin', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: [csr.rowptr, csr.perm, asInput(x!.data as Float32Array, N, F)],
+      finish: (res) => {
+        const g = arg!.data as Int32Array, a = x!.data, r = o!.data;
+        copyResult(res, g);
+        // values from the data at the arg rows (exact: no float32 round trip of the values)
+        for (let p = 0, s = 0; s < S; s++) {
+          for (let j = 0; j < F; j++, p++) {
+            const row = g[p]!;
+            r[p] = row < 0 ? 0 : a[row * F + j]!;
+          }
+        }
+      },
+    };
+  };
+
+  const indexSelect = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { axis: number }): GpuLaunch | null => {
+    const [x, idx] = inputs, [o] = outputs;
+    const n = x!.shape[0] ?? 0, F = features(x!), M = idx!.data.length;
+    if (attrs.axis !== 0 || !usable(x!, n, M, F) || !validIndex(idx!.data, n)) return null;
+    let ids = idx!.data as Int32Array;
+    for (let i = 0; i < M; i++) {
+      if (ids[i]! < 0) { ids = ids.map((v) => (v < 0 ? v + n : v)); break; }
+    }
+    return {
+      kind: 'gather', oneD: F === 1, cap: 1, output: F === 1 ? [M] : [F, M],
+      args: [ids, asInput(x!.data as Float32Array, n, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+
+  const indexAdd = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { axis: number }): GpuLaunch | null => {
+    const [x, idx, src] = inputs, [o] = outputs;
+    const n = x!.shape[0] ?? 0, F = features(x!), M = idx!.data.length;
+    const csr = attrs.axis === 0 && M > 0 && src!.dtype === 'float32' && M < F32_EXACT && usable(x!, M, n, F)
+      ? segmentCsr(idx!.data, n, { allowNegative: true }) : null;
+    if (!csr) return null;
+    return {
+      kind: 'sum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [n] : [F, n],
+      args: [csr.rowptr, csr.perm, asInput(src!.data as Float32Array, M, F)],
+      finish: (res) => {
+        const r = o!.data as Float32Array, base = x!.data;
+        copyResult(res, r);
+        for (let i = 0; i < r.length; i++) r[i] = base[i]! + r[i]!;
+      },
+    };
+  };
+
+  return {
+    segmentSum: { plan: segmentSum, reference: segmentSumKernel },
+    segmentMax: { plan: extreme('max'), reference: segmentExtremeKernel('max') },
+    segmentMin: { plan: extreme('min'), reference: segmentExtremeKernel('min') },
+    indexSelect: { plan: indexSelect, reference: indexSelectKernel },
+    indexAdd: { plan: indexAdd, reference: indexAddKernel },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * gpu.js kernel sources and a compiled-kernel cache for the aggregation loops, written gather-style
+ * over a host-built CSR (no atomics): one thread per output element loops over its segment.
+ *
+ * Sources are strings (gpu.js's `createKernel(source: string)`), so no transpiler or coverage
+ * instrumentation can change what gpu.js parses. Every loop uses an integer counter from 0 (the
+ * WGSL codegen rejects `k++` on an inferred-f32 counter) and the kernel's `loopMaxIterations` is
+ * set to at least the maximum degree (gpu.js silently truncates data-dependent loops at the cap,
+ * default 1000, on every backend).
+ * @module
+ */
+import { GPU, Input } from 'gpu.js';
+import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
+
+/** Kernel kinds: segment sum, the arg row of segment max/min, and the row gather. */
+export type GpuKernelKind = 'sum' | 'argmax' | 'argmin' | 'gather';
+
+/**
+ * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
+ * contiguous features) and 1-D variant (`output [S]`, for F = 1). `x` is passed as an
+ * `Input(data, [F, N])` so `x[row][f]` is addressed in i32 (exact for any row < 2^24) rather than
+ * as one f32 flat index (inexact above 2^24 elements).
+ */
+const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
+  sum: {
+    d2: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.y];
+  const deg = rowptr[this.thread.y + 1] - st;
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    acc += x[perm[st + j]][this.thread.x];
+  }
+  return acc;
+}`,
+    d1: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.x];
+  const deg = rowptr[this.thread.x + 1] - st;
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    acc += x[perm[st + j]];
+  }
+  return acc;
+}`,
+  },
+  // returns the winning row (−1 for an empty segment); the host reads the value from the data.
+  // Reference semantics: the first NaN wins, otherwise the first strictly larger (smaller) value.
+  argmax: {
+    d2: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.y];
+  const deg = rowptr[this.thread.y + 1] - st;
+  let best = 0;
+  let arg = -1;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    const v = x[r][this.thread.x];
+    if (j == 0 || v > best || (v != v && best == best)) {
+      best = v;
+      arg = r;
+    }
+  }
+  return arg;
+}`,
+    d1: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.x];
+  const deg = rowptr[this.thread.x + 1] - st;
+  let best = 0;
+  let arg = -1;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    const v = x[r];
+    if (j == 0 || v > best || (v != v && best == best)) {
+      best = v;
+      arg = r;
+    }
+  }
+  return arg;
+}`,
+  },
+  argmin: {
+    d2: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.y];
+  const deg = rowptr[this.thread.y + 1] - st;
+  let best = 0;
+  let arg = -1;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    const v = x[r][this.thread.x];
+    if (j == 0 || v < best || (v != v && best == best)) {
+      best = v;
+      arg = r;
+    }
+  }
+  return arg;
+}`,
+    d1: `function (rowptr, perm, x) {
+  const st = rowptr[this.thread.x];
+  const deg = rowptr[this.thread.x + 1] - st;
+  let best = 0;
+  let arg = -1;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    const v = x[r];
+    if (j == 0 || v < best || (v != v && best == best)) {
+      best = v;
+      arg = r;
+    }
+  }
+  return arg;
+}`,
+  },
+  gather: {
+    d2: `function (idx, x) {
+  return x[idx[this.thread.y]][this.thread.x];
+}`,
+    d1: `function (idx, x) {
+  return x[idx[this.thread.x]];
+}`,
+  },
+};
+
+/** The gpu.js modes this module can drive. */
+export type GpuJsMode = 'webasm' | 'cpu' | 'webgpu' | 'webgl2';
+
+/** Round a loop bound up to a power of two (≥ 1), so few kernel variants cover all degrees. */
+export function loopCap(maxDegree: number): number {
+  let c = 1;
+  while (c < maxDegree) c *= 2;
+  return c;
+}
+
+/**
+ * A lazily created gpu.js instance with a cache of compiled kernels keyed by (kind, variant, loop
+ * cap). Kernels are dynamic in output and argument sizes; gpu.js (webasm) additionally caches one
+ * module per size signature (LRU of 8), so a training loop with fixed shapes compiles once.
+ */
+export class GpuKernelCache {
+  private gpuInstance: GPU | null = null;
+  private readonly kernels = new Map<string, IKernelRunShortcut>();
+  /** Number of gpu.js kernels created (for tests and the bench). */
+  compiled = 0;
+
+  constructor(readonly mode: GpuJsMode) {}
+
+  /** The gpu.js instance, created on first use. */
+  get gpu(): GPU {
+    if (!this.gpuInstance) this.gpuInstance = new GPU({ mode: this.mode });
+    return this.gpuInstance;
+  }
+
+  /** The compiled kernel for `kind`, 1-D (F = 1) or 2-D, looping at most `cap` times. */
+  kernel(kind: GpuKernelKind, oneD: boolean, cap: number): IKernelRunShortcut {
+    const key = `${kind}|${oneD ? 1 : 2}|${cap}`;
+    let k = this.kernels.get(key);
+    if (!k) {
+      const src = oneD ? SOURCES[kind].d1 : SOURCES[kind].d2;
+      k = this.gpu.createKernel(src, { output: [1], dynamicOutput: true, dynamicArguments: true, tactic: 'precision' });
+      k.setLoopMaxIterations(Math.max(1, cap));
+      this.kernels.set(key, k);
+      this.compiled++;
+    }
+    return k;
+  }
+
+  /** Destroy every kernel and the gpu.js instance (a later call recreates them). */
+  async dispose(): Promise<void> {
+    this.kernels.clear();
+    const g = this.gpuInstance;
+    this.gpuInstance = null;
+    if (g) await g.destroy();
+  }
+}
+
+/** Wrap a flat row-major array as a gpu.js [rows, F] input (`x[row][f]`). */
+export function asInput(data: Float32Array | Int32Array, rows: number, F: number): Input {
+  return new Input(data as unknown as number[], F === 1 ? [rows] : [F, rows]);
+}
+
+/**
+ * Copy a gpu.js result (a Float32Array for 1-D outputs, an array of row views for 2-D ones) into
+ * `out` (an Int32Array target converts the float rows, e.g. arg rows, exactly below 2^24).
+ */
+export function copyResult(result: KernelOutput, out: Float32Array | Int32Array): void {
+  if (result instanceof Float32Array) {
+    out.set(result.length === out.length ? result : result.subarray(0, out.length));
+    return;
+  }
+  const rows = result as unknown as Float32Array[];
+  const first = rows[0];
+  if (!first) return;
+  const W = first.length;
+  // webasm returns row views into one slice: copy it in one go
+  const last = rows[rows.length - 1]!;
+  if (last.buffer === first.buffer && last.byteOffset === first.byteOffset + (rows.length - 1) * W * 4) {
+    out.set(new Float32Array(first.buffer, first.byteOffset, rows.length * W));
+    return;
+  }
+  for (let y = 0; y < rows.length; y++) out.set(rows[y]!, y * W);
+}
+
+/** Call a kernel with typed-array / Input arguments (gpu.js's typings predate Int32Array inputs). */
+export function call(k: IKernelRunShortcut, ...args: (Float32Array | Int32Array | Input)[]): KernelOutput {
+  return k(...(args as unknown as KernelVariable[]));
+}

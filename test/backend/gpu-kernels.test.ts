@@ -1,0 +1,158 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { createGpuBackend } from '../../src/backend/gpu/index.js';
+import { jsBackend, type Kernel, type KernelTensor, type DType } from '../../src/backend/index.js';
+import { csrKernels, segmentCsr } from '../../src/backend/js/segment-csr.js';
+import { IndexError, ValueError } from '../../src/util/errors.js';
+
+const kt = (shape: number[], data: Float32Array | Float64Array | Int32Array, dtype: DType): KernelTensor => ({ shape, data, dtype });
+const f32 = (n: number, seed: number): Float32Array => {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sin(seed * 12.9898 + i * 78.233) * 4;
+  return a;
+};
+
+/** Run `op` on a kernel and on the reference; return [got, want] outputs. */
+function both(op: string, k: Kernel, inputs: KernelTensor[], outShapes: [number[], DType][], attrs: object): [KernelTensor[], KernelTensor[]] {
+  const mk = () => outShapes.map(([s, d]) => kt(s, jsBackend.alloc(d, s.reduce((a, b) => a * b, 1)) as Float32Array, d));
+  const got = mk(), want = mk();
+  k(inputs, got, attrs);
+  jsBackend.kernels[op]!(inputs, want, attrs);
+  return [got, want];
+}
+
+function expectClose(got: KernelTensor, want: KernelTensor, tol = 1e-5): void {
+  expect(got.data.length).toBe(want.data.length);
+  for (let i = 0; i < want.data.length; i++) {
+    const g = got.data[i]!, w = want.data[i]!;
+    if (Number.isNaN(w)) { expect(Number.isNaN(g)).toBe(true); continue; }
+    if (Math.abs(g - w) > tol * Math.max(1, Math.abs(w))) expect.fail(`element ${i}: got ${g}, want ${w}`);
+  }
+}
+
+/** A random graph-ish case: N rows into S segments, some segments empty (isolated nodes). */
+const caseArb = fc.record({
+  N: fc.integer({ min: 1, max: 120 }),
+  S: fc.integer({ min: 1, max: 40 }),
+  F: fc.constantFrom(1, 3, 4, 64),
+  seed: fc.integer({ min: 1, max: 1000 }),
+  skew: fc.boolean(),
+  sortIds: fc.boolean(),
+}).map(({ N, S, F, seed, skew, sortIds }) => {
+  const ids = new Int32Array(N);
+  // only even segments are used when skewed: odd ones stay empty
+  for (let i = 0; i < N; i++) ids[i] = skew ? (2 * ((i * 7 + seed) % Math.ceil(S / 2))) % S : (i * 31 + seed * 17) % S;
+  if (sortIds) ids.sort();
+  return { N, S, F, seed, ids, x: f32(N * F, seed) };
+});
+
+const paths: [string, Readonly<Record<string, Kernel>>][] = [
+  ['gpujs-webasm', createGpuBackend({ mode: 'webasm', minWork: 0 }).kernels],
+  ['gpujs-cpu', createGpuBackend({ mode: 'cpu', minWork: 0 }).kernels],
+  ['js-csr', csrKernels],
+];
+
+for (const [name, kernels] of paths) {
+  describe(`${name} aggregation kernels vs the JS reference`, () => {
+    it('segmentSum / segmentMax / segmentMin on random CSR-ish inputs (empty segments, F = 1, 3, 4, 64)', () => {
+      fc.assert(fc.property(caseArb, ({ N, S, F, ids, x }) => {
+        const inputs = [kt([N, F], x, 'float32'), kt([N], ids, 'int32')];
+        const attrs = { numSegments: S, sorted: false };
+        const [g, w] = both('segmentSum', kernels.segmentSum!, inputs, [[[S, F], 'float32']], attrs);
+        expectClose(g[0]!, w[0]!);
+        for (const op of ['segmentMax', 'segmentMin']) {
+          const [g2, w2] = both(op, kernels[op]!, inputs, [[[S, F], 'float32'], [[S, F], 'int32']], attrs);
+          expectClose(g2[0]!, w2[0]!, 0);
+          expect(Array.from(g2[1]!.data)).toEqual(Array.from(w2[1]!.data));
+        }
+      }), { numRuns: 12, seed: 42 });
+    });
+
+    it('indexSelect (with negative indices) and indexAdd along axis 0', () => {
+      fc.assert(fc.property(caseArb, ({ N, S, F, ids, x }) => {
+        // gather rows of an [S, F] table by ids (some negative), and the backward: indexAdd into [S, F]
+        const neg = ids.map((v, i) => (i % 3 === 0 ? v - S : v));
+        const table = f32(S * F, 7);
+        const [g, w] = both('indexSelect', kernels.indexSelect!, [kt([S, F], table, 'float32'), kt([N], neg, 'int32')], [[[N, F], 'float32']], { axis: 0 });
+        expectClose(g[0]!, w[0]!, 0);
+        const [g2, w2] = both('indexAdd', kernels.indexAdd!, [kt([S, F], table, 'float32'), kt([N], neg, 'int32'), kt([N, F], x, 'float32')], [[[S, F], 'float32']], { axis: 0 });
+        expectClose(g2[0]!, w2[0]!);
+      }), { numRuns: 12, seed: 7 });
+    });
+
+    it('high degree (> 1000, above gpu.js\'s default loopMaxIterations) is not truncated', () => {
+      for (const F of [1, 4]) {
+        const N = 2600, S = 3;
+        const ids = new Int32Array(N).map((_, i) => (i < 2500 ? 1 : 2)); // segment 0 empty, degree 2500
+        const x = f32(N * F, 3);
+        const inputs = [kt([N, F], x, 'float32'), kt([N], ids, 'int32')];
+        const [g, w] = both('segmentSum', kernels.segmentSum!, inputs, [[[S, F], 'float32']], { numSegments: S, sorted: true });
+        expectClose(g[0]!, w[0]!, 1e-4);
+        const [g2, w2] = both('segmentMax', kernels.segmentMax!, inputs, [[[S, F], 'float32'], [[S, F], 'int32']], { numSegments: S, sorted: true });
+        expect(Array.from(g2[1]!.data)).toEqual(Array.from(w2[1]!.data));
+        expect(g2[1]!.data[0]).toBe(-1);
+      }
+    });
+
+    it('segmentMax / segmentMin with NaN and ties follow the reference (first NaN, else first extreme row)', () => {
+      const N = 12, S = 3, F = 5;
+      const ids = new Int32Array([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]); // segment 2 empty
+      const x = new Float32Array(N * F).map((_, i) => [1, -2, 3, 3, -2][i % 5]! * ((i % 7) - 3));
+      x[12] = NaN; x[27] = NaN; x[37] = NaN;
+      for (const op of ['segmentMax', 'segmentMin']) {
+        const [g, w] = both(op, kernels[op]!, [kt([N, F], x, 'float32'), kt([N], ids, 'int32')], [[[S, F], 'float32'], [[S, F], 'int32']], { numSegments: S, sorted: false });
+        expectClose(g[0]!, w[0]!, 0);
+        expect(Array.from(g[1]!.data)).toEqual(Array.from(w[1]!.data));
+      }
+    });
+
+    it('invalid ids raise the reference errors', () => {
+      const x = kt([3, 2], f32(6, 1), 'float32');
+      const out = () => [kt([2, 2], new Float32Array(4), 'float32'), kt([2, 2], new Int32Array(4), 'int32')];
+      expect(() => kernels.segmentSum!([x, kt([3], new Int32Array([0, 2, 1]), 'int32')], out(), { numSegments: 2, sorted: false })).toThrow(IndexError);
+      expect(() => kernels.segmentMax!([x, kt([3], new Int32Array([1, 0, 1]), 'int32')], out(), { numSegments: 2, sorted: true })).toThrow(ValueError);
+      expect(() => kernels.indexSelect!([x, kt([2], new Int32Array([0, 3]), 'int32')], [kt([2, 2], new Float32Array(4), 'float32')], { axis: 0 })).toThrow(IndexError);
+    });
+  });
+}
+
+describe('gpu.js backend fallbacks and caches', () => {
+  it('float64 and small inputs go to the JS reference (bit-identical), float32 above minWork to gpu.js', () => {
+    const b = createGpuBackend({ mode: 'webasm', minWork: 64 });
+    const N = 50, S = 10, F = 8;
+    const ids = new Int32Array(N).map((_, i) => (i * 3) % S);
+    const x64 = Float64Array.from(f32(N * F, 5));
+    const [g, w] = both('segmentSum', b.kernels.segmentSum!, [kt([N, F], x64, 'float64'), kt([N], ids, 'int32')], [[[S, F], 'float64']], { numSegments: S, sorted: false });
+    expect(Array.from(g[0]!.data)).toEqual(Array.from(w[0]!.data));
+    expect(b.stats.segmentSum).toEqual({ gpu: 0, fallback: 1 });
+    both('segmentSum', b.kernels.segmentSum!, [kt([N, 1], f32(N, 1), 'float32'), kt([N], ids, 'int32')], [[[S, 1], 'float32']], { numSegments: S, sorted: false });
+    expect(b.stats.segmentSum).toEqual({ gpu: 0, fallback: 2 }); // S·F = 10 < minWork
+    both('segmentSum', b.kernels.segmentSum!, [kt([N, F], f32(N * F, 1), 'float32'), kt([N], ids, 'int32')], [[[S, F], 'float32']], { numSegments: S, sorted: false });
+    expect(b.stats.segmentSum).toEqual({ gpu: 1, fallback: 2 });
+  });
+
+  it('compiled kernels are reused across calls and sizes with the same loop cap', () => {
+    const b = createGpuBackend({ mode: 'webasm', minWork: 0 });
+    for (const N of [20, 40, 80]) {
+      const ids = new Int32Array(N).map((_, i) => i % (N / 4)); // degree 4 everywhere
+      both('segmentSum', b.kernels.segmentSum!, [kt([N, 4], f32(N * 4, N), 'float32'), kt([N], ids, 'int32')], [[[N / 4, 4], 'float32']], { numSegments: N / 4, sorted: false });
+    }
+    expect(b.compiledKernels()).toBe(1);
+  });
+
+  it('the CSR cache notices an ids array mutated in place', () => {
+    const ids = new Int32Array([0, 1, 1, 2]);
+    const a = segmentCsr(ids, 3)!;
+    expect(segmentCsr(ids, 3)).toBe(a);
+    ids[0] = 2;
+    const b = segmentCsr(ids, 3)!;
+    expect(b).not.toBe(a);
+    expect(Array.from(b.rowptr)).toEqual([0, 0, 2, 4]);
+    expect(Array.from(b.perm)).toEqual([1, 2, 0, 3]);
+  });
+
+  it('webgpu / webgl2 are rejected for eager use with a pointer to the async path', () => {
+    expect(() => createGpuBackend({ mode: 'webgpu' })).toThrow(/asynchronous/);
+    expect(() => createGpuBackend({ mode: 'webgl2' })).toThrow(/asynchronous/);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { createAsyncGpuKernels, installWebGpuPolyfill } from '../../src/backend/gpu/index.js';
+import { jsBackend, type DType, type KernelTensor } from '../../src/backend/index.js';
+
+// WebGPU in Node needs the `webgpu` package ≥ 0.3 (Dawn; gpu.js's own webgpu@0.2.9 needs glibc 2.38)
+// and a Vulkan driver Dawn accepts (Mesa ≥ 25 lavapipe on Debian 12, from bookworm-backports).
+// ERLANGEN_WEBGPU names the package (a specifier or a path to its index.js); without an adapter
+// the suite is skipped with the reason in its name. See docs/design/gpu-backend.md.
+const status = await installWebGpuPolyfill(process.env.ERLANGEN_WEBGPU ?? 'webgpu');
+if (!status.available) console.warn(`[gpu-webgpu] skipped: ${status.detail}`);
+
+const kt = (shape: number[], data: Float32Array | Int32Array, dtype: DType): KernelTensor => ({ shape, data, dtype });
+const f32 = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 4);
+
+describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.detail : `skipped: ${status.detail}`})`, () => {
+  const gk = createAsyncGpuKernels({ mode: 'webgpu', minWork: 0 });
+  afterAll(() => gk.dispose());
+
+  it('segmentSum / segmentMax / indexSelect / indexAdd match the JS reference (empty segments, F = 1 and 8, degree 1500)', async () => {
+    for (const [N, S, F] of [[40, 9, 8], [3000, 3, 1]] as const) {
+      const ids = new Int32Array(N).map((_, i) => (N > 1000 ? (i < 1500 ? 1 : 2) : (2 * i) % S)); // odd / first segments empty
+      const x = f32(N * F, N);
+      const seg = [kt([N, F], x, 'float32'), kt([N], ids, 'int32')];
+      const attrs = { numSegments: S, sorted: false };
+      for (const op of ['segmentSum', 'segmentMax'] as const) {
+        const got = [kt([S, F], new Float32Array(S * F), 'float32'), kt([S, F], new Int32Array(S * F), 'int32')];
+        const want = [kt([S, F], new Float32Array(S * F), 'float32'), kt([S, F], new Int32Array(S * F), 'int32')];
+        expect(await gk.run(op, seg, got, attrs)).toBe('gpu');
+        jsBackend.kernels[op]!(seg, want, attrs);
+        for (let i = 0; i < S * F; i++) expect(got[0]!.data[i]).toBeCloseTo(want[0]!.data[i]!, 3);
+        if (op === 'segmentMax') expect(Array.from(got[1]!.data)).toEqual(Array.from(want[1]!.data));
+      }
+      const table = f32(S * F, 3);
+      const sel = [kt([S, F], table, 'float32'), kt([N], ids, 'int32')];
+      const g1 = kt([N, F], new Float32Array(N * F), 'float32'), w1 = kt([N, F], new Float32Array(N * F), 'float32');
+      expect(await gk.run('indexSelect', sel, [g1], { axis: 0 })).toBe('gpu');
+      jsBackend.kernels.indexSelect!(sel, [w1], { axis: 0 });
+      expect(Array.from(g1.data)).toEqual(Array.from(w1.data));
+      const add = [kt([S, F], table, 'float32'), kt([N], ids, 'int32'), kt([N, F], x, 'float32')];
+      const g2 = kt([S, F], new Float32Array(S * F), 'float32'), w2 = kt([S, F], new Float32Array(S * F), 'float32');
+      expect(await gk.run('indexAdd', add, [g2], { axis: 0 })).toBe('gpu');
+      jsBackend.kernels.indexAdd!(add, [w2], { axis: 0 });
+      for (let i = 0; i < S * F; i++) expect(g2.data[i]).toBeCloseTo(w2.data[i]!, 3);
+    }
+  });
+});
