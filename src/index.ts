@@ -69,3 +69,7 @@ export {
   MultiheadAttention, scaledDotProductAttention, TransformerEncoderLayer, TransformerEncoder, DeepSets, DeepSetsEquivariant, MAB, SAB,
   ISAB, PMA, SetTransformer,
 } from './nn/index.js';
+export {
+  GCNConv, SAGEConv, GINConv, GINEConv, EdgeConv, GATConv, GATv2Conv, TransformerConv, CFConv, IGNLayer, IGNReadout, ignBasisFrom,
+  TopKPooling, graclus, graclusPool,
+} from './graph/index.js';

@@ -19,3 +19,16 @@ export type { Aggregation, AggregationName, AggregationSpec, AggregationOptions,
 export { MessagePassing, bipartite } from './message-passing.js';
 export type { MessageContext, MessagePassingOptions, PropagateOptions, PropagateInputs, NodeInput, EdgeSet } from './message-passing.js';
 export { globalSumPool, globalMeanPool, globalMaxPool, GlobalAttentionPool } from './pooling.js';
+export {
+  GCNConv, SAGEConv, GINConv, GINEConv, EdgeConv, GATConv, GATv2Conv, TransformerConv, CFConv, ShiftedSoftplus,
+  gaussianRbf, cosineCutoff, IGNLayer, IGNReadout, ignBasisFrom, ignPatterns, ignOperator, ignOperatorMatrix, toDenseGraph,
+} from './conv/index.js';
+export type {
+  ConvBaseOptions, GCNConvOptions, SAGEConvOptions, GINConvOptions, GINEConvOptions, GATConvOptions, AttentionWeights,
+  TransformerConvOptions, CFConvOptions, GaussianRbfOptions, IGNOptions, IgnBasis, IgnPattern, HomBasisLike,
+} from './conv/index.js';
+export { TopKPooling, topkCounts, topkPerGraph, graclus, graclusPool, inducedSubgraph, poolClusters } from './pool/index.js';
+export type {
+  TopKPoolingOptions, TopKResult, GraclusOptions, GraclusClusters, GraclusPoolOptions, GraclusPoolResult,
+  Subgraph, ClusterReduce, PoolClustersOptions,
+} from './pool/index.js';
