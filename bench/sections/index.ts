@@ -5,5 +5,6 @@
  */
 import type { Section } from '../lib/types.js';
 import { tensorSection } from './tensor.js';
+import { solverSection } from './solver.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection];
