@@ -117,7 +117,9 @@ export class EMLPBlock extends Module implements EquivariantModule {
 export interface EMLPOptions extends EMLPBlockOptions {
   /**
    * Hidden size passed to uniformRep, or an explicit hidden Rep (default 64 — EMLP uses 384;
-   * smaller here so that training fits a CPU).
+   * smaller here so that training fits a CPU). Check that the hidden rep can carry the output:
+   * e.g. for O(3) uniformRep(ch) has no V^3 field below 108 channels, and then no block can
+   * form an outer product u vᵀ, so a V^2 output is limited to c(x)·I.
    */
   channels?: number | Rep;
   /** Number of EMLP blocks (default 3, as EMLP). */

@@ -8,7 +8,7 @@ import { Scalar } from '../rep/index.js';
 import type { Rep } from '../rep/index.js';
 import { equivariantBasis, explainEmpty } from '../solver/index.js';
 import type { BasisCache } from '../solver/index.js';
-import { Tensor, concat, matmul, normal, zeros } from '../tensor/index.js';
+import { Tensor, concat, matmul, noGrad, normal, zeros } from '../tensor/index.js';
 import { ContractError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { commonGroup, constTensor, placedTerms } from './equivariant-common.js';
@@ -91,11 +91,29 @@ export class HomStructure {
     this.dim = dim;
   }
 
+  private readonly castCache = new Map<Tensor, Tensor>();
+
+  /** A block's basis Qᵀ [k, b·a] in `dtype` (cast once and cached). */
+  private basisIn(b: PairBlock, dtype: FloatDType): Tensor {
+    const q = b.Qt!;
+    if (q.dtype === dtype) return q;
+    let c = this.castCache.get(q);
+    if (!c || c.dtype !== dtype) {
+      c = noGrad(() => q.cast(dtype));
+      this.castCache.set(q, c);
+    }
+    return c;
+  }
+
   /**
    * Assemble W [|out|, |in|] from the block coefficients (`coeff(block)` gives the
    * [outMult·inMult, k] coefficient tensor of a block with k > 0).
    */
   assemble(coeff: (b: PairBlock) => Tensor, dtype: FloatDType): Tensor {
+    // The coefficients decide the dtype (a module converted with toDType keeps working): the
+    // float64 basis is cast once per dtype and cached.
+    const first = this.blocks.find((b) => b.k > 0 && b.Qt);
+    if (first) dtype = coeff(first).dtype as FloatDType;
     const rows: Tensor[] = [];
     let bi = 0;
     for (const o of this.outTerms) {
@@ -107,7 +125,7 @@ export class HomStructure {
           row.push(zeros([R, Cn], { dtype }));
           continue;
         }
-        const blk = matmul(coeff(b), b.Qt) // [mo·mi, b·a]
+        const blk = matmul(coeff(b), this.basisIn(b, dtype)) // [mo·mi, b·a]
           .reshape([o.mult, a.mult, o.rep.size, a.rep.size])
           .permute([0, 2, 1, 3])
           .reshape([R, Cn]);

@@ -79,6 +79,16 @@ describe('EMLP synthetic datasets', () => {
     for (let i = 0; i < 50; i++) expect(back[i]).toBeCloseTo(ds.X[i]!, 12);
     expect(ds.yStats.shift.every((v) => v === 0)).toBe(true);
   });
+  it('center: false scales scalars by their RMS and shifts nothing', () => {
+    const ds = inertia(200, new Rng(4));
+    const { repIn } = datasetSymmetry(ds);
+    const st = equivariantStandardization(ds.X, repIn, { center: false });
+    expect(st.shift.every((v) => v === 0)).toBe(true);
+    let s = 0;
+    for (let i = 0; i < 200; i++) s += ds.X[i * 20]! ** 2;
+    expect(st.scale[0]).toBeCloseTo(Math.sqrt(s / 200), 12);
+    expect(st.scale.slice(5)).toEqual(equivariantStandardization(ds.X, repIn).scale.slice(5));
+  });
   it('is deterministic for a seed', () => {
     expect(o5Synthetic(5, new Rng(9)).Y).toEqual(o5Synthetic(5, new Rng(9)).Y);
   });

@@ -1,6 +1,6 @@
 /** `erlangen check` with an injected fake onnxruntime (the real one is an optional dependency). */
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/commands/check.js';
+import { loadOnnxRuntime, run } from '../../src/cli/commands/check.js';
 import type { OrtLike } from '../../src/cli/commands/check.js';
 
 /** A fake runtime whose "model" maps [B, 6] (2 vectors) to [B, 3]: their sum (equivariant) or a coordinate-wise square (not). */
@@ -42,7 +42,8 @@ describe('erlangen check', () => {
   });
   it('explains a missing onnxruntime-node and usage errors', async () => {
     const a = io();
-    expect(await run(args, a.io)).toBe(1);
+    // simulate a machine without the optional dependency
+    expect(await run(args, a.io, { loadRuntime: () => loadOnnxRuntime('onnxruntime-node-not-installed') })).toBe(1);
     expect(a.err.join('')).toMatch(/onnxruntime-node is not installed/);
     const b = io();
     expect(await run(['model.onnx', '--group', 'SO(3)'], b.io)).toBe(2);

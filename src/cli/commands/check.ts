@@ -34,8 +34,8 @@ export interface CheckDeps {
 
 const USAGE = 'usage: erlangen check <model.onnx> --group "SO(3)" --in "4V" --out "V^2" [--json] [--batch N] [--tol X]\n';
 
-async function defaultRuntime(): Promise<OrtLike> {
-  const specifier = 'onnxruntime-node';
+/** Load onnxruntime-node (or another package exposing its API) by specifier, explaining when it is missing. */
+export async function loadOnnxRuntime(specifier = 'onnxruntime-node'): Promise<OrtLike> {
   try {
     const mod = (await import(specifier)) as { default?: OrtLike } & OrtLike;
     return mod.InferenceSession ? mod : mod.default!;
@@ -78,7 +78,7 @@ export async function run(argv: string[], io: Io, deps: CheckDeps = {}): Promise
   try {
     const G = parseGroup(args.group);
     const repIn = parseRep(args.inp, G), repOut = parseRep(args.out, G);
-    const ort = await (deps.loadRuntime ?? defaultRuntime)();
+    const ort = await (deps.loadRuntime ?? (() => loadOnnxRuntime()))();
     const session = await ort.InferenceSession.create(args.file);
     const inName = session.inputNames[0]!, outName = session.outputNames[0]!;
     const model = async (x: Tensor): Promise<Tensor> => {
