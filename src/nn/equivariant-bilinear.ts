@@ -28,6 +28,11 @@ export interface EquivariantBilinearOptions {
    * output entry (default gain 1; EMLP's reference code draws N(0, 1), i.e. gain √F).
    */
   thetaGain?: number;
+  /**
+   * Contraction order of every term pair: `'auto'` (default) picks the cheaper one per pair;
+   * `'x'` / `'theta'` force one (same result up to rounding; for tests and benchmarks).
+   */
+  order?: 'auto' | 'x' | 'theta';
 }
 
 interface SigmaGroup {
@@ -51,6 +56,24 @@ interface PairTerm {
   readonly inIdx: Int32Array;
   /** θ for this term pair: [mo, mi·n] (row co, column ci·n + j). */
   readonly param: string;
+  /**
+   * Contraction order: `'x'` contracts X_σ with the input first (Z, then θ), `'theta'` contracts
+   * θ with the input first (U, then X_σ); chosen at construction by a multiply-add count.
+   */
+  readonly order: 'x' | 'theta';
+}
+
+/** Relative cost of copying one element (a permute) against one multiply-add, for `order`. */
+const COPY_COST = 3;
+
+/**
+ * Per-sample cost of the two contraction orders of a term pair (multiply-adds plus weighted
+ * copies): X-first is n·bs·as·mi + bs·mi·n·mo, θ-first is as·mi·mo·n + mo·n·as·bs.
+ */
+function pairOrder(mo: number, bs: number, mi: number, as: number, n: number): 'x' | 'theta' {
+  const costX = n * bs * as * mi + bs * mi * n * mo + COPY_COST * (n * bs * mi + (bs > 1 ? bs * mo : 0));
+  const costT = as * mi * mo * n + mo * n * as * bs + COPY_COST * (as > 1 ? as * mi + as * mo * n + n * bs * as : 0);
+  return costT < costX ? 'theta' : 'x';
 }
 
 /**
@@ -101,6 +124,7 @@ export class EquivariantBilinear extends Module implements EquivariantModule {
     const pairs: PairTerm[] = [];
     let filled = 0;
     const outTerms = placedTerms(repOut);
+    const termIdx = new Map<number, Int32Array>();
     outTerms.forEach((o, oi) => {
       placedTerms(repIn).forEach((a, ai) => {
         const sigma = tensorProduct([o.rep, dualRep(a.rep)]);
@@ -117,9 +141,12 @@ export class EquivariantBilinear extends Module implements EquivariantModule {
           sigmas.push({ key: sigma.key, size, xIdx, n });
           sigmaIndex.set(sigma.key, si);
         }
-        const inIdx = Int32Array.from({ length: a.mult * a.rep.size }, (_, i) => a.offset + i);
+        let inIdx = termIdx.get(ai);
+        if (!inIdx) { inIdx = Int32Array.from({ length: a.mult * a.rep.size }, (_, i) => a.offset + i); termIdx.set(ai, inIdx); }
         const param = `theta${oi}_${ai}`;
-        pairs.push({ sigma: si, outTerm: oi, mo: o.mult, bs: o.rep.size, mi: a.mult, as: a.rep.size, inIdx, param });
+        const n = sigmas[si]!.n;
+        const order = opts.order === 'x' || opts.order === 'theta' ? opts.order : pairOrder(o.mult, o.rep.size, a.mult, a.rep.size, n);
+        pairs.push({ sigma: si, outTerm: oi, mo: o.mult, bs: o.rep.size, mi: a.mult, as: a.rep.size, inIdx, param, order });
         filled += o.mult * a.mult * sigma.size;
       });
     });
@@ -158,15 +185,35 @@ export class EquivariantBilinear extends Module implements EquivariantModule {
     const x2 = x.reshape([m, nin]);
     const X = this.sigmas.map((s) => x2.indexSelect(1, s.xIdx)); // [m, n·size]
     const acc: (Tensor | null)[] = this.outSizes.map(() => null);
+    const xin = new Map<Int32Array, Tensor>(); // input term slices, shared by the pairs of a term
     for (const p of this.pairs) {
-      const s = this.sigmas[p.sigma]!;
-      const n = s.n;
-      // Z[b, j, p, ci] = Σ_q X_j[b, (p, q)] x_a[b, ci, q]
-      const xa = x2.indexSelect(1, p.inIdx).reshape([m, p.mi, p.as]);
-      const Z = matmul(X[p.sigma]!.reshape([m, n * p.bs, p.as]), xa, { transB: true }) // [m, n·bs, mi]
-        .reshape([m, n, p.bs, p.mi]).permute([0, 2, 3, 1]).reshape([m * p.bs, p.mi * n]);
-      const yp = matmul(Z, this.getParameter(p.param), { transB: true }) // [m·bs, mo]
-        .reshape([m, p.bs, p.mo]).permute([0, 2, 1]).reshape([m, p.mo * p.bs]);
+      const n = this.sigmas[p.sigma]!.n;
+      let xa = xin.get(p.inIdx);
+      if (!xa) { xa = x2.indexSelect(1, p.inIdx); xin.set(p.inIdx, xa); } // [m, mi·as]
+      const theta = this.getParameter(p.param); // [mo, mi·n], column ci·n + j
+      let yp: Tensor; // [m, mo·bs], entry (co, p)
+      if (p.order === 'x') {
+        // Z[b, j, p, ci] = Σ_q X_j[b, (p, q)] x_a[b, ci, q]; y[b, co, p] = Σ_{ci,j} θ[co, (ci, j)] Z[b, j, p, ci]
+        const Z = matmul(X[p.sigma]!.reshape([m, n * p.bs, p.as]), xa.reshape([m, p.mi, p.as]), { transB: true }); // [m, n·bs, mi]
+        if (p.bs === 1) {
+          yp = matmul(Z.permute([0, 2, 1]).reshape([m, p.mi * n]), theta, { transB: true }); // [m, mo]
+        } else {
+          yp = matmul(Z.reshape([m, n, p.bs, p.mi]).permute([0, 2, 3, 1]).reshape([m * p.bs, p.mi * n]), theta, { transB: true }) // [m·bs, mo]
+            .reshape([m, p.bs, p.mo]).permute([0, 2, 1]).reshape([m, p.mo * p.bs]);
+        }
+      } else {
+        // U[b, q, co, j] = Σ_ci x_a[b, ci, q] θ[co, (ci, j)]; y[b, co, p] = Σ_{j,q} U[b, q, co, j] X_j[b, (p, q)]
+        const thetaT = theta.reshape([p.mo, p.mi, n]).permute([1, 0, 2]).reshape([p.mi, p.mo * n]); // [mi, mo·n]
+        const xaT = p.as === 1 ? xa : xa.reshape([m, p.mi, p.as]).permute([0, 2, 1]).reshape([m * p.as, p.mi]);
+        const U = matmul(xaT, thetaT); // [m·as, mo·n]
+        if (p.as === 1) {
+          yp = matmul(U.reshape([m, p.mo, n]), X[p.sigma]!.reshape([m, n, p.bs])).reshape([m, p.mo * p.bs]);
+        } else {
+          const A = U.reshape([m, p.as, p.mo, n]).permute([0, 2, 3, 1]).reshape([m, p.mo, n * p.as]); // [b, co, (j, q)]
+          const B = X[p.sigma]!.reshape([m, n, p.bs, p.as]).permute([0, 2, 1, 3]).reshape([m, p.bs, n * p.as]); // [b, p, (j, q)]
+          yp = matmul(A, B, { transB: true }).reshape([m, p.mo * p.bs]);
+        }
+      }
       const prev = acc[p.outTerm];
       acc[p.outTerm] = prev ? prev.add(yp) : yp;
     }

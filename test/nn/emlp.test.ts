@@ -5,6 +5,8 @@ import { randn } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/index.js';
 import { actOn } from '../../src/nn/equivariant-common.js';
 import { EMLP, uniformRankCounts, uniformRep } from '../../src/nn/emlp.js';
+import { EquivariantBilinear } from '../../src/nn/equivariant-bilinear.js';
+import { gated } from '../../src/nn/gated.js';
 import type { Group } from '../../src/group/index.js';
 import type { Rep } from '../../src/rep/index.js';
 
@@ -64,5 +66,26 @@ describe('EMLP end to end', () => {
     const G = S(4);
     const m = new EMLP(V(G), V(G), G, { channels: 24, layers: 2, rng: new Rng(4), dtype: 'float64' });
     expect(relErr(m, G, V(G), V(G), 'float64')).toBeLessThan(1e-12);
+  });
+});
+
+describe('EquivariantBilinear contraction orders', () => {
+  it('X-first, θ-first and auto agree in value and gradient (O(3), uniformRep(150), and O(1,3))', () => {
+    for (const [G, ch] of [[O(3), 150], [O13(), 40]] as const) {
+      const r = gated(uniformRep(ch, G));
+      const x = randn(new Rng(5), [4, r.size], { dtype: 'float64' });
+      const runs = (['x', 'theta', 'auto'] as const).map((order) => {
+        const layer = new EquivariantBilinear(r, r, { rng: new Rng(1), dtype: 'float64', order });
+        const y = layer.call(x);
+        y.square().sum().backward();
+        return { y: Array.from(y.data), g: layer.parameters().flatMap((p) => Array.from(p.grad!.data)) };
+      });
+      for (const k of [1, 2]) {
+        const scale = Math.max(...runs[0]!.y.map(Math.abs));
+        expect(Math.max(...runs[k]!.y.map((v, i) => Math.abs(v - runs[0]!.y[i]!)))).toBeLessThan(1e-12 * scale + 1e-14);
+        const gs = Math.max(...runs[0]!.g.map(Math.abs));
+        expect(Math.max(...runs[k]!.g.map((v, i) => Math.abs(v - runs[0]!.g[i]!)))).toBeLessThan(1e-12 * gs + 1e-14);
+      }
+    }
   });
 });
