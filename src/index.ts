@@ -73,3 +73,5 @@ export {
   GCNConv, SAGEConv, GINConv, GINEConv, EdgeConv, GATConv, GATv2Conv, TransformerConv, CFConv, IGNLayer, IGNReadout, ignBasisFrom,
   TopKPooling, graclus, graclusPool,
 } from './graph/index.js';
+export { EGNN, EGNNLayer } from './graph/index.js';
+export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';

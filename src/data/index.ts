@@ -7,3 +7,5 @@ export {
   o5Synthetic, inertia, particleInteraction, EMLP_DATASETS, equivariantStandardization, standardize, unstandardize, datasetSymmetry,
 } from './emlp-synthetic.js';
 export type { SyntheticDataset, Standardization } from './emlp-synthetic.js';
+export { NBODY, generateNBody, nbodySplits, nbodyGraphs, simulateCharged, chargedForces } from './nbody.js';
+export type { NBodySample, NBodySplits, NBodyTrajectory, GenerateNBodyOptions, NBodyGraphsOptions } from './nbody.js';

@@ -32,3 +32,5 @@ export type {
   TopKPoolingOptions, TopKResult, GraclusOptions, GraclusClusters, GraclusPoolOptions, GraclusPoolResult,
   Subgraph, ClusterReduce, PoolClustersOptions,
 } from './pool/index.js';
+export { EGNN, EGNNLayer } from './egnn.js';
+export type { EGNNLayerOptions, EGNNOptions, EGNNInputs, EGNNOutput } from './egnn.js';
