@@ -66,3 +66,27 @@ describe.each(dtypes)('set layers are permutation equivariant / invariant in the
     expect(r.ok).toBe(true);
   });
 });
+
+describe.each(dtypes)('EGNN passes E(3) in the harness (%s)', (dtype) => {
+  it('positions Rx + t, velocities Rv, invariant h: outputs transform alike', async () => {
+    const { EGNN } = await import('../../src/graph/egnn.js');
+    const { fullyConnected, graphsTuple } = await import('../../src/graph/index.js');
+    const { positionsAction, repAction } = await import('../../src/testing/index.js');
+    const { V } = await import('../../src/rep/index.js');
+    const { O3 } = await import('../../src/group/index.js');
+    const G = O3();
+    const N = 5;
+    const e = fullyConnected([N]);
+    const rng = new Rng(9);
+    const edges = randn(rng, [e.senders.length, 2], { dtype });
+    const graph = graphsTuple({ senders: e.senders, receivers: e.receivers, edges, numNodes: N });
+    const model = new EGNN(1, { hidden: 8, layers: 2, edgeFeatures: 2, velocity: true, rng, dtype } as never);
+    const h = randn(rng, [N, 1], { dtype });
+    const f = (x: Tensor, v: Tensor) => (model as unknown as { call: (...a: unknown[]) => { x: Tensor } }).call(graph, h, x, { v }).x;
+    const r = equivarianceError(f, {
+      group: G, in: [positionsAction(3), repAction(V(G))], out: positionsAction(3),
+      data: [randn(rng, [N, 3], { dtype }), randn(rng, [N, 3], { dtype })], dtype, seed: 2,
+    });
+    expect(r.ok, r.worst ? String(r.worst.relative) : '').toBe(true);
+  });
+});
