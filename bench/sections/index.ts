@@ -6,5 +6,6 @@
 import type { Section } from '../lib/types.js';
 import { tensorSection } from './tensor.js';
 import { solverSection } from './solver.js';
+import { graphSection } from './graph.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection];
