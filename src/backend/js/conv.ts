@@ -39,15 +39,15 @@ function getScratch(like: FloatArray, size: number): FloatArray {
   return scratch.f64;
 }
 
-function im2col(x: FloatArray, xOff: number, g: Geo, a: Conv2dAttrs, col: FloatArray): void {
+function im2col(x: FloatArray, xOff: number, g: Geo, a: Conv2dAttrs, col: FloatArray, ldc = g.P, cOff = 0): void {
   const [sh, sw] = a.stride, [ph, pw] = a.padding, [dh, dw] = a.dilation;
-  const { H, W, kh, kw, Ho, Wo, Cg, P } = g;
+  const { H, W, kh, kw, Ho, Wo, Cg } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = xOff + c * H * W;
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, row++) {
-        const base = row * P;
+        const base = row * ldc + cOff;
         for (let oy = 0; oy < Ho; oy++) {
           const y = oy * sh - ph + i * dh;
           const rowBase = base + oy * Wo;
@@ -93,14 +93,30 @@ function col2im(col: FloatArray, g: Geo, a: Conv2dAttrs, dx: FloatArray, xOff: n
 export const conv2dKernel: Kernel = ([x, w], [o], a: Conv2dAttrs) => {
   const g = geometry(x!.shape, w!.shape, o!.shape, a.groups);
   const xd = x!.data as FloatArray, wd = w!.data as FloatArray, od = o!.data as FloatArray;
-  const col = getScratch(xd, g.K * g.P);
-  for (let n = 0; n < g.N; n++) {
+  // Several images per GEMM: col [K, B·P] for a chunk of B images, one W_g [Og, K] · col product
+  // (a GEMM with B·P columns runs near peak; one with P columns and Og = 32 rows does not), then
+  // the [Og, B·P] result is scattered into [N, O, P].
+  const B = Math.max(1, Math.min(g.N, Math.floor(CHUNK_ELEMENTS / Math.max(1, g.K * g.P))));
+  const col = getScratch(xd, g.K * g.P * B + g.Og * g.P * B);
+  const tmpOff = g.K * g.P * B;
+  for (let n0 = 0; n0 < g.N; n0 += B) {
+    const nb = Math.min(B, g.N - n0);
+    const ld = nb * g.P;
     for (let gi = 0; gi < a.groups; gi++) {
-      im2col(xd, (n * g.C + gi * g.Cg) * g.H * g.W, g, a, col);
-      gemm(wd, gi * g.Og * g.K, false, col, 0, false, od, (n * g.O + gi * g.Og) * g.P, g.Og, g.K, g.P, false);
+      for (let b = 0; b < nb; b++) im2col(xd, ((n0 + b) * g.C + gi * g.Cg) * g.H * g.W, g, a, col, ld, b * g.P);
+      gemm(wd, gi * g.Og * g.K, false, col, 0, false, col, tmpOff, g.Og, g.K, ld, false);
+      for (let oc = 0; oc < g.Og; oc++) {
+        for (let b = 0; b < nb; b++) {
+          const src = tmpOff + oc * ld + b * g.P, dst = ((n0 + b) * g.O + gi * g.Og + oc) * g.P;
+          for (let p = 0; p < g.P; p++) od[dst + p] = col[src + p]!;
+        }
+      }
     }
   }
 };
+
+/** Scratch budget (elements) of the batched im2col buffer. */
+const CHUNK_ELEMENTS = 1 << 22;
 
 /** Gradient of conv2d w.r.t. its input: inputs (gOut [N,O,Ho,Wo], w) → [N,C,H,W] (attrs.inputShape). */
 export const conv2dGradInputKernel: Kernel = ([gy, w], [o], a: Conv2dAttrs) => {

@@ -36,6 +36,32 @@ function sumRows(a: TypedArray, rows: number, len: number, r: TypedArray): void 
   }
 }
 
+/** Row-wise max/min with four independent accumulators; NaN anywhere in a row gives NaN. */
+function extremeRows(op: 'max' | 'min', a: TypedArray, rows: number, len: number, r: TypedArray): void {
+  const sgn = op === 'max' ? 1 : -1;
+  for (let i = 0; i < rows; i++) {
+    const base = i * len;
+    let m0 = -Infinity, m1 = -Infinity, m2 = -Infinity, m3 = -Infinity;
+    let nan = false;
+    let j = 0;
+    for (; j + 3 < len; j += 4) {
+      const v0 = sgn * a[base + j]!, v1 = sgn * a[base + j + 1]!, v2 = sgn * a[base + j + 2]!, v3 = sgn * a[base + j + 3]!;
+      if (v0 > m0) m0 = v0;
+      if (v1 > m1) m1 = v1;
+      if (v2 > m2) m2 = v2;
+      if (v3 > m3) m3 = v3;
+      if (v0 !== v0 || v1 !== v1 || v2 !== v2 || v3 !== v3) nan = true;
+    }
+    for (; j < len; j++) {
+      const v = sgn * a[base + j]!;
+      if (v > m0) m0 = v;
+      if (v !== v) nan = true;
+    }
+    const m = Math.max(m0, m1, m2, m3);
+    r[i] = nan ? NaN : sgn * m;
+  }
+}
+
 /** Reduction kernel factory; attrs `{ axes: number[] }` (sorted, distinct, non-negative). */
 export function reduceKernel(op: 'sum' | 'prod' | 'max' | 'min'): Kernel {
   return ([x], [o], { axes }: { axes: number[] }) => {
@@ -55,6 +81,7 @@ export function reduceKernel(op: 'sum' | 'prod' | 'max' | 'min'): Kernel {
     }
     const { data: a, rows, len } = asRows(x!, axes);
     if (op === 'sum') return sumRows(a, rows, len, r);
+    if (op === 'max' || op === 'min') return extremeRows(op, a, rows, len, r);
     for (let i = 0; i < rows; i++) {
       const base = i * len;
       let acc = op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
