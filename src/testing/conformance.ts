@@ -13,7 +13,7 @@ import {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, cast, abs,
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
-  matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin,
+  matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -82,6 +82,12 @@ export function conformanceCases(): ConformanceCase[] {
   const along = indices([0, 2, 1, 1, 0, 2], [3, 2]);
   c.push({ name: 'takeAlongAxis / scatterAdd', inputs: [{ shape: [3, 2] }, { shape: [3, 2] }], fn: (x, s) => [takeAlongAxis(x, 0, along), scatterAdd(x, 0, along, s)] });
   const seg = indices([3, 0, 3, 1, 0, 3]);
+  const snd = indices([0, 2, 2, 4, 1, 3]);
+  c.push({ name: 'gatherSegmentSum (fused gather + segment sum) and its gradient', inputs: [{ shape: [5, 3], requiresGrad: true }], fn: (x) => {
+    const y = gatherSegmentSum(x, snd, seg, 5);
+    backward(sum(mul(y, y)));
+    return [y, x.grad!];
+  } });
   c.push({ name: 'segment sum/max/min (unsorted, empty segment)', inputs: [{ shape: [6, 3] }], fn: (x) => [segmentSum(x, seg, 5), segmentMax(x, seg, 5), segmentMin(x, seg, 5)] });
   c.push({
     name: 'conv2d forward and both gradients (stride, padding, dilation, groups)',

@@ -10,7 +10,7 @@ import { argKernel, reduceKernel } from './reduce.js';
 import { concatKernel, copyKernel, dimMapKernel, dimMapScatterKernel, expandKernel, permuteKernel } from './layout.js';
 import { matmulKernel } from './matmul.js';
 import { indexAddKernel, indexSelectKernel, scatterAddKernel, takeAlongAxisKernel } from './indexing.js';
-import { segmentExtremeKernel, segmentSumKernel } from './segment.js';
+import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
 import { avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
@@ -37,6 +37,7 @@ const kernels: Record<string, Kernel> = {
   segmentSum: segmentSumKernel,
   segmentMax: segmentExtremeKernel('max'),
   segmentMin: segmentExtremeKernel('min'),
+  gatherSegmentSum: gatherSegmentSumKernel,
   conv2d: conv2dKernel,
   conv2dGradInput: conv2dGradInputKernel,
   conv2dGradWeight: conv2dGradWeightKernel,

@@ -10,7 +10,7 @@
  */
 import type { Kernel, KernelTensor, TypedArray } from '../types.js';
 import { indexAddKernel, indexSelectKernel } from './indexing.js';
-import { segmentExtremeKernel, segmentSumKernel } from './segment.js';
+import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
 
 /** CSR of a segment-id vector: rows of segment `s` are `perm[rowptr[s] .. rowptr[s+1])`, ascending. */
 export interface SegmentCsr {
@@ -254,6 +254,21 @@ export function validIndex(idx: ArrayLike<number>, n: number): boolean {
   return true;
 }
 
+/** gatherSegmentSum as a CSR gather over the segment ids (falls back to the reference on bad input). */
+export const csrGatherSegmentSumKernel: Kernel = (inputs, outputs, attrs: { numSegments: number }) => {
+  const [x, gi, si] = inputs, [o] = outputs;
+  const R = x!.shape[0] ?? 0;
+  const csr = segmentCsr(si!.data, attrs.numSegments);
+  if (!csr || x!.data.length === 0 || !validIndex(gi!.data, R) || hasNegative(gi!.data)) { gatherSegmentSumKernel(inputs, outputs, attrs); return; }
+  o!.data.fill(0);
+  csrGatherSegmentSumInto(x!.data, x!.data.length / R, gi!.data, csr, o!.data);
+};
+
+function hasNegative(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! < 0) return true;
+  return false;
+}
+
 /** The CSR kernels by op name (a partial backend kernel table; the rest falls back to the reference). */
 export const csrKernels: Readonly<Record<string, Kernel>> = {
   segmentSum: csrSegmentSumKernel,
@@ -261,6 +276,7 @@ export const csrKernels: Readonly<Record<string, Kernel>> = {
   segmentMin: csrSegmentExtremeKernel('min'),
   indexSelect: csrIndexSelectKernel,
   indexAdd: csrIndexAddKernel,
+  gatherSegmentSum: csrGatherSegmentSumKernel,
 };
 
 /**

@@ -52,3 +52,23 @@ export function segmentExtremeKernel(op: 'max' | 'min'): Kernel {
     }
   };
 }
+
+/**
+ * Fused gather + segment sum (reference): out[s] = Σ_{e : ids[e] = s} x[gather[e]], without the
+ * [E, F] gathered tensor. Inputs (x [R, …], gather [E], ids [E]), attrs `{ numSegments }`.
+ */
+export const gatherSegmentSumKernel: Kernel = ([x, gi, si], [o], { numSegments }: { numSegments: number }) => {
+  const a = x!.data, g = gi!.data, ids = si!.data, r = o!.data;
+  const R = x!.shape[0]!;
+  const F = R === 0 ? 0 : a.length / R;
+  checkIds('gatherSegmentSum', ids, numSegments, false, x!.shape);
+  for (let e = 0; e < g.length; e++) {
+    const v = g[e]!;
+    if (!(v >= 0 && v < R)) throw new IndexError(`gatherSegmentSum: gather index ${v} at position ${e} is out of range for ${R} rows of x`);
+  }
+  r.fill(0);
+  for (let e = 0; e < g.length; e++) {
+    const dst = ids[e]! * F, src = g[e]! * F;
+    for (let j = 0; j < F; j++) r[dst + j]! += a[src + j]!;
+  }
+};

@@ -95,3 +95,28 @@ export function segmentSoftmax(data: Tensor, ids: IndexLike, numSegments: number
   const s = segmentSum(e, t, numSegments, opts);
   return div(e, indexSelect(s, 0, t));
 }
+
+const gatherSegmentSumOp: OpDef<{ numSegments: number }> = {
+  name: 'gatherSegmentSum',
+  infer: ([x, g, ids], a) => {
+    requireFloat('gatherSegmentSum', x!);
+    if (x!.shape.length === 0) throw new ShapeError('gatherSegmentSum: x must have at least one dimension');
+    if (g!.shape.length !== 1 || ids!.shape.length !== 1 || g!.shape[0] !== ids!.shape[0]) {
+      throw new ShapeError(`gatherSegmentSum: gather ${fmtShape(g!.shape)} and segment ids ${fmtShape(ids!.shape)} must be 1-D of equal length`);
+    }
+    return [{ shape: [a.numSegments, ...x!.shape.slice(1)], dtype: x!.dtype }];
+  },
+  // The adjoint swaps the roles: gx[r] = Σ_{e : gather[e] = r} g[ids[e]].
+  backward: ({ grad, inputs: [x, g, ids] }) => [apply(gatherSegmentSumOp, [grad, ids!, g!], { numSegments: x!.shape[0]! }), null, null],
+};
+
+/**
+ * Fused message-passing sum: out[s] = Σ_{e : ids[e] = s} x[gather[e]], i.e.
+ * `segmentSum(indexSelect(x, 0, gather), ids, numSegments)` without materialising the gathered
+ * [E, …] tensor (with gather = senders and ids = receivers: the sum of neighbour features). Its
+ * gradient is the same op with gather and ids swapped.
+ */
+export function gatherSegmentSum(x: Tensor, gather: IndexLike, ids: IndexLike, numSegments: number): Tensor {
+  const [t] = segArgs('gatherSegmentSum', ids, numSegments);
+  return apply(gatherSegmentSumOp, [x, toIndex('gatherSegmentSum', gather), t], { numSegments });
+}
