@@ -74,7 +74,7 @@ export function aggregation(name: AggregationName, opts: AggregationOptions = {}
   switch (name) {
     case 'sum':
     case 'add':
-      return { name: 'sum', aggregate: (m, c) => segmentSum(m, c.index, c.numSegments) };
+      return { name: 'sum', builtinSum: true, aggregate: (m, c) => segmentSum(m, c.index, c.numSegments) } as Aggregation;
     case 'mean':
       return { name, aggregate: (m, c) => segmentMean(m, c.index, c.numSegments) };
     case 'max':

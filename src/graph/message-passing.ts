@@ -5,7 +5,7 @@
  * @module
  */
 import { Module } from '../nn/index.js';
-import { indexSelect } from '../tensor/index.js';
+import { gatherSegmentSum, indexSelect } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { multiAggregate, resolveAggregations } from './aggregation.js';
@@ -249,6 +249,14 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
     const edgeInputs = opts.edgeInputs ?? {};
     for (const [name, t] of Object.entries(edgeInputs)) checkRows(`edge input '${name}'`, t, senders.length);
     const ctx = new Context(isTuple ? graph : null, flow, senders, receivers, numSenders, numReceivers, edgeAttr, inputs, edgeInputs);
+    // Fast path: default message x_j and the built-in sum → the fused gather + segment sum (the
+    // [E, …] message tensor is never built; same values and gradients).
+    const x = inputs.x;
+    if (x !== undefined && this.message === MessagePassing.prototype.message && this.aggregate === MessagePassing.prototype.aggregate
+      && this.aggregations.length === 1 && (this.aggregations[0] as { builtinSum?: boolean }).builtinSum) {
+      const xs = Array.isArray(x) ? (x as readonly [Tensor, Tensor])[0] : (x as Tensor);
+      return this.update(gatherSegmentSum(xs, senders, receivers, numReceivers), ctx);
+    }
     const messages = this.message(ctx);
     checkRows('message output', messages, ctx.numEdges);
     const aggregated = this.aggregate(messages, ctx);
