@@ -4,7 +4,7 @@
  * side by side with PyTorch (bench/peers/torch_graph.py, torch_egnn.py) and TF.js.
  *
  * Ops (erlangen):
- * - `agg_sum_fwd`     segmentSum(indexSelect(x, 0, senders), receivers, N)
+ * - `agg_sum_fwd`     gatherSegmentSum(x, senders, receivers, N) (the fused gather + segment sum)
  * - `agg_wsum_fwd`    the same with the messages multiplied by per-edge weights [E, 1]
  * - `agg_sum_bwd`     the backward of agg_sum_fwd w.r.t. x, **backward only**: the forward graph
  *                     is built once when the op is built; each timed call clears x.grad and runs
@@ -25,7 +25,7 @@
  * @module
  */
 import {
-  backward, enableGrad, fromData, indexSelect, mseLoss, mul, noGrad, segmentSoftmax, segmentSum, type Tensor,
+  backward, enableGrad, fromData, gatherSegmentSum, indexSelect, mseLoss, mul, noGrad, segmentSoftmax, segmentSum, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { Adam } from '../../src/optim/index.js';
@@ -151,7 +151,7 @@ function erlangenCase(op: OpSpec): Case {
   if (p.backward) {
     const x = fromData(d.x, [d.n, d.f], { requiresGrad: true });
     const g = fromData(d.g, [d.n, d.f]);
-    const out = enableGrad(() => segmentSum(indexSelect(x, 0, send), recv, d.n));
+    const out = enableGrad(() => gatherSegmentSum(x, send, recv, d.n));
     return { run: () => { x.grad = null; backward(out, g); } };
   }
   const x = fromData(d.x, [d.n, d.f]);
@@ -159,7 +159,7 @@ function erlangenCase(op: OpSpec): Case {
     const w = fromData(d.w, [d.e, 1]);
     return { run: () => { noGrad(() => segmentSum(mul(indexSelect(x, 0, send), w), recv, d.n)); } };
   }
-  return { run: () => { noGrad(() => segmentSum(indexSelect(x, 0, send), recv, d.n)); } };
+  return { run: () => { noGrad(() => gatherSegmentSum(x, send, recv, d.n)); } };
 }
 
 // ------------------------------------------------------------------ TF.js
