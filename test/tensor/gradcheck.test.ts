@@ -13,7 +13,7 @@ import {
   dimMap, slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten,
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
-  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax,
+  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
@@ -367,6 +367,7 @@ describe('segment ops (unsorted ids, an empty segment)', () => {
   const ids = [2, 0, 2, 3, 0, 2]; // segment 1 is empty
   it('segmentSum', () => gc((x) => segmentSum(x, ids, 4), [rnd([6, 2])]));
   it('segmentSum sorted', () => gc((x) => segmentSum(x, [0, 0, 1, 3], 4, { sorted: true }), [rnd([4, 3])]));
+  it('gatherSegmentSum (fused gather + sum; empty segment)', () => gc((x) => gatherSegmentSum(x, [0, 2, 2, 4, 1], ids.slice(0, 5), 4), [rnd([5, 3])]));
   it('segmentMean', () => gc((x) => segmentMean(x, ids, 4), [rnd([6, 2])]));
   it('segmentMax', () => gc((x) => segmentMax(x, ids, 4), [rnd([6, 2])]));
   it('segmentMin', () => gc((x) => segmentMin(x, ids, 4), [rnd([6, 3])]));
