@@ -1,53 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MultiheadAttention, scaledDotProductAttention } from '../../src/nn/attention.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../../src/nn/transformer.js';
-import type { AnyModule } from '../../src/nn/module.js';
 import { LayerNorm } from '../../src/nn/normalization.js';
-import { concat, noGrad, randn, tensor, uniform, zeros } from '../../src/tensor/index.js';
+import { concat, randn, tensor, zeros } from '../../src/tensor/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { gradcheck, formatGradcheckReport } from '../../src/testing/gradcheck.js';
 import { Rng } from '../../src/util/rng.js';
+import { type DT, tol, relErr, permuteSet, paramGradError } from './set-test-util.js';
 
-type DT = 'float32' | 'float64';
 const measured: string[] = [];
 afterAll(() => console.info(`attention errors:\n  ${measured.join('\n  ')}`));
 
-/** max |a − b| / max |b|. */
-function relErr(a: Tensor, b: Tensor): number {
-  const x = a.toFlatArray(), y = b.toFlatArray();
-  let num = 0, den = 0;
-  for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i]! - y[i]!));
-    den = Math.max(den, Math.abs(y[i]!));
-  }
-  return num / Math.max(den, 1e-300);
-}
 
-const permuteSet = (x: Tensor, perm: Int32Array): Tensor => x.indexSelect(1, perm);
-const tol: Record<DT, number> = { float64: 1e-12, float32: 1e-5 };
 
 /** Σ out·u gradient w.r.t. every parameter vs central differences (float64); max |analytic − numeric| / (1 + |numeric|). */
-function paramGradError(m: AnyModule, f: () => Tensor, rng: Rng, eps = 1e-6): number {
-  const u = uniform(rng, noGrad(f).shape, -1, 1, { dtype: 'float64' });
-  m.zeroGrad();
-  f().mul(u).sum().backward();
-  const val = (): number => noGrad(() => f().mul(u).sum().item());
-  let worst = 0;
-  for (const p of m.parameters()) {
-    const g = p.grad?.data;
-    for (let i = 0; i < p.size; i++) {
-      const old = p.data[i]!;
-      p.data[i] = old + eps;
-      const fp = val();
-      p.data[i] = old - eps;
-      const fm = val();
-      p.data[i] = old;
-      const num = (fp - fm) / (2 * eps);
-      worst = Math.max(worst, Math.abs((g ? g[i]! : 0) - num) / (1 + Math.abs(num)));
-    }
-  }
-  return worst;
-}
 
 function mha(dtype: DT, seed = 3, d = 8, h = 2): MultiheadAttention {
   return new MultiheadAttention(d, h, { rng: new Rng(seed) }).toDType(dtype);
