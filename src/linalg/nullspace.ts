@@ -65,14 +65,7 @@ export function nullspace(c: Float64Array, m: number, n: number, opts: Nullspace
   const order = s.map((_, i) => i).sort((i, j) => s[j]! - s[i]!);
   const sv = Float64Array.from(order, (i) => s[i]!);
   const [r, gap] = rankByGap(sv, tol);
-  const V = svd.rightSingularVectors;
-  const dim = n - r;
-  const basis = new Float64Array(n * dim);
-  for (let k = 0; k < dim; k++) {
-    const col = order[r + k]!;
-    for (let i = 0; i < n; i++) basis[i * dim + k] = V.get(i, col);
-  }
-  return { basis, dim, n, gap, singularValues: sv };
+  return { basis: trailingColumns(svd.rightSingularVectors, n, order, r), dim: n - r, n, gap, singularValues: sv };
 }
 
 /**
@@ -88,12 +81,16 @@ export function nullspaceFromGram(g: Float64Array, n: number, opts: NullspaceOpt
   const order = lam.map((_, i) => i).sort((i, j) => lam[j]! - lam[i]!);
   const sv = Float64Array.from(order, (i) => Math.sqrt(Math.max(lam[i]!, 0)));
   const [r, gap] = rankByGap(sv, tol);
-  const V = evd.eigenvectorMatrix;
+  return { basis: trailingColumns(evd.eigenvectorMatrix, n, order, r), dim: n - r, n, gap, singularValues: sv };
+}
+
+/** Columns order[r…] of an n-row matrix (vectors sorted by decreasing singular value), as n×(n−r) row-major. */
+function trailingColumns(v: { get(i: number, j: number): number }, n: number, order: readonly number[], r: number): Float64Array {
   const dim = n - r;
   const basis = new Float64Array(n * dim);
   for (let k = 0; k < dim; k++) {
     const col = order[r + k]!;
-    for (let i = 0; i < n; i++) basis[i * dim + k] = V.get(i, col);
+    for (let i = 0; i < n; i++) basis[i * dim + k] = v.get(i, col);
   }
-  return { basis, dim, n, gap, singularValues: sv };
+  return basis;
 }

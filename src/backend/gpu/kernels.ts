@@ -22,101 +22,53 @@ export type GpuKernelKind = 'sum' | 'argmax' | 'argmin' | 'gather';
  * as one f32 flat index (inexact above 2^24 elements).
  */
 const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
-  sum: {
-    d2: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.y];
-  const deg = rowptr[this.thread.y + 1] - st;
+  sum: variants((seg, at) => `function (rowptr, perm, x) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
   let acc = 0;
   for (let j = 0; j < deg; j++) {
-    acc += x[perm[st + j]][this.thread.x];
+    acc += ${at('perm[st + j]')};
   }
   return acc;
-}`,
-    d1: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.x];
-  const deg = rowptr[this.thread.x + 1] - st;
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    acc += x[perm[st + j]];
-  }
-  return acc;
-}`,
-  },
+}`),
   // returns the winning row (−1 for an empty segment); the host reads the value from the data.
   // Reference semantics: the first NaN wins, otherwise the first strictly larger (smaller) value.
-  argmax: {
-    d2: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.y];
-  const deg = rowptr[this.thread.y + 1] - st;
-  let best = 0;
-  let arg = -1;
-  for (let j = 0; j < deg; j++) {
-    const r = perm[st + j];
-    const v = x[r][this.thread.x];
-    if (j == 0 || v > best || (v != v && best == best)) {
-      best = v;
-      arg = r;
-    }
-  }
-  return arg;
-}`,
-    d1: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.x];
-  const deg = rowptr[this.thread.x + 1] - st;
-  let best = 0;
-  let arg = -1;
-  for (let j = 0; j < deg; j++) {
-    const r = perm[st + j];
-    const v = x[r];
-    if (j == 0 || v > best || (v != v && best == best)) {
-      best = v;
-      arg = r;
-    }
-  }
-  return arg;
-}`,
-  },
-  argmin: {
-    d2: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.y];
-  const deg = rowptr[this.thread.y + 1] - st;
-  let best = 0;
-  let arg = -1;
-  for (let j = 0; j < deg; j++) {
-    const r = perm[st + j];
-    const v = x[r][this.thread.x];
-    if (j == 0 || v < best || (v != v && best == best)) {
-      best = v;
-      arg = r;
-    }
-  }
-  return arg;
-}`,
-    d1: `function (rowptr, perm, x) {
-  const st = rowptr[this.thread.x];
-  const deg = rowptr[this.thread.x + 1] - st;
-  let best = 0;
-  let arg = -1;
-  for (let j = 0; j < deg; j++) {
-    const r = perm[st + j];
-    const v = x[r];
-    if (j == 0 || v < best || (v != v && best == best)) {
-      best = v;
-      arg = r;
-    }
-  }
-  return arg;
-}`,
-  },
-  gather: {
-    d2: `function (idx, x) {
-  return x[idx[this.thread.y]][this.thread.x];
-}`,
-    d1: `function (idx, x) {
-  return x[idx[this.thread.x]];
-}`,
-  },
+  argmax: extremeSources('>'),
+  argmin: extremeSources('<'),
+  gather: variants((seg, at) => `function (idx, x) {
+  return ${at(`idx[${seg}]`)};
+}`),
 };
+
+/**
+ * Both variants of a source: `seg` is the thread coordinate of the segment (y for the 2-D [F, S]
+ * output, x for the 1-D one) and `at(row)` reads x at a row (and at the thread's feature in 2-D).
+ */
+function variants(src: (seg: string, at: (row: string) => string) => string): { d2: string; d1: string } {
+  return {
+    d2: src('this.thread.y', (row) => `x[${row}][this.thread.x]`),
+    d1: src('this.thread.x', (row) => `x[${row}]`),
+  };
+}
+
+/** The arg row of a segment max (`>`) or min (`<`). */
+function extremeSources(cmp: '>' | '<'): { d2: string; d1: string } {
+  return variants((seg, at) => `function (rowptr, perm, x) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  let best = 0;
+  let arg = -1;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    const v = ${at('r')};
+    if (j == 0 || v ${cmp} best || (v != v && best == best)) {
+      best = v;
+      arg = r;
+    }
+  }
+  return arg;
+}`);
+}
 
 /** The gpu.js modes this module can drive. */
 export type GpuJsMode = 'webasm' | 'cpu' | 'webgpu' | 'webgl2';
