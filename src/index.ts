@@ -22,7 +22,7 @@ export {
   slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten,
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
-  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum,
+  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,

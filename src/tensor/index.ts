@@ -27,7 +27,7 @@ export { matmul, outer, kron, diag, trace as traceOf } from './ops/matmul.js';
 export { einsum } from './ops/einsum.js';
 export { indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd, toIndex } from './ops/indexing.js';
 export type { IndexLike } from './ops/indexing.js';
-export { segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum } from './ops/segment.js';
+export { segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot } from './ops/segment.js';
 export type { SegmentOptions } from './ops/segment.js';
 export { conv2d, conv1d, convTranspose2d } from './ops/conv.js';
 export type { Conv2dOptions } from './ops/conv.js';

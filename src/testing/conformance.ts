@@ -13,7 +13,7 @@ import {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, cast, abs,
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
-  matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum,
+  matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -88,6 +88,25 @@ export function conformanceCases(): ConformanceCase[] {
     backward(sum(mul(y, y)));
     return [y, x.grad!];
   } });
+  c.push({
+    name: 'gatherSegmentWeightedSum (per-head weights) and its gradients (incl. gatherDot)',
+    inputs: [{ shape: [5, 2, 3], requiresGrad: true }, { shape: [6, 2], requiresGrad: true }, { shape: [5, 6] }],
+    fn: (x, w, b) => {
+      const y = gatherSegmentWeightedSum(x, w, snd, seg, 5);
+      const d = gatherDot(b, b, seg, snd);
+      backward(sum(mul(y, y)));
+      return [y, d, x.grad!, w.grad!];
+    },
+  });
+  c.push({
+    name: 'segmentSoftmax and its gradient (unsorted, empty segment)',
+    inputs: [{ shape: [6, 3], requiresGrad: true }, { shape: [6, 3] }],
+    fn: (x, g) => {
+      const y = segmentSoftmax(x, seg, 5);
+      backward(sum(mul(y, g)));
+      return [y, x.grad!];
+    },
+  });
   c.push({ name: 'segment sum/max/min (unsorted, empty segment)', inputs: [{ shape: [6, 3] }], fn: (x) => [segmentSum(x, seg, 5), segmentMax(x, seg, 5), segmentMin(x, seg, 5)] });
   c.push({
     name: 'conv2d forward and both gradients (stride, padding, dilation, groups)',

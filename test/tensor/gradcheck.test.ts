@@ -13,7 +13,7 @@ import {
   dimMap, slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten,
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
-  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum,
+  segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
@@ -372,6 +372,24 @@ describe('segment ops (unsorted ids, an empty segment)', () => {
   it('segmentMax', () => gc((x) => segmentMax(x, ids, 4), [rnd([6, 2])]));
   it('segmentMin', () => gc((x) => segmentMin(x, ids, 4), [rnd([6, 3])]));
   it('segmentSoftmax', () => gc((x) => segmentSoftmax(x, ids, 4), [rnd([6, 2], -2, 2)]));
+  it('segmentSoftmax on 3-D data, sorted ids, and its gradient (double backward)', () => {
+    gc((x) => segmentSoftmax(x, [0, 0, 1, 3], 4, { sorted: true }), [rnd([4, 2, 2], -2, 2)]);
+    const y0 = rnd([6, 2], 0.05, 0.9);
+    const g0 = rnd([6, 2]);
+    const node = segmentSoftmax(rnd([6, 2], -2, 2), ids, 4);
+    const [gx] = node.node!.op.backward!({ inputs: node.node!.inputs, outputs: node.node!.outputs, grad: g0, attrs: node.node!.attrs, needs: [true, false] });
+    expect(gx!.node!.op.name).toBe('segmentSoftmaxGrad');
+    gc((y, g) => apply(gx!.node!.op, [y, g, gx!.node!.inputs[2]!], gx!.node!.attrs), [y0, g0]);
+  });
+  it('gatherSegmentWeightedSum (scalar and per-head weights; empty segment)', () => {
+    gc((x, w) => gatherSegmentWeightedSum(x, w, [0, 2, 2, 4, 1], ids.slice(0, 5), 4), [rnd([5, 3]), rnd([5])]);
+    gc((x, w) => gatherSegmentWeightedSum(x, w, [0, 2, 2, 4, 1], ids.slice(0, 5), 4), [rnd([5, 3]), rnd([5, 1])]);
+    gc((x, w) => gatherSegmentWeightedSum(x, w, [0, 2, 2, 4, 1, 3], ids, 4), [rnd([5, 2, 3]), rnd([6, 2])]);
+  });
+  it('gatherDot (whole rows and per head)', () => {
+    gc((a, b) => gatherDot(a, b, [0, 2, 2, 1], [1, 1, 0, 3]), [rnd([3, 4]), rnd([4, 4])]);
+    gc((a, b) => gatherDot(a, b, [0, 2, 2, 1], [1, 1, 0, 3], { heads: 2 }), [rnd([3, 2, 3]), rnd([4, 2, 3])]);
+  });
   it('segmentMax on 3-D data', () => gc((x) => segmentMax(x, [1, 0, 1], 3), [rnd([3, 2, 2])]));
 });
 

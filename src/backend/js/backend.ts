@@ -11,6 +11,7 @@ import { concatKernel, copyKernel, dimMapKernel, dimMapScatterKernel, expandKern
 import { matmulKernel } from './matmul.js';
 import { indexAddKernel, indexSelectKernel, scatterAddKernel, takeAlongAxisKernel } from './indexing.js';
 import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
+import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from './segment-fused.js';
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
 import { avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
@@ -38,6 +39,10 @@ const kernels: Record<string, Kernel> = {
   segmentMax: segmentExtremeKernel('max'),
   segmentMin: segmentExtremeKernel('min'),
   gatherSegmentSum: gatherSegmentSumKernel,
+  gatherSegmentWeightedSum: gatherSegmentWeightedSumKernel,
+  gatherDot: gatherDotKernel,
+  segmentSoftmax: segmentSoftmaxKernel,
+  segmentSoftmaxGrad: segmentSoftmaxGradKernel,
   conv2d: conv2dKernel,
   conv2dGradInput: conv2dGradInputKernel,
   conv2dGradWeight: conv2dGradWeightKernel,
