@@ -6,6 +6,7 @@
  * Ops (erlangen):
  * - `agg_sum_fwd`     gatherSegmentSum(x, senders, receivers, N) (the fused gather + segment sum)
  * - `agg_wsum_fwd`    the same with the messages multiplied by per-edge weights [E, 1]
+ *                     (gatherSegmentWeightedSum, the fused SpMM)
  * - `agg_sum_bwd`     the backward of agg_sum_fwd w.r.t. x, **backward only**: the forward graph
  *                     is built once when the op is built; each timed call clears x.grad and runs
  *                     out.backward(g) again (erlangen keeps the graph; torch: retain_graph=True)
@@ -25,7 +26,7 @@
  * @module
  */
 import {
-  backward, enableGrad, fromData, gatherSegmentSum, indexSelect, mseLoss, mul, noGrad, segmentSoftmax, segmentSum, type Tensor,
+  backward, enableGrad, fromData, gatherSegmentSum, gatherSegmentWeightedSum, mseLoss, noGrad, segmentSoftmax, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { Adam } from '../../src/optim/index.js';
@@ -157,7 +158,7 @@ function erlangenCase(op: OpSpec): Case {
   const x = fromData(d.x, [d.n, d.f]);
   if (p.weighted) {
     const w = fromData(d.w, [d.e, 1]);
-    return { run: () => { noGrad(() => segmentSum(mul(indexSelect(x, 0, send), w), recv, d.n)); } };
+    return { run: () => { noGrad(() => gatherSegmentWeightedSum(x, w, send, recv, d.n)); } };
   }
   return { run: () => { noGrad(() => gatherSegmentSum(x, send, recv, d.n)); } };
 }

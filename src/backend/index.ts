@@ -8,6 +8,10 @@ export { registerBackend, setBackend, getBackend, backendByName, resolveKernel, 
 export type { BackendInfo } from './registry.js';
 export { jsBackend } from './js/backend.js';
 export { cpuBackend } from './js/cpu-backend.js';
+export { createWasmBackend } from './wasm/backend.js';
+export { wasmKernels } from './wasm/kernels.js';
+export type { WasmKernelOptions } from './wasm/kernels.js';
+export { wasmAvailable, wasmReady } from './wasm/runtime.js';
 export { UNARY_FNS, BINARY_FNS } from './js/elementwise.js';
 export { gemm } from './js/gemm.js';
 export type { Conv2dAttrs } from './js/conv.js';

@@ -1,12 +1,15 @@
 import { describe, it } from 'vitest';
 import { backendConformanceSuite } from '../../src/testing/conformance.js';
-import { cpuBackend, jsBackend, type Backend } from '../../src/backend/index.js';
+import { cpuBackend, createWasmBackend, jsBackend, type Backend } from '../../src/backend/index.js';
 
 // The reference backend against itself (proves the suite runs and covers every kernel).
 backendConformanceSuite(jsBackend, { describe, it });
 
 // The default backend (reference + CSR aggregation kernels) against the reference.
 backendConformanceSuite(cpuBackend, { describe, it });
+
+// The WebAssembly SIMD kernels at every size (the default backend only uses them above a work threshold).
+backendConformanceSuite(createWasmBackend({ minWork: 0 }), { describe, it });
 
 // A backend that only overrides a subset of kernels falls back to the reference for the rest;
 // this "naive" backend replaces matmul with a textbook triple loop, as a real backend would.

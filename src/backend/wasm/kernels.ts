@@ -1,0 +1,178 @@
+/**
+ * Kernel-table entries backed by the WebAssembly SIMD kernels (wasm/kernels.ts): the fused
+ * message-passing sums (`gatherSegmentSum`, `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot
+ * products (`gatherDot`), and the segment softmax with its gradient. Same contracts as the JS
+ * reference kernels; each wrapper validates indices in JS (bad input, tiny work, or no wasm → the
+ * plain-JS kernel, which also throws the exact named error), copies the inputs into the module's
+ * memory, runs gather-style over the cached CSR of the segment ids (no scattered writes, no
+ * atomics), and copies the result out.
+ * @module
+ */
+import type { Kernel, KernelTensor, TypedArray } from '../types.js';
+import { segmentCsr, csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
+import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
+import { splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+
+/** Options of {@link wasmKernels}. */
+export interface WasmKernelOptions {
+  /**
+   * Use wasm only when a call touches at least this many elements (edges × features); smaller calls
+   * run the plain-JS kernels, whose call overhead is lower. Default 4096; 0 always uses wasm.
+   */
+  minWork?: number;
+}
+
+const isFloat = (t: KernelTensor): boolean => t.dtype === 'float32' || t.dtype === 'float64';
+const rowSize = (t: KernelTensor): number => { const R = t.shape[0] ?? 0; return R === 0 ? 0 : t.data.length / R; };
+
+/** True when every index is in [0, n) (no negative indices: the reference rejects them here). */
+function inRange(idx: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (!(v >= 0 && v < n)) return false;
+  }
+  return true;
+}
+
+function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
+
+/** The wasm kernels by op name (a partial backend kernel table). */
+export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel> {
+  const minWork = opts.minWork ?? 4096;
+  const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? wasmRuntime() : null);
+
+  /** Σ over CSR positions of (weighted) rows: shared by gatherSegmentSum, segmentSum and the weighted sum. */
+  function gsum(a: WasmArena, x: KernelTensor, F: number, H: number, gather: TypedArray | null, w: KernelTensor | null,
+    csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }, out: TypedArray): void {
+    a.reset();
+    const E = csr.perm.length, S = csr.numSegments, d64 = f64(x);
+    const byPos = splitRange(E, a.threads);
+    const px = a.put(x.data as Float32Array | Float64Array);
+    const pperm = a.put(csr.perm);
+    const prowptr = a.put(csr.rowptr);
+    let prows = pperm;
+    if (gather) {
+      const pg = a.put(gather as Int32Array);
+      prows = a.alloc(E * 4);
+      a.parallel('compose', byPos.map(([k0, k1]) => [pg, pperm, k0, k1, prows]));
+    }
+    let pw = 0;
+    if (w) {
+      const pw0 = a.put(w.data as Float32Array | Float64Array);
+      pw = a.alloc(w.data.byteLength);
+      a.parallel(d64 ? 'permuteRowsF64' : 'permuteRowsF32', byPos.map(([k0, k1]) => [pw0, H, pperm, k0, k1, pw]));
+    }
+    const po = a.alloc(S * F * x.data.BYTES_PER_ELEMENT);
+    a.parallel(d64 ? 'gsumF64' : 'gsumF32', splitCsr(csr.rowptr, a.threads).map(([s0, s1]) => [px, F, H, prows, pw, prowptr, s0, s1, po]));
+    a.get(po, out);
+  }
+
+  const gatherSegmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number }) => {
+    const [x, gi, si] = inputs, [o] = outputs;
+    const R = x!.shape[0] ?? 0, F = rowSize(x!);
+    const a = isFloat(x!) ? rt(gi!.data.length * F) : null;
+    const csr = a ? segmentCsr(si!.data, attrs.numSegments) : null;
+    if (!a || !csr || !inRange(gi!.data, R)) { csrGatherSegmentSumKernel(inputs, outputs, attrs); return; }
+    gsum(a, x!, F, 1, gi!.data, null, csr, o!.data);
+  };
+
+  const segmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
+    const [x, si] = inputs, [o] = outputs;
+    const F = rowSize(x!);
+    const a = isFloat(x!) ? rt(x!.data.length) : null;
+    const csr = a ? segmentCsr(si!.data, attrs.numSegments, { requireSorted: attrs.sorted }) : null;
+    if (!a || !csr) { csrSegmentSumKernel(inputs, outputs, attrs); return; }
+    gsum(a, x!, F, 1, null, null, csr, o!.data);
+  };
+
+  const gatherSegmentWeightedSum: Kernel = (inputs, outputs, attrs: { numSegments: number; heads: number }) => {
+    const [x, w, gi, si] = inputs, [o] = outputs;
+    const R = x!.shape[0] ?? 0, F = rowSize(x!);
+    const a = isFloat(x!) ? rt(gi!.data.length * F) : null;
+    const csr = a ? segmentCsr(si!.data, attrs.numSegments) : null;
+    if (!a || !csr || !inRange(gi!.data, R)) { gatherSegmentWeightedSumKernel(inputs, outputs, attrs); return; }
+    gsum(a, x!, F, attrs.heads, gi!.data, w!, csr, o!.data);
+  };
+
+  const gatherDot: Kernel = (inputs, outputs, attrs: { heads: number }) => {
+    const [xa, xb, ia, ib] = inputs, [o] = outputs;
+    const E = ia!.data.length, F = rowSize(xa!) || rowSize(xb!);
+    const a = isFloat(xa!) ? rt(E * F) : null;
+    if (!a || F === 0 || !inRange(ia!.data, xa!.shape[0]!) || !inRange(ib!.data, xb!.shape[0]!)) {
+      gatherDotKernel(inputs, outputs, attrs);
+      return;
+    }
+    a.reset();
+    const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
+    const pia = a.put(ia!.data as Int32Array), pib = a.put(ib!.data as Int32Array);
+    const po = a.alloc(o!.data.byteLength);
+    a.parallel(f64(xa!) ? 'gdotF64' : 'gdotF32', splitRange(E, a.threads).map(([e0, e1]) => [pa, pb, F, attrs.heads, pia, pib, e0, e1, po]));
+    a.get(po, o!.data);
+  };
+
+  /** Copy ids in and check them in wasm; the offset, or −1 when an id is bad (then the reference throws). */
+  function putIds(a: WasmArena, ids: TypedArray, S: number, sorted: boolean): number {
+    const p = a.put(ids as Int32Array);
+    return a.k.firstBadId(p, ids.length, S, sorted ? 1 : 0) === -1 ? p : -1;
+  }
+
+  /**
+   * Per-thread [S, C] scratch for the segment passes: thread t's copy at `base + t·bytes`, filled
+   * with `init`; after a pass, {@link mergeScratch} folds the copies into thread 0's.
+   */
+  function scratch(a: WasmArena, T: number, SC: number, d64: boolean, init: number): number {
+    const bytes = SC * (d64 ? 8 : 4);
+    const base = a.alloc(bytes * T);
+    const fill = d64 ? a.k.fillF64 : a.k.fillF32; // on this thread: workers take integer arguments only
+    for (let t = 0; t < T; t++) fill(base + t * bytes, SC, init);
+    return base;
+  }
+  function mergeScratch(a: WasmArena, T: number, SC: number, d64: boolean, base: number, op: 'max' | 'add'): void {
+    const bytes = SC * (d64 ? 8 : 4), size = d64 ? 8 : 4;
+    const name = op === 'max' ? (d64 ? 'mergeMaxF64' : 'mergeMaxF32') : (d64 ? 'mergeAddF64' : 'mergeAddF32');
+    // thread 0's copy += each other copy, the [S, C] range split across threads
+    for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, a.threads).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
+  }
+
+  // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
+  // as range passes over the edges, one range per thread, each with its own max/sum scratch.
+  const segmentSoftmax: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
+    const [x, si] = inputs, [o] = outputs;
+    const a = isFloat(x!) ? rt(x!.data.length) : null;
+    const S = attrs.numSegments, n = si!.data.length;
+    if (a) a.reset();
+    const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
+    if (!a || pids < 0) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
+    const C = rowSize(x!), d64 = f64(x!), SC = S * C;
+    const ranges = splitRange(n, a.threads), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
+    const pm = scratch(a, T, SC, d64, -Infinity);
+    a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
+    mergeScratch(a, T, SC, d64, pm, 'max');
+    const ps = scratch(a, T, SC, d64, 0);
+    a.parallel(d64 ? 'expSumF64' : 'expSumF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm, po, ps + t * bytes]));
+    mergeScratch(a, T, SC, d64, ps, 'add');
+    a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, a.threads).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
+    a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
+    a.get(po, o!.data);
+  };
+
+  const segmentSoftmaxGrad: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
+    const [y, g, si] = inputs, [o] = outputs;
+    const a = isFloat(y!) ? rt(y!.data.length) : null;
+    const S = attrs.numSegments, n = si!.data.length;
+    if (a) a.reset();
+    const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
+    if (!a || pids < 0) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
+    const C = rowSize(y!), d64 = f64(y!), SC = S * C;
+    const ranges = splitRange(n, a.threads), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
+    const pd = scratch(a, T, SC, d64, 0);
+    a.parallel(d64 ? 'gradDotF64' : 'gradDotF32', ranges.map(([e0, e1], t) => [py, pg, C, pids, e0, e1, pd + t * bytes]));
+    mergeScratch(a, T, SC, d64, pd, 'add');
+    a.parallel(d64 ? 'gradOutF64' : 'gradOutF32', ranges.map(([e0, e1]) => [py, pg, C, pids, e0, e1, pd, po]));
+    a.get(po, o!.data);
+  };
+
+  return { gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad };
+}

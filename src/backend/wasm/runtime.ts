@@ -1,0 +1,373 @@
+/**
+ * The WebAssembly runtime of the SIMD kernels: instantiates the module of `binary.ts` (built from
+ * wasm/kernels.ts) with a memory owned here, a per-call arena in that memory into which kernel
+ * wrappers copy their inputs and from which they copy their outputs, and — in Node, where the
+ * main thread may block — a pool of worker threads sharing that memory, so a kernel's range
+ * passes run on every core.
+ *
+ * Loading is lazy and never throws: where WebAssembly or SIMD is missing, or the platform forbids
+ * synchronous compilation of a module this size (a browser's main thread), {@link wasmRuntime}
+ * returns null and the kernels fall back to plain JS; {@link wasmReady} compiles asynchronously,
+ * after which the (single-threaded) wasm kernels are used.
+ *
+ * Threads: `ERLANGEN_WASM_THREADS=n` sets the pool size (1 disables it; default: the available
+ * parallelism, at most 4). The pool's workers are unref'd (they never keep a process alive).
+ * @module
+ */
+import { KERNELS_WASM_BASE64, KERNELS_WASM_MT_BASE64 } from './binary.js';
+
+type Fn = (...args: number[]) => number | void;
+
+/** The kernels exported by the module (pointers are byte offsets into its memory). */
+export interface WasmKernelExports {
+  compose(gather: number, perm: number, k0: number, k1: number, out: number): void;
+  permuteRowsF32(src: number, C: number, perm: number, k0: number, k1: number, dst: number): void;
+  permuteRowsF64(src: number, C: number, perm: number, k0: number, k1: number, dst: number): void;
+  gsumF32(x: number, F: number, H: number, rows: number, w: number, rowptr: number, s0: number, s1: number, out: number): void;
+  gsumF64(x: number, F: number, H: number, rows: number, w: number, rowptr: number, s0: number, s1: number, out: number): void;
+  gdotF32(a: number, b: number, F: number, H: number, ia: number, ib: number, e0: number, e1: number, out: number): void;
+  gdotF64(a: number, b: number, F: number, H: number, ia: number, ib: number, e0: number, e1: number, out: number): void;
+  firstBadId(ids: number, n: number, S: number, sorted: number): number;
+  fillF32(p: number, n: number, v: number): void;
+  fillF64(p: number, n: number, v: number): void;
+  segMaxF32(x: number, C: number, ids: number, e0: number, e1: number, m: number): void;
+  segMaxF64(x: number, C: number, ids: number, e0: number, e1: number, m: number): void;
+  mergeMaxF32(a: number, b: number, n: number): void;
+  mergeMaxF64(a: number, b: number, n: number): void;
+  mergeAddF32(a: number, b: number, n: number): void;
+  mergeAddF64(a: number, b: number, n: number): void;
+  expSumF32(x: number, C: number, ids: number, e0: number, e1: number, m: number, out: number, sum: number): void;
+  expSumF64(x: number, C: number, ids: number, e0: number, e1: number, m: number, out: number, sum: number): void;
+  recipF32(p: number, n: number): void;
+  recipF64(p: number, n: number): void;
+  scaleF32(C: number, ids: number, e0: number, e1: number, out: number, r: number): void;
+  scaleF64(C: number, ids: number, e0: number, e1: number, out: number, r: number): void;
+  gradDotF32(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number): void;
+  gradDotF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number): void;
+  gradOutF32(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
+  gradOutF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
+}
+
+/** Name of a kernel export. */
+export type KernelName = keyof WasmKernelExports;
+
+/** Typed arrays the arena copies. */
+type Arr = Float32Array | Float64Array | Int32Array;
+
+/** The first 64 KiB hold the module's static data (e.g. the exp table of `Math.exp`, below 4 KiB) and the pool's control slots. */
+const ARENA_START = 65536;
+/** Control slots of the worker pool: 32 int32 per worker. */
+const CTL_START = 32768;
+const SLOT_INTS = 32;
+const MAX_ARGS = 24;
+const PAGE = 65536;
+/** wasm32: 4 GiB of linear memory at most. */
+const MAX_PAGES = 65536;
+
+/**
+ * A bump allocator over the module's memory for one kernel call: `reset()`, `alloc`/`put` the
+ * inputs and outputs, run, `get` the outputs. The memory grows as needed and is reused across
+ * calls (it never shrinks; its high-water mark is the largest call so far).
+ */
+export class WasmArena {
+  private top = ARENA_START;
+  constructor(readonly memory: WebAssembly.Memory, readonly k: WasmKernelExports, readonly pool: WorkerPool | null) {}
+
+  /** Number of threads {@link parallel} runs on (1 without a pool). */
+  get threads(): number {
+    return this.pool ? this.pool.size + 1 : 1;
+  }
+
+  /** Start a new call: forget all previous allocations. */
+  reset(): void {
+    this.top = ARENA_START;
+  }
+
+  /** Reserve `bytes` (16-byte aligned) and return the offset; grows the memory. Throws RangeError past 4 GiB. */
+  alloc(bytes: number): number {
+    const off = this.top;
+    this.top = off + Math.ceil(bytes / 16) * 16;
+    const need = Math.ceil(this.top / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (need > have) {
+      if (need > MAX_PAGES) throw new RangeError(`wasm kernels: a call needs ${this.top} bytes, more than the 4 GiB of wasm32 memory`);
+      this.memory.grow(need - have);
+    }
+    return off;
+  }
+
+  /** Copy `a` into a fresh allocation and return its offset. */
+  put(a: Arr): number {
+    const off = this.alloc(a.byteLength);
+    this.view(a, off, a.length).set(a);
+    return off;
+  }
+
+  /** Copy `dst.length` elements at `off` into `dst`. */
+  get(off: number, dst: Arr): void {
+    dst.set(this.view(dst, off, dst.length));
+  }
+
+  /** A view of `n` elements at `off` with the element type of `like`. */
+  view<A extends Arr>(like: A, off: number, n: number): A {
+    const C = like.constructor as new (b: ArrayBuffer, o: number, n: number) => A;
+    return new C(this.memory.buffer as ArrayBuffer, off, n);
+  }
+
+  /**
+   * Run kernel `name` once per argument list, concurrently: the first list on this thread, the
+   * others on the pool's workers (at most {@link threads} lists); returns when all are done.
+   * Arguments travel as int32 (pointers, sizes, ranges): float arguments must stay on this thread.
+   */
+  parallel(name: KernelName, argLists: readonly (readonly number[])[]): void {
+    const f = this.k[name] as unknown as Fn;
+    if (argLists.length === 0) return;
+    if (!this.pool || argLists.length === 1) {
+      for (const a of argLists) f(...a);
+      return;
+    }
+    this.pool.start(name, argLists.slice(1));
+    try {
+      f(...argLists[0]!);
+    } finally {
+      this.pool.join();
+    }
+  }
+}
+
+/** Split [0, n) into at most `parts` contiguous ranges of (nearly) equal length, as [start, end) pairs. */
+export function splitRange(n: number, parts: number): [number, number][] {
+  const p = Math.max(1, Math.min(parts, n));
+  const out: [number, number][] = [];
+  for (let t = 0; t < p; t++) out.push([Math.floor((n * t) / p), Math.floor((n * (t + 1)) / p)]);
+  return out;
+}
+
+/** Split segments [0, S) of a CSR into at most `parts` ranges with (nearly) equal numbers of positions. */
+export function splitCsr(rowptr: Int32Array, parts: number): [number, number][] {
+  const S = rowptr.length - 1, E = rowptr[S]!;
+  if (parts <= 1 || E === 0) return [[0, S]];
+  const out: [number, number][] = [];
+  let s0 = 0;
+  for (let t = 1; t <= parts; t++) {
+    let s1 = S;
+    if (t < parts) {
+      const target = Math.floor((E * t) / parts);
+      let lo = s0, hi = S; // first s with rowptr[s] ≥ target
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (rowptr[mid]! < target) lo = mid + 1; else hi = mid; }
+      s1 = lo;
+    }
+    if (s1 > s0) out.push([s0, s1]);
+    s0 = s1;
+  }
+  return out.length ? out : [[0, S]];
+}
+
+// ------------------------------------------------------------------ worker pool (Node)
+
+/** The worker's program (CommonJS, run with `eval`): instantiate the module on the shared memory, then serve its slot. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, slot, names } = workerData;
+const I = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
+let fns;
+try {
+  const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernels: abort'); } } });
+  fns = names.map((n) => inst.exports[n]);
+  Atomics.store(I, 2, 1);
+} catch (e) {
+  Atomics.store(I, 2, 2);
+}
+Atomics.notify(I, 2);
+if (fns) for (;;) {
+  Atomics.wait(I, 0, 0);
+  const f = fns[I[1]], n = I[3], a = new Array(n);
+  for (let i = 0; i < n; i++) a[i] = I[4 + i];
+  try { f(...a); I[30] = 0; } catch (e) { I[30] = 1; }
+  Atomics.store(I, 0, 0);
+  Atomics.notify(I, 0);
+}
+`;
+
+interface NodeWorker { unref(): void; terminate(): Promise<number> }
+type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** Worker threads serving kernel calls through control slots in the shared memory (Atomics wait/notify). */
+export class WorkerPool {
+  private readonly names: KernelName[];
+  private readonly slots: Int32Array[] = [];
+  private busy = 0;
+
+  private constructor(readonly memory: WebAssembly.Memory, names: KernelName[], readonly workers: NodeWorker[]) {
+    this.names = names;
+  }
+
+  /** Number of workers (threads besides the caller's). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Start `size` workers on `memory` (shared) and wait until they are ready (at most `timeoutMs`);
+   * null when worker threads are unavailable or a worker fails to start.
+   */
+  static create(mod: WebAssembly.Module, memory: WebAssembly.Memory, names: KernelName[], size: number, Worker: WorkerCtor, timeoutMs = 10_000): WorkerPool | null {
+    const workers: NodeWorker[] = [];
+    const slots: Int32Array[] = [];
+    for (let w = 0; w < size; w++) {
+      const slot = CTL_START + w * SLOT_INTS * 4;
+      const I = new Int32Array(memory.buffer, slot, SLOT_INTS);
+      I.fill(0);
+      slots.push(I);
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: mod, memory, slot, names } });
+      worker.unref();
+      workers.push(worker);
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (const I of slots) {
+      while (Atomics.load(I, 2) === 0 && Date.now() < deadline) Atomics.wait(I, 2, 0, 50);
+      if (Atomics.load(I, 2) !== 1) {
+        for (const w of workers) void w.terminate();
+        return null;
+      }
+    }
+    const pool = new WorkerPool(memory, names, workers);
+    pool.slots.push(...slots);
+    return pool;
+  }
+
+  /** Hand one argument list to each of the first `argLists.length` workers. */
+  start(name: KernelName, argLists: readonly (readonly number[])[]): void {
+    const fi = this.names.indexOf(name);
+    const n = Math.min(argLists.length, this.slots.length);
+    for (let w = 0; w < n; w++) {
+      const I = this.slots[w]!, a = argLists[w]!;
+      if (a.length > MAX_ARGS) throw new RangeError(`wasm kernels: ${name} has more than ${MAX_ARGS} arguments`);
+      I[1] = fi;
+      I[3] = a.length;
+      for (let i = 0; i < a.length; i++) I[4 + i] = a[i]!;
+      Atomics.store(I, 0, 1);
+      Atomics.notify(I, 0);
+    }
+    this.busy = n;
+  }
+
+  /** Wait for the started workers; throws if one of them failed. */
+  join(): void {
+    let failed = false;
+    for (let w = 0; w < this.busy; w++) {
+      const I = this.slots[w]!;
+      while (Atomics.load(I, 0) !== 0) Atomics.wait(I, 0, 1);
+      if (I[30] !== 0) failed = true;
+    }
+    this.busy = 0;
+    if (failed) throw new Error('wasm kernels: a worker thread failed');
+  }
+}
+
+// ------------------------------------------------------------------ loading
+
+let arena: WasmArena | null = null;
+let failed = false;
+let pending: Promise<boolean> | null = null;
+
+function moduleBytes(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+interface NodeApi {
+  v8?: { setFlagsFromString(f: string): void };
+  Worker?: WorkerCtor;
+  threads: number;
+}
+
+function nodeApi(): NodeApi | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
+  if (!proc?.getBuiltinModule) return null;
+  const v8 = proc.getBuiltinModule('node:v8') as NodeApi['v8'];
+  const wt = proc.getBuiltinModule('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
+  const os = proc.getBuiltinModule('node:os') as { availableParallelism?: () => number } | undefined;
+  const env = Number(proc.env?.ERLANGEN_WASM_THREADS);
+  const threads = Number.isInteger(env) && env >= 1 ? env : Math.min(4, os?.availableParallelism?.() ?? 1);
+  return { v8, Worker: wt?.Worker, threads };
+}
+
+/**
+ * In Node, compile the kernels straight to optimised code: V8 otherwise starts them in its baseline
+ * compiler (Liftoff) and tiers them up only after many calls, which makes the first dozen calls of
+ * a hot kernel about 1.5–2× slower. The flag is set around this module's compilation only and
+ * restored afterwards.
+ */
+function compileOptimised(bytes: Uint8Array<ArrayBuffer>, v8: NodeApi['v8']): WebAssembly.Module {
+  if (!v8) return new WebAssembly.Module(bytes);
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
+  try {
+    return new WebAssembly.Module(bytes);
+  } finally {
+    v8.setFlagsFromString('--wasm-dynamic-tiering');
+  }
+}
+
+function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory, pool: WorkerPool | null): WasmArena {
+  const inst = new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('wasm kernels: abort'); } } });
+  return new WasmArena(memory, inst.exports as unknown as WasmKernelExports, pool);
+}
+
+function load(): WasmArena {
+  const node = nodeApi();
+  if (node && node.Worker && node.threads > 1 && typeof SharedArrayBuffer === 'function') {
+    const mod = compileOptimised(moduleBytes(KERNELS_WASM_MT_BASE64), node.v8);
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const a = instantiate(mod, memory, null);
+    const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
+    const pool = WorkerPool.create(mod, memory, names, node.threads - 1, node.Worker);
+    if (pool) return new WasmArena(memory, a.k, pool);
+  }
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
+  return instantiate(compileOptimised(moduleBytes(KERNELS_WASM_BASE64), node?.v8), memory, null);
+}
+
+/**
+ * The runtime, loading it synchronously on first use; null where WebAssembly SIMD is unavailable
+ * or synchronous compilation is refused (then call {@link wasmReady}).
+ */
+export function wasmRuntime(): WasmArena | null {
+  if (arena || failed) return arena;
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
+    arena = load();
+  } catch {
+    failed = true;
+    void wasmReady();
+  }
+  return arena;
+}
+
+/** Compile the kernels asynchronously (where synchronous compilation is not allowed); resolves to whether they are available. */
+export function wasmReady(): Promise<boolean> {
+  if (arena) return Promise.resolve(true);
+  pending ??= (async () => {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
+      arena = instantiate(await WebAssembly.compile(moduleBytes(KERNELS_WASM_BASE64)), memory, null);
+      failed = false;
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return pending;
+}
+
+/** Whether the wasm kernels are loaded (after a first use or {@link wasmReady}). */
+export function wasmAvailable(): boolean {
+  return wasmRuntime() !== null;
+}
+
+/** Threads the wasm kernels run on (0 when they are unavailable). */
+export function wasmThreads(): number {
+  return wasmRuntime()?.threads ?? 0;
+}

@@ -1,0 +1,115 @@
+/**
+ * The WebAssembly SIMD kernels (wasm/kernels.ts → src/backend/wasm): loaded in Node, equal to the
+ * JS reference kernels on random graphs of every row width (vector blocks, vector tails, scalar
+ * tails), both dtypes, heads, unsorted ids and empty segments; and the committed binary is built
+ * from the committed source.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
+import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
+import { Rng } from '../../src/util/rng.js';
+
+const wasm = createWasmBackend({ minWork: 0 });
+const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
+
+function run(backend: typeof jsBackend, op: string, inputs: KernelTensor[], out: { shape: number[]; dtype: DType }, attrs: object): TypedArray {
+  const n = out.shape.reduce((a, b) => a * b, 1);
+  const o = out.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  backend.kernels[op]!(inputs, [kt(o, out.shape, out.dtype)], attrs);
+  return o;
+}
+
+function graph(rng: Rng, R: number, S: number, E: number): { g: Int32Array; s: Int32Array } {
+  const g = new Int32Array(E), s = new Int32Array(E);
+  for (let e = 0; e < E; e++) { g[e] = rng.int(R); s[e] = rng.int(S - 1); } // the last segment stays empty
+  return { g, s };
+}
+
+function floats(rng: Rng, n: number, dtype: DType): Float32Array | Float64Array {
+  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal() * 3;
+  return a;
+}
+
+function expectClose(got: TypedArray, want: TypedArray, tol: number): void {
+  expect(got.length).toBe(want.length);
+  let err = 0, scale = 1;
+  for (let i = 0; i < want.length; i++) {
+    if (Number.isNaN(want[i]!) && Number.isNaN(got[i]!)) continue;
+    err = Math.max(err, Math.abs(got[i]! - want[i]!));
+    scale = Math.max(scale, Math.abs(want[i]!));
+  }
+  expect(err / scale).toBeLessThanOrEqual(tol);
+}
+
+describe('wasm SIMD kernels', () => {
+  it('load in Node', () => expect(wasmAvailable()).toBe(true));
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    const exact = 0; // sums over edges round exactly like the reference's ascending scatter
+    const tol = dtype === 'float32' ? 2e-6 : 1e-14;
+    it(`gatherSegmentSum and segmentSum equal the reference bit for bit (${dtype}, F = 1…100)`, () => {
+      const rng = new Rng(11);
+      for (const F of [1, 2, 3, 4, 5, 7, 8, 16, 31, 32, 33, 64, 100]) {
+        const R = 37, S = 23, E = 301;
+        const { g, s } = graph(rng, R, S, E);
+        const x = kt(floats(rng, R * F, dtype), [R, F], dtype);
+        const gi = kt(g, [E], 'int32'), si = kt(s, [E], 'int32');
+        const out = { shape: [S, F], dtype };
+        expectClose(run(wasm, 'gatherSegmentSum', [x, gi, si], out, { numSegments: S }), run(jsBackend, 'gatherSegmentSum', [x, gi, si], out, { numSegments: S }), exact);
+        const xe = kt(floats(rng, E * F, dtype), [E, F], dtype);
+        expectClose(run(wasm, 'segmentSum', [xe, si], out, { numSegments: S, sorted: false }), run(jsBackend, 'segmentSum', [xe, si], out, { numSegments: S, sorted: false }), exact);
+      }
+    });
+    it(`gatherSegmentWeightedSum and gatherDot equal the reference (${dtype}, scalar and per-head weights)`, () => {
+      const rng = new Rng(12);
+      for (const [H, D] of [[1, 1], [1, 5], [1, 64], [2, 3], [4, 8], [3, 33]] as const) {
+        const F = H * D, R = 29, S = 19, E = 257;
+        const { g, s } = graph(rng, R, S, E);
+        const x = kt(floats(rng, R * F, dtype), H === 1 ? [R, F] : [R, H, D], dtype);
+        const w = kt(floats(rng, E * H, dtype), [E, H], dtype);
+        const gi = kt(g, [E], 'int32'), si = kt(s, [E], 'int32');
+        const attrs = { numSegments: S, heads: H };
+        const out = { shape: [S, F], dtype };
+        expectClose(run(wasm, 'gatherSegmentWeightedSum', [x, w, gi, si], out, attrs), run(jsBackend, 'gatherSegmentWeightedSum', [x, w, gi, si], out, attrs), tol);
+        const b = kt(floats(rng, S * F, dtype), H === 1 ? [S, F] : [S, H, D], dtype);
+        const dout = { shape: [E, H], dtype };
+        expectClose(run(wasm, 'gatherDot', [b, x, si, gi], dout, { heads: H }), run(jsBackend, 'gatherDot', [b, x, si, gi], dout, { heads: H }), tol * 10);
+      }
+    });
+    it(`segmentSoftmax and its gradient equal the reference (${dtype}; −∞, NaN, large scores)`, () => {
+      const rng = new Rng(13);
+      for (const C of [1, 2, 3, 5, 8]) {
+        const N = 211, S = 17;
+        const { s } = graph(rng, 1, S, N);
+        const x = floats(rng, N * C, dtype);
+        x[3] = -Infinity; x[7] = 80; x[8] = -80; x[11] = 1e4;
+        if (C === 2) x[20] = NaN;
+        const xs = kt(x, [N, C], dtype), si = kt(s, [N], 'int32');
+        const out = { shape: [N, C], dtype };
+        const attrs = { numSegments: S, sorted: false };
+        const y = run(jsBackend, 'segmentSoftmax', [xs, si], out, attrs);
+        expectClose(run(wasm, 'segmentSoftmax', [xs, si], out, attrs), y, tol);
+        const gy = kt(floats(rng, N * C, dtype), [N, C], dtype), ys = kt(y, [N, C], dtype);
+        expectClose(run(wasm, 'segmentSoftmaxGrad', [ys, gy, si], out, attrs), run(jsBackend, 'segmentSoftmaxGrad', [ys, gy, si], out, attrs), tol * 10);
+      }
+    });
+  }
+
+  it('falls back to the reference, with its named errors, on bad indices', () => {
+    const x = kt(new Float32Array(8), [4, 2], 'float32');
+    const out = [kt(new Float32Array(4), [2, 2], 'float32')];
+    expect(() => wasm.kernels.gatherSegmentSum!([x, kt(new Int32Array([0, 9]), [2], 'int32'), kt(new Int32Array([0, 1]), [2], 'int32')], out, { numSegments: 2 })).toThrow(/gather index 9/);
+    expect(() => wasm.kernels.segmentSoftmax!([x, kt(new Int32Array([0, 1, 5, 0]), [4], 'int32')], [kt(new Float32Array(8), [4, 2], 'float32')], { numSegments: 2 })).toThrow(/segment id 5/);
+  });
+
+  it('the committed binary is built from the committed source (scripts/build-wasm.mjs --check)', () => {
+    const src = readFileSync(new URL('../../wasm/kernels.ts', import.meta.url), 'utf8');
+    expect(createHash('sha256').update(src).digest('hex')).toBe(KERNELS_SOURCE_SHA256);
+    const out = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
+    expect(out).toMatch(/up to date/);
+  }, 60_000);
+});

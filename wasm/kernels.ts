@@ -1,0 +1,358 @@
+/**
+ * erlangen's WebAssembly SIMD kernels (AssemblyScript), the message-passing hot loops of the `cpu`
+ * backend: CSR gather-sums (SpMM), per-edge dot products (SDDMM) and segment softmax, for float32
+ * (f32x4) and float64 (f64x2). Built by `npm run build:wasm` into src/backend/wasm/binary.ts;
+ * src/backend/wasm/kernels.ts holds the contracts (the same as the JS reference kernels of
+ * src/backend/js/segment-fused.ts and segment.ts) and calls these.
+ *
+ * Conventions: every pointer is a byte offset into the module's (imported) memory; `rowptr[S + 1]`
+ * is a CSR of segments over positions k, `rows[k]` the row of the input read at position k. A
+ * segment's positions are visited in ascending order, so float sums over edges round exactly as
+ * the reference's ascending scatter does.
+ */
+
+// ------------------------------------------------------------------ generic SIMD helpers
+
+@inline function vzero(): v128 { return i32x4.splat(0); }
+@inline function vadd<T>(a: v128, b: v128): v128 { return sizeof<T>() == 4 ? f32x4.add(a, b) : f64x2.add(a, b); }
+@inline function vmul<T>(a: v128, b: v128): v128 { return sizeof<T>() == 4 ? f32x4.mul(a, b) : f64x2.mul(a, b); }
+@inline function vsplat<T>(x: T): v128 {
+  if (sizeof<T>() == 4) return f32x4.splat(<f32>x);
+  return f64x2.splat(<f64>x);
+}
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    return <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  }
+  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+}
+@inline function ld32(p: usize, k: i32): i32 { return load<i32>(p + (<usize>k << 2)); }
+
+// ------------------------------------------------------------------ index helpers
+
+/** out[k] = gather[perm[k]] for k ∈ [k0, k1) (composes a gather index with a CSR permutation). */
+export function compose(gather: usize, perm: usize, k0: i32, k1: i32, out: usize): void {
+  for (let k = k0; k < k1; k++) store<i32>(out + (<usize>k << 2), ld32(gather, ld32(perm, k)));
+}
+
+function permuteRows<T>(src: usize, C: i32, perm: usize, k0: i32, k1: i32, dst: usize): void {
+  const rb = <usize>C * sizeof<T>();
+  if (C == 1) {
+    for (let k = k0; k < k1; k++) store<T>(dst + <usize>k * rb, load<T>(src + <usize>ld32(perm, k) * rb));
+  } else {
+    for (let k = k0; k < k1; k++) memory.copy(dst + <usize>k * rb, src + <usize>ld32(perm, k) * rb, rb);
+  }
+}
+/** dst[k, :] = src[perm[k], :] for k ∈ [k0, k1), rows of C values (float32). */
+export function permuteRowsF32(src: usize, C: i32, perm: usize, k0: i32, k1: i32, dst: usize): void { permuteRows<f32>(src, C, perm, k0, k1, dst); }
+/** dst[k, :] = src[perm[k], :] for k ∈ [k0, k1), rows of C values (float64). */
+export function permuteRowsF64(src: usize, C: i32, perm: usize, k0: i32, k1: i32, dst: usize): void { permuteRows<f64>(src, C, perm, k0, k1, dst); }
+
+// ------------------------------------------------------------------ SpMM: gather + (weighted) segment sum
+
+/**
+ * out[s, h, :] = Σ_{k ∈ [rowptr[s], rowptr[s+1])} w[k, h] · x[rows[k], h, :] for s ∈ [s0, s1), rows
+ * of F values in H heads of D = F / H; w = 0 means unweighted (all ones). Register-blocked: 8 vector
+ * accumulators (128 bytes of the output row) over the segment's positions, one store.
+ */
+function gsum<T>(x: usize, F: i32, H: i32, rows: usize, w: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void {
+  const rb = <usize>F * sizeof<T>();
+  const D = F / H;
+  const db = <usize>D * sizeof<T>();
+  for (let s = s0; s < s1; s++) {
+    const st = ld32(rowptr, s), en = ld32(rowptr, s + 1);
+    const o = out + <usize>s * rb;
+    for (let h = 0; h < H; h++) {
+      const hb = <usize>h * db;
+      let jb: usize = 0;
+      for (; jb + 128 <= db; jb += 128) {
+        let a0 = vzero(), a1 = vzero(), a2 = vzero(), a3 = vzero(), a4 = vzero(), a5 = vzero(), a6 = vzero(), a7 = vzero();
+        for (let k = st; k < en; k++) {
+          const b = x + <usize>ld32(rows, k) * rb + hb + jb;
+          if (w) {
+            const c = vsplat<T>(load<T>(w + (<usize>k * <usize>H + <usize>h) * sizeof<T>()));
+            a0 = vadd<T>(a0, vmul<T>(c, v128.load(b, 0))); a1 = vadd<T>(a1, vmul<T>(c, v128.load(b, 16)));
+            a2 = vadd<T>(a2, vmul<T>(c, v128.load(b, 32))); a3 = vadd<T>(a3, vmul<T>(c, v128.load(b, 48)));
+            a4 = vadd<T>(a4, vmul<T>(c, v128.load(b, 64))); a5 = vadd<T>(a5, vmul<T>(c, v128.load(b, 80)));
+            a6 = vadd<T>(a6, vmul<T>(c, v128.load(b, 96))); a7 = vadd<T>(a7, vmul<T>(c, v128.load(b, 112)));
+          } else {
+            a0 = vadd<T>(a0, v128.load(b, 0)); a1 = vadd<T>(a1, v128.load(b, 16));
+            a2 = vadd<T>(a2, v128.load(b, 32)); a3 = vadd<T>(a3, v128.load(b, 48));
+            a4 = vadd<T>(a4, v128.load(b, 64)); a5 = vadd<T>(a5, v128.load(b, 80));
+            a6 = vadd<T>(a6, v128.load(b, 96)); a7 = vadd<T>(a7, v128.load(b, 112));
+          }
+        }
+        const ob = o + hb + jb;
+        v128.store(ob, a0, 0); v128.store(ob, a1, 16); v128.store(ob, a2, 32); v128.store(ob, a3, 48);
+        v128.store(ob, a4, 64); v128.store(ob, a5, 80); v128.store(ob, a6, 96); v128.store(ob, a7, 112);
+      }
+      for (; jb + 16 <= db; jb += 16) {
+        let a0 = vzero();
+        for (let k = st; k < en; k++) {
+          const v = v128.load(x + <usize>ld32(rows, k) * rb + hb + jb);
+          a0 = vadd<T>(a0, w ? vmul<T>(vsplat<T>(load<T>(w + (<usize>k * <usize>H + <usize>h) * sizeof<T>())), v) : v);
+        }
+        v128.store(o + hb + jb, a0);
+      }
+      for (; jb < db; jb += sizeof<T>()) {
+        let a: T = <T>0;
+        for (let k = st; k < en; k++) {
+          const v = load<T>(x + <usize>ld32(rows, k) * rb + hb + jb);
+          a += w ? load<T>(w + (<usize>k * <usize>H + <usize>h) * sizeof<T>()) * v : v;
+        }
+        store<T>(o + hb + jb, a);
+      }
+    }
+  }
+}
+/** float32 {@link gsum}. */
+export function gsumF32(x: usize, F: i32, H: i32, rows: usize, w: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void {
+  gsum<f32>(x, F, H, rows, w, rowptr, s0, s1, out);
+}
+/** float64 {@link gsum}. */
+export function gsumF64(x: usize, F: i32, H: i32, rows: usize, w: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void {
+  gsum<f64>(x, F, H, rows, w, rowptr, s0, s1, out);
+}
+
+// ------------------------------------------------------------------ SDDMM: per-edge dot products
+
+/** out[e, h] = Σ_d a[ia[e], h, d] · b[ib[e], h, d] for e ∈ [e0, e1), rows of F values in H heads. */
+function gdot<T>(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize, e0: i32, e1: i32, out: usize): void {
+  const rb = <usize>F * sizeof<T>();
+  const db = <usize>(F / H) * sizeof<T>();
+  for (let e = e0; e < e1; e++) {
+    const pa = a + <usize>ld32(ia, e) * rb, pb = b + <usize>ld32(ib, e) * rb;
+    for (let h = 0; h < H; h++) {
+      const hb = <usize>h * db;
+      let acc0 = vzero(), acc1 = vzero();
+      let jb: usize = 0;
+      for (; jb + 32 <= db; jb += 32) {
+        acc0 = vadd<T>(acc0, vmul<T>(v128.load(pa + hb + jb), v128.load(pb + hb + jb)));
+        acc1 = vadd<T>(acc1, vmul<T>(v128.load(pa + hb + jb, 16), v128.load(pb + hb + jb, 16)));
+      }
+      for (; jb + 16 <= db; jb += 16) acc0 = vadd<T>(acc0, vmul<T>(v128.load(pa + hb + jb), v128.load(pb + hb + jb)));
+      let r: T = hsum<T>(vadd<T>(acc0, acc1));
+      for (; jb < db; jb += sizeof<T>()) r += load<T>(pa + hb + jb) * load<T>(pb + hb + jb);
+      store<T>(out + (<usize>e * <usize>H + <usize>h) * sizeof<T>(), r);
+    }
+  }
+}
+/** float32 {@link gdot}. */
+export function gdotF32(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize, e0: i32, e1: i32, out: usize): void {
+  gdot<f32>(a, b, F, H, ia, ib, e0, e1, out);
+}
+/** float64 {@link gdot}. */
+export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize, e0: i32, e1: i32, out: usize): void {
+  gdot<f64>(a, b, F, H, ia, ib, e0, e1, out);
+}
+
+// ------------------------------------------------------------------ segment softmax
+
+/**
+ * exp on 4 float32 lanes (Cephes expf: x = n ln 2 + r, a degree-7 polynomial in r, 2^n from the
+ * exponent bits); relative error ≈ 1e-7, exp(x) = 0 for x ≤ −88.37 (so exp(−∞) = 0), NaN stays NaN.
+ */
+@inline function expF32x4(v: v128): v128 {
+  let x = f32x4.min(v, f32x4.splat(88.0));
+  x = f32x4.max(x, f32x4.splat(-88.3762626647949));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const p2 = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+  return f32x4.mul(y, p2);
+}
+
+/** t[i] = exp(t[i]) for i ∈ [0, n) (float32, in place). */
+function expInPlaceF32(t: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) { const p = t + (<usize>i << 2); v128.store(p, expF32x4(v128.load(p))); }
+  for (; i < n; i++) { const p = t + (<usize>i << 2); store<f32>(p, <f32>Math.exp(<f64>load<f32>(p))); } // ≤ 3 left
+}
+
+/**
+ * Index check: the position of the first id outside [0, S) (or, with `sorted`, the first that
+ * decreases), −1 when all are valid. SIMD over 4 ids at a time (unsigned compare catches negatives).
+ */
+export function firstBadId(ids: usize, n: i32, S: i32, sorted: i32): i32 {
+  const lim = i32x4.splat(S);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    if (v128.any_true(i32x4.ge_u(v128.load(ids + (<usize>i << 2)), lim))) break;
+  }
+  for (; i < n; i++) if (<u32>ld32(ids, i) >= <u32>S) return i;
+  if (sorted) for (let j = 1; j < n; j++) if (ld32(ids, j) < ld32(ids, j - 1)) return j;
+  // the vector loop broke out on a block with a bad id: the scalar loop above returned it
+  return -1;
+}
+
+// Segment softmax in edge order, as range passes a thread pool can split (each thread keeps its own
+// [S, C] max/sum scratch, merged between passes; the per-segment state stays in cache):
+//   fill m = −∞, s = 0 → max pass → (merge max) → exp-sum pass → (merge sums) → reciprocal → scale pass.
+
+function fill<T>(p: usize, n: i32, v: T): void {
+  for (let i = 0; i < n; i++) store<T>(p + <usize>i * sizeof<T>(), v);
+}
+/** p[i] = v for i < n (float32). */
+export function fillF32(p: usize, n: i32, v: f32): void { fill<f32>(p, n, v); }
+/** p[i] = v for i < n (float64). */
+export function fillF64(p: usize, n: i32, v: f64): void { fill<f64>(p, n, v); }
+
+/** m[ids[e], c] = max(m, x[e, c]) for e ∈ [e0, e1) (a NaN wins and stays). */
+function segMax<T>(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize): void {
+  const sz = sizeof<T>();
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const v = load<T>(x + (eo + c) * sz), pm = m + (so + c) * sz, cur = load<T>(pm);
+      if (v > cur || (v != v && cur == cur)) store<T>(pm, v);
+    }
+  }
+}
+/** float32 {@link segMax}. */
+export function segMaxF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize): void { segMax<f32>(x, C, ids, e0, e1, m); }
+/** float64 {@link segMax}. */
+export function segMaxF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize): void { segMax<f64>(x, C, ids, e0, e1, m); }
+
+/** a[i] = max(a[i], b[i]) for i < n, a NaN in either wins (merges two threads' maxima). */
+function mergeMax<T>(a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const pa = a + <usize>i * sizeof<T>(), u = load<T>(pa), v = load<T>(b + <usize>i * sizeof<T>());
+    if (v > u || (v != v && u == u)) store<T>(pa, v);
+  }
+}
+/** float32 {@link mergeMax}. */
+export function mergeMaxF32(a: usize, b: usize, n: i32): void { mergeMax<f32>(a, b, n); }
+/** float64 {@link mergeMax}. */
+export function mergeMaxF64(a: usize, b: usize, n: i32): void { mergeMax<f64>(a, b, n); }
+
+/** a[i] += b[i] for i < n (merges two threads' sums). */
+function mergeAdd<T>(a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) { const pa = a + <usize>i * sizeof<T>(); store<T>(pa, load<T>(pa) + load<T>(b + <usize>i * sizeof<T>())); }
+}
+/** float32 {@link mergeAdd}. */
+export function mergeAddF32(a: usize, b: usize, n: i32): void { mergeAdd<f32>(a, b, n); }
+/** float64 {@link mergeAdd}. */
+export function mergeAddF64(a: usize, b: usize, n: i32): void { mergeAdd<f64>(a, b, n); }
+
+/** out[e, c] = exp(x[e, c] − m[ids[e], c]) and sum[ids[e], c] += out[e, c] for e ∈ [e0, e1) (float32 SIMD exp). */
+export function expSumF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize, out: usize, sum: usize): void {
+  if (C == 1) {
+    let e = e0;
+    for (; e + 4 <= e1; e += 4) {
+      const i0 = <usize>ld32(ids, e) << 2, i1 = <usize>ld32(ids, e + 1) << 2, i2 = <usize>ld32(ids, e + 2) << 2, i3 = <usize>ld32(ids, e + 3) << 2;
+      let mv = f32x4.splat(load<f32>(m + i0));
+      mv = f32x4.replace_lane(mv, 1, load<f32>(m + i1));
+      mv = f32x4.replace_lane(mv, 2, load<f32>(m + i2));
+      mv = f32x4.replace_lane(mv, 3, load<f32>(m + i3));
+      const p = <usize>e << 2;
+      const ev = expF32x4(f32x4.sub(v128.load(x + p), mv));
+      v128.store(out + p, ev);
+      store<f32>(sum + i0, load<f32>(sum + i0) + f32x4.extract_lane(ev, 0));
+      store<f32>(sum + i1, load<f32>(sum + i1) + f32x4.extract_lane(ev, 1));
+      store<f32>(sum + i2, load<f32>(sum + i2) + f32x4.extract_lane(ev, 2));
+      store<f32>(sum + i3, load<f32>(sum + i3) + f32x4.extract_lane(ev, 3));
+    }
+    for (; e < e1; e++) {
+      const p = <usize>e << 2, i0 = <usize>ld32(ids, e) << 2;
+      const v = <f32>Math.exp(<f64>(load<f32>(x + p) - load<f32>(m + i0)));
+      store<f32>(out + p, v);
+      store<f32>(sum + i0, load<f32>(sum + i0) + v);
+    }
+    return;
+  }
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) store<f32>(out + ((eo + c) << 2), load<f32>(x + ((eo + c) << 2)) - load<f32>(m + ((so + c) << 2)));
+  }
+  expInPlaceF32(out + (<usize>e0 * <usize>C << 2), (e1 - e0) * C);
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) { const ps = sum + ((so + c) << 2); store<f32>(ps, load<f32>(ps) + load<f32>(out + ((eo + c) << 2))); }
+  }
+}
+/** float64 exp-sum pass (scalar `Math.exp`, ≤ 1 ulp). */
+export function expSumF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize, out: usize, sum: usize): void {
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const v = Math.exp(load<f64>(x + ((eo + c) << 3)) - load<f64>(m + ((so + c) << 3)));
+      store<f64>(out + ((eo + c) << 3), v);
+      const ps = sum + ((so + c) << 3);
+      store<f64>(ps, load<f64>(ps) + v);
+    }
+  }
+}
+
+/** p[i] = 1 / p[i] for i < n. */
+function recip<T>(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) { const q = p + <usize>i * sizeof<T>(); store<T>(q, <T>1 / load<T>(q)); }
+}
+/** float32 {@link recip}. */
+export function recipF32(p: usize, n: i32): void { recip<f32>(p, n); }
+/** float64 {@link recip}. */
+export function recipF64(p: usize, n: i32): void { recip<f64>(p, n); }
+
+/** out[e, c] *= r[ids[e], c] for e ∈ [e0, e1) (r: reciprocals of the sums; ≤ 1 ulp from the quotient). */
+function scale<T>(C: i32, ids: usize, e0: i32, e1: i32, out: usize, r: usize): void {
+  const sz = sizeof<T>();
+  let e = e0;
+  if (sz == 4 && C == 1) {
+    for (; e + 4 <= e1; e += 4) {
+      let rv = f32x4.splat(load<f32>(r + (<usize>ld32(ids, e) << 2)));
+      rv = f32x4.replace_lane(rv, 1, load<f32>(r + (<usize>ld32(ids, e + 1) << 2)));
+      rv = f32x4.replace_lane(rv, 2, load<f32>(r + (<usize>ld32(ids, e + 2) << 2)));
+      rv = f32x4.replace_lane(rv, 3, load<f32>(r + (<usize>ld32(ids, e + 3) << 2)));
+      const p = out + (<usize>e << 2);
+      v128.store(p, f32x4.mul(v128.load(p), rv));
+    }
+  }
+  for (; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) { const po = out + (eo + c) * sz; store<T>(po, load<T>(po) * load<T>(r + (so + c) * sz)); }
+  }
+}
+/** float32 {@link scale}. */
+export function scaleF32(C: i32, ids: usize, e0: i32, e1: i32, out: usize, r: usize): void { scale<f32>(C, ids, e0, e1, out, r); }
+/** float64 {@link scale}. */
+export function scaleF64(C: i32, ids: usize, e0: i32, e1: i32, out: usize, r: usize): void { scale<f64>(C, ids, e0, e1, out, r); }
+
+/** dot[ids[e], c] += g[e, c] · y[e, c] for e ∈ [e0, e1) (first pass of the softmax gradient). */
+function gradDot<T>(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize): void {
+  const sz = sizeof<T>();
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const pd = dot + (so + c) * sz, p = (eo + c) * sz;
+      store<T>(pd, load<T>(pd) + load<T>(g + p) * load<T>(y + p));
+    }
+  }
+}
+/** float32 {@link gradDot}. */
+export function gradDotF32(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize): void { gradDot<f32>(y, g, C, ids, e0, e1, dot); }
+/** float64 {@link gradDot}. */
+export function gradDotF64(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize): void { gradDot<f64>(y, g, C, ids, e0, e1, dot); }
+
+/** out[e, c] = y · (g − dot[ids[e], c]) for e ∈ [e0, e1) (second pass of the softmax gradient). */
+function gradOut<T>(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void {
+  const sz = sizeof<T>();
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const p = (eo + c) * sz;
+      store<T>(out + p, load<T>(y + p) * (load<T>(g + p) - load<T>(dot + (so + c) * sz)));
+    }
+  }
+}
+/** float32 {@link gradOut}. */
+export function gradOutF32(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f32>(y, g, C, ids, e0, e1, dot, out); }
+/** float64 {@link gradOut}. */
+export function gradOutF64(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f64>(y, g, C, ids, e0, e1, dot, out); }
