@@ -5,7 +5,7 @@
  * @module
  */
 import { Module } from '../nn/index.js';
-import { gatherSegmentSum, indexSelect } from '../tensor/index.js';
+import { gatherSegmentSum, gatherSegmentWeightedSum, indexSelect } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { multiAggregate, resolveAggregations } from './aggregation.js';
@@ -100,6 +100,16 @@ export interface MessageContext {
   edge(name: string): Tensor;
   /** The context handed to the aggregations. */
   aggregateContext(): AggregateContext;
+}
+
+/**
+ * A message of the form w_e · x_{s(e)}: the sender-side node input `input` scaled per edge by
+ * `weight` — [E] (or [E, 1]) for one scalar per edge (GCN's normalisation), or [E, H] for one per
+ * head over an input [N, H, …] (attention coefficients).
+ */
+export interface WeightedMessage {
+  readonly input: string;
+  readonly weight: Tensor;
 }
 
 /** Options of {@link MessagePassing}. */
@@ -249,13 +259,18 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
     const edgeInputs = opts.edgeInputs ?? {};
     for (const [name, t] of Object.entries(edgeInputs)) checkRows(`edge input '${name}'`, t, senders.length);
     const ctx = new Context(isTuple ? graph : null, flow, senders, receivers, numSenders, numReceivers, edgeAttr, inputs, edgeInputs);
-    // Fast path: default message x_j and the built-in sum → the fused gather + segment sum (the
-    // [E, …] message tensor is never built; same values and gradients).
+    // Fast paths with the built-in sum: edge-weighted messages → the fused SpMM, the default
+    // message x_j → the fused gather + segment sum (the [E, …] messages are never built; same
+    // values and gradients).
+    const sumOnly = this.aggregate === MessagePassing.prototype.aggregate && this.aggregations.length === 1
+      && (this.aggregations[0] as { builtinSum?: boolean }).builtinSum === true;
+    if (sumOnly && this.weightedMessage) {
+      const wm = this.weightedMessage(ctx);
+      if (wm) return this.update(gatherSegmentWeightedSum(ctx.xSource(wm.input), wm.weight, senders, receivers, numReceivers), ctx);
+    }
     const x = inputs.x;
-    if (x !== undefined && this.message === MessagePassing.prototype.message && this.aggregate === MessagePassing.prototype.aggregate
-      && this.aggregations.length === 1 && (this.aggregations[0] as { builtinSum?: boolean }).builtinSum) {
-      const xs = Array.isArray(x) ? (x as readonly [Tensor, Tensor])[0] : (x as Tensor);
-      return this.update(gatherSegmentSum(xs, senders, receivers, numReceivers), ctx);
+    if (sumOnly && x !== undefined && !this.weightedMessage && this.message === MessagePassing.prototype.message) {
+      return this.update(gatherSegmentSum(ctx.xSource('x'), senders, receivers, numReceivers), ctx);
     }
     const messages = this.message(ctx);
     checkRows('message output', messages, ctx.numEdges);
@@ -264,11 +279,25 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
   }
 
   /**
-   * φ: one message per edge, [E, …]. Default: x_j of the input named `'x'`.
+   * φ: one message per edge, [E, …]. Default: the {@link weightedMessage} w_e · x_j when the layer
+   * defines one (and it is not null), else x_j of the input named `'x'`.
    */
   message(ctx: MessageContext): Tensor {
-    return ctx.xSender('x');
+    const wm = this.weightedMessage?.(ctx);
+    if (!wm) return ctx.xSender('x');
+    const xj = ctx.xSender(wm.input), w = wm.weight;
+    const H = w.ndim === 2 ? w.shape[1]! : 1;
+    return xj.mul(w.reshape([ctx.numEdges, ...(H > 1 ? [H] : []), ...new Array<number>(xj.ndim - (H > 1 ? 2 : 1)).fill(1)]));
   }
+
+  /**
+   * Optional φ of the form w_e · x_j ({@link WeightedMessage}), for layers whose messages are
+   * edge-weighted sender features (GCN, GAT, TransformerConv). With the built-in sum aggregation,
+   * `propagate` then runs the fused `gatherSegmentWeightedSum` (SpMM; gradients to x and to the
+   * weights, SDDMM) without building the [E, …] messages; with other aggregations the default
+   * `message` builds them from it. Returning null falls back to `message` for this call.
+   */
+  weightedMessage?(ctx: MessageContext): WeightedMessage | null;
 
   /**
    * ⊕: reduce the messages entering each node. Default: the configured aggregations over

@@ -9,7 +9,7 @@ import { ValueError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import type { GraphsTuple } from '../graphs-tuple.js';
 import { MessagePassing } from '../message-passing.js';
-import type { MessageContext } from '../message-passing.js';
+import type { MessageContext, WeightedMessage } from '../message-passing.js';
 import { checkEdgeAttr, checkNodes, checkSize, glorotLinear, glorotParam, loopEdgeAttr, requireRng, rewireSelfLoops } from './common.js';
 import type { ConvBaseOptions } from './common.js';
 
@@ -164,11 +164,10 @@ export class GATConv extends AttentionBase {
     return this.finish(this.propagate(g, { x: h, aSrc, aDst }, { edgeAttr: eh }));
   }
 
-  override message(ctx: MessageContext): Tensor {
+  override weightedMessage(ctx: MessageContext): WeightedMessage {
     let logits = ctx.xSender('aSrc').add(ctx.xReceiver('aDst'));
     if (ctx.edgeAttr) logits = logits.add(ctx.edgeAttr);
-    const alpha = this.normalise(logits.leakyRelu(this.negativeSlope), ctx);
-    return ctx.xSender('x').mul(alpha.reshape([ctx.numEdges, this.heads, 1]));
+    return { input: 'x', weight: this.normalise(logits.leakyRelu(this.negativeSlope), ctx) };
   }
 }
 
@@ -213,12 +212,10 @@ export class GATv2Conv extends AttentionBase {
     return this.finish(this.propagate(g, { x: xl, xr }, { edgeAttr: eh }));
   }
 
-  override message(ctx: MessageContext): Tensor {
-    const xj = ctx.xSender('x');
-    let z = xj.add(ctx.xReceiver('xr'));
+  override weightedMessage(ctx: MessageContext): WeightedMessage {
+    let z = ctx.xSender('x').add(ctx.xReceiver('xr'));
     if (ctx.edgeAttr) z = z.add(ctx.edgeAttr);
     const logits = z.leakyRelu(this.negativeSlope).mul(this.getParameter('att')).sum(-1);
-    const alpha = this.normalise(logits, ctx);
-    return xj.mul(alpha.reshape([ctx.numEdges, this.heads, 1]));
+    return { input: 'x', weight: this.normalise(logits, ctx) };
   }
 }

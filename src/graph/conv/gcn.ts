@@ -7,7 +7,7 @@ import type { Tensor } from '../../tensor/index.js';
 import { ShapeError, fmtShape } from '../../util/errors.js';
 import type { GraphsTuple } from '../graphs-tuple.js';
 import { MessagePassing } from '../message-passing.js';
-import type { MessageContext } from '../message-passing.js';
+import type { MessageContext, WeightedMessage } from '../message-passing.js';
 import { addSelfLoops, gcnNorm } from '../transforms.js';
 import type { Linear } from '../../nn/index.js';
 import { checkNodes, checkSize, glorotLinear, requireRng } from './common.js';
@@ -95,8 +95,8 @@ export class GCNConv extends MessagePassing<[GraphsTuple, Tensor, (Tensor | null
     return b ? out.add(b) : out;
   }
 
-  override message(ctx: MessageContext): Tensor {
-    return ctx.xSender('x').mul(ctx.edge('weight'));
+  override weightedMessage(ctx: MessageContext): WeightedMessage {
+    return { input: 'x', weight: ctx.edge('weight') };
   }
 
   extraRepr(): string {

@@ -3,13 +3,13 @@
  * @module
  */
 import { Linear } from '../../nn/index.js';
-import { dropout, segmentSoftmax } from '../../tensor/index.js';
+import { dropout, gatherDot, segmentSoftmax } from '../../tensor/index.js';
 import type { Tensor } from '../../tensor/index.js';
 import { ValueError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import type { GraphsTuple } from '../graphs-tuple.js';
 import { MessagePassing } from '../message-passing.js';
-import type { MessageContext } from '../message-passing.js';
+import type { MessageContext, WeightedMessage } from '../message-passing.js';
 import { checkEdgeAttr, checkNodes, checkSize, requireRng } from './common.js';
 import type { ConvBaseOptions } from './common.js';
 
@@ -100,6 +100,15 @@ export class TransformerConv extends MessagePassing<[GraphsTuple, Tensor, (Tenso
     let out = this.concatHeads ? agg.reshape([N, H * C]) : agg.mean(1);
     if (this.linSkip) out = out.add(this.linSkip.call(x));
     return out;
+  }
+
+  /** Without edge features: logits ⟨q_i, k_j⟩ as one SDDMM (gatherDot), then the fused weighted sum of v_j. */
+  override weightedMessage(ctx: MessageContext): WeightedMessage | null {
+    if (ctx.edgeAttr) return null;
+    const logits = gatherDot(ctx.x('q'), ctx.xSource('k'), ctx.receivers, ctx.senders, { heads: this.heads }).div(Math.sqrt(this.outChannels));
+    let alpha = segmentSoftmax(logits, ctx.receivers, ctx.numNodes);
+    if (this.training && this.dropoutP > 0) alpha = dropout(alpha, this.dropoutP, this.dropRng, true);
+    return { input: 'v', weight: alpha };
   }
 
   override message(ctx: MessageContext): Tensor {
