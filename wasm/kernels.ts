@@ -356,3 +356,110 @@ function gradOut<T>(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, do
 export function gradOutF32(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f32>(y, g, C, ids, e0, e1, dot, out); }
 /** float64 {@link gradOut}. */
 export function gradOutF64(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f64>(y, g, C, ids, e0, e1, dot, out); }
+
+// ------------------------------------------------------------------ float32 GEMM
+
+/**
+ * Pack rows [i0, i0 + mc) × depth [k0, k0 + kc) of op(A) (M×K; A is K×M when `transA`) into
+ * slivers of 4 rows: dst[(s·kc + k)·4 + r] = op(A)[i0 + 4s + r, k0 + k], zero-padded past M.
+ */
+function packA(a: usize, transA: i32, M: i32, K: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  const slivers = (mc + 3) >> 2;
+  for (let s = 0; s < slivers; s++) {
+    for (let r = 0; r < 4; r++) {
+      const i = i0 + (s << 2) + r;
+      const d = dst + ((<usize>s * <usize>kc) << 4) + (<usize>r << 2);
+      if (i >= i0 + mc || i >= M) {
+        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+      } else if (transA) {
+        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(a + ((<usize>(k0 + k) * <usize>M + <usize>i) << 2)));
+      } else {
+        const row = a + ((<usize>i * <usize>K + <usize>k0) << 2);
+        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+      }
+    }
+  }
+}
+
+/**
+ * Pack all of op(B) (K×N; B is N×K when `transB`) into slivers of 8 columns over the full depth:
+ * dst[(t·K + k)·8 + c] = op(B)[k, 8t + c], zero-padded past N. Columns [j0, j1) of slivers.
+ */
+export function packBF32(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32, dst: usize): void {
+  for (let t = t0; t < t1; t++) {
+    for (let c = 0; c < 8; c++) {
+      const j = (t << 3) + c;
+      const d = dst + ((<usize>t * <usize>K) << 5) + (<usize>c << 2);
+      if (j >= N) {
+        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), 0);
+      } else if (transB) {
+        const row = b + ((<usize>j * <usize>K) << 2);
+        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), load<f32>(row + (<usize>k << 2)));
+      } else {
+        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), load<f32>(b + ((<usize>k * <usize>N + <usize>j) << 2)));
+      }
+    }
+  }
+}
+
+/**
+ * C rows [i0, i1) (row stride N) (+)= op(A) · op(B) with B packed by {@link packBF32} at `pb`;
+ * `pa` is this thread's scratch for one packed A block (MC·KC floats) and `tile` for 32 floats.
+ * Blocked over K (KC = 256) and M (MC = 64); a 4×8 register tile of f32x4 accumulators.
+ */
+export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
+  const KC = 256, MC = 64;
+  const slivers = (N + 7) >> 3;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const acc = k0 > 0 || accumulate != 0;
+    for (let ib = i0; ib < i1; ib += MC) {
+      const mc = min(MC, i1 - ib);
+      packA(a, transA, M, K, ib, mc, k0, kc, pa);
+      for (let t = 0; t < slivers; t++) {
+        const bp = pb + ((<usize>t * <usize>K + <usize>k0) << 5);
+        const nr = min(8, N - (t << 3));
+        for (let s = 0; s < ((mc + 3) >> 2); s++) {
+          const ap = pa + ((<usize>s * <usize>kc) << 4);
+          let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
+          for (let k = 0; k < kc; k++) {
+            const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
+            const av = v128.load(ap + (<usize>k << 4));
+            const a0 = f32x4.splat(f32x4.extract_lane(av, 0)), a1 = f32x4.splat(f32x4.extract_lane(av, 1));
+            const a2 = f32x4.splat(f32x4.extract_lane(av, 2)), a3 = f32x4.splat(f32x4.extract_lane(av, 3));
+            c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+            c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+            c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+            c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          }
+          const i = ib + (s << 2);
+          const mr = min(4, i1 - i);
+          const cp = c + ((<usize>i * <usize>N + <usize>(t << 3)) << 2);
+          const rs = <usize>N << 2;
+          if (mr == 4 && nr == 8) {
+            if (acc) {
+              c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
+              c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
+              c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
+              c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
+            }
+            v128.store(cp, c00); v128.store(cp, c01, 16);
+            v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
+            v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs, c21, 16);
+            v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs, c31, 16);
+          } else {
+            v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+            v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+            for (let r = 0; r < mr; r++) {
+              for (let q = 0; q < nr; q++) {
+                const p = cp + <usize>r * rs + (<usize>q << 2);
+                const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
+                store<f32>(p, acc ? load<f32>(p) + v : v);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

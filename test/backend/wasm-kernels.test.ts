@@ -12,7 +12,7 @@ import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type Ty
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
 
-const wasm = createWasmBackend({ minWork: 0 });
+const wasm = createWasmBackend({ minWork: 0, minGemm: 0 });
 const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
 
 function run(backend: typeof jsBackend, op: string, inputs: KernelTensor[], out: { shape: number[]; dtype: DType }, attrs: object): TypedArray {
@@ -98,6 +98,28 @@ describe('wasm SIMD kernels', () => {
       }
     });
   }
+
+  it('float32 GEMM equals the reference (odd sizes, transposes, broadcast batches, K blocks)', () => {
+    const rng = new Rng(14);
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[1, 1], [1, 1], false, false], [[5, 3], [3, 7], false, false], [[9, 17], [17, 13], false, false],
+      [[33, 300], [300, 9], false, false], [[70, 20], [20, 70], false, true], [[20, 70], [20, 40], true, false],
+      [[11, 6], [13, 11], true, true], [[3, 6, 5], [5, 10], false, false], [[2, 1, 4, 9], [3, 9, 8], false, false],
+    ];
+    for (const [as, bs, tA, tB] of shapes) {
+      const r = as.length, M = tA ? as[r - 1]! : as[r - 2]!, N = tB ? bs[bs.length - 2]! : bs[bs.length - 1]!;
+      const batch = as.length > 2 || bs.length > 2 ? (as.length > bs.length ? as : bs).slice(0, -2).map((d, i, arr) => {
+        const other = (as.length > bs.length ? bs : as).slice(0, -2);
+        const od = other[i - (arr.length - other.length)] ?? 1;
+        return Math.max(d, od);
+      }) : [];
+      const x = kt(floats(rng, as.reduce((p, q) => p * q, 1), 'float32'), as, 'float32');
+      const y = kt(floats(rng, bs.reduce((p, q) => p * q, 1), 'float32'), bs, 'float32');
+      const out = { shape: [...batch, M, N], dtype: 'float32' as const };
+      const attrs = { transA: tA, transB: tB };
+      expectClose(run(wasm, 'matmul', [x, y], out, attrs), run(jsBackend, 'matmul', [x, y], out, attrs), 1e-5);
+    }
+  });
 
   it('falls back to the reference, with its named errors, on bad indices', () => {
     const x = kt(new Float32Array(8), [4, 2], 'float32');

@@ -10,6 +10,7 @@
  */
 import type { Kernel, KernelTensor, TypedArray } from '../types.js';
 import { segmentCsr, csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
+import { matmulBatches, matmulKernel } from '../js/matmul.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -20,6 +21,8 @@ export interface WasmKernelOptions {
    * run the plain-JS kernels, whose call overhead is lower. Default 4096; 0 always uses wasm.
    */
   minWork?: number;
+  /** Use the wasm float32 GEMM for matrix products of at least this many multiply-adds (M·K·N per batch); default 32768. */
+  minGemm?: number;
 }
 
 const isFloat = (t: KernelTensor): boolean => t.dtype === 'float32' || t.dtype === 'float64';
@@ -174,5 +177,35 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     a.get(po, o!.data);
   };
 
-  return { gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad };
+  // float32 matmul: op(B) packed once per distinct B matrix (in parallel over column slivers),
+  // C's rows split across the threads, each packing its own blocks of op(A).
+  const minGemm = opts.minGemm ?? 32768;
+  const matmul: Kernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
+    const [x, y] = inputs, [o] = outputs;
+    const { M, K, N, batches } = matmulBatches(x!.shape, y!.shape, o!.shape, attrs.transA);
+    const a = x!.dtype === 'float32' && M * K * N >= minGemm && M * K * N > 0 ? rt(Infinity) : null;
+    if (!a) { matmulKernel(inputs, outputs, attrs); return; }
+    const A = x!.data as Float32Array, B = y!.data as Float32Array, C = o!.data as Float32Array;
+    const slivers = Math.ceil(N / 8);
+    let lastB = -1;
+    a.reset();
+    const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
+    const scratch = a.alloc(a.threads * (64 * 256 * 4 + 128));
+    const rows = splitRange(Math.ceil(M / 4), a.threads).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
+    batches.forEach(([ao, bo], i) => {
+      a.view(A, pA, M * K).set(A.subarray(ao, ao + M * K));
+      if (bo !== lastB) {
+        a.view(B, pB, K * N).set(B.subarray(bo, bo + K * N));
+        a.parallel('packBF32', splitRange(slivers, a.threads).map(([t0, t1]) => [pB, attrs.transB ? 1 : 0, K, N, t0, t1, pBp]));
+        lastB = bo;
+      }
+      a.parallel('gemmF32', rows.map(([i0, i1], t) => {
+        const sc = scratch + t * (64 * 256 * 4 + 128);
+        return [pA, attrs.transA ? 1 : 0, pBp, pC, M, K, N, i0, i1, 0, sc, sc + 64 * 256 * 4];
+      }));
+      C.set(a.view(C, pC, M * N), i * M * N);
+    });
+  };
+
+  return { gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul };
 }

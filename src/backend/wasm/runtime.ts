@@ -46,6 +46,8 @@ export interface WasmKernelExports {
   gradDotF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number): void;
   gradOutF32(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
   gradOutF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
+  packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
+  gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
 }
 
 /** Name of a kernel export. */
@@ -56,10 +58,16 @@ type Arr = Float32Array | Float64Array | Int32Array;
 
 /** The first 64 KiB hold the module's static data (e.g. the exp table of `Math.exp`, below 4 KiB) and the pool's control slots. */
 const ARENA_START = 65536;
-/** Control slots of the worker pool: 32 int32 per worker. */
+/**
+ * Control slots of the worker pool: 32 int32 per worker — [0] job state (1 = posted, 0 = done),
+ * [1] kernel index, [2] ready (1) / failed (2), [3] argument count, [4 … 27] arguments,
+ * [29] the worker sleeps in Atomics.wait (needs a notify), [30] the job threw.
+ */
 const CTL_START = 32768;
 const SLOT_INTS = 32;
 const MAX_ARGS = 24;
+/** Milliseconds a worker spins for the next job before it sleeps (Atomics.wait). */
+const SPIN_MS = 2;
 const PAGE = 65536;
 /** wasm32: 4 GiB of linear memory at most. */
 const MAX_PAGES = 65536;
@@ -180,7 +188,14 @@ try {
 }
 Atomics.notify(I, 2);
 if (fns) for (;;) {
-  Atomics.wait(I, 0, 0);
+  // spin briefly before sleeping: kernels come in bursts, and a futex wake costs more than a call
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(I, 0) === 0 && performance.now() < until);
+  if (Atomics.load(I, 0) === 0) {
+    Atomics.store(I, 29, 1);
+    Atomics.wait(I, 0, 0);
+    Atomics.store(I, 29, 0);
+  }
   const f = fns[I[1]], n = I[3], a = new Array(n);
   for (let i = 0; i < n; i++) a[i] = I[4 + i];
   try { f(...a); I[30] = 0; } catch (e) { I[30] = 1; }
@@ -247,7 +262,7 @@ export class WorkerPool {
       I[3] = a.length;
       for (let i = 0; i < a.length; i++) I[4 + i] = a[i]!;
       Atomics.store(I, 0, 1);
-      Atomics.notify(I, 0);
+      if (Atomics.load(I, 29) === 1) Atomics.notify(I, 0); // only a sleeping worker needs the futex wake
     }
     this.busy = n;
   }
@@ -257,6 +272,8 @@ export class WorkerPool {
     let failed = false;
     for (let w = 0; w < this.busy; w++) {
       const I = this.slots[w]!;
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(I, 0) !== 0 && performance.now() < until);
       while (Atomics.load(I, 0) !== 0) Atomics.wait(I, 0, 1);
       if (I[30] !== 0) failed = true;
     }
