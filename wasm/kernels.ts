@@ -149,12 +149,13 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
 // ------------------------------------------------------------------ segment softmax
 
 /**
- * exp on 4 float32 lanes (Cephes expf: x = n ln 2 + r, a degree-7 polynomial in r, 2^n from the
- * exponent bits); relative error ≈ 1e-7, exp(x) = 0 for x ≤ −88.37 (so exp(−∞) = 0), NaN stays NaN.
+ * exp on 4 float32 lanes (Cephes expf: x = n ln 2 + r, a degree-7 polynomial in r, then 2^n as
+ * 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋) from exponent bits, so overflow gives +∞ and underflow rounds through the
+ * subnormals to 0); relative error ≈ 1e-7, exp(−∞) = 0, NaN stays NaN.
  */
 @inline function expF32x4(v: v128): v128 {
-  let x = f32x4.min(v, f32x4.splat(88.0));
-  x = f32x4.max(x, f32x4.splat(-88.3762626647949));
+  let x = f32x4.min(v, f32x4.splat(88.8));
+  x = f32x4.max(x, f32x4.splat(-104.0));
   const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
@@ -167,8 +168,9 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
   const n = i32x4.trunc_sat_f32x4_s(fx);
-  const p2 = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
-  return f32x4.mul(y, p2);
+  const n1 = i32x4.shr_s(n, 1), n2 = i32x4.sub(n, n1);
+  const bias = i32x4.splat(127);
+  return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(n2, bias), 23));
 }
 
 /** t[i] = exp(t[i]) for i ∈ [0, n) (float32, in place). */
@@ -462,4 +464,33 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
       }
     }
   }
+}
+
+// ------------------------------------------------------------------ float32 transcendental maps
+
+/** out[i] = exp(x[i]) for i ∈ [i0, i1) (float32, ≈ 1e-7 relative; in place allowed). */
+export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(v128.load(x + p))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>Math.exp(<f64>load<f32>(x + p))); }
+}
+
+/** σ(x) = 1 / (1 + e^{−x}) on 4 lanes (0 below −88, 1 above 88, NaN stays NaN). */
+@inline function sigmoidF32x4(v: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(v))));
+}
+
+/** out[i] = σ(x[i]) for i ∈ [i0, i1) (float32). */
+export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, sigmoidF32x4(v128.load(x + p))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>(1.0 / (1.0 + Math.exp(-<f64>load<f32>(x + p))))); }
+}
+
+/** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float32 SiLU). */
+export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; const v = v128.load(x + p); v128.store(out + p, f32x4.mul(v, sigmoidF32x4(v))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; const v = <f64>load<f32>(x + p); store<f32>(out + p, <f32>(v / (1.0 + Math.exp(-v)))); }
 }

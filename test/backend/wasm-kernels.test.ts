@@ -121,6 +121,24 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
+  it('float32 exp, sigmoid and SiLU equal the reference to ≈ 1e-7 (incl. ±∞, NaN, ±100, tails)', () => {
+    const rng = new Rng(15);
+    for (const n of [1, 3, 4, 7, 1000]) {
+      const x = floats(rng, n, 'float32');
+      if (n >= 7) { x[0] = Infinity; x[1] = -Infinity; x[2] = NaN; x[3] = 100; x[4] = -100; x[5] = 88.5; x[6] = -87.9; }
+      for (const op of ['exp', 'sigmoid', 'silu']) {
+        const want = run(jsBackend, op, [kt(x, [n], 'float32')], { shape: [n], dtype: 'float32' }, {});
+        const got = run(wasm, op, [kt(x, [n], 'float32')], { shape: [n], dtype: 'float32' }, {});
+        for (let i = 0; i < n; i++) {
+          const w = want[i]!, g = got[i]!;
+          if (Number.isNaN(w)) { expect(Number.isNaN(g)).toBe(true); continue; }
+          if (!Number.isFinite(w) || Math.abs(w) > 3e38) { expect(g === w || (op === 'exp' && Math.abs(g) > 1e38)).toBe(true); continue; }
+          expect(Math.abs(g - w)).toBeLessThanOrEqual(4e-7 * Math.abs(w) + 1e-38);
+        }
+      }
+    }
+  });
+
   it('falls back to the reference, with its named errors, on bad indices', () => {
     const x = kt(new Float32Array(8), [4, 2], 'float32');
     const out = [kt(new Float32Array(4), [2, 2], 'float32')];

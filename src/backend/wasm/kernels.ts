@@ -8,9 +8,12 @@
  * atomics), and copies the result out.
  * @module
  */
-import type { Kernel, KernelTensor, TypedArray } from '../types.js';
+import type { FloatArray, Kernel, KernelTensor, TypedArray } from '../types.js';
 import { segmentCsr, csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
-import { matmulBatches, matmulKernel } from '../js/matmul.js';
+import { matmulBatches } from '../js/matmul.js';
+import { gemm } from '../js/gemm.js';
+import { conv2dKernels, type GemmFn } from '../js/conv.js';
+import { unaryKernel } from '../js/elementwise.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -177,35 +180,51 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     a.get(po, o!.data);
   };
 
-  // float32 matmul: op(B) packed once per distinct B matrix (in parallel over column slivers),
-  // C's rows split across the threads, each packing its own blocks of op(A).
+  // float32 GEMM: op(B) packed once per call (in parallel over column slivers), C's rows split
+  // across the threads, each packing its own blocks of op(A). Same contract as the JS `gemm`.
   const minGemm = opts.minGemm ?? 32768;
+  const GEMM_SCRATCH = 64 * 256 * 4 + 128;
+  const gemmF32: GemmFn = (A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate) => {
+    const a = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && M * K * N >= minGemm && M * K * N > 0 ? rt(Infinity) : null;
+    if (!a) { gemm(A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate); return; }
+    const slivers = Math.ceil(N / 8);
+    a.reset();
+    const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
+    const scratch = a.alloc(a.threads * GEMM_SCRATCH);
+    a.view(A, pA, M * K).set(A.subarray(aOff, aOff + M * K));
+    a.view(B, pB, K * N).set(B.subarray(bOff, bOff + K * N));
+    if (accumulate) a.view(C, pC, M * N).set(C.subarray(cOff, cOff + M * N));
+    a.parallel('packBF32', splitRange(slivers, a.threads).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
+    const rows = splitRange(Math.ceil(M / 4), a.threads).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
+    a.parallel('gemmF32', rows.map(([i0, i1], t) => {
+      const sc = scratch + t * GEMM_SCRATCH;
+      return [pA, transA ? 1 : 0, pBp, pC, M, K, N, i0, i1, accumulate ? 1 : 0, sc, sc + GEMM_SCRATCH - 128];
+    }));
+    C.set(a.view(C, pC, M * N), cOff);
+  };
+
   const matmul: Kernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
     const [x, y] = inputs, [o] = outputs;
     const { M, K, N, batches } = matmulBatches(x!.shape, y!.shape, o!.shape, attrs.transA);
-    const a = x!.dtype === 'float32' && M * K * N >= minGemm && M * K * N > 0 ? rt(Infinity) : null;
-    if (!a) { matmulKernel(inputs, outputs, attrs); return; }
-    const A = x!.data as Float32Array, B = y!.data as Float32Array, C = o!.data as Float32Array;
-    const slivers = Math.ceil(N / 8);
-    let lastB = -1;
-    a.reset();
-    const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
-    const scratch = a.alloc(a.threads * (64 * 256 * 4 + 128));
-    const rows = splitRange(Math.ceil(M / 4), a.threads).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
-    batches.forEach(([ao, bo], i) => {
-      a.view(A, pA, M * K).set(A.subarray(ao, ao + M * K));
-      if (bo !== lastB) {
-        a.view(B, pB, K * N).set(B.subarray(bo, bo + K * N));
-        a.parallel('packBF32', splitRange(slivers, a.threads).map(([t0, t1]) => [pB, attrs.transB ? 1 : 0, K, N, t0, t1, pBp]));
-        lastB = bo;
-      }
-      a.parallel('gemmF32', rows.map(([i0, i1], t) => {
-        const sc = scratch + t * (64 * 256 * 4 + 128);
-        return [pA, attrs.transA ? 1 : 0, pBp, pC, M, K, N, i0, i1, 0, sc, sc + 64 * 256 * 4];
-      }));
-      C.set(a.view(C, pC, M * N), i * M * N);
-    });
+    const A = x!.data as FloatArray, B = y!.data as FloatArray, C = o!.data as FloatArray;
+    batches.forEach(([ao, bo], i) => gemmF32(A, ao, attrs.transA, B, bo, attrs.transB, C, i * M * N, M, K, N, false));
   };
 
-  return { gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul };
+  // float32 exp / sigmoid / SiLU as SIMD polynomial maps (≈ 1e-7 relative; float64 stays on Math.exp)
+  const unary = (name: 'expF32' | 'sigmoidF32' | 'siluF32', ref: Kernel): Kernel => (inputs, outputs, attrs) => {
+    const [x] = inputs, [o] = outputs;
+    const n = x!.data.length;
+    const a = x!.dtype === 'float32' ? rt(n) : null;
+    if (!a) { ref(inputs, outputs, attrs); return; }
+    a.reset();
+    const px = a.put(x!.data as Float32Array);
+    a.parallel(name, splitRange(n, a.threads).map(([i0, i1]) => [px, i0, i1, px]));
+    a.get(px, o!.data);
+  };
+
+  return {
+    gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
+    ...conv2dKernels(gemmF32),
+    exp: unary('expF32', unaryKernel('exp')), sigmoid: unary('sigmoidF32', unaryKernel('sigmoid')), silu: unary('siluF32', unaryKernel('silu')),
+  };
 }

@@ -46,6 +46,9 @@ export interface WasmKernelExports {
   gradDotF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number): void;
   gradOutF32(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
   gradOutF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
+  expF32(x: number, i0: number, i1: number, out: number): void;
+  sigmoidF32(x: number, i0: number, i1: number, out: number): void;
+  siluF32(x: number, i0: number, i1: number, out: number): void;
   packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
 }
