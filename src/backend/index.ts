@@ -11,7 +11,7 @@ export { cpuBackend } from './js/cpu-backend.js';
 export { createWasmBackend } from './wasm/backend.js';
 export { wasmKernels } from './wasm/kernels.js';
 export type { WasmKernelOptions } from './wasm/kernels.js';
-export { wasmAvailable, wasmReady } from './wasm/runtime.js';
+export { wasmAvailable, wasmReady, wasmThreads } from './wasm/runtime.js';
 export { UNARY_FNS, BINARY_FNS } from './js/elementwise.js';
 export { gemm } from './js/gemm.js';
 export type { Conv2dAttrs } from './js/conv.js';

@@ -9,7 +9,7 @@ backendConformanceSuite(jsBackend, { describe, it });
 backendConformanceSuite(cpuBackend, { describe, it });
 
 // The WebAssembly SIMD kernels at every size (the default backend only uses them above a work threshold).
-backendConformanceSuite(createWasmBackend({ minWork: 0, minGemm: 0 }), { describe, it });
+backendConformanceSuite(createWasmBackend({ minWork: 0, minGemm: 0, parallelMinWork: 0 }), { describe, it });
 
 // A backend that only overrides a subset of kernels falls back to the reference for the rest;
 // this "naive" backend replaces matmul with a textbook triple loop, as a real backend would.

@@ -9,10 +9,12 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
+import { splitCsr, splitRange, wasmThreads } from '../../src/backend/wasm/runtime.js';
+import { availableParallelism } from 'node:os';
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
 
-const wasm = createWasmBackend({ minWork: 0, minGemm: 0 });
+const wasm = createWasmBackend({ minWork: 0, minGemm: 0, parallelMinWork: 0 });
 const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
 
 function run(backend: typeof jsBackend, op: string, inputs: KernelTensor[], out: { shape: number[]; dtype: DType }, attrs: object): TypedArray {
@@ -46,7 +48,42 @@ function expectClose(got: TypedArray, want: TypedArray, tol: number): void {
 }
 
 describe('wasm SIMD kernels', () => {
-  it('load in Node', () => expect(wasmAvailable()).toBe(true));
+  it('load in Node, with a worker pool on multi-core machines', () => {
+    expect(wasmAvailable()).toBe(true);
+    expect(wasmThreads()).toBeGreaterThanOrEqual(1);
+    if (availableParallelism() > 1) expect(wasmThreads()).toBeGreaterThan(1);
+  });
+
+  it('split work into balanced ranges', () => {
+    expect(splitRange(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(splitRange(2, 4)).toEqual([[0, 1], [1, 2]]);
+    expect(splitRange(0, 2)).toEqual([[0, 0]]);
+    // segments 0..4 with 1, 7, 0, 1, 1 positions: the split falls after segment 1 (8 of 10)
+    expect(splitCsr(Int32Array.from([0, 1, 8, 8, 9, 10]), 2)).toEqual([[0, 2], [2, 5]]);
+    expect(splitCsr(Int32Array.from([0, 0, 0]), 2)).toEqual([[0, 2]]);
+  });
+
+  it('single-threaded (ERLANGEN_WASM_THREADS=1: plain memory, no workers) in a child process', () => {
+    const script = `
+      import { wasmThreads } from './src/backend/wasm/runtime.ts';
+      import { fromData, gatherSegmentSum, segmentSoftmax, matmul, randn } from './src/index.ts';
+      import { Rng } from './src/util/rng.ts';
+      import { setBackend } from './src/backend/index.ts';
+      const rng = new Rng(3), E = 5000, N = 700;
+      const s = new Int32Array(E).map(() => rng.int(N)), r = new Int32Array(E).map(() => rng.int(N));
+      const x = randn(rng, [N, 16]), sc = randn(rng, [E, 2]), a = randn(rng, [64, 48]), b = randn(rng, [48, 40]);
+      const f = () => [gatherSegmentSum(x, s, r, N), segmentSoftmax(sc, r, N), matmul(a, b)];
+      const got = f(); setBackend('js'); const want = f();
+      const err = Math.max(...got.map((g, i) => g.sub(want[i]).abs().max().item()));
+      console.log(JSON.stringify({ threads: wasmThreads(), err }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8', env: { ...process.env, ERLANGEN_WASM_THREADS: '1' },
+    });
+    const res = JSON.parse(out.trim().split('\n').pop()!) as { threads: number; err: number };
+    expect(res.threads).toBe(1);
+    expect(res.err).toBeLessThan(1e-5);
+  }, 60_000);
 
   for (const dtype of ['float32', 'float64'] as const) {
     const exact = 0; // sums over edges round exactly like the reference's ascending scatter

@@ -15,7 +15,7 @@ import { gemm } from '../js/gemm.js';
 import { conv2dKernels, type GemmFn } from '../js/conv.js';
 import { unaryKernel } from '../js/elementwise.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
-import { splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+import { PARALLEL_MIN_WORK, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
 /** Options of {@link wasmKernels}. */
 export interface WasmKernelOptions {
@@ -24,6 +24,11 @@ export interface WasmKernelOptions {
    * run the plain-JS kernels, whose call overhead is lower. Default 4096; 0 always uses wasm.
    */
   minWork?: number;
+  /**
+   * Split a call across the worker threads only from this many element-operations on (waking a
+   * worker costs tens of microseconds); default 2^17, 0 always splits.
+   */
+  parallelMinWork?: number;
   /** Use the wasm float32 GEMM for matrix products of at least this many multiply-adds (M·K·N per batch); default 32768. */
   minGemm?: number;
 }
@@ -45,6 +50,9 @@ function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
 /** The wasm kernels by op name (a partial backend kernel table). */
 export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel> {
   const minWork = opts.minWork ?? 4096;
+  const parMin = opts.parallelMinWork ?? PARALLEL_MIN_WORK;
+  /** Threads for `work` element-operations: the pool from `parallelMinWork` on, else this thread alone. */
+  const par = (a: WasmArena, work: number): number => (work >= parMin ? a.threads : 1);
   const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? wasmRuntime() : null);
 
   /** Σ over CSR positions of (weighted) rows: shared by gatherSegmentSum, segmentSum and the weighted sum. */
@@ -52,7 +60,8 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }, out: TypedArray): void {
     a.reset();
     const E = csr.perm.length, S = csr.numSegments, d64 = f64(x);
-    const byPos = splitRange(E, a.threads);
+    const T = par(a, E * F);
+    const byPos = splitRange(E, T);
     const px = a.put(x.data as Float32Array | Float64Array);
     const pperm = a.put(csr.perm);
     const prowptr = a.put(csr.rowptr);
@@ -69,7 +78,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
       a.parallel(d64 ? 'permuteRowsF64' : 'permuteRowsF32', byPos.map(([k0, k1]) => [pw0, H, pperm, k0, k1, pw]));
     }
     const po = a.alloc(S * F * x.data.BYTES_PER_ELEMENT);
-    a.parallel(d64 ? 'gsumF64' : 'gsumF32', splitCsr(csr.rowptr, a.threads).map(([s0, s1]) => [px, F, H, prows, pw, prowptr, s0, s1, po]));
+    a.parallel(d64 ? 'gsumF64' : 'gsumF32', splitCsr(csr.rowptr, T).map(([s0, s1]) => [px, F, H, prows, pw, prowptr, s0, s1, po]));
     a.get(po, out);
   }
 
@@ -112,7 +121,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
     const pia = a.put(ia!.data as Int32Array), pib = a.put(ib!.data as Int32Array);
     const po = a.alloc(o!.data.byteLength);
-    a.parallel(f64(xa!) ? 'gdotF64' : 'gdotF32', splitRange(E, a.threads).map(([e0, e1]) => [pa, pb, F, attrs.heads, pia, pib, e0, e1, po]));
+    a.parallel(f64(xa!) ? 'gdotF64' : 'gdotF32', splitRange(E, par(a, E * F)).map(([e0, e1]) => [pa, pb, F, attrs.heads, pia, pib, e0, e1, po]));
     a.get(po, o!.data);
   };
 
@@ -137,7 +146,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const bytes = SC * (d64 ? 8 : 4), size = d64 ? 8 : 4;
     const name = op === 'max' ? (d64 ? 'mergeMaxF64' : 'mergeMaxF32') : (d64 ? 'mergeAddF64' : 'mergeAddF32');
     // thread 0's copy += each other copy, the [S, C] range split across threads
-    for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, a.threads).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
+    for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, par(a, SC)).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
   }
 
   // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
@@ -150,7 +159,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
     if (!a || pids < 0) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
     const C = rowSize(x!), d64 = f64(x!), SC = S * C;
-    const ranges = splitRange(n, a.threads), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const ranges = splitRange(n, par(a, n * C)), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
     const pm = scratch(a, T, SC, d64, -Infinity);
     a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
@@ -158,7 +167,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const ps = scratch(a, T, SC, d64, 0);
     a.parallel(d64 ? 'expSumF64' : 'expSumF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm, po, ps + t * bytes]));
     mergeScratch(a, T, SC, d64, ps, 'add');
-    a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, a.threads).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
+    a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
     a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
     a.get(po, o!.data);
   };
@@ -171,7 +180,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
     if (!a || pids < 0) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
     const C = rowSize(y!), d64 = f64(y!), SC = S * C;
-    const ranges = splitRange(n, a.threads), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const ranges = splitRange(n, par(a, n * C)), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
     const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
     const pd = scratch(a, T, SC, d64, 0);
     a.parallel(d64 ? 'gradDotF64' : 'gradDotF32', ranges.map(([e0, e1], t) => [py, pg, C, pids, e0, e1, pd + t * bytes]));
@@ -190,12 +199,13 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const slivers = Math.ceil(N / 8);
     a.reset();
     const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
-    const scratch = a.alloc(a.threads * GEMM_SCRATCH);
+    const T = par(a, M * K * N / 16);
+    const scratch = a.alloc(T * GEMM_SCRATCH);
     a.view(A, pA, M * K).set(A.subarray(aOff, aOff + M * K));
     a.view(B, pB, K * N).set(B.subarray(bOff, bOff + K * N));
     if (accumulate) a.view(C, pC, M * N).set(C.subarray(cOff, cOff + M * N));
-    a.parallel('packBF32', splitRange(slivers, a.threads).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
-    const rows = splitRange(Math.ceil(M / 4), a.threads).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
+    a.parallel('packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
+    const rows = splitRange(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
     a.parallel('gemmF32', rows.map(([i0, i1], t) => {
       const sc = scratch + t * GEMM_SCRATCH;
       return [pA, transA ? 1 : 0, pBp, pC, M, K, N, i0, i1, accumulate ? 1 : 0, sc, sc + GEMM_SCRATCH - 128];
@@ -218,7 +228,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (!a) { ref(inputs, outputs, attrs); return; }
     a.reset();
     const px = a.put(x!.data as Float32Array);
-    a.parallel(name, splitRange(n, a.threads).map(([i0, i1]) => [px, i0, i1, px]));
+    a.parallel(name, splitRange(n, par(a, n * 8)).map(([i0, i1]) => [px, i0, i1, px]));
     a.get(px, o!.data);
   };
 

@@ -69,6 +69,8 @@ const ARENA_START = 65536;
 const CTL_START = 32768;
 const SLOT_INTS = 32;
 const MAX_ARGS = 24;
+/** Below this many element-operations a call stays on one thread (default of `parallelMinWork`). */
+export const PARALLEL_MIN_WORK = 1 << 17;
 /** Milliseconds a worker spins for the next job before it sleeps (Atomics.wait). */
 const SPIN_MS = 2;
 const PAGE = 65536;
