@@ -149,14 +149,17 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
 // ------------------------------------------------------------------ segment softmax
 
 /**
- * exp on 4 float32 lanes (Cephes expf: x = n ln 2 + r, a degree-7 polynomial in r, then 2^n as
- * 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋) from exponent bits, so overflow gives +∞ and underflow rounds through the
- * subnormals to 0); relative error ≈ 1e-7, exp(−∞) = 0, NaN stays NaN.
+ * exp on 4 float32 lanes (Cephes expf: x = n ln 2 + r with n = round(x / ln 2) by the 1.5·2²³
+ * magic-add trick, which also yields n's integer bits; a degree-7 polynomial in r; then 2^n as
+ * 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋) from exponent bits, so overflow gives +∞ and underflow rounds through
+ * the subnormals to 0). Relative error ≈ 1e-7; exp(−∞) = 0; NaN stays NaN.
  */
 @inline function expF32x4(v: v128): v128 {
+  const magic = f32x4.splat(12582912.0);
   let x = f32x4.min(v, f32x4.splat(88.8));
   x = f32x4.max(x, f32x4.splat(-104.0));
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const fx = f32x4.sub(t, magic);
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
   const z = f32x4.mul(x, x);
@@ -167,7 +170,7 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const n = i32x4.sub(t, i32x4.splat(0x4b400000));
   const n1 = i32x4.shr_s(n, 1), n2 = i32x4.sub(n, n1);
   const bias = i32x4.splat(127);
   return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(n2, bias), 23));
@@ -215,7 +218,7 @@ function segMax<T>(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize): vo
     const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
     for (let c: usize = 0; c < <usize>C; c++) {
       const v = load<T>(x + (eo + c) * sz), pm = m + (so + c) * sz, cur = load<T>(pm);
-      if (v > cur || (v != v && cur == cur)) store<T>(pm, v);
+      store<T>(pm, select<T>(v, cur, v > cur || (v != v && cur == cur))); // branchless: new maxima are unpredictable
     }
   }
 }
@@ -256,12 +259,11 @@ export function expSumF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usi
       mv = f32x4.replace_lane(mv, 2, load<f32>(m + i2));
       mv = f32x4.replace_lane(mv, 3, load<f32>(m + i3));
       const p = <usize>e << 2;
-      const ev = expF32x4(f32x4.sub(v128.load(x + p), mv));
-      v128.store(out + p, ev);
-      store<f32>(sum + i0, load<f32>(sum + i0) + f32x4.extract_lane(ev, 0));
-      store<f32>(sum + i1, load<f32>(sum + i1) + f32x4.extract_lane(ev, 1));
-      store<f32>(sum + i2, load<f32>(sum + i2) + f32x4.extract_lane(ev, 2));
-      store<f32>(sum + i3, load<f32>(sum + i3) + f32x4.extract_lane(ev, 3));
+      v128.store(out + p, expF32x4(f32x4.sub(v128.load(x + p), mv)));
+      store<f32>(sum + i0, load<f32>(sum + i0) + load<f32>(out + p));
+      store<f32>(sum + i1, load<f32>(sum + i1) + load<f32>(out + p, 4));
+      store<f32>(sum + i2, load<f32>(sum + i2) + load<f32>(out + p, 8));
+      store<f32>(sum + i3, load<f32>(sum + i3) + load<f32>(out + p, 12));
     }
     for (; e < e1; e++) {
       const p = <usize>e << 2, i0 = <usize>ld32(ids, e) << 2;
@@ -493,4 +495,58 @@ export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; const v = v128.load(x + p); v128.store(out + p, f32x4.mul(v, sigmoidF32x4(v))); }
   for (; i < i1; i++) { const p = <usize>i << 2; const v = <f64>load<f32>(x + p); store<f32>(out + p, <f32>(v / (1.0 + Math.exp(-v)))); }
+}
+
+/**
+ * [min, max] of x[0 .. n) into out[0], out[1] (NaN if any NaN): decides whether a segment softmax
+ * may shift by the global max instead of each segment's (see `expSumShift`).
+ */
+function minMax<T>(x: usize, n: i32, out: usize): void {
+  const sz = sizeof<T>();
+  let lo: T = <T>Infinity, hi: T = <T>-Infinity;
+  let i = 0;
+  if (sz == 4) {
+    let vlo = f32x4.splat(Infinity), vhi = f32x4.splat(-Infinity);
+    for (; i + 4 <= n; i += 4) { const v = v128.load(x + (<usize>i << 2)); vlo = f32x4.min(vlo, v); vhi = f32x4.max(vhi, v); }
+    lo = <T>min(min(f32x4.extract_lane(vlo, 0), f32x4.extract_lane(vlo, 1)), min(f32x4.extract_lane(vlo, 2), f32x4.extract_lane(vlo, 3)));
+    hi = <T>max(max(f32x4.extract_lane(vhi, 0), f32x4.extract_lane(vhi, 1)), max(f32x4.extract_lane(vhi, 2), f32x4.extract_lane(vhi, 3)));
+  }
+  for (; i < n; i++) { const v = load<T>(x + <usize>i * sz); lo = min(lo, v); hi = max(hi, v); }
+  store<T>(out, lo);
+  store<T>(out + sz, hi);
+}
+/** float32 {@link minMax}. */
+export function minMaxF32(x: usize, n: i32, out: usize): void { minMax<f32>(x, n, out); }
+/** float64 {@link minMax}. */
+export function minMaxF64(x: usize, n: i32, out: usize): void { minMax<f64>(x, n, out); }
+
+/**
+ * out[e, c] = exp(x[e, c] − shift) and sum[ids[e], c] += out[e, c] for e ∈ [e0, e1), with one
+ * global `shift` (read from memory at `pshift`): the softmax's shift invariance makes this equal
+ * to the per-segment-max form whenever max − min of x is small enough that nothing overflows or
+ * underflows to 0 (checked by the caller), and it saves the max pass and its scattered stores.
+ */
+export function expSumShiftF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, pshift: usize, out: usize, sum: usize): void {
+  const sh = f32x4.splat(load<f32>(pshift));
+  let i = e0 * C;
+  const i1 = e1 * C;
+  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(f32x4.sub(v128.load(x + p), sh))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>Math.exp(<f64>(load<f32>(x + p) - load<f32>(pshift)))); }
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) { const ps = sum + ((so + c) << 2); store<f32>(ps, load<f32>(ps) + load<f32>(out + ((eo + c) << 2))); }
+  }
+}
+/** float64 {@link expSumShiftF32}. */
+export function expSumShiftF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, pshift: usize, out: usize, sum: usize): void {
+  const sh = load<f64>(pshift);
+  for (let e = e0; e < e1; e++) {
+    const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const v = Math.exp(load<f64>(x + ((eo + c) << 3)) - sh);
+      store<f64>(out + ((eo + c) << 3), v);
+      const ps = sum + ((so + c) << 3);
+      store<f64>(ps, load<f64>(ps) + v);
+    }
+  }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { GradError, ShapeError, fmtShape } from '../util/errors.js';
-import { activeRecorder, noGrad, withBackwardLabel } from './engine.js';
+import { activeRecorder, noGrad, trackFresh, withBackwardLabel } from './engine.js';
 import type { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
 import { clone } from './ops/base.js';
@@ -60,19 +60,26 @@ export function backward(root: Tensor, grad?: Tensor): void {
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>();
   grads.set(root, seed);
-  noGrad(() => {
+  // How often each gradient tensor was handed to a tensor: a leaf may keep a gradient without a
+  // copy only if an op of this pass allocated it (fresh, not an alias, not the caller's seed) and
+  // it went to that leaf alone.
+  const handed = new Map<Tensor, number>([[seed, 1]]);
+  const hand = (g: Tensor): Tensor => { handed.set(g, (handed.get(g) ?? 0) + 1); return g; };
+  noGrad(() => trackFresh((fresh) => {
+    const owned = (g: Tensor, hooked: boolean): boolean => !hooked && g !== grad && fresh.has(g) && handed.get(g) === 1;
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       let g = grads.get(t);
       if (!g) continue;
       grads.delete(t);
+      const hooked = (t.hooks?.length ?? 0) > 0;
       if (t.hooks) for (const h of t.hooks) g = h(g) ?? g;
       const node = t.node;
       if (!node) {
-        accumulate(t, g);
+        accumulate(t, g, owned(g, hooked));
         continue;
       }
-      if (t.retainsGrad) accumulate(t, g);
+      if (t.retainsGrad) accumulate(t, g, owned(g, hooked));
       const needs = node.inputs.map((x) => x.requiresGrad);
       const gin = withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
       for (let i = 0; i < node.inputs.length; i++) {
@@ -83,16 +90,17 @@ export function backward(root: Tensor, grad?: Tensor): void {
           throw new ShapeError(`backward of '${node.op.name}': gradient for input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
         }
         const prev = grads.get(x);
-        grads.set(x, prev ? add(prev, gi) : gi);
+        grads.set(x, hand(prev ? add(prev, gi) : gi));
       }
     }
-  });
+  }));
 }
 
-function accumulate(t: Tensor, g: Tensor): void {
+function accumulate(t: Tensor, g: Tensor, owned: boolean): void {
   const rec = activeRecorder();
   if (rec && !rec.touchedLeaves.has(t)) rec.touchedLeaves.set(t, t.grad);
   // A leaf's .grad owns its storage: the incoming gradient may be shared with other inputs
-  // (add passes one tensor to both operands) or alias another tensor (reshape).
-  t.grad = t.grad ? add(t.grad, g) : clone(g);
+  // (add passes one tensor to both operands) or alias another tensor (reshape) — then it is
+  // copied; a gradient this pass allocated for this leaf alone is kept as is.
+  t.grad = t.grad ? add(t.grad, g) : owned && !rec ? g : clone(g);
 }

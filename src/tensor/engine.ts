@@ -29,7 +29,25 @@ const state = {
   anomaly: false,
   recorder: null as Recorder | null,
   backwardOf: null as string | null,
+  /** While a backward pass runs: every tensor an op allocates (not aliases), see {@link trackFresh}. */
+  fresh: null as Set<Tensor> | null,
 };
+
+/**
+ * Run `fn` while collecting the tensors that ops allocate fresh storage for (alias outputs such as
+ * reshape are not collected). The backward pass uses it to hand a leaf a gradient it exclusively
+ * owns without copying it.
+ */
+export function trackFresh<T>(fn: (fresh: ReadonlySet<Tensor>) => T): T {
+  const prev = state.fresh;
+  const fresh = new Set<Tensor>();
+  state.fresh = fresh;
+  try {
+    return fn(fresh);
+  } finally {
+    state.fresh = prev;
+  }
+}
 
 /** Run `fn` with gradient recording disabled. */
 export function noGrad<T>(fn: () => T): T {
@@ -109,6 +127,7 @@ export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   kernel(kin, kout, attrs);
+  if (state.fresh) for (const o of outs) state.fresh.add(o);
   return outs;
 }
 

@@ -285,3 +285,46 @@ describe('graph shapes', () => {
     expect(z.requiresGrad).toBe(true);
   });
 });
+
+describe('leaf gradients never alias other tensors (gradients are kept without a copy only when exclusively owned)', () => {
+  const shares = (a: Tensor, b: Tensor): boolean => a.data.buffer === b.data.buffer;
+  it('one gradient handed to two leaves (add) is copied for each', () => {
+    const a = tensor([1, 2, 3], { requiresGrad: true }), b = tensor([4, 5, 6], { requiresGrad: true });
+    add(a, b).sum().backward();
+    expect(shares(a.grad!, b.grad!)).toBe(false);
+    a.grad!.data[0] = 99;
+    expect(b.grad!.toArray()).toEqual([1, 1, 1]);
+  });
+  it("the caller's upstream gradient is never kept", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.reshape([2, 1]).reshape([2]);
+    const g = tensor([5, 7]);
+    backward(y, g);
+    expect(shares(x.grad!, g)).toBe(false);
+    x.grad!.data[0] = 0;
+    expect(g.toArray()).toEqual([5, 7]);
+  });
+  it('an intermediate that retains its gradient and a leaf fed by pass-through do not share', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const t = x.add(0);
+    t.retainGrad();
+    t.mul(3).sum().backward();
+    expect(shares(t.grad!, x.grad!)).toBe(false);
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+  });
+  it('a gradient returned by a hook is copied', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const mine = tensor([8, 9]);
+    x.registerHook(() => mine);
+    x.mul(2).sum().backward();
+    expect(shares(x.grad!, mine)).toBe(false);
+    expect(x.grad!.toArray()).toEqual([8, 9]);
+  });
+  it('a fresh gradient for one leaf is kept as is (no copy) and is correct', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    x.mul(tensor([2, 3, 4])).sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, 3, 4]);
+    x.mul(tensor([1, 1, 1])).sum().backward(); // accumulates into a new tensor
+    expect(x.grad!.toArray()).toEqual([3, 4, 5]);
+  });
+});

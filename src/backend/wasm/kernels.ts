@@ -161,6 +161,21 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const C = rowSize(x!), d64 = f64(x!), SC = S * C;
     const ranges = splitRange(n, par(a, n * C)), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
+    // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
+    // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
+    // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
+    const pmm = a.alloc(16);
+    (d64 ? a.k.minMaxF64 : a.k.minMaxF32)(px, n * C, pmm);
+    const [lo, hi] = d64 ? a.view(new Float64Array(0), pmm, 2) : a.view(new Float32Array(0), pmm, 2);
+    if (hi! - lo! <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
+      const ps = scratch(a, T, SC, d64, 0);
+      a.parallel(d64 ? 'expSumShiftF64' : 'expSumShiftF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pmm + (d64 ? 8 : 4), po, ps + t * bytes]));
+      mergeScratch(a, T, SC, d64, ps, 'add');
+      a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
+      a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
+      a.get(po, o!.data);
+      return;
+    }
     const pm = scratch(a, T, SC, d64, -Infinity);
     a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
     mergeScratch(a, T, SC, d64, pm, 'max');

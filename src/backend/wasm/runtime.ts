@@ -49,6 +49,10 @@ export interface WasmKernelExports {
   expF32(x: number, i0: number, i1: number, out: number): void;
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
   siluF32(x: number, i0: number, i1: number, out: number): void;
+  minMaxF32(x: number, n: number, out: number): void;
+  minMaxF64(x: number, n: number, out: number): void;
+  expSumShiftF32(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
+  expSumShiftF64(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
   packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
 }
