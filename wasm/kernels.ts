@@ -550,3 +550,42 @@ export function expSumShiftF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, p
     }
   }
 }
+
+// ------------------------------------------------------------------ CSR of segment ids
+
+/**
+ * Validate ids against [0, S) and fingerprint them (4-lane FNV-1a-style hash, lanes folded): −1
+ * when an id is out of range, else a non-negative hash (a cached CSR is only served for ids with
+ * the same fingerprint, so ids changed in place get a new CSR).
+ */
+export function fingerprint(ids: usize, n: i32, S: i32): i32 {
+  const lim = i32x4.splat(S), prime = i32x4.splat(16777619);
+  let h = i32x4.splat(<i32>0x811c9dc5), bad = vzero();
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(ids + (<usize>i << 2));
+    bad = v128.or(bad, i32x4.ge_u(v, lim));
+    h = i32x4.mul(v128.xor(h, v), prime);
+  }
+  if (v128.any_true(bad)) return -1;
+  let r = i32x4.extract_lane(h, 0) ^ (i32x4.extract_lane(h, 1) * 31) ^ (i32x4.extract_lane(h, 2) * 961) ^ (i32x4.extract_lane(h, 3) * 29791);
+  for (; i < n; i++) {
+    const v = ld32(ids, i);
+    if (<u32>v >= <u32>S) return -1;
+    r = (r ^ v) * 16777619;
+  }
+  return (r ^ n) & 0x7fffffff;
+}
+
+/** CSR of valid ids (counting sort, stable): rowptr[S + 1], perm[k] = the k-th edge in segment order; `cursor` is scratch of S ints. */
+export function buildCsr(ids: usize, n: i32, S: i32, rowptr: usize, perm: usize, cursor: usize): void {
+  memory.fill(rowptr, 0, (<usize>S + 1) << 2);
+  for (let e = 0; e < n; e++) { const p = rowptr + ((<usize>ld32(ids, e) + 1) << 2); store<i32>(p, load<i32>(p) + 1); }
+  for (let s = 0; s < S; s++) store<i32>(rowptr + ((<usize>s + 1) << 2), ld32(rowptr, s + 1) + ld32(rowptr, s));
+  memory.copy(cursor, rowptr, <usize>S << 2);
+  for (let e = 0; e < n; e++) {
+    const pc = cursor + (<usize>ld32(ids, e) << 2), k = load<i32>(pc);
+    store<i32>(pc, k + 1);
+    store<i32>(perm + (<usize>k << 2), e);
+  }
+}

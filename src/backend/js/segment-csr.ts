@@ -46,18 +46,18 @@ const csrCache = new WeakMap<TypedArray, CacheEntry>();
  */
 export function segmentCsr(ids: ArrayLike<number> & TypedArray, numSegments: number, opts: { requireSorted?: boolean; allowNegative?: boolean } = {}): SegmentCsr | null {
   const n = ids.length, S = numSegments;
-  let hash = 0x811c9dc5 | 0, sorted = true, prev = -1;
+  let hash = 0x811c9dc5 | 0, dec = 0, prev = -1;
+  const neg = opts.allowNegative ? S : 0;
   for (let i = 0; i < n; i++) {
     let v = ids[i]!;
-    if (v < 0 && opts.allowNegative) v += S;
+    if (v < 0) v += neg;
     if (!(v >= 0 && v < S)) return null;
-    if (v < prev) {
-      if (opts.requireSorted) return null;
-      sorted = false;
-    }
+    dec |= (v - prev) >> 31; // branch-free "a decrease happened" (random ids would mispredict)
     prev = v;
     hash = Math.imul(hash ^ v, 0x01000193);
   }
+  const sorted = dec === 0;
+  if (!sorted && opts.requireSorted) return null;
   const hit = csrCache.get(ids);
   if (hit && hit.n === n && hit.hash === hash && hit.csr.numSegments === S) return hit.csr;
   const csr = buildCsr(ids, S, sorted);

@@ -9,7 +9,7 @@
  * @module
  */
 import type { FloatArray, Kernel, KernelTensor, TypedArray } from '../types.js';
-import { segmentCsr, csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
+import { csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
 import { matmulBatches } from '../js/matmul.js';
 import { gemm } from '../js/gemm.js';
 import { conv2dKernels, type GemmFn } from '../js/conv.js';
@@ -33,17 +33,11 @@ export interface WasmKernelOptions {
   minGemm?: number;
 }
 
+/** CSRs of segment-id arrays built by the wasm kernels, with the fingerprint they were built for. */
+const idsCsr = new WeakMap<TypedArray, { hash: number; n: number; S: number; rowptr: Int32Array; perm: Int32Array }>();
+
 const isFloat = (t: KernelTensor): boolean => t.dtype === 'float32' || t.dtype === 'float64';
 const rowSize = (t: KernelTensor): number => { const R = t.shape[0] ?? 0; return R === 0 ? 0 : t.data.length / R; };
-
-/** True when every index is in [0, n) (no negative indices: the reference rejects them here). */
-function inRange(idx: ArrayLike<number>, n: number): boolean {
-  for (let i = 0; i < idx.length; i++) {
-    const v = idx[i]!;
-    if (!(v >= 0 && v < n)) return false;
-  }
-  return true;
-}
 
 function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
 
@@ -55,19 +49,47 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
   const par = (a: WasmArena, work: number): number => (work >= parMin ? a.threads : 1);
   const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? wasmRuntime() : null);
 
+  /**
+   * Copy segment ids in, validate and fingerprint them in wasm, and return the arena offsets of their
+   * CSR (cached per ids array and fingerprint, built in wasm on a miss); null when an id is out of
+   * range or `sorted` is declared but false (the caller then runs the reference, which throws).
+   */
+  function csrIn(a: WasmArena, ids: TypedArray, S: number, sorted: boolean): { csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }; prowptr: number; pperm: number } | null {
+    const n = ids.length;
+    const pids = a.put(ids as Int32Array);
+    const hash = a.k.fingerprint(pids, n, S);
+    if (hash < 0 || (sorted && a.k.firstBadId(pids, n, S, 1) !== -1)) return null;
+    const hit = idsCsr.get(ids);
+    if (hit && hit.hash === hash && hit.n === n && hit.S === S) {
+      return { csr: { rowptr: hit.rowptr, perm: hit.perm, numSegments: S }, prowptr: a.put(hit.rowptr), pperm: a.put(hit.perm) };
+    }
+    const prowptr = a.alloc((S + 1) * 4), pperm = a.alloc(n * 4), pcur = a.alloc(S * 4);
+    a.k.buildCsr(pids, n, S, prowptr, pperm, pcur);
+    const rowptr = new Int32Array(S + 1), perm = new Int32Array(n);
+    a.get(prowptr, rowptr);
+    a.get(pperm, perm);
+    idsCsr.set(ids, { hash, n, S, rowptr, perm });
+    return { csr: { rowptr, perm, numSegments: S }, prowptr, pperm };
+  }
+
   /** Σ over CSR positions of (weighted) rows: shared by gatherSegmentSum, segmentSum and the weighted sum. */
   function gsum(a: WasmArena, x: KernelTensor, F: number, H: number, gather: TypedArray | null, w: KernelTensor | null,
-    csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }, out: TypedArray): void {
+    ids: TypedArray, S: number, sorted: boolean, out: TypedArray): boolean {
     a.reset();
-    const E = csr.perm.length, S = csr.numSegments, d64 = f64(x);
+    const E = ids.length, d64 = f64(x), R = x.shape[0] ?? 0;
+    let pg = 0;
+    if (gather) { // gather indices: copied in (compose needs them) and checked in wasm
+      pg = a.put(gather as Int32Array);
+      if (a.k.firstBadId(pg, E, R, 0) !== -1) return false;
+    }
+    const c = csrIn(a, ids, S, sorted);
+    if (!c) return false;
+    const { csr, pperm, prowptr } = c;
     const T = par(a, E * F);
     const byPos = splitRange(E, T);
     const px = a.put(x.data as Float32Array | Float64Array);
-    const pperm = a.put(csr.perm);
-    const prowptr = a.put(csr.rowptr);
     let prows = pperm;
     if (gather) {
-      const pg = a.put(gather as Int32Array);
       prows = a.alloc(E * 4);
       a.parallel('compose', byPos.map(([k0, k1]) => [pg, pperm, k0, k1, prows]));
     }
@@ -80,46 +102,36 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const po = a.alloc(S * F * x.data.BYTES_PER_ELEMENT);
     a.parallel(d64 ? 'gsumF64' : 'gsumF32', splitCsr(csr.rowptr, T).map(([s0, s1]) => [px, F, H, prows, pw, prowptr, s0, s1, po]));
     a.get(po, out);
+    return true;
   }
 
   const gatherSegmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number }) => {
     const [x, gi, si] = inputs, [o] = outputs;
-    const R = x!.shape[0] ?? 0, F = rowSize(x!);
-    const a = isFloat(x!) ? rt(gi!.data.length * F) : null;
-    const csr = a ? segmentCsr(si!.data, attrs.numSegments) : null;
-    if (!a || !csr || !inRange(gi!.data, R)) { csrGatherSegmentSumKernel(inputs, outputs, attrs); return; }
-    gsum(a, x!, F, 1, gi!.data, null, csr, o!.data);
+    const a = isFloat(x!) ? rt(gi!.data.length * rowSize(x!)) : null;
+    if (!a || !gsum(a, x!, rowSize(x!), 1, gi!.data, null, si!.data, attrs.numSegments, false, o!.data)) csrGatherSegmentSumKernel(inputs, outputs, attrs);
   };
 
   const segmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
     const [x, si] = inputs, [o] = outputs;
-    const F = rowSize(x!);
     const a = isFloat(x!) ? rt(x!.data.length) : null;
-    const csr = a ? segmentCsr(si!.data, attrs.numSegments, { requireSorted: attrs.sorted }) : null;
-    if (!a || !csr) { csrSegmentSumKernel(inputs, outputs, attrs); return; }
-    gsum(a, x!, F, 1, null, null, csr, o!.data);
+    if (!a || !gsum(a, x!, rowSize(x!), 1, null, null, si!.data, attrs.numSegments, attrs.sorted, o!.data)) csrSegmentSumKernel(inputs, outputs, attrs);
   };
 
   const gatherSegmentWeightedSum: Kernel = (inputs, outputs, attrs: { numSegments: number; heads: number }) => {
     const [x, w, gi, si] = inputs, [o] = outputs;
-    const R = x!.shape[0] ?? 0, F = rowSize(x!);
-    const a = isFloat(x!) ? rt(gi!.data.length * F) : null;
-    const csr = a ? segmentCsr(si!.data, attrs.numSegments) : null;
-    if (!a || !csr || !inRange(gi!.data, R)) { gatherSegmentWeightedSumKernel(inputs, outputs, attrs); return; }
-    gsum(a, x!, F, attrs.heads, gi!.data, w!, csr, o!.data);
+    const a = isFloat(x!) ? rt(gi!.data.length * rowSize(x!)) : null;
+    if (!a || !gsum(a, x!, rowSize(x!), attrs.heads, gi!.data, w!, si!.data, attrs.numSegments, false, o!.data)) gatherSegmentWeightedSumKernel(inputs, outputs, attrs);
   };
 
   const gatherDot: Kernel = (inputs, outputs, attrs: { heads: number }) => {
     const [xa, xb, ia, ib] = inputs, [o] = outputs;
     const E = ia!.data.length, F = rowSize(xa!) || rowSize(xb!);
     const a = isFloat(xa!) ? rt(E * F) : null;
-    if (!a || F === 0 || !inRange(ia!.data, xa!.shape[0]!) || !inRange(ib!.data, xb!.shape[0]!)) {
-      gatherDotKernel(inputs, outputs, attrs);
-      return;
-    }
+    if (!a || F === 0) { gatherDotKernel(inputs, outputs, attrs); return; }
     a.reset();
-    const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
     const pia = a.put(ia!.data as Int32Array), pib = a.put(ib!.data as Int32Array);
+    if (a.k.firstBadId(pia, E, xa!.shape[0]!, 0) !== -1 || a.k.firstBadId(pib, E, xb!.shape[0]!, 0) !== -1) { gatherDotKernel(inputs, outputs, attrs); return; }
+    const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
     const po = a.alloc(o!.data.byteLength);
     a.parallel(f64(xa!) ? 'gdotF64' : 'gdotF32', splitRange(E, par(a, E * F)).map(([e0, e1]) => [pa, pb, F, attrs.heads, pia, pib, e0, e1, po]));
     a.get(po, o!.data);

@@ -53,6 +53,8 @@ export interface WasmKernelExports {
   minMaxF64(x: number, n: number, out: number): void;
   expSumShiftF32(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
   expSumShiftF64(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
+  fingerprint(ids: number, n: number, S: number): number;
+  buildCsr(ids: number, n: number, S: number, rowptr: number, perm: number, cursor: number): void;
   packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
 }
