@@ -10,9 +10,11 @@
  * batch 100, MSE on positions; validation and test MSE every `--eval-every` epochs, the test MSE
  * reported is the one at the best validation MSE (as the reference `main_nbody.py` does).
  *
- * The paper trains for up to 10,000 epochs; on a 2-core CPU one epoch takes tens of seconds here,
- * so the default run is a short budget (see the printed epochs and minutes) and the printed test MSE
- * is what that budget reaches, next to the paper's table.
+ * The paper trains for up to 10,000 epochs; on a 2-core CPU one epoch takes ≈ 7 s here (wasm SIMD
+ * kernels on two threads; 14–17 s with the plain JS kernels), so the default run is a short budget
+ * (see the printed epochs and minutes) and the printed test MSE is what that budget reaches, next
+ * to the paper's table. For a long run, anneal the learning rate over the budget:
+ * `npx tsx examples/egnn-nbody.ts --epochs 600 --cosine --minutes 120`.
  *
  * Run: `npx tsx examples/egnn-nbody.ts` (default budget ≈ 10 min). Flags: `--epochs N`,
  * `--minutes M` (stop after M minutes of training), `--train N`, `--val N`, `--test N`,
