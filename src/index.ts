@@ -10,7 +10,8 @@ export { Rng } from './util/rng.js';
 export {
   ErlangenError, ShapeError, DTypeError, IndexError, ValueError, GradError, AnomalyError, BackendError, ParseError, ContractError,
 } from './util/errors.js';
-export { registerBackend, setBackend, getBackend, listBackends, jsBackend } from './backend/index.js';
+export { registerBackend, setBackend, getBackend, listBackends, jsBackend, cpuBackend, createWasmBackend, wasmAvailable, wasmReady, wasmThreads } from './backend/index.js';
+export type { WasmKernelOptions } from './backend/index.js';
 export type { Backend, BackendInfo, DType, FloatDType, Kernel, KernelTensor, TypedArray } from './backend/index.js';
 export {
   Tensor, noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyMode, backward, trace, runPlan,
@@ -64,7 +65,7 @@ export {
   knnGraph, radiusGraph, fullyConnected, aggregation, MessagePassing, bipartite, globalSumPool, globalMeanPool, globalMaxPool,
   GlobalAttentionPool,
 } from './graph/index.js';
-export type { GraphsTupleInit, ExtraField, Aggregation, AggregationName, AggregationSpec, MessageContext, Flow, EdgeIndex } from './graph/index.js';
+export type { GraphsTupleInit, ExtraField, Aggregation, AggregationName, AggregationSpec, MessageContext, WeightedMessage, EdgeSet, Flow, EdgeIndex } from './graph/index.js';
 export {
   MultiheadAttention, scaledDotProductAttention, TransformerEncoderLayer, TransformerEncoder, DeepSets, DeepSetsEquivariant, MAB, SAB,
   ISAB, PMA, SetTransformer,
