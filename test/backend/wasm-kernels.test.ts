@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
-import { splitCsr, splitRange, wasmThreads } from '../../src/backend/wasm/runtime.js';
+import { WasmMemoryError, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
 import { availableParallelism } from 'node:os';
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
@@ -52,6 +52,14 @@ describe('wasm SIMD kernels', () => {
     expect(wasmAvailable()).toBe(true);
     expect(wasmThreads()).toBeGreaterThanOrEqual(1);
     if (availableParallelism() > 1) expect(wasmThreads()).toBeGreaterThan(1);
+  });
+
+  it('a call beyond the 4 GiB of wasm32 memory raises WasmMemoryError (the kernels then run the JS reference)', () => {
+    const a = wasmRuntime()!;
+    a.reset();
+    expect(() => a.alloc(5 * 2 ** 30)).toThrow(WasmMemoryError);
+    a.reset();
+    expect(a.alloc(16)).toBeGreaterThan(0);
   });
 
   it('split work into balanced ranges', () => {

@@ -15,7 +15,8 @@ import { gemm } from '../js/gemm.js';
 import { conv2dKernels, type GemmFn } from '../js/conv.js';
 import { unaryKernel } from '../js/elementwise.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
-import { PARALLEL_MIN_WORK, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+import { PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+import { jsBackend } from '../js/backend.js';
 
 /** Options of {@link wasmKernels}. */
 export interface WasmKernelOptions {
@@ -259,9 +260,22 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     a.get(px, o!.data);
   };
 
-  return {
+  const table: Record<string, Kernel> = {
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     ...conv2dKernels(gemmF32),
     exp: unary('expF32', unaryKernel('exp')), sigmoid: unary('sigmoidF32', unaryKernel('sigmoid')), silu: unary('siluF32', unaryKernel('silu')),
   };
+  // A call whose buffers do not fit the wasm32 memory (4 GiB) runs the JS kernel instead.
+  for (const [name, k] of Object.entries(table)) {
+    const ref = jsBackend.kernels[name]!;
+    table[name] = (inputs, outputs, attrs) => {
+      try {
+        k(inputs, outputs, attrs);
+      } catch (e) {
+        if (!(e instanceof WasmMemoryError)) throw e;
+        ref(inputs, outputs, attrs);
+      }
+    };
+  }
+  return table;
 }

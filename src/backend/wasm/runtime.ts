@@ -15,6 +15,10 @@
  * @module
  */
 import { KERNELS_WASM_BASE64, KERNELS_WASM_MT_BASE64 } from './binary.js';
+import { BackendError } from '../../util/errors.js';
+
+/** A kernel call needs more wasm memory than wasm32 allows or the platform grants (the kernels then fall back to JS). */
+export class WasmMemoryError extends BackendError {}
 
 type Fn = (...args: number[]) => number | void;
 
@@ -109,8 +113,12 @@ export class WasmArena {
     const need = Math.ceil(this.top / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (need > have) {
-      if (need > MAX_PAGES) throw new RangeError(`wasm kernels: a call needs ${this.top} bytes, more than the 4 GiB of wasm32 memory`);
-      this.memory.grow(need - have);
+      if (need > MAX_PAGES) throw new WasmMemoryError(`wasm kernels: a call needs ${this.top} bytes, more than the 4 GiB of wasm32 memory`);
+      try {
+        this.memory.grow(need - have);
+      } catch (e) {
+        throw new WasmMemoryError(`wasm kernels: growing the memory to ${need * PAGE} bytes failed (${(e as Error).message})`);
+      }
     }
     return off;
   }
@@ -268,7 +276,7 @@ export class WorkerPool {
     const n = Math.min(argLists.length, this.slots.length);
     for (let w = 0; w < n; w++) {
       const I = this.slots[w]!, a = argLists[w]!;
-      if (a.length > MAX_ARGS) throw new RangeError(`wasm kernels: ${name} has more than ${MAX_ARGS} arguments`);
+      if (a.length > MAX_ARGS) throw new BackendError(`wasm kernels: ${name} has more than ${MAX_ARGS} arguments`);
       I[1] = fi;
       I[3] = a.length;
       for (let i = 0; i < a.length; i++) I[4 + i] = a[i]!;
@@ -289,7 +297,7 @@ export class WorkerPool {
       if (I[30] !== 0) failed = true;
     }
     this.busy = 0;
-    if (failed) throw new Error('wasm kernels: a worker thread failed');
+    if (failed) throw new BackendError('wasm kernels: a kernel failed on a worker thread');
   }
 }
 
