@@ -81,8 +81,12 @@ const SLOT_INTS = 32;
 const MAX_ARGS = 24;
 /** Below this many element-operations a call stays on one thread (default of `parallelMinWork`). */
 export const PARALLEL_MIN_WORK = 1 << 17;
-/** Milliseconds a worker spins for the next job before it sleeps (Atomics.wait). */
-const SPIN_MS = 2;
+/**
+ * Milliseconds a worker spins for the next job before it sleeps (Atomics.wait), and the caller for
+ * a worker to finish before it sleeps: short, because spinning steals a core when the machine is
+ * oversubscribed (other processes, or several erlangen processes).
+ */
+const SPIN_MS = 0.2;
 const PAGE = 65536;
 /** wasm32: 4 GiB of linear memory at most. */
 const MAX_PAGES = 65536;
