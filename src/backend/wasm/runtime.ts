@@ -14,7 +14,7 @@
  * parallelism, at most 4). The pool's workers are unref'd (they never keep a process alive).
  * @module
  */
-import { KERNELS_WASM_BASE64, KERNELS_WASM_MT_BASE64 } from './binary.js';
+import { KERNELS_MEMORY_FLAG_OFFSET, KERNELS_WASM_BASE64 } from './binary.js';
 import { BackendError } from '../../util/errors.js';
 
 /** A kernel call needs more wasm memory than wasm32 allows or the platform grants (the kernels then fall back to JS). */
@@ -311,10 +311,15 @@ let arena: WasmArena | null = null;
 let failed = false;
 let pending: Promise<boolean> | null = null;
 
-function moduleBytes(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
+/** The module bytes; `shared`: the variant importing a shared memory (one flag byte differs). */
+function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const s = atob(KERNELS_WASM_BASE64);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  if (shared) {
+    if (b[KERNELS_MEMORY_FLAG_OFFSET] !== 0x01) throw new BackendError('wasm kernels: unexpected memory import flags');
+    b[KERNELS_MEMORY_FLAG_OFFSET] = 0x03;
+  }
   return b;
 }
 
@@ -359,7 +364,7 @@ function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory, pool: 
 function load(): WasmArena {
   const node = nodeApi();
   if (node && node.Worker && node.threads > 1 && typeof SharedArrayBuffer === 'function') {
-    const mod = compileOptimised(moduleBytes(KERNELS_WASM_MT_BASE64), node.v8);
+    const mod = compileOptimised(moduleBytes(true), node.v8);
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
     const a = instantiate(mod, memory, null);
     const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
@@ -367,7 +372,7 @@ function load(): WasmArena {
     if (pool) return new WasmArena(memory, a.k, pool);
   }
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-  return instantiate(compileOptimised(moduleBytes(KERNELS_WASM_BASE64), node?.v8), memory, null);
+  return instantiate(compileOptimised(moduleBytes(), node?.v8), memory, null);
 }
 
 /**
@@ -392,7 +397,7 @@ export function wasmReady(): Promise<boolean> {
   pending ??= (async () => {
     try {
       const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-      arena = instantiate(await WebAssembly.compile(moduleBytes(KERNELS_WASM_BASE64)), memory, null);
+      arena = instantiate(await WebAssembly.compile(moduleBytes()), memory, null);
       failed = false;
       return true;
     } catch {
