@@ -89,13 +89,14 @@ export function conformanceCases(): ConformanceCase[] {
     return [y, x.grad!];
   } });
   c.push({
-    name: 'gatherSegmentWeightedSum (per-head weights) and its gradients (incl. gatherDot)',
-    inputs: [{ shape: [5, 2, 3], requiresGrad: true }, { shape: [6, 2], requiresGrad: true }, { shape: [5, 6] }],
-    fn: (x, w, b) => {
+    name: 'gatherSegmentWeightedSum (per-head and scalar weights) and its gradients (incl. gatherDot)',
+    inputs: [{ shape: [5, 2, 3], requiresGrad: true }, { shape: [6, 2], requiresGrad: true }, { shape: [5, 6] }, { shape: [6] }],
+    fn: (x, w, b, w1) => {
       const y = gatherSegmentWeightedSum(x, w, snd, seg, 5);
       const d = gatherDot(b, b, seg, snd);
+      const y1 = gatherSegmentWeightedSum(b, w1, snd, seg, 5); // one weight per edge
       backward(sum(mul(y, y)));
-      return [y, d, x.grad!, w.grad!];
+      return [y, d, y1, x.grad!, w.grad!];
     },
   });
   c.push({

@@ -68,6 +68,23 @@ for (const [name, kernels] of paths) {
       }), { numRuns: 12, seed: 42 });
     });
 
+    it('gatherSegmentSum and gatherSegmentWeightedSum (one weight per edge) on random graphs', () => {
+      fc.assert(fc.property(caseArb, ({ N, S, F, seed, ids }) => {
+        const R = Math.max(1, Math.ceil(N / 2));
+        const gather = Int32Array.from(ids, (_, i) => (i * 13 + seed) % R);
+        const xr = kt([R, F], f32(R * F, seed + 1), 'float32'), w = kt([N], f32(N, seed + 2), 'float32');
+        const gi = kt([N], gather, 'int32'), si = kt([N], ids, 'int32');
+        if (kernels.gatherSegmentSum) {
+          const [g, wt] = both('gatherSegmentSum', kernels.gatherSegmentSum, [xr, gi, si], [[[S, F], 'float32']], { numSegments: S });
+          expectClose(g[0]!, wt[0]!);
+        }
+        if (kernels.gatherSegmentWeightedSum) {
+          const [g, wt] = both('gatherSegmentWeightedSum', kernels.gatherSegmentWeightedSum, [xr, w, gi, si], [[[S, F], 'float32']], { numSegments: S, heads: 1 });
+          expectClose(g[0]!, wt[0]!, 2e-5);
+        }
+      }), { numRuns: 12, seed: 43 });
+    });
+
     it('indexSelect (with negative indices) and indexAdd along axis 0', () => {
       fc.assert(fc.property(caseArb, ({ N, S, F, ids, x }) => {
         // gather rows of an [S, F] table by ids (some negative), and the backward: indexAdd into [S, F]
@@ -129,6 +146,17 @@ describe('gpu.js backend fallbacks and caches', () => {
     expect(b.stats.segmentSum).toEqual({ gpu: 0, fallback: 2 }); // S·F = 10 < minWork
     both('segmentSum', b.kernels.segmentSum!, [kt([N, F], f32(N * F, 1), 'float32'), kt([N], ids, 'int32')], [[[S, F], 'float32']], { numSegments: S, sorted: false });
     expect(b.stats.segmentSum).toEqual({ gpu: 1, fallback: 2 });
+  });
+
+  it('the fused message-passing sums run on gpu.js (scalar weights), per-head weights on the reference', () => {
+    const b = createGpuBackend({ mode: 'webasm', minWork: 0 });
+    const x = kt([3, 4], f32(12, 1), 'float32'), gi = kt([4], Int32Array.from([0, 2, 2, 1]), 'int32'), si = kt([4], Int32Array.from([1, 0, 1, 1]), 'int32');
+    const out = () => [kt([2, 4], new Float32Array(8), 'float32')];
+    b.kernels.gatherSegmentSum!([x, gi, si], out(), { numSegments: 2 });
+    b.kernels.gatherSegmentWeightedSum!([x, kt([4], f32(4, 2), 'float32'), gi, si], out(), { numSegments: 2, heads: 1 });
+    b.kernels.gatherSegmentWeightedSum!([kt([3, 2, 2], f32(12, 1), 'float32'), kt([4, 2], f32(8, 2), 'float32'), gi, si], [kt([2, 2, 2], new Float32Array(8), 'float32')], { numSegments: 2, heads: 2 });
+    expect(b.stats.gatherSegmentSum).toEqual({ gpu: 1, fallback: 0 });
+    expect(b.stats.gatherSegmentWeightedSum).toEqual({ gpu: 1, fallback: 1 });
   });
 
   it('compiled kernels are reused across calls and sizes with the same loop cap', () => {

@@ -17,7 +17,8 @@
 import type { Backend, Kernel, KernelTensor } from '../types.js';
 import { allocArray } from '../types.js';
 import { BackendError } from '../../util/errors.js';
-import { segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
+import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
+import { gatherSegmentWeightedSumKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
 import { segmentCsr, validIndex } from '../js/segment-csr.js';
 import type { Input, KernelOutput } from 'gpu.js';
@@ -99,6 +100,15 @@ export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
     compiledKernels: () => cache.compiled,
     dispose: () => cache.dispose(),
   };
+}
+
+/** True when every index is in [0, n). */
+function inRange(idx: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (!(v >= 0 && v < n)) return false;
+  }
+  return true;
 }
 
 /** One gpu.js launch: which kernel, its output size, its arguments, and how to store the result. */
@@ -194,7 +204,44 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
     };
   };
 
+  /** CSR of the segment ids with the gather index composed in: rows[k] = gather[perm[k]]. */
+  const composed = (gather: ArrayLike<number>, perm: Int32Array): Int32Array => {
+    const rows = new Int32Array(perm.length);
+    for (let k = 0; k < perm.length; k++) rows[k] = gather[perm[k]!]!;
+    return rows;
+  };
+
+  const gatherSegmentSum = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number }): GpuLaunch | null => {
+    const [x, gi, si] = inputs, [o] = outputs;
+    const R = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!), E = gi!.data.length;
+    const csr = E > 0 && E < F32_EXACT && usable(x!, R, S, F) && inRange(gi!.data, R) ? segmentCsr(si!.data, S) : null;
+    if (!csr) return null;
+    return {
+      kind: 'sum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: [csr.rowptr, composed(gi!.data, csr.perm), asInput(x!.data as Float32Array, R, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+
+  // one weight per edge (heads = 1); per-head weights run the reference
+  const gatherSegmentWeightedSum = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number; heads: number }): GpuLaunch | null => {
+    const [x, w, gi, si] = inputs, [o] = outputs;
+    const R = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!), E = gi!.data.length;
+    const csr = attrs.heads === 1 && w!.dtype === 'float32' && E > 0 && E < F32_EXACT && usable(x!, R, S, F) && inRange(gi!.data, R)
+      ? segmentCsr(si!.data, S) : null;
+    if (!csr) return null;
+    const wc = new Float32Array(E);
+    for (let k = 0; k < E; k++) wc[k] = w!.data[csr.perm[k]!]!;
+    return {
+      kind: 'wsum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: [csr.rowptr, composed(gi!.data, csr.perm), wc, asInput(x!.data as Float32Array, R, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+
   return {
+    gatherSegmentSum: { plan: gatherSegmentSum, reference: gatherSegmentSumKernel },
+    gatherSegmentWeightedSum: { plan: gatherSegmentWeightedSum, reference: gatherSegmentWeightedSumKernel },
     segmentSum: { plan: segmentSum, reference: segmentSumKernel },
     segmentMax: { plan: extreme('max'), reference: segmentExtremeKernel('max') },
     segmentMin: { plan: extreme('min'), reference: segmentExtremeKernel('min') },

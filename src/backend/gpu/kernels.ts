@@ -12,8 +12,12 @@
 import { GPU, Input } from 'gpu.js';
 import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
 
-/** Kernel kinds: segment sum, the arg row of segment max/min, and the row gather. */
-export type GpuKernelKind = 'sum' | 'argmax' | 'argmin' | 'gather';
+/**
+ * Kernel kinds: segment sum, its edge-weighted form (weights in CSR order), the arg row of segment
+ * max/min, and the row gather. (No SDDMM kernel: a per-edge dot product over two gathered inputs
+ * read the wrong rows in gpu.js 2.24's cpu mode; `gatherDot` runs the reference on gpu.js backends.)
+ */
+export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather';
 
 /**
  * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
@@ -28,6 +32,15 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   let acc = 0;
   for (let j = 0; j < deg; j++) {
     acc += ${at('perm[st + j]')};
+  }
+  return acc;
+}`),
+  wsum: variants((seg, at) => `function (rowptr, perm, w, x) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    acc += w[st + j] * ${at('perm[st + j]')};
   }
   return acc;
 }`),
