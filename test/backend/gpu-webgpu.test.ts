@@ -43,4 +43,20 @@ describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.d
       for (let i = 0; i < S * F; i++) expect(g2.data[i]).toBeCloseTo(w2.data[i]!, 3);
     }
   });
+
+  it('the fused gatherSegmentSum and gatherSegmentWeightedSum (one weight per edge) match the JS reference', async () => {
+    const R = 30, S = 9, E = 200, F = 8;
+    const gather = Int32Array.from({ length: E }, (_, i) => (i * 7) % R), ids = Int32Array.from({ length: E }, (_, i) => (i * 5) % (S - 1));
+    const x = kt([R, F], f32(R * F, 5), 'float32'), w = kt([E], f32(E, 6), 'float32');
+    const gi = kt([E], gather, 'int32'), si = kt([E], ids, 'int32');
+    for (const [op, inputs, attrs] of [
+      ['gatherSegmentSum', [x, gi, si], { numSegments: S }],
+      ['gatherSegmentWeightedSum', [x, w, gi, si], { numSegments: S, heads: 1 }],
+    ] as const) {
+      const got = kt([S, F], new Float32Array(S * F), 'float32'), want = kt([S, F], new Float32Array(S * F), 'float32');
+      expect(await gk.run(op, inputs as unknown as KernelTensor[], [got], attrs)).toBe('gpu');
+      jsBackend.kernels[op]!(inputs as unknown as KernelTensor[], [want], attrs);
+      for (let i = 0; i < S * F; i++) expect(got.data[i]).toBeCloseTo(want.data[i]!, 3);
+    }
+  });
 });
