@@ -1,11 +1,13 @@
 /**
  * Kernel-table entries backed by the WebAssembly SIMD kernels (wasm/kernels.ts): the fused
  * message-passing sums (`gatherSegmentSum`, `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot
- * products (`gatherDot`), and the segment softmax with its gradient. Same contracts as the JS
- * reference kernels; each wrapper validates indices in JS (bad input, tiny work, or no wasm → the
- * plain-JS kernel, which also throws the exact named error), copies the inputs into the module's
- * memory, runs gather-style over the cached CSR of the segment ids (no scattered writes, no
- * atomics), and copies the result out.
+ * products (`gatherDot`), the segment softmax with its gradient, float32 `matmul` / `conv2d` (on the
+ * wasm GEMM) and float32 `exp` / `sigmoid` / `silu`. Same contracts as the JS reference kernels:
+ * each wrapper copies its inputs into the module's memory, validates indices there (bad input, tiny
+ * work, `int32` data or no wasm → the plain-JS kernel, which also throws the exact named error),
+ * runs the kernel split across the worker threads, and copies the result out. Sums run
+ * gather-style over the cached CSR of the segment ids (no scattered writes, no atomics).
+ * docs/design/wasm-kernels.md has the design and the measurements.
  * @module
  */
 import type { FloatArray, Kernel, KernelTensor, TypedArray } from '../types.js';
