@@ -14,7 +14,10 @@
  * kernels on two threads; 14–17 s with the plain JS kernels), so the default run is a short budget
  * (see the printed epochs and minutes) and the printed test MSE is what that budget reaches, next
  * to the paper's table. For a long run, anneal the learning rate over the budget:
- * `npx tsx examples/egnn-nbody.ts --epochs 600 --cosine --minutes 120`.
+ * `npx tsx examples/egnn-nbody.ts --epochs 600 --cosine --minutes 120` — measured here: test MSE
+ * 0.0081 at the best validation MSE (epoch 192 of 600, 114.5 min); the validation MSE levels off at
+ * ≈ 0.009 from epoch ≈ 140 while the training MSE keeps falling, so more epochs do not reach the
+ * paper's 0.0071 (GNN: 0.0107).
  *
  * Run: `npx tsx examples/egnn-nbody.ts` (default budget ≈ 10 min). Flags: `--epochs N`,
  * `--minutes M` (stop after M minutes of training), `--train N`, `--val N`, `--test N`,
