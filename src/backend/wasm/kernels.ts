@@ -164,17 +164,29 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, par(a, SC)).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
   }
 
+  /**
+   * The common set-up of the segment-softmax kernels: the runtime (null → the caller runs the
+   * reference), the ids copied in and checked, and one edge range per thread.
+   */
+  function segmentPasses(x: KernelTensor, ids: TypedArray, attrs: { numSegments: number; sorted?: boolean }) {
+    const a = isFloat(x) ? rt(x.data.length) : null;
+    if (!a) return null;
+    a.reset();
+    const S = attrs.numSegments, n = ids.length;
+    const pids = putIds(a, ids, S, attrs.sorted ?? false);
+    if (pids < 0) return null;
+    const C = rowSize(x), d64 = f64(x), SC = S * C;
+    const ranges = splitRange(n, par(a, n * C));
+    return { a, pids, n, C, d64, SC, ranges, T: ranges.length, bytes: SC * (d64 ? 8 : 4) };
+  }
+
   // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
   // as range passes over the edges, one range per thread, each with its own max/sum scratch.
   const segmentSoftmax: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
     const [x, si] = inputs, [o] = outputs;
-    const a = isFloat(x!) ? rt(x!.data.length) : null;
-    const S = attrs.numSegments, n = si!.data.length;
-    if (a) a.reset();
-    const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
-    if (!a || pids < 0) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
-    const C = rowSize(x!), d64 = f64(x!), SC = S * C;
-    const ranges = splitRange(n, par(a, n * C)), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const p = segmentPasses(x!, si!.data, attrs);
+    if (!p) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
+    const { a, pids, n, C, d64, SC, ranges, T, bytes } = p;
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
@@ -182,20 +194,15 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pmm = a.alloc(16);
     (d64 ? a.k.minMaxF64 : a.k.minMaxF32)(px, n * C, pmm);
     const [lo, hi] = d64 ? a.view(new Float64Array(0), pmm, 2) : a.view(new Float32Array(0), pmm, 2);
-    if (hi! - lo! <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
-      const ps = scratch(a, T, SC, d64, 0);
-      a.parallel(d64 ? 'expSumShiftF64' : 'expSumShiftF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pmm + (d64 ? 8 : 4), po, ps + t * bytes]));
-      mergeScratch(a, T, SC, d64, ps, 'add');
-      a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
-      a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
-      a.get(po, o!.data);
-      return;
-    }
-    const pm = scratch(a, T, SC, d64, -Infinity);
-    a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
-    mergeScratch(a, T, SC, d64, pm, 'max');
     const ps = scratch(a, T, SC, d64, 0);
-    a.parallel(d64 ? 'expSumF64' : 'expSumF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm, po, ps + t * bytes]));
+    if (hi! - lo! <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
+      a.parallel(d64 ? 'expSumShiftF64' : 'expSumShiftF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pmm + (d64 ? 8 : 4), po, ps + t * bytes]));
+    } else {
+      const pm = scratch(a, T, SC, d64, -Infinity);
+      a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
+      mergeScratch(a, T, SC, d64, pm, 'max');
+      a.parallel(d64 ? 'expSumF64' : 'expSumF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm, po, ps + t * bytes]));
+    }
     mergeScratch(a, T, SC, d64, ps, 'add');
     a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
     a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
@@ -204,13 +211,9 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
 
   const segmentSoftmaxGrad: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
     const [y, g, si] = inputs, [o] = outputs;
-    const a = isFloat(y!) ? rt(y!.data.length) : null;
-    const S = attrs.numSegments, n = si!.data.length;
-    if (a) a.reset();
-    const pids = a ? putIds(a, si!.data, S, attrs.sorted ?? false) : -1;
-    if (!a || pids < 0) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
-    const C = rowSize(y!), d64 = f64(y!), SC = S * C;
-    const ranges = splitRange(n, par(a, n * C)), T = ranges.length, bytes = SC * (d64 ? 8 : 4);
+    const p = segmentPasses(y!, si!.data, attrs);
+    if (!p) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
+    const { a, pids, C, d64, SC, ranges, T, bytes } = p;
     const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
     const pd = scratch(a, T, SC, d64, 0);
     a.parallel(d64 ? 'gradDotF64' : 'gradDotF32', ranges.map(([e0, e1], t) => [py, pg, C, pids, e0, e1, pd + t * bytes]));
