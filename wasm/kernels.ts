@@ -27,6 +27,8 @@
   return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
 }
 @inline function ld32(p: usize, k: i32): i32 { return load<i32>(p + (<usize>k << 2)); }
+/** 16 bytes below the worker pool's control slots (at 32768) where prefetching loads are folded (never read). */
+const SINK: usize = 32704;
 
 // ------------------------------------------------------------------ index helpers
 
@@ -51,6 +53,32 @@ export function permuteRowsF64(src: usize, C: i32, perm: usize, k0: i32, k1: i32
 // ------------------------------------------------------------------ SpMM: gather + (weighted) segment sum
 
 /**
+ * Software prefetch for the gather-sums (wasm has no prefetch instruction): load every cache line of
+ * the rows at positions [k0, k1) — the next segment's — so that their misses overlap while the
+ * current segment is summed from cache. Only for rows of 4 or 2 lines (256 / 128 bytes, e.g. 64 or
+ * 32 float32 features), written out flat: a loop over the lines made the whole kernel slower, and
+ * the flat form is ≈ 10–15% faster than no prefetch on random graphs (docs/design/wasm-kernels.md).
+ * The loaded values are folded into one 16-byte store below the control slots (never read).
+ */
+function touch4(x: usize, rows: usize, k0: i32, k1: i32): void {
+  let d = vzero();
+  for (let k = k0; k < k1; k++) {
+    const b = x + (<usize>ld32(rows, k) << 8);
+    d = v128.or(d, v128.or(v128.or(v128.load(b, 0), v128.load(b, 64)), v128.or(v128.load(b, 128), v128.load(b, 192))));
+  }
+  v128.store(SINK, d);
+}
+/** {@link touch4} for rows of 2 lines (128 bytes). */
+function touch2(x: usize, rows: usize, k0: i32, k1: i32): void {
+  let d = vzero();
+  for (let k = k0; k < k1; k++) {
+    const b = x + (<usize>ld32(rows, k) << 7);
+    d = v128.or(d, v128.or(v128.load(b, 0), v128.load(b, 64)));
+  }
+  v128.store(SINK, d);
+}
+
+/**
  * out[s, h, :] = Σ_{k ∈ [rowptr[s], rowptr[s+1])} w[k, h] · x[rows[k], h, :] for s ∈ [s0, s1), rows
  * of F values in H heads of D = F / H; w = 0 means unweighted (all ones). Register-blocked: 8 vector
  * accumulators (128 bytes of the output row) over the segment's positions, one store.
@@ -61,6 +89,8 @@ function gsum<T>(x: usize, F: i32, H: i32, rows: usize, w: usize, rowptr: usize,
   const db = <usize>D * sizeof<T>();
   for (let s = s0; s < s1; s++) {
     const st = ld32(rowptr, s), en = ld32(rowptr, s + 1);
+    if (rb == 256 && s + 1 < s1) touch4(x, rows, en, ld32(rowptr, s + 2));
+    else if (rb == 128 && s + 1 < s1) touch2(x, rows, en, ld32(rowptr, s + 2));
     const o = out + <usize>s * rb;
     for (let h = 0; h < H; h++) {
       const hb = <usize>h * db;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
-import { WasmMemoryError, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
+import { MAX_CHUNKS, WasmMemoryError, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
 import { availableParallelism } from 'node:os';
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
@@ -69,6 +69,24 @@ describe('wasm SIMD kernels', () => {
     // segments 0..4 with 1, 7, 0, 1, 1 positions: the split falls after segment 1 (8 of 10)
     expect(splitCsr(Int32Array.from([0, 1, 8, 8, 9, 10]), 2)).toEqual([[0, 2], [2, 5]]);
     expect(splitCsr(Int32Array.from([0, 0, 0]), 2)).toEqual([[0, 2]]);
+  });
+
+  it('a chunked call runs every chunk once across the threads (dynamic scheduling), beforeOwn once', () => {
+    const a = wasmRuntime()!;
+    const n = 3000, rng = new Rng(5);
+    const gather = new Int32Array(n).map(() => rng.int(1 << 20)), perm = new Int32Array(n).map((_, i) => (i * 7) % n);
+    for (const parts of [1, 2, 17, MAX_CHUNKS]) {
+      a.reset();
+      const pg = a.put(gather), pp = a.put(perm), po = a.alloc(n * 4);
+      new Int32Array(a.memory.buffer, po, n).fill(-1);
+      let before = 0;
+      a.parallelChunks('compose', [pg, pp, 0, 0, po], 2, splitRange(n, parts), () => { before++; });
+      const out = new Int32Array(n);
+      a.get(po, out);
+      expect(before).toBe(1);
+      expect(Array.from(out)).toEqual(Array.from(perm, (p) => gather[p]!));
+    }
+    expect(() => a.parallelChunks('compose', [0, 0, 0, 0, 0], 2, splitRange(MAX_CHUNKS + 1, MAX_CHUNKS + 1))).toThrow(/more than/);
   });
 
   it('single-threaded (ERLANGEN_WASM_THREADS=1: plain memory, no workers) in a child process', () => {

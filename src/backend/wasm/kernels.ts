@@ -17,7 +17,7 @@ import { gemm } from '../js/gemm.js';
 import { conv2dKernels, type GemmFn } from '../js/conv.js';
 import { unaryKernel } from '../js/elementwise.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
-import { PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 import { jsBackend } from '../js/backend.js';
 
 /** Options of {@link wasmKernels}. */
@@ -34,6 +34,18 @@ export interface WasmKernelOptions {
   parallelMinWork?: number;
   /** Use the wasm float32 GEMM for matrix products of at least this many multiply-adds (M·K·N per batch); default 32768. */
   minGemm?: number;
+}
+
+/** Chunks per thread of the dynamically scheduled gather-sums (≈ 1 ms each at 1M edges × 64 features). */
+const CHUNKS_PER_THREAD = 16;
+
+/**
+ * Write one element per 4 KiB page of `out` (a kernel output, about to be overwritten in full):
+ * faults its pages in on this thread while the workers compute.
+ */
+function touchPages(out: TypedArray): void {
+  const step = 4096 / out.BYTES_PER_ELEMENT;
+  for (let i = 0; i < out.length; i += step) out[i] = 0;
 }
 
 /** CSRs of segment-id arrays built by the wasm kernels, with the fingerprint they were built for. */
@@ -103,7 +115,11 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
       a.parallel(d64 ? 'permuteRowsF64' : 'permuteRowsF32', byPos.map(([k0, k1]) => [pw0, H, pperm, k0, k1, pw]));
     }
     const po = a.alloc(S * F * x.data.BYTES_PER_ELEMENT);
-    a.parallel(d64 ? 'gsumF64' : 'gsumF32', splitCsr(csr.rowptr, T).map(([s0, s1]) => [px, F, H, prows, pw, prowptr, s0, s1, po]));
+    // Chunks taken dynamically by the threads, while this one first faults in the pages of the fresh
+    // output array (a freshly mapped 25 MB costs 10+ ms of page faults in the copy below otherwise;
+    // this way the workers sum meanwhile and this thread takes fewer chunks).
+    const chunks = splitCsr(csr.rowptr, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+    a.parallelChunks(d64 ? 'gsumF64' : 'gsumF32', [px, F, H, prows, pw, prowptr, 0, 0, po], 6, chunks, T > 1 ? () => touchPages(out) : undefined);
     a.get(po, out);
     return true;
   }
