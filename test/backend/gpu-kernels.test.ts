@@ -133,6 +133,46 @@ for (const [name, kernels] of paths) {
   });
 }
 
+for (const [name, kernels] of paths.filter(([, k]) => k.segmentSoftmax)) {
+  describe(`${name} segment softmax kernels vs the JS reference`, () => {
+    it('segmentSoftmax and segmentSoftmaxGrad on random inputs (empty segments, C = 1, 3, 4, 64; sorted and unsorted ids)', () => {
+      fc.assert(fc.property(caseArb, ({ N, S, F, ids, x, seed }) => {
+        const inputs = [kt([N, F], x, 'float32'), kt([N], ids, 'int32')];
+        const [g, w] = both('segmentSoftmax', kernels.segmentSoftmax!, inputs, [[[N, F], 'float32']], { numSegments: S });
+        expectClose(g[0]!, w[0]!, 2e-6);
+        const y = w[0]!, up = kt([N, F], f32(N * F, seed + 1), 'float32');
+        const [g2, w2] = both('segmentSoftmaxGrad', kernels.segmentSoftmaxGrad!, [y, up, kt([N], ids, 'int32')], [[[N, F], 'float32']], { numSegments: S });
+        expectClose(g2[0]!, w2[0]!, 1e-5);
+      }), { numRuns: 12, seed: 7 });
+    });
+
+    it('segmentSoftmax follows the reference on −∞, NaN, large scores and degree 2500', () => {
+      const N = 2600, S = 5, C = 3;
+      const ids = new Int32Array(N).map((_, i) => (i < 2500 ? 1 : 2 + (i % 3))); // segment 0 empty, degree 2500; 2–4 interleaved
+      const x = f32(N * C, 9).map((v) => v * 30);
+      const seg3 = [...ids.keys()].filter((i) => ids[i] === 3), seg4 = [...ids.keys()].filter((i) => ids[i] === 4);
+      for (const i of seg3) x[i * C] = -Infinity; // segment 3, column 0 all −∞: NaN, as −∞ − (−∞) is
+      x[seg4[5]! * C + 1] = NaN; // a NaN in segment 4, column 1: that whole column is NaN
+      x[10 * C + 2] = -Infinity; // one −∞ in the big segment: exp gives 0
+      x[11 * C + 2] = 1e4; // dominates its column
+      const [g, w] = both('segmentSoftmax', kernels.segmentSoftmax!, [kt([N, C], x, 'float32'), kt([N], ids, 'int32')], [[[N, C], 'float32']], { numSegments: S });
+      expectClose(g[0]!, w[0]!, 2e-6);
+      expect(Number.isNaN(w[0]!.data[seg3[0]! * C]!)).toBe(true);
+      expect(Number.isNaN(w[0]!.data[seg4[0]! * C + 1]!)).toBe(true);
+      expect(w[0]!.data[11 * C + 2]).toBe(1);
+      expect(w[0]!.data[10 * C + 2]).toBe(0);
+    });
+
+    it('invalid or unsorted-but-declared-sorted ids raise the reference errors', () => {
+      const x = kt([3, 2], f32(6, 1), 'float32');
+      const out = () => [kt([3, 2], new Float32Array(6), 'float32')];
+      expect(() => kernels.segmentSoftmax!([x, kt([3], new Int32Array([0, 2, 1]), 'int32')], out(), { numSegments: 2 })).toThrow(IndexError);
+      expect(() => kernels.segmentSoftmax!([x, kt([3], new Int32Array([1, 0, 1]), 'int32')], out(), { numSegments: 2, sorted: true })).toThrow(ValueError);
+      expect(() => kernels.segmentSoftmaxGrad!([x, x, kt([3], new Int32Array([0, 5, 1]), 'int32')], out(), { numSegments: 2 })).toThrow(IndexError);
+    });
+  });
+}
+
 describe('gpu.js backend fallbacks and caches', () => {
   it('float64 and small inputs go to the JS reference (bit-identical), float32 above minWork to gpu.js', () => {
     const b = createGpuBackend({ mode: 'webasm', minWork: 64 });

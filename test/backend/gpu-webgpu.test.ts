@@ -59,4 +59,20 @@ describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.d
       for (let i = 0; i < S * F; i++) expect(got.data[i]).toBeCloseTo(want.data[i]!, 3);
     }
   });
+
+  it('segmentSoftmax (three passes) and segmentSoftmaxGrad (two) match the JS reference (C = 1 and 4, degree 1500)', async () => {
+    for (const [N, S, C] of [[60, 7, 4], [2000, 3, 1]] as const) {
+      const ids = new Int32Array(N).map((_, i) => (N > 1000 ? (i < 1500 ? 1 : 2) : (3 * i) % (S - 1))); // a segment stays empty
+      const x = kt([N, C], f32(N * C, N).map((v) => v * 5), 'float32'), si = kt([N], ids, 'int32');
+      const got = kt([N, C], new Float32Array(N * C), 'float32'), want = kt([N, C], new Float32Array(N * C), 'float32');
+      expect(await gk.run('segmentSoftmax', [x, si], [got], { numSegments: S })).toBe('gpu');
+      jsBackend.kernels.segmentSoftmax!([x, si], [want], { numSegments: S });
+      for (let i = 0; i < N * C; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.data[i]!)));
+      const g = kt([N, C], f32(N * C, 2), 'float32');
+      const gg = kt([N, C], new Float32Array(N * C), 'float32'), wg = kt([N, C], new Float32Array(N * C), 'float32');
+      expect(await gk.run('segmentSoftmaxGrad', [want, g, si], [gg], { numSegments: S })).toBe('gpu');
+      jsBackend.kernels.segmentSoftmaxGrad!([want, g, si], [wg], { numSegments: S });
+      for (let i = 0; i < N * C; i++) expect(Math.abs(gg.data[i]! - wg.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(wg.data[i]!)));
+    }
+  });
 });

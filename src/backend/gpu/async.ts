@@ -31,11 +31,13 @@ export function createAsyncGpuKernels(opts: { mode: GpuJsMode; minWork?: number 
     async run(op, inputs, outputs, attrs) {
       const p = planners[op];
       if (!p) throw new BackendError(`createAsyncGpuKernels: no gpu.js kernel for op '${op}' (have ${Object.keys(planners).join(', ')})`);
-      const launch = p.plan(inputs, outputs, attrs);
+      let launch = p.plan(inputs, outputs, attrs);
       if (!launch) { p.reference(inputs, outputs, attrs); return 'fallback'; }
-      const k = cache.kernel(launch.kind, launch.oneD, launch.cap);
-      k.setOutput(launch.output);
-      launch.finish(await call(k, ...launch.args));
+      while (launch) { // multi-pass ops chain their launches through finish
+        const k = cache.kernel(launch.kind, launch.oneD, launch.cap);
+        k.setOutput(launch.output);
+        launch = launch.finish(await call(k, ...launch.args)) ?? null;
+      }
       return 'gpu';
     },
     dispose: () => cache.dispose(),

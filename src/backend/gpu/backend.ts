@@ -1,6 +1,7 @@
 /**
  * The gpu.js backend for eager (synchronous) execution: gpu.js kernels for the aggregation loops
- * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0), written
+ * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0, the fused
+ * gatherSegmentSum / one-weight gatherSegmentWeightedSum, segmentSoftmax and its gradient), written
  * gather-style over a CSR of the index built on the host by counting sort (O(N + S), no atomics).
  * Every other op falls back to the JS reference (the registry does that for missing kernels).
  *
@@ -18,7 +19,7 @@ import type { Backend, Kernel, KernelTensor } from '../types.js';
 import { allocArray } from '../types.js';
 import { BackendError } from '../../util/errors.js';
 import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
-import { gatherSegmentWeightedSumKernel } from '../js/segment-fused.js';
+import { gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
 import { segmentCsr, validIndex } from '../js/segment-csr.js';
 import type { Input, KernelOutput } from 'gpu.js';
@@ -86,9 +87,11 @@ export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
       const s = (stats[op] ??= { gpu: 0, fallback: 0 });
       if (!launch) { s.fallback++; reference(inputs, outputs, attrs); return; }
       s.gpu++;
-      const k = cache.kernel(launch.kind, launch.oneD, launch.cap);
-      k.setOutput(launch.output);
-      launch.finish(call(k, ...launch.args));
+      for (let l: GpuLaunch | null = launch; l;) { // multi-pass ops chain their launches through finish
+        const k = cache.kernel(l.kind, l.oneD, l.cap);
+        k.setOutput(l.output);
+        l = l.finish(call(k, ...l.args)) ?? null;
+      }
     };
   }
   return {
@@ -111,14 +114,17 @@ function inRange(idx: ArrayLike<number>, n: number): boolean {
   return true;
 }
 
-/** One gpu.js launch: which kernel, its output size, its arguments, and how to store the result. */
+/**
+ * One gpu.js launch: which kernel, its output size, its arguments, and what to do with the result —
+ * store it, or (multi-pass ops such as segment softmax) return the next launch, which reads it.
+ */
 export interface GpuLaunch {
   kind: GpuKernelKind;
   oneD: boolean;
   cap: number;
   output: number[];
   args: (Float32Array | Int32Array | Input)[];
-  finish: (result: KernelOutput) => void;
+  finish: (result: KernelOutput) => GpuLaunch | void;
 }
 
 /** Per op: a planner (null = not for gpu.js, use the reference) and the reference kernel. */
@@ -239,8 +245,60 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
     };
   };
 
+  /** A gpu.js result as a fresh Float32Array of `n` values (the input of a next pass). */
+  const values = (r: KernelOutput, n: number): Float32Array => {
+    const a = new Float32Array(n);
+    copyResult(r, a);
+    return a;
+  };
+
+  // segment softmax in three passes over a CSR of the ids: segment max, segment Σ exp(x − m), and
+  // per row exp(x − m[id]) / Σ[id] (float32 throughout; the reference's exp is float64, so values
+  // agree to float32 rounding). The same −∞ / NaN rules as the reference fall out of IEEE arithmetic.
+  const segmentSoftmax = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number; sorted?: boolean }): GpuLaunch | null => {
+    const [x, si] = inputs, [o] = outputs;
+    const N = si!.data.length, S = attrs.numSegments, C = features(x!);
+    const csr = usable(x!, N, N, C) && S < F32_EXACT ? segmentCsr(si!.data, S, { requireSorted: attrs.sorted ?? false }) : null;
+    if (!csr) return null;
+    const oneD = C === 1, cap = loopCap(csr.maxDegree), xin = asInput(x!.data as Float32Array, N, C);
+    const perSeg = oneD ? [S] : [C, S];
+    return {
+      kind: 'segmax', oneD, cap, output: perSeg, args: [csr.rowptr, csr.perm, xin],
+      finish: (mr) => {
+        const m = asInput(values(mr, S * C), S, C);
+        return {
+          kind: 'expsum', oneD, cap, output: perSeg, args: [csr.rowptr, csr.perm, xin, m],
+          finish: (sr) => ({
+            kind: 'softnorm', oneD, cap: 1, output: oneD ? [N] : [C, N],
+            args: [si!.data as Int32Array, xin, m, asInput(values(sr, S * C), S, C)],
+            finish: (r) => copyResult(r, o!.data as Float32Array),
+          }),
+        };
+      },
+    };
+  };
+
+  // its vector–Jacobian product in two passes: segment Σ y·g, then per row y·(g − Σ[id])
+  const segmentSoftmaxGrad = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number }): GpuLaunch | null => {
+    const [y, g, si] = inputs, [o] = outputs;
+    const N = si!.data.length, S = attrs.numSegments, C = features(y!);
+    const csr = g!.dtype === 'float32' && usable(y!, N, N, C) && S < F32_EXACT ? segmentCsr(si!.data, S) : null;
+    if (!csr) return null;
+    const oneD = C === 1, yin = asInput(y!.data as Float32Array, N, C), gin = asInput(g!.data as Float32Array, N, C);
+    return {
+      kind: 'dot', oneD, cap: loopCap(csr.maxDegree), output: oneD ? [S] : [C, S], args: [csr.rowptr, csr.perm, yin, gin],
+      finish: (dr) => ({
+        kind: 'softgrad', oneD, cap: 1, output: oneD ? [N] : [C, N],
+        args: [si!.data as Int32Array, yin, gin, asInput(values(dr, S * C), S, C)],
+        finish: (r) => copyResult(r, o!.data as Float32Array),
+      }),
+    };
+  };
+
   return {
     gatherSegmentSum: { plan: gatherSegmentSum, reference: gatherSegmentSumKernel },
+    segmentSoftmax: { plan: segmentSoftmax, reference: segmentSoftmaxKernel },
+    segmentSoftmaxGrad: { plan: segmentSoftmaxGrad, reference: segmentSoftmaxGradKernel },
     gatherSegmentWeightedSum: { plan: gatherSegmentWeightedSum, reference: gatherSegmentWeightedSumKernel },
     segmentSum: { plan: segmentSum, reference: segmentSumKernel },
     segmentMax: { plan: extreme('max'), reference: segmentExtremeKernel('max') },

@@ -14,10 +14,13 @@ import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
 
 /**
  * Kernel kinds: segment sum, its edge-weighted form (weights in CSR order), the arg row of segment
- * max/min, and the row gather. (No SDDMM kernel: a per-edge dot product over two gathered inputs
- * read the wrong rows in gpu.js 2.24's cpu mode; `gatherDot` runs the reference on gpu.js backends.)
+ * max/min, the row gather, and the five passes of segment softmax and its gradient — segment max
+ * (`segmax`, NaN-propagating), segment Σ exp(x − m) (`expsum`), per-row exp(x − m)/Σ (`softnorm`),
+ * segment Σ y·g (`dot`) and per-row y·(g − Σ) (`softgrad`). (No SDDMM kernel: a per-edge dot product
+ * over two gathered inputs read the wrong rows in gpu.js 2.24's cpu mode; `gatherDot` runs the
+ * reference on gpu.js backends.)
  */
-export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather';
+export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad';
 
 /**
  * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
@@ -51,16 +54,62 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   gather: variants((seg, at) => `function (idx, x) {
   return ${at(`idx[${seg}]`)};
 }`),
+  // segment softmax, pass 1: the segment's max (the reference's: the first NaN wins; 0 when empty)
+  segmax: variants((seg, at) => `function (rowptr, perm, x) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  let best = 0;
+  for (let j = 0; j < deg; j++) {
+    const v = ${at('perm[st + j]')};
+    if (j == 0 || v > best || (v != v && best == best)) {
+      best = v;
+    }
+  }
+  return best;
+}`),
+  // pass 2: Σ exp(x − m) over the segment (m: [S] or [C, S] from pass 1)
+  expsum: variants((seg, at) => `function (rowptr, perm, x, m) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  const mx = ${at(seg, 'm')};
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    acc += Math.exp(${at('perm[st + j]')} - mx);
+  }
+  return acc;
+}`),
+  // pass 3, one thread per row: exp(x − m[id]) / Σ[id]
+  softnorm: variants((row, at) => `function (ids, x, m, sum) {
+  const s = ids[${row}];
+  return Math.exp(${at(row)} - ${at('s', 'm')}) / ${at('s', 'sum')};
+}`),
+  // gradient, pass 1: Σ y·g over the segment
+  dot: variants((seg, at) => `function (rowptr, perm, y, g) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    acc += ${at('r', 'y')} * ${at('r', 'g')};
+  }
+  return acc;
+}`),
+  // gradient, pass 2, one thread per row: y·(g − Σ[id])
+  softgrad: variants((row, at) => `function (ids, y, g, dot) {
+  const s = ids[${row}];
+  return ${at(row, 'y')} * (${at(row, 'g')} - ${at('s', 'dot')});
+}`),
 };
 
 /**
- * Both variants of a source: `seg` is the thread coordinate of the segment (y for the 2-D [F, S]
- * output, x for the 1-D one) and `at(row)` reads x at a row (and at the thread's feature in 2-D).
+ * Both variants of a source: `seg` is the thread coordinate of the segment (or row) — y for the 2-D
+ * [F, S] output, x for the 1-D one — and `at(row, name)` reads argument `name` (default `x`) at a
+ * row, and at the thread's feature in 2-D.
  */
-function variants(src: (seg: string, at: (row: string) => string) => string): { d2: string; d1: string } {
+function variants(src: (seg: string, at: (row: string, name?: string) => string) => string): { d2: string; d1: string } {
   return {
-    d2: src('this.thread.y', (row) => `x[${row}][this.thread.x]`),
-    d1: src('this.thread.x', (row) => `x[${row}]`),
+    d2: src('this.thread.y', (row, name = 'x') => `${name}[${row}][this.thread.x]`),
+    d1: src('this.thread.x', (row, name = 'x') => `${name}[${row}]`),
   };
 }
 
