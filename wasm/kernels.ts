@@ -527,6 +527,22 @@ export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
   for (; i < i1; i++) { const p = <usize>i << 2; const v = <f64>load<f32>(x + p); store<f32>(out + p, <f32>(v / (1.0 + Math.exp(-v)))); }
 }
 
+/** out[i] = g[i] · σ(x[i]) · (1 + x[i] · (1 − σ(x[i]))) for i ∈ [i0, i1): SiLU's vector–Jacobian product (float32). */
+export function siluGradF32(x: usize, g: usize, i0: i32, i1: i32, out: usize): void {
+  const one = f32x4.splat(1.0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const p = <usize>i << 2;
+    const v = v128.load(x + p), sv = sigmoidF32x4(v);
+    v128.store(out + p, f32x4.mul(v128.load(g + p), f32x4.mul(sv, f32x4.add(one, f32x4.mul(v, f32x4.sub(one, sv))))));
+  }
+  for (; i < i1; i++) {
+    const p = <usize>i << 2;
+    const v = <f64>load<f32>(x + p), sv = 1.0 / (1.0 + Math.exp(-v));
+    store<f32>(out + p, <f32>(<f64>load<f32>(g + p) * sv * (1.0 + v * (1.0 - sv))));
+  }
+}
+
 /**
  * [min, max] of x[0 .. n) into out[0], out[1] (NaN if any NaN): decides whether a segment softmax
  * may shift by the global max instead of each segment's (see `expSumShift`).

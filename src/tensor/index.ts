@@ -18,7 +18,7 @@ export { broadcastShapes } from './shape-util.js';
 export { reshape, expand, permute, sum, sumToShape, cast, clone, detach } from './ops/base.js';
 export {
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
-  reciprocal, square, step, powScalar, add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp,
+  reciprocal, square, step, powScalar, add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp, siluGrad,
 } from './ops/elementwise.js';
 export { max, min, prod, argmax, argmin, mean, variance, std, logsumexp, norm } from './ops/reduce.js';
 export { dimMap, slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten } from './ops/layout.js';

@@ -100,6 +100,15 @@ export function conformanceCases(): ConformanceCase[] {
     },
   });
   c.push({
+    name: 'silu and its fused gradient (siluGrad), [3,17]',
+    inputs: [{ shape: [3, 17], requiresGrad: true }, { shape: [3, 17] }],
+    fn: (x, g) => {
+      const y = silu(x);
+      backward(sum(mul(y, g)));
+      return [y, x.grad!];
+    },
+  });
+  c.push({
     name: 'segmentSoftmax and its gradient (unsorted, empty segment)',
     inputs: [{ shape: [6, 3], requiresGrad: true }, { shape: [6, 3] }],
     fn: (x, g) => {

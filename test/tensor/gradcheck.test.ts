@@ -8,7 +8,7 @@ import {
   Tensor, apply, tensor, uniform, indices, zeros,
   reshape, expand, permute, sum, sumToShape, cast, clone,
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
-  reciprocal, square, step, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, clamp,
+  reciprocal, square, step, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, clamp, siluGrad,
   max, min, prod, mean, variance, std, logsumexp, norm,
   dimMap, slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten,
   matmul, outer, kron, diag, traceOf, einsum,
@@ -158,6 +158,13 @@ describe('unary elementwise', () => {
   for (const [name, f, make] of smooth) it(name, () => gc(f, [make()]));
 
   it('fluent methods', () => gc((x) => x.exp().mul(x.sin()).tanh().square(), [rnd([4])]));
+  it('siluGrad, the fused SiLU backward (so SiLU has double backward), and its shape check', () => {
+    gc((x, g) => siluGrad(x, g), [rnd([2, 3], -4, 4), rnd([2, 3])]);
+    const x = rnd([3], -2, 2);
+    const [gx] = silu(x).node!.op.backward!({ inputs: [x], outputs: [silu(x)], grad: rnd([3]), attrs: {}, needs: [true] });
+    expect(gx!.node!.op.name).toBe('siluGrad');
+    expect(() => siluGrad(rnd([2, 3]), rnd([3]))).toThrow(/siluGrad: x \[2, ?3\] and g \[3\]/);
+  });
 });
 
 describe('binary elementwise with broadcasting', () => {

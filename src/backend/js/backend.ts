@@ -5,7 +5,7 @@
  */
 import type { Backend, Kernel } from '../types.js';
 import { allocArray } from '../types.js';
-import { BINARY_FNS, UNARY_FNS, binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { BINARY_FNS, UNARY_FNS, binaryKernel, castKernel, siluGradKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { argKernel, reduceKernel } from './reduce.js';
 import { concatKernel, copyKernel, dimMapKernel, dimMapScatterKernel, expandKernel, permuteKernel } from './layout.js';
 import { matmulKernel } from './matmul.js';
@@ -43,6 +43,7 @@ const kernels: Record<string, Kernel> = {
   gatherDot: gatherDotKernel,
   segmentSoftmax: segmentSoftmaxKernel,
   segmentSoftmaxGrad: segmentSoftmaxGradKernel,
+  siluGrad: siluGradKernel,
   conv2d: conv2dKernel,
   conv2dGradInput: conv2dGradInputKernel,
   conv2dGradWeight: conv2dGradWeightKernel,

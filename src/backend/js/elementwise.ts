@@ -108,6 +108,18 @@ export function unaryKernel(op: string): Kernel {
 }
 
 /**
+ * siluGrad; inputs (x, g) of one shape: out = g · σ(x) · (1 + x(1 − σ(x))), SiLU's vector–Jacobian
+ * product in one pass (its composed form is six elementwise ops).
+ */
+export const siluGradKernel: Kernel = ([x, g], [o]) => {
+  const a = x!.data, b = g!.data, r = o!.data;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!, s = sigmoid(v);
+    r[i] = b[i]! * s * (1 + v * (1 - s));
+  }
+};
+
+/**
  * Strides of `shape` aligned to an output of rank `rank`, with 0 where the input broadcasts.
  */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {

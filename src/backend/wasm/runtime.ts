@@ -53,6 +53,7 @@ export interface WasmKernelExports {
   expF32(x: number, i0: number, i1: number, out: number): void;
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
   siluF32(x: number, i0: number, i1: number, out: number): void;
+  siluGradF32(x: number, g: number, i0: number, i1: number, out: number): void;
   minMaxF32(x: number, n: number, out: number): void;
   minMaxF64(x: number, n: number, out: number): void;
   expSumShiftF32(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
@@ -92,8 +93,13 @@ const CHUNK_COUNTER = CTL_START - 128;
 const CHUNK_TABLE = 16384;
 /** Most chunks one call can have (the table's room). */
 export const MAX_CHUNKS = 1024;
-/** Below this many element-operations a call stays on one thread (default of `parallelMinWork`). */
-export const PARALLEL_MIN_WORK = 1 << 17;
+/**
+ * Below this many element-operations a call stays on one thread (default of `parallelMinWork`):
+ * waking a sleeping worker (futex) costs 0.1–0.5 ms on the 2-core VM this was tuned on (2 µs when
+ * it still spins), so a call must be worth ≈ 1 ms on one thread to gain from a second. At 2^17
+ * the EGNN N-body epoch (ops of 2000 × 64) took 8.0–8.8 s on two threads against 6.6–6.9 s on one.
+ */
+export const PARALLEL_MIN_WORK = 1 << 21;
 /**
  * Milliseconds a worker spins for the next job before it sleeps (Atomics.wait), and the caller for
  * a worker to finish before it sleeps: short, because spinning steals a core when the machine is
