@@ -69,8 +69,15 @@ export const dimMapKernel: Kernel = ([x], [o], { maps }: { maps: Int32Array[] })
   const idx = new Array<number>(nd).fill(0);
   let base = 0;
   for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
+  const contiguous = lastStride === 1 && isRun(lastMap);
+  const first = lastMap[0]!;
   for (let o0 = 0; o0 < total; o0 += inner) {
-    for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
+    if (contiguous) {
+      const b = base + first;
+      for (let j = 0; j < inner; j++) r[o0 + j] = a[b + j]!;
+    } else {
+      for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
+    }
     for (let d = nd - 2; d >= 0; d--) {
       const m = maps[d]!;
       base -= m[idx[d]!]! * xs[d]!;
@@ -96,22 +103,44 @@ export const dimMapScatterKernel: Kernel = ([g], [o], { maps, fill }: { maps: In
   const total = a.length;
   if (total === 0) return;
   if (nd === 0) { r[0] = a[0]!; return; }
+  // row by row over the last dimension (as dimMap): the outer offset is updated like an odometer
+  const inner = shape[nd - 1]!;
+  const lastMap = maps[nd - 1]!;
+  const lastStride = os[nd - 1]!;
+  const contiguous = lastStride === 1 && isRun(lastMap);
+  const first = lastMap[0]!;
   const idx = new Array<number>(nd).fill(0);
   // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
   for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
-    for (let i = 0; i < total; i++) {
-      let off = 0;
-      for (let d = 0; d < nd; d++) off += maps[d]![idx[d]!]! * os[d]!;
-      if (pass === 0) r[off] = 0;
-      else r[off]! += a[i]!;
-      for (let d = nd - 1; d >= 0; d--) {
+    idx.fill(0);
+    let base = 0;
+    for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * os[d]!;
+    for (let i0 = 0; i0 < total; i0 += inner) {
+      if (pass === 0) {
+        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride] = 0;
+      } else if (contiguous) {
+        const b = base + first;
+        for (let j = 0; j < inner; j++) r[b + j]! += a[i0 + j]!;
+      } else {
+        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride]! += a[i0 + j]!;
+      }
+      for (let d = nd - 2; d >= 0; d--) {
+        const m = maps[d]!;
+        base -= m[idx[d]!]! * os[d]!;
         idx[d]!++;
-        if (idx[d]! < shape[d]!) break;
+        if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * os[d]!; break; }
         idx[d] = 0;
+        base += m[0]! * os[d]!;
       }
     }
   }
 };
+
+/** Whether `m` is a run of consecutive integers m[0], m[0] + 1, … */
+function isRun(m: Int32Array): boolean {
+  for (let j = 1; j < m.length; j++) if (m[j] !== m[0]! + j) return false;
+  return true;
+}
 
 /** Concatenate inputs along `axis` (attrs `{ axis }`). */
 export const concatKernel: Kernel = (xs, [o], { axis }: { axis: number }) => {
