@@ -205,7 +205,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pids = putIds(a, ids, S, attrs.sorted ?? false);
     if (pids < 0) return null;
     const C = rowSize(x), d64 = f64(x), SC = S * C;
-    const ranges = splitRange(n, par(a, n * C));
+    const ranges = splitRange(n, par(a, n * C * 16)); // ×16: three or four passes per element, with an exp
     return { a, pids, n, C, d64, SC, ranges, T: ranges.length, bytes: SC * (d64 ? 8 : 4) };
   }
 
@@ -220,11 +220,16 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
     // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
-    const pmm = a.alloc(16);
-    (d64 ? a.k.minMaxF64 : a.k.minMaxF32)(px, n * C, pmm);
-    const [lo, hi] = d64 ? a.view(new Float64Array(0), pmm, 2) : a.view(new Float32Array(0), pmm, 2);
+    // (split across the threads, while this one first faults in the fresh output's pages)
+    const mm = splitRange(n * C, T), pmm = a.alloc(16 * (mm.length + 1)), per = d64 ? 2 : 4; // 16-byte slots
+    a.parallel(d64 ? 'minMaxF64' : 'minMaxF32', mm.map(([i0, i1], t) => [px + i0 * (16 / per), i1 - i0, pmm + 16 * (t + 1)]), T > 1 ? () => touchPages(o!.data) : undefined);
+    const part = d64 ? a.view(new Float64Array(0), pmm, per * (mm.length + 1)) : a.view(new Float32Array(0), pmm, per * (mm.length + 1));
+    let lo = Infinity, hi = -Infinity;
+    for (let t = 1; t <= mm.length; t++) { lo = Math.min(lo, part[per * t]!); hi = Math.max(hi, part[per * t + 1]!); }
+    part[0] = lo;
+    part[1] = hi; // the shift expSumShift reads (at pmm + one element)
     const ps = scratch(a, T, SC, d64, 0);
-    if (hi! - lo! <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
+    if (hi - lo <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
       a.parallel(d64 ? 'expSumShiftF64' : 'expSumShiftF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pmm + (d64 ? 8 : 4), po, ps + t * bytes]));
     } else {
       const pm = scratch(a, T, SC, d64, -Infinity);

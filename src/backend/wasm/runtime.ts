@@ -173,17 +173,21 @@ export class WasmArena {
   /**
    * Run kernel `name` once per argument list, concurrently: the first list on this thread, the
    * others on the pool's workers (at most {@link threads} lists); returns when all are done.
+   * `beforeOwn` runs on this thread once the workers have started, before its own list (work to
+   * overlap with theirs, e.g. faulting in a fresh output array).
    * Arguments travel as int32 (pointers, sizes, ranges): float arguments must stay on this thread.
    */
-  parallel(name: KernelName, argLists: readonly (readonly number[])[]): void {
+  parallel(name: KernelName, argLists: readonly (readonly number[])[], beforeOwn?: () => void): void {
     const f = this.k[name] as unknown as Fn;
-    if (argLists.length === 0) return;
+    if (argLists.length === 0) { beforeOwn?.(); return; }
     if (!this.pool || argLists.length === 1) {
+      beforeOwn?.();
       for (const a of argLists) f(...a);
       return;
     }
     this.pool.start(name, argLists.slice(1));
     try {
+      beforeOwn?.();
       f(...argLists[0]!);
     } finally {
       this.pool.join();
