@@ -89,6 +89,22 @@ describe('wasm SIMD kernels', () => {
     expect(() => a.parallelChunks('compose', [0, 0, 0, 0, 0], 2, splitRange(MAX_CHUNKS + 1, MAX_CHUNKS + 1))).toThrow(/more than/);
   });
 
+  it('a chunked call hands each thread its own copy of a per-thread argument (scratch at base + t·stride)', () => {
+    const a = wasmRuntime()!;
+    const n = 4000, T = a.threads, rng = new Rng(6);
+    const gather = new Int32Array(n).map(() => rng.int(1000)), perm = new Int32Array(n).map((_, i) => (i * 11) % n);
+    a.reset();
+    const pg = a.put(gather), pp = a.put(perm), stride = n * 4, po = a.alloc(stride * T);
+    new Int32Array(a.memory.buffer, po, n * T).fill(-1);
+    a.parallelChunks('compose', [pg, pp, 0, 0, po], 2, splitRange(n, 64), undefined, { pos: 4, stride });
+    const copies = new Int32Array(n * T);
+    a.get(po, copies);
+    for (let k = 0; k < n; k++) {
+      const written = Array.from({ length: T }, (_, t) => copies[t * n + k]!).filter((v) => v !== -1);
+      expect(written).toEqual([gather[perm[k]!]!]); // exactly one thread wrote position k, into its own copy
+    }
+  });
+
   it('single-threaded (ERLANGEN_WASM_THREADS=1: plain memory, no workers) in a child process', () => {
     const script = `
       import { wasmThreads } from './src/backend/wasm/runtime.ts';

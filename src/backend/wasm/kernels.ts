@@ -205,8 +205,10 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const pids = putIds(a, ids, S, attrs.sorted ?? false);
     if (pids < 0) return null;
     const C = rowSize(x), d64 = f64(x), SC = S * C;
-    const ranges = splitRange(n, par(a, n * C * 16)); // ×16: three or four passes per element, with an exp
-    return { a, pids, n, C, d64, SC, ranges, T: ranges.length, bytes: SC * (d64 ? 8 : 4) };
+    const T = par(a, n * C * 16); // ×16: three or four passes per element, with an exp
+    // edge chunks taken dynamically by the threads, each accumulating into its own scratch copy
+    const chunks = splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+    return { a, pids, n, C, d64, SC, chunks, T, bytes: SC * (d64 ? 8 : 4) };
   }
 
   // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
@@ -215,14 +217,15 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const [x, si] = inputs, [o] = outputs;
     const p = segmentPasses(x!, si!.data, attrs);
     if (!p) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
-    const { a, pids, n, C, d64, SC, ranges, T, bytes } = p;
+    const { a, pids, n, C, d64, SC, chunks, T, bytes } = p;
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
+    const touch = T > 1 ? () => touchPages(o!.data) : undefined; // overlapped with the workers' first edge pass
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
     // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
-    // (split across the threads, while this one first faults in the fresh output's pages)
+    // (split across the threads)
     const mm = splitRange(n * C, T), pmm = a.alloc(16 * (mm.length + 1)), per = d64 ? 2 : 4; // 16-byte slots
-    a.parallel(d64 ? 'minMaxF64' : 'minMaxF32', mm.map(([i0, i1], t) => [px + i0 * (16 / per), i1 - i0, pmm + 16 * (t + 1)]), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.parallel(d64 ? 'minMaxF64' : 'minMaxF32', mm.map(([i0, i1], t) => [px + i0 * (16 / per), i1 - i0, pmm + 16 * (t + 1)]));
     const part = d64 ? a.view(new Float64Array(0), pmm, per * (mm.length + 1)) : a.view(new Float32Array(0), pmm, per * (mm.length + 1));
     let lo = Infinity, hi = -Infinity;
     for (let t = 1; t <= mm.length; t++) { lo = Math.min(lo, part[per * t]!); hi = Math.max(hi, part[per * t + 1]!); }
@@ -230,16 +233,16 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     part[1] = hi; // the shift expSumShift reads (at pmm + one element)
     const ps = scratch(a, T, SC, d64, 0);
     if (hi - lo <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
-      a.parallel(d64 ? 'expSumShiftF64' : 'expSumShiftF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pmm + (d64 ? 8 : 4), po, ps + t * bytes]));
+      a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, ps], 3, chunks, touch, { pos: 7, stride: bytes });
     } else {
       const pm = scratch(a, T, SC, d64, -Infinity);
-      a.parallel(d64 ? 'segMaxF64' : 'segMaxF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm + t * bytes]));
+      a.parallelChunks(d64 ? 'segMaxF64' : 'segMaxF32', [px, C, pids, 0, 0, pm], 3, chunks, touch, { pos: 5, stride: bytes });
       mergeScratch(a, T, SC, d64, pm, 'max');
-      a.parallel(d64 ? 'expSumF64' : 'expSumF32', ranges.map(([e0, e1], t) => [px, C, pids, e0, e1, pm, po, ps + t * bytes]));
+      a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, ps], 3, chunks, undefined, { pos: 7, stride: bytes });
     }
     mergeScratch(a, T, SC, d64, ps, 'add');
     a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
-    a.parallel(d64 ? 'scaleF64' : 'scaleF32', ranges.map(([e0, e1]) => [C, pids, e0, e1, po, ps]));
+    a.parallelChunks(d64 ? 'scaleF64' : 'scaleF32', [C, pids, 0, 0, po, ps], 2, chunks);
     a.get(po, o!.data);
   };
 
@@ -247,12 +250,12 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const [y, g, si] = inputs, [o] = outputs;
     const p = segmentPasses(y!, si!.data, attrs);
     if (!p) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
-    const { a, pids, C, d64, SC, ranges, T, bytes } = p;
+    const { a, pids, C, d64, SC, chunks, T, bytes } = p;
     const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
     const pd = scratch(a, T, SC, d64, 0);
-    a.parallel(d64 ? 'gradDotF64' : 'gradDotF32', ranges.map(([e0, e1], t) => [py, pg, C, pids, e0, e1, pd + t * bytes]));
+    a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks, T > 1 ? () => touchPages(o!.data) : undefined, { pos: 6, stride: bytes });
     mergeScratch(a, T, SC, d64, pd, 'add');
-    a.parallel(d64 ? 'gradOutF64' : 'gradOutF32', ranges.map(([e0, e1]) => [py, pg, C, pids, e0, e1, pd, po]));
+    a.parallelChunks(d64 ? 'gradOutF64' : 'gradOutF32', [py, pg, C, pids, 0, 0, pd, po], 4, chunks);
     a.get(po, o!.data);
   };
 
