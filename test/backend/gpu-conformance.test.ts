@@ -13,7 +13,7 @@ for (const mode of ['webasm', 'cpu'] as const) {
       const covered = coveredKernels();
       for (const op of Object.keys(backend.kernels)) expect(covered.has(op), op).toBe(true);
       // the conformance tests above have run by now (same file, sequential); axis-1 indexAdd falls back
-      for (const op of ['segmentSum', 'segmentMax', 'segmentMin', 'indexSelect', 'segmentSoftmax', 'segmentSoftmaxGrad']) expect(backend.stats[op]?.gpu ?? 0, op).toBeGreaterThan(0);
+      for (const op of ['segmentSum', 'segmentMax', 'segmentMin', 'indexSelect', 'segmentSoftmax', 'segmentSoftmaxGrad', 'gatherDot']) expect(backend.stats[op]?.gpu ?? 0, op).toBeGreaterThan(0);
     });
   });
 }

@@ -163,12 +163,26 @@ for (const [name, kernels] of paths.filter(([, k]) => k.segmentSoftmax)) {
       expect(w[0]!.data[10 * C + 2]).toBe(0);
     });
 
+    it('gatherDot (SDDMM: two gathers and a per-head row dot) on random graphs, heads 1, 2, 4', () => {
+      fc.assert(fc.property(fc.record({
+        Ra: fc.integer({ min: 1, max: 30 }), Rb: fc.integer({ min: 1, max: 30 }), E: fc.integer({ min: 1, max: 200 }),
+        heads: fc.constantFrom(1, 2, 4), D: fc.constantFrom(1, 2, 3, 16), seed: fc.integer({ min: 1, max: 1000 }),
+      }), ({ Ra, Rb, E, heads, D, seed }) => {
+        const F = heads * D;
+        const ia = new Int32Array(E).map((_, e) => (e * 7 + seed) % Ra), ib = new Int32Array(E).map((_, e) => (e * 13 + 3 * seed) % Rb);
+        const inputs = [kt([Ra, F], f32(Ra * F, seed), 'float32'), kt([Rb, F], f32(Rb * F, seed + 1), 'float32'), kt([E], ia, 'int32'), kt([E], ib, 'int32')];
+        const [g, w] = both('gatherDot', kernels.gatherDot!, inputs, [[[E, heads], 'float32']], { heads });
+        expectClose(g[0]!, w[0]!, 2e-6);
+      }), { numRuns: 16, seed: 3 });
+    });
+
     it('invalid or unsorted-but-declared-sorted ids raise the reference errors', () => {
       const x = kt([3, 2], f32(6, 1), 'float32');
       const out = () => [kt([3, 2], new Float32Array(6), 'float32')];
       expect(() => kernels.segmentSoftmax!([x, kt([3], new Int32Array([0, 2, 1]), 'int32')], out(), { numSegments: 2 })).toThrow(IndexError);
       expect(() => kernels.segmentSoftmax!([x, kt([3], new Int32Array([1, 0, 1]), 'int32')], out(), { numSegments: 2, sorted: true })).toThrow(ValueError);
       expect(() => kernels.segmentSoftmaxGrad!([x, x, kt([3], new Int32Array([0, 5, 1]), 'int32')], out(), { numSegments: 2 })).toThrow(IndexError);
+      expect(() => kernels.gatherDot!([x, x, kt([2], new Int32Array([0, 3]), 'int32'), kt([2], new Int32Array([0, 1]), 'int32')], [kt([2, 1], new Float32Array(2), 'float32')], { heads: 1 })).toThrow(IndexError);
     });
   });
 }
@@ -188,7 +202,7 @@ describe('gpu.js backend fallbacks and caches', () => {
     expect(b.stats.segmentSum).toEqual({ gpu: 1, fallback: 2 });
   });
 
-  it('the fused message-passing sums run on gpu.js (scalar weights), per-head weights on the reference', () => {
+  it('the fused message-passing ops run on gpu.js (sums with scalar weights, gatherDot), per-head weights on the reference', () => {
     const b = createGpuBackend({ mode: 'webasm', minWork: 0 });
     const x = kt([3, 4], f32(12, 1), 'float32'), gi = kt([4], Int32Array.from([0, 2, 2, 1]), 'int32'), si = kt([4], Int32Array.from([1, 0, 1, 1]), 'int32');
     const out = () => [kt([2, 4], new Float32Array(8), 'float32')];
@@ -197,6 +211,8 @@ describe('gpu.js backend fallbacks and caches', () => {
     b.kernels.gatherSegmentWeightedSum!([kt([3, 2, 2], f32(12, 1), 'float32'), kt([4, 2], f32(8, 2), 'float32'), gi, si], [kt([2, 2, 2], new Float32Array(8), 'float32')], { numSegments: 2, heads: 2 });
     expect(b.stats.gatherSegmentSum).toEqual({ gpu: 1, fallback: 0 });
     expect(b.stats.gatherSegmentWeightedSum).toEqual({ gpu: 1, fallback: 1 });
+    b.kernels.gatherDot!([x, x, gi, si], [kt([4, 2], new Float32Array(8), 'float32')], { heads: 2 });
+    expect(b.stats.gatherDot).toEqual({ gpu: 1, fallback: 0 });
   });
 
   it('compiled kernels are reused across calls and sizes with the same loop cap', () => {

@@ -75,4 +75,17 @@ describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.d
       for (let i = 0; i < N * C; i++) expect(Math.abs(gg.data[i]! - wg.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(wg.data[i]!)));
     }
   });
+
+  it('gatherDot (two gathers and a per-head row dot) matches the JS reference (heads 1 and 4)', async () => {
+    const Ra = 30, Rb = 20, E = 300;
+    const ia = Int32Array.from({ length: E }, (_, e) => (e * 7) % Ra), ib = Int32Array.from({ length: E }, (_, e) => (e * 3 + 1) % Rb);
+    for (const [H, D] of [[1, 8], [4, 4]] as const) {
+      const F = H * D;
+      const inputs = [kt([Ra, F], f32(Ra * F, 7), 'float32'), kt([Rb, F], f32(Rb * F, 8), 'float32'), kt([E], ia, 'int32'), kt([E], ib, 'int32')];
+      const got = kt([E, H], new Float32Array(E * H), 'float32'), want = kt([E, H], new Float32Array(E * H), 'float32');
+      expect(await gk.run('gatherDot', inputs, [got], { heads: H })).toBe('gpu');
+      jsBackend.kernels.gatherDot!(inputs, [want], { heads: H });
+      for (let i = 0; i < E * H; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.data[i]!)));
+    }
+  });
 });

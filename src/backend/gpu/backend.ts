@@ -1,7 +1,7 @@
 /**
  * The gpu.js backend for eager (synchronous) execution: gpu.js kernels for the aggregation loops
  * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0, the fused
- * gatherSegmentSum / one-weight gatherSegmentWeightedSum, segmentSoftmax and its gradient), written
+ * gatherSegmentSum / one-weight gatherSegmentWeightedSum, gatherDot, segmentSoftmax and its gradient), written
  * gather-style over a CSR of the index built on the host by counting sort (O(N + S), no atomics).
  * Every other op falls back to the JS reference (the registry does that for missing kernels).
  *
@@ -19,7 +19,7 @@ import type { Backend, Kernel, KernelTensor } from '../types.js';
 import { allocArray } from '../types.js';
 import { BackendError } from '../../util/errors.js';
 import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
-import { gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
+import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
 import { segmentCsr, validIndex } from '../js/segment-csr.js';
 import type { Input, KernelOutput } from 'gpu.js';
@@ -252,6 +252,29 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
     return a;
   };
 
+  // gatherDot (SDDMM) in three passes: gather the rows of a and of b (the `gather` kernel), then
+  // per edge and head the dot product of the aligned rows (`rowdot`, whose [F, E] output carries
+  // each head's sum in the head's first column). Rows of one value run the reference.
+  const gatherDot = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { heads: number }): GpuLaunch | null => {
+    const [a, b, ia, ib] = inputs, [o] = outputs;
+    const Ra = a!.shape[0] ?? 0, Rb = b!.shape[0] ?? 0, E = ia!.data.length, H = attrs.heads;
+    const F = features(a!) || features(b!), D = H > 0 ? F / H : 0;
+    if (F < 2 || !Number.isInteger(D) || D < 1 || b!.dtype !== 'float32' || E >= F32_EXACT) return null;
+    if (!usable(a!, Ra, E, F) || !usable(b!, Rb, E, F) || !inRange(ia!.data, Ra) || !inRange(ib!.data, Rb)) return null;
+    const gather = (idx: KernelTensor, x: KernelTensor, R: number, next: (rows: Float32Array) => GpuLaunch): GpuLaunch => ({
+      kind: 'gather', oneD: false, cap: 1, output: [F, E], args: [idx.data as Int32Array, asInput(x.data as Float32Array, R, F)],
+      finish: (r) => next(values(r, E * F)),
+    });
+    return gather(ia!, a!, Ra, (ga) => gather(ib!, b!, Rb, (gb) => ({
+      kind: 'rowdot', oneD: false, cap: loopCap(D), output: [F, E],
+      args: [asInput(ga, E, F), asInput(gb, E, F), Int32Array.of(D)],
+      finish: (r) => {
+        const full = values(r, E * F), out = o!.data;
+        for (let e = 0; e < E; e++) for (let h = 0; h < H; h++) out[e * H + h] = full[e * F + h * D]!;
+      },
+    })));
+  };
+
   // segment softmax in three passes over a CSR of the ids: segment max, segment Σ exp(x − m), and
   // per row exp(x − m[id]) / Σ[id] (float32 throughout; the reference's exp is float64, so values
   // agree to float32 rounding). The same −∞ / NaN rules as the reference fall out of IEEE arithmetic.
@@ -297,6 +320,7 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
 
   return {
     gatherSegmentSum: { plan: gatherSegmentSum, reference: gatherSegmentSumKernel },
+    gatherDot: { plan: gatherDot, reference: gatherDotKernel },
     segmentSoftmax: { plan: segmentSoftmax, reference: segmentSoftmaxKernel },
     segmentSoftmaxGrad: { plan: segmentSoftmaxGrad, reference: segmentSoftmaxGradKernel },
     gatherSegmentWeightedSum: { plan: gatherSegmentWeightedSum, reference: gatherSegmentWeightedSumKernel },

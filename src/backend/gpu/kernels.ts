@@ -16,11 +16,12 @@ import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
  * Kernel kinds: segment sum, its edge-weighted form (weights in CSR order), the arg row of segment
  * max/min, the row gather, and the five passes of segment softmax and its gradient — segment max
  * (`segmax`, NaN-propagating), segment Σ exp(x − m) (`expsum`), per-row exp(x − m)/Σ (`softnorm`),
- * segment Σ y·g (`dot`) and per-row y·(g − Σ) (`softgrad`). (No SDDMM kernel: a per-edge dot product
- * over two gathered inputs read the wrong rows in gpu.js 2.24's cpu mode; `gatherDot` runs the
- * reference on gpu.js backends.)
+ * segment Σ y·g (`dot`) and per-row y·(g − Σ) (`softgrad`), and the per-row, per-head dot product
+ * of two row-aligned inputs (`rowdot`), the last pass of `gatherDot` after two `gather` launches (a
+ * single SDDMM kernel indexing both inputs through their own index arrays read the wrong rows in
+ * gpu.js 2.24's cpu mode, so the rows are gathered first).
  */
-export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad';
+export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad' | 'rowdot';
 
 /**
  * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
@@ -99,6 +100,28 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   const s = ids[${row}];
   return ${at(row, 'y')} * (${at(row, 'g')} - ${at('s', 'dot')});
 }`),
+  // Σ_d a[e][h·D + d] · b[e][h·D + d] for row-aligned [E, F] inputs a, b and dims = [D]. The output
+  // is [F, E] (only the first column of each head is nonzero; the host picks them): gpu.js 2.24's
+  // cpu mode reads a 2-D input with the output's row width, so the two must match.
+  rowdot: {
+    d2: `function (a, b, dims) {
+  const D = dims[0];
+  const x = this.thread.x;
+  const h = Math.floor(x / D);
+  if (x - h * D != 0) {
+    return 0;
+  }
+  let acc = 0;
+  for (let d = 0; d < D; d++) {
+    acc += a[this.thread.y][x + d] * b[this.thread.y][x + d];
+  }
+  return acc;
+}`,
+    // (rows of one value, D = 1: the plain product; the planner sends F = 1 to the reference)
+    d1: `function (a, b) {
+  return a[this.thread.x] * b[this.thread.x];
+}`,
+  },
 };
 
 /**
