@@ -48,6 +48,11 @@ function touchPages(out: TypedArray): void {
   for (let i = 0; i < out.length; i += step) out[i] = 0;
 }
 
+/** [0, n) in {@link CHUNKS_PER_THREAD} chunks per thread (one chunk for one thread), for `parallelChunks`. */
+function chunked(n: number, T: number): [number, number][] {
+  return splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+}
+
 /** CSRs of segment-id arrays built by the wasm kernels, with the fingerprint they were built for. */
 const idsCsr = new WeakMap<TypedArray, { hash: number; n: number; S: number; rowptr: Int32Array; perm: Int32Array }>();
 
@@ -165,7 +170,8 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (a.k.firstBadId(pia, E, xa!.shape[0]!, 0) !== -1 || a.k.firstBadId(pib, E, xb!.shape[0]!, 0) !== -1) { gatherDotKernel(inputs, outputs, attrs); return; }
     const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
     const po = a.alloc(o!.data.byteLength);
-    a.parallel(f64(xa!) ? 'gdotF64' : 'gdotF32', splitRange(E, par(a, E * F)).map(([e0, e1]) => [pa, pb, F, attrs.heads, pia, pib, e0, e1, po]));
+    const T = par(a, E * F);
+    a.parallelChunks(f64(xa!) ? 'gdotF64' : 'gdotF32', [pa, pb, F, attrs.heads, pia, pib, 0, 0, po], 6, chunked(E, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(po, o!.data);
   };
 
@@ -207,7 +213,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const C = rowSize(x), d64 = f64(x), SC = S * C;
     const T = par(a, n * C * 16); // ×16: three or four passes per element, with an exp
     // edge chunks taken dynamically by the threads, each accumulating into its own scratch copy
-    const chunks = splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+    const chunks = chunked(n, T);
     return { a, pids, n, C, d64, SC, chunks, T, bytes: SC * (d64 ? 8 : 4) };
   }
 
@@ -298,7 +304,8 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (!a) { ref(inputs, outputs, attrs); return; }
     a.reset();
     const px = a.put(x!.data as Float32Array);
-    a.parallel(name, splitRange(n, par(a, n * 8)).map(([i0, i1]) => [px, i0, i1, px]));
+    const T = par(a, n * 8);
+    a.parallelChunks(name, [px, 0, 0, px], 1, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(px, o!.data);
   };
 
@@ -310,7 +317,8 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (!a) { siluGradKernel(inputs, outputs, attrs); return; }
     a.reset();
     const px = a.put(x!.data as Float32Array), pg = a.put(g!.data as Float32Array);
-    a.parallel('siluGradF32', splitRange(n, par(a, n * 8)).map(([i0, i1]) => [px, pg, i0, i1, px]));
+    const T = par(a, n * 8);
+    a.parallelChunks('siluGradF32', [px, pg, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(px, o!.data);
   };
 
