@@ -281,11 +281,12 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     a.view(B, pB, K * N).set(B.subarray(bOff, bOff + K * N));
     if (accumulate) a.view(C, pC, M * N).set(C.subarray(cOff, cOff + M * N));
     a.parallel('packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
-    const rows = splitRange(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
-    a.parallel('gemmF32', rows.map(([i0, i1], t) => {
-      const sc = scratch + t * GEMM_SCRATCH;
-      return [pA, transA ? 1 : 0, pBp, pC, M, K, N, i0, i1, accumulate ? 1 : 0, sc, sc + GEMM_SCRATCH - 128];
-    }));
+    // row blocks (multiples of 4 rows) taken dynamically, each thread with its own packing scratch;
+    // meanwhile the caller faults in C's pages when C is a fresh output (not when accumulating)
+    const rows = chunked(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
+    const fresh = T > 1 && !accumulate && cOff === 0 && M * N === C.length;
+    a.parallelChunks('gemmF32', [pA, transA ? 1 : 0, pBp, pC, M, K, N, 0, 0, accumulate ? 1 : 0, scratch, scratch + GEMM_SCRATCH - 128], 7, rows,
+      fresh ? () => touchPages(C) : undefined, { pos: [10, 11], stride: GEMM_SCRATCH });
     C.set(a.view(C, pC, M * N), cOff);
   };
 

@@ -67,6 +67,12 @@ export interface WasmKernelExports {
 /** Name of a kernel export. */
 export type KernelName = keyof WasmKernelExports;
 
+/** Arguments that differ per thread in a chunked call: thread t gets `args[p] + t·stride` at each position p. */
+export interface PerThread {
+  pos: number | readonly number[];
+  stride: number;
+}
+
 /** Typed arrays the arena copies. */
 type Arr = Float32Array | Float64Array | Int32Array;
 
@@ -77,9 +83,9 @@ const ARENA_START = 65536;
  * [1] kernel index, [2] ready (1) / failed (2), [3] argument count, [4 … 25] arguments,
  * [26] chunk table (0: one call with the arguments as given; else the byte offset of
  * [count, start₀, end₀, start₁, end₁, …], see {@link WasmArena.parallelChunks}), [27] the argument
- * index of a chunk's start (its end follows), [28] 1 + the index of a per-thread argument (0:
- * none) and [31] its stride (worker w adds (w + 1)·stride to it: thread w + 1's scratch), [29] the
- * worker sleeps in Atomics.wait (needs a notify), [30] the job threw.
+ * index of a chunk's start (its end follows), [28] a bit mask of per-thread arguments (bit i:
+ * argument i) and [31] their stride (worker w adds (w + 1)·stride to each: thread w + 1's
+ * scratch), [29] the worker sleeps in Atomics.wait (needs a notify), [30] the job threw.
  */
 const CTL_START = 32768;
 const SLOT_INTS = 32;
@@ -202,10 +208,10 @@ export class WasmArena {
    * this thread after the workers started and before it takes chunks (work that overlaps theirs,
    * e.g. faulting in the fresh output array the result will be copied to); the workers pick up the
    * chunks this thread does not get to meanwhile. With `perThread`, thread t (this one is 0, worker
-   * w is w + 1) runs with `args[perThread.pos] + t·stride` there: per-thread scratch for kernels
-   * that accumulate (at most {@link threads} copies). Returns when all chunks are done.
+   * w is w + 1) runs with `args[p] + t·stride` at each position p of `perThread.pos`: per-thread
+   * scratch (at most {@link threads} copies). Returns when all chunks are done.
    */
-  parallelChunks(name: KernelName, args: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], beforeOwn?: () => void, perThread?: { pos: number; stride: number }): void {
+  parallelChunks(name: KernelName, args: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], beforeOwn?: () => void, perThread?: PerThread): void {
     if (chunks.length > MAX_CHUNKS) throw new BackendError(`wasm kernels: ${chunks.length} chunks, more than ${MAX_CHUNKS}`);
     const f = this.k[name] as unknown as Fn;
     const a = [...args];
@@ -300,7 +306,7 @@ if (fns) for (;;) {
     if (table === 0) f(...a);
     else {
       const pos = I[27], count = T[0];
-      if (I[28] > 0) a[I[28] - 1] += ((slot - ${CTL_START}) / ${SLOT_INTS * 4} + 1) * I[31]; // worker w is thread w + 1
+      for (let i = 0; i < n; i++) if ((I[28] >>> i) & 1) a[i] += ((slot - ${CTL_START}) / ${SLOT_INTS * 4} + 1) * I[31]; // worker w is thread w + 1
       for (;;) {
         const c = Atomics.add(counter, 0, 1);
         if (c >= count) break;
@@ -376,7 +382,7 @@ export class WorkerPool {
   }
 
   /** Hand the same chunked job (see {@link WasmArena.parallelChunks}) to the first `n` workers. */
-  startChunks(name: KernelName, args: readonly number[], pos: number, table: number, n: number, perThread?: { pos: number; stride: number }): void {
+  startChunks(name: KernelName, args: readonly number[], pos: number, table: number, n: number, perThread?: PerThread): void {
     const fi = this.names.indexOf(name);
     const m = Math.min(n, this.slots.length);
     if (args.length > MAX_ARGS) throw new BackendError(`wasm kernels: ${name} has more than ${MAX_ARGS} arguments`);
@@ -384,13 +390,13 @@ export class WorkerPool {
     this.busy = m;
   }
 
-  private post(I: Int32Array, fi: number, a: readonly number[], table: number, pos: number, perThread?: { pos: number; stride: number }): void {
+  private post(I: Int32Array, fi: number, a: readonly number[], table: number, pos: number, perThread?: PerThread): void {
     I[1] = fi;
     I[3] = a.length;
     for (let i = 0; i < a.length; i++) I[4 + i] = a[i]!;
     I[26] = table;
     I[27] = pos;
-    I[28] = perThread ? perThread.pos + 1 : 0;
+    I[28] = perThread ? (typeof perThread.pos === 'number' ? [perThread.pos] : perThread.pos).reduce((m, p) => m | (1 << p), 0) : 0;
     I[31] = perThread ? perThread.stride : 0;
     Atomics.store(I, 0, 1);
     if (Atomics.load(I, 29) === 1) Atomics.notify(I, 0); // only a sleeping worker needs the futex wake
