@@ -81,6 +81,11 @@ for (const [name, kernels] of paths) {
         if (kernels.gatherSegmentWeightedSum) {
           const [g, wt] = both('gatherSegmentWeightedSum', kernels.gatherSegmentWeightedSum, [xr, w, gi, si], [[[S, F], 'float32']], { numSegments: S, heads: 1 });
           expectClose(g[0]!, wt[0]!, 2e-5);
+          if (F % 2 === 0) { // two heads of F/2 features, one weight per edge and head
+            const w2 = kt([N, 2], f32(2 * N, seed + 3), 'float32'), x2 = kt([R, 2, F / 2], xr.data, 'float32');
+            const [g2, wt2] = both('gatherSegmentWeightedSum', kernels.gatherSegmentWeightedSum, [x2, w2, gi, si], [[[S, 2, F / 2], 'float32']], { numSegments: S, heads: 2 });
+            expectClose(g2[0]!, wt2[0]!, 2e-5);
+          }
         }
       }), { numRuns: 12, seed: 43 });
     });
@@ -202,7 +207,7 @@ describe('gpu.js backend fallbacks and caches', () => {
     expect(b.stats.segmentSum).toEqual({ gpu: 1, fallback: 2 });
   });
 
-  it('the fused message-passing ops run on gpu.js (sums with scalar weights, gatherDot), per-head weights on the reference', () => {
+  it('the fused message-passing ops run on gpu.js (sums with scalar and per-head weights, gatherDot)', () => {
     const b = createGpuBackend({ mode: 'webasm', minWork: 0 });
     const x = kt([3, 4], f32(12, 1), 'float32'), gi = kt([4], Int32Array.from([0, 2, 2, 1]), 'int32'), si = kt([4], Int32Array.from([1, 0, 1, 1]), 'int32');
     const out = () => [kt([2, 4], new Float32Array(8), 'float32')];
@@ -210,7 +215,7 @@ describe('gpu.js backend fallbacks and caches', () => {
     b.kernels.gatherSegmentWeightedSum!([x, kt([4], f32(4, 2), 'float32'), gi, si], out(), { numSegments: 2, heads: 1 });
     b.kernels.gatherSegmentWeightedSum!([kt([3, 2, 2], f32(12, 1), 'float32'), kt([4, 2], f32(8, 2), 'float32'), gi, si], [kt([2, 2, 2], new Float32Array(8), 'float32')], { numSegments: 2, heads: 2 });
     expect(b.stats.gatherSegmentSum).toEqual({ gpu: 1, fallback: 0 });
-    expect(b.stats.gatherSegmentWeightedSum).toEqual({ gpu: 1, fallback: 1 });
+    expect(b.stats.gatherSegmentWeightedSum).toEqual({ gpu: 2, fallback: 0 });
     b.kernels.gatherDot!([x, x, gi, si], [kt([4, 2], new Float32Array(8), 'float32')], { heads: 2 });
     expect(b.stats.gatherDot).toEqual({ gpu: 1, fallback: 0 });
   });

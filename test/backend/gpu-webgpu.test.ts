@@ -44,7 +44,7 @@ describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.d
     }
   });
 
-  it('the fused gatherSegmentSum and gatherSegmentWeightedSum (one weight per edge) match the JS reference', async () => {
+  it('the fused gatherSegmentSum and gatherSegmentWeightedSum (one weight per edge, and per head) match the JS reference', async () => {
     const R = 30, S = 9, E = 200, F = 8;
     const gather = Int32Array.from({ length: E }, (_, i) => (i * 7) % R), ids = Int32Array.from({ length: E }, (_, i) => (i * 5) % (S - 1));
     const x = kt([R, F], f32(R * F, 5), 'float32'), w = kt([E], f32(E, 6), 'float32');
@@ -52,6 +52,7 @@ describe.skipIf(!status.available)(`gpu.js webgpu (${status.available ? status.d
     for (const [op, inputs, attrs] of [
       ['gatherSegmentSum', [x, gi, si], { numSegments: S }],
       ['gatherSegmentWeightedSum', [x, w, gi, si], { numSegments: S, heads: 1 }],
+      ['gatherSegmentWeightedSum', [kt([R, 4, 2], x.data as Float32Array, 'float32'), kt([E, 4], f32(4 * E, 9), 'float32'), gi, si], { numSegments: S, heads: 4 }],
     ] as const) {
       const got = kt([S, F], new Float32Array(S * F), 'float32'), want = kt([S, F], new Float32Array(S * F), 'float32');
       expect(await gk.run(op, inputs as unknown as KernelTensor[], [got], attrs)).toBe('gpu');

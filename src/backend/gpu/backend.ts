@@ -229,18 +229,25 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
     };
   };
 
-  // one weight per edge (heads = 1); per-head weights run the reference
+  // one weight per edge (`wsum`), or one per edge and head (`hwsum`: x's F features in H heads of
+  // D; the weights in CSR order as a flat [E·H] array, read at (k·H + h), so E·H < 2^24)
   const gatherSegmentWeightedSum = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { numSegments: number; heads: number }): GpuLaunch | null => {
     const [x, w, gi, si] = inputs, [o] = outputs;
-    const R = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!), E = gi!.data.length;
-    const csr = attrs.heads === 1 && w!.dtype === 'float32' && E > 0 && E < F32_EXACT && usable(x!, R, S, F) && inRange(gi!.data, R)
+    const R = x!.shape[0] ?? 0, S = attrs.numSegments, F = features(x!), E = gi!.data.length, H = attrs.heads;
+    const perHead = H > 1;
+    if (perHead && (F < 2 || F % H !== 0 || E * H >= F32_EXACT)) return null;
+    const csr = w!.dtype === 'float32' && E > 0 && E < F32_EXACT && usable(x!, R, S, F) && inRange(gi!.data, R)
       ? segmentCsr(si!.data, S) : null;
     if (!csr) return null;
-    const wc = new Float32Array(E);
-    for (let k = 0; k < E; k++) wc[k] = w!.data[csr.perm[k]!]!;
+    const wc = new Float32Array(E * H);
+    for (let k = 0; k < E; k++) {
+      const src = csr.perm[k]! * H;
+      for (let h = 0; h < H; h++) wc[k * H + h] = w!.data[src + h]!;
+    }
+    const rows = composed(gi!.data, csr.perm), xin = asInput(x!.data as Float32Array, R, F);
     return {
-      kind: 'wsum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
-      args: [csr.rowptr, composed(gi!.data, csr.perm), wc, asInput(x!.data as Float32Array, R, F)],
+      kind: perHead ? 'hwsum' : 'wsum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: perHead ? [csr.rowptr, rows, wc, Int32Array.of(H, F / H), xin] : [csr.rowptr, rows, wc, xin],
       finish: (r) => copyResult(r, o!.data as Float32Array),
     };
   };

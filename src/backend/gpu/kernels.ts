@@ -13,7 +13,8 @@ import { GPU, Input } from 'gpu.js';
 import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
 
 /**
- * Kernel kinds: segment sum, its edge-weighted form (weights in CSR order), the arg row of segment
+ * Kernel kinds: segment sum, its edge-weighted forms (one weight per edge, or per edge and head;
+ * weights in CSR order), the arg row of segment
  * max/min, the row gather, and the five passes of segment softmax and its gradient — segment max
  * (`segmax`, NaN-propagating), segment Σ exp(x − m) (`expsum`), per-row exp(x − m)/Σ (`softnorm`),
  * segment Σ y·g (`dot`) and per-row y·(g − Σ) (`softgrad`), and the per-row, per-head dot product
@@ -21,7 +22,7 @@ import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
  * single SDDMM kernel indexing both inputs through their own index arrays read the wrong rows in
  * gpu.js 2.24's cpu mode, so the rows are gathered first).
  */
-export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad' | 'rowdot';
+export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad' | 'rowdot' | 'hwsum';
 
 /**
  * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
@@ -45,6 +46,17 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   let acc = 0;
   for (let j = 0; j < deg; j++) {
     acc += w[st + j] * ${at('perm[st + j]')};
+  }
+  return acc;
+}`),
+  // per-head weights: feature f belongs to head ⌊f / D⌋, its weight at w[k·H + h] (dims = [H, D])
+  hwsum: variants((seg, at) => `function (rowptr, perm, w, dims, x) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  const h = Math.floor(this.thread.x / dims[1]);
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    acc += w[(st + j) * dims[0] + h] * ${at('perm[st + j]')};
   }
   return acc;
 }`),
