@@ -28,5 +28,7 @@ describe('docs/guide/04-graphs-and-sets.md', () => {
     expect(logs).toContain('34 156');
     expect(logs).toContain('17');
     expect(logs.some((l) => /^accuracy \d+\/34$/.test(l))).toBe(true);
+    expect(logs.filter((l) => l === 'true')).toHaveLength(4); // EGNN E(3), two set models, gpu.js == cpu
+    expect(logs).toContain('{"gpu":1,"fallback":0}');
   });
 });
