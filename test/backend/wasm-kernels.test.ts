@@ -173,7 +173,18 @@ describe('wasm SIMD kernels', () => {
         const out = { shape: [N, C], dtype };
         const attrs = { numSegments: S, sorted: false };
         const y = run(jsBackend, 'segmentSoftmax', [xs, si], out, attrs);
-        expectClose(run(wasm, 'segmentSoftmax', [xs, si], out, attrs), y, tol);
+        // which path ran: the global-shift pass for a small range, the per-segment max otherwise
+        const arena = wasmRuntime()!, calls: string[] = [];
+        const orig = arena.parallelChunks.bind(arena);
+        arena.parallelChunks = (name, ...rest) => { calls.push(name); orig(name, ...rest); };
+        try {
+          expectClose(run(wasm, 'segmentSoftmax', [xs, si], out, attrs), y, tol);
+        } finally {
+          arena.parallelChunks = orig;
+        }
+        const suffix = dtype === 'float32' ? 'F32' : 'F64';
+        expect(calls.includes(`expSumShift${suffix}`)).toBe(!special);
+        expect(calls.includes(`segMax${suffix}`)).toBe(special);
         const gy = kt(floats(rng, N * C, dtype), [N, C], dtype), ys = kt(y, [N, C], dtype);
         expectClose(run(wasm, 'segmentSoftmaxGrad', [ys, gy, si], out, attrs), run(jsBackend, 'segmentSoftmaxGrad', [ys, gy, si], out, attrs), tol * 10);
       }
