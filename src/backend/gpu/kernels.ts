@@ -31,35 +31,10 @@ export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 's
  * as one f32 flat index (inexact above 2^24 elements).
  */
 const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
-  sum: variants((seg, at) => `function (rowptr, perm, x) {
-  const st = rowptr[${seg}];
-  const deg = rowptr[${seg} + 1] - st;
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    acc += ${at('perm[st + j]')};
-  }
-  return acc;
-}`),
-  wsum: variants((seg, at) => `function (rowptr, perm, w, x) {
-  const st = rowptr[${seg}];
-  const deg = rowptr[${seg} + 1] - st;
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    acc += w[st + j] * ${at('perm[st + j]')};
-  }
-  return acc;
-}`),
+  sum: segmentSumSource('x', (at) => at('r')),
+  wsum: segmentSumSource('w, x', (at) => `w[st + j] * ${at('r')}`),
   // per-head weights: feature f belongs to head ⌊f / D⌋, its weight at w[k·H + h] (dims = [H, D])
-  hwsum: variants((seg, at) => `function (rowptr, perm, w, dims, x) {
-  const st = rowptr[${seg}];
-  const deg = rowptr[${seg} + 1] - st;
-  const h = Math.floor(this.thread.x / dims[1]);
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    acc += w[(st + j) * dims[0] + h] * ${at('perm[st + j]')};
-  }
-  return acc;
-}`),
+  hwsum: segmentSumSource('w, dims, x', (at) => `w[(st + j) * dims[0] + h] * ${at('r')}`, () => 'const h = Math.floor(this.thread.x / dims[1]);'),
   // returns the winning row (−1 for an empty segment); the host reads the value from the data.
   // Reference semantics: the first NaN wins, otherwise the first strictly larger (smaller) value.
   argmax: extremeSources('>'),
@@ -81,32 +56,14 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   return best;
 }`),
   // pass 2: Σ exp(x − m) over the segment (m: [S] or [C, S] from pass 1)
-  expsum: variants((seg, at) => `function (rowptr, perm, x, m) {
-  const st = rowptr[${seg}];
-  const deg = rowptr[${seg} + 1] - st;
-  const mx = ${at(seg, 'm')};
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    acc += Math.exp(${at('perm[st + j]')} - mx);
-  }
-  return acc;
-}`),
+  expsum: segmentSumSource('x, m', (at) => `Math.exp(${at('r')} - mx)`, (at, seg) => `const mx = ${at(seg, 'm')};`),
   // pass 3, one thread per row: exp(x − m[id]) / Σ[id]
   softnorm: variants((row, at) => `function (ids, x, m, sum) {
   const s = ids[${row}];
   return Math.exp(${at(row)} - ${at('s', 'm')}) / ${at('s', 'sum')};
 }`),
   // gradient, pass 1: Σ y·g over the segment
-  dot: variants((seg, at) => `function (rowptr, perm, y, g) {
-  const st = rowptr[${seg}];
-  const deg = rowptr[${seg} + 1] - st;
-  let acc = 0;
-  for (let j = 0; j < deg; j++) {
-    const r = perm[st + j];
-    acc += ${at('r', 'y')} * ${at('r', 'g')};
-  }
-  return acc;
-}`),
+  dot: segmentSumSource('y, g', (at) => `${at('r', 'y')} * ${at('r', 'g')}`),
   // gradient, pass 2, one thread per row: y·(g − Σ[id])
   softgrad: variants((row, at) => `function (ids, y, g, dot) {
   const s = ids[${row}];
@@ -136,12 +93,32 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   },
 };
 
+type At = (row: string, name?: string) => string;
+
+/**
+ * A kernel that sums `term` over its segment's CSR positions (`r` = the row at position st + j),
+ * after the per-thread declaration `pre`: arguments (rowptr, perm, …params).
+ */
+function segmentSumSource(params: string, term: (at: At) => string, pre: (at: At, seg: string) => string = () => ''): { d2: string; d1: string } {
+  return variants((seg, at) => `function (rowptr, perm, ${params}) {
+  const st = rowptr[${seg}];
+  const deg = rowptr[${seg} + 1] - st;
+  ${pre(at, seg)}
+  let acc = 0;
+  for (let j = 0; j < deg; j++) {
+    const r = perm[st + j];
+    acc += ${term(at)};
+  }
+  return acc;
+}`);
+}
+
 /**
  * Both variants of a source: `seg` is the thread coordinate of the segment (or row) — y for the 2-D
  * [F, S] output, x for the 1-D one — and `at(row, name)` reads argument `name` (default `x`) at a
  * row, and at the thread's feature in 2-D.
  */
-function variants(src: (seg: string, at: (row: string, name?: string) => string) => string): { d2: string; d1: string } {
+function variants(src: (seg: string, at: At) => string): { d2: string; d1: string } {
   return {
     d2: src('this.thread.y', (row, name = 'x') => `${name}[${row}][this.thread.x]`),
     d1: src('this.thread.x', (row, name = 'x') => `${name}[${row}]`),
