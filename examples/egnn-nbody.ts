@@ -22,7 +22,8 @@
  *
  * Run: `npx tsx examples/egnn-nbody.ts` (default budget ≈ 10 min). Flags: `--epochs N`,
  * `--minutes M` (stop after M minutes of training), `--train N`, `--val N`, `--test N`,
- * `--eval-every K`, `--lr X`, `--cosine` (cosine-annealed lr over `--epochs`), `--seed S`, `--quick` (tiny smoke run, seconds), `--json FILE`
+ * `--eval-every K`, `--lr X`, `--cosine` (cosine-annealed lr over `--epochs`), `--ema D` (evaluate an
+ * exponential moving average of the weights with decay D), `--seed S`, `--quick` (tiny smoke run, seconds), `--json FILE`
  * (write the results).
  * @module
  */
@@ -30,7 +31,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Rng, backward, mseLoss, noGrad } from '../src/index.js';
 import type { StateDict } from '../src/nn/index.js';
-import { Adam, CosineAnnealingLR } from '../src/optim/index.js';
+import { Adam, CosineAnnealingLR, ExponentialMovingAverage } from '../src/optim/index.js';
 import { EGNN } from '../src/graph/egnn.js';
 import { NBODY, nbodyGraphs, nbodySplits } from '../src/data/nbody.js';
 import type { NBodySample } from '../src/data/nbody.js';
@@ -70,6 +71,11 @@ export interface NBodyRunOptions {
   schedule?: 'constant' | 'cosine';
   /** Weight decay (default 1e-12). */
   weightDecay?: number;
+  /**
+   * Decay of an exponential moving average of the weights, updated after every step (default none:
+   * the paper's protocol). When set, validation and test use the averaged weights.
+   */
+  ema?: number;
   /** Hidden width (default 64). */
   hidden?: number;
   /** Layers (default 4). */
@@ -156,7 +162,8 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
   const opt = new Adam(model.parameters(), { lr: opts.lr ?? 5e-4, weightDecay: opts.weightDecay ?? 1e-12 });
   const lr0 = opts.lr ?? 5e-4;
   const sched = opts.schedule === 'cosine' ? new CosineAnnealingLR(opt, { tMax: epochs, etaMin: lr0 / 100 }) : null;
-  log(`model: EGNN_vel, ${model.numParameters()} parameters; Adam lr ${lr0}${sched ? ` (cosine over ${epochs} epochs)` : ''}, batch ${batch}`);
+  const ema = opts.ema !== undefined ? new ExponentialMovingAverage(model.parameters(), { decay: opts.ema, warmup: true }) : null;
+  log(`model: EGNN_vel, ${model.numParameters()} parameters; Adam lr ${lr0}${sched ? ` (cosine over ${epochs} epochs)` : ''}, batch ${batch}${ema ? `, weight EMA ${ema.decay}` : ''}`);
 
   const start = performance.now();
   const history: NBodyEval[] = [];
@@ -173,6 +180,7 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
       model.zeroGrad();
       backward(loss);
       opt.step();
+      ema?.update();
       const n = g.numNodes * 3;
       se += loss.item() * n;
       count += n;
@@ -186,14 +194,14 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
     const minutes = (performance.now() - start) / 60000;
     const outOfTime = opts.minutes !== undefined && minutes >= opts.minutes;
     if (epoch % evalEvery === 0 || epoch === epochs || outOfTime) {
-      const val = evaluate(model, valGraphs);
-      const test = evaluate(model, testGraphs);
+      const run = <T>(fn: () => T): T => (ema ? ema.withAverage(fn) : fn());
+      const [val, test, state] = run(() => [evaluate(model, valGraphs), evaluate(model, testGraphs), model.stateDict()] as const);
       history.push({ epoch, minutes: (performance.now() - start) / 60000, trainLoss, val, test });
       if (val < bestVal) {
         bestVal = val;
         bestEpoch = epoch;
         testMSE = test;
-        best = model.stateDict();
+        best = state;
       }
       log(`epoch ${epoch}: train ${trainLoss.toFixed(5)}  val ${val.toFixed(5)}  test ${test.toFixed(5)}  (best val ${bestVal.toFixed(5)} @ ${bestEpoch}, test ${testMSE.toFixed(5)})  ${((performance.now() - start) / 60000).toFixed(2)} min`);
     } else {
@@ -241,10 +249,11 @@ function parseArgs(argv: readonly string[]): NBodyRunOptions & { json?: string }
       case '--batch': o.batch = num(i++); break;
       case '--lr': o.lr = num(i++); break;
       case '--cosine': o.schedule = 'cosine'; break;
+      case '--ema': o.ema = num(i++); break;
       case '--eval-every': o.evalEvery = num(i++); break;
       case '--seed': o.seed = num(i++); break;
       case '--json': o.json = argv[++i]; break;
-      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --eval-every, --seed, --quick, --json)`);
+      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --ema, --eval-every, --seed, --quick, --json)`);
     }
   }
   return o;

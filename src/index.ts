@@ -41,9 +41,9 @@ export {
 export type { StateDict, StateEntry, LoadResult, LinearOptions, MLPOptions, ActivationName, LayerNormOptions, BatchNormLayerOptions, EmbeddingOptions } from './nn/index.js';
 export {
   Optimizer, SGD, Adam, AdamW, RMSProp, Adagrad, LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
-  LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue,
+  LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue, ExponentialMovingAverage,
 } from './optim/index.js';
-export type { SGDOptions, AdamOptions, RMSPropOptions, AdagradOptions, ParamGroupInput } from './optim/index.js';
+export type { SGDOptions, AdamOptions, RMSPropOptions, AdagradOptions, ParamGroupInput, EMAOptions, EMAState } from './optim/index.js';
 export {
   SO, O, SO2, O2, SO3, O3, SO13p, SO13, O13, Sp, SL, S, A, C, D, Z, Trivial, Tetrahedral, FullTetrahedral, Octahedral, FullOctahedral,
   Icosahedral, FullIcosahedral, P4, P4M, product, embed, customGroup, parseGroup, isFinite,

@@ -1,5 +1,6 @@
 /**
- * Optimizers (SGD, Adam, AdamW, RMSProp, Adagrad), learning-rate schedules and gradient clipping.
+ * Optimizers (SGD, Adam, AdamW, RMSProp, Adagrad), learning-rate schedules, gradient clipping and
+ * the exponential moving average of weights.
  * @module
  */
 export { Optimizer } from './optimizer.js';
@@ -24,3 +25,5 @@ export {
   SequentialLR,
 } from './scheduler.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
+export { ExponentialMovingAverage } from './ema.js';
+export type { EMAOptions, EMAState } from './ema.js';
