@@ -29,7 +29,9 @@
  */
 import { writeFileSync, renameSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Rng, backward, mseLoss, noGrad } from '../src/index.js';
+import { Rng, backward, concat, indexSelect, mseLoss, noGrad, segmentSum, slice } from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { Linear, Module, SiLU, Sequential } from '../src/nn/index.js';
 import type { StateDict } from '../src/nn/index.js';
 import { Adam, CosineAnnealingLR, ExponentialMovingAverage } from '../src/optim/index.js';
 import { EGNN } from '../src/graph/egnn.js';
@@ -46,6 +48,39 @@ export const PAPER_TABLE: readonly (readonly [string, number])[] = [
   ['Radial Field', 0.0104],
   ['EGNN', 0.0071],
 ];
+
+/**
+ * The paper's non-equivariant baseline "GNN" (the reference `GNN` with `GCL` layers, recurrent):
+ * h = Linear(6 → H)([x, v]); per layer m_ij = φ_e([h_i, h_j, q_i q_j]) (Linear·SiLU·Linear·SiLU),
+ * h_i ← h_i + φ_h([h_i, Σ_j m_ij]) (Linear·SiLU·Linear); the positions are decoded from h by
+ * Linear·SiLU·Linear(H → 3). Used here to calibrate the data and training loop against the
+ * paper's GNN row (0.0107).
+ */
+export class NBodyGNN extends Module<[GraphsTuple], Tensor> {
+  readonly layers: number;
+  constructor(opts: { rng: Rng; hidden?: number; layers?: number }) {
+    super();
+    const H = opts.hidden ?? 64, rng = opts.rng;
+    this.layers = opts.layers ?? 4;
+    this.registerModule('embedding', new Linear(6, H, { rng }));
+    for (let l = 0; l < this.layers; l++) {
+      this.registerModule(`edge${l}`, new Sequential(new Linear(2 * H + 1, H, { rng }), new SiLU(), new Linear(H, H, { rng }), new SiLU()));
+      this.registerModule(`node${l}`, new Sequential(new Linear(2 * H, H, { rng }), new SiLU(), new Linear(H, H, { rng })));
+    }
+    this.registerModule('decoder', new Sequential(new Linear(H, H, { rng }), new SiLU(), new Linear(H, 3, { rng })));
+  }
+
+  forward(g: GraphsTuple): Tensor {
+    const recv = g.receivers, send = g.senders, N = g.numNodes;
+    const q = slice(g.edges!, [null, [0, 1]]); // q_i q_j
+    let h = (this.getModule('embedding') as Linear).call(concat([g.extraTensor('pos'), g.extraTensor('vel')], 1));
+    for (let l = 0; l < this.layers; l++) {
+      const m = (this.getModule(`edge${l}`) as Sequential).call(concat([indexSelect(h, 0, recv), indexSelect(h, 0, send), q], 1));
+      h = h.add((this.getModule(`node${l}`) as Sequential).call(concat([h, segmentSum(m, recv, N)], 1)));
+    }
+    return (this.getModule('decoder') as Sequential).call(h);
+  }
+}
 
 /** Options of {@link runNBody}. */
 export interface NBodyRunOptions {
@@ -84,6 +119,8 @@ export interface NBodyRunOptions {
   evalEvery?: number;
   /** Data and initialisation seed (default 43). */
   seed?: number;
+  /** `'egnn'` (EGNN_vel, default) or `'gnn'` (the paper's non-equivariant GNN baseline, {@link NBodyGNN}). */
+  model?: 'egnn' | 'gnn';
   /** Print progress (default false). */
   log?: boolean;
 }
@@ -99,6 +136,8 @@ export interface NBodyEval {
 
 /** Result of {@link runNBody}. */
 export interface NBodyRunResult {
+  /** The model trained. */
+  model: 'egnn' | 'gnn';
   /** Epochs trained. */
   epochs: number;
   /** Wall-clock minutes of the training loop (including evaluations, excluding data generation). */
@@ -126,12 +165,13 @@ function chunks(samples: readonly NBodySample[], size: number): NBodySample[][] 
   return out;
 }
 
-function predict(model: EGNN, g: GraphsTuple) {
+function predict(model: EGNN | NBodyGNN, g: GraphsTuple): Tensor {
+  if (model instanceof NBodyGNN) return model.call(g);
   return model.call(g, g.nodes!, g.extraTensor('pos'), { v: g.extraTensor('vel') }).x;
 }
 
 /** Mean squared error of the predicted positions over a set of graphs (one batch each). */
-export function evaluate(model: EGNN, graphs: readonly GraphsTuple[]): number {
+export function evaluate(model: EGNN | NBodyGNN, graphs: readonly GraphsTuple[]): number {
   let se = 0, count = 0;
   noGrad(() => {
     for (const g of graphs) {
@@ -158,12 +198,13 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
   const testGraphs = chunks(data.test, batch).map((c) => nbodyGraphs(c));
 
   const rng = new Rng(seed + 1);
-  const model = EGNN.nbody({ rng: rng.fork(), hidden: opts.hidden ?? 64, layers: opts.layers ?? 4 });
+  const kind = opts.model ?? 'egnn';
+  const model = kind === 'gnn' ? new NBodyGNN({ rng: rng.fork(), hidden: opts.hidden ?? 64, layers: opts.layers ?? 4 }) : EGNN.nbody({ rng: rng.fork(), hidden: opts.hidden ?? 64, layers: opts.layers ?? 4 });
   const opt = new Adam(model.parameters(), { lr: opts.lr ?? 5e-4, weightDecay: opts.weightDecay ?? 1e-12 });
   const lr0 = opts.lr ?? 5e-4;
   const sched = opts.schedule === 'cosine' ? new CosineAnnealingLR(opt, { tMax: epochs, etaMin: lr0 / 100 }) : null;
   const ema = opts.ema !== undefined ? new ExponentialMovingAverage(model.parameters(), { decay: opts.ema, warmup: true }) : null;
-  log(`model: EGNN_vel, ${model.numParameters()} parameters; Adam lr ${lr0}${sched ? ` (cosine over ${epochs} epochs)` : ''}, batch ${batch}${ema ? `, weight EMA ${ema.decay}` : ''}`);
+  log(`model: ${kind === 'gnn' ? 'GNN (baseline)' : 'EGNN_vel'}, ${model.numParameters()} parameters; Adam lr ${lr0}${sched ? ` (cosine over ${epochs} epochs)` : ''}, batch ${batch}${ema ? `, weight EMA ${ema.decay}` : ''}`);
 
   const start = performance.now();
   const history: NBodyEval[] = [];
@@ -210,6 +251,7 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
     if (outOfTime) break;
   }
   return {
+    model: kind,
     epochs: done,
     minutes: (performance.now() - start) / 60000,
     dataSeconds,
@@ -226,7 +268,7 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
 
 /** The paper's table with this run's row. */
 export function formatTable(r: NBodyRunResult): string {
-  const rows = [...PAPER_TABLE.map(([name, mse]) => [`${name} (paper)`, mse.toFixed(4)] as const), [`EGNN (erlangen, ${r.epochs} epochs, ${r.minutes.toFixed(1)} min)`, r.testMSE.toFixed(4)] as const];
+  const rows = [...PAPER_TABLE.map(([name, mse]) => [`${name} (paper)`, mse.toFixed(4)] as const), [`${r.model === 'gnn' ? 'GNN' : 'EGNN'} (erlangen, ${r.epochs} epochs, ${r.minutes.toFixed(1)} min)`, r.testMSE.toFixed(4)] as const];
   const w = Math.max(...rows.map(([n]) => n.length));
   return ['N-body test MSE', ...rows.map(([n, v]) => `  ${n.padEnd(w)}  ${v}`)].join('\n');
 }
@@ -250,10 +292,16 @@ function parseArgs(argv: readonly string[]): NBodyRunOptions & { json?: string }
       case '--lr': o.lr = num(i++); break;
       case '--cosine': o.schedule = 'cosine'; break;
       case '--ema': o.ema = num(i++); break;
+      case '--model': {
+        const m = argv[++i];
+        if (m !== 'egnn' && m !== 'gnn') throw new Error(`--model must be egnn or gnn, got ${m}`);
+        o.model = m;
+        break;
+      }
       case '--eval-every': o.evalEvery = num(i++); break;
       case '--seed': o.seed = num(i++); break;
       case '--json': o.json = argv[++i]; break;
-      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --ema, --eval-every, --seed, --quick, --json)`);
+      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --ema, --model, --eval-every, --seed, --quick, --json)`);
     }
   }
   return o;
