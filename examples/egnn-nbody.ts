@@ -27,16 +27,24 @@
  * (write the results).
  * @module
  */
-import { writeFileSync, renameSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Rng, backward, concat, indexSelect, mseLoss, noGrad, segmentSum, slice } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { Linear, Module, SiLU, Sequential } from '../src/nn/index.js';
 import type { StateDict } from '../src/nn/index.js';
 import { Adam, CosineAnnealingLR, ExponentialMovingAverage } from '../src/optim/index.js';
 import { EGNN } from '../src/graph/egnn.js';
-import { NBODY, nbodyGraphs, nbodySplits } from '../src/data/nbody.js';
-import type { NBodySample } from '../src/data/nbody.js';
+import { NBODY, nbodyGraphs, nbodySplits, parseNBodyStates } from '../src/data/nbody.js';
+import type { NBodySample, NBodyStateSplits } from '../src/data/nbody.js';
+
+/** The paper's own initial states (numpy seed 43, replayed by scripts/nbody-paper-states.py). */
+export const PAPER_STATES_FILE = fileURLToPath(new URL('../datasets/nbody/paper-initial-states.f64', import.meta.url));
+
+/** Load {@link PAPER_STATES_FILE} (or another file in its format). */
+export function loadPaperStates(file: string = PAPER_STATES_FILE): NBodyStateSplits {
+  return parseNBodyStates(readFileSync(file));
+}
 import type { GraphsTuple } from '../src/graph/index.js';
 
 /** Test MSE of EGNN paper Table 2 (N-body, 3000 training samples). */
@@ -119,6 +127,11 @@ export interface NBodyRunOptions {
   evalEvery?: number;
   /** Data and initialisation seed (default 43). */
   seed?: number;
+  /**
+   * Simulate the splits from these initial states (e.g. the paper's own, {@link loadPaperStates})
+   * instead of drawing them from `seed` (which then only seeds the initialisation and shuffling).
+   */
+  states?: NBodyStateSplits;
   /** `'egnn'` (EGNN_vel, default) or `'gnn'` (the paper's non-equivariant GNN baseline, {@link NBodyGNN}). */
   model?: 'egnn' | 'gnn';
   /** Print progress (default false). */
@@ -191,9 +204,9 @@ export function runNBody(opts: NBodyRunOptions = {}): NBodyRunResult {
   const seed = opts.seed ?? 43;
   const log = opts.log ? (s: string) => console.log(s) : () => {};
   const t0 = performance.now();
-  const data = nbodySplits({ train: opts.train ?? NBODY.train, val: opts.val ?? NBODY.val, test: opts.test ?? NBODY.test, seed });
+  const data = nbodySplits({ train: opts.train ?? NBODY.train, val: opts.val ?? NBODY.val, test: opts.test ?? NBODY.test, seed, ...(opts.states ? { states: opts.states } : {}) });
   const dataSeconds = (performance.now() - t0) / 1000;
-  log(`data: ${data.train.length} train / ${data.val.length} val / ${data.test.length} test simulations in ${dataSeconds.toFixed(1)} s`);
+  log(`data${opts.states ? ' (given initial states)' : ` (seed ${seed})`}: ${data.train.length} train / ${data.val.length} val / ${data.test.length} test simulations in ${dataSeconds.toFixed(1)} s`);
   const valGraphs = chunks(data.val, batch).map((c) => nbodyGraphs(c));
   const testGraphs = chunks(data.test, batch).map((c) => nbodyGraphs(c));
 
@@ -292,6 +305,8 @@ function parseArgs(argv: readonly string[]): NBodyRunOptions & { json?: string }
       case '--lr': o.lr = num(i++); break;
       case '--cosine': o.schedule = 'cosine'; break;
       case '--ema': o.ema = num(i++); break;
+      case '--paper-states': o.states = loadPaperStates(); break;
+      case '--states': o.states = loadPaperStates(argv[++i]); break;
       case '--model': {
         const m = argv[++i];
         if (m !== 'egnn' && m !== 'gnn') throw new Error(`--model must be egnn or gnn, got ${m}`);
@@ -301,7 +316,7 @@ function parseArgs(argv: readonly string[]): NBodyRunOptions & { json?: string }
       case '--eval-every': o.evalEvery = num(i++); break;
       case '--seed': o.seed = num(i++); break;
       case '--json': o.json = argv[++i]; break;
-      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --ema, --model, --eval-every, --seed, --quick, --json)`);
+      default: throw new Error(`unknown flag ${argv[i]} (use --epochs, --minutes, --train, --val, --test, --batch, --lr, --cosine, --ema, --model, --paper-states, --states FILE, --eval-every, --seed, --quick, --json)`);
     }
   }
   return o;
@@ -316,7 +331,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const { best: _b, ...rest } = r;
     void _b;
     const tmp = `${o.json}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ options: o, ...rest }, null, 2));
+    const { states, ...options } = o;
+    writeFileSync(tmp, JSON.stringify({ options: { ...options, states: states ? 'given initial states' : 'drawn from seed' }, ...rest }, null, 2));
     renameSync(tmp, o.json);
   }
 }

@@ -7,5 +7,5 @@ export {
   o5Synthetic, inertia, particleInteraction, EMLP_DATASETS, equivariantStandardization, standardize, unstandardize, datasetSymmetry,
 } from './emlp-synthetic.js';
 export type { SyntheticDataset, Standardization } from './emlp-synthetic.js';
-export { NBODY, generateNBody, nbodySplits, nbodyGraphs, simulateCharged, chargedForces } from './nbody.js';
-export type { NBodySample, NBodySplits, NBodyTrajectory, GenerateNBodyOptions, NBodyGraphsOptions } from './nbody.js';
+export { NBODY, generateNBody, generateNBodyFrom, nbodySplits, nbodyGraphs, parseNBodyStates, simulateCharged, simulateChargedFrom, chargedForces } from './nbody.js';
+export type { NBodySample, NBodySplits, NBodyTrajectory, GenerateNBodyOptions, NBodyGraphsOptions, NBodyInitialState, NBodyStateSplits } from './nbody.js';

@@ -132,19 +132,40 @@ export function chargedForces(x: Float64Array, q: Float64Array, out: Float64Arra
   return clipped;
 }
 
-/** Draw the initial state of one simulation (charges, positions, velocities), in the reference's order. */
-function initialState(rng: Rng, n: number): { q: Float64Array; x: Float64Array; v: Float64Array } {
-  const q = new Float64Array(n);
-  for (let i = 0; i < n; i++) q[i] = rng.uniform() < 0.5 ? -1 : 1;
-  const x = new Float64Array(3 * n);
-  for (let k = 0; k < 3 * n; k++) x[k] = rng.normal() * NBODY.locStd;
-  const v = new Float64Array(3 * n);
-  for (let k = 0; k < 3 * n; k++) v[k] = rng.normal();
+/**
+ * The raw initial state of one simulation as the reference draws it: charges [n], positions and
+ * velocities [n, 3] (particle-major), the velocities not yet normalised.
+ */
+export interface NBodyInitialState {
+  readonly charges: Float64Array;
+  readonly loc: Float64Array;
+  readonly vel: Float64Array;
+}
+
+/** Draw the raw initial state of one simulation (charges, positions, velocities), in the reference's order. */
+function drawState(rng: Rng, n: number): NBodyInitialState {
+  const charges = new Float64Array(n);
+  for (let i = 0; i < n; i++) charges[i] = rng.uniform() < 0.5 ? -1 : 1;
+  const loc = new Float64Array(3 * n);
+  for (let k = 0; k < 3 * n; k++) loc[k] = rng.normal() * NBODY.locStd;
+  const vel = new Float64Array(3 * n);
+  for (let k = 0; k < 3 * n; k++) vel[k] = rng.normal();
+  return { charges, loc, vel };
+}
+
+/**
+ * Normalise each velocity to norm 0.5 and reflect positions outside the box (the reference clamps
+ * once, at t = 0). `numpyNorm` computes ‖v‖ as numpy's sqrt(v₀² + v₁² + v₂²) instead of Math.hypot
+ * (same value up to the last bit), for states replayed from the paper's numpy stream.
+ */
+function prepareState(s: NBodyInitialState, numpyNorm: boolean): { q: Float64Array; x: Float64Array; v: Float64Array } {
+  const n = s.charges.length;
+  const q = Float64Array.from(s.charges), x = Float64Array.from(s.loc), v = Float64Array.from(s.vel);
   for (let i = 0; i < n; i++) {
-    const s = Math.hypot(v[3 * i]!, v[3 * i + 1]!, v[3 * i + 2]!);
-    for (let c = 0; c < 3; c++) v[3 * i + c] = (v[3 * i + c]! * NBODY.velNorm) / s;
+    const a = v[3 * i]!, b = v[3 * i + 1]!, c = v[3 * i + 2]!;
+    const norm = numpyNorm ? Math.sqrt(a * a + b * b + c * c) : Math.hypot(a, b, c);
+    for (let d = 0; d < 3; d++) v[3 * i + d] = (v[3 * i + d]! * NBODY.velNorm) / norm;
   }
-  // The reference clamps (reflects) into the box once, at t = 0.
   const L = NBODY.boxSize;
   for (let k = 0; k < 3 * n; k++) {
     if (x[k]! > L) { x[k] = 2 * L - x[k]!; v[k] = -Math.abs(v[k]!); }
@@ -160,11 +181,27 @@ function initialState(rng: Rng, n: number): { q: Float64Array; x: Float64Array; 
  * @param opts.frames number of frames to save (default 49, the whole 5000-step trajectory)
  */
 export function simulateCharged(rng: Rng, opts: { frames?: number; numParticles?: number } = {}): NBodyTrajectory {
-  const n = opts.numParticles ?? NBODY.numParticles;
+  return integrate(prepareState(drawState(rng, opts.numParticles ?? NBODY.numParticles), false), opts.frames);
+}
+
+/**
+ * Simulate one charged system from a given raw initial state (velocities are normalised and
+ * positions reflected into the box first, as in {@link simulateCharged}).
+ * @throws ValueError when the arrays do not have n, 3n and 3n entries
+ */
+export function simulateChargedFrom(state: NBodyInitialState, opts: { frames?: number } = {}): NBodyTrajectory {
+  const n = state.charges.length;
+  if (n < 2 || state.loc.length !== 3 * n || state.vel.length !== 3 * n) {
+    throw new ValueError(`simulateChargedFrom: need n ≥ 2 charges and [n, 3] positions and velocities, got ${n}, ${state.loc.length}, ${state.vel.length} values`);
+  }
+  return integrate(prepareState(state, true), opts.frames);
+}
+
+function integrate({ q, x, v }: { q: Float64Array; x: Float64Array; v: Float64Array }, framesOpt?: number): NBodyTrajectory {
+  const n = q.length;
   const maxFrames = NBODY.steps / NBODY.sampleFreq - 1;
-  const frames = opts.frames ?? maxFrames;
+  const frames = framesOpt ?? maxFrames;
   if (!Number.isInteger(frames) || frames < 1 || frames > maxFrames) throw new ValueError(`simulateCharged: frames must be an integer in [1, ${maxFrames}], got ${frames}`);
-  const { q, x, v } = initialState(rng, n);
   const dt = NBODY.dt;
   const F = new Float64Array(3 * n);
   const loc = new Float64Array(frames * 3 * n);
@@ -200,27 +237,85 @@ export function simulateCharged(rng: Rng, opts: { frames?: number; numParticles?
 export function generateNBody(opts: GenerateNBodyOptions): NBodySample[] {
   const { numSims } = opts;
   if (!Number.isInteger(numSims) || numSims < 0) throw new ValueError(`generateNBody: numSims must be a non-negative integer, got ${numSims}`);
+  const [f0, fT] = frameRange('generateNBody', opts);
+  const n = opts.numParticles ?? NBODY.numParticles;
+  const rng = opts.rng ?? new Rng(opts.seed ?? 43);
+  const frames = Math.max(f0, fT) + 1;
+  const out: NBodySample[] = [];
+  for (let s = 0; s < numSims; s++) out.push(sampleOf(simulateCharged(rng, { frames, numParticles: n }), f0, fT));
+  return out;
+}
+
+function frameRange(op: string, opts: { inputFrame?: number; targetFrame?: number }): [number, number] {
   const f0 = opts.inputFrame ?? NBODY.inputFrame;
   const fT = opts.targetFrame ?? NBODY.targetFrame;
   const maxFrames = NBODY.steps / NBODY.sampleFreq - 1;
   for (const [name, f] of [['inputFrame', f0], ['targetFrame', fT]] as const) {
-    if (!Number.isInteger(f) || f < 0 || f >= maxFrames) throw new ValueError(`generateNBody: ${name} must be an integer in [0, ${maxFrames}), got ${f}`);
+    if (!Number.isInteger(f) || f < 0 || f >= maxFrames) throw new ValueError(`${op}: ${name} must be an integer in [0, ${maxFrames}), got ${f}`);
   }
-  const n = opts.numParticles ?? NBODY.numParticles;
-  const rng = opts.rng ?? new Rng(opts.seed ?? 43);
+  return [f0, fT];
+}
+
+function sampleOf(t: NBodyTrajectory, f0: number, fT: number): NBodySample {
+  const m = 3 * t.charges.length;
+  return { loc0: t.loc.slice(f0 * m, (f0 + 1) * m), vel0: t.vel.slice(f0 * m, (f0 + 1) * m), charges: t.charges, target: t.loc.slice(fT * m, (fT + 1) * m) };
+}
+
+/**
+ * Samples of the `nbody_small` task simulated from given raw initial states (e.g. the paper's own,
+ * {@link parseNBodyStates}).
+ */
+export function generateNBodyFrom(states: readonly NBodyInitialState[], opts: { inputFrame?: number; targetFrame?: number } = {}): NBodySample[] {
+  const [f0, fT] = frameRange('generateNBodyFrom', opts);
   const frames = Math.max(f0, fT) + 1;
-  const m = 3 * n;
-  const out: NBodySample[] = [];
-  for (let s = 0; s < numSims; s++) {
-    const t = simulateCharged(rng, { frames, numParticles: n });
-    out.push({
-      loc0: t.loc.slice(f0 * m, (f0 + 1) * m),
-      vel0: t.vel.slice(f0 * m, (f0 + 1) * m),
-      charges: t.charges,
-      target: t.loc.slice(fT * m, (fT + 1) * m),
-    });
+  return states.map((st) => sampleOf(simulateChargedFrom(st, { frames }), f0, fT));
+}
+
+/** Initial states of the three splits. */
+export interface NBodyStateSplits {
+  readonly train: NBodyInitialState[];
+  readonly val: NBodyInitialState[];
+  readonly test: NBodyInitialState[];
+}
+
+/** Values per record of `scripts/nbody-paper-states.py`: charges[5], loc[3][5], vel[3][5]. */
+const STATE_RECORD = 5 + 15 + 15;
+
+/**
+ * Parse the initial states written by `scripts/nbody-paper-states.py` (bundled as
+ * `datasets/nbody/paper-initial-states.f64`): the paper's own `nbody_small` draws — numpy's legacy
+ * RandomState seeded 43 replayed in the generator's order — as float64 little-endian records of
+ * charges[5], positions[3][5] and raw velocities[3][5] (dimension-major, as numpy draws them),
+ * 3000 training, then 2000 validation, then 2000 test simulations.
+ * @throws ValueError when the byte length is not that of 7000 records, a charge is not ±1 or a value is not finite
+ */
+export function parseNBodyStates(bytes: Uint8Array): NBodyStateSplits {
+  const counts = [NBODY.train, NBODY.val, NBODY.test];
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (bytes.byteLength !== total * STATE_RECORD * 8) {
+    throw new ValueError(`parseNBodyStates: expected ${total} records of ${STATE_RECORD} float64 (${total * STATE_RECORD * 8} bytes), got ${bytes.byteLength} bytes`);
   }
-  return out;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = NBODY.numParticles;
+  const states: NBodyInitialState[] = [];
+  for (let r = 0; r < total; r++) {
+    const at = (k: number): number => {
+      const v = view.getFloat64((r * STATE_RECORD + k) * 8, true);
+      if (!Number.isFinite(v)) throw new ValueError(`parseNBodyStates: record ${r} value ${k} is not finite (${v})`);
+      return v;
+    };
+    const charges = new Float64Array(n), loc = new Float64Array(3 * n), vel = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      charges[i] = at(i);
+      if (charges[i] !== 1 && charges[i] !== -1) throw new ValueError(`parseNBodyStates: record ${r} has charge ${charges[i]} (expected ±1)`);
+      for (let d = 0; d < 3; d++) {
+        loc[3 * i + d] = at(n + d * n + i);
+        vel[3 * i + d] = at(4 * n + d * n + i);
+      }
+    }
+    states.push({ charges, loc, vel });
+  }
+  return { train: states.slice(0, counts[0]), val: states.slice(counts[0], counts[0]! + counts[1]!), test: states.slice(counts[0]! + counts[1]!) };
 }
 
 /** The three splits of the benchmark. */
@@ -233,15 +328,24 @@ export interface NBodySplits {
 /**
  * Train / validation / test simulations (default 3000 / 2000 / 2000), each split from its own
  * stream forked off `new Rng(seed)`, so the validation and test sets do not depend on the training
- * size.
+ * size — or, with `states`, simulated from given initial states (the first `train` / `val` / `test`
+ * of each split).
  */
-export function nbodySplits(opts: { train?: number; val?: number; test?: number; seed?: number } = {}): NBodySplits {
+export function nbodySplits(opts: { train?: number; val?: number; test?: number; seed?: number; states?: NBodyStateSplits } = {}): NBodySplits {
+  const nTrain = opts.train ?? NBODY.train, nVal = opts.val ?? NBODY.val, nTest = opts.test ?? NBODY.test;
+  const st = opts.states;
+  if (st) {
+    for (const [name, want, have] of [['train', nTrain, st.train.length], ['val', nVal, st.val.length], ['test', nTest, st.test.length]] as const) {
+      if (want > have) throw new ValueError(`nbodySplits: ${want} ${name} simulations requested, the given states have ${have}`);
+    }
+    return { train: generateNBodyFrom(st.train.slice(0, nTrain)), val: generateNBodyFrom(st.val.slice(0, nVal)), test: generateNBodyFrom(st.test.slice(0, nTest)) };
+  }
   const root = new Rng(opts.seed ?? 43);
   const trainRng = root.fork(), valRng = root.fork(), testRng = root.fork();
   return {
-    train: generateNBody({ numSims: opts.train ?? NBODY.train, rng: trainRng }),
-    val: generateNBody({ numSims: opts.val ?? NBODY.val, rng: valRng }),
-    test: generateNBody({ numSims: opts.test ?? NBODY.test, rng: testRng }),
+    train: generateNBody({ numSims: nTrain, rng: trainRng }),
+    val: generateNBody({ numSims: nVal, rng: valRng }),
+    test: generateNBody({ numSims: nTest, rng: testRng }),
   };
 }
 
