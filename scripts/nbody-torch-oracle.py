@@ -120,7 +120,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=5e-4, weight_decay=1e-12)
     B = 100
     send_full, recv_full = fully_connected(B)
-    counts = torch.bincount(recv_full, minlength=B * N_PART).clamp(min=1).to(torch.float32)[:, None]
+    inv_count = 1.0 / torch.bincount(recv_full, minlength=B * N_PART).clamp(min=1).to(torch.float32)[:, None]  # mean over the senders
     E = N_PART * (N_PART - 1)
 
     def batch_loss(split, idx):
@@ -135,7 +135,7 @@ def main():
         if args.model == "egnn":
             d = x64[recv] - x64[send]
             edge_attr = torch.cat([qq, (d * d).sum(1, keepdim=True).float()], 1)
-            pred = model(v.norm(dim=1, keepdim=True), x64.float(), v, send, recv, edge_attr, counts[: G * N_PART])
+            pred = model(v.norm(dim=1, keepdim=True), x64.float(), v, send, recv, edge_attr, inv_count[: G * N_PART])
         else:
             pred = model(x64.float(), v, send, recv, qq)
         return nn.functional.mse_loss(pred, tgt)

@@ -127,7 +127,7 @@ def egnn_epoch(p, gen):
         model = EGNNVel(hidden, layers)
         opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-12)
         send_full, recv_full = fully_connected(batch)
-        counts = torch.bincount(recv_full, minlength=batch * N_PART).clamp(min=1).to(torch.float32)[:, None]
+        inv_count = 1.0 / torch.bincount(recv_full, minlength=batch * N_PART).clamp(min=1).to(torch.float32)[:, None]  # mean over the senders
         edges_per = N_PART * (N_PART - 1)
 
     def run():
@@ -145,7 +145,7 @@ def egnn_epoch(p, gen):
                 d = x64[recv] - x64[send]
                 edge_attr = torch.stack([qn[recv] * qn[send], (d * d).sum(1)], 1).float()
                 h0 = v.norm(dim=1, keepdim=True)
-                pred = model(h0, x64.float(), v, send, recv, edge_attr, counts[: G * N_PART])
+                pred = model(h0, x64.float(), v, send, recv, edge_attr, inv_count[: G * N_PART])
                 loss = torch.nn.functional.mse_loss(pred, tgt)
                 opt.zero_grad()
                 loss.backward()
