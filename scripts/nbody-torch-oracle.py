@@ -8,7 +8,8 @@ MSE reported at the best validation MSE (the reference `main_nbody.py` loop).
 The data are simulated here, in torch float64, from the paper's own initial states
 (datasets/nbody/paper-initial-states.f64, written by scripts/nbody-paper-states.py): the same
 initial conditions erlangen's `--paper-states` run uses, integrated independently of erlangen.
-The EGNN is bench/peers/torch_egnn.py's `EGNNVel` (the reference E_GCL_vel); the GNN is the
+The simulation and the EGNN are bench/peers/torch_egnn.py's `integrate` and `EGNNVel` (the
+reference E_GCL_vel); the GNN is the
 reference `GNN` with recurrent `GCL` layers.
 
 Usage: /usr/bin/python3 scripts/nbody-torch-oracle.py [--model egnn|gnn] [--epochs N] [--minutes M]
@@ -25,7 +26,7 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "bench", "peers"))
-from torch_egnn import DT, F0, FT, MAX_F, N_PART, SAMPLE_FREQ, EGNNVel, fully_connected  # noqa: E402
+from torch_egnn import N_PART, EGNNVel, fully_connected, integrate  # noqa: E402
 
 STATES = os.path.join(HERE, "..", "datasets", "nbody", "paper-initial-states.f64")
 
@@ -36,36 +37,6 @@ def load_states():
     loc = torch.from_numpy(d[:, 5:20].reshape(-1, 3, 5).transpose(0, 2, 1).copy())  # [S, n, 3]
     vel = torch.from_numpy(d[:, 20:35].reshape(-1, 3, 5).transpose(0, 2, 1).copy())
     return q, loc, vel
-
-
-def simulate(q, loc, vel):
-    """Frames 30 and 40 of the charged simulation from raw initial states (float64, vectorised)."""
-    n = q.shape[1]
-    vel = vel * (0.5 / torch.sqrt((vel * vel).sum(-1, keepdim=True)))
-    over, under = loc > 5, loc < -5
-    loc = torch.where(over, 10 - loc, torch.where(under, -10 - loc, loc))
-    vel = torch.where(over, -vel.abs(), torch.where(under, vel.abs(), vel))
-    qq = q[:, :, None] * q[:, None, :]
-    eye = torch.eye(n, dtype=torch.bool)
-
-    def force(x):
-        d = x[:, :, None, :] - x[:, None, :, :]
-        r2 = (d * d).sum(-1)
-        r3 = (r2 * torch.sqrt(r2)).masked_fill(eye, float("inf"))
-        return ((qq / r3)[..., None] * d).sum(2).clamp(-MAX_F, MAX_F)
-
-    vel = vel + DT * force(loc)
-    out = {}
-    for step in range(1, SAMPLE_FREQ * (FT + 1) + 1):
-        loc = loc + DT * vel
-        if step % SAMPLE_FREQ == 0:
-            k = step // SAMPLE_FREQ - 1
-            if k == F0:
-                out["loc0"], out["vel0"] = loc.clone(), vel.clone()
-            elif k == FT:
-                return out["loc0"], out["vel0"], q, loc.clone()
-        vel = vel + DT * force(loc)
-    raise AssertionError("unreachable")
 
 
 class GCL(nn.Module):
@@ -112,7 +83,7 @@ def main():
     t0 = time.time()
     splits = {}
     for name, lo, k in (("train", 0, args.train), ("val", 3000, args.val), ("test", 5000, args.test)):
-        splits[name] = simulate(q[lo:lo + k], loc[lo:lo + k], vel[lo:lo + k])
+        splits[name] = integrate(q[lo:lo + k], loc[lo:lo + k], vel[lo:lo + k])
     print(f"data: {args.train}/{args.val}/{args.test} simulations from the paper's initial states in {time.time() - t0:.1f} s", flush=True)
 
     torch.manual_seed(args.seed)

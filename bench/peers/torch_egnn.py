@@ -34,35 +34,41 @@ def simulate(num_sims, gen):
     n, S = N_PART, num_sims
     loc = torch.randn(S, n, DIM, generator=gen, dtype=torch.float64)  # loc_std 1
     vel = torch.randn(S, n, DIM, generator=gen, dtype=torch.float64)
-    vel = vel * (0.5 / vel.norm(dim=-1, keepdim=True))
     q = torch.where(torch.rand(S, n, generator=gen, dtype=torch.float64) < 0.5, -1.0, 1.0).to(torch.float64)
-    # reflect at the box (t = 0 only)
+    return integrate(q, loc, vel)
+
+
+def integrate(q, loc, vel):
+    """Frames F0 and FT of the charged simulation from raw initial states (charges [S,n], positions
+    and unnormalised velocities [S,n,3]): velocities scaled to norm 0.5, positions reflected into
+    the box once (t = 0), then the kick-drift loop, vectorised over the simulations in float64.
+    Returns (loc0, vel0, charges, target)."""
+    n = q.shape[1]
+    vel = vel * (0.5 / torch.sqrt((vel * vel).sum(-1, keepdim=True)))
     over, under = loc > 5, loc < -5
     loc = torch.where(over, 10 - loc, torch.where(under, -10 - loc, loc))
-    vel = torch.where(over | under, -vel, vel)
+    vel = torch.where(over, -vel.abs(), torch.where(under, vel.abs(), vel))
     qq = q[:, :, None] * q[:, None, :]  # [S,n,n]
     eye = torch.eye(n, dtype=torch.bool)
 
     def force(x):
         d = x[:, :, None, :] - x[:, None, :, :]  # x_i - x_j
-        r3 = d.norm(dim=-1).pow(3).masked_fill(eye, float("inf"))
-        f = (qq / r3)[..., None] * d
-        return f.sum(2).clamp(-MAX_F, MAX_F)
+        r2 = (d * d).sum(-1)
+        r3 = (r2 * torch.sqrt(r2)).masked_fill(eye, float("inf"))
+        return ((qq / r3)[..., None] * d).sum(2).clamp(-MAX_F, MAX_F)
 
     vel = vel + DT * force(loc)
     out = {}
-    last = SAMPLE_FREQ * (FT + 1)
-    for step in range(1, last + 1):
+    for step in range(1, SAMPLE_FREQ * (FT + 1) + 1):
         loc = loc + DT * vel
         if step % SAMPLE_FREQ == 0:
             k = step // SAMPLE_FREQ - 1
             if k == F0:
                 out["loc0"], out["vel0"] = loc.clone(), vel.clone()
             elif k == FT:
-                out["target"] = loc.clone()
-                break
+                return out["loc0"], out["vel0"], q, loc.clone()
         vel = vel + DT * force(loc)
-    return out["loc0"], out["vel0"], q, out["target"]
+    raise AssertionError("unreachable: the loop ends at frame FT")
 
 
 class EGCLVel(nn.Module):
