@@ -181,7 +181,7 @@ function prepareState(s: NBodyInitialState, numpyNorm: boolean): { q: Float64Arr
  * @param opts.frames number of frames to save (default 49, the whole 5000-step trajectory)
  */
 export function simulateCharged(rng: Rng, opts: { frames?: number; numParticles?: number } = {}): NBodyTrajectory {
-  return integrate(prepareState(drawState(rng, opts.numParticles ?? NBODY.numParticles), false), opts.frames);
+  return integrate('simulateCharged', prepareState(drawState(rng, opts.numParticles ?? NBODY.numParticles), false), opts.frames);
 }
 
 /**
@@ -194,14 +194,14 @@ export function simulateChargedFrom(state: NBodyInitialState, opts: { frames?: n
   if (n < 2 || state.loc.length !== 3 * n || state.vel.length !== 3 * n) {
     throw new ValueError(`simulateChargedFrom: need n ≥ 2 charges and [n, 3] positions and velocities, got ${n}, ${state.loc.length}, ${state.vel.length} values`);
   }
-  return integrate(prepareState(state, true), opts.frames);
+  return integrate('simulateChargedFrom', prepareState(state, true), opts.frames);
 }
 
-function integrate({ q, x, v }: { q: Float64Array; x: Float64Array; v: Float64Array }, framesOpt?: number): NBodyTrajectory {
+function integrate(op: string, { q, x, v }: { q: Float64Array; x: Float64Array; v: Float64Array }, framesOpt?: number): NBodyTrajectory {
   const n = q.length;
   const maxFrames = NBODY.steps / NBODY.sampleFreq - 1;
   const frames = framesOpt ?? maxFrames;
-  if (!Number.isInteger(frames) || frames < 1 || frames > maxFrames) throw new ValueError(`simulateCharged: frames must be an integer in [1, ${maxFrames}], got ${frames}`);
+  if (!Number.isInteger(frames) || frames < 1 || frames > maxFrames) throw new ValueError(`${op}: frames must be an integer in [1, ${maxFrames}], got ${frames}`);
   const dt = NBODY.dt;
   const F = new Float64Array(3 * n);
   const loc = new Float64Array(frames * 3 * n);
