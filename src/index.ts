@@ -8,7 +8,7 @@
  */
 export { Rng } from './util/rng.js';
 export {
-  ErlangenError, ShapeError, DTypeError, IndexError, ValueError, GradError, AnomalyError, BackendError, ParseError, ContractError,
+  ErlangenError, ShapeError, DTypeError, IndexError, ValueError, GradError, AnomalyError, BackendError, ParseError, ContractError, SizeError, FormatError,
 } from './util/errors.js';
 export { registerBackend, setBackend, getBackend, listBackends, jsBackend, cpuBackend, createWasmBackend, wasmAvailable, wasmReady, wasmThreads } from './backend/index.js';
 export type { WasmKernelOptions } from './backend/index.js';

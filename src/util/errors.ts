@@ -42,6 +42,16 @@ export class ParseError extends ErlangenError {}
 /** A mathematical object violates its contract (e.g. a representation that is not a homomorphism). */
 export class ContractError extends ErlangenError {}
 
+/**
+ * A size that cannot be honoured: a shape whose element count cannot be allocated (or exceeds the
+ * library's limits), integer values that overflow their storage, a group or representation too large
+ * to build. Thrown before anything is allocated.
+ */
+export class SizeError extends ValueError {}
+
+/** Bytes that are not a valid file of the expected format (truncated, corrupt, wrong magic or header). */
+export class FormatError extends ErlangenError {}
+
 /** Format a shape as `[2,3,4]` for error messages. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;

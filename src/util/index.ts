@@ -11,5 +11,7 @@ export {
   BackendError,
   ParseError,
   ContractError,
+  SizeError,
+  FormatError,
   fmtShape,
 } from './errors.js';
