@@ -17,7 +17,7 @@ export type { EdgeIndex, GraphBatch, KnnGraphOptions, RadiusGraphOptions, FullyC
 export { aggregation, resolveAggregations, multiAggregate } from './aggregation.js';
 export type { Aggregation, AggregationName, AggregationSpec, AggregationOptions, AggregateContext, Flow } from './aggregation.js';
 export { MessagePassing, bipartite } from './message-passing.js';
-export type { MessageContext, MessagePassingOptions, PropagateOptions, PropagateInputs, NodeInput, EdgeSet, WeightedMessage } from './message-passing.js';
+export type { MessageContext, MessagePassingOptions, PropagateOptions, PropagateInputs, NodeInput, EdgeSet, WeightedMessage, MessageForm } from './message-passing.js';
 export { globalSumPool, globalMeanPool, globalMaxPool, GlobalAttentionPool } from './pooling.js';
 export {
   GCNConv, SAGEConv, GINConv, GINEConv, EdgeConv, GATConv, GATv2Conv, TransformerConv, CFConv, ShiftedSoftplus,

@@ -118,6 +118,48 @@ export interface MessagePassingOptions extends AggregationOptions {
   aggr?: AggregationSpec;
   /** Direction (default `'sender-to-receiver'`). */
   flow?: Flow;
+  /**
+   * Allow the fused kernels of {@link MessagePassing.messageForm} (default true). `false` always
+   * builds the [E, …] messages and aggregates them — the same values and gradients, slower; useful
+   * to check a layer's fused path against its plain one.
+   */
+  fuse?: boolean;
+}
+
+/**
+ * How `propagate` computes φ for a layer, decided once per class from what it defines:
+ * - `'weighted'`: the layer declares {@link MessagePassing.weightedMessage} (w_e · x_j), and no
+ *   subclass below the declaring class overrides `message`. A call whose `weightedMessage` returns a
+ *   non-null value uses it; with the built-in sum this is the fused SpMM `gatherSegmentWeightedSum`.
+ * - `'gather'`: neither `message` nor `weightedMessage` is defined, so φ = x_j of input `'x'`; with
+ *   the built-in sum this is the fused `gatherSegmentSum`.
+ * - `'message'`: `message` is overridden below the class declaring `weightedMessage` (or there is no
+ *   `weightedMessage`): `message` is always called and no fused path is taken.
+ */
+export type MessageForm = 'weighted' | 'gather' | 'message';
+
+/** The nearest class in `proto`'s chain (below MessagePassing) that defines `name`, as a depth (0 = the object's own class), or -1. */
+function definedAt(proto: object, name: string): number {
+  let depth = 0;
+  for (let p: object | null = proto; p && p !== MessagePassing.prototype; p = Object.getPrototypeOf(p), depth++) {
+    if (Object.prototype.hasOwnProperty.call(p, name)) return depth;
+  }
+  return -1;
+}
+
+const formCache = new WeakMap<object, MessageForm>();
+
+/** The {@link MessageForm} of a layer's class (cached per prototype). */
+function messageFormOf(layer: object): MessageForm {
+  const proto = Object.getPrototypeOf(layer) as object;
+  let form = formCache.get(proto);
+  if (form === undefined) {
+    const m = definedAt(proto, 'message'), w = definedAt(proto, 'weightedMessage');
+    // depth grows towards the base: a smaller depth is a more derived class
+    form = w >= 0 && (m < 0 || w <= m) ? 'weighted' : m < 0 && w < 0 ? 'gather' : 'message';
+    formCache.set(proto, form);
+  }
+  return form;
 }
 
 class Context implements MessageContext {
@@ -188,6 +230,13 @@ class Context implements MessageContext {
   }
 }
 
+/** The messages w_e · x_{s(e)} of a {@link WeightedMessage}, [E, …] (w broadcast over the feature axes; [E, H] over [E, H, …]). */
+function weightedMessages(wm: WeightedMessage, ctx: MessageContext): Tensor {
+  const xj = ctx.xSender(wm.input), w = wm.weight;
+  const H = w.ndim === 2 ? w.shape[1]! : 1;
+  return xj.mul(w.reshape([ctx.numEdges, ...(H > 1 ? [H] : []), ...new Array<number>(xj.ndim - (H > 1 ? 2 : 1)).fill(1)]));
+}
+
 function checkRows(what: string, t: Tensor, n: number): void {
   if (t.ndim === 0 || t.shape[0] !== n) throw new ShapeError(`MessagePassing: ${what} ${fmtShape(t.shape)} must have ${n} rows`);
 }
@@ -216,8 +265,12 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
   /** Default direction. */
   readonly flow: Flow;
 
+  /** Whether the fused kernels may run ({@link MessagePassingOptions.fuse}); may be switched per layer at any time. */
+  fusedKernels: boolean;
+
   constructor(opts: MessagePassingOptions = {}) {
     super();
+    this.fusedKernels = opts.fuse ?? true;
     this.aggregations = resolveAggregations(opts.aggr ?? 'sum', opts);
     this.flow = opts.flow ?? 'sender-to-receiver';
     if (this.flow !== 'sender-to-receiver' && this.flow !== 'receiver-to-sender') throw new ValueError(`MessagePassing: unknown flow '${String(this.flow)}'`);
@@ -259,17 +312,11 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
     const edgeInputs = opts.edgeInputs ?? {};
     for (const [name, t] of Object.entries(edgeInputs)) checkRows(`edge input '${name}'`, t, senders.length);
     const ctx = new Context(isTuple ? graph : null, flow, senders, receivers, numSenders, numReceivers, edgeAttr, inputs, edgeInputs);
-    // Fast paths with the built-in sum: edge-weighted messages → the fused SpMM, the default
-    // message x_j → the fused gather + segment sum (the [E, …] messages are never built; same
-    // values and gradients).
-    const sumOnly = this.aggregate === MessagePassing.prototype.aggregate && this.aggregations.length === 1
-      && (this.aggregations[0] as { builtinSum?: boolean }).builtinSum === true;
-    if (sumOnly && this.weightedMessage) {
-      const wm = this.weightedMessage(ctx);
-      if (wm) return this.update(gatherSegmentWeightedSum(ctx.xSource(wm.input), wm.weight, senders, receivers, numReceivers), ctx);
-    }
-    const x = inputs.x;
-    if (sumOnly && x !== undefined && !this.weightedMessage && this.message === MessagePassing.prototype.message) {
+    const form = this.messageForm;
+    if (form === 'weighted') {
+      const wm = this.weightedMessage!(ctx);
+      if (wm) return this.update(this.fusedKernels && this.builtinSum() ? gatherSegmentWeightedSum(ctx.xSource(wm.input), wm.weight, senders, receivers, numReceivers) : this.aggregate(weightedMessages(wm, ctx), ctx), ctx);
+    } else if (form === 'gather' && this.fusedKernels && this.builtinSum()) {
       return this.update(gatherSegmentSum(ctx.xSource('x'), senders, receivers, numReceivers), ctx);
     }
     const messages = this.message(ctx);
@@ -284,18 +331,32 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
    */
   message(ctx: MessageContext): Tensor {
     const wm = this.weightedMessage?.(ctx);
-    if (!wm) return ctx.xSender('x');
-    const xj = ctx.xSender(wm.input), w = wm.weight;
-    const H = w.ndim === 2 ? w.shape[1]! : 1;
-    return xj.mul(w.reshape([ctx.numEdges, ...(H > 1 ? [H] : []), ...new Array<number>(xj.ndim - (H > 1 ? 2 : 1)).fill(1)]));
+    return wm ? weightedMessages(wm, ctx) : ctx.xSender('x');
+  }
+
+  /**
+   * How φ is computed for this layer's class ({@link MessageForm}): `'weighted'` when it declares
+   * `weightedMessage` and no subclass overrides `message` below that declaration, `'gather'` when it
+   * defines neither, `'message'` otherwise. An overridden `message` is therefore never bypassed.
+   */
+  get messageForm(): MessageForm {
+    return messageFormOf(this);
+  }
+
+  /** True when the aggregation is the single built-in sum and `aggregate` is not overridden (the fused kernels' condition). */
+  private builtinSum(): boolean {
+    return this.aggregate === MessagePassing.prototype.aggregate && this.aggregations.length === 1
+      && (this.aggregations[0] as { builtinSum?: boolean }).builtinSum === true;
   }
 
   /**
    * Optional φ of the form w_e · x_j ({@link WeightedMessage}), for layers whose messages are
-   * edge-weighted sender features (GCN, GAT, TransformerConv). With the built-in sum aggregation,
-   * `propagate` then runs the fused `gatherSegmentWeightedSum` (SpMM; gradients to x and to the
-   * weights, SDDMM) without building the [E, …] messages; with other aggregations the default
-   * `message` builds them from it. Returning null falls back to `message` for this call.
+   * edge-weighted sender features (GCN, GAT, TransformerConv): declaring it is how a layer chooses
+   * the fused path (see {@link messageForm}). With the built-in sum aggregation, `propagate` then
+   * runs the fused `gatherSegmentWeightedSum` (SpMM; gradients to x and to the weights, SDDMM)
+   * without building the [E, …] messages; with other aggregations (or `fuse: false`) it builds
+   * w_e · x_j and aggregates them. Returning null falls back to `message` for this call. A subclass
+   * that overrides `message` below the declaring class switches the fused path off.
    */
   weightedMessage?(ctx: MessageContext): WeightedMessage | null;
 
