@@ -7,7 +7,7 @@ import type { Group } from '../group/index.js';
 import { Scalar } from '../rep/index.js';
 import type { Rep } from '../rep/index.js';
 import { equivariantBasis, explainEmpty } from '../solver/index.js';
-import type { BasisCache } from '../solver/index.js';
+import type { BasisCache, InvariantBasis } from '../solver/index.js';
 import { Tensor, concat, matmul, noGrad, normal, zeros } from '../tensor/index.js';
 import { ContractError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
@@ -46,6 +46,13 @@ interface PairBlock {
   readonly param: string;
 }
 
+/** Qᵀ of an N×k row-major basis: [k, N]. */
+function transposeRows(Q: Float64Array, N: number, k: number): Float64Array {
+  const t = new Float64Array(k * N);
+  for (let r = 0; r < N; r++) for (let c = 0; c < k; c++) t[c * N + r] = Q[r * k + c]!;
+  return t;
+}
+
 /**
  * Weight matrices of Hom_G(repIn, repOut) in block form: W is assembled from the solved basis of
  * each distinct summand pair, W_{(co,p),(ci,q)} = Σ_t Q^{ab}_{(p,q),t} c^{ab}_{co,ci,t}, so
@@ -63,30 +70,22 @@ export class HomStructure {
   constructor(readonly repIn: Rep, readonly repOut: Rep, dtype: FloatDType, prefix: string, cache?: BasisCache) {
     this.outTerms = placedTerms(repOut);
     this.inTerms = placedTerms(repIn);
-    const local = new Map<string, { k: number; Qt: Tensor | null }>();
+    // the solver's term pairs (each distinct summand pair solved once); here each distinct basis
+    // becomes one transposed constant Qᵀ [k, outSize·inSize]
+    const B = equivariantBasis(repIn, repOut, cache ? { cache } : {});
+    const consts = new Map<InvariantBasis, Tensor | null>();
     const blocks: PairBlock[] = [];
     let dim = 0;
-    this.outTerms.forEach((o, i) => {
-      this.inTerms.forEach((a, j) => {
-        const key = `${a.rep.key}->${o.rep.key}`;
-        let sol = local.get(key);
-        if (!sol) {
-          const B = equivariantBasis(a.rep, o.rep, cache ? { cache } : {});
-          const k = B.dim, N = B.n;
-          let Qt: Tensor | null = null;
-          if (k > 0) {
-            const Q = B.Q; // N×k, one pair of (non-sum) summands
-            const t = new Float64Array(k * N);
-            for (let r = 0; r < N; r++) for (let c = 0; c < k; c++) t[c * N + r] = Q[r * k + c]!;
-            Qt = constTensor(t, [k, N], dtype);
-          }
-          sol = { k, Qt };
-          local.set(key, sol);
-        }
-        blocks.push({ out: o, inp: a, k: sol.k, Qt: sol.Qt, param: `${prefix}${i}_${j}` });
-        dim += sol.k * o.mult * a.mult;
-      });
-    });
+    for (const p of B.pairs) {
+      const k = p.basis.dim;
+      let Qt = consts.get(p.basis);
+      if (Qt === undefined) {
+        Qt = k > 0 ? constTensor(transposeRows(p.basis.Q, p.basis.n, k), [k, p.basis.n], dtype) : null;
+        consts.set(p.basis, Qt);
+      }
+      blocks.push({ out: this.outTerms[p.outTerm]!, inp: this.inTerms[p.inTerm]!, k, Qt, param: `${prefix}${p.outTerm}_${p.inTerm}` });
+      dim += k * p.outMult * p.inMult;
+    }
     this.blocks = blocks;
     this.dim = dim;
   }

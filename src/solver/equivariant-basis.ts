@@ -31,6 +31,25 @@ export interface BasisBlock {
   readonly basis: InvariantBasis;
 }
 
+/**
+ * One pair of sum terms (output term `outTerm`, input term `inTerm`) of Hom_G(repIn, repOut): the
+ * block of the weight matrix mapping the `inMult` copies of the input summand (each `inSize` wide,
+ * starting at `inOffset`) to the `outMult` copies of the output summand (starting at `outOffset`).
+ * Every copy pair shares `basis`, so a layer needs `outMult·inMult·basis.dim` coefficients here.
+ */
+export interface TermPair {
+  readonly outTerm: number;
+  readonly inTerm: number;
+  readonly outOffset: number;
+  readonly inOffset: number;
+  readonly outMult: number;
+  readonly inMult: number;
+  readonly outSize: number;
+  readonly inSize: number;
+  /** The solved Hom_G(input summand, output summand) (dim may be 0), shared between pairs of equal summands. */
+  readonly basis: InvariantBasis;
+}
+
 /** Options of the solver. */
 export interface SolverOptions {
   /** Explicit cache shared between calls (keyed by tolerance and canonical rep keys). */
@@ -63,6 +82,8 @@ export class EquivariantBasis {
     readonly repIn: Rep,
     readonly repOut: Rep,
     readonly blocks: readonly BasisBlock[],
+    /** The same basis per pair of sum terms (output terms outer, input terms inner), for layers that keep multiplicities. */
+    readonly pairs: readonly TermPair[],
     /** Smallest spectral gap over the solved pairs (Infinity when all were exact). */
     readonly gap: number,
     /** The paths used, joined by `+`: `'orbit'`, `'dense'`, `'irreps'`, e.g. `'dense+orbit'`. */
@@ -170,24 +191,38 @@ export function equivariantBasis(repIn: Rep, repOut: Rep, opts: SolverOptions = 
   }
   const local = new Map<string, InvariantBasis>();
   const blocks: BasisBlock[] = [];
+  const pairs: TermPair[] = [];
   let gap = Infinity;
   const methods = new Set<string>();
+  const outTerms = repOut.terms(), inTerms = repIn.terms();
+  // each distinct pair of summands is solved once; `pairs` lists the term pairs in order
+  let outStart = 0;
+  outTerms.forEach((to, i) => {
+    let inStart = 0;
+    inTerms.forEach((ti, j) => {
+      const pk = `${ti.rep.key}->${to.rep.key}`;
+      let sol = local.get(pk);
+      if (!sol) {
+        sol = solvePair(ti.rep, to.rep, opts);
+        local.set(pk, sol);
+        gap = Math.min(gap, sol.gap);
+        methods.add(sol.method);
+      }
+      pairs.push({ outTerm: i, inTerm: j, outOffset: outStart, inOffset: inStart, outMult: to.mult, inMult: ti.mult, outSize: to.rep.size, inSize: ti.rep.size, basis: sol });
+      inStart += ti.mult * ti.rep.size;
+    });
+    outStart += to.mult * to.rep.size;
+  });
+  // the copy blocks, columns numbered output copy outer, then input term and copy
   let col = 0;
   let outOff = 0;
-  for (const to of repOut.terms()) {
+  for (const to of outTerms) {
     const b = to.rep;
     for (let co = 0; co < to.mult; co++) {
       let inOff = 0;
-      for (const ti of repIn.terms()) {
+      for (const ti of inTerms) {
         const a = ti.rep;
-        const pk = `${a.key}->${b.key}`;
-        let sol = local.get(pk);
-        if (!sol) {
-          sol = solvePair(a, b, opts);
-          local.set(pk, sol);
-          gap = Math.min(gap, sol.gap);
-          methods.add(sol.method);
-        }
+        const sol = local.get(`${a.key}->${b.key}`)!;
         for (let ci = 0; ci < ti.mult; ci++) {
           if (sol.dim > 0) {
             blocks.push({ outOffset: outOff, inOffset: inOff, outSize: b.size, inSize: a.size, colOffset: col, basis: sol });
@@ -202,5 +237,5 @@ export function equivariantBasis(repIn: Rep, repOut: Rep, opts: SolverOptions = 
   const method = [...methods].sort().join('+');
   const explanation = col === 0 ? explainEmpty(repIn, repOut) : undefined;
   if (col === 0 && opts.requireNonEmpty) throw new ContractError(explanation!);
-  return new EquivariantBasis(repIn, repOut, blocks, gap, method, explanation);
+  return new EquivariantBasis(repIn, repOut, blocks, pairs, gap, method, explanation);
 }

@@ -1,6 +1,6 @@
 /** The equivariant-basis solver: orbit counting, dense nullspace, block structure, explicit cache. @module */
 export { equivariantBasis, EquivariantBasis, MAX_DENSE_Q } from './equivariant-basis.js';
-export type { BasisBlock, SolverOptions } from './equivariant-basis.js';
+export type { BasisBlock, TermPair, SolverOptions } from './equivariant-basis.js';
 export { BasisCache } from './cache.js';
 export { invariants, orbitInvariants, denseInvariants, constraintGram, generatorPerms, DENSE_LIMIT } from './invariants.js';
 export type { InvariantBasis, Generators } from './invariants.js';
