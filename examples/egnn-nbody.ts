@@ -1,6 +1,6 @@
 /**
  * EGNN on the charged-particle N-body task (Satorras, Hoogeboom, Welling, "E(n) Equivariant Graph
- * Neural Networks", ICML 2021, arXiv:2102.09844, §5.1; TARGETS.md §C.1).
+ * Neural Networks", ICML 2021, arXiv:2102.09844, §5.1; docs/design/reference-results.md).
  *
  * Five charged particles in 3D; from their positions and velocities at frame 30 predict the
  * positions at frame 40 (1000 integration steps later). The data are generated in code exactly as

@@ -3,7 +3,7 @@
  * Constructing Equivariant Multilayer Perceptrons for Arbitrary Matrix Groups", ICML 2021,
  * arXiv:2104.09459, Fig. 4): EMLP vs an MLP of the same width on O5Synthetic (O(5)),
  * Inertia (O(3)) and ParticleInteraction (O(1,3)), at training sizes 30…3000, with the
- * published test MSEs (TARGETS.md §C.2, mean of 3 trials) printed alongside.
+ * published test MSEs (docs/design/reference-results.md, mean of 3 trials) printed alongside.
  *
  * CPU budget (documented deviation from the paper): the paper trains 3 layers × 384 channels for
  * min(30·30000/n, 1000) epochs, 3 trials, and tests on 5000 samples. Here, by default: 3 layers ×
@@ -32,7 +32,7 @@ import { BasisCache } from '../src/solver/index.js';
 import { Tensor, fromData, noGrad } from '../src/tensor/index.js';
 import { Rng } from '../src/util/index.js';
 
-/** Published test MSE (TARGETS.md §C.2): [MLP, EMLP with the full group] at 30, 100, 300, 1000, 3000. */
+/** Published test MSE (docs/design/reference-results.md): [MLP, EMLP with the full group] at 30, 100, 300, 1000, 3000. */
 export const PUBLISHED: Record<string, { mlp: number[]; emlp: number[]; emlpName: string }> = {
   O5Synthetic: { mlp: [28.1, 2.83, 0.248, 0.0892, 0.0623], emlp: [0.152, 0.0408, 0.0344, 0.017, 0.031], emlpName: 'EMLP-O(5)' },
   Inertia: { mlp: [13.4, 7.91, 4.94, 3.24, 0.84], emlp: [4.11, 1.44, 0.304, 0.136, 0.0282], emlpName: 'EMLP-O(3)' },

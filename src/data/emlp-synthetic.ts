@@ -1,7 +1,7 @@
 /**
  * EMLP's synthetic regression datasets (Finzi, Welling, Wilson, "A Practical Method for
  * Constructing Equivariant Multilayer Perceptrons for Arbitrary Matrix Groups", ICML 2021,
- * arXiv:2104.09459, §7; generators as in `emlp/datasets.py`, TARGETS.md §C.2) and the
+ * arXiv:2104.09459, §7; generators as in `emlp/datasets.py`; docs/design/reference-results.md) and the
  * standardisation that keeps equivariance.
  * @module
  */
@@ -62,7 +62,7 @@ export interface StandardizationOptions {
 }
 
 /**
- * Standardisation statistics that keep equivariance (ALGORITHMS.md §1.5, `emlp/datasets.py`):
+ * Standardisation statistics that keep equivariance (docs/design/equivariant-layers.md, `emlp/datasets.py`):
  * invariant (Scalar) components are shifted by their mean and scaled by their standard
  * deviation (only scaled, by their RMS, with `center: false`); every other field (copy of a sum
  * term) is not shifted and is scaled by one scalar, the RMS of its entries. Then

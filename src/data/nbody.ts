@@ -2,7 +2,7 @@
  * The charged-particle N-body dataset of the EGNN paper (Satorras, Hoogeboom, Welling, "E(n)
  * Equivariant Graph Neural Networks", ICML 2021, arXiv:2102.09844, §5.1), generated in code exactly
  * as `n_body_system/dataset/synthetic_sim.py` (`ChargedParticlesSim`) and `dataset_nbody.py`
- * (`nbody_small`) do — TARGETS.md §C.1, ALGORITHMS.md §6:
+ * (`nbody_small`) do — docs/design/reference-results.md:
  *
  * - 5 particles in 3D with charges q ∈ {−1, +1} (p = ½ each); x₀ ~ N(0, 1) (loc_std 1), v₀ a random
  *   direction of norm 0.5 per particle; positions outside the box [−5, 5] are reflected at t = 0
@@ -24,7 +24,7 @@ import { tensor } from '../tensor/index.js';
 import { ValueError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 
-/** Constants of the charged N-body simulation (TARGETS.md §C.1). */
+/** Constants of the charged N-body simulation (docs/design/reference-results.md). */
 export const NBODY = Object.freeze({
   /** Particles per system. */
   numParticles: 5,

@@ -2,7 +2,7 @@
  * E(n)-equivariant graph neural networks (Satorras, Hoogeboom, Welling, "E(n) Equivariant Graph
  * Neural Networks", ICML 2021, {@link https://arxiv.org/abs/2102.09844 | arXiv:2102.09844}), as in
  * the reference code (`models/gcl.py` `E_GCL` / `E_GCL_vel`, `n_body_system/model.py` `EGNN_vel`,
- * `models/egnn_clean`); ALGORITHMS.md §6.
+ * `models/egnn_clean`); docs/design/egnn.md.
  *
  * Layer l, edge j → i (i receives), invariant features h, coordinates x ∈ Rⁿ, edge attributes a:
  * - m_ij = φ_e(h_i, h_j, ‖x_i − x_j‖², a_ij)            (optionally m_ij ← sigmoid(φ_att(m_ij))·m_ij)

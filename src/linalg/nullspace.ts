@@ -1,7 +1,7 @@
 /**
  * Numerical nullspaces with a relative-gap rank decision. Two routes: SVD of the constraint
- * matrix (wide matrices are zero-padded to square, see TOOLCHAIN.md §5: ml-matrix drops nullspace
- * columns of wide inputs), and a symmetric eigendecomposition of the Gram matrix CᵀC (faster,
+ * matrix (wide matrices are zero-padded to square: ml-matrix's SVD of a matrix with fewer rows than
+ * columns returns too few right singular vectors, so nullspace columns would go missing), and a symmetric eigendecomposition of the Gram matrix CᵀC (faster,
  * squares the condition number, fine for exact constraint systems).
  * @module
  */

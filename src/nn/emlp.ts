@@ -2,7 +2,7 @@
  * EMLP: equivariant multilayer perceptrons for arbitrary matrix groups, with automatic hidden
  * representations (Finzi, Welling, Wilson, "A Practical Method for Constructing Equivariant
  * Multilayer Perceptrons for Arbitrary Matrix Groups", ICML 2021, arXiv:2104.09459;
- * ALGORITHMS.md §1.5).
+ * docs/design/equivariant-layers.md).
  * @module
  */
 import type { Group } from '../group/index.js';

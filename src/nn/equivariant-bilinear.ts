@@ -1,6 +1,6 @@
 /**
  * `EquivariantBilinear`: EMLP's quadratic layer with input-dependent equivariant weights
- * (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459; ALGORITHMS.md §1.5 "BiLinear").
+ * (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459; "BiLinear"; docs/design/equivariant-layers.md).
  * @module
  */
 import type { Group } from '../group/index.js';

@@ -1,6 +1,6 @@
 /**
  * `EquivariantLinear`: the linear layer generated from a symmetry spec (group, repIn, repOut).
- * EMLP §4 (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459); ALGORITHMS.md §1.5.
+ * EMLP §4 (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459); docs/design/equivariant-layers.md.
  * @module
  */
 import type { Group } from '../group/index.js';

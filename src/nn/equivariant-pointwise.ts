@@ -1,7 +1,7 @@
 /**
  * Pointwise nonlinearities for permutation representations (regular, quotient, S(n) on Rⁿ and
  * its powers, scalars): σ applied entrywise commutes with permuting the entries.
- * (ALGORITHMS.md §2.6; EMLP, Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459.)
+ * (docs/design/equivariant-layers.md; EMLP, Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459.)
  * @module
  */
 import type { Group } from '../group/index.js';

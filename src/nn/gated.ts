@@ -1,6 +1,6 @@
 /**
  * Gated nonlinearities for equivariant features: `gated(rep)` and `GatedNonlinearity`
- * (EMLP, Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459; ALGORITHMS.md §1.5).
+ * (EMLP, Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459; docs/design/equivariant-layers.md).
  * @module
  */
 import type { Group } from '../group/index.js';

@@ -1,6 +1,6 @@
 /**
  * Norm nonlinearity: a per-field nonlinearity of ‖x‖ that keeps each field's direction
- * (escnn `NormNonLinearity`, e3nn `NormActivation`; ALGORITHMS.md §2.6, §3.6). Used with EMLP
+ * (escnn `NormNonLinearity`, e3nn `NormActivation`; docs/design/equivariant-layers.md). Used with EMLP
  * features (Finzi, Welling, Wilson, ICML 2021, arXiv:2104.09459) whose group acts orthogonally.
  * @module
  */

@@ -4,7 +4,7 @@
  * the multihead attention block `MAB`, the set attention block `SAB`, the induced set attention
  * block `ISAB`, pooling by multihead attention `PMA`, and the `SetTransformer` model.
  *
- * Two variants (ALGORITHMS.md §7.2):
+ * Two variants (docs/design/equivariant-layers.md):
  * - `'paper'` (default), the paper's equations:
  *   MAB(X, Y) = LN(H + rFF(H)), H = LN(X + Multihead(X, Y, Y)), with the standard
  *   `MultiheadAttention` (per-head scale 1/√d_h, output projection W_O); PMA_k(Z) = MAB(S, rFF(Z)).

@@ -1,7 +1,7 @@
 /**
  * equivariantBasis(repIn, repOut): an orthonormal basis of Hom_G(repIn, repOut), i.e. of the
  * weight matrices W (sizeOut×sizeIn) with ρ_out(g) W = W ρ_in(g), flattened row-major:
- * vec_r(W) ∈ null(C) for ρ = ρ_out ⊗ ρ_in* (ALGORITHMS.md §1.3).
+ * vec_r(W) ∈ null(C) for ρ = ρ_out ⊗ ρ_in* (docs/design/equivariant-layers.md, docs/design/solver.md).
  *
  * Block structure: both reps are direct sums ⊕ mᵢ·aᵢ and ⊕ nⱼ·bⱼ; the constraint is block
  * diagonal over summand pairs, so Hom_G = ⊕ᵢⱼ Hom_G(aᵢ, bⱼ)^{mᵢnⱼ}. Each distinct pair (aᵢ, bⱼ) is

@@ -1,5 +1,5 @@
 /**
- * The irreps / Clebsch–Gordan path for SO(3) and O(3) (ALGORITHMS.md §1.4, last item): every rep
+ * The irreps / Clebsch–Gordan path for SO(3) and O(3) (docs/design/solver.md): every rep
  * built from V, Scalar and irreps by sums and tensor products is decomposed exactly as
  * ρ(g) = Pᵀ (⊕ᵢ D_{lᵢ,pᵢ}(g)) P with an orthogonal P assembled from real CG matrices; then by Schur
  * Hom_G(a, b) is spanned by W = P_bᵀ E P_a, E = I_{2l+1}/√(2l+1) between an output and an input copy of

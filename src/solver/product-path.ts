@@ -1,5 +1,5 @@
 /**
- * Kronecker of solutions for direct-product groups (ALGORITHMS.md §1.4): on G₁×G₂ the defining
+ * Kronecker of solutions for direct-product groups (docs/design/solver.md): on G₁×G₂ the defining
  * rep is V = V₁⊗V₂, so a tensor word W = ⊗ⱼ V^{(εⱼ)} (εⱼ ∈ {V, V*}) is, after reordering its index
  * tuple, W₁⊗W₂ with Wᵢ the same word over Gᵢ; hence Inv(W) = Π⁻¹(Inv(W₁) ⊗ Inv(W₂)).
  * Solving the two small factor problems replaces one of size (d₁d₂)^k.

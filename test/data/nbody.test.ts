@@ -18,7 +18,7 @@ function momentum(v: Float64Array, off: number, n: number): number[] {
   });
 }
 
-describe('charged N-body generator (TARGETS §C.1)', () => {
+describe('charged N-body generator (docs/design/reference-results.md)', () => {
   it('has the paper constants', () => {
     expect(NBODY).toMatchObject({ numParticles: 5, dim: 3, dt: 0.001, steps: 5000, sampleFreq: 100, inputFrame: 30, targetFrame: 40, maxForce: 100, train: 3000, val: 2000, test: 2000 });
   });

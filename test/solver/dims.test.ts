@@ -36,7 +36,7 @@ function inv(g: string, rep: string): EquivariantBasis {
 }
 const pow = (k: number): string => (k === 0 ? 'Scalar' : `V^${k}`);
 
-// TARGETS.md §C.7 (the k = 6 rows of SO(3)/O(3) are N = 729 staged dense solves, ~0.4 s each).
+// docs/design/reference-results.md (the k = 6 rows of SO(3)/O(3) are N = 729 staged dense solves, ~0.4 s each).
 const invariantRows: [string, number[]][] = [
   ['SO(3)', [1, 0, 1, 1, 3, 6, 15]],
   ['O(3)', [1, 0, 1, 0, 3, 0, 15]],
@@ -46,7 +46,7 @@ const invariantRows: [string, number[]][] = [
   ['O(5)', [1, 0, 1, 0, 3]],
 ];
 
-describe('TARGETS.md §C.7 exact dimensions', () => {
+describe('exact dimensions (docs/design/reference-results.md)', () => {
   it.each(invariantRows)('%s invariants of V^k', (g, dims) => {
     dims.forEach((d, k) => {
       const B = inv(g, pow(k));
