@@ -141,7 +141,7 @@ describe.skipIf(!haveChromium && !inCI)('erlangen bundled by Vite, in headless C
     expect(r.matmulMaxAbsDiff).toBeLessThan(1e-3);
   });
 
-  it('loads the wasm kernels asynchronously on the main thread, single-threaded', () => {
+  it('loads the wasm kernels in the page, on one thread (the worker pool is Node-only)', () => {
     expect(page.result.wasm).toBe(true);
     expect(page.result.wasmThreads).toBe(1);
   });
