@@ -52,7 +52,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('the packed package', () => {
-  it('ships the build, the bin and the README, and installs only its runtime dependencies', () => {
+  it('ships the build, its source maps and sources, the bin and the README, and installs only its runtime dependencies', () => {
     const inst = join(project.dir, 'node_modules', 'erlangen');
     const manifest = JSON.parse(readFileSync(join(inst, 'package.json'), 'utf8')) as {
       version: string; main: string; types: string; exports: Record<string, unknown>;
@@ -63,6 +63,12 @@ describe('the packed package', () => {
       expect(existsSync(join(inst, f)), f).toBe(true);
     }
     for (const f of ['test', 'examples', 'bench', 'scripts', 'wasm', 'node_modules', 'tsconfig.json']) expect(existsSync(join(inst, f)), f).toBe(false);
+    // the source maps point at the shipped sources
+    for (const map of ['dist/index.js.map', 'dist/backend/wasm/runtime.js.map', 'dist/testing/index.d.ts.map']) {
+      const { sources } = JSON.parse(readFileSync(join(inst, map), 'utf8')) as { sources: string[] };
+      expect(sources).toHaveLength(1);
+      expect(existsSync(join(inst, dirname(map), sources[0]!)), `${map} -> ${sources[0]}`).toBe(true);
+    }
     const mods = join(project.dir, 'node_modules');
     for (const dep of ['graphology', 'ml-matrix']) expect(existsSync(join(mods, dep)), dep).toBe(true);
     for (const dep of ['three', 'gpu.js', 'tsx', 'typescript', 'fast-check', 'onnxruntime-node', 'vitest']) expect(existsSync(join(mods, dep)), dep).toBe(false);
