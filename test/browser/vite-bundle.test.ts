@@ -70,6 +70,11 @@ let page: PageRun;
 let server: Server | undefined;
 let closeBrowser: (() => Promise<void>) | undefined;
 
+// In CI a missing browser is a failure, counted as a failed test (not only a failed beforeAll).
+it.runIf(inCI)('CI has Chromium', () => {
+  expect(haveChromium, `no Chromium at ${chromiumPath} (apt-get install -y chromium)`).toBe(true);
+});
+
 describe.skipIf(!haveChromium && !inCI)('erlangen bundled by Vite, in headless Chromium', () => {
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`no Chromium at ${chromiumPath}: with CI set this test fails instead of skipping (apt-get install -y chromium)`);
