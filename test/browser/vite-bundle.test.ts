@@ -106,13 +106,17 @@ describe.skipIf(!haveChromium && !inCI)('erlangen bundled by Vite, in headless C
     const served = await serve(out);
     server = served.server;
     const { chromium } = await import('playwright-core');
-    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cr-')), {
+    const profile = mkdtempSync(join(tmpdir(), 'cr-'));
+    const ctx = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       viewport: { width: 800, height: 600 },
     });
-    closeBrowser = () => ctx.close();
+    closeBrowser = async () => {
+      await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
+    };
     const launched = (performance.now() - t1) / 1000;
     const tab = ctx.pages()[0] ?? (await ctx.newPage());
     const errors: string[] = [];
