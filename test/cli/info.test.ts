@@ -1,11 +1,14 @@
 /** `erlangen info` and the command registry of src/cli/main.ts. */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.js';
+import { ensureDist } from '../package/build.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -75,12 +78,35 @@ describe('as a process', () => {
     expect((JSON.parse(stdout) as { version: string }).version).toBe(pkg.version);
   });
 
-  it('bin/erlangen.js exits with 2 on an unknown command', async () => {
+  it('bin/erlangen.js (plain node on dist/, rebuilt here when stale) exits with 2 on an unknown command', async () => {
+    await ensureDist();
     const failure = await run(process.execPath, ['bin/erlangen.js', 'frobnicate'], { cwd: root }).then(
       () => null,
       (e: { code?: number; stderr?: string }) => e,
     );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain("unknown command 'frobnicate'");
+  }, 180_000);
+
+  it('bin/erlangen.js info --json prints the version', async () => {
+    await ensureDist();
+    const { stdout } = await run(process.execPath, ['bin/erlangen.js', 'info', '--json'], { cwd: root });
+    expect((JSON.parse(stdout) as { version: string }).version).toBe(pkg.version);
+  }, 180_000);
+
+  it('bin/erlangen.js without a build says how to make one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'erlangen-bin-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(root, 'bin', 'erlangen.js'), join(dir, 'bin', 'erlangen.js'));
+      const failure = await run(process.execPath, [join(dir, 'bin', 'erlangen.js'), 'info'], { cwd: dir }).then(
+        () => null,
+        (e: { code?: number; stderr?: string }) => e,
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain('dist/ is missing; run `npm run build`');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
