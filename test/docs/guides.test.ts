@@ -1,6 +1,6 @@
 /**
  * The guides' code must run: every ```ts block of the listed guides is executed as its own module
- * (imports of 'erlangen' resolve to this package through its `exports`; relative '../../src/'
+ * (imports of 'erlangen' resolve to this checkout's src/ through the alias in vitest.config.ts; relative '../../src/'
  * imports are rewritten to this checkout). Guide 4 has its own test (test/graph/guide.test.ts).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

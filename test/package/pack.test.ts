@@ -59,7 +59,7 @@ describe('the packed package', () => {
     };
     expect(manifest.version).toBe(pkg.version);
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/testing/index.js', 'dist/backend/gpu/index.js',
-      'dist/cli/main.js', 'bin/erlangen.js', 'README.md', manifest.main, manifest.types]) {
+      'dist/cli/main.js', 'bin/erlangen.js', 'README.md', 'LICENSE', manifest.main, manifest.types]) {
       expect(existsSync(join(inst, f)), f).toBe(true);
     }
     for (const f of ['test', 'examples', 'bench', 'scripts', 'wasm', 'node_modules', 'tsconfig.json']) expect(existsSync(join(inst, f)), f).toBe(false);
