@@ -39,7 +39,7 @@ function tensorsOf(op: string, source: HasStateDict | TensorMap): TensorMap {
  *
  * @example
  * ```ts
- * const model = new MLP({ inFeatures: 3, hiddenFeatures: [16], outFeatures: 1, rng: new Rng(0) });
+ * const model = new MLP([3, 16, 1], { rng: new Rng(0) });
  * await save('model.safetensors', model, { metadata: { arch: 'mlp 3-16-1' } });
  * const { tensors, metadata } = await load('model.safetensors');
  * model.loadStateDict(tensors);
