@@ -192,7 +192,7 @@ export async function loadCheckpoint(path: string, into: CheckpointTargets): Pro
   const decode = (key: string): PlainValue | undefined => (metadata[key] === undefined ? undefined : decodeExact(metadata[key]!, `${where}: metadata '${key}'`));
   const need = (key: string, what: string): PlainValue => {
     const v = decode(key);
-    if (v === undefined) throw new ValueError(`${where}: the checkpoint holds no ${what} state, but ${what === 'EMA' ? 'an EMA' : `a ${what}`} was given`);
+    if (v === undefined) throw new ValueError(`${where}: the checkpoint holds no ${what} state, but ${/^[AEIOUaeiou]/.test(what) ? 'an' : 'a'} ${what} was given`);
     return v;
   };
 
