@@ -92,7 +92,7 @@ export interface CheckpointContents extends CheckpointTargets {
 export interface LoadedCheckpoint {
   /** The step saved. */
   step: number;
-  /** The `extra` saved (objects with a null prototype), or undefined if none was. */
+  /** The `extra` saved (plain data; keys such as `__proto__` are refused on load), or undefined if none was. */
   extra: PlainValue | undefined;
 }
 

@@ -215,7 +215,7 @@ export function encodeExact(value: unknown, what: string): string {
   return JSON.stringify(enc(value, 'value'));
 }
 
-/** The data-only value {@link decodeExact} returns (objects with a null prototype). */
+/** The data-only value {@link decodeExact} returns (plain objects, arrays, numbers, strings, booleans, null). */
 export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
 
 /**
@@ -237,7 +237,8 @@ export function decodeExact(text: string, what: string): PlainValue {
         if (t === '-Infinity') return -Infinity;
         throw new FormatError(`${what}: bad '${FLOAT_TAG}' value ${JSON.stringify(t)}`);
       }
-      const o = Object.create(null) as { [key: string]: PlainValue };
+      // an ordinary object is safe here: the keys that could reach a prototype are rejected
+      const o: { [key: string]: PlainValue } = {};
       for (const k of keys) {
         if (FORBIDDEN_KEYS.has(k)) throw new FormatError(`${what}: the key '${k}' is not allowed`);
         o[k] = dec(v[k]!);
