@@ -43,7 +43,7 @@ function nodeApi(op: string): NodeApi {
     os: proc.getBuiltinModule('node:os') as typeof NodeOs,
     maxBuffer: buf.constants.MAX_LENGTH,
     pid: proc.pid ?? 0,
-    kill: proc.kill!.bind(proc),
+    kill: proc.kill ? proc.kill.bind(proc) : () => true, // without kill, every writer counts as alive
   };
   return cached;
 }
@@ -70,10 +70,22 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, op: strin
   const dir = path.dirname(target);
   const base = path.basename(target);
   const host = hostTag(api);
-  const tmp = path.join(dir, `.${base}.${host}.${api.pid}.${seq++}.tmp`);
+  let tmp = '';
+  let created = false;
   let renamed = false;
   try {
-    const fh = await fs.open(tmp, 'wx');
+    // exclusive create; a name taken by another writer (e.g. a second copy of this module in the
+    // same process) is skipped, never opened or removed
+    let fh: FsPromises.FileHandle | null = null;
+    for (let attempt = 0; fh === null; attempt++) {
+      tmp = path.join(dir, `.${base}.${host}.${api.pid}.${seq++}.tmp`);
+      try {
+        fh = await fs.open(tmp, 'wx');
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST' || attempt >= 1000) throw e;
+      }
+    }
+    created = true;
     try {
       await fh.writeFile(bytes);
       await fh.sync();
@@ -83,7 +95,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, op: strin
     await fs.rename(tmp, target);
     renamed = true;
   } finally {
-    if (!renamed) await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (created && !renamed) await fs.rm(tmp, { force: true }).catch(() => undefined);
   }
   await syncDir(api, dir);
   await removeStaleTemps(api, dir, base, host);

@@ -3,7 +3,7 @@
  * (parameters, buffers, optimizer moments, EMA shadow, learning rate, random stream).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, loadCheckpoint, save, saveCheckpoint, serializeSafetensors } from '../../src/io/index.js';
@@ -228,5 +228,16 @@ describe('save / load', () => {
     await expect(save(p, { w: { shape: [2], data: new Float32Array([1]) } })).rejects.toThrow(ShapeError);
     expect(Array.from((await load(p)).tensors.w!.data)).toEqual([7]);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.keep'))).toEqual([]);
+  });
+
+  it("a temporary name already taken (another writer's) is skipped, never opened or removed", async () => {
+    const d = join(tmp, 'taken');
+    mkdirSync(d);
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40) || 'host';
+    const taken = Array.from({ length: 300 }, (_, n) => `.x.safetensors.${host}.${process.pid}.${n}.tmp`);
+    for (const f of taken) writeFileSync(join(d, f), 'in progress');
+    await save(join(d, 'x.safetensors'), { w: { shape: [1], data: new Float32Array([3]) } });
+    expect(Array.from((await load(join(d, 'x.safetensors'))).tensors.w!.data)).toEqual([3]);
+    expect(readdirSync(d).filter((f) => f.endsWith('.tmp')).sort()).toEqual([...taken].sort());
   });
 });
