@@ -40,9 +40,13 @@ DEFAULT_DIR = ROOT / "test" / "fixtures" / "safetensors"
 DTYPE_ORDER = ["BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
                "F8_E4M3FNUZ", "F8_E5M2FNUZ", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64",
                "F64", "I64", "U64"]
-TORCH = {"F32": torch.float32, "F64": torch.float64, "I32": torch.int32}
-ITEM = {"F32": 4, "F64": 8, "I32": 4}
-BITS_VIEW = {"F32": torch.int32, "F64": torch.int64, "I32": torch.int32}
+TORCH = {"F32": torch.float32, "F64": torch.float64, "I32": torch.int32, "F16": torch.float16, "BF16": torch.bfloat16,
+         "I64": torch.int64, "U8": torch.uint8, "I8": torch.int8, "I16": torch.int16, "BOOL": torch.bool}
+ITEM = {"F32": 4, "F64": 8, "I32": 4, "F16": 2, "BF16": 2, "I64": 8, "U8": 1, "I8": 1, "I16": 2, "BOOL": 1}
+BITS_VIEW = {"F32": torch.int32, "F64": torch.int64, "I32": torch.int32, "F16": torch.int16, "BF16": torch.int16,
+             "I64": torch.int64, "U8": torch.uint8, "I8": torch.int8, "I16": torch.int16, "BOOL": torch.uint8}
+NUMPY_LE = {"F32": "<f4", "F64": "<f8", "I32": "<i4", "F16": "<f2", "I64": "<i8", "U8": "u1", "I8": "i1", "I16": "<i2",
+            "BOOL": "u1"}
 
 
 def st_dtype(t):
@@ -54,7 +58,9 @@ def st_dtype(t):
 
 def to_le_bytes(t, dtype):
     """The tensor's exact bits, little-endian, row-major (NaN payloads and -0 kept)."""
-    return t.contiguous().numpy().astype({"F32": "<f4", "F64": "<f8", "I32": "<i4"}[dtype]).tobytes()
+    if dtype == "BF16":  # numpy has no bfloat16: write the 16-bit patterns
+        return t.contiguous().view(torch.int16).numpy().astype("<i2").tobytes()
+    return t.contiguous().numpy().astype(NUMPY_LE[dtype]).tobytes()
 
 
 def write_safetensors(path, tensors, metadata):
@@ -111,6 +117,8 @@ def read_safetensors(path):
     metadata = header.pop("__metadata__", {})
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
         raise FormatError("metadata is not string -> string")
+    if any(not isinstance(v, dict) or not {"dtype", "shape", "data_offsets"} <= set(v) for v in header.values()):
+        raise FormatError("a tensor entry lacks dtype, shape or data_offsets")
     entries = sorted(header.items(), key=lambda kv: tuple(kv[1]["data_offsets"]))
     data = raw[8 + n:]
     pos, tensors, order = 0, {}, []
@@ -126,6 +134,7 @@ def read_safetensors(path):
         pos = e
         buf = bytearray(data[b:e])  # a writable copy for frombuffer
         t = torch.frombuffer(buf, dtype=TORCH[dt]) if count else torch.empty(0, dtype=TORCH[dt])
+        # (frombuffer reads the host's byte order; every platform torch runs on here is little-endian)
         tensors[name] = t.reshape(shape).clone()
         order.append(name)
     if pos != len(data):
@@ -180,6 +189,7 @@ def check(path, sidecar_path):
             problems.append(f"{name}: dtype {header[name]['dtype']} != {dt}")
             continue
         expected = torch.tensor([_num(x) for x in exp["data"]], dtype=TORCH[dt]).reshape(exp["shape"])
+        # (a NaN is compared by its bits: torch's default NaN, as in the files written here)
         if not same_bits(tensors[name], expected, dt):
             problems.append(f"{name}: values differ: {tensors[name].tolist()} != {expected.tolist()}")
     try:
@@ -224,12 +234,47 @@ def write(out_dir):
     side = {
         "metadata": metadata,
         "order": order,
-        "tensors": {k: {"dtype": st_dtype(t), "shape": list(t.shape), "data": [_enc(x) for x in t.reshape(-1).tolist()]}
+        "tensors": {k: {"dtype": st_dtype(t), "shape": list(t.shape), "data": [_enc(x) for x in flat_values(t)]}
                     for k, t in tensors.items()},
     }
     (out_dir / "torch-written.json").write_text(json.dumps(side, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     # the writer's output must pass this script's own reader
     if check(path, out_dir / "torch-written.json") != 0:
+        return 1
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return write_widening(out_dir)
+
+
+def flat_values(t):
+    v = t.reshape(-1)
+    return [int(x) for x in v.tolist()] if t.dtype == torch.bool else v.tolist()
+
+
+def write_widening(out_dir):
+    """Dtypes erlangen widens on load: F16, BF16 -> float32; BOOL, U8, I8, I16, in-range I64 -> int32."""
+    g = torch.Generator().manual_seed(7)
+    tensors = {
+        "half": torch.tensor([[1.0, -2.5, 65504.0], [2.0 ** -24, -0.0, float("inf")]], dtype=torch.float16),
+        "half_nan": torch.tensor([float("nan")], dtype=torch.float16),
+        "bf16": torch.cat([torch.randn(3, generator=g), torch.tensor([-0.0, 3e38, 1e-40])]).to(torch.bfloat16),
+        "long": torch.tensor([-2**31, 2**31 - 1, 12345], dtype=torch.int64),
+        "bn.num_batches_tracked": torch.tensor(7, dtype=torch.int64),
+        "bytes": torch.tensor([0, 1, 128, 255], dtype=torch.uint8),
+        "small": torch.tensor([-128, 0, 127], dtype=torch.int8),
+        "short": torch.tensor([-32768, 32767], dtype=torch.int16),
+        "mask": torch.tensor([True, False, True]),
+    }
+    metadata = {"format": "pt"}
+    path = out_dir / "torch-widening.safetensors"
+    order = write_safetensors(path, tensors, metadata)
+    side = {
+        "metadata": metadata,
+        "order": order,
+        "tensors": {k: {"dtype": st_dtype(t), "shape": list(t.shape), "data": [_enc(x) for x in flat_values(t)]}
+                    for k, t in tensors.items()},
+    }
+    (out_dir / "torch-widening.json").write_text(json.dumps(side, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if check(path, out_dir / "torch-widening.json") != 0:
         return 1
     print(f"wrote {path} ({path.stat().st_size} bytes)")
     return 0

@@ -310,30 +310,91 @@ export function parseHeader(header: Uint8Array, fileBytes: number, where: string
   return { entries, metadata, headerBytes: n, dataBytes: pos };
 }
 
+/** A half-precision (IEEE binary16) bit pattern as a number (exact in float32). */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Copy the little-endian values of one tensor into a typed array, widening exactly where needed. */
+function decodeValues(e: HeaderEntry, bytes: Uint8Array, where: string): Float32Array | Float64Array | Int32Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const narrow = (n: number): never => {
+    throw new DTypeError(`${where}: tensor '${e.name}' (${e.dtype}) holds ${n}, outside int32; erlangen keeps integers as int32`);
+  };
+  switch (e.dtype) {
+    case 'F32':
+    case 'F64':
+    case 'I32': {
+      const arr = e.dtype === 'F64' ? new Float64Array(bytes.length / 8) : e.dtype === 'F32' ? new Float32Array(bytes.length / 4) : new Int32Array(bytes.length / 4);
+      if (LITTLE_ENDIAN) new Uint8Array(arr.buffer).set(bytes);
+      else {
+        for (let i = 0; i < arr.length; i++) {
+          if (arr instanceof Float64Array) arr[i] = dv.getFloat64(8 * i, true);
+          else if (arr instanceof Float32Array) arr[i] = dv.getFloat32(4 * i, true);
+          else arr[i] = dv.getInt32(4 * i, true);
+        }
+      }
+      return arr;
+    }
+    case 'F16': {
+      const arr = new Float32Array(bytes.length / 2);
+      for (let i = 0; i < arr.length; i++) arr[i] = halfToNumber(dv.getUint16(2 * i, true));
+      return arr;
+    }
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: shift the bits into place (exact, NaN payloads kept)
+      const arr = new Float32Array(bytes.length / 2);
+      const u = new Uint32Array(arr.buffer);
+      for (let i = 0; i < arr.length; i++) u[i] = dv.getUint16(2 * i, true) << 16;
+      return arr;
+    }
+    case 'BOOL':
+    case 'U8':
+    case 'I8':
+    case 'I16':
+    case 'U16':
+    case 'U32':
+    case 'I64':
+    case 'U64': {
+      const size = DTYPE_BITS.get(e.dtype)! / 8;
+      const arr = new Int32Array(bytes.length / size);
+      for (let i = 0; i < arr.length; i++) {
+        const o = size * i;
+        let v: number;
+        if (e.dtype === 'BOOL') {
+          v = dv.getUint8(o);
+          if (v > 1) throw new FormatError(`${where}: tensor '${e.name}' (BOOL) holds the byte ${v} at element ${i}; booleans are 0 or 1`);
+        } else if (e.dtype === 'U8') v = dv.getUint8(o);
+        else if (e.dtype === 'I8') v = dv.getInt8(o);
+        else if (e.dtype === 'I16') v = dv.getInt16(o, true);
+        else if (e.dtype === 'U16') v = dv.getUint16(o, true);
+        else if (e.dtype === 'U32') v = dv.getUint32(o, true);
+        else {
+          const b = e.dtype === 'I64' ? dv.getBigInt64(o, true) : dv.getBigUint64(o, true);
+          v = b >= -2147483648n && b <= 2147483647n ? Number(b) : narrow(Number(b));
+        }
+        if (v > 2147483647) narrow(v);
+        arr[i] = v;
+      }
+      return arr;
+    }
+    default:
+      throw new DTypeError(`${where}: tensor '${e.name}' has dtype ${e.dtype}, which erlangen cannot represent (it reads F32, F64, I32, and widens F16, BF16 to float32 and BOOL, U8, I8, I16, U16 and in-range U32, I64, U64 to int32)`);
+  }
+}
+
 /**
  * Build tensors from the validated header and the data buffer (the bytes after the header).
  * @internal
  */
 export function tensorsFromData(h: ParsedHeader, data: Uint8Array, where: string): Record<string, Tensor> {
   const out = Object.create(null) as Record<string, Tensor>;
-  for (const e of h.entries) {
-    const bytes = data.subarray(e.begin, e.end);
-    let arr: Float32Array | Float64Array | Int32Array;
-    if (e.dtype === 'F32') arr = new Float32Array(bytes.length / 4);
-    else if (e.dtype === 'F64') arr = new Float64Array(bytes.length / 8);
-    else if (e.dtype === 'I32') arr = new Int32Array(bytes.length / 4);
-    else throw new DTypeError(`${where}: tensor '${e.name}' has dtype ${e.dtype}; erlangen reads F32, F64 and I32 (convert it before saving)`);
-    if (LITTLE_ENDIAN) new Uint8Array(arr.buffer).set(bytes);
-    else {
-      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (let i = 0; i < arr.length; i++) {
-        if (arr instanceof Float64Array) arr[i] = dv.getFloat64(8 * i, true);
-        else if (arr instanceof Float32Array) arr[i] = dv.getFloat32(4 * i, true);
-        else arr[i] = dv.getInt32(4 * i, true);
-      }
-    }
-    out[e.name] = fromData(arr, e.shape);
-  }
+  for (const e of h.entries) out[e.name] = fromData(decodeValues(e, data.subarray(e.begin, e.end), where), e.shape);
   return out;
 }
 
@@ -344,11 +405,14 @@ export function tensorsFromData(h: ParsedHeader, data: Uint8Array, where: string
  *
  * @param bytes the whole file
  * @param opts.source a name for the bytes in error messages (e.g. the file name)
- * @returns the tensors by name (F32 → float32, F64 → float64, I32 → int32) and the metadata
+ * @returns the tensors by name and the metadata. F32 → float32, F64 → float64, I32 → int32; other
+ *   dtypes are widened exactly: F16, BF16 → float32; BOOL, U8, I8, I16, U16 → int32; U32, I64, U64
+ *   → int32 when every value fits (e.g. PyTorch's `num_batches_tracked`)
  * @throws FormatError naming the problem (bad or oversized header length, header past the end,
  *   invalid UTF-8 or JSON, duplicate names, unknown dtype, bad shape or offsets, gaps, overlaps,
- *   size mismatches, truncation, trailing bytes)
- * @throws DTypeError for a valid file holding a dtype erlangen has no tensors for (F16, I64, …)
+ *   size mismatches, truncation, trailing bytes, a BOOL byte other than 0 or 1)
+ * @throws DTypeError for an integer outside int32, or a dtype with no exact erlangen form (F8, F6,
+ *   F4 variants, C64)
  *
  * @example
  * ```ts

@@ -169,10 +169,50 @@ describe('parseSafetensors: every corrupt input is a FormatError naming the prob
     expect(Array.from(parseSafetensors(good).tensors.a!.data)).toEqual([1, 2]);
   });
 
-  it('a valid file with a dtype erlangen has no tensors for is a DTypeError naming the tensor', () => {
-    const bytes = file({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4));
-    expect(() => parseSafetensors(bytes)).toThrow(DTypeError);
-    expect(() => parseSafetensors(bytes)).toThrow(/tensor 'h' has dtype F16/);
+  it('a valid file with a dtype erlangen cannot represent exactly is a DTypeError naming the tensor', () => {
+    for (const dtype of ['F8_E4M3', 'C64', 'F4']) {
+      const bytes = file({ h: { dtype, shape: [2], data_offsets: [0, dtype === 'C64' ? 16 : dtype === 'F4' ? 1 : 2] } }, new Uint8Array(dtype === 'C64' ? 16 : dtype === 'F4' ? 1 : 2));
+      expect(() => parseSafetensors(bytes)).toThrow(DTypeError);
+      expect(() => parseSafetensors(bytes)).toThrow(new RegExp(`tensor 'h' has dtype ${dtype}`));
+    }
+  });
+
+  it('widens small integer and half dtypes exactly; integers outside int32 are a DTypeError', () => {
+    const le = (arr: ArrayBufferView) => new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    const one = (dtype: string, shape: number[], data: Uint8Array) => parseSafetensors(file({ t: { dtype, shape, data_offsets: [0, data.length] } }, data)).tensors.t!;
+    const u16 = one('U16', [2], le(new Uint16Array([0, 65535])));
+    expect([u16.dtype, ...u16.data]).toEqual(['int32', 0, 65535]);
+    expect([...one('U32', [2], le(new Uint32Array([0, 2 ** 31 - 1]))).data]).toEqual([0, 2 ** 31 - 1]);
+    expect([...one('I64', [2], le(new BigInt64Array([-(2n ** 31n), 5n]))).data]).toEqual([-(2 ** 31), 5]);
+    expect([...one('U64', [1], le(new BigUint64Array([2n ** 31n - 1n]))).data]).toEqual([2 ** 31 - 1]);
+    expect(() => one('I64', [2], le(new BigInt64Array([0n, 2n ** 31n])))).toThrow(/tensor 't' \(I64\) holds 2147483648, outside int32/);
+    expect(() => one('I64', [1], le(new BigInt64Array([-(2n ** 31n) - 1n])))).toThrow(DTypeError);
+    expect(() => one('U32', [1], le(new Uint32Array([2 ** 31])))).toThrow(DTypeError);
+    expect(() => one('U64', [1], le(new BigUint64Array([2n ** 64n - 1n])))).toThrow(DTypeError);
+    expect(() => one('BOOL', [2], new Uint8Array([1, 2]))).toThrow(FormatError);
+    expect(() => one('BOOL', [2], new Uint8Array([1, 2]))).toThrow(/BOOL\) holds the byte 2 at element 1/);
+    // half precision: normal, subnormal, max, -0, ±Inf, NaN
+    const h = one('F16', [7], le(new Uint16Array([0x3c00, 0x0001, 0x7bff, 0x8000, 0x7c00, 0xfc00, 0x7e00])));
+    expect(h.dtype).toBe('float32');
+    expect(bitsEqual(h.data, [1, 2 ** -24, 65504, -0, Infinity, -Infinity, NaN])).toBe(true);
+    const b = one('BF16', [3], le(new Uint16Array([0x3f80, 0xc000, 0x8000])));
+    expect(bitsEqual(b.data, [1, -2, -0])).toBe(true);
+  });
+
+  it('reads the torch-written widening fixture (F16, BF16, I64, U8, I8, I16, BOOL) exactly', () => {
+    const bytes = readFileSync(join(fixtures, 'torch-widening.safetensors'));
+    const side = JSON.parse(readFileSync(join(fixtures, 'torch-widening.json'), 'utf8')) as {
+      order: string[];
+      tensors: Record<string, { dtype: string; shape: number[]; data: (number | string)[] }>;
+    };
+    const { tensors } = parseSafetensors(bytes);
+    expect(Object.keys(tensors)).toEqual(side.order);
+    for (const [name, exp] of Object.entries(side.tensors)) {
+      const t = tensors[name]!;
+      expect(t.dtype, name).toBe(exp.dtype === 'F16' || exp.dtype === 'BF16' ? 'float32' : 'int32');
+      expect(t.shape).toEqual(exp.shape);
+      expect(bitsEqual(t.data, exp.data.map(dec)), name).toBe(true);
+    }
   });
 
   it('zero-size tensors may share an offset; data accepts an ArrayBuffer', () => {
