@@ -56,7 +56,8 @@ export async function save(path: string, source: HasStateDict | TensorMap, opts:
  * is a `FormatError` naming the file and the problem. Pass `tensors` to `Module.loadStateDict`.
  *
  * @param path the file to read
- * @returns F32/F64/I32 as float32/float64/int32; F16 and BF16 widened to float32, small and in-range
+ * @returns the tensors by name (a null-prototype object) and the `__metadata__` strings. F32/F64/I32
+ *   load as float32/float64/int32; F16 and BF16 widened to float32, small and in-range
  *   integer dtypes (BOOL, U8, I8, I16, U16, U32, I64, U64) to int32 (see {@link parseSafetensors})
  * @throws FormatError for a truncated or corrupt file; DTypeError for an integer outside int32 or a
  *   dtype with no exact erlangen form (F8, F6, F4, C64)
