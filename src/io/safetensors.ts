@@ -260,11 +260,13 @@ export function parseHeader(header: Uint8Array, fileBytes: number, where: string
   const entries: HeaderEntry[] = [];
   for (const name of Object.keys(json)) {
     const v = json[name];
+    if (!isWellFormed(name)) throw new FormatError(`${where}: the name ${JSON.stringify(name)} has a lone surrogate (not valid Unicode)`);
     if (name === METADATA_KEY) {
       if (!isJsonObject(v)) throw new FormatError(`${where}: '${METADATA_KEY}' must be an object of strings`);
       for (const k of Object.keys(v)) {
         const s = v[k];
         if (typeof s !== 'string') throw new FormatError(`${where}: metadata '${k}' is not a string (safetensors metadata is string → string)`);
+        if (!isWellFormed(k) || !isWellFormed(s)) throw new FormatError(`${where}: metadata ${JSON.stringify(k)} has a lone surrogate (not valid Unicode)`);
         metadata[k] = s;
       }
       continue;

@@ -149,6 +149,8 @@ describe('parseSafetensors: every corrupt input is a FormatError naming the prob
     ['a truncated file', good.subarray(0, good.length - 1), /truncated/],
     ['non-string metadata', file({ __metadata__: { a: 1 } }), /metadata 'a' is not a string/],
     ['metadata that is not an object', file({ __metadata__: 'x' }), /'__metadata__' must be an object/],
+    ['a lone surrogate escaped in a name', file('{"a\\ud800":{}}'), /lone surrogate/],
+    ['a lone surrogate escaped in metadata', file('{"__metadata__":{"k":"\\udc00"}}'), /metadata "k" has a lone surrogate/],
     ['a bad escape in a name', file('{"a\\q":{}}'), /bad escape/],
     ['a control character in a string', file('{"a\n":{}}'), /control character/],
     ['nesting 10000 deep', file(`{"a":${'['.repeat(10000)}${']'.repeat(10000)}}`), /nested deeper than 64/],
