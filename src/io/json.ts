@@ -3,8 +3,8 @@
  *
  * `JSON.parse` silently keeps the last of duplicate keys and builds ordinary objects (where a key
  * such as `__proto__` is a hazard for later code). This reader rejects duplicate keys, returns
- * objects with a null prototype, bounds the nesting depth, and reports the byte-free character
- * position of the first error. It evaluates nothing.
+ * objects with a null prototype, bounds the nesting depth, and reports the character position of
+ * the first error. It evaluates nothing.
  * @module
  */
 import { FormatError, ValueError } from '../util/errors.js';
