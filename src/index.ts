@@ -44,6 +44,13 @@ export {
   LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue, ExponentialMovingAverage,
 } from './optim/index.js';
 export type { SGDOptions, AdamOptions, RMSPropOptions, AdagradOptions, ParamGroupInput, EMAOptions, EMAState } from './optim/index.js';
+export { serializeSafetensors, parseSafetensors, save, load, saveCheckpoint, loadCheckpoint } from './io/index.js';
+export type {
+  SafetensorsDType, TensorData, TensorMap, SafetensorsMetadata, SafetensorsContents, HasStateDict, SaveOptions, CheckpointModel,
+  CheckpointOptimizer, CheckpointOptimizerState, CheckpointScheduler, CheckpointEMA, CheckpointEMAState, CheckpointRng, CheckpointTargets,
+  CheckpointContents, LoadedCheckpoint, PlainValue,
+} from './io/index.js';
+export type { RngState } from './util/rng.js';
 export {
   SO, O, SO2, O2, SO3, O3, SO13p, SO13, O13, Sp, SL, S, A, C, D, Z, Trivial, Tetrahedral, FullTetrahedral, Octahedral, FullOctahedral,
   Icosahedral, FullIcosahedral, P4, P4M, product, embed, customGroup, parseGroup, isFinite,

@@ -4,6 +4,7 @@
  * "Scrambled linear pseudorandom number generators", 2018) seeded through splitmix32.
  * @module
  */
+import { ValueError } from './errors.js';
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -11,6 +12,17 @@ function splitmix32(state: { s: number }): number {
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * The complete state of an {@link Rng}: the four 32-bit words of xoshiro128** and the cached second
+ * normal sample of Box–Muller (`null` when none is cached). Plain data, safe to JSON-encode.
+ */
+export interface RngState {
+  /** The four state words, each an unsigned 32-bit integer, not all zero. */
+  readonly s: readonly [number, number, number, number];
+  /** The cached normal sample the next `normal()` returns, or null. */
+  readonly spare: number | null;
 }
 
 /**
@@ -39,6 +51,67 @@ export class Rng {
     this.c = splitmix32(st);
     this.d = splitmix32(st);
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /**
+   * A copy of the generator's complete state; `setState` (or `Rng.fromState`) with it continues the
+   * stream exactly where this one is, cached normal sample included.
+   *
+   * @example
+   * ```ts
+   * const rng = new Rng(1);
+   * rng.normal();                        // caches a second normal sample
+   * const saved = rng.getState();
+   * const next = rng.normal();
+   * Rng.fromState(saved).normal() === next; // true: the stream continues, cached sample included
+   * ```
+   */
+  getState(): RngState {
+    return { s: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spare: this.spare };
+  }
+
+  /**
+   * Restore a state from {@link getState}.
+   * @throws ValueError when a word is not an unsigned 32-bit integer, all four words are zero (a
+   * fixed point of xoshiro), or the spare is neither null nor a finite number
+   *
+   * @example
+   * ```ts
+   * const rng = new Rng(7);
+   * const saved = rng.getState();
+   * const first = rng.uniform();
+   * rng.setState(saved);
+   * rng.uniform() === first; // true
+   * ```
+   */
+  setState(state: RngState): void {
+    const s = state?.s;
+    if (!Array.isArray(s) || s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new ValueError(`Rng.setState: s must be four unsigned 32-bit integers, got ${JSON.stringify(s)}`);
+    }
+    if (s.every((w) => w === 0)) throw new ValueError('Rng.setState: the state words are all zero (xoshiro never leaves that state)');
+    const spare = state.spare;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new ValueError(`Rng.setState: spare must be null or a finite number, got ${String(spare)}`);
+    }
+    this.a = s[0]! | 0;
+    this.b = s[1]! | 0;
+    this.c = s[2]! | 0;
+    this.d = s[3]! | 0;
+    this.spare = spare;
+  }
+
+  /**
+   * A generator that continues from a saved state (see {@link getState}).
+   * @example
+   * ```ts
+   * const copy = Rng.fromState(new Rng(3).getState());
+   * ```
+   */
+  static fromState(state: RngState): Rng {
+    const r = new Rng(0);
+    r.setState(state);
+    return r;
   }
 
   /** Next raw 32-bit unsigned integer. */
