@@ -74,11 +74,11 @@ export class FiniteMatrixGroup extends MatrixGroup implements FiniteGroup {
       const x = elements[head]!;
       for (const h of this.discreteGenerators) {
         const y = matmul(h, x, d, d, d);
-        if (!y.every(Number.isFinite)) {
-          this.tooLarge = true;
-          throw (this.failure = new ValueError(`group ${this.key}: a product of the generators has non-finite entries after ${elements.length} elements; the generators do not generate a finite group`));
-        }
         const k = this.hashOf(y);
+        if (!y.every(Number.isFinite) || k.includes('Infinity') || k.includes('NaN')) {
+          this.tooLarge = true;
+          throw (this.failure = new ValueError(`group ${this.key}: a product of the generators overflows after ${elements.length} elements; the generators do not generate a finite group`));
+        }
         if (!index.has(k)) {
           if (elements.length >= maxOrder) {
             this.tooLarge = true;
