@@ -7,20 +7,21 @@
  */
 import { SizeError, ValueError } from '../util/index.js';
 
-/** Largest dimension d of a group's defining representation (matrices are d×d). P4(64) has d = 4096. */
+/** Largest dimension d of a group's defining representation (matrices are d×d). */
 export const MAX_GROUP_DIM = 4096;
 
 /**
  * Largest number of stored generator entries, (discrete generators + Lie-algebra basis) · d²:
- * 2²⁵ float64 values (256 MiB). S(n) is accepted up to n = 322, SO(n) up to n = 90, SL(n) up to 76.
+ * 2²² float64 values (32 MiB), which also keeps building any group under about 0.1 s. The catalog
+ * maxima this gives: S(161), A(161), SO(54), O(54), SL(45), Sp(52), P4(45), P4M(38), Z(2048).
  */
-export const MAX_GENERATOR_ENTRIES = 2 ** 25;
+export const MAX_GENERATOR_ENTRIES = 2 ** 22;
 
 /** Largest group order that closure enumeration accepts. */
 export const MAX_ENUMERATED_ORDER = 200_000;
 
-/** Largest number of stored entries of an enumerated finite group, |G| · d² (2²⁵ float64 values, 256 MiB). */
-export const MAX_ENUMERATED_ENTRIES = 2 ** 25;
+/** Largest number of stored entries of an enumerated finite group, |G| · d² (2²⁴ float64 values, 128 MiB). */
+export const MAX_ENUMERATED_ENTRIES = 2 ** 24;
 
 /**
  * Check the integer parameter n of a catalog constructor `name(n)` (ValueError when it is not an
