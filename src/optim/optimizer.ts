@@ -187,7 +187,12 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
         if (!known.has(k) || k === 'params') throw new ValueError(`${where}: group ${gi} has an unknown key '${k}'`);
       }
       const merged = { ...own, ...hyper } as ParamGroup<H>;
-      this.validate(merged);
+      try {
+        this.validate(merged);
+      } catch (e) {
+        if (e instanceof ValueError) throw new ValueError(`${where}: group ${gi}: ${e.message}`);
+        throw e;
+      }
       return hyper;
     });
     for (const [key, s] of Object.entries(sd.state)) {
