@@ -70,6 +70,10 @@ describe('rep size limits: SizeError before building', () => {
   it('rho of a matrix of the wrong size is a ShapeError', () => {
     expect(() => V(G).rho(new Float64Array(4))).toThrow(ShapeError);
   });
+  it('irreps of a finite group over the finiteIrreps limit (|G| > 2000) are a SizeError', () => {
+    expect(thrown(() => irrep(S(7), 0), 5000)).toBeInstanceOf(SizeError);
+    expect(thrown(() => parseRep('ir(0)', S(7)), 5000)).toBeInstanceOf(SizeError);
+  });
   it('regular of a group over the enumeration limit stays a SizeError through parseRep', () => {
     expect(thrown(() => parseRep('regular', S(10)))).toBeInstanceOf(SizeError);
   });
