@@ -42,7 +42,7 @@ export function C(n: number): FiniteMatrixGroup {
 
 /** Dihedral group D(n) on R² (order 2n): generators R(2π/n) and the reflection diag(−1, 1). */
 export function D(n: number): FiniteMatrixGroup {
-  checkN('D', n, 1);
+  checkN('D', n, 1, 2, 2);
   return new FiniteMatrixGroup({
     key: `D(${n})`, d: 2, discreteGenerators: [rotation2((2 * Math.PI) / n), diag([-1, 1])], isOrthogonal: true,
     family: { name: 'D', params: [n] }, orderHint: 2 * n,
