@@ -3,12 +3,20 @@
  * and their full versions with inversion, and the square-lattice point groups p4/p4m on pixels.
  * @module
  */
-import { ValueError } from '../util/index.js';
 import { FiniteMatrixGroup } from './finite-group.js';
+import { checkGroupParam, checkGroupSize } from './limits.js';
 import { axisAngle, diag, negIdentity, permutationMatrix, rotation2 } from './matrices.js';
 
-function checkN(name: string, n: number, min: number): void {
-  if (!Number.isInteger(n) || n < min) throw new ValueError(`${name}(n) needs an integer n ≥ ${min}, got ${n}`);
+/** Check n (integer ≥ min) and the size limits of a group on R^d with `count` generators, before allocating. */
+function checkN(name: string, n: number, min: number, d = 2, count = 1): void {
+  checkGroupParam(name, n, min);
+  checkGroupSize(`${name}(${n})`, d, count);
+}
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n && f < Number.MAX_SAFE_INTEGER; i++) f *= i;
+  return f;
 }
 
 function cycle(n: number, ...pts: number[]): number[] {
@@ -19,7 +27,7 @@ function cycle(n: number, ...pts: number[]): number[] {
 
 /** The trivial group {I} acting on Rⁿ. */
 export function Trivial(n: number): FiniteMatrixGroup {
-  checkN('Trivial', n, 1);
+  checkN('Trivial', n, 1, n, 0);
   return new FiniteMatrixGroup({ key: `Trivial(${n})`, d: n, isOrthogonal: true, family: { name: 'Trivial', params: [n] } });
 }
 
@@ -28,41 +36,41 @@ export function C(n: number): FiniteMatrixGroup {
   checkN('C', n, 1);
   return new FiniteMatrixGroup({
     key: `C(${n})`, d: 2, discreteGenerators: [rotation2((2 * Math.PI) / n)], isOrthogonal: true,
-    family: { name: 'C', params: [n] },
+    family: { name: 'C', params: [n] }, orderHint: n,
   });
 }
 
 /** Dihedral group D(n) on R² (order 2n): generators R(2π/n) and the reflection diag(−1, 1). */
 export function D(n: number): FiniteMatrixGroup {
-  checkN('D', n, 1);
+  checkN('D', n, 1, 2, 2);
   return new FiniteMatrixGroup({
     key: `D(${n})`, d: 2, discreteGenerators: [rotation2((2 * Math.PI) / n), diag([-1, 1])], isOrthogonal: true,
-    family: { name: 'D', params: [n] },
+    family: { name: 'D', params: [n] }, orderHint: 2 * n,
   });
 }
 
 /** Symmetric group S(n) permuting the axes of Rⁿ: generators the transpositions (0 i). */
 export function S(n: number): FiniteMatrixGroup {
-  checkN('S', n, 1);
+  checkN('S', n, 1, n, n - 1);
   const gens = [];
   for (let i = 1; i < n; i++) gens.push(permutationMatrix(cycle(n, 0, i)));
-  return new FiniteMatrixGroup({ key: `S(${n})`, d: n, discreteGenerators: gens, isOrthogonal: true, family: { name: 'S', params: [n] } });
+  return new FiniteMatrixGroup({ key: `S(${n})`, d: n, discreteGenerators: gens, isOrthogonal: true, family: { name: 'S', params: [n] }, orderHint: factorial(n) });
 }
 
 /** Alternating group A(n) on Rⁿ: generators the 3-cycles (0 1 i). */
 export function A(n: number): FiniteMatrixGroup {
-  checkN('A', n, 1);
+  checkN('A', n, 1, n, n - 2);
   const gens = [];
   for (let i = 2; i < n; i++) gens.push(permutationMatrix(cycle(n, 0, 1, i)));
-  return new FiniteMatrixGroup({ key: `A(${n})`, d: n, discreteGenerators: gens, isOrthogonal: true, family: { name: 'A', params: [n] } });
+  return new FiniteMatrixGroup({ key: `A(${n})`, d: n, discreteGenerators: gens, isOrthogonal: true, family: { name: 'A', params: [n] }, orderHint: Math.max(1, factorial(n) / 2) });
 }
 
 /** Cyclic group Z(n) acting on Rⁿ by cyclic shifts of the coordinates. */
 export function Z(n: number): FiniteMatrixGroup {
-  checkN('Z', n, 1);
+  checkN('Z', n, 1, n, 1);
   const shift = Array.from({ length: n }, (_, i) => (i + 1) % n);
   return new FiniteMatrixGroup({
-    key: `Z(${n})`, d: n, discreteGenerators: [permutationMatrix(shift)], isOrthogonal: true, family: { name: 'Z', params: [n] },
+    key: `Z(${n})`, d: n, discreteGenerators: [permutationMatrix(shift)], isOrthogonal: true, family: { name: 'Z', params: [n] }, orderHint: n,
   });
 }
 
@@ -118,7 +126,7 @@ function pixelPerm(n: number, f: (i: number, j: number) => [number, number]): Fl
 
 /** C4 rotating an n×n pixel grid by 90° (p4 point group): (i, j) ↦ (j, n−1−i) on R^{n²}. */
 export function P4(n: number): FiniteMatrixGroup {
-  checkN('P4', n, 1);
+  checkN('P4', n, 1, n * n, 1);
   return new FiniteMatrixGroup({
     key: `P4(${n})`, d: n * n, discreteGenerators: [pixelPerm(n, (i, j) => [j, n - 1 - i])], isOrthogonal: true,
     family: { name: 'P4', params: [n] },
@@ -127,7 +135,7 @@ export function P4(n: number): FiniteMatrixGroup {
 
 /** D4 on an n×n pixel grid (p4m point group): 90° rotation and the flip (i, j) ↦ (i, n−1−j). */
 export function P4M(n: number): FiniteMatrixGroup {
-  checkN('P4M', n, 1);
+  checkN('P4M', n, 1, n * n, 2);
   return new FiniteMatrixGroup({
     key: `P4M(${n})`, d: n * n, isOrthogonal: true, family: { name: 'P4M', params: [n] },
     discreteGenerators: [pixelPerm(n, (i, j) => [j, n - 1 - i]), pixelPerm(n, (i, j) => [i, n - 1 - j])],

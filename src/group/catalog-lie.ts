@@ -5,6 +5,7 @@
  */
 import { det } from '../linalg/index.js';
 import { Rng, ValueError } from '../util/index.js';
+import { checkGroupParam, checkGroupSize } from './limits.js';
 import { MatrixGroup } from './matrix-group.js';
 import { diag, elementary, negIdentity, soBasis } from './matrices.js';
 
@@ -31,13 +32,15 @@ export function haarOrthogonal(rng: Rng, n: number, special: boolean): Float64Ar
   return q;
 }
 
-function checkN(name: string, n: number, min: number): void {
-  if (!Number.isInteger(n) || n < min) throw new ValueError(`${name}(n) needs an integer n ≥ ${min}, got ${n}`);
+/** Check n (integer ≥ min) and the size limits of a group on Rⁿ with `count` generators, before allocating. */
+function checkN(name: string, n: number, min: number, count: number): void {
+  checkGroupParam(name, n, min);
+  checkGroupSize(`${name}(${n})`, n, count);
 }
 
 /** Special orthogonal group SO(n): Lie algebra E_ij − E_ji (i > j); Haar sampling. */
 export function SO(n: number): MatrixGroup {
-  checkN('SO', n, 1);
+  checkN('SO', n, 1, (n * (n - 1)) / 2);
   return new MatrixGroup({
     key: `SO(${n})`, d: n, lieAlgebra: soBasis(n), isOrthogonal: true, family: { name: 'SO', params: [n] },
     sampler: (rng) => haarOrthogonal(rng, n, true),
@@ -46,7 +49,7 @@ export function SO(n: number): MatrixGroup {
 
 /** Orthogonal group O(n) = SO(n) plus the reflection diag(−1, 1, …, 1); Haar sampling. */
 export function O(n: number): MatrixGroup {
-  checkN('O', n, 1);
+  checkN('O', n, 1, (n * (n - 1)) / 2 + 1);
   const refl = diag([-1, ...Array<number>(n - 1).fill(1)]);
   return new MatrixGroup({
     key: `O(${n})`, d: n, lieAlgebra: soBasis(n), discreteGenerators: [refl], isOrthogonal: true,
@@ -98,10 +101,11 @@ export function O13(): MatrixGroup {
  * @param dim2m the matrix size 2m (even).
  */
 export function Sp(dim2m: number): MatrixGroup {
-  if (!Number.isInteger(dim2m) || dim2m < 2 || dim2m % 2 !== 0) {
-    throw new ValueError(`Sp(2m) needs an even size ≥ 2, got ${dim2m}`);
+  if (typeof dim2m !== 'number' || !Number.isInteger(dim2m) || dim2m < 2 || dim2m % 2 !== 0) {
+    throw new ValueError(`Sp(2m) needs an even size ≥ 2, got ${String(dim2m)}`);
   }
   const m = dim2m / 2;
+  checkGroupSize(`Sp(${dim2m})`, dim2m, m * (2 * m + 1));
   const d = dim2m;
   const gens: Float64Array[] = [];
   for (let i = 0; i < m; i++) {
@@ -127,7 +131,7 @@ export function Sp(dim2m: number): MatrixGroup {
 
 /** Special linear group SL(n): Lie algebra E_ij (i ≠ j) and E_ii − E_{i+1,i+1}. */
 export function SL(n: number): MatrixGroup {
-  checkN('SL', n, 1);
+  checkN('SL', n, 1, n * n - 1);
   const gens: Float64Array[] = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) gens.push(elementary(n, i, j));
   for (let i = 0; i + 1 < n; i++) {

@@ -4,13 +4,22 @@
  * @module
  */
 import { identity, matmul } from '../linalg/index.js';
-import { Rng, ValueError } from '../util/index.js';
+import { Rng, SizeError, ValueError } from '../util/index.js';
 import type { FiniteGroup } from './group.js';
+import { MAX_ENUMERATED_ENTRIES, MAX_ENUMERATED_ORDER } from './limits.js';
 import { MatrixGroup } from './matrix-group.js';
 import type { GroupSpec } from './matrix-group.js';
 
-/** Largest group order that closure enumeration accepts. */
-export const MAX_ENUMERATED_ORDER = 200_000;
+export { MAX_ENUMERATED_ORDER } from './limits.js';
+
+/** Everything needed to define a finite matrix group (no Lie algebra). */
+export interface FiniteGroupSpec extends Omit<GroupSpec, 'lieAlgebra'> {
+  /**
+   * The group order when known in advance (catalog groups): enumeration of a group whose order
+   * exceeds the limits is refused at once with a SizeError instead of after building elements.
+   */
+  readonly orderHint?: number;
+}
 
 interface Enumeration {
   readonly elements: Float64Array[];
@@ -25,11 +34,16 @@ export class FiniteMatrixGroup extends MatrixGroup implements FiniteGroup {
 
   private table: Int32Array | null = null;
   private tooLarge = false;
+  /** The error of a failed enumeration, rethrown instead of enumerating again. */
+  private failure: Error | null = null;
   /** Generic probe vector w: an element g is identified by the rounded vector g·w. */
   private readonly probe: Float64Array;
 
-  constructor(spec: Omit<GroupSpec, 'lieAlgebra'>) {
+  private readonly orderHint: number | undefined;
+
+  constructor(spec: FiniteGroupSpec) {
     super({ ...spec, lieAlgebra: [] });
+    this.orderHint = spec.orderHint;
     this.probe = new Rng(7919).fillUniform(new Float64Array(this.d), 0.5, 1.5) as Float64Array;
   }
 
@@ -46,7 +60,13 @@ export class FiniteMatrixGroup extends MatrixGroup implements FiniteGroup {
 
   private enumerate(): Enumeration {
     if (this.enumeration) return this.enumeration;
+    if (this.failure) throw this.failure;
     const d = this.d;
+    const maxOrder = Math.min(MAX_ENUMERATED_ORDER, Math.floor(MAX_ENUMERATED_ENTRIES / (d * d)));
+    if (this.orderHint !== undefined && this.orderHint > maxOrder) {
+      this.tooLarge = true;
+      throw (this.failure = new SizeError(`group ${this.key}: order ${this.orderHint} exceeds the enumeration limit ${maxOrder} (at most ${MAX_ENUMERATED_ORDER} elements and ${MAX_ENUMERATED_ENTRIES} stored entries)`));
+    }
     const e = identity(d);
     const elements = [e];
     const index = new Map([[this.hashOf(e), 0]]);
@@ -55,10 +75,14 @@ export class FiniteMatrixGroup extends MatrixGroup implements FiniteGroup {
       for (const h of this.discreteGenerators) {
         const y = matmul(h, x, d, d, d);
         const k = this.hashOf(y);
+        if (!y.every(Number.isFinite) || k.includes('Infinity') || k.includes('NaN')) {
+          this.tooLarge = true;
+          throw (this.failure = new ValueError(`group ${this.key}: a product of the generators overflows after ${elements.length} elements; the generators do not generate a finite group`));
+        }
         if (!index.has(k)) {
-          if (elements.length >= MAX_ENUMERATED_ORDER) {
+          if (elements.length >= maxOrder) {
             this.tooLarge = true;
-            throw new ValueError(`group ${this.key}: more than ${MAX_ENUMERATED_ORDER} elements; not enumerable`);
+            throw (this.failure = new SizeError(`group ${this.key}: more than ${maxOrder} elements (at most ${MAX_ENUMERATED_ORDER} elements and ${MAX_ENUMERATED_ENTRIES} stored entries); not enumerable, or not a finite group`));
           }
           index.set(k, elements.length);
           elements.push(y);

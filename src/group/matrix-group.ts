@@ -5,6 +5,7 @@
 import { expm, identity, inverse, matmul, transpose } from '../linalg/index.js';
 import { Rng, ValueError } from '../util/index.js';
 import type { Group, GroupFamily } from './group.js';
+import { checkGroupSize } from './limits.js';
 
 /** Everything needed to define a matrix group. */
 export interface GroupSpec {
@@ -62,6 +63,10 @@ export class MatrixGroup implements Group {
   protected readonly sampler: (rng: Rng) => Float64Array;
 
   constructor(spec: GroupSpec) {
+    if (typeof spec.d !== 'number' || !Number.isInteger(spec.d) || spec.d < 1) {
+      throw new ValueError(`group ${spec.key}: dimension d must be a positive integer, got ${String(spec.d)}`);
+    }
+    checkGroupSize(`group ${spec.key}`, spec.d, (spec.discreteGenerators?.length ?? 0) + (spec.lieAlgebra?.length ?? 0));
     this.key = spec.key;
     this.d = spec.d;
     this.discreteGenerators = spec.discreteGenerators ?? [];
@@ -69,9 +74,11 @@ export class MatrixGroup implements Group {
     this.isOrthogonal = spec.isOrthogonal ?? false;
     this.family = spec.family ?? { name: 'custom', params: [] };
     for (const m of [...this.discreteGenerators, ...this.lieAlgebra]) {
+      if (!(m instanceof Float64Array)) throw new ValueError(`group ${this.key}: a generator is not a Float64Array`);
       if (m.length !== this.d * this.d) {
         throw new ValueError(`group ${this.key}: generator of length ${m.length} is not ${this.d}×${this.d}`);
       }
+      if (!m.every(Number.isFinite)) throw new ValueError(`group ${this.key}: a generator has a non-finite entry (NaN or ±Infinity)`);
     }
     const lieScale = spec.lieScale ?? 1;
     this.sampler = spec.sampler ?? ((rng) =>

@@ -233,32 +233,55 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /**
    * Copy values from a state dict into the parameters and buffers, in place (values are converted
-   * to each tensor's dtype). All shapes are checked before anything is written.
-   * @param sd entries by dotted name (`StateEntry`s or tensors)
+   * to each tensor's dtype). Everything is checked before anything is written.
+   *
+   * Keys are matched as own properties of `sd` (a key such as `"constructor"` never finds a
+   * prototype member). In strict mode (the default) missing and unexpected keys are an error; with
+   * `strict: false` they are returned and the module's missing tensors keep their values. An entry
+   * that is present but malformed is an error in both modes, never skipped.
+   * @param sd entries by dotted name (`StateEntry`s `{ shape, data }` with `data` a Float32Array,
+   *   Float64Array or array of numbers, or tensors)
    * @param opts.strict (default true) throw a ValueError listing missing and unexpected keys
    * @returns the missing and unexpected keys (non-strict mode)
-   * @throws ShapeError naming the key and both shapes on a shape mismatch
+   * @throws ValueError when `sd` is not an object, an entry is not `{ shape, data }` (null,
+   *   undefined, a number, a shape that is not a list of non-negative integers, data that is not a
+   *   list of numbers), or (strict) on missing/unexpected keys
+   * @throws ShapeError naming the key and both shapes on a shape mismatch, or when the data length
+   *   is not the shape's size
    */
   loadStateDict(sd: Readonly<Record<string, StateEntry | Tensor>>, opts: { strict?: boolean } = {}): LoadResult {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) {
+      throw new ValueError(`${where}: expected an object of entries by name, got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : typeof sd}`);
+    }
     const strict = opts.strict ?? true;
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
-    const missingKeys = [...own.keys()].filter((k) => !(k in sd));
+    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(sd, k));
     const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
       throw new ValueError(
-        `loadStateDict: keys do not match for ${this.constructor.name}; missing: [${missingKeys.join(', ')}], unexpected: [${unexpectedKeys.join(', ')}]`,
+        `${where}: keys do not match for ${this.constructor.name}; missing: [${missingKeys.join(', ')}], unexpected: [${unexpectedKeys.join(', ')}]`,
       );
     }
     const pairs: [Tensor, ArrayLike<number>][] = [];
     for (const [k, t] of own) {
-      const e = sd[k];
-      if (!e) continue;
-      const shape = e.shape;
-      if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
-        throw new ShapeError(`loadStateDict: shape mismatch for '${k}': the state dict has ${fmtShape(shape)}, the module has ${fmtShape(t.shape)}`);
+      if (!Object.hasOwn(sd, k)) continue;
+      const e: unknown = sd[k];
+      if (typeof e !== 'object' || e === null) throw new ValueError(`${where}: entry '${k}' is ${e === null ? 'null' : typeof e}, expected { shape, data } or a tensor`);
+      const { shape, data } = e as { shape?: unknown; data?: unknown };
+      if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+        throw new ValueError(`${where}: entry '${k}' has no valid shape (a list of non-negative integers), got ${JSON.stringify(shape) ?? String(shape)}`);
       }
-      if (e.data.length !== t.size) throw new ShapeError(`loadStateDict: '${k}' has ${e.data.length} values for shape ${fmtShape(shape)}`);
-      pairs.push([t, e.data]);
+      const isNumList = Array.isArray(data) && data.every((v) => typeof v === 'number');
+      if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array || isNumList)) {
+        throw new ValueError(`${where}: entry '${k}' has no valid data (a Float32Array, Float64Array, Int32Array or list of numbers)`);
+      }
+      const values = data as ArrayLike<number>;
+      if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
+        throw new ShapeError(`${where}: shape mismatch for '${k}': the state dict has ${fmtShape(shape as number[])}, the module has ${fmtShape(t.shape)}`);
+      }
+      if (values.length !== t.size) throw new ShapeError(`${where}: '${k}' has ${values.length} values for shape ${fmtShape(shape as number[])}`);
+      pairs.push([t, values]);
     }
     for (const [t, d] of pairs) t.data.set(d);
     return { missingKeys, unexpectedKeys };

@@ -4,8 +4,7 @@
  * @module
  */
 import type { Tensor } from '../tensor/index.js';
-import { ValueError } from '../util/errors.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 /** Hyperparameters of `Adagrad` (PyTorch defaults). */
@@ -43,10 +42,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected validate(g: ParamGroup<AdagradOptions>): void {
     super.validate(g);
-    if (!(g.lrDecay >= 0)) throw new ValueError(`Adagrad: invalid lrDecay ${g.lrDecay}`);
-    if (!(g.weightDecay >= 0)) throw new ValueError(`Adagrad: invalid weightDecay ${g.weightDecay}`);
-    if (!(g.initialAccumulatorValue >= 0)) throw new ValueError(`Adagrad: invalid initialAccumulatorValue ${g.initialAccumulatorValue}`);
-    if (!(g.eps >= 0)) throw new ValueError(`Adagrad: invalid eps ${g.eps}`);
+    nonNegative(this.constructor.name, 'lrDecay', g.lrDecay);
+    nonNegative(this.constructor.name, 'weightDecay', g.weightDecay);
+    nonNegative(this.constructor.name, 'initialAccumulatorValue', g.initialAccumulatorValue);
+    nonNegative(this.constructor.name, 'eps', g.eps);
+    flag(this.constructor.name, 'maximize', g.maximize);
   }
 
   protected updateParam(p: FloatArray, grad: FloatArray, st: ParamState, g: ParamGroup<AdagradOptions>, param: Tensor): void {

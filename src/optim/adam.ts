@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import { ValueError } from '../util/errors.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 /** Hyperparameters of `Adam` / `AdamW`. */
@@ -33,10 +33,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected validate(g: ParamGroup<AdamOptions>): void {
     super.validate(g);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new ValueError(`${this.constructor.name}: betas must be a pair [β₁, β₂], got ${JSON.stringify(g.betas) ?? String(g.betas)}`);
+    flag(this.constructor.name, 'amsgrad', g.amsgrad);
+    flag(this.constructor.name, 'maximize', g.maximize);
     const [b1, b2] = g.betas;
-    if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`${this.constructor.name}: betas must be in [0, 1), got [${b1}, ${b2}]`);
-    if (!(g.eps >= 0)) throw new ValueError(`${this.constructor.name}: invalid eps ${g.eps}`);
-    if (!(g.weightDecay >= 0)) throw new ValueError(`${this.constructor.name}: invalid weightDecay ${g.weightDecay}`);
+    if (typeof b1 !== 'number' || typeof b2 !== 'number' || !(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`${this.constructor.name}: betas must be in [0, 1), got [${b1}, ${b2}]`);
+    nonNegative(this.constructor.name, 'eps', g.eps);
+    nonNegative(this.constructor.name, 'weightDecay', g.weightDecay);
   }
 
   protected updateParam(p: FloatArray, grad: FloatArray, st: ParamState, g: ParamGroup<AdamOptions>, param: Tensor): void {

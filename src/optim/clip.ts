@@ -18,7 +18,7 @@ function scaled(g: Tensor, f: (v: number) => number): Tensor {
  * Gradients are replaced by scaled copies (gradients may share storage, so they are never
  * modified in place).
  * @param params tensors (those without `.grad` are skipped)
- * @param maxNorm the largest allowed norm
+ * @param maxNorm the largest allowed norm (≥ 0; ValueError for a negative value or NaN)
  * @param normType p (default 2; `Infinity` for the max norm)
  * @returns the total norm N before clipping
  * @example
@@ -27,7 +27,8 @@ function scaled(g: Tensor, f: (v: number) => number): Tensor {
  * ```
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): number {
-  if (!(normType > 0)) throw new ValueError(`clipGradNorm: normType must be positive, got ${normType}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm must be a number ≥ 0 (Infinity for no clipping), got ${String(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new ValueError(`clipGradNorm: normType must be positive, got ${String(normType)}`);
   const ps = [...params].filter((p) => p.grad);
   let total = 0;
   if (normType === Infinity) {
@@ -60,7 +61,7 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
  * ```
  */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new ValueError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new ValueError(`clipGradValue: clipValue must be a number ≥ 0, got ${String(clipValue)}`);
   for (const p of params) {
     if (p.grad) p.grad = scaled(p.grad, (v) => (v > clipValue ? clipValue : v < -clipValue ? -clipValue : v));
   }

@@ -66,8 +66,10 @@ export class ExponentialMovingAverage {
    * @throws DTypeError on an int32 tensor
    */
   constructor(params: readonly Tensor[], opts: EMAOptions) {
-    if (params.length === 0) throw new ValueError('ExponentialMovingAverage: got an empty parameter list');
-    if (!(opts.decay >= 0 && opts.decay < 1)) throw new ValueError(`ExponentialMovingAverage: decay must be in [0, 1), got ${opts.decay}`);
+    if (!Array.isArray(params) || params.length === 0) throw new ValueError('ExponentialMovingAverage: got an empty parameter list');
+    if (typeof opts !== 'object' || opts === null) throw new ValueError(`ExponentialMovingAverage: options must be { decay, warmup? }, got ${opts === null ? 'null' : typeof opts}`);
+    if (opts.warmup !== undefined && typeof opts.warmup !== 'boolean') throw new ValueError(`ExponentialMovingAverage: warmup must be true or false, got ${String(opts.warmup)}`);
+    if (typeof opts.decay !== 'number' || !(opts.decay >= 0 && opts.decay < 1)) throw new ValueError(`ExponentialMovingAverage: decay must be in [0, 1), got ${opts.decay}`);
     const seen = new Set<Tensor>();
     for (const p of params) {
       if (seen.has(p)) throw new ValueError(`ExponentialMovingAverage: a parameter ${fmtShape(p.shape)} appears twice`);
@@ -159,9 +161,18 @@ export class ExponentialMovingAverage {
   /**
    * Restore a state from {@link stateDict}.
    * @throws ShapeError when the number or the sizes of the averages do not match the parameters
+   * @throws ValueError when `state` is not `{ numUpdates, shadow }` with `shadow` an array of
+   *   Float64Array/Float32Array (or arrays of finite numbers) and `numUpdates` a non-negative integer
    */
   loadStateDict(state: EMAState): void {
     if (this.swapped) throw new ValueError('ExponentialMovingAverage.loadStateDict: the average is swapped in; swap back first');
+    if (typeof state !== 'object' || state === null) throw new ValueError(`ExponentialMovingAverage.loadStateDict: expected { numUpdates, shadow }, got ${state === null ? 'null' : typeof state}`);
+    if (!Array.isArray(state.shadow)) throw new ValueError('ExponentialMovingAverage.loadStateDict: shadow must be an array of averages');
+    state.shadow.forEach((s: unknown, i) => {
+      const ok = s instanceof Float64Array || s instanceof Float32Array || (Array.isArray(s) && s.every((v) => typeof v === 'number'));
+      if (!ok) throw new ValueError(`ExponentialMovingAverage.loadStateDict: average ${i} is not a Float64Array, Float32Array or list of numbers`);
+      if (!Array.prototype.every.call(s, (v: number) => Number.isFinite(v))) throw new ValueError(`ExponentialMovingAverage.loadStateDict: average ${i} has a non-finite value`);
+    });
     if (state.shadow.length !== this.params.length) throw new ShapeError(`ExponentialMovingAverage.loadStateDict: ${state.shadow.length} averages for ${this.params.length} parameters`);
     state.shadow.forEach((s, i) => {
       const p = this.params[i]!;

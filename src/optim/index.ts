@@ -3,7 +3,7 @@
  * the exponential moving average of weights.
  * @module
  */
-export { Optimizer } from './optimizer.js';
+export { Optimizer, flag, nonNegative } from './optimizer.js';
 export type { BaseHyper, FloatArray, OptimizerState, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';

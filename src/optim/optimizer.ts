@@ -33,6 +33,24 @@ export interface BaseHyper {
   lr: number;
 }
 
+/**
+ * Check a hyperparameter that must be a finite number ≥ 0 (ValueError naming the class and the value).
+ * @param op the class or function, e.g. `"Adam"`
+ * @param name the hyperparameter, e.g. `"weightDecay"`
+ */
+export function nonNegative(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${String(v)}`);
+}
+
+/** Check a hyperparameter that must be a boolean (ValueError naming the class and the value). */
+export function flag(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw new ValueError(`${op}: ${name} must be true or false, got ${String(v)}`);
+}
+
+function isFloatArray(v: unknown): v is FloatArray {
+  return v instanceof Float32Array || v instanceof Float64Array;
+}
+
 function copyState(s: ParamState): ParamState {
   const out: ParamState = {};
   for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' ? v : v instanceof Float64Array ? Float64Array.from(v) : Float32Array.from(v);
@@ -84,7 +102,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /** Check a group's hyperparameters (throw ValueError); subclasses extend. */
   protected validate(group: ParamGroup<H>): void {
-    if (!(group.lr >= 0)) throw new ValueError(`${this.constructor.name}: invalid learning rate ${group.lr}`);
+    nonNegative(this.constructor.name, 'lr (learning rate)', group.lr);
   }
 
   /** Update one parameter in place from its gradient. */
@@ -142,33 +160,52 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /**
    * Restore a state from `stateDict()` (same group structure and parameter sizes). Hyperparameters
-   * (including `lr`) and buffers are copied.
+   * (including `lr`) and buffers are copied. Everything is checked before anything is written.
+   * @throws ValueError when `sd` is not `{ state, paramGroups }`, the group structure or a buffer
+   *   size differs, a state entry is not a parameter index with numbers and Float32/Float64Array
+   *   buffers, a group has a key that is not a hyperparameter, or a restored hyperparameter is
+   *   invalid
    */
   loadStateDict(sd: OptimizerState): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (typeof sd !== 'object' || sd === null) throw new ValueError(`${where}: expected { state, paramGroups }, got ${sd === null ? 'null' : typeof sd}`);
+    if (!Array.isArray(sd.paramGroups)) throw new ValueError(`${where}: paramGroups must be an array`);
+    if (typeof sd.state !== 'object' || sd.state === null || Array.isArray(sd.state)) throw new ValueError(`${where}: state must be an object keyed by parameter index`);
     if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new ValueError(`${this.constructor.name}.loadStateDict: ${sd.paramGroups.length} groups in the state, ${this.paramGroups.length} in the optimizer`);
+      throw new ValueError(`${where}: ${sd.paramGroups.length} groups in the state, ${this.paramGroups.length} in the optimizer`);
     }
     const params = this.params();
-    sd.paramGroups.forEach((g, gi) => {
+    const candidates = sd.paramGroups.map((g, gi) => {
       const own = this.paramGroups[gi]!;
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new ValueError(`${where}: group ${gi} is not { params, ...hyperparameters }`);
       if (g.params.length !== own.params.length) {
-        throw new ValueError(`${this.constructor.name}.loadStateDict: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
+        throw new ValueError(`${where}: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
       }
+      const { params: _ignored, ...hyper } = g;
+      const known = new Set([...Object.keys(this.defaults), ...Object.keys(own), 'initialLr']);
+      for (const k of Object.keys(hyper)) {
+        if (!known.has(k) || k === 'params') throw new ValueError(`${where}: group ${gi} has an unknown key '${k}'`);
+      }
+      const merged = { ...own, ...hyper } as ParamGroup<H>;
+      try {
+        this.validate(merged);
+      } catch (e) {
+        if (e instanceof ValueError) throw new ValueError(`${where}: group ${gi}: ${e.message}`);
+        throw e;
+      }
+      return hyper;
     });
     for (const [key, s] of Object.entries(sd.state)) {
-      const p = params[Number(key)];
-      if (!p) throw new ValueError(`${this.constructor.name}.loadStateDict: state for parameter ${key}, but there are ${params.length}`);
-      for (const v of Object.values(s)) {
-        if (typeof v !== 'number' && v.length !== p.size) {
-          throw new ValueError(`${this.constructor.name}.loadStateDict: a buffer of ${v.length} values for parameter ${key} ${fmtShape(p.shape)}`);
-        }
+      const p = /^(0|[1-9][0-9]*)$/.test(key) ? params[Number(key)] : undefined;
+      if (!p) throw new ValueError(`${where}: state for parameter '${key}', but the indices are 0…${params.length - 1}`);
+      if (typeof s !== 'object' || s === null) throw new ValueError(`${where}: state of parameter ${key} is ${s === null ? 'null' : typeof s}, expected an object`);
+      for (const [name, v] of Object.entries(s)) {
+        if (typeof v === 'number') continue;
+        if (!isFloatArray(v)) throw new ValueError(`${where}: state '${name}' of parameter ${key} is neither a number nor a Float32Array/Float64Array`);
+        if (v.length !== p.size) throw new ValueError(`${where}: a buffer of ${v.length} values for parameter ${key} ${fmtShape(p.shape)}`);
       }
     }
-    sd.paramGroups.forEach((g, gi) => {
-      const own = this.paramGroups[gi]!;
-      const { params: _ignored, ...hyper } = g;
-      Object.assign(own, hyper);
-    });
+    candidates.forEach((hyper, gi) => Object.assign(this.paramGroups[gi]!, hyper));
     this.state.clear();
     for (const [key, s] of Object.entries(sd.state)) {
       const p = params[Number(key)]!;

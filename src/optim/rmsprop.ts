@@ -4,8 +4,7 @@
  * @module
  */
 import type { Tensor } from '../tensor/index.js';
-import { ValueError } from '../util/errors.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 /** Hyperparameters of `RMSProp` (PyTorch defaults). */
@@ -46,10 +45,12 @@ export class RMSProp extends Optimizer<RMSPropOptions> {
 
   protected validate(g: ParamGroup<RMSPropOptions>): void {
     super.validate(g);
-    if (!(g.alpha >= 0)) throw new ValueError(`RMSProp: invalid alpha ${g.alpha}`);
-    if (!(g.eps >= 0)) throw new ValueError(`RMSProp: invalid eps ${g.eps}`);
-    if (!(g.momentum >= 0)) throw new ValueError(`RMSProp: invalid momentum ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new ValueError(`RMSProp: invalid weightDecay ${g.weightDecay}`);
+    nonNegative(this.constructor.name, 'alpha', g.alpha);
+    nonNegative(this.constructor.name, 'eps', g.eps);
+    nonNegative(this.constructor.name, 'momentum', g.momentum);
+    nonNegative(this.constructor.name, 'weightDecay', g.weightDecay);
+    flag(this.constructor.name, 'centered', g.centered);
+    flag(this.constructor.name, 'maximize', g.maximize);
   }
 
   protected updateParam(p: FloatArray, grad: FloatArray, st: ParamState, g: ParamGroup<RMSPropOptions>, param: Tensor): void {

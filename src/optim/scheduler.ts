@@ -27,6 +27,9 @@ export abstract class LRScheduler {
   lastEpoch = 0;
 
   constructor(optimizer: AnyOptimizer) {
+    if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
+      throw new ValueError(`${new.target.name}: expected an optimizer, got ${optimizer === null ? 'null' : typeof optimizer}`);
+    }
     this.optimizer = optimizer;
     this.baseLrs = optimizer.paramGroups.map((g) => {
       const gi = g as { lr: number; initialLr?: number };
@@ -40,8 +43,12 @@ export abstract class LRScheduler {
 
   /** Set every group's lr to the closed form at `lastEpoch`. */
   protected apply(): void {
+    const lrs = this.baseLrs.map((b) => this.lrAt(this.lastEpoch, b));
+    lrs.forEach((lr, i) => {
+      if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${this.constructor.name}: the schedule gives learning rate ${lr} at step ${this.lastEpoch} (group ${i})`);
+    });
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = this.lrAt(this.lastEpoch, this.baseLrs[i]!);
+      g.lr = lrs[i]!;
     });
   }
 
@@ -62,14 +69,34 @@ export abstract class LRScheduler {
   }
 
   /** Resume at a saved step (sets the optimizer's lrs). */
+  /** @throws ValueError when `sd` is not `{ lastEpoch }` with a non-negative integer `lastEpoch` */
   loadStateDict(sd: { lastEpoch: number }): void {
-    this.lastEpoch = sd.lastEpoch;
-    this.apply();
+    if (typeof sd !== 'object' || sd === null) throw new ValueError(`${this.constructor.name}.loadStateDict: expected { lastEpoch }, got ${sd === null ? 'null' : typeof sd}`);
+    const t: unknown = sd.lastEpoch;
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) {
+      throw new ValueError(`${this.constructor.name}.loadStateDict: lastEpoch must be a non-negative integer, got ${String(t)}`);
+    }
+    const prev = this.lastEpoch;
+    this.lastEpoch = t;
+    try {
+      this.apply();
+    } catch (e) {
+      this.lastEpoch = prev;
+      throw e;
+    }
   }
 }
 
-function positiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}`);
+function positiveInt(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${String(v)}`);
+}
+
+function finiteNonNegative(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${String(v)}`);
+}
+
+function checkOpts(op: string, opts: unknown): void {
+  if (typeof opts !== 'object' || opts === null) throw new ValueError(`${op}: options must be an object, got ${opts === null ? 'null' : typeof opts}`);
 }
 
 /**
@@ -86,9 +113,11 @@ export class StepLR extends LRScheduler {
   /** @param opts.stepSize steps between decays; opts.gamma decay factor (default 0.1) */
   constructor(optimizer: AnyOptimizer, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    checkOpts('StepLR', opts);
     positiveInt('StepLR', 'stepSize', opts.stepSize);
     this.stepSize = opts.stepSize;
     this.gamma = opts.gamma ?? 0.1;
+    finiteNonNegative('StepLR', 'gamma', this.gamma);
     this.apply();
   }
 
@@ -111,8 +140,12 @@ export class MultiStepLR extends LRScheduler {
   /** @param opts.milestones step indices; opts.gamma decay factor (default 0.1) */
   constructor(optimizer: AnyOptimizer, opts: { milestones: readonly number[]; gamma?: number }) {
     super(optimizer);
+    checkOpts('MultiStepLR', opts);
+    if (!Array.isArray(opts.milestones)) throw new ValueError(`MultiStepLR: milestones must be an array of positive integers, got ${String(opts.milestones)}`);
+    opts.milestones.forEach((m, i) => positiveInt('MultiStepLR', `milestones[${i}]`, m));
     this.milestones = [...opts.milestones].sort((a, b) => a - b);
     this.gamma = opts.gamma ?? 0.1;
+    finiteNonNegative('MultiStepLR', 'gamma', this.gamma);
     this.apply();
   }
 
@@ -134,6 +167,8 @@ export class ExponentialLR extends LRScheduler {
   /** @param opts.gamma decay factor per step */
   constructor(optimizer: AnyOptimizer, opts: { gamma: number }) {
     super(optimizer);
+    checkOpts('ExponentialLR', opts);
+    finiteNonNegative('ExponentialLR', 'gamma', opts.gamma);
     this.gamma = opts.gamma;
     this.apply();
   }
@@ -158,9 +193,11 @@ export class CosineAnnealingLR extends LRScheduler {
   /** @param opts.tMax half period in steps; opts.etaMin floor (default 0) */
   constructor(optimizer: AnyOptimizer, opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
+    checkOpts('CosineAnnealingLR', opts);
     positiveInt('CosineAnnealingLR', 'tMax', opts.tMax);
     this.tMax = opts.tMax;
     this.etaMin = opts.etaMin ?? 0;
+    finiteNonNegative('CosineAnnealingLR', 'etaMin', this.etaMin);
     this.apply();
   }
 
@@ -188,7 +225,7 @@ export class LinearLR extends LRScheduler {
     this.endFactor = opts.endFactor ?? 1;
     this.totalIters = opts.totalIters ?? 5;
     positiveInt(this.constructor.name, 'totalIters', this.totalIters);
-    if (!(this.startFactor >= 0 && this.startFactor <= 1) || !(this.endFactor >= 0 && this.endFactor <= 1)) {
+    if (typeof this.startFactor !== 'number' || typeof this.endFactor !== 'number' || !(this.startFactor >= 0 && this.startFactor <= 1) || !(this.endFactor >= 0 && this.endFactor <= 1)) {
       throw new ValueError(`${this.constructor.name}: factors must be in [0, 1], got start ${this.startFactor}, end ${this.endFactor}`);
     }
     this.apply();
@@ -226,6 +263,7 @@ export class LambdaLR extends LRScheduler {
   /** @param factor f(t) */
   constructor(optimizer: AnyOptimizer, readonly factor: (t: number) => number) {
     super(optimizer);
+    if (typeof factor !== 'function') throw new ValueError(`LambdaLR: factor must be a function, got ${typeof factor}`);
     this.apply();
   }
 
@@ -258,6 +296,8 @@ export class SequentialLR extends LRScheduler {
       throw new ValueError(`SequentialLR: expected ${Math.max(0, schedulers.length - 1)} milestones for ${schedulers.length} schedulers, got ${milestones.length}`);
     }
     if (schedulers.some((s) => s.optimizer !== optimizer)) throw new ValueError('SequentialLR: all schedulers must drive the same optimizer');
+    if (!Array.isArray(milestones)) throw new ValueError('SequentialLR: milestones must be an array of positive integers');
+    milestones.forEach((m, i) => positiveInt('SequentialLR', `milestones[${i}]`, m));
     if (milestones.some((m, i) => !(m > (i ? milestones[i - 1]! : 0)))) throw new ValueError(`SequentialLR: milestones must be positive and increasing, got [${milestones.join(', ')}]`);
     this.schedulers = [...schedulers];
     this.milestones = [...milestones];

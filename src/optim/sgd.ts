@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import { ValueError } from '../util/errors.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 /** Hyperparameters of `SGD` (PyTorch defaults except `lr`, which is required). */
@@ -44,8 +44,11 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected validate(g: ParamGroup<SGDOptions>): void {
     super.validate(g);
-    if (!(g.momentum >= 0)) throw new ValueError(`SGD: invalid momentum ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new ValueError(`SGD: invalid weightDecay ${g.weightDecay}`);
+    nonNegative(this.constructor.name, 'momentum', g.momentum);
+    nonNegative(this.constructor.name, 'weightDecay', g.weightDecay);
+    nonNegative(this.constructor.name, 'dampening', g.dampening);
+    flag(this.constructor.name, 'nesterov', g.nesterov);
+    flag(this.constructor.name, 'maximize', g.maximize);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new ValueError('SGD: Nesterov momentum requires momentum > 0 and dampening = 0');
   }
 

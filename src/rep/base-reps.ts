@@ -54,7 +54,10 @@ export function regular(group: Group): Rep {
  * `name` must be an identifier not used by the grammar's keywords.
  */
 export function customRep(group: Group, leaf: RepLeaf): Rep {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(leaf.name)) throw new ValueError(`customRep: bad name "${leaf.name}"`);
+  if (typeof leaf !== 'object' || leaf === null) throw new ValueError('customRep: the leaf must be an object');
+  if (typeof leaf.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(leaf.name)) throw new ValueError(`customRep: bad name "${String(leaf.name)}"`);
+  if (typeof leaf.size !== 'number' || !Number.isInteger(leaf.size) || leaf.size < 1) throw new ValueError(`customRep: leaf "${leaf.name}" needs a positive integer size, got ${String(leaf.size)}`);
+  if (typeof leaf.rho !== 'function' || typeof leaf.drho !== 'function') throw new ValueError(`customRep: leaf "${leaf.name}" needs rho and drho functions`);
   return leafRep(group, leaf);
 }
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { inverse, kron, sqDim, transpose } from '../linalg/index.js';
-import type { SignedPerm } from './leaf.js';
+import { ContractError } from '../util/index.js';
+import type { RepLeaf, SignedPerm } from './leaf.js';
 import { asSignedPerm } from './leaf.js';
 import type { Rep } from './rep.js';
 
@@ -51,12 +52,30 @@ function kronSumSparse(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
+/** Check that a leaf's ρ(g) or dρ(A) is a size×size matrix of numbers (a user-defined leaf may not be). */
+function checkedLeafMatrix(leaf: RepLeaf, what: 'rho' | 'drho', m: unknown): Float64Array {
+  const n = leaf.size;
+  if (!(m instanceof Float64Array)) {
+    throw new ContractError(`Rep.${what}: leaf "${leaf.name}" returned ${m === null ? 'null' : typeof m === 'object' ? (m as object).constructor?.name ?? 'an object' : typeof m}, expected a Float64Array of ${n}×${n} values`);
+  }
+  if (m.length !== n * n) throw new ContractError(`Rep.${what}: leaf "${leaf.name}" of size ${n} returned ${m.length} values, expected ${n}×${n} = ${n * n}`);
+  return m;
+}
+
+/** Check that a leaf's signed permutation has the leaf's size. */
+function checkedLeafPerm(leaf: RepLeaf, sp: SignedPerm | null): SignedPerm | null {
+  if (sp !== null && (sp.perm?.length !== leaf.size || sp.sign?.length !== leaf.size)) {
+    throw new ContractError(`Rep.signedPerm: leaf "${leaf.name}" of size ${leaf.size} returned a signed permutation of length ${String(sp.perm?.length)}`);
+  }
+  return sp;
+}
+
 /** ρ(g) for any rep. */
 export function evalRho(r: Rep, g: Float64Array): Float64Array {
   const nd = r.node;
   switch (nd.kind) {
     case 'leaf':
-      return nd.leaf.rho(g);
+      return checkedLeafMatrix(nd.leaf, 'rho', nd.leaf.rho(g));
     case 'dual': {
       const m = evalRho(nd.of, g);
       const s = sqDim(m);
@@ -80,7 +99,7 @@ export function evalDrho(r: Rep, A: Float64Array): Float64Array {
   const nd = r.node;
   switch (nd.kind) {
     case 'leaf':
-      return nd.leaf.drho(A);
+      return checkedLeafMatrix(nd.leaf, 'drho', nd.leaf.drho(A));
     case 'dual': {
       const m = evalDrho(nd.of, A);
       const s = sqDim(m);
@@ -104,7 +123,9 @@ export function evalSignedPerm(r: Rep, g: Float64Array): SignedPerm | null {
   const nd = r.node;
   switch (nd.kind) {
     case 'leaf':
-      return nd.leaf.signedPerm ? nd.leaf.signedPerm(g) : nd.leaf.size <= 64 ? asSignedPerm(nd.leaf.rho(g), nd.leaf.size) : null;
+      return nd.leaf.signedPerm
+        ? checkedLeafPerm(nd.leaf, nd.leaf.signedPerm(g))
+        : nd.leaf.size <= 64 ? asSignedPerm(checkedLeafMatrix(nd.leaf, 'rho', nd.leaf.rho(g)), nd.leaf.size) : null;
     case 'dual':
       return evalSignedPerm(nd.of, g); // P^{-T} = P for a signed permutation matrix
     case 'sum': {

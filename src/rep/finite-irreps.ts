@@ -12,7 +12,7 @@
 import { isFinite } from '../group/index.js';
 import type { FiniteGroup } from '../group/index.js';
 import { symmetricEigen } from '../linalg/index.js';
-import { Rng, ValueError } from '../util/index.js';
+import { Rng, SizeError, ValueError } from '../util/index.js';
 import { regular } from './base-reps.js';
 import type { Rep } from './rep.js';
 import { leafRep } from './rep.js';
@@ -115,9 +115,10 @@ function sameCharacter(a: Float64Array, b: Float64Array): boolean {
 /**
  * The real irreps of a finite group (|G| ≤ 2000), ordered by dimension then character (trivial
  * first), as leaf reps named `ir(k)`. Obtained by decomposing the regular representation.
+ * @throws SizeError (a ValueError) when |G| > 2000
  */
 export function finiteIrreps(G: FiniteGroup): FiniteIrrep[] {
-  if (G.order > 2000) throw new ValueError(`finiteIrreps: |${G.key}| = ${G.order} is too large (limit 2000)`);
+  if (G.order > 2000) throw new SizeError(`finiteIrreps: |${G.key}| = ${G.order} is too large (limit 2000)`);
   const reg = regular(G);
   const dec = decomposeFinite(reg);
   const classes = G.conjugacyClasses();

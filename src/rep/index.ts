@@ -1,5 +1,5 @@
 /** Representations: the Rep algebra, base reps, irreps, characters, spherical harmonics, grammar. @module */
-export { Rep, leafRep, isScalar, directSum, tensorProduct, dualRep, Scalar, hom } from './rep.js';
+export { Rep, leafRep, isScalar, directSum, tensorProduct, dualRep, Scalar, hom, MAX_REP_SIZE, MAX_DENSE_ENTRIES, MAX_TENSOR_FACTORS } from './rep.js';
 export type { RepNode, SumTerm, TensorFactor } from './rep.js';
 export type { RepLeaf, SignedPerm } from './leaf.js';
 export { asSignedPerm } from './leaf.js';
@@ -10,7 +10,7 @@ export { so3Irrep, o3Irrep } from './so3-irreps.js';
 export { irrep } from './irreps.js';
 export { sphericalHarmonics, shWithGradient, e3nnToZUp } from './spherical-harmonics.js';
 export { character, characterVector, characterInner } from './characters.js';
-export { parseRep } from './parse-rep.js';
+export { parseRep, MAX_REP_STRING_LENGTH, MAX_REP_NESTING } from './parse-rep.js';
 export { su2CG, realCG } from './clebsch-gordan.js';
 export { decomposeFinite, finiteIrreps, irrepMultiplicities } from './finite-irreps.js';
 export type { Component, FiniteDecomposition, FiniteIrrep } from './finite-irreps.js';

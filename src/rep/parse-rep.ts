@@ -12,7 +12,7 @@
  * @module
  */
 import type { Group } from '../group/index.js';
-import { ParseError } from '../util/index.js';
+import { ErlangenError, ParseError, SizeError } from '../util/index.js';
 import { V, regular } from './base-reps.js';
 import { irrep } from './irreps.js';
 import { Rep, Scalar, directSum, dualRep, tensorProduct } from './rep.js';
@@ -50,18 +50,29 @@ function lex(s: string): Tok[] {
     } else if ('()+*^,-'.includes(c)) {
       out.push({ t: 'sym', v: c, pos: i });
       i++;
-    } else throw new ParseError(`parseRep: unexpected character "${c}" at ${i} in "${s}"`);
+    } else throw new ParseError(`parseRep: unexpected character "${c}" at ${i} in "${short(s)}"`);
   }
   return out;
 }
 
+/** Longest representation string parseRep reads (characters). */
+export const MAX_REP_STRING_LENGTH = 100_000;
+
+/** Deepest nesting of parentheses (`(…)`, `dual(…)`) parseRep follows. */
+export const MAX_REP_NESTING = 200;
+
+function short(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: Tok[], private readonly src: string, private readonly group: Group) {}
 
   private fail(msg: string): never {
     const tok = this.toks[this.i];
-    throw new ParseError(`parseRep: ${msg} at ${tok ? tok.pos : this.src.length} in "${this.src}"`);
+    throw new ParseError(`parseRep: ${msg} at ${tok ? tok.pos : this.src.length} in "${short(this.src)}"`);
   }
   private peek(): Tok | undefined {
     return this.toks[this.i];
@@ -97,11 +108,13 @@ class Parser {
   }
 
   private sum(): Rep {
+    if (++this.depth > MAX_REP_NESTING) this.fail(`nesting deeper than ${MAX_REP_NESTING}`);
     const terms = [this.term()];
     while (this.isSym('+')) {
       this.i++;
       terms.push(this.term());
     }
+    this.depth--;
     return directSum(terms);
   }
 
@@ -205,14 +218,34 @@ class Parser {
     try {
       return f();
     } catch (e) {
+      if (e instanceof SizeError) throw e; // too large to build: keep the class
       return this.fail(e instanceof Error ? e.message : String(e));
     }
   }
 }
 
-/** Parse a representation of `group` from the grammar above; throws ParseError. */
+/**
+ * Parse a representation of `group` from the grammar above.
+ * @throws ParseError on a non-string argument, a string longer than MAX_REP_STRING_LENGTH, nesting
+ *   deeper than MAX_REP_NESTING, or text outside the grammar (also for an irrep the group lacks);
+ *   SizeError (a ValueError) when the rep exceeds MAX_REP_SIZE or MAX_TENSOR_FACTORS, and other
+ *   ValueErrors from the rep algebra, their messages prefixed by the call.
+ */
 export function parseRep(text: string, group: Group): Rep {
+  if (typeof text !== 'string') throw new ParseError(`parseRep: expected a string, got ${text === null ? 'null' : typeof text}`);
+  if (typeof group !== 'object' || group === null || typeof group.key !== 'string') {
+    throw new ParseError(`parseRep: expected a group as the second argument, got ${group === null ? 'null' : typeof group}`);
+  }
+  if (text.length > MAX_REP_STRING_LENGTH) throw new ParseError(`parseRep: string of ${text.length} characters exceeds ${MAX_REP_STRING_LENGTH}`);
   const toks = lex(text);
   if (toks.length === 0) throw new ParseError('parseRep: empty string');
-  return new Parser(toks, text, group).parseAll();
+  try {
+    return new Parser(toks, text, group).parseAll();
+  } catch (e) {
+    if (e instanceof ErlangenError && !(e instanceof ParseError)) {
+      const Ctor = e.constructor as new (message: string) => ErlangenError;
+      throw new Ctor(`parseRep("${short(text)}"): ${e.message}`);
+    }
+    throw e;
+  }
 }

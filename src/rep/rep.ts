@@ -7,7 +7,7 @@
  * @module
  */
 import type { Group } from '../group/index.js';
-import { ValueError } from '../util/index.js';
+import { ShapeError, SizeError, ValueError } from '../util/index.js';
 import { evalDrho, evalRho, evalSignedPerm } from './evaluate.js';
 import type { RepLeaf, SignedPerm } from './leaf.js';
 
@@ -27,6 +27,26 @@ export type RepNode =
   | { readonly kind: 'dual'; readonly of: Rep }
   | { readonly kind: 'sum'; readonly terms: readonly SumTerm[] }
   | { readonly kind: 'tensor'; readonly factors: readonly TensorFactor[] };
+
+/**
+ * Largest representation dimension: 2²⁶ (67,108,864). Every algebra operation (`times`, `pow`,
+ * `tensor`, `plus`, the parser) checks it before building, so a size is always an exact integer and
+ * `V^40` is a SizeError instead of a number that no vector can have.
+ */
+export const MAX_REP_SIZE = 2 ** 26;
+
+/**
+ * Largest number of entries of a dense ρ(g) or dρ(A) matrix that `Rep.rho`/`Rep.drho` build:
+ * 2²⁶ float64 values (512 MiB), i.e. reps of size ≤ 8192. Larger reps must be used through
+ * signed permutations or the solver's structured paths.
+ */
+export const MAX_DENSE_ENTRIES = 2 ** 26;
+
+/**
+ * Largest number of Kronecker factors (the sum of the powers) in a tensor product. Only reachable
+ * with 1-dimensional factors (a 2-dimensional rep hits MAX_REP_SIZE at 26 factors).
+ */
+export const MAX_TENSOR_FACTORS = 1024;
 
 function wrapForProduct(r: Rep): string {
   return r.node.kind === 'sum' ? `(${r.toString()})` : r.toString();
@@ -81,8 +101,10 @@ export class Rep {
 
   /** Use the factory functions; the constructor does not normalise. */
   constructor(readonly group: Group, readonly node: RepNode) {
+    const size = nodeSize(node);
+    if (!(size <= MAX_REP_SIZE)) throw new SizeError(`Rep: dimension ${size} exceeds the limit ${MAX_REP_SIZE} (MAX_REP_SIZE)`);
     this.str = printNode(node);
-    this.size = nodeSize(node);
+    this.size = size;
   }
 
   /** Canonical key `"<group key>:<expression>"`; equal keys ⇔ equal reps. */
@@ -117,11 +139,24 @@ export class Rep {
 
   /** ρ(g) (size×size row-major) for g given in the group's defining representation. */
   rho(g: Float64Array): Float64Array {
+    this.checkDense('rho', g);
     return evalRho(this, g);
+  }
+
+  /** The argument is a d×d matrix of the group, and the dense result fits MAX_DENSE_ENTRIES. */
+  private checkDense(op: string, m: Float64Array): void {
+    const d = this.group.d;
+    if (!(m instanceof Float64Array) || m.length !== d * d) {
+      throw new ShapeError(`Rep.${op}: expected a ${d}×${d} Float64Array for ${this.group.key}, got ${m instanceof Float64Array ? `${m.length} values` : String(m)}`);
+    }
+    if (this.size * this.size > MAX_DENSE_ENTRIES) {
+      throw new SizeError(`Rep.${op}: a dense ${this.size}×${this.size} matrix for ${this.toString().slice(0, 60)} exceeds ${MAX_DENSE_ENTRIES} entries (MAX_DENSE_ENTRIES)`);
+    }
   }
 
   /** dρ(A) for A in the Lie algebra: d/dt ρ(exp tA) at t = 0. */
   drho(A: Float64Array): Float64Array {
+    this.checkDense('drho', A);
     return evalDrho(this, A);
   }
 
@@ -138,6 +173,7 @@ export class Rep {
   /** n copies ρ ⊕ … ⊕ ρ. */
   times(n: number): Rep {
     if (!Number.isInteger(n) || n < 1) throw new ValueError(`Rep.times: multiplicity must be a positive integer, got ${n}`);
+    if (!(n * this.size <= MAX_REP_SIZE)) throw new SizeError(`Rep.times: ${n} copies of a rep of size ${this.size} exceed the limit ${MAX_REP_SIZE} (MAX_REP_SIZE)`);
     return makeSum([{ mult: n, rep: this }], this.group);
   }
 
@@ -149,6 +185,7 @@ export class Rep {
   /** Tensor power ρ^{⊗k} (k = 0 gives Scalar). */
   pow(k: number): Rep {
     if (!Number.isInteger(k) || k < 0) throw new ValueError(`Rep.pow: exponent must be a non-negative integer, got ${k}`);
+    if (!(this.size ** k <= MAX_REP_SIZE)) throw new SizeError(`Rep.pow: ${this.toString().slice(0, 60)} (size ${this.size}) to the power ${k} has dimension ${this.size ** k}, over the limit ${MAX_REP_SIZE} (MAX_REP_SIZE)`);
     return makeTensor([{ rep: this, power: k }], this.group);
   }
 
@@ -190,6 +227,8 @@ function scalarOf(group: Group): Rep {
 }
 
 function makeSum(input: readonly SumTerm[], group: Group): Rep {
+  const total = input.reduce((acc, t) => acc + t.mult * t.rep.size, 0);
+  if (!(total <= MAX_REP_SIZE)) throw new SizeError(`directSum: dimension ${total} exceeds the limit ${MAX_REP_SIZE} (MAX_REP_SIZE)`);
   const expanded: SumTerm[] = [];
   for (const t of input) {
     if (t.rep.node.kind === 'sum') for (let c = 0; c < t.mult; c++) expanded.push(...t.rep.node.terms);
@@ -206,7 +245,18 @@ function makeSum(input: readonly SumTerm[], group: Group): Rep {
   return new Rep(group, { kind: 'sum', terms: flat });
 }
 
+/** Number of Kronecker factors of rep^power (leaves count 1, a tensor node the sum of its powers). */
+function factorCount(rep: Rep, power: number): number {
+  const n = rep.node;
+  if (isScalar(rep)) return 0;
+  return power * (n.kind === 'tensor' ? n.factors.reduce((a, f) => a + f.power, 0) : 1);
+}
+
 function makeTensor(input: readonly TensorFactor[], group: Group): Rep {
+  const size = input.reduce((acc, f) => acc * f.rep.size ** f.power, 1);
+  if (!(size <= MAX_REP_SIZE)) throw new SizeError(`tensorProduct: dimension ${size} exceeds the limit ${MAX_REP_SIZE} (MAX_REP_SIZE)`);
+  const factors = input.reduce((acc, f) => acc + factorCount(f.rep, f.power), 0);
+  if (!(factors <= MAX_TENSOR_FACTORS)) throw new SizeError(`tensorProduct: ${factors} Kronecker factors exceed the limit ${MAX_TENSOR_FACTORS} (MAX_TENSOR_FACTORS)`);
   const flat: TensorFactor[] = [];
   const push = (rep: Rep, power: number): void => {
     if (power === 0 || isScalar(rep)) return;

@@ -1,6 +1,7 @@
 /**
  * Real Wigner D-matrices of SO(3) and the O(3) irreps (l, p), computed numerically by least
- * squares from the spherical harmonics (ALGORITHMS.md §3.2): D^l(R) = Y^l(R·P)·Y^l(P)⁺ over a
+ * squares from the spherical harmonics (conventions and derivation: docs/design/so3-conventions.md):
+ * D^l(R) = Y^l(R·P)·Y^l(P)⁺ over a
  * fixed set P of generic unit vectors, which is exact because Y^l(Rx) = D^l(R) Y^l(x).
  * dD^l(A) = [∇Y^l(xₖ)·(A xₖ)]ₖ · Y^l(P)⁺.
  * @module

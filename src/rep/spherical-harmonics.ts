@@ -61,7 +61,8 @@ function table(l: number): ShTable {
   return { derivs, norms };
 }
 
-const MAX_L = 12;
+/** Largest degree l of the real spherical harmonics (and so of the SO(3)/O(3) irreps). */
+export const MAX_L = 12;
 
 /**
  * Real spherical harmonics Y^l(x) (length 2l+1, m = −l…l) of the direction of (x, y, z).

@@ -142,6 +142,54 @@ describe('stateDict / loadStateDict', () => {
   });
 });
 
+describe('loadStateDict: malformed input is a named error, never skipped', () => {
+  const fresh = (): Linear => new Linear(2, 1, { rng: new Rng(13) });
+  it('a state dict that is not an object is a ValueError', () => {
+    for (const sd of [null, undefined, 3, 'weights', [1, 2]] as unknown[]) {
+      expect(() => fresh().loadStateDict(sd as never)).toThrow(ValueError);
+    }
+    expect(() => fresh().loadStateDict(null as never)).toThrow(/Linear\.loadStateDict: expected an object .* got null/);
+  });
+  it('null / undefined / non-object entries are ValueErrors in strict and non-strict mode, and nothing is written', () => {
+    for (const strict of [true, false]) {
+      for (const bad of [null, undefined, 0, 'x']) {
+        const m = fresh();
+        const before = m.stateDict();
+        const sd = { ...m.stateDict(), bias: bad } as never;
+        expect(() => m.loadStateDict(sd, { strict })).toThrow(ValueError);
+        expect(() => m.loadStateDict(sd, { strict })).toThrow(/entry 'bias'/);
+        expect(m.stateDict()).toEqual(before);
+      }
+    }
+  });
+  it('entries without a valid shape or data are ValueErrors; wrong lengths ShapeErrors', () => {
+    const m = fresh();
+    const sd = m.stateDict();
+    const w = sd.weight!;
+    expect(() => m.loadStateDict({ ...sd, weight: { shape: 'oops', data: w.data } as never })).toThrow(/no valid shape/);
+    expect(() => m.loadStateDict({ ...sd, weight: { shape: [1, -2], data: w.data } as never })).toThrow(ValueError);
+    expect(() => m.loadStateDict({ ...sd, weight: { shape: [1, 2] } as never })).toThrow(/no valid data/);
+    expect(() => m.loadStateDict({ ...sd, weight: { shape: [1, 2], data: ['a', 'b'] } as never })).toThrow(/no valid data/);
+    expect(() => m.loadStateDict({ ...sd, weight: { shape: [1, 2], data: [1] } as never })).toThrow(ShapeError);
+    m.loadStateDict({ ...sd, weight: { shape: [1, 2], data: [3, 4] } as never }); // plain arrays (from JSON) are fine
+    expect(Array.from(m.getParameter('weight').data)).toEqual([3, 4]);
+  });
+  it('keys are own properties: a prototype name does not count as present', () => {
+    class Proto extends Module {
+      constructor() {
+        super();
+        this.registerParameter('constructor', zeros([1]));
+      }
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    const m = new Proto();
+    expect(() => m.loadStateDict({})).toThrow(/missing: \[constructor\]/);
+    expect(m.loadStateDict({}, { strict: false })).toEqual({ missingKeys: ['constructor'], unexpectedKeys: [] });
+  });
+});
+
 describe('toDType', () => {
   it('converts parameters and buffers; getters see the new tensors', () => {
     const rng = new Rng(13);

@@ -9,7 +9,14 @@
  * ```
  * JSON output (one line per problem): `{"group","in","out","dim","gap","ms","method"}`; `gap` is
  * null when the solve was exact (orbit counting, or no singular value was declared zero).
- * Exit codes: 0 success, 1 a problem failed (bad group/rep name, solver error), 2 usage error.
+ * In `--batch` mode every non-blank input line gets one output line, in order; a line that fails
+ * (not JSON, `null` or not an object, fields not strings, a parse or solver error) prints
+ * `{"line": N, "error": "..."}` (with the fields it had) and the remaining lines still run.
+ * A UTF-8 byte-order mark at the start of the batch file or of an argument is ignored. A positional
+ * spec together with a `--group/--in/--out` that differs from it, or `--batch` together with a spec
+ * or those flags, is a usage error (exit 2).
+ * Exit codes: 0 success, 1 a problem failed (bad group/rep name, solver error, any failed batch
+ * line), 2 usage error.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -17,6 +24,7 @@ import { parseGroup } from '../../group/index.js';
 import { parseRep } from '../../rep/index.js';
 import { BasisCache, equivariantBasis } from '../../solver/index.js';
 import type { Io } from '../main.js';
+import { resolveSpec, stripBom } from '../spec-input.js';
 
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -26,7 +34,10 @@ const HELP = `Usage: erlangen basis --group G --in REP --out REP [--json]
 
 Solve the basis of equivariant linear maps REP_in -> REP_out and print its dimension,
 spectral gap and solve time. --batch reads one {"group","in","out"} JSON object per line and
-prints one JSON result line each, in order.
+prints one JSON result line each, in order; a line that is not such an object prints
+{"line": N, "error": …} and the rest go on (exit 1 at the end if any line failed). A UTF-8
+byte-order mark at the start of the file is ignored. A spec and --group/--in/--out that
+disagree, or --batch with either, is a usage error.
 
 Groups: S(n) A(n) C(n) D(n) Z(n) SO(n) O(n) SO13p SO13 O13 Sp(2m) SL(n) Tetrahedral Octahedral
         Icosahedral FullOctahedral FullIcosahedral Trivial(n), products G1xG2
@@ -67,11 +78,21 @@ function parseArgs(argv: string[]): Map<string, string | true> | string {
     else if (a === '--group' || a === '--in' || a === '--out' || a === '--batch') {
       const v = argv[++i];
       if (v === undefined) return `${a} needs a value`;
+      const prev = opts.get(a);
+      if (typeof prev === 'string' && prev !== v) return `${a} given twice ('${prev}' and '${v}')`;
       opts.set(a, v);
     } else if (!a.startsWith('-') && !opts.has('spec')) opts.set('spec', a);
+    else if (!a.startsWith('-')) return `unexpected second spec '${a}' (a spec "G: REP -> REP" was already given)`;
     else return `unknown argument '${a}'`;
   }
   return opts;
+}
+
+/** A short description of a JSON value for error messages: `null`, `an array`, `a number`, … */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function runBatch(file: string, io: Io): number {
@@ -84,30 +105,37 @@ function runBatch(file: string, io: Io): number {
   }
   const cache = new BasisCache();
   let code: number = EXIT.ok;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let spec: { group?: unknown; in?: unknown; out?: unknown };
+  const fail = (obj: Record<string, unknown>): void => {
+    io.out(`${JSON.stringify(obj)}\n`);
+    code = EXIT.failure;
+  };
+  stripBom(text).split(/\r?\n/).forEach((line, i) => {
+    const lineNo = i + 1;
+    if (line.trim() === '') return;
+    let spec: unknown;
     try {
-      spec = JSON.parse(line) as typeof spec;
-    } catch {
-      io.out(`${JSON.stringify({ error: `not JSON: ${line}` })}\n`);
-      code = EXIT.failure;
-      continue;
+      spec = JSON.parse(line);
+    } catch (e) {
+      fail({ line: lineNo, error: `line ${lineNo}: not JSON (${(e as Error).message}): ${line.length > 200 ? `${line.slice(0, 197)}...` : line}` });
+      return;
     }
-    const { group, in: rin, out: rout } = spec;
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+      fail({ line: lineNo, error: `line ${lineNo}: expected an object {"group","in","out"}, got ${describe(spec)}` });
+      return;
+    }
+    const { group, in: rin, out: rout } = spec as { group?: unknown; in?: unknown; out?: unknown };
     if (typeof group !== 'string' || typeof rin !== 'string' || typeof rout !== 'string') {
-      io.out(`${JSON.stringify({ group, in: rin, out: rout, error: 'need string fields "group", "in", "out"' })}\n`);
-      code = EXIT.failure;
-      continue;
+      fail({ line: lineNo, group, in: rin, out: rout, error: `line ${lineNo}: need string fields "group", "in", "out"` });
+      return;
     }
     try {
       const r = solveSpec(group, rin, rout, cache);
       io.out(`${JSON.stringify({ group: r.group, in: r.in, out: r.out, dim: r.dim, gap: r.gap, ms: r.ms })}\n`);
     } catch (e) {
-      io.out(`${JSON.stringify({ group, in: rin, out: rout, error: `${(e as Error).name}: ${(e as Error).message}` })}\n`);
-      code = EXIT.failure;
+      const err = e instanceof Error ? e : new Error(String(e));
+      fail({ line: lineNo, group, in: rin, out: rout, error: `${err.name}: ${err.message}` });
     }
-  }
+  });
   return code;
 }
 
@@ -122,24 +150,25 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(HELP);
     return EXIT.ok;
   }
-  const batch = opts.get('--batch');
-  if (typeof batch === 'string') return runBatch(batch, io);
-  let group = opts.get('--group');
-  let rin = opts.get('--in');
-  let rout = opts.get('--out');
-  const spec = opts.get('spec');
-  if (typeof spec === 'string') {
-    const m = /^(.+?):(.+)->(.+)$/.exec(spec);
-    if (!m) {
-      io.err(`erlangen basis: cannot read spec '${spec}' (expected "G: REP -> REP")\n`);
+  const str = (k: string): string | undefined => {
+    const v = opts.get(k);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const batch = str('--batch');
+  if (batch !== undefined) {
+    const extra = ['spec', '--group', '--in', '--out'].filter((k) => opts.has(k));
+    if (extra.length) {
+      io.err(`erlangen basis: --batch reads its problems from the file; it cannot be combined with ${extra.map((k) => (k === 'spec' ? 'a spec' : k)).join(', ')}\n`);
       return EXIT.usage;
     }
-    [group, rin, rout] = [m[1]!.trim(), m[2]!.trim(), m[3]!.trim()];
+    return runBatch(batch, io);
   }
-  if (typeof group !== 'string' || typeof rin !== 'string' || typeof rout !== 'string') {
-    io.err(`erlangen basis: need --group, --in and --out (or a spec "G: REP -> REP")\n${HELP}`);
+  const resolved = resolveSpec('basis', str('spec'), { group: str('--group'), in: str('--in'), out: str('--out') });
+  if (typeof resolved === 'string') {
+    io.err(`erlangen basis: ${resolved}\n${HELP}`);
     return EXIT.usage;
   }
+  const { group, in: rin, out: rout } = resolved;
   let r: ReturnType<typeof solveSpec>;
   try {
     r = solveSpec(group, rin, rout);
