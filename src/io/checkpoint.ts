@@ -29,6 +29,11 @@ export interface CheckpointModel {
   stateDict(): TensorMap;
   /** Copy named values into the parameters and buffers (checking names and shapes). */
   loadStateDict(sd: Record<string, Tensor>): unknown;
+  /**
+   * The generators the model draws from while it runs (erlangen's `Module.namedRngs`: dropout
+   * masks, attention dropout); their states are saved and restored with the weights.
+   */
+  namedRngs?(): [string, CheckpointRng][];
 }
 
 /** An optimizer's serialisable state: erlangen's `OptimizerState`. */
@@ -105,6 +110,7 @@ const K = {
   scheduler: 'erlangen.scheduler',
   ema: 'erlangen.ema',
   rng: 'erlangen.rng',
+  modelRngs: 'erlangen.model_rngs',
 } as const;
 
 /**
@@ -151,6 +157,8 @@ export async function saveCheckpoint(path: string, c: CheckpointContents): Promi
     meta[K.ema] = encodeExact({ numUpdates: es.numUpdates, count: es.shadow.length }, `${op}: EMA state`);
   }
   if (c.rng) meta[K.rng] = encodeExact(c.rng.getState(), `${op}: rng state`);
+  const modelRngs = c.model.namedRngs?.() ?? [];
+  if (modelRngs.length) meta[K.modelRngs] = encodeExact(Object.fromEntries(modelRngs.map(([n, r]) => [n, r.getState()])), `${op}: the model's rng states`);
   await writeFileAtomic(path, serializeSafetensors(tensors, meta), op);
 }
 
@@ -289,7 +297,29 @@ export async function loadCheckpoint(path: string, into: CheckpointTargets): Pro
     }
   }
 
+  // the model's own generators (dropout masks): the same names, each a valid state
+  const targets = into.model.namedRngs?.() ?? [];
+  const savedRngs = metadata[K.modelRngs] === undefined ? {} : objectOf(decode(K.modelRngs), where, "the model's rng states");
+  const want = targets.map(([n]) => n).sort(), have = Object.keys(savedRngs).sort();
+  if (want.join('\n') !== have.join('\n')) {
+    throw new ValueError(`${where}: the model does not match the checkpoint: it draws from the generators [${want.join(', ')}] but the checkpoint holds states for [${have.join(', ')}]`);
+  }
+  const rngStates = targets.map(([n, r]): [CheckpointRng, RngState] => {
+    const st = objectOf(savedRngs[n], where, `rng state of '${n}'`);
+    const state = { s: st.s as unknown as RngState['s'], spare: st.spare as number | null };
+    const probe = r.getState();
+    try {
+      r.setState(state);
+    } catch (err) {
+      throw new FormatError(`${where}: invalid rng state of '${n}': ${(err as Error).message}`);
+    } finally {
+      r.setState(probe);
+    }
+    return [r, state];
+  });
+
   into.model.loadStateDict(model);
+  for (const [r, st] of rngStates) r.setState(st);
   if (into.optimizer && optState) into.optimizer.loadStateDict(optState);
   if (into.scheduler && schedState) into.scheduler.loadStateDict(schedState);
   if (into.ema && emaState) into.ema.loadStateDict(emaState);

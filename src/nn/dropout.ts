@@ -28,7 +28,7 @@ export class Dropout extends Module {
     super();
     if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}`);
     if (!opts?.rng) throw new ValueError('Dropout: opts.rng is required (all randomness goes through an explicit Rng)');
-    this.rng = opts.rng;
+    this.rng = this.registerRng('rng', opts.rng);
   }
 
   /** @param x any shape @returns same shape */

@@ -8,6 +8,7 @@
  */
 import { Tensor, noGrad } from '../tensor/index.js';
 import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
 import { Parameter, floatDType } from './parameter.js';
 import type { FloatDType } from './parameter.js';
 
@@ -61,6 +62,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   private readonly paramMap = new Map<string, Parameter>();
   private readonly bufferMap = new Map<string, Tensor>();
   private readonly moduleMap = new Map<string, AnyModule>();
+  private readonly rngMap = new Map<string, Rng>();
 
   /** The computation. */
   abstract forward(...args: In): Out;
@@ -93,6 +95,33 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     this.checkName('registerBuffer', name, this.bufferMap);
     this.bufferMap.set(name, t);
     return t;
+  }
+
+  /**
+   * Register (or replace) a random-number generator this module draws from while it runs (dropout
+   * masks, sampling): it is listed by {@link namedRngs}, so a checkpoint can save and restore its
+   * state and a resumed run draws the same numbers as an uninterrupted one.
+   * @returns the registered generator
+   */
+  registerRng(name: string, rng: Rng): Rng {
+    if (name === '' || name.includes('.')) throw new ValueError(`${this.constructor.name}.registerRng: invalid name '${name}' (non-empty, no '.')`);
+    if (!rng || typeof rng.getState !== 'function') throw new ValueError(`${this.constructor.name}.registerRng: '${name}' is not an Rng`);
+    this.rngMap.set(name, rng);
+    return rng;
+  }
+
+  /** The registered generators of this module and its descendants, with dotted names (a shared one listed once). */
+  namedRngs(): [string, Rng][] {
+    const out: [string, Rng][] = [];
+    const seen = new Set<Rng>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [k, r] of m.rngMap) {
+        if (seen.has(r)) continue;
+        seen.add(r);
+        out.push([prefix ? `${prefix}.${k}` : k, r]);
+      }
+    }
+    return out;
   }
 
   /** Register (or replace) a child module. */

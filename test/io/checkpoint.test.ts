@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, loadCheckpoint, save, saveCheckpoint, serializeSafetensors } from '../../src/io/index.js';
-import { BatchNorm1d, Dropout, Linear, ReLU, Sequential } from '../../src/nn/index.js';
+import { BatchNorm1d, Dropout, Linear, MLP, ReLU, Sequential } from '../../src/nn/index.js';
 import { Adam, CosineAnnealingLR, ExponentialMovingAverage, LinearWarmup, SequentialLR, SGD } from '../../src/optim/index.js';
 import { mseLoss, randn } from '../../src/tensor/index.js';
 import { FormatError, ShapeError, ValueError } from '../../src/util/errors.js';
@@ -22,7 +22,7 @@ function setup(seed = 5) {
     new Linear(4, 16, { rng }),
     new BatchNorm1d(16),
     new ReLU(),
-    new Dropout(0.25, { rng }),
+    new Dropout(0.25, { rng: rng.fork() }), // its own generator: restored through model.namedRngs()
     new Linear(16, 2, { rng }),
   );
   const optimizer = new Adam(model.parameters(), { lr: 1e-2, weightDecay: 1e-3, amsgrad: true });
@@ -109,6 +109,34 @@ describe('training checkpoints resume bit-identical', () => {
     for (let t = 5; t < N; t++) trainStep(noEma);
     expect(snapshot(noEma).params).toEqual(snapshot(straight).params);
     expect(snapshot(noEma).ema).not.toEqual(snapshot(straight).ema);
+  });
+
+  it("restores the model's own generators: an MLP with dropout (private forked Rng) resumes exactly", async () => {
+    const make = (seed: number) => {
+      const rng = new Rng(seed);
+      const model = new MLP([3, 8, 8, 1], { rng, dropout: 0.3 });
+      return { rng, model, optimizer: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }) };
+    };
+    const step = (s: ReturnType<typeof make>) => {
+      const x = randn(s.rng, [6, 3]), y = randn(s.rng, [6, 1]);
+      s.optimizer.zeroGrad();
+      mseLoss(s.model.call(x), y).backward();
+      s.optimizer.step();
+    };
+    const straight = make(3);
+    for (let t = 0; t < 8; t++) step(straight);
+    const first = make(3);
+    for (let t = 0; t < 4; t++) step(first);
+    expect(first.model.namedRngs().map(([n]) => n)).toEqual(['2.rng', '5.rng']);
+    const path = join(tmp, 'mlp-dropout.safetensors');
+    await saveCheckpoint(path, { ...first, step: 4 });
+    const resumed = make(77);
+    await loadCheckpoint(path, resumed);
+    for (let t = 4; t < 8; t++) step(resumed);
+    resumed.model.parameters().forEach((p, i) => expect(bits(p.data as Float32Array)).toEqual(bits(straight.model.parameters()[i]!.data as Float32Array)));
+    // a model drawing from other generators than the file holds is refused before anything changes
+    const other = new MLP([3, 8, 8, 1], { rng: new Rng(0), dropout: 0 });
+    await expect(loadCheckpoint(path, { model: other })).rejects.toThrow(/does not match the checkpoint: it draws from the generators \[\] but the checkpoint holds states for \[2.rng, 5.rng\]/);
   });
 
   it('works for float64 models and SGD with momentum', async () => {

@@ -67,7 +67,7 @@ abstract class AttentionBase extends MessagePassing<[GraphsTuple, Tensor, (Tenso
     this.edgeDim = opts.edgeDim ?? null;
     if (this.edgeDim !== null) checkSize(op, 'edgeDim', this.edgeDim);
     this.fillValue = opts.fillValue ?? 'mean';
-    this.dropRng = opts.rng.fork();
+    this.dropRng = this.registerRng('dropRng', opts.rng.fork());
   }
 
   protected addBias(opts: GATConvOptions): void {

@@ -80,7 +80,7 @@ export class TransformerConv extends MessagePassing<[GraphsTuple, Tensor, (Tenso
     this.linSkip = (opts.rootWeight ?? true)
       ? this.registerModule('linSkip', new Linear(inChannels, this.concatHeads ? H * C : C, { rng, dtype, bias: opts.bias ?? true }))
       : null;
-    this.dropRng = rng.fork();
+    this.dropRng = this.registerRng('dropRng', rng.fork());
   }
 
   /**
