@@ -18,3 +18,6 @@ export class NonFiniteError extends ValueError {}
  * element is skipped fails.
  */
 export class UnsupportedElementError extends ErlangenError {}
+
+/** Thrown by `assertGradcheck` when analytic and numeric gradients disagree; carries the printed report. */
+export class GradcheckError extends ErlangenError {}

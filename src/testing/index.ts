@@ -38,7 +38,7 @@ export { smoothImage } from '../grid/index.js';
 export { gaugeFeatureAction, gaugeGeometryAction } from './actions/gauge.js';
 export { planarGauge, randomGaugeGeometry } from '../mesh/index.js';
 export type { GaugeAction, GaugeGeometry } from '../mesh/index.js';
-export { NonFiniteError, UnsupportedElementError } from './errors.js';
+export { NonFiniteError, UnsupportedElementError, GradcheckError } from './errors.js';
 export { checkGroup, checkRep, checkBasis, formatCheckReport } from './checks.js';
 export type { CheckItem, CheckReport } from './checks.js';
 export { registerMatchers } from './matchers.js';

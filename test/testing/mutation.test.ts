@@ -12,6 +12,7 @@ import { DTypeError, Rng, ShapeError, ValueError } from '../../src/util/index.js
 import {
   assertEquivariant, assertGaugeEquivariant, assertPermutationEquivariant, equivarianceError, equivarianceErrorAsync, EquivarianceError,
   gaugeGeometryAction, gridAction, invariantAction, NonFiniteError, positionsAction, repAction, rotatedGridAction, UnsupportedElementError,
+  assertGradcheck, checkBasis, gradcheck, GradcheckError,
 } from '../../src/testing/index.js';
 import type { Action, EquivarianceReport, GaugeGeometry, GraphData } from '../../src/testing/index.js';
 
@@ -224,6 +225,25 @@ describe('mutation suite: the harness never passes by mistake', () => {
     expect(empty.ok).toBe(false);
     // geometry as an output is never compared
     expect(equivarianceError((g: GaugeGeometry) => g, { in: gaugeGeometryAction(), out: gaugeGeometryAction() }).ok).toBe(false);
+  });
+
+  it('algebraic checks and gradcheck fail on malformed or empty inputs instead of passing', () => {
+    const G = SO3();
+    // a basis whose size is not a multiple of |out|·|in| is a ShapeError
+    expect(() => checkBasis(new Float64Array(10), V(G), V(G))).toThrow(ShapeError);
+    expect(() => checkBasis({ Q: new Float64Array(9), dim: 2 }, V(G), V(G))).toThrow(/Q has 9 entries, not N × dim/);
+    // the identity basis of V → V passes (the check is not always-failing)
+    const I = new Float64Array(9);
+    for (let i = 0; i < 3; i++) I[i * 4] = 1 / Math.sqrt(3);
+    expect(checkBasis(I, V(G), V(G), 1).ok).toBe(true);
+    // gradcheck with only empty inputs compares nothing
+    const empty = tensor(new Float64Array(0), { shape: [0], dtype: 'float64', requiresGrad: true });
+    expect(() => gradcheck((a) => a.mul(2), [empty])).toThrow(/nothing to check/);
+    // a failing assertGradcheck is a named GradcheckError
+    const x = tensor([0.3, -1.2], { dtype: 'float64', requiresGrad: true });
+    const wrongGrad = (a: Tensor) => a.detach().square().add(a.mul(0));
+    expect(() => assertGradcheck(wrongGrad, [x])).toThrow(GradcheckError);
+    expect(assertGradcheck((a: Tensor) => a.square(), [x]).ok).toBe(true);
   });
 
   it('an async model with a wrong output width is a ShapeError too', async () => {
