@@ -17,8 +17,8 @@ import type { GraphsTuple } from './graphs-tuple.js';
 
 /**
  * A plain graph: node features [N, F], edges q → p as `senders[k] = q`, `receivers[k] = p`
- * (Int32Array of length E) and optional edge features [E, Fe]. ({@link toGraphsTuple} and
- * {@link graphDataOf} convert to and from a GraphsTuple.)
+ * (Int32Array of length E) and optional edge features [E, Fe]. (`toGraphsTuple` and
+ * `graphDataOf` convert to and from a GraphsTuple.)
  */
 export interface GraphData {
   /** Node features [N, F]. */

@@ -8,7 +8,7 @@
 export { backendConformanceSuite, conformanceCases, coveredKernels } from './conformance.js';
 export type { ConformanceCase, ConformanceOptions, TestApi } from './conformance.js';
 export { gradcheck, assertGradcheck, formatGradcheckReport } from './gradcheck.js';
-export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckWorst } from './gradcheck.js';
 export { equivarianceError, assertEquivariant, EquivarianceError } from './equivariance.js';
 export type { EquivarianceSpec, ActionLike } from './equivariance.js';
 export { assertInvariant, assertPermutationEquivariant, assertGaugeEquivariant } from './wrappers.js';
@@ -31,7 +31,7 @@ export { repAction, invariantAction, positionsAction, pointCloudAction, splitRep
 export type { RepActionOptions, PointCloud, PointField } from './actions/vector.js';
 export { graphAction, nodeAction, edgeAction, setAction, geometricGraphAction, nodeCloudAction } from './actions/graph.js';
 export type { GraphActionOptions, GeometricGraphActionOptions } from './actions/graph.js';
-export type { GraphData, GeometricGraph, GraphSymmetry } from '../graph/index.js';
+export type { GraphData, GeometricGraph, GraphSymmetry, PermutationSymmetry, EuclideanGraphSymmetry } from '../graph/index.js';
 export { gridAction, rotatedGridAction } from './actions/grid.js';
 export type { GridActionOptions } from './actions/grid.js';
 export { smoothImage } from '../grid/index.js';
