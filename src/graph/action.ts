@@ -172,8 +172,8 @@ export function graphDataOf(t: GraphsTuple): GraphData {
 export interface PermutationSymmetry {
   /** Discriminant. */
   readonly kind: 'permutation';
-  /** Width F of the node features the layer reads. */
-  readonly nodeFeatures: number;
+  /** Width F of the node features the layer reads (null: not known to the layer, e.g. set by a wrapped MLP; then a check needs example data). */
+  readonly nodeFeatures: number | null;
   /** Width of the edge features the layer reads (0: none). */
   readonly edgeFeatures: number;
   /** Run the layer on a graph; per-node outputs [N, F']. */
@@ -213,6 +213,6 @@ export function declaresGraphSymmetry(x: unknown): x is { readonly graphSymmetry
  * The usual declaration of a node-permutation-equivariant layer called as `forward(graph, x)`
  * (edge features, if any, travel as the graph's `edges`).
  */
-export function permutationSymmetry(call: (graph: GraphsTuple, x: Tensor) => Tensor, nodeFeatures: number, edgeFeatures = 0): PermutationSymmetry {
+export function permutationSymmetry(call: (graph: GraphsTuple, x: Tensor) => Tensor, nodeFeatures: number | null, edgeFeatures = 0): PermutationSymmetry {
   return { kind: 'permutation', nodeFeatures, edgeFeatures, apply: (g) => call(toGraphsTuple(g), g.nodes) };
 }

@@ -75,7 +75,10 @@ interface Resolved {
 /** The harness's reading of a graph layer's {@link GraphSymmetry} declaration: model, actions and group. */
 function graphDeclaration(s: GraphSymmetry): { fn: Model; ins: Action<any>[]; outs: Action<any>[]; G: Group | null } {
   if (s.kind === 'permutation') {
-    return { fn: (g) => s.apply(g), ins: [graphAction({ features: s.nodeFeatures, edgeFeatures: s.edgeFeatures })], outs: [nodeAction()], G: null };
+    const act = graphAction({ ...(s.nodeFeatures !== null ? { features: s.nodeFeatures } : {}), edgeFeatures: s.edgeFeatures });
+    // a layer that does not know its input width cannot have its inputs sampled: spec.data is needed
+    const ins = s.nodeFeatures === null ? [{ ...act, name: `${act.name} (node feature width not declared by the layer)`, sample: undefined }] : [act];
+    return { fn: (g) => s.apply(g), ins, outs: [nodeAction()], G: null };
   }
   const G = O(s.dim);
   const layout = { h: 'invariant' as const, x: 'positions' as const, ...(s.velocity ? { v: V(G) } : {}) };

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  EGNN, EGNNLayer, GATConv, GCNConv, GraphsTuple, SAGEConv, TransformerConv, declaresGraphSymmetry, graphDataOf, permuteGraph, toGraphsTuple,
+  EGNN, EGNNLayer, EdgeConv, GATConv, GCNConv, GINConv, GraphsTuple, SAGEConv, TransformerConv, declaresGraphSymmetry, graphDataOf, permuteGraph, toGraphsTuple,
 } from '../../src/graph/index.js';
 import type { GraphData } from '../../src/graph/index.js';
+import { MLP } from '../../src/nn/index.js';
 import { fromData, randn, type Tensor } from '../../src/tensor/index.js';
 import { Rng, ShapeError } from '../../src/util/index.js';
 import { assertEquivariant, assertPermutationEquivariant, equivarianceError, EquivarianceError } from '../../src/testing/index.js';
@@ -38,6 +39,17 @@ describe('graph layers pass the harness from their own declaration', () => {
     expect(assertPermutationEquivariant(layer).ok).toBe(true);
     // float32 too, at its tolerance
     expect(equivarianceError(layer, { dtype: 'float32' }).ok).toBe(true);
+  });
+
+  it('GINConv and EdgeConv (widths set by their MLP) pass with example data and name the missing data otherwise', () => {
+    const graph: GraphData = {
+      nodes: randn(rng, [5, 3], { dtype: 'float64' }), senders: Int32Array.of(0, 1, 2, 3, 4, 0), receivers: Int32Array.of(1, 2, 3, 4, 0, 2),
+    };
+    const gin = new GINConv(new MLP([3, 8, 4], { rng }), { trainEps: true });
+    expect(assertPermutationEquivariant(gin, { graph }).ok).toBe(true);
+    expect(() => assertEquivariant(gin)).toThrow(/node feature width not declared by the layer.*cannot sample inputs; pass spec\.data/);
+    const edge = new EdgeConv(new MLP([6, 8], { rng }));
+    expect(assertEquivariant(edge, { data: [graph] }).ok).toBe(true);
   });
 
   it('EGNN (layer and model, velocity variant) passes E(3) × permutations from its declaration', () => {
