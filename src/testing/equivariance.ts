@@ -123,8 +123,9 @@ function tensorsIn(v: unknown): [string, Tensor][] {
 
 /**
  * Check one input or output against its action before anything is compared: the action's own
- * check (type, shape, width, dtype), float dtypes (outputs in float64 when checking in float64),
- * at least one value, and finite values. Throws ShapeError / DTypeError / ValueError / NonFiniteError.
+ * check (type, shape, width, dtype), float dtypes (outputs in float64 when checking in float64)
+ * and finite values. Throws ShapeError / DTypeError / ValueError / NonFiniteError. (Outputs without
+ * values are not an error here: the report of a check that compared nothing is inconclusive.)
  */
 function validate(a: Action<any>, v: unknown, where: string, output: FloatDType | null): void {
   if (v === undefined || v === null) throw new ValueError(`${where} (${a.name}): got ${v === null ? 'null' : 'undefined'}`);
