@@ -23,6 +23,8 @@ import type { Rng } from '../util/rng.js';
 import type { GraphsTuple } from './graphs-tuple.js';
 import { MessagePassing } from './message-passing.js';
 import type { MessageContext } from './message-passing.js';
+import { toGraphsTuple } from './action.js';
+import type { EuclideanGraphSymmetry, GeometricGraph } from './action.js';
 
 /** Options of {@link EGNNLayer}. */
 export interface EGNNLayerOptions {
@@ -87,6 +89,19 @@ function positiveInt(op: string, name: string, n: number, allowZero = false): vo
 
 function lin(inF: number, outF: number, rng: Rng, dtype: FloatDType, bias = true): Linear {
   return new Linear(inF, outF, { rng, dtype, bias });
+}
+
+/** The E(n) declaration of an EGNN layer or model, for erlangen/testing (positions in R^3). */
+function egnnSymmetry(
+  call: (graph: GraphsTuple, h: Tensor, x: Tensor, inputs: EGNNInputs) => EGNNOutput, nodeFeatures: number, edgeFeatures: number, velocity: boolean,
+): EuclideanGraphSymmetry {
+  return {
+    kind: 'euclidean', dim: 3, nodeFeatures, edgeFeatures, velocity,
+    apply(g: GeometricGraph): Record<string, Tensor> {
+      const o = call(toGraphsTuple(g), g.nodes, g.positions, velocity ? { v: g.velocities ?? null } : {});
+      return o.v ? { h: o.h, x: o.x, v: o.v } : { h: o.h, x: o.x };
+    },
+  };
 }
 
 /**
@@ -240,6 +255,11 @@ export class EGNNLayer extends MessagePassing<[GraphsTuple, Tensor, Tensor, EGNN
     return concat([aggM, aggX], 1);
   }
 
+  /** E(n) × node-permutation equivariance, for erlangen/testing: invariant h, positions x, velocities v (velocity variant). */
+  override get graphSymmetry(): EuclideanGraphSymmetry {
+    return egnnSymmetry((g, h, x, i) => this.call(g, h, x, i), this.inFeatures, this.edgeFeatures, this.velocity);
+  }
+
   /**
    * @param graph edges j → i (senders → receivers); its `edges` are a_ij unless `inputs.edgeAttr` is given
    * @param h invariant node features [N, inFeatures]
@@ -347,6 +367,11 @@ export class EGNN extends Module<[GraphsTuple, Tensor, Tensor, EGNNInputs?], EGN
   /** Layer l. */
   layer(l: number): EGNNLayer {
     return this.getModule(`layer${l}`) as EGNNLayer;
+  }
+
+  /** E(n) × node-permutation equivariance, for erlangen/testing: invariant h, positions x, velocities v (velocity variant). */
+  get graphSymmetry(): EuclideanGraphSymmetry {
+    return egnnSymmetry((g, h, x, i) => this.call(g, h, x, i), this.inFeatures, this.numLayers > 0 ? this.layer(0).edgeFeatures : 0, this.velocity);
   }
 
   /**

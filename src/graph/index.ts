@@ -34,3 +34,10 @@ export type {
 } from './pool/index.js';
 export { EGNN, EGNNLayer } from './egnn.js';
 export type { EGNNLayerOptions, EGNNOptions, EGNNInputs, EGNNOutput } from './egnn.js';
+export {
+  checkGraphData, inversePermutation, permuteRows, transformPoints, permuteGraph, moveGeometricGraph, toGraphsTuple, graphDataOf,
+  declaresGraphSymmetry, permutationSymmetry,
+} from './action.js';
+export type {
+  GraphData, GeometricGraph, GraphDataExpect, PermutationSymmetry, EuclideanGraphSymmetry, GraphSymmetry,
+} from './action.js';

@@ -12,6 +12,7 @@ import { multiAggregate, resolveAggregations } from './aggregation.js';
 import type { AggregateContext, Aggregation, AggregationOptions, AggregationSpec, Flow } from './aggregation.js';
 import { GraphsTuple, toInt32 } from './graphs-tuple.js';
 import type { IntArrayLike } from './graphs-tuple.js';
+import type { GraphSymmetry } from './action.js';
 
 /** A node input: one tensor for both ends, or `[senderSide, receiverSide]` for bipartite graphs. */
 export type NodeInput = Tensor | readonly [Tensor, Tensor];
@@ -366,6 +367,15 @@ export abstract class MessagePassing<In extends unknown[] = [GraphsTuple, Tensor
    */
   aggregate(messages: Tensor, ctx: MessageContext): Tensor {
     return multiAggregate(this.aggregations, messages, ctx.aggregateContext());
+  }
+
+  /**
+   * What the layer is equivariant to, read by the equivariance harness (erlangen/testing) so that
+   * `assertEquivariant(layer)` needs no spec: null here (no claim); layers that commute with node
+   * permutations (GCN, GAT, SAGE, TransformerConv) and E(n) (EGNN) override it.
+   */
+  get graphSymmetry(): GraphSymmetry | null {
+    return null;
   }
 
   /** γ: the node update. Default: the aggregated messages unchanged. */

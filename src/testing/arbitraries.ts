@@ -11,7 +11,7 @@ import type { Rep } from '../rep/index.js';
 import { parseRep } from '../rep/index.js';
 import { fromData } from '../tensor/index.js';
 import { Rng } from '../util/index.js';
-import type { GraphData } from './actions/graph.js';
+import type { GraphData } from '../graph/index.js';
 
 type FastCheck = typeof fcDefault;
 

@@ -6,6 +6,7 @@
 import type { EquivarianceSpec } from './equivariance.js';
 import { equivarianceError } from './equivariance.js';
 import type { EquivarianceReport } from './report.js';
+import { ValueError } from '../util/index.js';
 
 /**
  * {@link equivarianceError} for an async model. `placeholder(...inputs)` returns outputs of the right
@@ -26,8 +27,10 @@ export async function equivarianceErrorAsync(
   const results: unknown[] = [];
   for (const xs of calls) results.push(await fn(...xs));
   let i = 0;
-  return equivarianceError(() => {
-    if (i >= results.length) throw new Error('equivarianceErrorAsync: the replay made more calls than the recording');
+  const report = equivarianceError(() => {
+    if (i >= results.length) throw new ValueError(`equivarianceErrorAsync: the replay made more calls than the recording (${results.length}); the placeholder's outputs must have the shapes of the model's`);
     return results[i++];
   }, spec);
+  if (i !== results.length) throw new ValueError(`equivarianceErrorAsync: the replay made ${i} calls but the recording ${results.length}; the placeholder's outputs must have the shapes of the model's`);
+  return report;
 }

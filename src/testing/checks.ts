@@ -8,6 +8,7 @@ import type { Group } from '../group/index.js';
 import { isFinite } from '../group/index.js';
 import { det, expm, identity, inverse, matmul, transpose } from '../linalg/index.js';
 import type { Rep } from '../rep/index.js';
+import { ShapeError } from '../util/index.js';
 import { membership } from './element.js';
 
 /** One named check. */
@@ -37,7 +38,9 @@ function maxDiff(a: Float64Array, b: Float64Array): number {
   return m;
 }
 
+/** A report; one with no items checked nothing and fails. */
 function report(subject: string, items: CheckItem[]): CheckReport {
+  if (items.length === 0) return { ok: false, subject, items: [{ name: 'something was checked', ok: false, detail: 'no check applied: nothing was compared' }] };
   return { ok: items.every((i) => i.ok), subject, items };
 }
 
@@ -117,6 +120,9 @@ export function checkBasis(Q: Float64Array | { readonly Q: Float64Array; readonl
   const ni = repIn.size, no = repOut.size, N = ni * no;
   const q = Q instanceof Float64Array ? Q : Q.Q;
   const r = Q instanceof Float64Array ? q.length / N : Q.dim;
+  if (!Number.isInteger(r) || q.length !== N * r) {
+    throw new ShapeError(`checkBasis: Q has ${q.length} entries, not N × dim with N = |out|·|in| = ${no}·${ni} = ${N} (repOut ${repOut}, repIn ${repIn})${Q instanceof Float64Array ? '' : ` and dim = ${Q.dim}`}`);
+  }
   const items: CheckItem[] = [];
   if (expectedDim !== undefined) items.push({ name: 'dimension', ok: r === expectedDim, detail: `dim = ${r}, expected ${expectedDim}` });
   const cols = Array.from({ length: r }, (_, c) => Float64Array.from({ length: N }, (_, k) => q[k * r + c]!));

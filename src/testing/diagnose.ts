@@ -90,7 +90,20 @@ export function diagnose(d: DiagnoseInput): EquivarianceReport {
     });
   }
   const skipped = d.elements.filter((x) => x.skipped);
-  if (skipped.length) diagnoses.push({ kind: 'skipped', message: `${skipped.length} element(s) could not be applied: ${skipped[0]!.skipped}` });
+  if (skipped.length) diagnoses.push({ kind: 'skipped', message: `${skipped.length} of ${d.elements.length} element(s) could not be applied: ${skipped[0]!.skipped}` });
+  // a check that compared nothing must not pass
+  const compared = counted.reduce((n, x) => n + x.fields.reduce((m, f) => m + (f.count ?? 1), 0), 0);
+  const vacuous = d.elements.length === 0
+    ? 'no group element was checked (no group, and the actions need no permutation, translation, shift or gauge change; or spec.elements selected none)'
+    : counted.length === 0
+      ? `none of the ${d.elements.length} elements was counted (${skipped.length} skipped, ${outside.length} outside ${d.group ?? 'the group'})`
+      : compared === 0
+        ? 'no output value was compared (the output actions have no fields, or the outputs are empty)'
+        : null;
+  if (vacuous) {
+    verdict = 'inconclusive';
+    diagnoses.unshift({ kind: 'vacuous', message: `nothing was compared: ${vacuous}; the check fails rather than pass vacuously` });
+  }
   for (const msg of d.degeneracies) diagnoses.push({ kind: 'degenerate-input', message: `degenerate input: ${msg}` });
   for (const msg of d.notes) diagnoses.push({ kind: 'dtype', message: msg });
   return {

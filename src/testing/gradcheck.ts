@@ -5,6 +5,7 @@
  */
 import { Tensor, backward, noGrad, uniform } from '../tensor/index.js';
 import { DTypeError, Rng, ShapeError, ValueError, fmtShape } from '../util/index.js';
+import { GradcheckError } from './errors.js';
 
 /** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -117,6 +118,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   inputs.forEach((t, i) => requireFloat64(`input ${i}`, t));
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
   if (checked.length === 0) throw new ValueError('gradcheck: no input has requiresGrad; nothing to check');
+  if (checked.every((i) => inputs[i]!.size === 0)) throw new ValueError(`gradcheck: the inputs with requiresGrad are empty (${checked.map((i) => fmtShape(inputs[i]!.shape)).join(', ')}); nothing to check`);
 
   // Analytic: fresh leaves with copies of the data, so the caller's tensors and their .grad stay untouched.
   const leaves = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, 'float64', t.requiresGrad));
@@ -204,7 +206,7 @@ export function formatGradcheckReport(report: GradcheckReport, label = 'gradchec
 }
 
 /**
- * {@link gradcheck}, throwing an Error with a readable report when the gradients disagree.
+ * {@link gradcheck}, throwing a {@link GradcheckError} with a readable report when the gradients disagree.
  *
  * @example
  * ```ts
@@ -214,6 +216,6 @@ export function formatGradcheckReport(report: GradcheckReport, label = 'gradchec
  */
 export function assertGradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions & { label?: string } = {}): GradcheckReport {
   const report = gradcheck(fn, inputs, opts);
-  if (!report.ok) throw new Error(formatGradcheckReport(report, opts.label));
+  if (!report.ok) throw new GradcheckError(formatGradcheckReport(report, opts.label));
   return report;
 }

@@ -1,12 +1,14 @@
 /**
  * `erlangen/testing`: the tools erlangen tests itself with, shipped to users — the backend
- * conformance suite and gradient checking. (The equivariance harness joins it in a later issue.)
+ * conformance suite, gradient checking and the equivariance harness (docs/design/harness.md).
+ * The data types and group actions it checks live in the modules that own them (src/graph,
+ * src/grid, src/mesh); the harness wraps them into {@link Action}s and re-exports their names.
  * @module erlangen/testing
  */
 export { backendConformanceSuite, conformanceCases, coveredKernels } from './conformance.js';
 export type { ConformanceCase, ConformanceOptions, TestApi } from './conformance.js';
 export { gradcheck, assertGradcheck, formatGradcheckReport } from './gradcheck.js';
-export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckWorst } from './gradcheck.js';
 export { equivarianceError, assertEquivariant, EquivarianceError } from './equivariance.js';
 export type { EquivarianceSpec, ActionLike } from './equivariance.js';
 export { assertInvariant, assertPermutationEquivariant, assertGaugeEquivariant } from './wrappers.js';
@@ -24,14 +26,19 @@ export type { Element, ElementKind, ElementOptions, ElementNeeds, Membership } f
 export { declaresSymmetry, isModule, withModuleDType, outputsOf } from './model.js';
 export type { Model, DeclaresSymmetry } from './model.js';
 export type { Action, ActionUses, Field, SampleOptions } from './actions/types.js';
+export { expectFloatTensor, expectWidth } from './actions/types.js';
 export { repAction, invariantAction, positionsAction, pointCloudAction, splitRepFields, positionDegeneracies } from './actions/vector.js';
 export type { RepActionOptions, PointCloud, PointField } from './actions/vector.js';
-export { graphAction, nodeAction, edgeAction, setAction } from './actions/graph.js';
-export type { GraphData, GraphActionOptions } from './actions/graph.js';
-export { gridAction, rotatedGridAction, smoothImage } from './actions/grid.js';
+export { graphAction, nodeAction, edgeAction, setAction, geometricGraphAction, nodeCloudAction } from './actions/graph.js';
+export type { GraphActionOptions, GeometricGraphActionOptions } from './actions/graph.js';
+export type { GraphData, GeometricGraph, GraphSymmetry, PermutationSymmetry, EuclideanGraphSymmetry } from '../graph/index.js';
+export { gridAction, rotatedGridAction } from './actions/grid.js';
 export type { GridActionOptions } from './actions/grid.js';
-export { planarGauge, gaugeFeatureAction, gaugeGeometryAction, randomGaugeGeometry } from './actions/gauge.js';
-export type { GaugeAction, GaugeGeometry } from './actions/gauge.js';
+export { smoothImage } from '../grid/index.js';
+export { gaugeFeatureAction, gaugeGeometryAction } from './actions/gauge.js';
+export { planarGauge, randomGaugeGeometry } from '../mesh/index.js';
+export type { GaugeAction, GaugeGeometry } from '../mesh/index.js';
+export { NonFiniteError, UnsupportedElementError, GradcheckError } from './errors.js';
 export { checkGroup, checkRep, checkBasis, formatCheckReport } from './checks.js';
 export type { CheckItem, CheckReport } from './checks.js';
 export { registerMatchers } from './matchers.js';

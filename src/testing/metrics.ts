@@ -1,13 +1,15 @@
 /**
  * Error metrics of the equivariance harness: max-abs, RMS and EMLP's scale-adjusted relative
  * error err(t₁, t₂, g) = RMS(t₁ − t₂) / max(RMS(t₁) + RMS(t₂), RMS(g − I), 1e−7) (Finzi, Welling,
- * Wilson, ICML 2021; ALGORITHMS.md §1.6), and the default tolerances.
+ * Wilson, "A Practical Method for Constructing Equivariant Multilayer Perceptrons for Arbitrary
+ * Matrix Groups", ICML 2021, arXiv:2104.09459), and the default tolerances
+ * (docs/design/harness.md).
  * @module
  */
 
-/** Default relative tolerance in float64 (ALGORITHMS.md §8: ~1e−12). */
+/** Default relative tolerance in float64 (docs/design/harness.md: 1e−12, a few hundred ulps of accumulated rounding). */
 export const TOL_FLOAT64 = 1e-12;
-/** Default relative tolerance in float32 (ALGORITHMS.md §8: ~1e−5). */
+/** Default relative tolerance in float32 (docs/design/harness.md: 1e−5). */
 export const TOL_FLOAT32 = 1e-5;
 
 /** The default relative tolerance for a dtype: 1e−12 (float64), 1e−5 (float32). */
@@ -23,6 +25,8 @@ export interface ErrorStats {
   rms: number;
   /** EMLP's scale-adjusted relative error. */
   relative: number;
+  /** Number of values compared (0: nothing was compared). */
+  count?: number;
 }
 
 /** Root mean square (0 for an empty array). */
@@ -38,14 +42,14 @@ export function rms(a: Float64Array): number {
  * Non-finite values give Infinity.
  */
 export function errorStats(t1: Float64Array, t2: Float64Array, gDistance: number): ErrorStats {
-  if (t1.length !== t2.length) return { maxAbs: Infinity, rms: Infinity, relative: Infinity };
+  if (t1.length !== t2.length) return { maxAbs: Infinity, rms: Infinity, relative: Infinity, count: Math.max(t1.length, t2.length) };
   let maxAbs = 0, s = 0;
   for (let i = 0; i < t1.length; i++) {
     const d = t1[i]! - t2[i]!;
-    if (!Number.isFinite(d)) return { maxAbs: Infinity, rms: Infinity, relative: Infinity };
+    if (!Number.isFinite(d)) return { maxAbs: Infinity, rms: Infinity, relative: Infinity, count: t1.length };
     maxAbs = Math.max(maxAbs, Math.abs(d));
     s += d * d;
   }
   const r = t1.length ? Math.sqrt(s / t1.length) : 0;
-  return { maxAbs, rms: r, relative: r / Math.max(rms(t1) + rms(t2), gDistance, 1e-7) };
+  return { maxAbs, rms: r, relative: r / Math.max(rms(t1) + rms(t2), gDistance, 1e-7), count: t1.length };
 }

@@ -35,7 +35,7 @@ export interface ElementResult extends ErrorStats {
 /** The kinds of diagnosis the harness makes. */
 export type DiagnosisKind =
   | 'worst' | 'bug' | 'rounding' | 'reflection' | 'translation' | 'permutation' | 'field'
-  | 'outside-group' | 'discretisation' | 'degenerate-input' | 'dtype' | 'skipped';
+  | 'outside-group' | 'discretisation' | 'degenerate-input' | 'dtype' | 'skipped' | 'vacuous';
 
 /** One finding, in words. */
 export interface Diagnosis {
@@ -52,10 +52,17 @@ export interface ResolutionError {
 
 /** Everything {@link equivarianceError} found. */
 export interface EquivarianceReport {
-  /** Within tolerance on every counted element (or only discretisation error, when accepted). */
+  /**
+   * Within tolerance on every counted element (or only discretisation error, when accepted), and
+   * something was compared: false when no element was counted (none sampled, all skipped or
+   * outside the group) or no output value was compared.
+   */
   ok: boolean;
-  /** `'equivariant'`, `'not-equivariant'` or `'discretisation'` (error that shrinks with resolution). */
-  verdict: 'equivariant' | 'not-equivariant' | 'discretisation';
+  /**
+   * `'equivariant'`, `'not-equivariant'`, `'discretisation'` (error that shrinks with resolution)
+   * or `'inconclusive'` (nothing was compared: a failure, with the reason in a `'vacuous'` diagnosis).
+   */
+  verdict: 'equivariant' | 'not-equivariant' | 'discretisation' | 'inconclusive';
   /** Group key, or null for permutation/gauge-only checks. */
   group: string | null;
   /** dtype the model ran in. */
@@ -79,7 +86,8 @@ const e = (x: number): string => (Number.isFinite(x) ? x.toExponential(2) : Stri
 /** A readable multi-line printout of a report. */
 export function formatReport(r: EquivarianceReport, opts: { maxElements?: number } = {}): string {
   const lines: string[] = [];
-  const head = r.verdict === 'equivariant' ? 'EQUIVARIANT' : r.verdict === 'discretisation' ? 'DISCRETISATION ERROR ONLY' : 'NOT EQUIVARIANT';
+  const head = r.verdict === 'equivariant' ? 'EQUIVARIANT' : r.verdict === 'discretisation' ? 'DISCRETISATION ERROR ONLY'
+    : r.verdict === 'inconclusive' ? 'INCONCLUSIVE (nothing was compared; a failure)' : 'NOT EQUIVARIANT';
   lines.push(`${head}${r.group ? ` under ${r.group}` : ''} (${r.dtype}, relative tolerance ${e(r.tol)})`);
   if (r.worst) lines.push(`  worst: ${e(r.worst.relative)} relative (max-abs ${e(r.worst.maxAbs)}, RMS ${e(r.worst.rms)}) in field "${r.worst.field}" of output ${r.worst.output} at element "${r.worst.element}"`);
   if (r.diagnoses.length) {
@@ -88,7 +96,7 @@ export function formatReport(r: EquivarianceReport, opts: { maxElements?: number
   }
   lines.push('  elements (relative / max-abs / RMS):');
   const shown = r.elements.slice(0, opts.maxElements ?? 24);
-  const w = Math.max(...shown.map((x) => x.label.length), 8);
+  const w = Math.max(8, ...shown.map((x) => x.label.length));
   for (const x of shown) {
     const mark = x.skipped ? 'skip' : x.inGroup === false ? 'out ' : x.failed ? 'FAIL' : 'ok  ';
     const tail = x.skipped ? `  ${x.skipped}` : x.inGroup === false ? `  not in group: ${x.membership}` : '';

@@ -3,11 +3,12 @@
  * equivariance of set/graph layers, and gauge equivariance of mesh layers.
  * @module
  */
+import { declaresGraphSymmetry } from '../graph/index.js';
+import type { GraphData } from '../graph/index.js';
+import type { GaugeAction, GaugeGeometry } from '../mesh/index.js';
 import type { Rep } from '../rep/index.js';
 import type { Tensor } from '../tensor/index.js';
-import type { GaugeAction, GaugeGeometry } from './actions/gauge.js';
 import { gaugeFeatureAction, gaugeGeometryAction } from './actions/gauge.js';
-import type { GraphData } from './actions/graph.js';
 import { graphAction, nodeAction } from './actions/graph.js';
 import { invariantAction } from './actions/vector.js';
 import type { ActionLike, EquivarianceSpec } from './equivariance.js';
@@ -46,13 +47,20 @@ export interface PermutationSpec extends Omit<EquivarianceSpec, 'in' | 'out'> {
 
 /**
  * Assert that a graph/set function commutes with node (and edge) permutations: by default the
- * model takes a {@link GraphData} and returns per-node features [N, F].
+ * model takes a {@link GraphData} and returns per-node features [N, F]. A graph layer declaring
+ * `graphSymmetry` (GCNConv, GATConv, SAGEConv, TransformerConv, EGNN, …) needs no spec: its
+ * declaration gives the inputs, outputs and (for EGNN) the group E(n).
  * @example
  * ```ts
  * assertPermutationEquivariant((g: GraphData) => segmentSum(g.nodes.indexSelect(0, g.senders), g.receivers, g.nodes.shape[0]));
+ * assertPermutationEquivariant(new GCNConv(3, 8, { rng: new Rng(0) }));
  * ```
  */
 export function assertPermutationEquivariant(fn: Model | object, spec: PermutationSpec = {}): EquivarianceReport {
+  if (declaresGraphSymmetry(fn) && spec.in === undefined && spec.out === undefined && !spec.nodeRepIn && !spec.nodeRepOut) {
+    const { graph, ...rest } = spec;
+    return assertEquivariant(fn, { ...rest, ...(graph ? { data: [graph] } : {}) });
+  }
   const inp = spec.in ?? graphAction(spec.nodeRepIn ? { nodeRep: spec.nodeRepIn } : {});
   const out = spec.out ?? nodeAction(spec.nodeRepOut);
   return assertEquivariant(fn, { group: null, ...spec, in: inp, out, ...(spec.graph ? { data: [spec.graph] } : {}) });
@@ -74,13 +82,14 @@ export interface GaugeSpec extends Omit<EquivarianceSpec, 'in' | 'out' | 'group'
 }
 
 /**
- * Assert gauge equivariance of a mesh layer f(features, geometry) → features (ALGORITHMS.md §4.6):
- * with a random angle φ_p per vertex, f(ρ(−φ)f, geometry') = ρ(−φ)·f(f, geometry).
+ * Assert gauge equivariance of a mesh layer f(features, geometry) → features (GEM-CNN,
+ * arXiv:2003.05425; docs/design/harness.md): with a random angle φ_p per vertex,
+ * f(ρ(−φ)f, geometry') = ρ(−φ)·f(f, geometry).
  */
 export function assertGaugeEquivariant(fn: Model | object, spec: GaugeSpec): EquivarianceReport {
-  const opts = { channels: spec.channels ?? 2, ...(spec.impl ? { impl: spec.impl } : {}) };
-  const inp = [gaugeFeatureAction(spec.maxOrderIn, opts), gaugeGeometryAction(spec.impl)];
-  const out = gaugeFeatureAction(spec.maxOrderOut, opts);
+  const impl = spec.impl ? { impl: spec.impl } : {};
+  const inp = [gaugeFeatureAction(spec.maxOrderIn, { channels: spec.channels ?? 2, ...impl }), gaugeGeometryAction(spec.impl)];
+  const out = gaugeFeatureAction(spec.maxOrderOut, impl);
   const data = spec.features && spec.geometry ? [spec.features, spec.geometry] : spec.data;
   return assertEquivariant(fn, { ...spec, group: null, in: inp, out, ...(data ? { data } : {}) });
 }

@@ -66,4 +66,42 @@ describe('layering lint rule', () => {
     expect((await lint('src/util/x.ts', code)).map((m) => m.ruleId)).toEqual(['no-restricted-properties']);
     expect(await lint('test/util/x.test.ts', code)).toEqual([]);
   });
+
+  it('grid may import tensor, nn, rep, group, linalg, util, but not graph, mesh, io or testing', async () => {
+    const ok = "import type { Rep } from '../rep/index.js';\nimport { Tensor } from '../tensor/index.js';\nimport { Linear } from '../nn/index.js';\nimport { det } from '../linalg/index.js';\nexport { Tensor, Linear, det };\nexport type R = Rep;\n";
+    expect(await lint('src/grid/x.ts', ok)).toEqual([]);
+    for (const m of ['graph', 'mesh', 'io', 'testing', 'data']) {
+      const msgs = layering(await lint('src/grid/x.ts', `import { x } from '../${m}/index.js';\nexport { x };\n`));
+      expect(msgs, m).toHaveLength(1);
+      expect(msgs[0]!.message).toMatch(new RegExp(`src/grid must not import src/${m}`));
+    }
+    expect(layering(await lint('src/grid/sub/x.ts', "import { x } from '../../graph/index.js';\nexport { x };\n"))).toHaveLength(1);
+    expect(layering(await lint('src/grid/x.ts', "import * as THREE from 'three';\nexport { THREE };\n"))).toHaveLength(1);
+  });
+
+  it('mesh may import graph, nn, tensor, rep, group, linalg, util, but not data, io, optim, grid or testing', async () => {
+    const ok = "import { GraphsTuple } from '../graph/index.js';\nimport { O } from '../group/index.js';\nimport { det } from '../linalg/index.js';\nexport { GraphsTuple, O, det };\n";
+    expect(await lint('src/mesh/x.ts', ok)).toEqual([]);
+    for (const m of ['data', 'io', 'optim', 'grid', 'testing']) {
+      const msgs = layering(await lint('src/mesh/x.ts', `import { x } from '../${m}/index.js';\nexport { x };\n`));
+      expect(msgs, m).toHaveLength(1);
+      expect(msgs[0]!.message).toMatch(new RegExp(`src/mesh must not import src/${m}`));
+    }
+  });
+
+  it('io may import mesh, graph, nn, optim, tensor, util and three, but not group, rep, data, grid or testing', async () => {
+    const ok = "import { Adam } from '../optim/index.js';\nimport { GraphsTuple } from '../graph/index.js';\nimport { Module } from '../nn/index.js';\nimport * as THREE from 'three';\nexport { Adam, GraphsTuple, Module, THREE };\n";
+    expect(await lint('src/io/x.ts', ok)).toEqual([]);
+    for (const m of ['group', 'rep', 'data', 'grid', 'testing']) {
+      const msgs = layering(await lint('src/io/x.ts', `import { x } from '../${m}/index.js';\nexport { x };\n`));
+      expect(msgs, m).toHaveLength(1);
+      expect(msgs[0]!.message).toMatch(new RegExp(`src/io must not import src/${m}`));
+    }
+  });
+
+  it('graph (with its actions) may not import rep, group, grid, mesh or testing', async () => {
+    for (const m of ['rep', 'group', 'grid', 'mesh', 'testing']) {
+      expect(layering(await lint('src/graph/action.ts', `import { x } from '../${m}/index.js';\nexport { x };\n`)), m).toHaveLength(1);
+    }
+  });
 });

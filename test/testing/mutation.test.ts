@@ -7,13 +7,14 @@ import { C, O3, SO2, SO3, rotation2 } from '../../src/group/index.js';
 import { EquivariantLinear } from '../../src/nn/equivariant-linear.js';
 import { MLP } from '../../src/nn/index.js';
 import { V, parseRep } from '../../src/rep/index.js';
-import { Tensor, conv2d, fromData, matmul, tensor } from '../../src/tensor/index.js';
-import { Rng } from '../../src/util/index.js';
+import { Tensor, conv2d, fromData, matmul, randn, tensor } from '../../src/tensor/index.js';
+import { DTypeError, Rng, ShapeError, ValueError } from '../../src/util/index.js';
 import {
-  assertEquivariant, assertGaugeEquivariant, assertPermutationEquivariant, equivarianceError, EquivarianceError,
-  gridAction, positionsAction, rotatedGridAction,
+  assertEquivariant, assertGaugeEquivariant, assertPermutationEquivariant, equivarianceError, equivarianceErrorAsync, EquivarianceError,
+  gaugeGeometryAction, gridAction, invariantAction, NonFiniteError, positionsAction, repAction, rotatedGridAction, UnsupportedElementError,
+  assertGradcheck, checkBasis, gradcheck, GradcheckError,
 } from '../../src/testing/index.js';
-import type { EquivarianceReport, GaugeGeometry, GraphData } from '../../src/testing/index.js';
+import type { Action, EquivarianceReport, GaugeGeometry, GraphData } from '../../src/testing/index.js';
 
 const kinds = (r: EquivarianceReport) => r.diagnoses.map((d) => d.kind);
 
@@ -129,6 +130,125 @@ describe('mutation suite', () => {
     expect(assertGaugeEquivariant(conv(true), { maxOrderIn: 1, maxOrderOut: 1, channels: 1 }).ok).toBe(true);
     const r = failure(() => assertGaugeEquivariant(conv(false), { maxOrderIn: 1, maxOrderOut: 1, channels: 1 }));
     expect(r.fields.find((f) => f.field === 'ρ_0')!.relative).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('mutation suite: the harness never passes by mistake', () => {
+  const G = SO3();
+  const spec = { group: G, in: parseRep('2V', G), out: V(G) };
+  const sum = (x: Tensor) => x.slice([null, [0, 3]]).add(x.slice([null, [3, 6]]));
+
+  it('a correct model still passes (so the checks below are not always-failing)', () => {
+    const r = assertEquivariant(sum, spec);
+    expect([r.ok, r.verdict]).toEqual([true, 'equivariant']);
+    expect(r.elements.filter((e) => !e.skipped).length).toBeGreaterThan(3);
+  });
+
+  it('data whose width does not match the declared rep is a ShapeError naming the rep and both shapes', () => {
+    const bad = randn(new Rng(1), [4, 5], { dtype: 'float64' });
+    expect(() => equivarianceError(sum, { ...spec, data: [bad] })).toThrow(ShapeError);
+    expect(() => equivarianceError(sum, { ...spec, data: [bad] })).toThrow(/spec\.data\[0\] \(ρ = 2V of SO\(3\), width 6\): expected \[\.\.\., 6\], got \[4,5\]/);
+    // the wrong number of inputs, too
+    expect(() => equivarianceError(sum, { ...spec, data: [bad, bad] })).toThrow(/spec\.data has 2 values but the model takes 1 inputs/);
+  });
+
+  it('a model whose output width is wrong is a ShapeError (it used to skip every element and pass)', () => {
+    const first2 = (x: Tensor) => x.slice([null, [0, 2]]);
+    expect(() => equivarianceError(first2, spec)).toThrow(ShapeError);
+    expect(() => equivarianceError(first2, spec)).toThrow(/output 0 of the model \(ρ = V of SO\(3\), width 3\): expected \[\.\.\., 3\], got \[3,2\]/);
+    // an output whose shape changes only under g is also named
+    let calls = 0;
+    const flaky = (x: Tensor) => (calls++ === 0 ? sum(x) : sum(x).slice([[0, 2]]));
+    expect(() => equivarianceError(flaky, spec)).toThrow(ShapeError);
+  });
+
+  it('wrong dtypes are DTypeErrors: int32 data, int32 outputs, float32 outputs checked in float64', () => {
+    const ints = fromData(new Int32Array(18), [3, 6]);
+    expect(() => equivarianceError(sum, { ...spec, data: [ints] })).toThrow(DTypeError);
+    const intOut = (x: Tensor) => fromData(new Int32Array(x.shape[0]! * 3), [x.shape[0]!, 3]);
+    expect(() => equivarianceError(intOut, spec)).toThrow(DTypeError);
+    const f32 = (x: Tensor) => sum(x).cast('float32');
+    expect(() => equivarianceError(f32, { ...spec, dtype: 'float64' })).toThrow(/returned float32 \[3,3\] while it is checked in float64/);
+    // in 'auto' mode such a model is checked in float32 instead, with a note
+    const r = equivarianceError(f32, spec);
+    expect([r.ok, r.dtype]).toEqual([true, 'float32']);
+    expect(r.diagnoses.map((d) => d.kind)).toContain('dtype');
+  });
+
+  it('NaN or Inf outputs (and inputs) are a NonFiniteError', () => {
+    const nan = (x: Tensor) => sum(x).mul(NaN);
+    expect(() => equivarianceError(nan, spec)).toThrow(NonFiniteError);
+    expect(() => equivarianceError(nan, spec)).toThrow(/output 0 of the model \(ρ = V of SO\(3\)\): 9 of 9 values of field "V" are NaN/);
+    const inf = fromData(Float64Array.from({ length: 6 }, (_, i) => (i === 2 ? Infinity : i)), [1, 6]);
+    expect(() => equivarianceError(sum, { ...spec, data: [inf] })).toThrow(NonFiniteError);
+  });
+
+  it('the wrong number of outputs is a ShapeError naming the declared actions', () => {
+    expect(() => equivarianceError((x: Tensor) => [sum(x), sum(x)], spec)).toThrow(ShapeError);
+    expect(() => equivarianceError((x: Tensor) => [sum(x), sum(x)], spec)).toThrow(/returned 2 outputs .* but 1 output action is declared \(ρ = V of SO\(3\)\)/);
+    expect(() => equivarianceError((x: Tensor) => [sum(x)], { ...spec, out: [V(G), V(G)] })).toThrow(ShapeError);
+  });
+
+  it('a rep of another group dimension than the group is a ShapeError', () => {
+    expect(() => equivarianceError(sum, { group: SO2(), in: parseRep('2V', G), out: V(G) })).toThrow(/reads 3×3 group elements but the group SO\(2\) acts on R\^2/);
+  });
+
+  it('an action error other than UnsupportedElementError propagates instead of skipping the element', () => {
+    const throwing: Action = { ...repAction(V(G)), act: () => { throw new ValueError('boom'); } };
+    expect(() => equivarianceError((x: Tensor) => x, { group: G, in: throwing, out: V(G) })).toThrow(/boom/);
+  });
+
+  it('a report whose every element is skipped fails (inconclusive)', () => {
+    const blur = (x: Tensor) => x.mul(2);
+    const r = equivarianceError(blur, { group: SO2(), in: gridAction(), out: gridAction(), elements: { only: true, extra: [rotation2(Math.PI / 6)] } });
+    expect(r.elements.every((e) => e.skipped)).toBe(true);
+    expect([r.ok, r.verdict]).toEqual([false, 'inconclusive']);
+    expect(r.diagnoses[0]!.kind).toBe('vacuous');
+    expect(() => assertEquivariant(blur, { group: SO2(), in: gridAction(), out: gridAction(), elements: { only: true, extra: [rotation2(Math.PI / 6)] } })).toThrow(/INCONCLUSIVE/);
+    // the skip itself is an UnsupportedElementError
+    expect(() => gridAction().act({ label: '', kind: 'custom', g: rotation2(0.5), seed: 1, translate: false, permute: false, shift: false, gauge: false }, randn(new Rng(0), [1, 4, 4]))).toThrow(UnsupportedElementError);
+  });
+
+  it('checks with no elements, no fields or empty outputs fail instead of passing vacuously', () => {
+    // no group and nothing to permute: no element at all
+    const none = equivarianceError((x: Tensor) => x, { group: null, in: invariantAction(), out: invariantAction() });
+    expect([none.ok, none.verdict]).toEqual([false, 'inconclusive']);
+    expect(none.diagnoses[0]!.message).toMatch(/no group element was checked/);
+    // spec.elements selected none
+    expect(equivarianceError(sum, { ...spec, elements: { only: true } }).ok).toBe(false);
+    // an output action without fields compares nothing
+    const noFields = equivarianceError((x: Tensor) => x, { group: G, in: V(G), out: { ...repAction(V(G)), fields: () => [] } });
+    expect([noFields.ok, noFields.verdict]).toEqual([false, 'inconclusive']);
+    expect(noFields.diagnoses[0]!.message).toMatch(/no output value was compared/);
+    // an empty output
+    const empty = equivarianceError((x: Tensor) => x.slice([[0, 0], [0, 3]]), spec);
+    expect(empty.ok).toBe(false);
+    // geometry as an output is never compared
+    expect(equivarianceError((g: GaugeGeometry) => g, { in: gaugeGeometryAction(), out: gaugeGeometryAction() }).ok).toBe(false);
+  });
+
+  it('algebraic checks and gradcheck fail on malformed or empty inputs instead of passing', () => {
+    const G = SO3();
+    // a basis whose size is not a multiple of |out|·|in| is a ShapeError
+    expect(() => checkBasis(new Float64Array(10), V(G), V(G))).toThrow(ShapeError);
+    expect(() => checkBasis({ Q: new Float64Array(9), dim: 2 }, V(G), V(G))).toThrow(/Q has 9 entries, not N × dim/);
+    // the identity basis of V → V passes (the check is not always-failing)
+    const I = new Float64Array(9);
+    for (let i = 0; i < 3; i++) I[i * 4] = 1 / Math.sqrt(3);
+    expect(checkBasis(I, V(G), V(G), 1).ok).toBe(true);
+    // gradcheck with only empty inputs compares nothing
+    const empty = tensor(new Float64Array(0), { shape: [0], dtype: 'float64', requiresGrad: true });
+    expect(() => gradcheck((a) => a.mul(2), [empty])).toThrow(/nothing to check/);
+    // a failing assertGradcheck is a named GradcheckError
+    const x = tensor([0.3, -1.2], { dtype: 'float64', requiresGrad: true });
+    const wrongGrad = (a: Tensor) => a.detach().square().add(a.mul(0));
+    expect(() => assertGradcheck(wrongGrad, [x])).toThrow(GradcheckError);
+    expect(assertGradcheck((a: Tensor) => a.square(), [x]).ok).toBe(true);
+  });
+
+  it('an async model with a wrong output width is a ShapeError too', async () => {
+    const model = async (x: Tensor) => x.slice([null, [0, 2]]).cast('float32');
+    await expect(equivarianceErrorAsync(model, (x: Tensor) => sum(x).cast('float32'), { ...spec, dtype: 'float32' })).rejects.toThrow(ShapeError);
   });
 });
 

@@ -10,6 +10,8 @@ import type { AggregationSpec } from '../aggregation.js';
 import type { GraphsTuple } from '../graphs-tuple.js';
 import { MessagePassing } from '../message-passing.js';
 import type { MessageContext } from '../message-passing.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /**
  * Edge convolution (Wang et al. 2019, "Dynamic Graph CNN for Learning on Point Clouds",
@@ -33,6 +35,11 @@ export class EdgeConv extends MessagePassing {
   constructor(nn: TensorModule, opts: { aggr?: AggregationSpec } = {}) {
     super({ aggr: opts.aggr ?? 'max' });
     this.nn = this.registerModule('nn', nn);
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)`; the input width is set by the wrapped module, so checks need example data. */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), null);
   }
 
   /**

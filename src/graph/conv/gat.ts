@@ -12,6 +12,8 @@ import { MessagePassing } from '../message-passing.js';
 import type { MessageContext, WeightedMessage } from '../message-passing.js';
 import { checkEdgeAttr, checkNodes, checkSize, glorotLinear, glorotParam, loopEdgeAttr, requireRng, rewireSelfLoops } from './common.js';
 import type { ConvBaseOptions } from './common.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /** Options of {@link GATConv} and {@link GATv2Conv}. */
 export interface GATConvOptions extends ConvBaseOptions {
@@ -68,6 +70,11 @@ abstract class AttentionBase extends MessagePassing<[GraphsTuple, Tensor, (Tenso
     if (this.edgeDim !== null) checkSize(op, 'edgeDim', this.edgeDim);
     this.fillValue = opts.fillValue ?? 'mean';
     this.dropRng = this.registerRng('dropRng', opts.rng.fork());
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)` on [N, inChannels] features (edge features as the graph's edges). */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), this.inChannels, this.edgeDim ?? 0);
   }
 
   protected addBias(opts: GATConvOptions): void {

@@ -12,6 +12,8 @@ import { addSelfLoops, gcnNorm } from '../transforms.js';
 import type { Linear } from '../../nn/index.js';
 import { checkNodes, checkSize, glorotLinear, requireRng } from './common.js';
 import type { ConvBaseOptions } from './common.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /** Options of {@link GCNConv}. */
 export interface GCNConvOptions extends ConvBaseOptions {
@@ -97,6 +99,11 @@ export class GCNConv extends MessagePassing<[GraphsTuple, Tensor, (Tensor | null
 
   override weightedMessage(ctx: MessageContext): WeightedMessage {
     return { input: 'x', weight: ctx.edge('weight') };
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)` on [N, inChannels] features. */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), this.inChannels);
   }
 
   extraRepr(): string {

@@ -13,6 +13,8 @@ import type { MessageContext } from '../message-passing.js';
 import { checkEdgeAttr, glorotLinear } from './common.js';
 import type { FloatDType } from '../../nn/index.js';
 import type { Rng } from '../../util/rng.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /** Options of {@link GINConv}. */
 export interface GINConvOptions {
@@ -59,6 +61,11 @@ export class GINConv extends MessagePassing {
     super({ aggr: 'sum' });
     this.nn = this.registerModule('nn', nn);
     registerEps(this, opts);
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)`; the input width is set by the wrapped module, so checks need example data. */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), null);
   }
 
   /** ε (a 1-element tensor). */

@@ -10,6 +10,8 @@ import { MessagePassing } from '../message-passing.js';
 import { checkNodes, checkSize, requireRng } from './common.js';
 import type { ConvBaseOptions } from './common.js';
 import { Linear } from '../../nn/index.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /** Options of {@link SAGEConv}. */
 export interface SAGEConvOptions extends ConvBaseOptions {
@@ -66,6 +68,11 @@ export class SAGEConv extends MessagePassing {
     if (this.linRoot) out = out.add(this.linRoot.call(x));
     if (this.normalizeOut) out = out.div(clamp(norm(out, 2, -1, true), 1e-12));
     return out;
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)` on [N, inChannels] features. */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), this.inChannels);
   }
 
   extraRepr(): string {

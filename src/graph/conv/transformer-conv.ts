@@ -12,6 +12,8 @@ import { MessagePassing } from '../message-passing.js';
 import type { MessageContext, WeightedMessage } from '../message-passing.js';
 import { checkEdgeAttr, checkNodes, checkSize, requireRng } from './common.js';
 import type { ConvBaseOptions } from './common.js';
+import { permutationSymmetry } from '../action.js';
+import type { GraphSymmetry } from '../action.js';
 
 /** Options of {@link TransformerConv}. */
 export interface TransformerConvOptions extends ConvBaseOptions {
@@ -123,6 +125,11 @@ export class TransformerConv extends MessagePassing<[GraphsTuple, Tensor, (Tenso
     let alpha = segmentSoftmax(logits, ctx.receivers, ctx.numNodes);
     if (this.training && this.dropoutP > 0) alpha = dropout(alpha, this.dropoutP, this.dropRng, true);
     return val.mul(alpha.reshape([E, this.heads, 1]));
+  }
+
+  /** Node-permutation equivariance, for erlangen/testing: `forward(graph, x)` on [N, inChannels] features (edge features as the graph's edges). */
+  override get graphSymmetry(): GraphSymmetry {
+    return permutationSymmetry((g, x) => this.call(g, x), this.inChannels, this.edgeDim ?? 0);
   }
 
   extraRepr(): string {

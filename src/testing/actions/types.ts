@@ -7,6 +7,7 @@
 import type { FloatDType } from '../../nn/index.js';
 import { Tensor, fromData } from '../../tensor/index.js';
 import type { Rng } from '../../util/index.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/index.js';
 import type { Element } from '../element.js';
 
 /** One named block of values compared by the harness (a field of a rep, node features, …). */
@@ -56,6 +57,14 @@ export interface Action<X = Tensor> {
   cast?(x: X, dtype: FloatDType): X;
   /** Reasons the value is degenerate for this action (coincident points, too few points, …). */
   degeneracies?(x: X): string[];
+  /**
+   * Throw a named error (ShapeError, DTypeError, ValueError, IndexError) when `x` does not fit this
+   * action (wrong type, rank, width, dtype); `where` names the value in messages, e.g. `"input 0"`.
+   * The harness calls it on every input and output before comparing anything.
+   */
+  check?(x: X, where: string): void;
+  /** The size d of the d×d matrices this action reads from elements (the harness compares it with the group's). */
+  readonly groupDim?: number;
 }
 
 /** float64 copy of a tensor's values. */
@@ -91,4 +100,27 @@ export function applyRows(M: Float64Array, x: Float64Array, size: number): Float
     }
   }
   return y;
+}
+
+/** A short description of a value for error messages (`Tensor [3,4] float32`, `null`, `object`). */
+export function describeValue(x: unknown): string {
+  if (x instanceof Tensor) return `Tensor ${fmtShape(x.shape)} ${x.dtype}`;
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  return typeof x;
+}
+
+/**
+ * `x` as a float tensor, or a named error: ValueError when it is not a Tensor, DTypeError when it
+ * is not float32/float64. `where` and `action` name the value and its action in the message.
+ */
+export function expectFloatTensor(x: unknown, where: string, action: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${where} (${action}): expected a Tensor, got ${describeValue(x)}`);
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new DTypeError(`${where} (${action}): expected float32 or float64 values, got ${x.dtype} ${fmtShape(x.shape)}`);
+  return x;
+}
+
+/** A ShapeError unless the last axis of `x` has `n` entries: `expected [..., n], got [..]`. */
+export function expectWidth(x: Tensor, n: number, where: string, action: string): void {
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== n) throw new ShapeError(`${where} (${action}): expected [..., ${n}], got ${fmtShape(x.shape)}`);
 }

@@ -7,11 +7,11 @@
 import type { FloatDType } from '../../nn/index.js';
 import type { Rep } from '../../rep/index.js';
 import { Tensor, randn } from '../../tensor/index.js';
-import { ValueError } from '../../util/index.js';
+import { ShapeError, ValueError, fmtShape } from '../../util/index.js';
 import type { Element } from '../element.js';
 import { elementMatrix, elementTranslation } from '../element.js';
 import type { Action, Field, SampleOptions } from './types.js';
-import { applyRows, castTensor, f64, tensorOf } from './types.js';
+import { applyRows, castTensor, expectFloatTensor, expectWidth, f64, tensorOf } from './types.js';
 import type { Rng } from '../../util/index.js';
 
 /** Options of {@link repAction}. */
@@ -46,7 +46,7 @@ export function splitRepFields(rep: Rep, x: Float64Array, prefix: string): Field
 }
 
 function checkLast(op: string, x: Tensor, n: number): void {
-  if (x.ndim < 1 || x.shape[x.ndim - 1] !== n) throw new ValueError(`${op}: expected a tensor [..., ${n}], got [${x.shape.join(',')}]`);
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== n) throw new ShapeError(`${op}: expected a tensor [..., ${n}], got ${fmtShape(x.shape)}`);
 }
 
 /**
@@ -61,9 +61,14 @@ function checkLast(op: string, x: Tensor, n: number): void {
  */
 export function repAction(rep: Rep, opts: RepActionOptions = {}): Action<Tensor> {
   const d = rep.group.d;
+  const name = `ρ = ${rep.toString()} of ${rep.group.key}`;
   return {
-    name: `ρ = ${rep.toString()} of ${rep.group.key}`,
+    name,
     uses: {},
+    groupDim: d,
+    check(x, where) {
+      expectWidth(expectFloatTensor(x, where, name), rep.size, where, `${name}, width ${rep.size}`);
+    },
     act(e: Element, x: Tensor): Tensor {
       checkLast('repAction', x, rep.size);
       if (!e.g) return x;
@@ -79,6 +84,7 @@ export function repAction(rep: Rep, opts: RepActionOptions = {}): Action<Tensor>
 export function invariantAction(name = 'invariant', shape: readonly number[] = [3, 1]): Action<Tensor> {
   return {
     name, uses: {},
+    check: (x, where) => void expectFloatTensor(x, where, name),
     act: (_e, x) => x,
     fields: (x) => [{ name, values: f64(x) }],
     sample: (rng, o) => randn(rng, shape, { dtype: o.dtype }),
@@ -109,9 +115,14 @@ export function positionDegeneracies(x: Float64Array, n: number, d: number): str
  * translation (t ~ 10·N(0, I) on translated elements, as in e3nn's check).
  */
 export function positionsAction(d: number, opts: { points?: number } = {}): Action<Tensor> {
+  const name = `E(${d}) positions`;
   return {
-    name: `E(${d}) positions`,
+    name,
     uses: { translate: true },
+    groupDim: d,
+    check(x, where) {
+      expectWidth(expectFloatTensor(x, where, name), d, where, name);
+    },
     act(e, x) {
       checkLast('positionsAction', x, d);
       const R = elementMatrix(e, d), t = elementTranslation(e, d);
@@ -151,9 +162,22 @@ export function pointCloudAction(d: number, layout: Record<string, PointField>, 
     if (f === 'positions') return positionsAction(d).act(e, t);
     return repAction(f).act(e, t);
   };
+  const name = `E(${d}) point cloud {${names.join(', ')}}`;
   return {
-    name: `E(${d}) point cloud {${names.join(', ')}}`,
+    name,
     uses: { translate: true },
+    groupDim: d,
+    check(x, where) {
+      if (!x || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x)) throw new ValueError(`${where} (${name}): expected a record of per-point tensors {${names.join(', ')}}, got ${x instanceof Tensor ? 'a Tensor' : typeof x}`);
+      const keys = Object.keys(x);
+      const extra = keys.filter((k) => !(k in layout)), missing = names.filter((k) => !(k in x));
+      if (extra.length || missing.length) throw new ValueError(`${where} (${name}): ${extra.length ? `fields not in the layout: ${extra.join(', ')}` : ''}${extra.length && missing.length ? '; ' : ''}${missing.length ? `missing fields: ${missing.join(', ')}` : ''}`);
+      for (const k of names) {
+        const f = layout[k]!, t = expectFloatTensor(x[k], `${where} field "${k}"`, name);
+        if (f === 'positions') expectWidth(t, d, `${where} field "${k}"`, `${name}, positions in R^${d}`);
+        else if (f !== 'invariant') expectWidth(t, f.size, `${where} field "${k}"`, `${name}, ρ = ${f.toString()}`);
+      }
+    },
     act: (e, x) => Object.fromEntries(Object.entries(x).map(([k, t]) => [k, actOn(e, k, t)])),
     fields: (x) => Object.entries(x).flatMap(([k, t]) => {
       const f = layout[k];
