@@ -18,7 +18,7 @@ import { Linear, Module, SiLU, Sequential, xavierUniform } from '../nn/index.js'
 import type { FloatDType } from '../nn/index.js';
 import { concat, indexSelect, matmul, segmentMean, segmentSum, slice } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
-import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { GraphsTuple } from './graphs-tuple.js';
 import { MessagePassing } from './message-passing.js';
@@ -146,7 +146,6 @@ export class EGNNLayer extends MessagePassing<[GraphsTuple, Tensor, Tensor, EGNN
   private readonly coordsWeight: number;
   private readonly clampValue: number | null;
   private readonly fuse: boolean;
-  private readonly dtype: FloatDType;
 
   /** @param inFeatures width of h */
   constructor(inFeatures: number, opts: EGNNLayerOptions) {
@@ -181,7 +180,6 @@ export class EGNNLayer extends MessagePassing<[GraphsTuple, Tensor, Tensor, EGNN
     this.clampValue = clampV;
     this.fuse = opts.fuseEdgeInput ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.dtype = dtype;
     const rng = opts.rng;
     this.registerModule('edgeMlp', new Sequential(lin(2 * inFeatures + 1 + A, H, rng, dtype), new SiLU(), lin(H, H, rng, dtype), new SiLU()));
     this.registerModule('nodeMlp', new Sequential(lin(inFeatures + H, H, rng, dtype), new SiLU(), lin(H, out, rng, dtype)));
@@ -283,8 +281,9 @@ export class EGNNLayer extends MessagePassing<[GraphsTuple, Tensor, Tensor, EGNN
       if (!v) throw new ValueError(`${op}: the velocity variant needs inputs.v [N, n]`);
       if (v.ndim !== 2 || v.shape[0] !== N || v.shape[1] !== n) throw new ShapeError(`${op}: v ${fmtShape(v.shape)} must be [${N}, ${n}] like x`);
     }
+    const dtype = this.parameters()[0]!.dtype; // follows toDType
     for (const [name, t] of [['h', h], ['x', x], ['v', v], ['edge attributes', this.edgeFeatures > 0 ? edgeAttr : null]] as const) {
-      if (t && t.dtype !== this.dtype) throw new ValueError(`${op}: ${name} is ${t.dtype} but the layer is ${this.dtype} (use toDType)`);
+      if (t && t.dtype !== dtype) throw new DTypeError(`${op}: ${name} is ${t.dtype} but the layer is ${dtype} (use toDType)`);
     }
     const agg = this.propagate(graph, { h, x }, { edgeAttr: this.edgeFeatures > 0 ? edgeAttr : null }); // [N, H + n]
     const H = this.hidden;

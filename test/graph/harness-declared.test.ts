@@ -10,7 +10,7 @@ import {
 import type { GraphData } from '../../src/graph/index.js';
 import { MLP } from '../../src/nn/index.js';
 import { fromData, randn, type Tensor } from '../../src/tensor/index.js';
-import { Rng, ShapeError } from '../../src/util/index.js';
+import { DTypeError, Rng, ShapeError } from '../../src/util/index.js';
 import { assertEquivariant, assertPermutationEquivariant, equivarianceError, EquivarianceError } from '../../src/testing/index.js';
 
 /** A GCN that adds each node's index to its first output: it depends on the node order. */
@@ -60,6 +60,17 @@ describe('graph layers pass the harness from their own declaration', () => {
     const model = new EGNN(2, { rng, hidden: 8, layers: 2, velocity: true, dtype: 'float64' });
     const m = assertPermutationEquivariant(model);
     expect(m.fields.map((f) => f.field)).toEqual(['h', 'x', 'v V']);
+  });
+
+  it('an EGNN built in float32 (the default) is checked in float64 after toDType, with no spec', () => {
+    const layer = new EGNNLayer(2, { rng, hidden: 8 });
+    const r = assertEquivariant(layer);
+    expect([r.ok, r.dtype]).toEqual([true, 'float64']);
+    expect(r.worst!.relative).toBeLessThan(1e-12);
+    expect(layer.parameters()[0]!.dtype).toBe('float32'); // restored after the check
+    // and a float64 input to the float32 layer is a named DTypeError
+    const g: GraphData = { nodes: randn(rng, [3, 2], { dtype: 'float64' }), senders: Int32Array.of(0, 1), receivers: Int32Array.of(1, 2) };
+    expect(() => layer.call(toGraphsTuple(g), g.nodes, randn(rng, [3, 3], { dtype: 'float64' }))).toThrow(DTypeError);
   });
 
   it('a layer that depends on node order fails its declaration', () => {
