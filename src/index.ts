@@ -82,4 +82,13 @@ export {
   TopKPooling, graclus, graclusPool,
 } from './graph/index.js';
 export { EGNN, EGNNLayer } from './graph/index.js';
+export {
+  checkGraphData, inversePermutation, permuteRows, transformPoints, permuteGraph, moveGeometricGraph, toGraphsTuple, graphDataOf,
+  declaresGraphSymmetry, permutationSymmetry,
+} from './graph/index.js';
+export type { GraphData, GeometricGraph, PermutationSymmetry, EuclideanGraphSymmetry, GraphSymmetry } from './graph/index.js';
+export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './grid/index.js';
+export type { GridLayout, GridMoveOptions } from './grid/index.js';
+export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
+export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
