@@ -34,6 +34,11 @@ export interface WasmKernelOptions {
   parallelMinWork?: number;
   /** Use the wasm float32 GEMM for matrix products of at least this many multiply-adds (M·K·N per batch); default 32768. */
   minGemm?: number;
+  /**
+   * The runtime to run on (e.g. one from `createWasmRuntime(threads)`, to test a given thread
+   * count); default: the shared runtime of `wasmRuntime()`.
+   */
+  runtime?: WasmArena;
 }
 
 /** Chunks per thread of the dynamically scheduled gather-sums (≈ 1 ms each at 1M edges × 64 features). */
@@ -70,16 +75,17 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
   const parMin = opts.parallelMinWork ?? PARALLEL_MIN_WORK;
   /** Threads for `work` element-operations: the pool from `parallelMinWork` on, else this thread alone. */
   const par = (a: WasmArena, work: number): number => (work >= parMin ? a.threads : 1);
-  const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? wasmRuntime() : null);
+  const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
+  const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? runtime() : null);
 
   /**
-   * Copy segment ids in, validate and fingerprint them in wasm, and return the arena offsets of their
-   * CSR (cached per ids array and fingerprint, built in wasm on a miss); null when an id is out of
-   * range or `sorted` is declared but false (the caller then runs the reference, which throws).
+   * Validate and fingerprint segment ids already copied to `pids` in wasm, and return the arena
+   * offsets of their CSR (cached per ids array and fingerprint, built in wasm on a miss); null when
+   * an id is out of range or `sorted` is declared but false (the caller then runs the reference,
+   * which throws).
    */
-  function csrIn(a: WasmArena, ids: TypedArray, S: number, sorted: boolean): { csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }; prowptr: number; pperm: number } | null {
+  function csrIn(a: WasmArena, pids: number, ids: TypedArray, S: number, sorted = false): { csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }; prowptr: number; pperm: number } | null {
     const n = ids.length;
-    const pids = a.put(ids as Int32Array);
     const hash = a.k.fingerprint(pids, n, S);
     if (hash < 0 || (sorted && a.k.firstBadId(pids, n, S, 1) !== -1)) return null;
     const hit = idsCsr.get(ids);
@@ -106,7 +112,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
       gh = a.k.fingerprint(pg, E, R);
       if (gh < 0) return false;
     }
-    const c = csrIn(a, ids, S, sorted);
+    const c = csrIn(a, a.put(ids as Int32Array), ids, S, sorted);
     if (!c) return false;
     const { csr, pperm, prowptr } = c;
     const T = par(a, E * F);
@@ -181,27 +187,26 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     return a.k.firstBadId(p, ids.length, S, sorted ? 1 : 0) === -1 ? p : -1;
   }
 
-  /**
-   * Per-thread [S, C] scratch for the segment passes: thread t's copy at `base + t·bytes`, filled
-   * with `init`; after a pass, {@link mergeScratch} folds the copies into thread 0's.
-   */
-  function scratch(a: WasmArena, T: number, SC: number, d64: boolean, init: number): number {
-    const bytes = SC * (d64 ? 8 : 4);
-    const base = a.alloc(bytes * T);
-    const fill = d64 ? a.k.fillF64 : a.k.fillF32; // on this thread: workers take integer arguments only
-    for (let t = 0; t < T; t++) fill(base + t * bytes, SC, init);
+  /** [S, C] scratch filled with `init` (on this thread: workers take integer arguments only). */
+  function scratch(a: WasmArena, SC: number, d64: boolean, init: number): number {
+    const base = a.alloc(SC * (d64 ? 8 : 4));
+    (d64 ? a.k.fillF64 : a.k.fillF32)(base, SC, init);
     return base;
-  }
-  function mergeScratch(a: WasmArena, T: number, SC: number, d64: boolean, base: number, op: 'max' | 'add'): void {
-    const bytes = SC * (d64 ? 8 : 4), size = d64 ? 8 : 4;
-    const name = op === 'max' ? (d64 ? 'mergeMaxF64' : 'mergeMaxF32') : (d64 ? 'mergeAddF64' : 'mergeAddF32');
-    // thread 0's copy += each other copy, the [S, C] range split across threads
-    for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, par(a, SC)).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
   }
 
   /**
    * The common set-up of the segment-softmax kernels: the runtime (null → the caller runs the
-   * reference), the ids copied in and checked, and one edge range per thread.
+   * reference), the ids copied in and checked, the thread count, the edge chunks and — when the
+   * call runs on more than one thread — the CSR of the ids in wasm memory (`prowptr`, `pperm`) and
+   * its segment chunks.
+   *
+   * Determinism: every per-segment reduction (max, Σ exp, Σ g·y) adds the same terms in the same
+   * order whatever the thread count: on one thread the edge-order passes accumulate in ascending
+   * edge order; on several, the edge passes only compute per-edge values (split by edge ranges)
+   * and each segment is reduced by exactly one thread over its CSR positions — ascending edges
+   * again, from the same initial value. The results are therefore bit-identical for 1, 2, … threads
+   * and any chunk schedule (test/backend/determinism.test.ts). (Per-thread partial sums merged
+   * afterwards, as before, made the grouping depend on which thread took which chunk.)
    */
   function segmentPasses(x: KernelTensor, ids: TypedArray, attrs: { numSegments: number; sorted?: boolean }) {
     const a = isFloat(x) ? rt(x.data.length) : null;
@@ -212,24 +217,27 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (pids < 0) return null;
     const C = rowSize(x), d64 = f64(x), SC = S * C;
     const T = par(a, n * C * 16); // ×16: three or four passes per element, with an exp
-    // edge chunks taken dynamically by the threads, each accumulating into its own scratch copy
-    const chunks = chunked(n, T);
-    return { a, pids, n, C, d64, SC, chunks, T, bytes: SC * (d64 ? 8 : 4) };
+    let csr: { prowptr: number; pperm: number; segs: [number, number][] } | null = null;
+    if (T > 1) {
+      const c = csrIn(a, pids, ids, S);
+      if (!c) return null; // (the ids were checked above: not reached)
+      csr = { prowptr: c.prowptr, pperm: c.pperm, segs: splitCsr(c.csr.rowptr, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T)) };
+    }
+    return { a, pids, n, C, d64, SC, chunks: chunked(n, T), T, csr };
   }
 
-  // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
-  // as range passes over the edges, one range per thread, each with its own max/sum scratch.
+  // Segment softmax: exp(x − shift) per edge, Σ per segment, then a scale by the reciprocal.
   const segmentSoftmax: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
     const [x, si] = inputs, [o] = outputs;
     const p = segmentPasses(x!, si!.data, attrs);
     if (!p) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
-    const { a, pids, n, C, d64, SC, chunks, T, bytes } = p;
+    const { a, pids, n, C, d64, SC, chunks, T, csr } = p;
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
     const touch = T > 1 ? () => touchPages(o!.data) : undefined; // overlapped with the workers' first edge pass
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
     // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
-    // (split across the threads)
+    // (split across the threads; min and max do not depend on the grouping)
     const mm = splitRange(n * C, T), pmm = a.alloc(16 * (mm.length + 1)), per = d64 ? 2 : 4; // 16-byte slots
     a.parallel(d64 ? 'minMaxF64' : 'minMaxF32', mm.map(([i0, i1], t) => [px + i0 * (16 / per), i1 - i0, pmm + 16 * (t + 1)]));
     const part = d64 ? a.view(new Float64Array(0), pmm, per * (mm.length + 1)) : a.view(new Float32Array(0), pmm, per * (mm.length + 1));
@@ -237,16 +245,26 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     for (let t = 1; t <= mm.length; t++) { lo = Math.min(lo, part[per * t]!); hi = Math.max(hi, part[per * t + 1]!); }
     part[0] = lo;
     part[1] = hi; // the shift expSumShift reads (at pmm + one element)
-    const ps = scratch(a, T, SC, d64, 0);
-    if (hi - lo <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
-      a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, ps], 3, chunks, touch, { pos: 7, stride: bytes });
-    } else {
-      const pm = scratch(a, T, SC, d64, -Infinity);
-      a.parallelChunks(d64 ? 'segMaxF64' : 'segMaxF32', [px, C, pids, 0, 0, pm], 3, chunks, touch, { pos: 5, stride: bytes });
-      mergeScratch(a, T, SC, d64, pm, 'max');
-      a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, ps], 3, chunks, undefined, { pos: 7, stride: bytes });
+    const shift = hi - lo <= (d64 ? 64 : 16); // false for NaN and ±∞ (then the exact per-segment path)
+    let ps: number;
+    if (!csr) { // one thread: edge-order passes accumulating into [S, C] scratch
+      ps = scratch(a, SC, d64, 0);
+      if (shift) a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, ps], 3, chunks);
+      else {
+        const pm = scratch(a, SC, d64, -Infinity);
+        a.parallelChunks(d64 ? 'segMaxF64' : 'segMaxF32', [px, C, pids, 0, 0, pm], 3, chunks);
+        a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, ps], 3, chunks);
+      }
+    } else { // threads: per-edge exps by edge ranges, per-segment max and sum in CSR order by segment ranges
+      ps = a.alloc(SC * (d64 ? 8 : 4));
+      if (shift) a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, 0], 3, chunks, touch);
+      else {
+        const pm = a.alloc(SC * (d64 ? 8 : 4));
+        a.parallelChunks(d64 ? 'csrMaxF64' : 'csrMaxF32', [px, C, csr.pperm, csr.prowptr, 0, 0, pm], 4, csr.segs, touch);
+        a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, 0], 3, chunks);
+      }
+      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [po, 0, C, csr.pperm, csr.prowptr, 0, 0, ps], 5, csr.segs);
     }
-    mergeScratch(a, T, SC, d64, ps, 'add');
     a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
     a.parallelChunks(d64 ? 'scaleF64' : 'scaleF32', [C, pids, 0, 0, po, ps], 2, chunks);
     a.get(po, o!.data);
@@ -256,11 +274,16 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     const [y, g, si] = inputs, [o] = outputs;
     const p = segmentPasses(y!, si!.data, attrs);
     if (!p) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
-    const { a, pids, C, d64, SC, chunks, T, bytes } = p;
+    const { a, pids, C, d64, SC, chunks, T, csr } = p;
     const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
-    const pd = scratch(a, T, SC, d64, 0);
-    a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks, T > 1 ? () => touchPages(o!.data) : undefined, { pos: 6, stride: bytes });
-    mergeScratch(a, T, SC, d64, pd, 'add');
+    let pd: number;
+    if (!csr) {
+      pd = scratch(a, SC, d64, 0);
+      a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks);
+    } else { // Σ g·y per segment on one thread each, in CSR (ascending edge) order: the one-thread sums' bits
+      pd = a.alloc(SC * (d64 ? 8 : 4));
+      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [py, pg, C, csr.pperm, csr.prowptr, 0, 0, pd], 5, csr.segs, T > 1 ? () => touchPages(o!.data) : undefined);
+    }
     a.parallelChunks(d64 ? 'gradOutF64' : 'gradOutF32', [py, pg, C, pids, 0, 0, pd, po], 4, chunks);
     a.get(po, o!.data);
   };
