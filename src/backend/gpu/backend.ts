@@ -21,7 +21,8 @@ import { BackendError } from '../../util/errors.js';
 import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
-import { segmentCsr, validIndex } from '../js/segment-csr.js';
+import { validIndex } from '../js/segment-csr.js';
+import { segmentCsr } from '../csr-cache.js';
 import type { Input, KernelOutput } from 'gpu.js';
 import { GpuKernelCache, asInput, call, copyResult, loopCap, type GpuJsMode, type GpuKernelKind } from './kernels.js';
 
