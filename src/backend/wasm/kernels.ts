@@ -202,16 +202,18 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   function segmentPasses(x: KernelTensor, ids: TypedArray, attrs: { numSegments: number; sorted?: boolean }) {
     const a = rt();
     a.reset();
-    const S = attrs.numSegments, n = ids.length;
-    const pids = putIds(a, ids, S, attrs.sorted ?? false);
-    if (pids < 0) return null;
+    const S = attrs.numSegments, n = ids.length, sorted = attrs.sorted ?? false;
     const C = rowSize(x), d64 = f64(x), SC = S * C;
     const T = par(a, n * C * 16); // ×16: three or four passes per element, with an exp
-    let csr: { prowptr: number; pperm: number; segs: [number, number][] } | null = null;
-    if (T > 1) {
-      const c = csrIn(a, pids, ids, S);
-      if (!c) return null; // (the ids were checked above: not reached)
+    let csr: { prowptr: number; pperm: number; segs: [number, number][] } | null = null, pids: number;
+    if (T > 1) { // the CSR's fingerprint pass validates the ids
+      pids = a.put(ids as Int32Array);
+      const c = csrIn(a, pids, ids, S, sorted);
+      if (!c) return null;
       csr = { prowptr: c.prowptr, pperm: c.pperm, segs: splitCsr(c.csr.rowptr, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T)) };
+    } else {
+      pids = putIds(a, ids, S, sorted);
+      if (pids < 0) return null;
     }
     return { a, pids, n, C, d64, SC, chunks: chunked(n, T), T, csr };
   }
