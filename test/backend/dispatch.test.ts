@@ -3,6 +3,7 @@
  * reference's named errors at the end), which provider the `cpu` backend picks, and the one CSR
  * cache (src/backend/csr-cache.ts) shared by the JS CSR kernels, the wasm kernels and GraphsTuple.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   chainBackend, cpuBackend, createWasmBackend, idsFingerprint, jsBackend, segmentCsr,
@@ -101,5 +102,17 @@ describe('one CSR cache', () => {
     const again = segmentCsr(receivers, N)!;
     expect(again).not.toBe(csr);
     expect(again.perm).toEqual(segmentCsr(Int32Array.from(receivers), N)!.perm);
+  });
+});
+
+describe('layering inside the backend', () => {
+  it('backend/js (the reference and the CSR kernels) imports nothing from backend/wasm or backend/gpu', () => {
+    const dir = new URL('../../src/backend/js/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const imports = [...readFileSync(new URL(f, dir), 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+      expect(imports.filter((i) => /^\.\.\/(wasm|gpu)\//.test(i)), f).toEqual([]);
+    }
   });
 });
