@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createWasmRuntime, wasmKernels, type Kernel, type KernelTensor } from '../../src/backend/index.js';
+import { createWasmRuntime, wasmKernels, type DType, type Kernel, type KernelTensor } from '../../src/backend/index.js';
 import { Rng } from '../../src/util/rng.js';
 import type { WasmArena } from '../../src/backend/wasm/runtime.js';
 import { determinismCases, digest, runCase, type Case } from './determinism-cases.js';
@@ -55,7 +55,7 @@ describe('kernel determinism', () => {
     fc.assert(fc.property(arb, ({ seed, E, S, F, C, range, f64, sortIds }) => {
       const rng = new Rng(seed), dtype = f64 ? 'float64' as const : 'float32' as const, R = 97;
       const arr = (n: number, scale: number) => { const a = f64 ? new Float64Array(n) : new Float32Array(n); for (let i = 0; i < n; i++) a[i] = (rng.uniform() - 0.5) * scale; return a; };
-      const t = (data: Float32Array | Float64Array | Int32Array, shape: number[], d = dtype): KernelTensor => ({ data, shape, dtype: d });
+      const t = (data: Float32Array | Float64Array | Int32Array, shape: number[], d: DType = dtype): KernelTensor => ({ data, shape, dtype: d });
       const s = new Int32Array(E).map(() => rng.int(S)), g = new Int32Array(E).map(() => rng.int(R));
       if (sortIds) s.sort();
       const si = t(s, [E], 'int32'), gi = t(g, [E], 'int32');
