@@ -206,11 +206,18 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
   return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(n2, bias), 23));
 }
 
+/**
+ * exp of one float32 by the same polynomial as {@link expF32x4} (lane 0 of a splat): the scalar
+ * tails of the SIMD loops use it, so an element gets the same bits whether it falls in a vector
+ * block or in a tail — chunk boundaries (which depend on the thread count) never change results.
+ */
+@inline function expF32s(x: f32): f32 { return f32x4.extract_lane(expF32x4(f32x4.splat(x)), 0); }
+
 /** t[i] = exp(t[i]) for i ∈ [0, n) (float32, in place). */
 function expInPlaceF32(t: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) { const p = t + (<usize>i << 2); v128.store(p, expF32x4(v128.load(p))); }
-  for (; i < n; i++) { const p = t + (<usize>i << 2); store<f32>(p, <f32>Math.exp(<f64>load<f32>(p))); } // ≤ 3 left
+  for (; i < n; i++) { const p = t + (<usize>i << 2); store<f32>(p, expF32s(load<f32>(p))); } // ≤ 3 left
 }
 
 /**
@@ -229,9 +236,10 @@ export function firstBadId(ids: usize, n: i32, S: i32, sorted: i32): i32 {
   return -1;
 }
 
-// Segment softmax in edge order, as range passes a thread pool can split (each thread keeps its own
-// [S, C] max/sum scratch, merged between passes; the per-segment state stays in cache):
-//   fill m = −∞, s = 0 → max pass → (merge max) → exp-sum pass → (merge sums) → reciprocal → scale pass.
+// Segment softmax, single-threaded, in edge order (the per-segment [S, C] state stays in cache):
+//   fill m = −∞, s = 0 → max pass → exp-sum pass → reciprocal → scale pass.
+// Threaded: the edge passes (exp, scale) are split by edge ranges, the per-segment reductions (max,
+// sum) by segment ranges over the CSR (csrMax / csrSum below), each segment on one thread.
 
 function fill<T>(p: usize, n: i32, v: T): void {
   for (let i = 0; i < n; i++) store<T>(p + <usize>i * sizeof<T>(), v);
@@ -257,28 +265,12 @@ export function segMaxF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usi
 /** float64 {@link segMax}. */
 export function segMaxF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize): void { segMax<f64>(x, C, ids, e0, e1, m); }
 
-/** a[i] = max(a[i], b[i]) for i < n, a NaN in either wins (merges two threads' maxima). */
-function mergeMax<T>(a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const pa = a + <usize>i * sizeof<T>(), u = load<T>(pa), v = load<T>(b + <usize>i * sizeof<T>());
-    if (v > u || (v != v && u == u)) store<T>(pa, v);
-  }
-}
-/** float32 {@link mergeMax}. */
-export function mergeMaxF32(a: usize, b: usize, n: i32): void { mergeMax<f32>(a, b, n); }
-/** float64 {@link mergeMax}. */
-export function mergeMaxF64(a: usize, b: usize, n: i32): void { mergeMax<f64>(a, b, n); }
-
-/** a[i] += b[i] for i < n (merges two threads' sums). */
-function mergeAdd<T>(a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) { const pa = a + <usize>i * sizeof<T>(); store<T>(pa, load<T>(pa) + load<T>(b + <usize>i * sizeof<T>())); }
-}
-/** float32 {@link mergeAdd}. */
-export function mergeAddF32(a: usize, b: usize, n: i32): void { mergeAdd<f32>(a, b, n); }
-/** float64 {@link mergeAdd}. */
-export function mergeAddF64(a: usize, b: usize, n: i32): void { mergeAdd<f64>(a, b, n); }
-
-/** out[e, c] = exp(x[e, c] − m[ids[e], c]) and sum[ids[e], c] += out[e, c] for e ∈ [e0, e1) (float32 SIMD exp). */
+/**
+ * out[e, c] = exp(x[e, c] − m[ids[e], c]) and, unless `sum` is 0, sum[ids[e], c] += out[e, c] for
+ * e ∈ [e0, e1) (float32 SIMD exp). Accumulating here is the single-threaded form; the threaded form
+ * passes sum = 0 and sums per segment in CSR order ({@link csrSumF32}), which adds the same terms
+ * in the same (ascending edge) order, so both give the same bits.
+ */
 export function expSumF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize, out: usize, sum: usize): void {
   if (C == 1) {
     let e = e0;
@@ -290,16 +282,18 @@ export function expSumF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usi
       mv = f32x4.replace_lane(mv, 3, load<f32>(m + i3));
       const p = <usize>e << 2;
       v128.store(out + p, expF32x4(f32x4.sub(v128.load(x + p), mv)));
-      store<f32>(sum + i0, load<f32>(sum + i0) + load<f32>(out + p));
-      store<f32>(sum + i1, load<f32>(sum + i1) + load<f32>(out + p, 4));
-      store<f32>(sum + i2, load<f32>(sum + i2) + load<f32>(out + p, 8));
-      store<f32>(sum + i3, load<f32>(sum + i3) + load<f32>(out + p, 12));
+      if (sum) {
+        store<f32>(sum + i0, load<f32>(sum + i0) + load<f32>(out + p));
+        store<f32>(sum + i1, load<f32>(sum + i1) + load<f32>(out + p, 4));
+        store<f32>(sum + i2, load<f32>(sum + i2) + load<f32>(out + p, 8));
+        store<f32>(sum + i3, load<f32>(sum + i3) + load<f32>(out + p, 12));
+      }
     }
     for (; e < e1; e++) {
       const p = <usize>e << 2, i0 = <usize>ld32(ids, e) << 2;
-      const v = <f32>Math.exp(<f64>(load<f32>(x + p) - load<f32>(m + i0)));
+      const v = expF32s(load<f32>(x + p) - load<f32>(m + i0));
       store<f32>(out + p, v);
-      store<f32>(sum + i0, load<f32>(sum + i0) + v);
+      if (sum) store<f32>(sum + i0, load<f32>(sum + i0) + v);
     }
     return;
   }
@@ -308,20 +302,19 @@ export function expSumF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usi
     for (let c: usize = 0; c < <usize>C; c++) store<f32>(out + ((eo + c) << 2), load<f32>(x + ((eo + c) << 2)) - load<f32>(m + ((so + c) << 2)));
   }
   expInPlaceF32(out + (<usize>e0 * <usize>C << 2), (e1 - e0) * C);
-  for (let e = e0; e < e1; e++) {
+  if (sum) for (let e = e0; e < e1; e++) {
     const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
     for (let c: usize = 0; c < <usize>C; c++) { const ps = sum + ((so + c) << 2); store<f32>(ps, load<f32>(ps) + load<f32>(out + ((eo + c) << 2))); }
   }
 }
-/** float64 exp-sum pass (scalar `Math.exp`, ≤ 1 ulp). */
+/** float64 exp-sum pass (scalar `Math.exp`, ≤ 1 ulp; `sum` = 0: exp only, see {@link expSumF32}). */
 export function expSumF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, m: usize, out: usize, sum: usize): void {
   for (let e = e0; e < e1; e++) {
     const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
     for (let c: usize = 0; c < <usize>C; c++) {
       const v = Math.exp(load<f64>(x + ((eo + c) << 3)) - load<f64>(m + ((so + c) << 3)));
       store<f64>(out + ((eo + c) << 3), v);
-      const ps = sum + ((so + c) << 3);
-      store<f64>(ps, load<f64>(ps) + v);
+      if (sum) { const ps = sum + ((so + c) << 3); store<f64>(ps, load<f64>(ps) + v); }
     }
   }
 }
@@ -390,6 +383,57 @@ function gradOut<T>(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, do
 export function gradOutF32(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f32>(y, g, C, ids, e0, e1, dot, out); }
 /** float64 {@link gradOut}. */
 export function gradOutF64(y: usize, g: usize, C: i32, ids: usize, e0: i32, e1: i32, dot: usize, out: usize): void { gradOut<f64>(y, g, C, ids, e0, e1, dot, out); }
+
+// ------------------------------------------------------------------ per-segment reductions in CSR order
+
+// The threaded segment softmax (and its gradient) reduce over segments with these: each segment is
+// reduced by exactly one thread, over its edges in ascending order (the CSR is stable), starting
+// from the same initial value as the single-threaded edge-order passes — so the result is the
+// single-threaded one bit for bit, whatever the thread count or the chunk schedule.
+
+/** m[s, c] = max over the edges k of segment s of x[perm[k], c] (−∞ if empty; the first NaN wins, as in {@link segMax}) for s ∈ [s0, s1). */
+function csrMax<T>(x: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, m: usize): void {
+  const sz = sizeof<T>();
+  for (let s = s0; s < s1; s++) {
+    const st = ld32(rowptr, s), en = ld32(rowptr, s + 1);
+    for (let c: usize = 0; c < <usize>C; c++) {
+      let cur: T = <T>-Infinity;
+      for (let k = st; k < en; k++) {
+        const v = load<T>(x + (<usize>ld32(perm, k) * <usize>C + c) * sz);
+        cur = select<T>(v, cur, v > cur || (v != v && cur == cur));
+      }
+      store<T>(m + (<usize>s * <usize>C + c) * sz, cur);
+    }
+  }
+}
+/** float32 {@link csrMax}. */
+export function csrMaxF32(x: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, m: usize): void { csrMax<f32>(x, C, perm, rowptr, s0, s1, m); }
+/** float64 {@link csrMax}. */
+export function csrMaxF64(x: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, m: usize): void { csrMax<f64>(x, C, perm, rowptr, s0, s1, m); }
+
+/**
+ * out[s, c] = 0 + Σ over the edges k of segment s, ascending, of a[perm[k], c] (· b[perm[k], c]
+ * when b ≠ 0) for s ∈ [s0, s1): the softmax's exp sums (b = 0) and its gradient's Σ g·y.
+ */
+function csrSum<T>(a: usize, b: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void {
+  const sz = sizeof<T>();
+  for (let s = s0; s < s1; s++) {
+    const st = ld32(rowptr, s), en = ld32(rowptr, s + 1);
+    for (let c: usize = 0; c < <usize>C; c++) {
+      let acc: T = <T>0;
+      if (b) {
+        for (let k = st; k < en; k++) { const p = (<usize>ld32(perm, k) * <usize>C + c) * sz; acc += load<T>(b + p) * load<T>(a + p); }
+      } else {
+        for (let k = st; k < en; k++) acc += load<T>(a + (<usize>ld32(perm, k) * <usize>C + c) * sz);
+      }
+      store<T>(out + (<usize>s * <usize>C + c) * sz, acc);
+    }
+  }
+}
+/** float32 {@link csrSum}. */
+export function csrSumF32(a: usize, b: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void { csrSum<f32>(a, b, C, perm, rowptr, s0, s1, out); }
+/** float64 {@link csrSum}. */
+export function csrSumF64(a: usize, b: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void { csrSum<f64>(a, b, C, perm, rowptr, s0, s1, out); }
 
 // ------------------------------------------------------------------ float32 GEMM
 
@@ -504,7 +548,7 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
 export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(v128.load(x + p))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>Math.exp(<f64>load<f32>(x + p))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, expF32s(load<f32>(x + p))); }
 }
 
 /** σ(x) = 1 / (1 + e^{−x}) on 4 lanes (0 below −88, 1 above 88, NaN stays NaN). */
@@ -517,14 +561,14 @@ export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
 export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, sigmoidF32x4(v128.load(x + p))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>(1.0 / (1.0 + Math.exp(-<f64>load<f32>(x + p))))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(x + p))), 0)); }
 }
 
 /** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float32 SiLU). */
 export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; const v = v128.load(x + p); v128.store(out + p, f32x4.mul(v, sigmoidF32x4(v))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; const v = <f64>load<f32>(x + p); store<f32>(out + p, <f32>(v / (1.0 + Math.exp(-v)))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; const v = f32x4.splat(load<f32>(x + p)); store<f32>(out + p, f32x4.extract_lane(f32x4.mul(v, sigmoidF32x4(v)), 0)); }
 }
 
 /** out[i] = g[i] · σ(x[i]) · (1 + x[i] · (1 − σ(x[i]))) for i ∈ [i0, i1): SiLU's vector–Jacobian product (float32). */
@@ -536,10 +580,10 @@ export function siluGradF32(x: usize, g: usize, i0: i32, i1: i32, out: usize): v
     const v = v128.load(x + p), sv = sigmoidF32x4(v);
     v128.store(out + p, f32x4.mul(v128.load(g + p), f32x4.mul(sv, f32x4.add(one, f32x4.mul(v, f32x4.sub(one, sv))))));
   }
-  for (; i < i1; i++) {
+  for (; i < i1; i++) { // one lane of the vector formula: the same bits wherever the chunk boundaries fall
     const p = <usize>i << 2;
-    const v = <f64>load<f32>(x + p), sv = 1.0 / (1.0 + Math.exp(-v));
-    store<f32>(out + p, <f32>(<f64>load<f32>(g + p) * sv * (1.0 + v * (1.0 - sv))));
+    const v = f32x4.splat(load<f32>(x + p)), sv = sigmoidF32x4(v);
+    store<f32>(out + p, f32x4.extract_lane(f32x4.mul(f32x4.splat(load<f32>(g + p)), f32x4.mul(sv, f32x4.add(one, f32x4.mul(v, f32x4.sub(one, sv))))), 0));
   }
 }
 
@@ -571,14 +615,15 @@ export function minMaxF64(x: usize, n: i32, out: usize): void { minMax<f64>(x, n
  * global `shift` (read from memory at `pshift`): the softmax's shift invariance makes this equal
  * to the per-segment-max form whenever max − min of x is small enough that nothing overflows or
  * underflows to 0 (checked by the caller), and it saves the max pass and its scattered stores.
+ * `sum` = 0: exp only (the threaded form, see {@link expSumF32}).
  */
 export function expSumShiftF32(x: usize, C: i32, ids: usize, e0: i32, e1: i32, pshift: usize, out: usize, sum: usize): void {
   const sh = f32x4.splat(load<f32>(pshift));
   let i = e0 * C;
   const i1 = e1 * C;
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(f32x4.sub(v128.load(x + p), sh))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, <f32>Math.exp(<f64>(load<f32>(x + p) - load<f32>(pshift)))); }
-  for (let e = e0; e < e1; e++) {
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, expF32s(load<f32>(x + p) - load<f32>(pshift))); }
+  if (sum) for (let e = e0; e < e1; e++) {
     const so = <usize>ld32(ids, e) * <usize>C, eo = <usize>e * <usize>C;
     for (let c: usize = 0; c < <usize>C; c++) { const ps = sum + ((so + c) << 2); store<f32>(ps, load<f32>(ps) + load<f32>(out + ((eo + c) << 2))); }
   }
@@ -591,8 +636,7 @@ export function expSumShiftF64(x: usize, C: i32, ids: usize, e0: i32, e1: i32, p
     for (let c: usize = 0; c < <usize>C; c++) {
       const v = Math.exp(load<f64>(x + ((eo + c) << 3)) - sh);
       store<f64>(out + ((eo + c) << 3), v);
-      const ps = sum + ((so + c) << 3);
-      store<f64>(ps, load<f64>(ps) + v);
+      if (sum) { const ps = sum + ((so + c) << 3); store<f64>(ps, load<f64>(ps) + v); }
     }
   }
 }

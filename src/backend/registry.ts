@@ -6,7 +6,7 @@
 import { BackendError } from '../util/errors.js';
 import type { Backend, Kernel } from './types.js';
 import { jsBackend } from './js/backend.js';
-import { cpuBackend } from './js/cpu-backend.js';
+import { cpuBackend } from './cpu.js';
 
 const backends = new Map<string, Backend>([
   [jsBackend.name, jsBackend],
@@ -54,7 +54,7 @@ export interface BackendInfo {
 
 /** Backends that are registered (and the ones later issues add, marked unavailable). */
 export function listBackends(): BackendInfo[] {
-  const notes: Record<string, string> = { js: 'reference', cpu: 'reference + CSR aggregation kernels' };
+  const notes: Record<string, string> = { js: 'reference', cpu: 'wasm SIMD → JS CSR → reference (dispatch chain)' };
   const out: BackendInfo[] = [...backends.values()].map((b) => ({ name: b.name, available: true, note: [notes[b.name], b === active ? 'active' : ''].filter(Boolean).join(', ') || undefined }));
   return out;
 }

@@ -4,7 +4,7 @@
  * {@link https://arxiv.org/abs/1806.01261 | arXiv:1806.01261}).
  * @module
  */
-import type { Tensor } from '../tensor/index.js';
+import { edgeCsr, type Tensor } from '../tensor/index.js';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 
 /** Integer arrays accepted as input: an Int32Array or plain numbers. */
@@ -109,22 +109,6 @@ export function repeatIds(counts: Int32Array): Int32Array {
   let k = 0;
   for (let b = 0; b < counts.length; b++) for (let c = counts[b]!; c > 0; c--) ids[k++] = b;
   return ids;
-}
-
-/** Counting sort of the edges by `key` (stable): O(n + E). */
-export function compress(key: Int32Array, other: Int32Array, n: number): CompressedView {
-  const rowPtr = new Int32Array(n + 1);
-  for (let e = 0; e < key.length; e++) rowPtr[key[e]! + 1]!++;
-  for (let i = 0; i < n; i++) rowPtr[i + 1]! += rowPtr[i]!;
-  const next = rowPtr.slice(0, n);
-  const perm = new Int32Array(key.length);
-  const col = new Int32Array(key.length);
-  for (let e = 0; e < key.length; e++) {
-    const k = next[key[e]!]!++;
-    perm[k] = e;
-    col[k] = other[e]!;
-  }
-  return { rowPtr, col, perm };
 }
 
 function rows(t: Tensor): number {
@@ -302,14 +286,18 @@ export class GraphsTuple {
     return (this.cache.edgeGraph ??= repeatIds(this.nEdge));
   }
 
-  /** Edges grouped by receiver: row i lists the edges entering node i; `col` holds their senders. Cached. */
+  /**
+   * Edges grouped by receiver: row i lists the edges entering node i; `col` holds their senders.
+   * The arrays come from the backend's CSR cache (the same ones the segment kernels use for these
+   * receivers); the view is built once.
+   */
   csr(): CompressedView {
-    return (this.cache.csr ??= compress(this.receivers, this.senders, this.numNodes));
+    return (this.cache.csr ??= edgeCsr(this.receivers, this.senders, this.numNodes));
   }
 
-  /** Edges grouped by sender: row j lists the edges leaving node j; `col` holds their receivers. Cached. */
+  /** Edges grouped by sender: row j lists the edges leaving node j; `col` holds their receivers. From the backend's CSR cache, like {@link csr}. */
   csc(): CompressedView {
-    return (this.cache.csc ??= compress(this.senders, this.receivers, this.numNodes));
+    return (this.cache.csc ??= edgeCsr(this.senders, this.receivers, this.numNodes));
   }
 
   /** The extra field `name` (ValueError when absent). */

@@ -37,3 +37,6 @@ export { softmax, logSoftmax, layerNorm, batchNorm, dropout } from './ops/functi
 export type { BatchNormOptions } from './ops/functional.js';
 export { mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits } from './ops/loss.js';
 export type { Reduction, CrossEntropyOptions } from './ops/loss.js';
+// the backend's one CSR cache, for GraphsTuple.csr() / csc() (graph may import tensor, not backend)
+export { edgeCsr } from '../backend/csr-cache.js';
+export type { EdgeCsr } from '../backend/csr-cache.js';

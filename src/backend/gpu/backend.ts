@@ -3,25 +3,30 @@
  * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0, the fused
  * gatherSegmentSum / one-weight gatherSegmentWeightedSum, gatherDot, segmentSoftmax and its gradient), written
  * gather-style over a CSR of the index built on the host by counting sort (O(N + S), no atomics).
- * Every other op falls back to the JS reference (the registry does that for missing kernels).
+ * Every other op runs the JS reference (the end of the chain).
  *
- * Each kernel falls back to the JS reference, inside the kernel, when gpu.js cannot give the
- * reference's answer: float64 data (gpu.js computes in float32), indices or sizes that float32
- * cannot carry exactly (≥ 2^24), out-of-range / unsorted-but-declared-sorted ids (the reference
- * throws the exact error), axes other than 0, and work below `minWork` elements.
+ * The backend is a dispatch chain (../dispatch.ts): the gpu.js provider, then the JS reference. The
+ * provider accepts float32 calls; its planners decline — and the reference runs — where gpu.js
+ * cannot give the reference's answer: indices or sizes that float32 cannot carry exactly (≥ 2^24),
+ * out-of-range / unsorted-but-declared-sorted ids (the reference throws the exact error), axes
+ * other than 0, and work below `minWork` elements. float64 calls are not accepted (gpu.js computes
+ * in float32).
  *
  * Only the synchronous gpu.js modes fit the eager `Backend` contract: `webasm` (the fast one) and
  * `cpu`. `webgpu` and `webgl2` return Promises (WebGPU has no synchronous readback) and belong to
  * the compiled-plan executor (docs/design/gpu-backend.md); `createGpuBackend` rejects them.
  * @module
  */
-import type { Backend, Kernel, KernelTensor } from '../types.js';
+import type { Kernel, KernelTensor } from '../types.js';
+import { chainBackend, everyCall, type ChainBackend, type KernelProvider, type ProviderKernel } from '../dispatch.js';
+import { jsBackend } from '../js/backend.js';
 import { allocArray } from '../types.js';
 import { BackendError } from '../../util/errors.js';
 import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
-import { segmentCsr, validIndex } from '../js/segment-csr.js';
+import { validIndex } from '../js/segment-csr.js';
+import { segmentCsr } from '../csr-cache.js';
 import type { Input, KernelOutput } from 'gpu.js';
 import { GpuKernelCache, asInput, call, copyResult, loopCap, type GpuJsMode, type GpuKernelKind } from './kernels.js';
 
@@ -46,7 +51,7 @@ export interface GpuBackendOptions {
 export type GpuBackendStats = Record<string, { gpu: number; fallback: number }>;
 
 /** The gpu.js backend: a `Backend` plus its mode, counters and a `dispose`. */
-export interface GpuBackend extends Backend {
+export interface GpuBackend extends ChainBackend {
   readonly mode: 'webasm' | 'cpu';
   /** Calls per op, by path (gpu.js or JS fallback). */
   readonly stats: GpuBackendStats;
@@ -78,15 +83,14 @@ export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
     throw new BackendError(`createGpuBackend: gpu.js mode '${mode}' is asynchronous (its kernels return Promises) and cannot back eager execution; use 'webasm' or 'cpu' here, and createAsyncGpuKernels (the compiled-plan executor's entry point) for '${mode}'`);
   }
   const cache = new GpuKernelCache(mode);
-  const stats: GpuBackendStats = {};
   const planners = aggregationPlanners(opts.minWork ?? 4096);
-  const kernels: Record<string, Kernel> = {};
-  for (const [op, { plan, reference }] of Object.entries(planners)) {
+  // The gpu.js provider of a dispatch chain (../dispatch.ts) in front of the reference: it accepts
+  // float32 calls (O(1)); its planner declines (null → false) what gpu.js cannot answer exactly.
+  const kernels: Record<string, ProviderKernel> = {};
+  for (const [op, { plan }] of Object.entries(planners)) {
     kernels[op] = (inputs, outputs, attrs) => {
       const launch = plan(inputs, outputs, attrs);
-      const s = (stats[op] ??= { gpu: 0, fallback: 0 });
-      if (!launch) { s.fallback++; reference(inputs, outputs, attrs); return; }
-      s.gpu++;
+      if (!launch) return false;
       for (let l: GpuLaunch | null = launch; l;) { // multi-pass ops chain their launches through finish
         const k = cache.kernel(l.kind, l.oneD, l.cap);
         k.setOutput(l.output);
@@ -94,15 +98,14 @@ export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
       }
     };
   }
-  return {
-    name: opts.name ?? `gpujs-${mode}`,
-    mode,
-    alloc: allocArray,
-    kernels,
-    stats,
-    compiledKernels: () => cache.compiled,
-    dispose: () => cache.dispose(),
-  };
+  const provider: KernelProvider = { name: 'gpujs', kernels, accepts: (_op, inputs) => inputs[0]?.dtype === 'float32' };
+  const chain = chainBackend(opts.name ?? `gpujs-${mode}`, [provider, everyCall(jsBackend)], allocArray);
+  // stats as before: calls gpu.js ran, and calls that ended on the reference (not accepted or declined)
+  const stats: GpuBackendStats = {};
+  for (const op of Object.keys(planners)) {
+    Object.defineProperty(stats, op, { enumerable: true, get: () => ({ gpu: chain.counts[op]!.gpujs!, fallback: chain.counts[op]![jsBackend.name]! }) });
+  }
+  return Object.assign(chain, { mode, stats, compiledKernels: () => cache.compiled, dispose: () => cache.dispose() });
 }
 
 /** True when every index is in [0, n). */

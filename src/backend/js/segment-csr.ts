@@ -1,96 +1,19 @@
 /**
- * CSR helpers for the segment and index kernels: a counting-sort CSR of segment ids (O(N + S), no
- * comparison sort, stable so rows of a segment keep their original order) with a validating,
- * fingerprinted cache, and plain-JS CSR kernels (gather-style, register-blocked: per output row
- * and block of 8 features, local accumulators over the segment's rows, one write; no scattered
- * writes) that are drop-in replacements for the reference kernels of `segment.ts` / `indexing.ts`
- * (`csrKernels`) and measured faster than them (docs/design/gpu-backend.md). The gpu.js backend
- * (`../gpu/`) uses the same CSR.
+ * Plain-JS CSR kernels (gather-style, register-blocked: per output row and block of 8 features,
+ * local accumulators over the segment's rows, one write; no scattered writes) for the segment and
+ * index ops, measured faster than the reference's scatters (docs/design/gpu-backend.md), as the
+ * `csr` kernel provider of the dispatch chain (`csrProvider`, see ../dispatch.ts) — and, for
+ * direct use, `csrKernels` (the provider with the reference behind it). The CSRs come from the one
+ * cache of ../csr-cache.ts, shared with the wasm and gpu.js kernels.
  * @module
  */
 import type { Kernel, KernelTensor, TypedArray } from '../types.js';
-import { indexAddKernel, indexSelectKernel } from './indexing.js';
-import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
+import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
+import { composedRows, segmentCsr, type SegmentCsr } from '../csr-cache.js';
+import { jsBackend } from './backend.js';
 
-/** CSR of a segment-id vector: rows of segment `s` are `perm[rowptr[s] .. rowptr[s+1])`, ascending. */
-export interface SegmentCsr {
-  /** Number of segments S. */
-  readonly numSegments: number;
-  /** [S + 1] offsets into `perm`. */
-  readonly rowptr: Int32Array;
-  /** [N] row indices grouped by segment (stable: ascending within a segment). */
-  readonly perm: Int32Array;
-  /** Largest segment size (0 when N = 0). */
-  readonly maxDegree: number;
-  /** True when the ids are non-decreasing (then `perm` is the identity). */
-  readonly sorted: boolean;
-}
-
-interface CacheEntry {
-  csr: SegmentCsr;
-  hash: number;
-  n: number;
-}
-
-const csrCache = new WeakMap<TypedArray, CacheEntry>();
-
-/**
- * Validate `ids` against `[0, numSegments)` (after adding `numSegments` to negative ids when
- * `allowNegative`, as indexSelect/indexAdd do) and return their CSR, or `null` when an id is out
- * of range or `requireSorted` is set and the ids decrease (the caller then delegates to the
- * reference kernel, which throws the exact error).
- *
- * The CSR is cached per ids array (WeakMap): the validation pass computes a fingerprint of the
- * values, so an array mutated in place is rebuilt, never served stale. The validation pass is
- * needed anyway, so a cache hit costs one sequential O(N) read.
- */
-export function segmentCsr(ids: ArrayLike<number> & TypedArray, numSegments: number, opts: { requireSorted?: boolean; allowNegative?: boolean } = {}): SegmentCsr | null {
-  const n = ids.length, S = numSegments;
-  let hash = 0x811c9dc5 | 0, dec = 0, prev = -1;
-  const neg = opts.allowNegative ? S : 0;
-  for (let i = 0; i < n; i++) {
-    let v = ids[i]!;
-    if (v < 0) v += neg;
-    if (!(v >= 0 && v < S)) return null;
-    dec |= (v - prev) >> 31; // branch-free "a decrease happened" (random ids would mispredict)
-    prev = v;
-    hash = Math.imul(hash ^ v, 0x01000193);
-  }
-  const sorted = dec === 0;
-  if (!sorted && opts.requireSorted) return null;
-  const hit = csrCache.get(ids);
-  if (hit && hit.n === n && hit.hash === hash && hit.csr.numSegments === S) return hit.csr;
-  const csr = buildCsr(ids, S, sorted);
-  csrCache.set(ids, { csr, hash, n });
-  return csr;
-}
-
-/** Counting-sort CSR of already validated ids (negative ids count from the end). */
-export function buildCsr(ids: ArrayLike<number>, numSegments: number, sorted = false): SegmentCsr {
-  const n = ids.length, S = numSegments;
-  const rowptr = new Int32Array(S + 1);
-  for (let i = 0; i < n; i++) {
-    const v = ids[i]!;
-    rowptr[(v < 0 ? v + S : v) + 1]!++;
-  }
-  let maxDegree = 0;
-  for (let s = 0; s < S; s++) {
-    const d = rowptr[s + 1]!;
-    if (d > maxDegree) maxDegree = d;
-    rowptr[s + 1] = rowptr[s]! + d;
-  }
-  const perm = new Int32Array(n);
-  if (sorted) {
-    for (let i = 0; i < n; i++) perm[i] = i;
-  } else {
-    const next = rowptr.slice(0, S);
-    for (let i = 0; i < n; i++) {
-      const v = ids[i]!;
-      perm[next[v < 0 ? v + S : v]!++] = i;
-    }
-  }
-  return { numSegments: S, rowptr, perm, maxDegree, sorted };
-}
+export { buildCsr, segmentCsr } from '../csr-cache.js';
+export type { SegmentCsr } from '../csr-cache.js';
 
 /**
  * out[s, :] = base[s, :] (or 0) + Σ_{k ∈ segment s} a[rows[k], :], F features per row, where
@@ -206,42 +129,41 @@ function featuresOf(x: KernelTensor): number {
 }
 
 /**
- * segmentSum (same contract and errors as the reference) as a register-blocked CSR gather, for
- * sorted and unsorted ids alike: measured faster than the reference's scatter in both cases
- * (docs/design/gpu-backend.md).
+ * segmentSum as a register-blocked CSR gather, for sorted and unsorted ids alike: measured faster
+ * than the reference's scatter in both cases (docs/design/gpu-backend.md). Declines (→ the
+ * reference, which throws) on an id out of range or ids declared sorted that are not.
  */
-export const csrSegmentSumKernel: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
+export const csrSegmentSumKernel: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
   const [x, idx] = inputs, [o] = outputs;
   const csr = segmentCsr(idx!.data, attrs.numSegments, { requireSorted: attrs.sorted });
-  if (!csr || x!.data.length === 0) { segmentSumKernel(inputs, outputs, attrs); return; }
+  if (!csr) return false;
   csrSegmentSumInto(x!.data, featuresOf(x!), csr, o!.data);
 };
 
-/** segmentMax / segmentMin (same contract and errors as the reference) as a register-blocked CSR gather. */
-export function csrSegmentExtremeKernel(op: 'max' | 'min'): Kernel {
-  const ref = segmentExtremeKernel(op);
+/** segmentMax / segmentMin as a register-blocked CSR gather (declines like {@link csrSegmentSumKernel}). */
+export function csrSegmentExtremeKernel(op: 'max' | 'min'): ProviderKernel {
   return (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
     const [x, idx] = inputs, [o, arg] = outputs;
     const csr = segmentCsr(idx!.data, attrs.numSegments, { requireSorted: attrs.sorted });
-    if (!csr || x!.data.length === 0) { ref(inputs, outputs, attrs); return; }
+    if (!csr) return false;
     csrSegmentExtremeInto(op, x!.data, featuresOf(x!), csr, o!.data, arg!.data);
   };
 }
 
-/** indexSelect along axis 0 as a row gather (other axes: the reference). */
-export const csrIndexSelectKernel: Kernel = (inputs, outputs, attrs: { axis: number }) => {
+/** indexSelect along axis 0 as a row gather (declines on an index outside [−n, n)). */
+export const csrIndexSelectKernel: ProviderKernel = (inputs, outputs) => {
   const [x, idx] = inputs, [o] = outputs;
   const n = x!.shape[0] ?? 0;
-  if (attrs.axis !== 0 || !validIndex(idx!.data, n)) { indexSelectKernel(inputs, outputs, attrs); return; }
+  if (!validIndex(idx!.data, n)) return false;
   gatherRowsInto(x!.data, n === 0 ? 0 : x!.data.length / n, idx!.data, n, o!.data);
 };
 
-/** indexAdd along axis 0 as a register-blocked CSR gather over the index (other axes: the reference). */
-export const csrIndexAddKernel: Kernel = (inputs, outputs, attrs: { axis: number }) => {
+/** indexAdd along axis 0 as a register-blocked CSR gather over the index (declines on a bad index). */
+export const csrIndexAddKernel: ProviderKernel = (inputs, outputs) => {
   const [x, idx, src] = inputs, [o] = outputs;
-  const n = x!.shape[0] ?? 0;
-  const csr = attrs.axis === 0 ? segmentCsr(idx!.data, n, { allowNegative: true }) : null;
-  if (!csr || x!.data.length === 0) { indexAddKernel(inputs, outputs, attrs); return; }
+  const n = x!.shape[0]!;
+  const csr = segmentCsr(idx!.data, n, { allowNegative: true });
+  if (!csr) return false;
   csrSegmentSumInto(src!.data, x!.data.length / n, csr, o!.data, x!.data);
 };
 
@@ -254,30 +176,48 @@ export function validIndex(idx: ArrayLike<number>, n: number): boolean {
   return true;
 }
 
-/** gatherSegmentSum as a CSR gather over the segment ids (falls back to the reference on bad input). */
-export const csrGatherSegmentSumKernel: Kernel = (inputs, outputs, attrs: { numSegments: number }) => {
+/**
+ * gatherSegmentSum as a CSR gather over the segment ids, the gather index composed with the CSR
+ * (cached per gather array); declines on a segment id or gather index out of range (negative
+ * gather indices included: the reference decides what they mean).
+ */
+export const csrGatherSegmentSumKernel: ProviderKernel = (inputs, outputs, attrs: { numSegments: number }) => {
   const [x, gi, si] = inputs, [o] = outputs;
-  const R = x!.shape[0] ?? 0;
+  const R = x!.shape[0]!;
   const csr = segmentCsr(si!.data, attrs.numSegments);
-  if (!csr || x!.data.length === 0 || !validIndex(gi!.data, R) || hasNegative(gi!.data)) { gatherSegmentSumKernel(inputs, outputs, attrs); return; }
-  o!.data.fill(0);
-  csrGatherSegmentSumInto(x!.data, x!.data.length / R, gi!.data, csr, o!.data);
+  const rows = csr ? composedRows(gi!.data, csr, R) : null;
+  if (!csr || !rows) return false;
+  csrBlockedSumInto(x!.data, x!.data.length / R, rows, csr.rowptr, csr.numSegments, o!.data);
 };
 
-function hasNegative(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! < 0) return true;
-  return false;
-}
+const nonEmpty = (x: KernelTensor | undefined): boolean => (x?.data.length ?? 0) > 0;
 
-/** The CSR kernels by op name (a partial backend kernel table; the rest falls back to the reference). */
-export const csrKernels: Readonly<Record<string, Kernel>> = {
-  segmentSum: csrSegmentSumKernel,
-  segmentMax: csrSegmentExtremeKernel('max'),
-  segmentMin: csrSegmentExtremeKernel('min'),
-  indexSelect: csrIndexSelectKernel,
-  indexAdd: csrIndexAddKernel,
-  gatherSegmentSum: csrGatherSegmentSumKernel,
+/**
+ * The plain-JS CSR provider: segmentSum / Max / Min, gatherSegmentSum (non-empty data), and
+ * indexSelect / indexAdd along axis 0 (non-empty data for indexAdd).
+ */
+export const csrProvider: KernelProvider = {
+  name: 'csr',
+  kernels: {
+    segmentSum: csrSegmentSumKernel,
+    segmentMax: csrSegmentExtremeKernel('max'),
+    segmentMin: csrSegmentExtremeKernel('min'),
+    indexSelect: csrIndexSelectKernel,
+    indexAdd: csrIndexAddKernel,
+    gatherSegmentSum: csrGatherSegmentSumKernel,
+  },
+  accepts(op, inputs, _outputs, attrs: { axis?: number }) {
+    if (op === 'indexSelect') return attrs.axis === 0;
+    if (op === 'indexAdd') return attrs.axis === 0 && nonEmpty(inputs[0]);
+    return nonEmpty(inputs[0]);
+  },
 };
+
+/** The CSR kernels by op name, each with the reference behind it (for direct use; backends chain {@link csrProvider}). */
+export const csrKernels: Readonly<Record<string, Kernel>> = (() => {
+  const chained = chainBackend('csr', [csrProvider, everyCall(jsBackend)], jsBackend.alloc).kernels;
+  return Object.fromEntries(Object.keys(csrProvider.kernels).map((op) => [op, chained[op]!]));
+})();
 
 /**
  * Fused gather + segment sum (SpMM with a 0/1 matrix, the message-passing "sum of neighbours"):

@@ -1,20 +1,16 @@
 /**
- * A backend whose message-passing kernels run as WebAssembly SIMD (see ./kernels.ts) over the
- * default CPU kernels. The default `cpu` backend already includes these kernels with a work
- * threshold; this factory exists to test them at every size (`minWork: 0`) and to tune the
- * threshold.
+ * A backend whose kernels run as WebAssembly SIMD where they can (see ./kernels.ts): the same
+ * chain as the default `cpu` backend (wasm → JS CSR → JS reference), with the wasm provider's
+ * thresholds and runtime chosen by the caller — to test the wasm kernels at every size
+ * (`minWork: 0`), on a pool of a given size (`runtime`), or to tune the thresholds.
  * @module
  */
-import type { Backend } from '../types.js';
 import { jsBackend } from '../js/backend.js';
-import { csrKernels } from '../js/segment-csr.js';
-import { wasmKernels, type WasmKernelOptions } from './kernels.js';
+import { csrProvider } from '../js/segment-csr.js';
+import { chainBackend, everyCall, type ChainBackend } from '../dispatch.js';
+import { wasmProvider, type WasmKernelOptions } from './kernels.js';
 
-/** The reference kernels + CSR kernels + wasm SIMD kernels, under the name `name` (default `wasm`). */
-export function createWasmBackend(opts: WasmKernelOptions & { name?: string } = {}): Backend {
-  return {
-    name: opts.name ?? 'wasm',
-    alloc: jsBackend.alloc,
-    kernels: { ...jsBackend.kernels, ...csrKernels, ...wasmKernels(opts) },
-  };
+/** wasm SIMD → JS CSR → JS reference, under the name `name` (default `wasm`). */
+export function createWasmBackend(opts: WasmKernelOptions & { name?: string } = {}): ChainBackend {
+  return chainBackend(opts.name ?? 'wasm', [wasmProvider(opts), csrProvider, everyCall(jsBackend)], jsBackend.alloc);
 }

@@ -1,24 +1,27 @@
 /**
- * Kernel-table entries backed by the WebAssembly SIMD kernels (wasm/kernels.ts): the fused
- * message-passing sums (`gatherSegmentSum`, `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot
- * products (`gatherDot`), the segment softmax with its gradient, float32 `matmul` / `conv2d` (on the
- * wasm GEMM) and float32 `exp` / `sigmoid` / `silu`. Same contracts as the JS reference kernels:
- * each wrapper copies its inputs into the module's memory, validates indices there (bad input, tiny
- * work, `int32` data or no wasm → the plain-JS kernel, which also throws the exact named error),
- * runs the kernel split across the worker threads, and copies the result out. Sums run
- * gather-style over the cached CSR of the segment ids (no scattered writes, no atomics).
- * docs/design/wasm-kernels.md has the design and the measurements.
+ * The wasm kernel provider of the dispatch chain (../dispatch.ts), backed by the WebAssembly SIMD
+ * kernels (wasm/kernels.ts): the fused message-passing sums (`gatherSegmentSum`,
+ * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
+ * softmax with its gradient, float32 `matmul` / `conv2d` (on the wasm GEMM) and float32 `exp` /
+ * `sigmoid` / `silu` / `siluGrad`. `accepts` takes a call when the wasm runtime is loaded, the
+ * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
+ * the kernel then copies its inputs into the module's memory, validates indices there and
+ * **declines** (returns false, before writing any output) on a bad index or when the call does not
+ * fit the wasm32 memory — the chain then runs the next provider, down to the reference, which
+ * throws the named error. Sums run gather-style over the CSR of the segment ids from the shared
+ * cache (../csr-cache.ts). Every kernel returns the same bits for any thread count (see
+ * `segmentPasses`). docs/design/wasm-kernels.md has the design and the measurements.
  * @module
  */
 import type { FloatArray, Kernel, KernelTensor, TypedArray } from '../types.js';
-import { csrGatherSegmentSumKernel, csrSegmentSumKernel } from '../js/segment-csr.js';
 import { matmulBatches } from '../js/matmul.js';
 import { gemm } from '../js/gemm.js';
 import { conv2dKernels, type GemmFn } from '../js/conv.js';
-import { siluGradKernel, unaryKernel } from '../js/elementwise.js';
-import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
-import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 import { jsBackend } from '../js/backend.js';
+import { csrProvider } from '../js/segment-csr.js';
+import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
+import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
+import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
 /** Options of {@link wasmKernels}. */
 export interface WasmKernelOptions {
@@ -34,6 +37,11 @@ export interface WasmKernelOptions {
   parallelMinWork?: number;
   /** Use the wasm float32 GEMM for matrix products of at least this many multiply-adds (M·K·N per batch); default 32768. */
   minGemm?: number;
+  /**
+   * The runtime to run on (e.g. one from `createWasmRuntime(threads)`, to test a given thread
+   * count); default: the shared runtime of `wasmRuntime()`.
+   */
+  runtime?: WasmArena;
 }
 
 /** Chunks per thread of the dynamically scheduled gather-sums (≈ 1 ms each at 1M edges × 64 features). */
@@ -53,46 +61,39 @@ function chunked(n: number, T: number): [number, number][] {
   return splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
 }
 
-/** CSRs of segment-id arrays built by the wasm kernels, with the fingerprint they were built for. */
-const idsCsr = new WeakMap<TypedArray, { hash: number; n: number; S: number; rowptr: Int32Array; perm: Int32Array }>();
-
-/** Gather indices composed with a CSR's permutation (rows[k] = gather[perm[k]]), per gather array, with its fingerprint. */
-const composed = new WeakMap<TypedArray, { hash: number; perm: Int32Array; R: number; rows: Int32Array }>();
-
 const isFloat = (t: KernelTensor): boolean => t.dtype === 'float32' || t.dtype === 'float64';
 const rowSize = (t: KernelTensor): number => { const R = t.shape[0] ?? 0; return R === 0 ? 0 : t.data.length / R; };
 
 function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
 
-/** The wasm kernels by op name (a partial backend kernel table). */
-export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel> {
+/** The wasm kernels as a provider for a dispatch chain (see the module doc). */
+export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   const minWork = opts.minWork ?? 4096;
   const parMin = opts.parallelMinWork ?? PARALLEL_MIN_WORK;
   /** Threads for `work` element-operations: the pool from `parallelMinWork` on, else this thread alone. */
   const par = (a: WasmArena, work: number): number => (work >= parMin ? a.threads : 1);
-  const rt = (work: number): WasmArena | null => (work >= minWork && work > 0 ? wasmRuntime() : null);
+  const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
+  /** The runtime of an accepted call (`accepts` checked that it is loaded). */
+  const rt = (): WasmArena => runtime()!;
 
   /**
-   * Copy segment ids in, validate and fingerprint them in wasm, and return the arena offsets of their
-   * CSR (cached per ids array and fingerprint, built in wasm on a miss); null when an id is out of
-   * range or `sorted` is declared but false (the caller then runs the reference, which throws).
+   * Validate and fingerprint segment ids already copied to `pids` in wasm, and return the arena
+   * offsets of their CSR (cached per ids array and fingerprint, built in wasm on a miss); null when
+   * an id is out of range or `sorted` is declared but false (the caller then runs the reference,
+   * which throws).
    */
-  function csrIn(a: WasmArena, ids: TypedArray, S: number, sorted: boolean): { csr: { rowptr: Int32Array; perm: Int32Array; numSegments: number }; prowptr: number; pperm: number } | null {
+  function csrIn(a: WasmArena, pids: number, ids: TypedArray, S: number, sorted = false): { csr: SegmentCsr; prowptr: number; pperm: number } | null {
     const n = ids.length;
-    const pids = a.put(ids as Int32Array);
-    const hash = a.k.fingerprint(pids, n, S);
+    const hash = a.k.fingerprint(pids, n, S); // the same function as the cache's idsFingerprint
     if (hash < 0 || (sorted && a.k.firstBadId(pids, n, S, 1) !== -1)) return null;
-    const hit = idsCsr.get(ids);
-    if (hit && hit.hash === hash && hit.n === n && hit.S === S) {
-      return { csr: { rowptr: hit.rowptr, perm: hit.perm, numSegments: S }, prowptr: a.put(hit.rowptr), pperm: a.put(hit.perm) };
-    }
+    const hit = cachedCsr(ids, S, hash);
+    if (hit) return { csr: hit, prowptr: a.put(hit.rowptr), pperm: a.put(hit.perm) };
     const prowptr = a.alloc((S + 1) * 4), pperm = a.alloc(n * 4), pcur = a.alloc(S * 4);
     a.k.buildCsr(pids, n, S, prowptr, pperm, pcur);
     const rowptr = new Int32Array(S + 1), perm = new Int32Array(n);
     a.get(prowptr, rowptr);
     a.get(pperm, perm);
-    idsCsr.set(ids, { hash, n, S, rowptr, perm });
-    return { csr: { rowptr, perm, numSegments: S }, prowptr, pperm };
+    return { csr: storeCsr(ids, S, hash, rowptr, perm), prowptr, pperm };
   }
 
   /** Σ over CSR positions of (weighted) rows: shared by gatherSegmentSum, segmentSum and the weighted sum. */
@@ -106,7 +107,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
       gh = a.k.fingerprint(pg, E, R);
       if (gh < 0) return false;
     }
-    const c = csrIn(a, ids, S, sorted);
+    const c = csrIn(a, a.put(ids as Int32Array), ids, S, sorted);
     if (!c) return false;
     const { csr, pperm, prowptr } = c;
     const T = par(a, E * F);
@@ -116,14 +117,14 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (gather) {
       // rows[k] = gather[perm[k]]: 1M random reads of a 4 MB array cost 1.5–3 ms, so the result
       // is cached per gather array (and its fingerprint) and CSR, like the CSR itself
-      const hit = composed.get(gather);
-      if (hit && hit.hash === gh && hit.perm === csr.perm && hit.R === R) prows = a.put(hit.rows);
+      const hit = cachedComposed(gather, csr, gh, R);
+      if (hit) prows = a.put(hit);
       else {
         prows = a.alloc(E * 4);
         a.parallel('compose', byPos.map(([k0, k1]) => [pg, pperm, k0, k1, prows]));
         const rows = new Int32Array(E);
         a.get(prows, rows);
-        composed.set(gather, { hash: gh, perm: csr.perm, R, rows });
+        storeComposed(gather, csr, gh, R, rows);
       }
     }
     let pw = 0;
@@ -142,32 +143,28 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     return true;
   }
 
-  const gatherSegmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number }) => {
+  const gatherSegmentSum: ProviderKernel = (inputs, outputs, attrs: { numSegments: number }) => {
     const [x, gi, si] = inputs, [o] = outputs;
-    const a = isFloat(x!) ? rt(gi!.data.length * rowSize(x!)) : null;
-    if (!a || !gsum(a, x!, rowSize(x!), 1, gi!.data, null, si!.data, attrs.numSegments, false, o!.data)) csrGatherSegmentSumKernel(inputs, outputs, attrs);
+    return gsum(rt(), x!, rowSize(x!), 1, gi!.data, null, si!.data, attrs.numSegments, false, o!.data);
   };
 
-  const segmentSum: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
+  const segmentSum: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; sorted: boolean }) => {
     const [x, si] = inputs, [o] = outputs;
-    const a = isFloat(x!) ? rt(x!.data.length) : null;
-    if (!a || !gsum(a, x!, rowSize(x!), 1, null, null, si!.data, attrs.numSegments, attrs.sorted, o!.data)) csrSegmentSumKernel(inputs, outputs, attrs);
+    return gsum(rt(), x!, rowSize(x!), 1, null, null, si!.data, attrs.numSegments, attrs.sorted, o!.data);
   };
 
-  const gatherSegmentWeightedSum: Kernel = (inputs, outputs, attrs: { numSegments: number; heads: number }) => {
+  const gatherSegmentWeightedSum: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; heads: number }) => {
     const [x, w, gi, si] = inputs, [o] = outputs;
-    const a = isFloat(x!) ? rt(gi!.data.length * rowSize(x!)) : null;
-    if (!a || !gsum(a, x!, rowSize(x!), attrs.heads, gi!.data, w!, si!.data, attrs.numSegments, false, o!.data)) gatherSegmentWeightedSumKernel(inputs, outputs, attrs);
+    return gsum(rt(), x!, rowSize(x!), attrs.heads, gi!.data, w!, si!.data, attrs.numSegments, false, o!.data);
   };
 
-  const gatherDot: Kernel = (inputs, outputs, attrs: { heads: number }) => {
+  const gatherDot: ProviderKernel = (inputs, outputs, attrs: { heads: number }) => {
     const [xa, xb, ia, ib] = inputs, [o] = outputs;
     const E = ia!.data.length, F = rowSize(xa!) || rowSize(xb!);
-    const a = isFloat(xa!) ? rt(E * F) : null;
-    if (!a || F === 0) { gatherDotKernel(inputs, outputs, attrs); return; }
+    const a = rt();
     a.reset();
     const pia = a.put(ia!.data as Int32Array), pib = a.put(ib!.data as Int32Array);
-    if (a.k.firstBadId(pia, E, xa!.shape[0]!, 0) !== -1 || a.k.firstBadId(pib, E, xb!.shape[0]!, 0) !== -1) { gatherDotKernel(inputs, outputs, attrs); return; }
+    if (a.k.firstBadId(pia, E, xa!.shape[0]!, 0) !== -1 || a.k.firstBadId(pib, E, xb!.shape[0]!, 0) !== -1) return false;
     const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
     const po = a.alloc(o!.data.byteLength);
     const T = par(a, E * F);
@@ -181,55 +178,58 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     return a.k.firstBadId(p, ids.length, S, sorted ? 1 : 0) === -1 ? p : -1;
   }
 
-  /**
-   * Per-thread [S, C] scratch for the segment passes: thread t's copy at `base + t·bytes`, filled
-   * with `init`; after a pass, {@link mergeScratch} folds the copies into thread 0's.
-   */
-  function scratch(a: WasmArena, T: number, SC: number, d64: boolean, init: number): number {
-    const bytes = SC * (d64 ? 8 : 4);
-    const base = a.alloc(bytes * T);
-    const fill = d64 ? a.k.fillF64 : a.k.fillF32; // on this thread: workers take integer arguments only
-    for (let t = 0; t < T; t++) fill(base + t * bytes, SC, init);
+  /** [S, C] scratch filled with `init` (on this thread: workers take integer arguments only). */
+  function scratch(a: WasmArena, SC: number, d64: boolean, init: number): number {
+    const base = a.alloc(SC * (d64 ? 8 : 4));
+    (d64 ? a.k.fillF64 : a.k.fillF32)(base, SC, init);
     return base;
-  }
-  function mergeScratch(a: WasmArena, T: number, SC: number, d64: boolean, base: number, op: 'max' | 'add'): void {
-    const bytes = SC * (d64 ? 8 : 4), size = d64 ? 8 : 4;
-    const name = op === 'max' ? (d64 ? 'mergeMaxF64' : 'mergeMaxF32') : (d64 ? 'mergeAddF64' : 'mergeAddF32');
-    // thread 0's copy += each other copy, the [S, C] range split across threads
-    for (let t = 1; t < T; t++) a.parallel(name, splitRange(SC, par(a, SC)).map(([i0, i1]) => [base + i0 * size, base + t * bytes + i0 * size, i1 - i0]));
   }
 
   /**
    * The common set-up of the segment-softmax kernels: the runtime (null → the caller runs the
-   * reference), the ids copied in and checked, and one edge range per thread.
+   * reference), the ids copied in and checked, the thread count, the edge chunks and — when the
+   * call runs on more than one thread — the CSR of the ids in wasm memory (`prowptr`, `pperm`) and
+   * its segment chunks.
+   *
+   * Determinism: every per-segment reduction (max, Σ exp, Σ g·y) adds the same terms in the same
+   * order whatever the thread count: on one thread the edge-order passes accumulate in ascending
+   * edge order; on several, the edge passes only compute per-edge values (split by edge ranges)
+   * and each segment is reduced by exactly one thread over its CSR positions — ascending edges
+   * again, from the same initial value. The results are therefore bit-identical for 1, 2, … threads
+   * and any chunk schedule (test/backend/determinism.test.ts). (Per-thread partial sums merged
+   * afterwards, as before, made the grouping depend on which thread took which chunk.)
    */
   function segmentPasses(x: KernelTensor, ids: TypedArray, attrs: { numSegments: number; sorted?: boolean }) {
-    const a = isFloat(x) ? rt(x.data.length) : null;
-    if (!a) return null;
+    const a = rt();
     a.reset();
-    const S = attrs.numSegments, n = ids.length;
-    const pids = putIds(a, ids, S, attrs.sorted ?? false);
-    if (pids < 0) return null;
+    const S = attrs.numSegments, n = ids.length, sorted = attrs.sorted ?? false;
     const C = rowSize(x), d64 = f64(x), SC = S * C;
     const T = par(a, n * C * 16); // ×16: three or four passes per element, with an exp
-    // edge chunks taken dynamically by the threads, each accumulating into its own scratch copy
-    const chunks = chunked(n, T);
-    return { a, pids, n, C, d64, SC, chunks, T, bytes: SC * (d64 ? 8 : 4) };
+    let csr: { prowptr: number; pperm: number; segs: [number, number][] } | null = null, pids: number;
+    if (T > 1) { // the CSR's fingerprint pass validates the ids
+      pids = a.put(ids as Int32Array);
+      const c = csrIn(a, pids, ids, S, sorted);
+      if (!c) return null;
+      csr = { prowptr: c.prowptr, pperm: c.pperm, segs: splitCsr(c.csr.rowptr, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T)) };
+    } else {
+      pids = putIds(a, ids, S, sorted);
+      if (pids < 0) return null;
+    }
+    return { a, pids, n, C, d64, SC, chunks: chunked(n, T), T, csr };
   }
 
-  // Segment softmax in edge order (no CSR needed: the per-segment max and sum, [S, C], stay in cache),
-  // as range passes over the edges, one range per thread, each with its own max/sum scratch.
-  const segmentSoftmax: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
+  // Segment softmax: exp(x − shift) per edge, Σ per segment, then a scale by the reciprocal.
+  const segmentSoftmax: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
     const [x, si] = inputs, [o] = outputs;
     const p = segmentPasses(x!, si!.data, attrs);
-    if (!p) { segmentSoftmaxKernel(inputs, outputs, attrs); return; }
-    const { a, pids, n, C, d64, SC, chunks, T, bytes } = p;
+    if (!p) return false;
+    const { a, pids, n, C, d64, SC, chunks, T, csr } = p;
     const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
     const touch = T > 1 ? () => touchPages(o!.data) : undefined; // overlapped with the workers' first edge pass
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
     // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
-    // (split across the threads)
+    // (split across the threads; min and max do not depend on the grouping)
     const mm = splitRange(n * C, T), pmm = a.alloc(16 * (mm.length + 1)), per = d64 ? 2 : 4; // 16-byte slots
     a.parallel(d64 ? 'minMaxF64' : 'minMaxF32', mm.map(([i0, i1], t) => [px + i0 * (16 / per), i1 - i0, pmm + 16 * (t + 1)]));
     const part = d64 ? a.view(new Float64Array(0), pmm, per * (mm.length + 1)) : a.view(new Float32Array(0), pmm, per * (mm.length + 1));
@@ -237,41 +237,68 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     for (let t = 1; t <= mm.length; t++) { lo = Math.min(lo, part[per * t]!); hi = Math.max(hi, part[per * t + 1]!); }
     part[0] = lo;
     part[1] = hi; // the shift expSumShift reads (at pmm + one element)
-    const ps = scratch(a, T, SC, d64, 0);
-    if (hi - lo <= (d64 ? 64 : 16)) { // false for NaN and ±∞ (then the exact per-segment path)
-      a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, ps], 3, chunks, touch, { pos: 7, stride: bytes });
-    } else {
-      const pm = scratch(a, T, SC, d64, -Infinity);
-      a.parallelChunks(d64 ? 'segMaxF64' : 'segMaxF32', [px, C, pids, 0, 0, pm], 3, chunks, touch, { pos: 5, stride: bytes });
-      mergeScratch(a, T, SC, d64, pm, 'max');
-      a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, ps], 3, chunks, undefined, { pos: 7, stride: bytes });
+    const shift = hi - lo <= (d64 ? 64 : 16); // false for NaN and ±∞ (then the exact per-segment path)
+    let ps: number;
+    if (!csr) { // one thread: edge-order passes accumulating into [S, C] scratch
+      ps = scratch(a, SC, d64, 0);
+      if (shift) a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, ps], 3, chunks);
+      else {
+        const pm = scratch(a, SC, d64, -Infinity);
+        a.parallelChunks(d64 ? 'segMaxF64' : 'segMaxF32', [px, C, pids, 0, 0, pm], 3, chunks);
+        a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, ps], 3, chunks);
+      }
+    } else { // threads: per-edge exps by edge ranges, per-segment max and sum in CSR order by segment ranges
+      ps = a.alloc(SC * (d64 ? 8 : 4));
+      if (shift) a.parallelChunks(d64 ? 'expSumShiftF64' : 'expSumShiftF32', [px, C, pids, 0, 0, pmm + (d64 ? 8 : 4), po, 0], 3, chunks, touch);
+      else {
+        const pm = a.alloc(SC * (d64 ? 8 : 4));
+        a.parallelChunks(d64 ? 'csrMaxF64' : 'csrMaxF32', [px, C, csr.pperm, csr.prowptr, 0, 0, pm], 4, csr.segs, touch);
+        a.parallelChunks(d64 ? 'expSumF64' : 'expSumF32', [px, C, pids, 0, 0, pm, po, 0], 3, chunks);
+      }
+      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [po, 0, C, csr.pperm, csr.prowptr, 0, 0, ps], 5, csr.segs);
     }
-    mergeScratch(a, T, SC, d64, ps, 'add');
     a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
     a.parallelChunks(d64 ? 'scaleF64' : 'scaleF32', [C, pids, 0, 0, po, ps], 2, chunks);
     a.get(po, o!.data);
   };
 
-  const segmentSoftmaxGrad: Kernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
+  const segmentSoftmaxGrad: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
     const [y, g, si] = inputs, [o] = outputs;
     const p = segmentPasses(y!, si!.data, attrs);
-    if (!p) { segmentSoftmaxGradKernel(inputs, outputs, attrs); return; }
-    const { a, pids, C, d64, SC, chunks, T, bytes } = p;
+    if (!p) return false;
+    const { a, pids, C, d64, SC, chunks, T, csr } = p;
     const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
-    const pd = scratch(a, T, SC, d64, 0);
-    a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks, T > 1 ? () => touchPages(o!.data) : undefined, { pos: 6, stride: bytes });
-    mergeScratch(a, T, SC, d64, pd, 'add');
+    let pd: number;
+    if (!csr) {
+      pd = scratch(a, SC, d64, 0);
+      a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks);
+    } else { // Σ g·y per segment on one thread each, in CSR (ascending edge) order: the one-thread sums' bits
+      pd = a.alloc(SC * (d64 ? 8 : 4));
+      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [py, pg, C, csr.pperm, csr.prowptr, 0, 0, pd], 5, csr.segs, T > 1 ? () => touchPages(o!.data) : undefined);
+    }
     a.parallelChunks(d64 ? 'gradOutF64' : 'gradOutF32', [py, pg, C, pids, 0, 0, pd, po], 4, chunks);
     a.get(po, o!.data);
   };
 
   // float32 GEMM: op(B) packed once per call (in parallel over column slivers), C's rows split
-  // across the threads, each packing its own blocks of op(A). Same contract as the JS `gemm`.
+  // across the threads, each packing its own blocks of op(A). Same contract as the JS `gemm`, which
+  // it runs itself for products below `minGemm` or that do not fit the wasm memory (the GEMM
+  // routine's own choice, per product: a convolution makes products of several sizes).
   const minGemm = opts.minGemm ?? 32768;
   const GEMM_SCRATCH = 64 * 256 * 4 + 128;
   const gemmF32: GemmFn = (A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate) => {
-    const a = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && M * K * N >= minGemm && M * K * N > 0 ? rt(Infinity) : null;
-    if (!a) { gemm(A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate); return; }
+    const a = M * K * N >= minGemm && M * K * N > 0 ? runtime() : null;
+    if (a && A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+      try {
+        wasmGemm(a, A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate);
+        return;
+      } catch (e) {
+        if (!(e instanceof WasmMemoryError)) throw e; // (thrown by an allocation, before C is written)
+      }
+    }
+    gemm(A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate);
+  };
+  const wasmGemm = (a: WasmArena, A: Float32Array, aOff: number, transA: boolean, B: Float32Array, bOff: number, transB: boolean, C: Float32Array, cOff: number, M: number, K: number, N: number, accumulate: boolean): void => {
     const slivers = Math.ceil(N / 8);
     a.reset();
     const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
@@ -282,7 +309,9 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     if (accumulate) a.view(C, pC, M * N).set(C.subarray(cOff, cOff + M * N));
     a.parallel('packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
     // row blocks (multiples of 4 rows) taken dynamically, each thread with its own packing scratch;
-    // meanwhile the caller faults in C's pages when C is a fresh output (not when accumulating)
+    // meanwhile the caller faults in C's pages when C is a fresh output (not when accumulating).
+    // Deterministic: each element of C is one thread's sum over k in a fixed order, whichever
+    // thread takes its rows.
     const rows = chunked(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
     const fresh = T > 1 && !accumulate && cOff === 0 && M * N === C.length;
     a.parallelChunks('gemmF32', [pA, transA ? 1 : 0, pBp, pC, M, K, N, 0, 0, accumulate ? 1 : 0, scratch, scratch + GEMM_SCRATCH - 128], 7, rows,
@@ -290,7 +319,7 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     C.set(a.view(C, pC, M * N), cOff);
   };
 
-  const matmul: Kernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
+  const matmul: ProviderKernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
     const [x, y] = inputs, [o] = outputs;
     const { M, K, N, batches } = matmulBatches(x!.shape, y!.shape, o!.shape, attrs.transA);
     const A = x!.data as FloatArray, B = y!.data as FloatArray, C = o!.data as FloatArray;
@@ -298,11 +327,10 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
   };
 
   // float32 exp / sigmoid / SiLU as SIMD polynomial maps (≈ 1e-7 relative; float64 stays on Math.exp)
-  const unary = (name: 'expF32' | 'sigmoidF32' | 'siluF32', ref: Kernel): Kernel => (inputs, outputs, attrs) => {
+  const unary = (name: 'expF32' | 'sigmoidF32' | 'siluF32'): ProviderKernel => (inputs, outputs) => {
     const [x] = inputs, [o] = outputs;
     const n = x!.data.length;
-    const a = x!.dtype === 'float32' ? rt(n) : null;
-    if (!a) { ref(inputs, outputs, attrs); return; }
+    const a = rt();
     a.reset();
     const px = a.put(x!.data as Float32Array);
     const T = par(a, n * 8);
@@ -311,11 +339,10 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
   };
 
   // SiLU's backward in one pass (the composed rule is six elementwise ops and five temporaries)
-  const siluGrad: Kernel = (inputs, outputs, attrs) => {
+  const siluGrad: ProviderKernel = (inputs, outputs) => {
     const [x, g] = inputs, [o] = outputs;
     const n = x!.data.length;
-    const a = x!.dtype === 'float32' ? rt(n) : null;
-    if (!a) { siluGradKernel(inputs, outputs, attrs); return; }
+    const a = rt();
     a.reset();
     const px = a.put(x!.data as Float32Array), pg = a.put(g!.data as Float32Array);
     const T = par(a, n * 8);
@@ -323,22 +350,67 @@ export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel
     a.get(px, o!.data);
   };
 
-  const table: Record<string, Kernel> = {
+  const table: Record<string, ProviderKernel> = {
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     ...conv2dKernels(gemmF32),
-    exp: unary('expF32', unaryKernel('exp')), sigmoid: unary('sigmoidF32', unaryKernel('sigmoid')), silu: unary('siluF32', unaryKernel('silu')), siluGrad,
+    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad,
   };
-  // A call whose buffers do not fit the wasm32 memory (4 GiB) runs the JS kernel instead.
+  // A call whose buffers do not fit the wasm32 memory (4 GiB) declines (an allocation throws
+  // before any output is written): the next provider runs it.
+  const kernels: Record<string, ProviderKernel> = {};
   for (const [name, k] of Object.entries(table)) {
-    const ref = jsBackend.kernels[name]!;
-    table[name] = (inputs, outputs, attrs) => {
+    kernels[name] = (inputs, outputs, attrs) => {
       try {
-        k(inputs, outputs, attrs);
+        return k(inputs, outputs, attrs);
       } catch (e) {
         if (!(e instanceof WasmMemoryError)) throw e;
-        ref(inputs, outputs, attrs);
+        return false;
       }
     };
   }
-  return table;
+
+  /** Elements of work of a call (edges × features and the like), from shapes only. */
+  const f32 = (t: KernelTensor | undefined): boolean => t?.dtype === 'float32';
+  const enough = (work: number): boolean => work >= minWork && work > 0;
+  const accepts = (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { transA?: boolean }): boolean => {
+    const x = inputs[0]!;
+    switch (op) {
+      case 'gatherSegmentSum': case 'gatherSegmentWeightedSum': // x, (w,) gather, ids: E gathered rows
+        if (!isFloat(x) || !enough(inputs[op === 'gatherSegmentSum' ? 1 : 2]!.data.length * rowSize(x))) return false;
+        break;
+      case 'gatherDot': { // a, b, ia, ib
+        const F = rowSize(x) || rowSize(inputs[1]!);
+        if (!isFloat(x) || !enough(inputs[2]!.data.length * F)) return false;
+        break;
+      }
+      case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad':
+        if (!isFloat(x) || !enough(x.data.length)) return false;
+        break;
+      case 'matmul': { // float32 and a product of at least minGemm multiply-adds
+        const os = outputs[0]!.shape, r = os.length;
+        const K = attrs.transA ? x.shape[x.shape.length - 2]! : x.shape[x.shape.length - 1]!;
+        const work = os[r - 2]! * K * os[r - 1]!;
+        if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
+        break;
+      }
+      case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': // im2col + the wasm GEMM (which picks per product)
+        if (!f32(x) || !f32(inputs[1])) return false;
+        break;
+      default: // exp, sigmoid, silu, siluGrad: float32 maps
+        if (!f32(x) || !enough(x.data.length)) return false;
+    }
+    return runtime() !== null;
+  };
+  return { name: 'wasm', kernels, accepts };
+}
+
+/**
+ * The wasm kernels by op name, each with the rest of the default chain behind it (the CSR kernels,
+ * then the reference): a partial kernel table with the reference's contracts. Backends chain
+ * {@link wasmProvider} instead.
+ */
+export function wasmKernels(opts: WasmKernelOptions = {}): Record<string, Kernel> {
+  const provider = wasmProvider(opts);
+  const chained = chainBackend('wasm', [provider, csrProvider, everyCall(jsBackend)], jsBackend.alloc).kernels;
+  return Object.fromEntries(Object.keys(provider.kernels).map((op) => [op, chained[op]!]));
 }

@@ -36,10 +36,10 @@ export interface WasmKernelExports {
   fillF64(p: number, n: number, v: number): void;
   segMaxF32(x: number, C: number, ids: number, e0: number, e1: number, m: number): void;
   segMaxF64(x: number, C: number, ids: number, e0: number, e1: number, m: number): void;
-  mergeMaxF32(a: number, b: number, n: number): void;
-  mergeMaxF64(a: number, b: number, n: number): void;
-  mergeAddF32(a: number, b: number, n: number): void;
-  mergeAddF64(a: number, b: number, n: number): void;
+  csrMaxF32(x: number, C: number, perm: number, rowptr: number, s0: number, s1: number, m: number): void;
+  csrMaxF64(x: number, C: number, perm: number, rowptr: number, s0: number, s1: number, m: number): void;
+  csrSumF32(a: number, b: number, C: number, perm: number, rowptr: number, s0: number, s1: number, out: number): void;
+  csrSumF64(a: number, b: number, C: number, perm: number, rowptr: number, s0: number, s1: number, out: number): void;
   expSumF32(x: number, C: number, ids: number, e0: number, e1: number, m: number, out: number, sum: number): void;
   expSumF64(x: number, C: number, ids: number, e0: number, e1: number, m: number, out: number, sum: number): void;
   recipF32(p: number, n: number): void;
@@ -131,6 +131,11 @@ export class WasmArena {
   /** Number of threads {@link parallel} runs on (1 without a pool). */
   get threads(): number {
     return this.pool ? this.pool.size + 1 : 1;
+  }
+
+  /** Stop the pool's workers (a runtime made by {@link createWasmRuntime}; the shared one lives as long as the process). */
+  dispose(): void {
+    this.pool?.terminate();
   }
 
   /** Start a new call: forget all previous allocations. */
@@ -402,6 +407,11 @@ export class WorkerPool {
     if (Atomics.load(I, 29) === 1) Atomics.notify(I, 0); // only a sleeping worker needs the futex wake
   }
 
+  /** Terminate the workers. */
+  terminate(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+
   /** Wait for the started workers; throws if one of them failed. */
   join(): void {
     let failed = false;
@@ -441,6 +451,7 @@ interface NodeApi {
   threads: number;
 }
 
+/** Node's modules and the pool size (`ERLANGEN_WASM_THREADS`, read on every call), or null outside Node. */
 function nodeApi(): NodeApi | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
   if (!proc?.getBuiltinModule) return null;
@@ -473,29 +484,61 @@ function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory, pool: 
   return new WasmArena(memory, inst.exports as unknown as WasmKernelExports, pool);
 }
 
-function load(): WasmArena {
-  const node = nodeApi();
-  if (node && node.Worker && node.threads > 1 && typeof SharedArrayBuffer === 'function') {
-    const mod = compileOptimised(moduleBytes(true), node.v8);
-    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
-    const a = instantiate(mod, memory, null);
-    const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
-    const pool = WorkerPool.create(mod, memory, names, node.threads - 1, node.Worker);
-    if (pool) return new WasmArena(memory, a.k, pool);
-  }
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-  return instantiate(compileOptimised(moduleBytes(), node?.v8), memory, null);
+/** Whether a pool of `threads` (> 1) can be started here: Node's worker threads and SharedArrayBuffer. */
+function canPool(node: NodeApi | null, threads: number): node is NodeApi & { Worker: WorkerCtor } {
+  return !!node?.Worker && threads > 1 && typeof SharedArrayBuffer === 'function';
 }
 
 /**
- * The runtime, loading it synchronously on first use; null where WebAssembly SIMD is unavailable
- * or synchronous compilation is refused (then call {@link wasmReady}).
+ * A runtime on `threads` threads (the caller and `threads − 1` workers) from the shared-memory
+ * module `mod`; null when the pool fails to start.
+ */
+function pooled(mod: WebAssembly.Module, node: NodeApi & { Worker: WorkerCtor }, threads: number): WasmArena | null {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+  const a = instantiate(mod, memory, null);
+  const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
+  const pool = WorkerPool.create(mod, memory, names, threads - 1, node.Worker);
+  return pool ? new WasmArena(memory, a.k, pool) : null;
+}
+
+/** A single-threaded runtime from the plain-memory module `mod`. */
+function single(mod: WebAssembly.Module): WasmArena {
+  return instantiate(mod, new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES }), null);
+}
+
+/** Load synchronously on `threads` threads (the pool when it starts, else one thread). */
+function load(threads: number): WasmArena {
+  const node = nodeApi();
+  if (canPool(node, threads)) {
+    const a = pooled(compileOptimised(moduleBytes(true), node.v8), node, threads);
+    if (a) return a;
+  }
+  return single(compileOptimised(moduleBytes(), node?.v8));
+}
+
+/**
+ * A new, separate runtime on `threads` threads (its own memory and worker pool; one thread where
+ * worker threads are unavailable), for tests and tuning: `wasmKernels({ runtime })` runs on it.
+ * {@link WasmArena.dispose} stops its workers. Null where WebAssembly SIMD is unavailable.
+ */
+export function createWasmRuntime(threads: number): WasmArena | null {
+  try {
+    return load(Math.max(1, Math.floor(threads)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The shared runtime, loading it synchronously on first use (on `ERLANGEN_WASM_THREADS` threads,
+ * default: the available parallelism, at most 4); null where WebAssembly SIMD is unavailable or
+ * synchronous compilation is refused (then call {@link wasmReady}).
  */
 export function wasmRuntime(): WasmArena | null {
   if (arena || failed) return arena;
   try {
     if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
-    arena = load();
+    arena = load(nodeApi()?.threads ?? 1);
   } catch {
     failed = true;
     void wasmReady();
@@ -503,13 +546,19 @@ export function wasmRuntime(): WasmArena | null {
   return arena;
 }
 
-/** Compile the kernels asynchronously (where synchronous compilation is not allowed); resolves to whether they are available. */
+/**
+ * Load the kernels, asynchronously where synchronous compilation is not allowed (a browser's main
+ * thread); resolves to whether they are available. Whether it is the first call or not, the
+ * runtime gets the same threads as a synchronous load (`ERLANGEN_WASM_THREADS` in Node).
+ */
 export function wasmReady(): Promise<boolean> {
   if (arena) return Promise.resolve(true);
+  if (!failed && wasmRuntime()) return Promise.resolve(true);
   pending ??= (async () => {
     try {
-      const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-      arena = instantiate(await WebAssembly.compile(moduleBytes()), memory, null);
+      const node = nodeApi(), threads = node?.threads ?? 1;
+      if (canPool(node, threads)) arena = pooled(await WebAssembly.compile(moduleBytes(true)), node, threads);
+      arena ??= single(await WebAssembly.compile(moduleBytes()));
       failed = false;
       return true;
     } catch {

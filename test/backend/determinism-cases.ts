@@ -1,0 +1,97 @@
+/**
+ * Inputs for the determinism checks (test/backend/determinism.test.ts and the child process it
+ * starts): every kernel the wasm runtime splits across threads, on inputs large enough to be split
+ * into many chunks, and a digest (SHA-256 of the output bytes) per case.
+ */
+import { createHash } from 'node:crypto';
+import type { DType, Kernel, KernelTensor, TypedArray } from '../../src/backend/index.js';
+import { Rng } from '../../src/util/rng.js';
+
+/** One kernel call: op, inputs, output shapes (dtype of the first input) and attributes. */
+export interface Case {
+  name: string;
+  op: string;
+  inputs: KernelTensor[];
+  outputs: number[][];
+  attrs: object;
+}
+
+const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
+
+function floats(rng: Rng, n: number, dtype: DType, scale: number): Float32Array | Float64Array {
+  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
+  return a;
+}
+
+function uniform(rng: Rng, n: number, dtype: DType, lo: number, hi: number): Float32Array | Float64Array {
+  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng.uniform();
+  return a;
+}
+
+/** Every threaded wasm kernel on float32 and (where it has a float64 form) float64 inputs. */
+export function determinismCases(): Case[] {
+  const out: Case[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const rng = new Rng(dtype === 'float32' ? 101 : 202);
+    const R = 700, S = 601, E = 5003; // odd sizes: chunk boundaries fall inside SIMD blocks
+    const g = new Int32Array(E).map(() => rng.int(R)), s = new Int32Array(E).map(() => rng.int(S - 1)); // last segment empty
+    const gi = kt(g, [E], 'int32'), si = kt(s, [E], 'int32');
+    for (const F of [1, 7, 64]) {
+      const x = kt(floats(rng, R * F, dtype, 3), [R, F], dtype);
+      out.push({ name: `gatherSegmentSum F=${F} ${dtype}`, op: 'gatherSegmentSum', inputs: [x, gi, si], outputs: [[S, F]], attrs: { numSegments: S } });
+      const xe = kt(floats(rng, E * F, dtype, 3), [E, F], dtype);
+      out.push({ name: `segmentSum F=${F} ${dtype}`, op: 'segmentSum', inputs: [xe, si], outputs: [[S, F]], attrs: { numSegments: S, sorted: false } });
+    }
+    for (const [H, D] of [[1, 16], [4, 8]] as const) {
+      const F = H * D;
+      const x = kt(floats(rng, R * F, dtype, 3), [R, F], dtype), w = kt(floats(rng, E * H, dtype, 1), [E, H], dtype);
+      out.push({ name: `gatherSegmentWeightedSum H=${H} ${dtype}`, op: 'gatherSegmentWeightedSum', inputs: [x, w, gi, si], outputs: [[S, F]], attrs: { numSegments: S, heads: H } });
+      const b = kt(floats(rng, S * F, dtype, 3), [S, F], dtype);
+      out.push({ name: `gatherDot H=${H} ${dtype}`, op: 'gatherDot', inputs: [b, x, si, gi], outputs: [[E, H]], attrs: { heads: H } });
+    }
+    // segment softmax: a narrow score range (the global-shift path) and a wide one with −∞ and a
+    // NaN (the per-segment-max path), one and three columns; its gradient
+    const wide = dtype === 'float32' ? 40 : 200;
+    for (const C of [1, 3]) {
+      for (const kind of ['narrow', 'wide'] as const) {
+        const sc = kind === 'narrow' ? uniform(rng, E * C, dtype, -4, 4) : floats(rng, E * C, dtype, wide);
+        if (kind === 'wide') { sc[5] = -Infinity; sc[17] = NaN; sc[40] = 1e4; }
+        const x = kt(sc, [E, C], dtype);
+        out.push({ name: `segmentSoftmax ${kind} C=${C} ${dtype}`, op: 'segmentSoftmax', inputs: [x, si], outputs: [[E, C]], attrs: { numSegments: S, sorted: false } });
+      }
+      const y = kt(uniform(rng, E * C, dtype, 0, 1), [E, C], dtype), gy = kt(floats(rng, E * C, dtype, 1), [E, C], dtype);
+      out.push({ name: `segmentSoftmaxGrad C=${C} ${dtype}`, op: 'segmentSoftmaxGrad', inputs: [y, gy, si], outputs: [[E, C]], attrs: { numSegments: S, sorted: false } });
+    }
+  }
+  // float32 only: GEMM (row blocks over the threads), convolutions (on the GEMM), maps
+  const rng = new Rng(303), d = 'float32' as const;
+  out.push({ name: 'matmul', op: 'matmul', inputs: [kt(floats(rng, 301 * 70, d, 1), [301, 70], d), kt(floats(rng, 70 * 37, d, 1), [70, 37], d)], outputs: [[301, 37]], attrs: { transA: false, transB: false } });
+  out.push({ name: 'matmul transposed, K > 256', op: 'matmul', inputs: [kt(floats(rng, 300 * 257, d, 1), [300, 257], d), kt(floats(rng, 33 * 300, d, 1), [33, 300], d)], outputs: [[257, 33]], attrs: { transA: true, transB: true } });
+  const conv = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+  const cx = kt(floats(rng, 4 * 5 * 19 * 17, d, 1), [4, 5, 19, 17], d), cw = kt(floats(rng, 6 * 5 * 3 * 3, d, 1), [6, 5, 3, 3], d);
+  const cg = kt(floats(rng, 4 * 6 * 19 * 17, d, 1), [4, 6, 19, 17], d);
+  out.push({ name: 'conv2d', op: 'conv2d', inputs: [cx, cw], outputs: [[4, 6, 19, 17]], attrs: conv });
+  out.push({ name: 'conv2dGradInput', op: 'conv2dGradInput', inputs: [cg, cw], outputs: [[4, 5, 19, 17]], attrs: conv });
+  out.push({ name: 'conv2dGradWeight', op: 'conv2dGradWeight', inputs: [cx, cg], outputs: [[6, 5, 3, 3]], attrs: conv });
+  const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
+  for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });
+  out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });
+  return out;
+}
+
+/** Run one case on a kernel table; the outputs' bytes. */
+export function runCase(kernels: Readonly<Record<string, Kernel>>, c: Case): Uint8Array[] {
+  const dtype = c.inputs[0]!.dtype;
+  const outs = c.outputs.map((shape) => kt(dtype === 'float32' ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : new Float64Array(shape.reduce((a, b) => a * b, 1)), shape, dtype));
+  kernels[c.op]!(c.inputs, outs, c.attrs);
+  return outs.map((o) => new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength));
+}
+
+/** SHA-256 (hex) of a case's output bytes. */
+export function digest(bytes: readonly Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const b of bytes) h.update(b);
+  return h.digest('hex');
+}

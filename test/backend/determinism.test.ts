@@ -1,0 +1,87 @@
+/**
+ * Determinism of the kernels: every kernel that the wasm runtime splits across threads returns the
+ * same bits for the same inputs on 1, 2 and 4 threads (pools of those sizes, every call split with
+ * `parallelMinWork: 0`), on repeated calls (dynamic chunk scheduling), and in another process
+ * (whose pool size comes from `ERLANGEN_WASM_THREADS`, loaded by `await wasmReady()` first).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createWasmRuntime, wasmKernels, type DType, type Kernel, type KernelTensor } from '../../src/backend/index.js';
+import { Rng } from '../../src/util/rng.js';
+import type { WasmArena } from '../../src/backend/wasm/runtime.js';
+import { determinismCases, digest, runCase, type Case } from './determinism-cases.js';
+
+const cases = determinismCases();
+const runtimes = new Map<number, WasmArena>();
+const tables = new Map<number, Record<string, Kernel>>();
+for (const T of [1, 2, 4]) {
+  const rt = createWasmRuntime(T)!;
+  runtimes.set(T, rt);
+  tables.set(T, wasmKernels({ minWork: 0, minGemm: 0, parallelMinWork: 0, runtime: rt }));
+}
+afterAll(() => { for (const rt of runtimes.values()) rt.dispose(); });
+
+/** Digests of every case on T threads. */
+const digestsOn = (T: number): Record<string, string> => Object.fromEntries(cases.map((c) => [c.name, digest(runCase(tables.get(T)!, c))]));
+
+describe('kernel determinism', () => {
+  it('runtimes of 1, 2 and 4 threads were created with those sizes', () => {
+    expect([...runtimes.entries()].map(([T, rt]) => [T, rt.threads])).toEqual([[1, 1], [2, 2], [4, 4]]);
+  });
+
+  it('every threaded kernel gives the same bits on 1, 2 and 4 threads, call after call', () => {
+    const one = digestsOn(1);
+    for (const T of [2, 4, 4, 2, 4]) expect(digestsOn(T)).toEqual(one);
+    // and the computation really was split: a softmax call on 4 threads ran chunked passes on the pool
+    const rt = runtimes.get(4)!, seen: number[] = [];
+    const orig = rt.parallelChunks.bind(rt);
+    rt.parallelChunks = (name, args, pos, chunks, ...rest) => { seen.push(chunks.length); orig(name, args, pos, chunks, ...rest); };
+    try {
+      runCase(tables.get(4)!, cases.find((c) => c.op === 'segmentSoftmax')!);
+    } finally {
+      rt.parallelChunks = orig;
+    }
+    expect(Math.min(...seen)).toBeGreaterThan(4);
+  }, 120_000);
+
+  it('property: random graphs, widths and score ranges give the same bits on 1, 2 and 4 threads', () => {
+    const arb = fc.record({
+      seed: fc.integer({ min: 1, max: 1 << 30 }), E: fc.integer({ min: 1, max: 4000 }), S: fc.integer({ min: 1, max: 300 }),
+      F: fc.integer({ min: 1, max: 40 }), C: fc.integer({ min: 1, max: 4 }), range: fc.constantFrom(2, 10, 100),
+      f64: fc.boolean(), sortIds: fc.boolean(),
+    });
+    fc.assert(fc.property(arb, ({ seed, E, S, F, C, range, f64, sortIds }) => {
+      const rng = new Rng(seed), dtype = f64 ? 'float64' as const : 'float32' as const, R = 97;
+      const arr = (n: number, scale: number) => { const a = f64 ? new Float64Array(n) : new Float32Array(n); for (let i = 0; i < n; i++) a[i] = (rng.uniform() - 0.5) * scale; return a; };
+      const t = (data: Float32Array | Float64Array | Int32Array, shape: number[], d: DType = dtype): KernelTensor => ({ data, shape, dtype: d });
+      const s = new Int32Array(E).map(() => rng.int(S)), g = new Int32Array(E).map(() => rng.int(R));
+      if (sortIds) s.sort();
+      const si = t(s, [E], 'int32'), gi = t(g, [E], 'int32');
+      const cases: Case[] = [
+        { name: 'gss', op: 'gatherSegmentSum', inputs: [t(arr(R * F, 6), [R, F]), gi, si], outputs: [[S, F]], attrs: { numSegments: S } },
+        { name: 'gsw', op: 'gatherSegmentWeightedSum', inputs: [t(arr(R * F, 6), [R, F]), t(arr(E, 2), [E, 1]), gi, si], outputs: [[S, F]], attrs: { numSegments: S, heads: 1 } },
+        { name: 'dot', op: 'gatherDot', inputs: [t(arr(S * F, 6), [S, F]), t(arr(R * F, 6), [R, F]), si, gi], outputs: [[E, 1]], attrs: { heads: 1 } },
+        { name: 'sm', op: 'segmentSoftmax', inputs: [t(arr(E * C, range), [E, C]), si], outputs: [[E, C]], attrs: { numSegments: S, sorted: sortIds } },
+        { name: 'smg', op: 'segmentSoftmaxGrad', inputs: [t(arr(E * C, 1), [E, C]), t(arr(E * C, 2), [E, C]), si], outputs: [[E, C]], attrs: { numSegments: S, sorted: sortIds } },
+      ];
+      if (!f64) cases.push({ name: 'exp', op: 'exp', inputs: [t(arr(E * C, range), [E * C])], outputs: [[E * C]], attrs: {} });
+      for (const c of cases) {
+        const one = digest(runCase(tables.get(1)!, c));
+        for (const T of [2, 4]) expect(digest(runCase(tables.get(T)!, c)), `${c.op} on ${T} threads`).toBe(one);
+      }
+    }), { numRuns: 25, seed: 7 });
+  }, 120_000);
+
+  it('another process (ERLANGEN_WASM_THREADS=3, `await wasmReady()` first) gets the same bits on a 3-thread pool', () => {
+    const child = fileURLToPath(new URL('./determinism-child.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', child], {
+      encoding: 'utf8', env: { ...process.env, ERLANGEN_WASM_THREADS: '3' },
+    });
+    const res = JSON.parse(out.trim().split('\n').pop()!) as { ready: boolean; threads: number; digests: Record<string, string> };
+    expect(res.ready).toBe(true);
+    expect(res.threads).toBe(3);
+    expect(res.digests).toEqual(digestsOn(1));
+  }, 120_000);
+});
