@@ -1,6 +1,6 @@
 /**
- * Input handling shared by the commands that read a symmetry spec (`erlangen basis`, and for
- * `erlangen check` to adopt): a UTF-8 byte-order mark at the start of a file or argument is
+ * Input handling shared by the commands that read a symmetry spec (`erlangen basis`,
+ * `erlangen check`): a UTF-8 byte-order mark at the start of a file or argument is
  * dropped, and a positional spec `"G: REP -> REP"` that disagrees with `--group/--in/--out` is a
  * usage error rather than one silently winning.
  * @module

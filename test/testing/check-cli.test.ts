@@ -58,6 +58,20 @@ describe('erlangen check', () => {
     expect(await run(['model.onnx', '--group', 'SO(3)'], b.io)).toBe(2);
   });
 
+  it('reads a positional spec (a BOM is dropped) and refuses a spec and flags that disagree', async () => {
+    const a = io();
+    expect(await run(['model.onnx', '\uFEFFSO(3): 2V -> V'], a.io, { loadRuntime: async () => fakeOrt('equivariant') })).toBe(0);
+    expect(a.out.join('')).toMatch(/^EQUIVARIANT under SO\(3\)/);
+    const b = io();
+    expect(await run(['model.onnx', 'SO(3): 2V -> V', '--group', 'O(3)'], b.io, { loadRuntime: async () => fakeOrt('equivariant') })).toBe(2);
+    expect(b.err.join('')).toMatch(/the spec 'SO\(3\): 2V -> V' gives group 'SO\(3\)' but --group gives 'O\(3\)'/);
+    const c = io();
+    expect(await run(['model.onnx', ...args.slice(1), '--in', '3V'], c.io, { loadRuntime: async () => fakeOrt('equivariant') })).toBe(2);
+    expect(c.err.join('')).toMatch(/--in given twice/);
+    const d = io(); // repeating the spec's value as a flag is fine
+    expect(await run(['model.onnx', 'SO(3): 2V -> V', '--out', 'V'], d.io, { loadRuntime: async () => fakeOrt('equivariant') })).toBe(0);
+  });
+
   const broken: [string, Mode, string[], RegExp][] = [
     ['an output wider than the model gives (--out 2V, the model gives [B, 3])', 'equivariant', ['--in', '2V', '--out', '2V'],
       /ShapeError: output 0 of the model \(ρ = 2V of SO\(3\), width 6\): expected \[\.\.\., 6\], got \[4,3\]/],

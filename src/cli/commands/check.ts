@@ -10,6 +10,7 @@
  */
 import { parseGroup } from '../../group/index.js';
 import { parseRep } from '../../rep/index.js';
+import { resolveSpec } from '../spec-input.js';
 import { Tensor, fromData, zeros } from '../../tensor/index.js';
 import { equivarianceErrorAsync } from '../../testing/async.js';
 import { formatReport, repAction } from '../../testing/index.js';
@@ -35,7 +36,7 @@ export interface CheckDeps {
   loadRuntime?: () => Promise<OrtLike>;
 }
 
-const USAGE = 'usage: erlangen check <model.onnx> --group "SO(3)" --in "4V" --out "V^2" [--json] [--batch N] [--tol X]\n';
+const USAGE = 'usage: erlangen check <model.onnx> --group "SO(3)" --in "4V" --out "V^2" [--json] [--batch N] [--tol X]\n       erlangen check <model.onnx> "SO(3): 4V -> V^2" [--json] [--batch N] [--tol X]\n';
 
 /** Load onnxruntime-node (or another package exposing its API) by specifier, explaining when it is missing. */
 export async function loadOnnxRuntime(specifier = 'onnxruntime-node'): Promise<OrtLike> {
@@ -53,22 +54,27 @@ export async function loadOnnxRuntime(specifier = 'onnxruntime-node'): Promise<O
 
 function parseArgs(argv: string[]): { file: string; group: string; inp: string; out: string; json: boolean; batch: number; tol?: number } | string {
   const o: Record<string, string> = {};
-  let file = '', json = false;
+  let file = '', spec: string | undefined, json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') json = true;
     else if (['--group', '--in', '--out', '--batch', '--tol'].includes(a)) {
       const v = argv[++i];
       if (v === undefined) return `missing value after ${a}`;
-      o[a.slice(2)] = v;
+      const k = a.slice(2);
+      if (o[k] !== undefined && o[k] !== v) return `${a} given twice ('${o[k]}' and '${v}')`;
+      o[k] = v;
     } else if (a.startsWith('--')) return `unknown flag ${a}`;
     else if (!file) file = a;
+    else if (spec === undefined) spec = a;
     else return `unexpected argument ${a}`;
   }
-  if (!file || !o.group || !o.in || !o.out) return 'give a model file, --group, --in and --out';
+  if (!file) return 'give a model file';
+  const r = resolveSpec('check', spec, { group: o.group, in: o.in, out: o.out });
+  if (typeof r === 'string') return r;
   const batch = Number(o.batch ?? 4), tol = o.tol === undefined ? undefined : Number(o.tol);
   if (!Number.isInteger(batch) || batch < 1 || (tol !== undefined && !(tol > 0))) return 'bad --batch or --tol';
-  return { file, group: o.group, inp: o.in, out: o.out, json, batch, ...(tol !== undefined ? { tol } : {}) };
+  return { file, group: r.group, inp: r.in, out: r.out, json, batch, ...(tol !== undefined ? { tol } : {}) };
 }
 
 /** Run `erlangen check`; resolves to the exit code. */
