@@ -5,7 +5,7 @@
  */
 import { GradError, ShapeError, fmtShape } from '../util/errors.js';
 import { activeRecorder, noGrad, trackFresh, withBackwardLabel } from './engine.js';
-import type { Tensor } from './tensor.js';
+import type { GradNode, Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
 import { clone } from './ops/base.js';
 import { onesLike } from './creation.js';
@@ -80,6 +80,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
         continue;
       }
       if (t.retainsGrad) accumulate(t, g, owned(g, hooked));
+      if (node.versions) checkVersions(node);
       const needs = node.inputs.map((x) => x.requiresGrad);
       const gin = withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
       for (let i = 0; i < node.inputs.length; i++) {
@@ -94,6 +95,22 @@ export function backward(root: Tensor, grad?: Tensor): void {
       }
     }
   }));
+}
+
+/** Throw a GradError if a tensor the node saved was modified in place after the forward pass. */
+function checkVersions(node: GradNode): void {
+  const vs = node.versions!;
+  const nIn = node.inputs.length;
+  for (let i = 0; i < vs.length; i++) {
+    const t = i < nIn ? node.inputs[i]! : node.outputs[i - nIn]!;
+    if (t.version !== vs[i]) {
+      const which = i < nIn ? `input ${i}` : `output ${i - nIn}`;
+      throw new GradError(
+        `backward of '${node.op.name}': its ${which} (${t.dtype} ${fmtShape(t.shape)}) was modified in place after the forward pass ` +
+          `(version ${vs[i]} when saved, now ${t.version}); the gradient would use the new values. Clone the tensor before modifying it, or run the forward pass again`,
+      );
+    }
+  }
 }
 
 function accumulate(t: Tensor, g: Tensor, owned: boolean): void {

@@ -162,5 +162,7 @@ export function clone(x: Tensor): Tensor {
 /** A tensor sharing the values of `x` but cut from the autograd graph. */
 export function detach(x: Tensor): Tensor {
   if (x.isSymbolic) return apply({ name: 'reshape', alias: true, infer: ([t]) => [{ shape: t!.shape, dtype: t!.dtype }] }, [x], { shape: [...x.shape] });
-  return new Tensor(x.data, x.shape, x.dtype);
+  const d = new Tensor(x.data, x.shape, x.dtype);
+  d.versionCell = x.versionCell ??= { n: 0 }; // shares storage, so shares the version counter
+  return d;
 }
