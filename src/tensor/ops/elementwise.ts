@@ -5,7 +5,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { BackwardCtx, OpDef } from '../op-def.js';
-import { broadcastShapes } from '../shape-util.js';
+import { asOp, broadcastShapes, describe } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, cast, requireFloat, requireSameDType, sumToShape } from './base.js';
 
@@ -148,7 +148,14 @@ const B = {
 
 type Operand = Tensor | number;
 
+/** Throw a DTypeError naming `op` unless `v` is a Tensor or a number. */
+function checkOperand(op: string, name: string, v: unknown): void {
+  if (!(v instanceof Tensor) && typeof v !== 'number') throw new DTypeError(`${op}: operand ${name} must be a Tensor or a number, got ${describe(v)}`);
+}
+
 function bin(op: OpDef, a: Operand, b: Operand): Tensor {
+  checkOperand(op.name, 'a', a);
+  checkOperand(op.name, 'b', b);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new DTypeError(`${op.name}: at least one operand must be a Tensor`);
   const ta = a instanceof Tensor ? a : asTensor(a, b as Tensor);
   const tb = b instanceof Tensor ? b : asTensor(b, ta);
@@ -159,7 +166,7 @@ function bin(op: OpDef, a: Operand, b: Operand): Tensor {
 /** a − b */ export const sub = (a: Operand, b: Operand): Tensor => bin(B.sub, a, b);
 /** a · b (elementwise) */ export const mul = (a: Operand, b: Operand): Tensor => bin(B.mul, a, b);
 /** a / b */ export const div = (a: Operand, b: Operand): Tensor => bin(B.div, a, b);
-/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? powScalar(a, b) : bin(B.pow, a, b));
+/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? asOp('pow', () => powScalar(a, b)) : bin(B.pow, a, b));
 /** Elementwise maximum (NaN propagates). */ export const maximum = (a: Operand, b: Operand): Tensor => bin(B.maximum, a, b);
 /** Elementwise minimum (NaN propagates). */ export const minimum = (a: Operand, b: Operand): Tensor => bin(B.minimum, a, b);
 /** 1 where a = b else 0 (same float dtype; no gradient). */ export const eq = (a: Operand, b: Operand): Tensor => bin(B.eq, a, b);
@@ -219,6 +226,9 @@ const whereOp: OpDef = {
 
 /** cond ≠ 0 ? a : b, elementwise with broadcasting (no gradient w.r.t. cond). */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  if (!(cond instanceof Tensor)) throw new DTypeError(`where: cond must be a Tensor, got ${describe(cond)}`);
+  checkOperand('where', 'a', a);
+  checkOperand('where', 'b', b);
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond;
   const ta = asTensor(a, like), tb = asTensor(b, like);
   const c = cond.dtype === ta.dtype ? cond : cast(cond, ta.dtype); // a recorded op: no host read of cond
@@ -227,9 +237,15 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 
 /** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */
 export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+  if (!(x instanceof Tensor)) throw new DTypeError(`clamp: x must be a Tensor, got ${describe(x)}`);
+  for (const [name, v] of [['lower', lo], ['upper', hi]] as const) {
+    if (v != null && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(`clamp: ${name} bound must be a number (not NaN), got ${describe(v)}`);
+  }
   if (lo != null && hi != null && lo > hi) throw new ValueError(`clamp: lower bound ${lo} exceeds upper bound ${hi}`);
-  let y = x;
-  if (lo != null) y = where(lt(y, lo), lo, y);
-  if (hi != null) y = where(gt(y, hi), hi, y);
-  return y;
+  return asOp('clamp', () => {
+    let y = x;
+    if (lo != null) y = where(lt(y, lo), lo, y);
+    if (hi != null) y = where(gt(y, hi), hi, y);
+    return y;
+  });
 }

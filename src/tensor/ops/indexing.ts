@@ -6,7 +6,7 @@
 import { DTypeError, ShapeError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
-import { normAxis } from '../shape-util.js';
+import { normAxis, toInt32Indices } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType } from './base.js';
 import { zerosLike } from '../creation.js';
@@ -15,13 +15,19 @@ import { pad } from './layout.js';
 /** Index input: an int32 tensor, an Int32Array or plain numbers. */
 export type IndexLike = Tensor | Int32Array | readonly number[];
 
-/** Convert an index argument to an int32 tensor. */
-export function toIndex(op: string, idx: IndexLike, shape?: readonly number[]): Tensor {
+/**
+ * Convert an index argument to an int32 tensor. An int32 tensor or Int32Array is used as is (the
+ * kernels range-check it); plain numbers are validated in the same pass that converts them: a
+ * value that is not an integer in [−2³¹, 2³¹) (1.5, NaN, ±Infinity, 3e9) is an `IndexError`
+ * naming `op`, never truncated. A float tensor is a `DTypeError`.
+ * @param what how the message calls the argument (default `indices`)
+ */
+export function toIndex(op: string, idx: IndexLike, shape?: readonly number[], what = 'indices'): Tensor {
   if (idx instanceof Tensor) {
-    if (idx.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${idx.dtype} (use cast(…, 'int32') or indices())`);
+    if (idx.dtype !== 'int32') throw new DTypeError(`${op}: ${what} must be int32, got ${idx.dtype} (use cast(…, 'int32') or indices())`);
     return idx;
   }
-  const d = idx instanceof Int32Array ? idx : Int32Array.from(idx);
+  const d = idx instanceof Int32Array ? idx : toInt32Indices(op, what, idx);
   return new Tensor(d, shape ?? [d.length], 'int32');
 }
 

@@ -6,7 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { broadcastShapes } from '../shape-util.js';
+import { asOp, broadcastShapes, checkedSize } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType, reshape, sumToShape } from './base.js';
 import { mul } from './elementwise.js';
@@ -36,7 +36,9 @@ const matmulOp: OpDef<MMAttrs> = {
     } catch {
       throw new ShapeError(`matmul: batch dimensions of ${fmtShape(as)} and ${fmtShape(bs)} cannot be broadcast together (${fmtShape(as.slice(0, -2))} vs ${fmtShape(bs.slice(0, -2))})`);
     }
-    return [{ shape: [...batch, M, N], dtype }];
+    const shape = [...batch, M, N];
+    checkedSize('matmul', shape);
+    return [{ shape, dtype }];
   },
   backward: ({ grad: g, inputs: [a, b], attrs: { transA, transB }, needs }) => {
     let ga: Tensor | null = null, gb: Tensor | null = null;
@@ -71,7 +73,8 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
 /** Outer product of two vectors: out[i, j] = a[i]·b[j]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected two vectors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
+  checkedSize('outer', [a.size, b.size]);
+  return asOp('outer', () => mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size])));
 }
 
 /** Kronecker product of two tensors of equal rank. */
@@ -83,24 +86,29 @@ export function kron(a: Tensor, b: Tensor): Tensor {
     rb.push(1, b.shape[d]!);
     out.push(a.shape[d]! * b.shape[d]!);
   }
-  return reshape(mul(reshape(a, ra), reshape(b, rb)), out);
+  checkedSize('kron', out);
+  return asOp('kron', () => reshape(mul(reshape(a, ra), reshape(b, rb)), out));
 }
 
 /** A vector → the diagonal matrix; a matrix → its diagonal (as torch.diag). */
 export function diag(x: Tensor): Tensor {
-  if (x.ndim === 1) return mul(eye(x.size, x.size, { dtype: x.dtype }), reshape(x, [1, x.size]));
-  if (x.ndim === 2) {
-    if (x.shape[0] !== x.shape[1]) {
-      const n = Math.min(x.shape[0]!, x.shape[1]!);
-      return einsum('ii->i', [slice(x, [[0, n], [0, n]])]);
+  return asOp('diag', () => {
+    if (x.ndim === 1) return mul(eye(x.size, x.size, { dtype: x.dtype }), reshape(x, [1, x.size]));
+    if (x.ndim === 2) {
+      if (x.shape[0] !== x.shape[1]) {
+        const n = Math.min(x.shape[0]!, x.shape[1]!);
+        return einsum('ii->i', [slice(x, [[0, n], [0, n]])]);
+      }
+      return einsum('ii->i', [x]);
     }
-    return einsum('ii->i', [x]);
-  }
-  throw new ValueError(`diag: expected a vector or a matrix, got ${fmtShape(x.shape)}`);
+    throw new ValueError(`diag: expected a vector or a matrix, got ${fmtShape(x.shape)}`);
+  });
 }
 
 /** Sum of the diagonal of a square matrix. */
 export function trace(x: Tensor): Tensor {
-  if (x.ndim !== 2 || x.shape[0] !== x.shape[1]) throw new ShapeError(`trace: expected a square matrix, got ${fmtShape(x.shape)}`);
-  return einsum('ii->', [x]);
+  return asOp('trace', () => {
+    if (x.ndim !== 2 || x.shape[0] !== x.shape[1]) throw new ShapeError(`trace: expected a square matrix, got ${fmtShape(x.shape)}`);
+    return einsum('ii->', [x]);
+  });
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
+import { checkedSize } from '../shape-util.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
@@ -27,7 +28,9 @@ function poolShape(op: string, x: readonly number[], a: PoolAttrs): number[] {
   const Ho = Math.floor((H + 2 * a.padding[0] - a.dilation[0] * (a.kernel[0] - 1) - 1) / a.stride[0]) + 1;
   const Wo = Math.floor((W + 2 * a.padding[1] - a.dilation[1] * (a.kernel[1] - 1) - 1) / a.stride[1]) + 1;
   if (Ho <= 0 || Wo <= 0) throw new ShapeError(`${op}: kernel ${a.kernel} does not fit input ${fmtShape(x)}`);
-  return [N, C, Ho, Wo];
+  const out = [N, C, Ho, Wo];
+  checkedSize(op, out);
+  return out;
 }
 
 const maxPoolOp: OpDef<PoolAttrs> = {

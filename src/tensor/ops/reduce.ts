@@ -6,7 +6,7 @@
 import { ValueError } from '../../util/errors.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { normAxes, normAxis } from '../shape-util.js';
+import { asOp, normAxes, normAxis } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
 import { abs, add, div, eq, exp, gt, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
@@ -112,41 +112,51 @@ function count(x: Tensor, axes: Axes): number {
 
 /** Mean over `axes`. */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return div(sum(x, axes, keepDims), count(x, axes));
+  return asOp('mean', () => {
+    return div(sum(x, axes, keepDims), count(x, axes));
+  });
 }
 
 /** Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var). */
 export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
-  const n = count(x, axes);
-  const mu = mean(x, axes, true);
-  return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
+  return asOp('variance', () => {
+    const n = count(x, axes);
+    const mu = mean(x, axes, true);
+    return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
+  });
 }
 
 /** Standard deviation over `axes` (unbiased by default). */
 export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
-  return sqrt(variance(x, axes, keepDims, correction));
+  return asOp('std', () => {
+    return sqrt(variance(x, axes, keepDims, correction));
+  });
 }
 
 /** log Σ exp(x) over `axes`, computed stably (max-shifted). */
 export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const m0 = detach(max(x, axes, true));
-  // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
-  const m = where(eq(abs(m0), Infinity), 0, m0);
-  const s = log(sum(exp(sub(x, m)), axes, true));
-  const r = add(s, m);
-  return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
+  return asOp('logsumexp', () => {
+    const m0 = detach(max(x, axes, true));
+    // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
+    const m = where(eq(abs(m0), Infinity), 0, m0);
+    const s = log(sum(exp(sub(x, m)), axes, true));
+    const r = add(s, m);
+    return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
+  });
 }
 
 /** p-norm over `axes` (default p = 2, all axes). */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepDims = false): Tensor {
-  if (p === 2) {
-    // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
-    const s = sum(square(x), axes, keepDims);
-    const nz = gt(s, 0);
-    return where(nz, sqrt(where(nz, s, 1)), 0);
-  }
-  if (p === 1) return sum(abs(x), axes, keepDims);
-  if (p === Infinity) return max(abs(x), axes, keepDims);
-  if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);
-  return powScalar(sum(powScalar(abs(x), p), axes, keepDims), 1 / p);
+  return asOp('norm', () => {
+    if (p === 2) {
+      // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
+      const s = sum(square(x), axes, keepDims);
+      const nz = gt(s, 0);
+      return where(nz, sqrt(where(nz, s, 1)), 0);
+    }
+    if (p === 1) return sum(abs(x), axes, keepDims);
+    if (p === Infinity) return max(abs(x), axes, keepDims);
+    if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);
+    return powScalar(sum(powScalar(abs(x), p), axes, keepDims), 1 / p);
+  });
 }

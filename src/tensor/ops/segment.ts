@@ -12,6 +12,7 @@ import { clamp, div, mul, sub } from './elementwise.js';
 import { type IndexLike, indexSelect, scatterAdd, toIndex } from './indexing.js';
 import { zerosLike, ones } from '../creation.js';
 import { reshape } from './base.js';
+import { asOp } from '../shape-util.js';
 
 interface SegAttrs {
   numSegments: number;
@@ -48,7 +49,7 @@ const segmentMinOp = extremeOp('segmentMin');
 
 function segArgs(op: string, ids: IndexLike, numSegments: number, sorted?: boolean): [Tensor, SegAttrs] {
   if (!Number.isInteger(numSegments) || numSegments < 0) throw new ValueError(`${op}: numSegments must be a non-negative integer, got ${numSegments}`);
-  return [toIndex(op, ids), { numSegments, sorted: sorted ?? false }];
+  return [toIndex(op, ids, undefined, 'segment ids'), { numSegments, sorted: sorted ?? false }];
 }
 
 /** Options of the segment ops. */
@@ -66,10 +67,12 @@ export function segmentSum(data: Tensor, ids: IndexLike, numSegments: number, op
 /** Mean of the rows of each segment (0 for empty segments). */
 export function segmentMean(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
   const [t, a] = segArgs('segmentMean', ids, numSegments, opts.sorted);
-  const s = apply(segmentSumOp, [data, t], a);
-  const counts = apply(segmentSumOp, [ones([data.shape[0]!], { dtype: data.dtype }), t], a);
-  const c = reshape(clamp(counts, 1), [numSegments, ...data.shape.slice(1).map(() => 1)]);
-  return div(s, c);
+  return asOp('segmentMean', () => {
+    const s = apply(segmentSumOp, [data, t], a);
+    const counts = apply(segmentSumOp, [ones([data.shape[0]!], { dtype: data.dtype }), t], a);
+    const c = reshape(clamp(counts, 1), [numSegments, ...data.shape.slice(1).map(() => 1)]);
+    return div(s, c);
+  });
 }
 
 /** Elementwise max over the rows of each segment (0 for empty segments); gradient to the argmax row. */
@@ -201,7 +204,7 @@ const gatherSegmentWeightedSumOp: OpDef<WeightedAttrs> = {
  */
 export function gatherSegmentWeightedSum(x: Tensor, weights: Tensor, gather: IndexLike, ids: IndexLike, numSegments: number): Tensor {
   const [t] = segArgs('gatherSegmentWeightedSum', ids, numSegments);
-  const g = toIndex('gatherSegmentWeightedSum', gather);
+  const g = toIndex('gatherSegmentWeightedSum', gather, undefined, 'gather');
   const H = headsOf('gatherSegmentWeightedSum', x, weights, g.shape[0] ?? 0);
   return apply(gatherSegmentWeightedSumOp, [x, weights, g, t], { numSegments, heads: H });
 }
@@ -214,7 +217,7 @@ export function gatherSegmentWeightedSum(x: Tensor, weights: Tensor, gather: Ind
 export function gatherDot(a: Tensor, b: Tensor, ia: IndexLike, ib: IndexLike, opts: { heads?: number } = {}): Tensor {
   const heads = opts.heads ?? 1;
   if (!Number.isInteger(heads) || heads < 1) throw new ValueError(`gatherDot: heads must be a positive integer, got ${heads}`);
-  return apply(gatherDotOp, [a, b, toIndex('gatherDot', ia), toIndex('gatherDot', ib)], { heads });
+  return apply(gatherDotOp, [a, b, toIndex('gatherDot', ia, undefined, 'ia'), toIndex('gatherDot', ib, undefined, 'ib')], { heads });
 }
 
 const gatherSegmentSumOp: OpDef<{ numSegments: number }> = {
@@ -239,5 +242,5 @@ const gatherSegmentSumOp: OpDef<{ numSegments: number }> = {
  */
 export function gatherSegmentSum(x: Tensor, gather: IndexLike, ids: IndexLike, numSegments: number): Tensor {
   const [t] = segArgs('gatherSegmentSum', ids, numSegments);
-  return apply(gatherSegmentSumOp, [x, toIndex('gatherSegmentSum', gather), t], { numSegments });
+  return apply(gatherSegmentSumOp, [x, toIndex('gatherSegmentSum', gather, undefined, 'gather'), t], { numSegments });
 }
