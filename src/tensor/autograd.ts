@@ -101,7 +101,10 @@ export function backward(root: Tensor, grad?: Tensor): void {
 function checkVersions(node: GradNode): void {
   const vs = node.versions!;
   const nIn = node.inputs.length;
-  for (let i = 0; i < vs.length; i++) {
+  const saved = node.op.saved;
+  const n = saved ? saved.length : vs.length;
+  for (let k = 0; k < n; k++) {
+    const i = saved ? saved[k]! : k;
     const t = i < nIn ? node.inputs[i]! : node.outputs[i - nIn]!;
     if (t.version !== vs[i]) {
       const which = i < nIn ? `input ${i}` : `output ${i - nIn}`;

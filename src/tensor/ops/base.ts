@@ -38,6 +38,7 @@ export function asTensor(x: Tensor | number, like: Tensor): Tensor {
 
 const reshapeOp: OpDef<{ shape: number[] }> = {
   name: 'reshape',
+  saved: [],
   alias: true,
   infer: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   backward: ({ grad, inputs }) => [reshape(grad, inputs[0]!.shape)],
@@ -62,6 +63,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 const expandOp: OpDef<{ shape: number[] }> = {
   name: 'expand',
+  saved: [],
   infer: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   backward: ({ grad, inputs }) => [sumToShape(grad, inputs[0]!.shape)],
 };
@@ -77,6 +79,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 const permuteOp: OpDef<{ perm: number[] }> = {
   name: 'permute',
+  saved: [],
   infer: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
   backward: ({ grad, attrs }) => {
     const inv = new Array<number>(attrs.perm.length);
@@ -98,6 +101,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 
 const sumOp: OpDef<{ axes: number[]; keepDims: boolean }> = {
   name: 'sum',
+  saved: [],
   infer: ([x], { axes, keepDims }) => [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }],
   backward: ({ grad, inputs, attrs }) => {
     const x = inputs[0]!;
@@ -137,6 +141,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 
 const castOp: OpDef<{ dtype: DType }> = {
   name: 'cast',
+  saved: [],
   infer: ([x], { dtype }) => [{ shape: x!.shape, dtype }],
   backward: ({ grad, inputs }) => [inputs[0]!.dtype === 'int32' ? null : cast(grad, inputs[0]!.dtype)],
 };
@@ -150,6 +155,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 const copyOp: OpDef = {
   name: 'copy',
+  saved: [],
   infer: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
   backward: ({ grad }) => [grad],
 };

@@ -11,9 +11,10 @@ import { asTensor, cast, requireFloat, requireSameDType, sumToShape } from './ba
 
 type Rule = (ctx: BackwardCtx<{ alpha?: number }>) => Tensor;
 
-function unaryOp(name: string, rule?: Rule): OpDef<{ alpha?: number }> {
+function unaryOp(name: string, rule?: Rule, saved?: readonly number[]): OpDef<{ alpha?: number }> {
   return {
     name,
+    saved,
     infer: ([x]) => {
       requireFloat(name, x!);
       return [{ shape: x!.shape, dtype: x!.dtype }];
@@ -27,10 +28,10 @@ const y0 = (c: BackwardCtx<unknown>): Tensor => c.outputs[0]!;
 const SQRT1_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const U = {
-  neg: unaryOp('neg', (c) => neg(c.grad)),
+  neg: unaryOp('neg', (c) => neg(c.grad), []),
   abs: unaryOp('abs', (c) => mul(c.grad, sign(x0(c)))),
   sign: unaryOp('sign', (c) => mul(c.grad, 0)),
-  exp: unaryOp('exp', (c) => mul(c.grad, y0(c))),
+  exp: unaryOp('exp', (c) => mul(c.grad, y0(c)), [1]),
   log: unaryOp('log', (c) => div(c.grad, x0(c))),
   log1p: unaryOp('log1p', (c) => div(c.grad, add(x0(c), 1))),
   expm1: unaryOp('expm1', (c) => mul(c.grad, add(y0(c), 1))),
@@ -95,9 +96,10 @@ export const elu = (x: Tensor, alpha = 1): Tensor => apply(U.elu, [x], { alpha }
 /** Heaviside step 1[x > 0] (gradient 0). */ export const step = (x: Tensor): Tensor => apply(U.step, [x]);
 /** xᵃ for a constant exponent a. */ export const powScalar = (x: Tensor, a: number): Tensor => apply(U.powScalar, [x], { alpha: a });
 
-function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null]): OpDef {
+function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null], saved?: readonly number[]): OpDef {
   return {
     name,
+    saved,
     infer: ([a, b]) => {
       requireFloat(name, a!, b!);
       const dtype = requireSameDType(name, a!, b!);
@@ -116,8 +118,8 @@ const a0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[0]!;
 const b0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[1]!;
 
 const B = {
-  add: binaryOp('add', (c) => [c.grad, c.grad]),
-  sub: binaryOp('sub', (c) => [c.grad, neg(c.grad)]),
+  add: binaryOp('add', (c) => [c.grad, c.grad], []),
+  sub: binaryOp('sub', (c) => [c.grad, neg(c.grad)], []),
   mul: binaryOp('mul', (c) => [c.needs[0] ? mul(c.grad, b0(c)) : null, c.needs[1] ? mul(c.grad, a0(c)) : null]),
   div: binaryOp('div', (c) => [
     c.needs[0] ? div(c.grad, b0(c)) : null,

@@ -38,6 +38,7 @@ function requireIndex(op: string, idx: Meta, rank1: boolean): void {
 
 const indexSelectOp: OpDef<{ axis: number }> = {
   name: 'indexSelect',
+  saved: [1],
   infer: ([x, idx], { axis }) => {
     requireIndex('indexSelect', idx!, true);
     const s = [...x!.shape];
@@ -49,6 +50,7 @@ const indexSelectOp: OpDef<{ axis: number }> = {
 
 const indexAddOp: OpDef<{ axis: number }> = {
   name: 'indexAdd',
+  saved: [1],
   infer: ([x, idx, src], { axis }) => {
     requireFloat('indexAdd', x!, src!);
     requireSameDType('indexAdd', x!, src!);
@@ -84,6 +86,7 @@ function checkAlong(op: string, x: Meta, idx: Meta, axis: number, src?: Meta): v
 
 const takeAlongAxisOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
   name: 'takeAlongAxis',
+  saved: [1],
   infer: ([x, idx], { axis }) => {
     checkAlong('takeAlongAxis', x!, idx!, axis);
     return [{ shape: idx!.shape, dtype: x!.dtype }];
@@ -93,6 +96,7 @@ const takeAlongAxisOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
 
 const scatterAddOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
   name: 'scatterAdd',
+  saved: [1],
   infer: ([x, idx, src], { axis }) => {
     requireFloat('scatterAdd', x!, src!);
     requireSameDType('scatterAdd', x!, src!);

@@ -17,12 +17,14 @@ interface MapAttrs {
 
 const dimMapOp: OpDef<MapAttrs> = {
   name: 'dimMap',
+  saved: [],
   infer: ([x], { maps }) => [{ shape: maps.map((m) => m.length), dtype: x!.dtype }],
   backward: ({ grad, inputs, attrs }) => [apply(dimMapScatterOp, [grad], { maps: attrs.maps, shape: [...inputs[0]!.shape], fill: 0 })],
 };
 
 const dimMapScatterOp: OpDef<MapAttrs & { shape: number[]; fill: number }> = {
   name: 'dimMapScatter',
+  saved: [],
   infer: ([g], { shape }) => [{ shape, dtype: g!.dtype }],
   backward: ({ grad, attrs }) => [apply(dimMapOp, [grad], { maps: attrs.maps })],
 };
@@ -105,6 +107,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
 
 const concatOp: OpDef<{ axis: number }> = {
   name: 'concat',
+  saved: [],
   infer: (xs, { axis }) => {
     const first = xs[0]!;
     requireSameDType('concat', ...xs);

@@ -30,6 +30,7 @@ function inferSeg(op: string, x: Meta, ids: Meta, numSegments: number): Meta {
 
 const segmentSumOp: OpDef<SegAttrs> = {
   name: 'segmentSum',
+  saved: [1],
   infer: ([x, ids], a) => [inferSeg('segmentSum', x!, ids!, a.numSegments)],
   backward: ({ grad, inputs: [, ids] }) => [indexSelect(grad, 0, ids!), null],
 };
