@@ -7,7 +7,7 @@ import {
   MAX_ELEMENTS, Tensor, add, arange, checkedSize, clamp, crossEntropy, eye, fromData, full, gather, gatherDot, gatherSegmentSum,
   gatherSegmentWeightedSum, indexAdd, indexSelect, indices, kron, linspace, matmul, mean, mul, nllLoss, noGrad, ones, outer, pad, rand,
   randn, repeat, scalar, scatterAdd, segmentMax, segmentMean, segmentMin, segmentSoftmax, segmentSum, slice, split, stack, sub,
-  takeAlongAxis, tensor, uniform, variance, where, zeros, zerosLike, conv2d, expand, concat, mseLoss, std,
+  takeAlongAxis, tensor, uniform, variance, where, zeros, zerosLike, conv2d, expand, concat, mseLoss, std, einsum, globalAvgPool2d,
 } from '../../src/tensor/index.js';
 import { DTypeError, ErlangenError, GradError, IndexError, ShapeError, SizeError, ValueError } from '../../src/util/index.js';
 import { Rng } from '../../src/util/index.js';
@@ -48,7 +48,7 @@ describe('index arguments given as numbers are validated on conversion', () => {
     for (const v of BAD) {
       startsWithOp(() => indexAdd(zeros([3, 2]), 0, [v], ones([1, 2])), IndexError, 'indexAdd', String(v));
       startsWithOp(() => takeAlongAxis(x(), 0, [v] as number[]), IndexError, 'takeAlongAxis', String(v));
-      startsWithOp(() => gather(x(), 0, [v] as number[]), IndexError, 'takeAlongAxis', String(v));
+      startsWithOp(() => gather(x(), 0, [v] as number[]), IndexError, 'gather', String(v));
       startsWithOp(() => scatterAdd(zeros([3]), 0, [v] as number[], ones([1])), IndexError, 'scatterAdd', String(v));
     }
   });
@@ -219,6 +219,9 @@ describe('errors name the op the user called, not the op it delegates to', () =>
     startsWithOp(() => clamp(indices([1]), 0), DTypeError, 'clamp');
     startsWithOp(() => zerosLike(ones([2]), { dtype: 'bool' as 'float32' }), DTypeError, 'zerosLike');
     startsWithOp(() => scalar(1, { dtype: 'bool' as 'float32' }), DTypeError, 'scalar');
+    startsWithOp(() => gather(x(), 0, tensor([[9, 0]], { dtype: 'int32' })), IndexError, 'gather', 'index 9');
+    startsWithOp(() => globalAvgPool2d(ones([1, 1, 2, 2]).cast('int32')), DTypeError, 'globalAvgPool2d');
+    startsWithOp(() => einsum('ij,jk->ik', [ones([2, 3]), ones([3, 2], { dtype: 'float64' })]), DTypeError, 'einsum');
   });
 });
 

@@ -6,7 +6,7 @@
 import { DTypeError, ShapeError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
-import { normAxis, toInt32Indices } from '../shape-util.js';
+import { asOp, normAxis, toInt32Indices } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType } from './base.js';
 import { zerosLike } from '../creation.js';
@@ -119,8 +119,11 @@ export function takeAlongAxis(x: Tensor, axis: number, idx: IndexLike): Tensor {
   return apply(takeAlongAxisOp, [x, t], { axis: normAxis('takeAlongAxis', axis, x.ndim) });
 }
 
-/** Alias of `takeAlongAxis` with PyTorch's name. */
-export const gather = takeAlongAxis;
+/** `takeAlongAxis` with PyTorch's name (errors name `gather`). */
+export function gather(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  const t = toIndex('gather', idx);
+  return asOp('gather', () => apply(takeAlongAxisOp, [x, t], { axis: normAxis('gather', axis, x.ndim) }));
+}
 
 /** torch.scatter_add: out = x; out[idx[i][j]][j] += src[i][j] for axis 0 (iterating over idx.shape). */
 export function scatterAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor, opts: { skipNegative?: boolean } = {}): Tensor {

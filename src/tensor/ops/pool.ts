@@ -3,7 +3,7 @@
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
-import { checkedSize } from '../shape-util.js';
+import { asOp, checkedSize } from '../shape-util.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
@@ -101,12 +101,16 @@ export function avgPool2d(x: Tensor, kernel: Pair, opts: Omit<Pool2dOptions, 'di
 
 /** Mean over the spatial axes: [N,C,H,W] → [N,C]. */
 export function globalAvgPool2d(x: Tensor): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`globalAvgPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
-  return mean(x, [2, 3]);
+  return asOp('globalAvgPool2d', () => {
+    if (x.ndim !== 4) throw new ShapeError(`globalAvgPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
+    return mean(x, [2, 3]);
+  });
 }
 
 /** Max over the spatial axes: [N,C,H,W] → [N,C]. */
 export function globalMaxPool2d(x: Tensor): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`globalMaxPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
-  return max(x, [2, 3]);
+  return asOp('globalMaxPool2d', () => {
+    if (x.ndim !== 4) throw new ShapeError(`globalMaxPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
+    return max(x, [2, 3]);
+  });
 }
