@@ -5,7 +5,8 @@
  */
 import { GradError, ShapeError, fmtShape } from '../util/errors.js';
 import { activeRecorder, noGrad, trackFresh, withBackwardLabel } from './engine.js';
-import type { GradNode, Tensor } from './tensor.js';
+import { type GradNode, Tensor } from './tensor.js';
+import { describe } from './shape-util.js';
 import { add } from './ops/elementwise.js';
 import { clone } from './ops/base.js';
 import { onesLike } from './creation.js';
@@ -42,6 +43,8 @@ function topoOrder(root: Tensor): Tensor[] {
  * backward twice accumulates twice.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
+  if (!(root instanceof Tensor)) throw new GradError(`backward: expected a Tensor to backpropagate from, got ${describe(root)}`);
+  if (grad !== undefined && !(grad instanceof Tensor)) throw new GradError(`backward: the upstream gradient must be a Tensor, got ${describe(grad)}`);
   if (!root.requiresGrad) {
     throw new GradError(`backward: the tensor ${fmtShape(root.shape)} does not require grad (no input of the computation had requiresGrad)`);
   }

@@ -178,11 +178,13 @@ export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor
 
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  if (!(t instanceof Tensor)) throw new DTypeError(`zerosLike: t must be a Tensor, got ${describe(t)}`);
   return fullAs('zerosLike', t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  if (!(t instanceof Tensor)) throw new DTypeError(`onesLike: t must be a Tensor, got ${describe(t)}`);
   return fullAs('onesLike', t.shape, 1, { dtype: t.dtype, ...opts });
 }
 

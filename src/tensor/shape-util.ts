@@ -2,7 +2,8 @@
  * Shape arithmetic shared by the ops: axis normalisation and NumPy broadcasting.
  * @module
  */
-import { AnomalyError, DTypeError, ErlangenError, IndexError, ShapeError, SizeError, fmtShape } from '../util/errors.js';
+import { AnomalyError, DTypeError, ErlangenError, IndexError, ShapeError, SizeError, ValueError, fmtShape } from '../util/errors.js';
+import { Tensor } from './tensor.js';
 
 /** Normalise a possibly negative axis for a tensor of rank `ndim`. */
 export function normAxis(op: string, axis: number, ndim: number): number {
@@ -133,4 +134,22 @@ export function renamed(op: string, e: unknown): unknown {
   const Cls = e.constructor as new (message: string) => ErlangenError;
   const r = new Cls(`${op}: ${e.message}`);
   return r;
+}
+
+/** Throw a DTypeError naming `op` and the argument unless `v` is a Tensor. */
+export function requireTensor(op: string, name: string, v: unknown): void {
+  if (!(v instanceof Tensor)) throw new DTypeError(`${op}: ${name} must be a Tensor, got ${describe(v)}`);
+}
+
+/** Throw a DTypeError naming `op` unless `v` is an array of Tensors. */
+export function requireTensors(op: string, name: string, v: unknown): void {
+  if (!Array.isArray(v)) throw new DTypeError(`${op}: ${name} must be an array of Tensors, got ${describe(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (!(v[i] instanceof Tensor)) throw new DTypeError(`${op}: ${name}[${i}] must be a Tensor, got ${describe(v[i])}`);
+  }
+}
+
+/** Throw a ValueError naming `op` and the argument unless `v` is an array. */
+export function requireArray(op: string, name: string, v: unknown): void {
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new ValueError(`${op}: ${name} must be an array, got ${describe(v)}`);
 }

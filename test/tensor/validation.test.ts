@@ -11,6 +11,7 @@ import {
 } from '../../src/tensor/index.js';
 import { DTypeError, ErlangenError, GradError, IndexError, ShapeError, SizeError, ValueError } from '../../src/util/index.js';
 import { Rng } from '../../src/util/index.js';
+import * as TensorModule from '../../src/tensor/index.js';
 
 type ErrorClass = abstract new (message: string) => ErlangenError;
 
@@ -204,7 +205,33 @@ describe('layout and elementwise arguments', () => {
     startsWithOp(() => sub('1' as unknown as number, t), DTypeError, 'sub', 'string');
     startsWithOp(() => mul(t, [1, 2] as unknown as number), DTypeError, 'mul', 'Array');
     startsWithOp(() => where(t, t, {} as unknown as number), DTypeError, 'where', 'Object');
-    startsWithOp(() => concat([t, [1, 2] as unknown as Tensor]), DTypeError, 'concat', 'input 1');
+    startsWithOp(() => concat([t, [1, 2] as unknown as Tensor]), DTypeError, 'concat', 'xs[1]');
+  });
+});
+
+describe('missing or non-tensor arguments', () => {
+  it('a missing tensor or shape argument is a named error naming the op', () => {
+    startsWithOp(() => matmul(ones([2, 2]), undefined as unknown as Tensor), DTypeError, 'matmul', 'b must be a Tensor');
+    startsWithOp(() => mean(undefined as unknown as Tensor), DTypeError, 'mean', 'undefined');
+    startsWithOp(() => zerosLike(null as unknown as Tensor), DTypeError, 'zerosLike', 'null');
+    startsWithOp(() => ones([2]).reshape(undefined as unknown as number[]), ValueError, 'reshape', 'shape');
+    startsWithOp(() => concat([ones([2]), undefined as unknown as Tensor]), DTypeError, 'concat', 'xs[1]');
+  });
+  it('no exported op lets a TypeError escape for undefined / null arguments', () => {
+    // low-level helpers on the hot path (not user-facing ops) are left out
+    const skip = new Set(['dispatch', 'apply', 'executeOp', 'noGrad', 'enableGrad', 'detectAnomaly', 'trace', 'runPlan', 'Tensor', 'broadcastShapes', 'checkedSize']);
+    const escaped: string[] = [];
+    for (const [name, f] of Object.entries(TensorModule)) {
+      if (typeof f !== 'function' || skip.has(name)) continue;
+      for (const args of [[undefined], [ones([2, 2]), undefined], [null, ones([2, 2])]]) {
+        try {
+          (f as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          if (!(e instanceof ErlangenError)) escaped.push(`${name}: ${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(escaped).toEqual([]);
   });
 });
 

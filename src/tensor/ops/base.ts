@@ -8,7 +8,7 @@ import { sizeOf } from '../../backend/types.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
-import { broadcastShapes, checkShape, normAxes, sameShape } from '../shape-util.js';
+import { broadcastShapes, checkShape, normAxes, requireArray, requireTensor, sameShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 
 /** Throw DTypeError unless `t` is a float tensor. */
@@ -31,6 +31,7 @@ export function requireSameDType(op: string, ...ts: Meta[]): DType {
 
 /** A number becomes a 0-d tensor of `like`'s dtype. */
 export function asTensor(x: Tensor | number, like: Tensor): Tensor {
+  requireTensor('asTensor', 'like', like);
   if (x instanceof Tensor) return x;
   const d = like.dtype === 'float64' ? new Float64Array([x]) : like.dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x]);
   return new Tensor(d, [], like.dtype);
@@ -46,6 +47,8 @@ const reshapeOp: OpDef<{ shape: number[] }> = {
 
 /** Reshape (shares storage); one dimension may be −1. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('reshape', 'x', x);
+  requireArray('reshape', 'shape', shape);
   const s = [...shape];
   const neg = s.filter((d) => d === -1).length;
   if (neg > 1) throw new ShapeError(`reshape: only one dimension may be -1, got ${fmtShape(shape)}`);
@@ -70,6 +73,8 @@ const expandOp: OpDef<{ shape: number[] }> = {
 
 /** Broadcast to `shape` (NumPy rules), materialising the copy. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('expand', 'x', x);
+  requireArray('expand', 'shape', shape);
   const target = checkShape('expand', shape);
   const b = broadcastShapes('expand', x.shape, target);
   if (!sameShape(b, target)) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(target)}`);
@@ -90,6 +95,8 @@ const permuteOp: OpDef<{ perm: number[] }> = {
 
 /** Reorder dimensions: out.shape[i] = x.shape[perm[i]]. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  requireTensor('permute', 'x', x);
+  requireArray('permute', 'perm', perm);
   const n = x.ndim;
   const p = perm.map((a) => (a < 0 ? a + n : a));
   if (p.length !== n || new Set(p).size !== n || p.some((a) => a < 0 || a >= n || !Number.isInteger(a))) {
@@ -122,6 +129,7 @@ export function reducedShape(shape: readonly number[], axes: readonly number[], 
 
 /** Sum over `axes` (all when omitted). */
 export function sum(x: Tensor, axes?: number | readonly number[] | null, keepDims = false): Tensor {
+  requireTensor('sum', 'x', x);
   requireFloat('sum', x);
   const ax = normAxes('sum', axes, x.ndim);
   return apply(sumOp, [x], { axes: ax, keepDims });
@@ -129,6 +137,8 @@ export function sum(x: Tensor, axes?: number | readonly number[] | null, keepDim
 
 /** Sum a broadcast gradient back down to `shape` (the adjoint of broadcasting). */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('sumToShape', 'g', g);
+  requireArray('sumToShape', 'shape', shape);
   if (sameShape(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
   const axes: number[] = [];
@@ -148,6 +158,7 @@ const castOp: OpDef<{ dtype: DType }> = {
 
 /** Convert to another dtype (float→int32 truncates toward zero). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  requireTensor('cast', 'x', x);
   if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new ValueError(`cast: unknown dtype '${dtype as string}'`);
   if (x.dtype === dtype) return x;
   return apply(castOp, [x], { dtype });
@@ -162,11 +173,13 @@ const copyOp: OpDef = {
 
 /** A copy with its own storage (differentiable). */
 export function clone(x: Tensor): Tensor {
+  requireTensor('clone', 'x', x);
   return apply(copyOp, [x]);
 }
 
 /** A tensor sharing the values of `x` but cut from the autograd graph. */
 export function detach(x: Tensor): Tensor {
+  requireTensor('detach', 'x', x);
   if (x.isSymbolic) return apply({ name: 'reshape', alias: true, infer: ([t]) => [{ shape: t!.shape, dtype: t!.dtype }] }, [x], { shape: [...x.shape] });
   const d = new Tensor(x.data, x.shape, x.dtype);
   d.versionCell = x.versionCell ??= { n: 0 }; // shares storage, so shares the version counter

@@ -5,7 +5,7 @@
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
-import { asOp, checkedSize } from '../shape-util.js';
+import { asOp, checkedSize, requireTensor } from '../shape-util.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
@@ -113,11 +113,15 @@ function addBias(y: Tensor, bias: Tensor | null | undefined, op: string): Tensor
  * @param bias [O] or null
  */
 export function conv2d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  requireTensor('conv2d', 'x', x);
+  requireTensor('conv2d', 'w', w);
   return addBias(apply(conv2dOp, [x, w], attrsOf('conv2d', opts)), bias, 'conv2d');
 }
 
 /** 1-D convolution: x [N, C, L], w [O, C/groups, k] (lowered to conv2d with height 1). */
 export function conv1d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: { stride?: number; padding?: number; dilation?: number; groups?: number } = {}): Tensor {
+  requireTensor('conv1d', 'x', x);
+  requireTensor('conv1d', 'w', w);
   return asOp('conv1d', () => {
     if (x.ndim !== 3 || w.ndim !== 3) throw new ShapeError(`conv1d: expected input [N,C,L] and weight [O,C/groups,k], got ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
     const y = conv2d(reshape(x, [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!]), reshape(w, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!]), null, {
@@ -134,6 +138,8 @@ export function conv1d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: { strid
  * @param w [Cin, Cout/groups, kh, kw] (PyTorch's layout)
  */
 export function convTranspose2d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: Conv2dOptions & { outputPadding?: Pair } = {}): Tensor {
+  requireTensor('convTranspose2d', 'x', x);
+  requireTensor('convTranspose2d', 'w', w);
   const a = attrsOf('convTranspose2d', opts);
   const op = pair('convTranspose2d', 'outputPadding', opts.outputPadding ?? 0, 0);
   if (x.ndim !== 4 || w.ndim !== 4) throw new ShapeError(`convTranspose2d: expected input [N,Cin,H,W] and weight [Cin,Cout/groups,kh,kw], got ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);

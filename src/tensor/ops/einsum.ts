@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { permute, reshape, sum } from './base.js';
 import { matmul } from './matmul.js';
 import { indexSelect } from './indexing.js';
-import { asOp } from '../shape-util.js';
+import { asOp, requireTensors } from '../shape-util.js';
 
 interface Term {
   t: Tensor;
@@ -118,6 +118,7 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
  * occur once (NumPy's implicit mode).
  */
 export function einsum(equation: string, operands: readonly Tensor[]): Tensor {
+  requireTensors('einsum', 'operands', operands);
   return asOp('einsum', () => {
     const { inputs, output } = parse(equation, operands);
     let terms: Term[] = operands.map((t, i) => diagonals({ t, letters: inputs[i]! }));

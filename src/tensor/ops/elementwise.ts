@@ -5,7 +5,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { BackwardCtx, OpDef } from '../op-def.js';
-import { asOp, broadcastShapes, describe } from '../shape-util.js';
+import { asOp, broadcastShapes, describe, requireTensor } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, cast, requireFloat, requireSameDType, sumToShape } from './base.js';
 
@@ -205,6 +205,8 @@ const siluGradOp: OpDef = {
 
 /** g · SiLU′(x) = g · σ(x)(1 + x(1 − σ(x))), SiLU's backward in one op (x and g of one shape). */
 export function siluGrad(x: Tensor, g: Tensor): Tensor {
+  requireTensor('siluGrad', 'x', x);
+  requireTensor('siluGrad', 'g', g);
   return apply(siluGradOp, [x, g]);
 }
 
@@ -228,6 +230,7 @@ const whereOp: OpDef = {
 
 /** cond ≠ 0 ? a : b, elementwise with broadcasting (no gradient w.r.t. cond). */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  requireTensor('where', 'cond', cond);
   if (!(cond instanceof Tensor)) throw new DTypeError(`where: cond must be a Tensor, got ${describe(cond)}`);
   checkOperand('where', 'a', a);
   checkOperand('where', 'b', b);
@@ -239,6 +242,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 
 /** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */
 export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+  requireTensor('clamp', 'x', x);
   if (!(x instanceof Tensor)) throw new DTypeError(`clamp: x must be a Tensor, got ${describe(x)}`);
   for (const [name, v] of [['lower', lo], ['upper', hi]] as const) {
     if (v != null && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(`clamp: ${name} bound must be a number (not NaN), got ${describe(v)}`);

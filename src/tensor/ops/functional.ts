@@ -10,10 +10,11 @@ import { Tensor } from '../tensor.js';
 import { detach, reshape, sum } from './base.js';
 import { add, div, exp, mul, rsqrt, sub } from './elementwise.js';
 import { logsumexp, max, mean, variance } from './reduce.js';
-import { asOp, normAxis } from '../shape-util.js';
+import { asOp, normAxis, requireArray, requireTensor } from '../shape-util.js';
 
 /** softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along `axis` (max-shifted for stability). */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  requireTensor('softmax', 'x', x);
   return asOp('softmax', () => {
     const a = normAxis('softmax', axis, x.ndim);
     const e = exp(sub(x, detach(max(x, a, true))));
@@ -23,6 +24,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 
 /** log softmax(x) = x − logsumexp(x) along `axis`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  requireTensor('logSoftmax', 'x', x);
   return asOp('logSoftmax', () => {
     const a = normAxis('logSoftmax', axis, x.ndim);
     return sub(x, logsumexp(x, a, true));
@@ -34,6 +36,8 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * y = (x − E[x]) / √(Var[x] + ε) · γ + β over the trailing `normalizedShape` axes (biased variance).
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  requireTensor('layerNorm', 'x', x);
+  requireArray('layerNorm', 'normalizedShape', normalizedShape);
   return asOp('layerNorm', () => {
     const k = normalizedShape.length;
     const tail = x.shape.slice(x.ndim - k);
@@ -68,6 +72,7 @@ export interface BatchNormOptions {
  * @param x [N, C] or [N, C, …]
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight?: Tensor | null, bias?: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  requireTensor('batchNorm', 'x', x);
   return asOp('batchNorm', () => {
     if (x.ndim < 2) throw new ShapeError(`batchNorm: input must be [N, C, …], got ${fmtShape(x.shape)}`);
     const C = x.shape[1]!;
@@ -111,6 +116,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
  * scale the rest by 1/(1 − p); the mask comes from the explicit `rng`. Identity when not training.
  */
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
+  requireTensor('dropout', 'x', x);
   return asOp('dropout', () => {
     if (!(p >= 0 && p < 1)) throw new ValueError(`dropout: p must be in [0, 1), got ${p}`);
     if (!training || p === 0) return x;

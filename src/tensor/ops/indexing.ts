@@ -6,7 +6,7 @@
 import { DTypeError, ShapeError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
-import { asOp, normAxis, toInt32Indices } from '../shape-util.js';
+import { asOp, normAxis, requireTensor, toInt32Indices } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType } from './base.js';
 import { zerosLike } from '../creation.js';
@@ -67,11 +67,14 @@ const indexAddOp: OpDef<{ axis: number }> = {
 
 /** Select slices along `axis`: out[…, i, …] = x[…, idx[i], …] (negative indices count from the end). */
 export function indexSelect(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('indexSelect', 'x', x);
   return apply(indexSelectOp, [x, toIndex('indexSelect', idx)], { axis: normAxis('indexSelect', axis, x.ndim) });
 }
 
 /** out = x, then out[…, idx[i], …] += src[…, i, …] (duplicates accumulate). */
 export function indexAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor): Tensor {
+  requireTensor('indexAdd', 'x', x);
+  requireTensor('indexAdd', 'src', src);
   return apply(indexAddOp, [x, toIndex('indexAdd', idx), src], { axis: normAxis('indexAdd', axis, x.ndim) });
 }
 
@@ -115,18 +118,22 @@ const scatterAddOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
 
 /** torch.gather: out[i][j] = x[idx[i][j]][j] for axis 0 (and likewise for other axes); out.shape = idx.shape. */
 export function takeAlongAxis(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('takeAlongAxis', 'x', x);
   const t = toIndex('takeAlongAxis', idx);
   return apply(takeAlongAxisOp, [x, t], { axis: normAxis('takeAlongAxis', axis, x.ndim) });
 }
 
 /** `takeAlongAxis` with PyTorch's name (errors name `gather`). */
 export function gather(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('gather', 'x', x);
   const t = toIndex('gather', idx);
   return asOp('gather', () => apply(takeAlongAxisOp, [x, t], { axis: normAxis('gather', axis, x.ndim) }));
 }
 
 /** torch.scatter_add: out = x; out[idx[i][j]][j] += src[i][j] for axis 0 (iterating over idx.shape). */
 export function scatterAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor, opts: { skipNegative?: boolean } = {}): Tensor {
+  requireTensor('scatterAdd', 'x', x);
+  requireTensor('scatterAdd', 'src', src);
   const t = toIndex('scatterAdd', idx);
   return apply(scatterAddOp, [x, t, src], { axis: normAxis('scatterAdd', axis, x.ndim), skipNegative: opts.skipNegative ?? false });
 }

@@ -7,7 +7,7 @@
 import { IndexError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { asOp, checkedSize, describe, normAxes, normAxis } from '../shape-util.js';
+import { asOp, checkedSize, describe, normAxes, normAxis, requireArray, requireTensor, requireTensors } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { permute, requireSameDType, reshape } from './base.js';
 
@@ -31,6 +31,8 @@ const dimMapScatterOp: OpDef<MapAttrs & { shape: number[]; fill: number }> = {
 
 /** Gather with one index map per dimension: out[i, j, …] = x[maps[0][i], maps[1][j], …]. */
 export function dimMap(x: Tensor, maps: Int32Array[]): Tensor {
+  requireTensor('dimMap', 'x', x);
+  requireArray('dimMap', 'maps', maps);
   if (maps.length !== x.ndim) throw new ShapeError(`dimMap: ${maps.length} maps for a tensor of rank ${x.ndim}`);
   maps.forEach((m, d) => {
     for (const v of m) if (v < 0 || v >= x.shape[d]!) throw new IndexError(`dimMap: index ${v} out of range for axis ${d} of size ${x.shape[d]}`);
@@ -54,6 +56,8 @@ export type SliceSpec = number | null | undefined | readonly [number | null | un
  * ```
  */
 export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
+  requireTensor('slice', 'x', x);
+  requireArray('slice', 'specs', specs);
   if (specs.length > x.ndim) throw new IndexError(`slice: ${specs.length} slice specs for a tensor of rank ${x.ndim} ${fmtShape(x.shape)}`);
   const maps: Int32Array[] = [];
   const keep: number[] = [];
@@ -87,6 +91,8 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
 
 /** Constant padding: `pads[i] = [before, after]` for the last `pads.length` axes. */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  requireTensor('pad', 'x', x);
+  requireArray('pad', 'pads', pads);
   if (pads.length > x.ndim) throw new ShapeError(`pad: ${pads.length} pad pairs for a tensor of rank ${x.ndim}`);
   const off = x.ndim - pads.length;
   const maps: Int32Array[] = [];
@@ -136,6 +142,7 @@ const concatOp: OpDef<{ axis: number }> = {
 
 /** Join tensors along an existing axis. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  requireTensors('concat', 'xs', xs);
   if (xs.length === 0) throw new ValueError('concat: needs at least one tensor');
   const ax = normAxis('concat', axis, xs[0]!.ndim);
   if (xs.length === 1) return xs[0]!;
@@ -144,6 +151,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Join tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  requireTensors('stack', 'xs', xs);
   if (xs.length === 0) throw new ValueError('stack: needs at least one tensor');
   const ax = normAxis('stack', axis, xs[0]!.ndim + 1);
   for (const t of xs) if (t.shape.some((d, i) => d !== xs[0]!.shape[i]) || t.ndim !== xs[0]!.ndim) {
@@ -154,6 +162,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Split along `axis` into pieces of `sizes` (array) or of equal size `sizes` (number; last may be smaller). */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
+  requireTensor('split', 'x', x);
   const ax = normAxis('split', axis, x.ndim);
   const n = x.shape[ax]!;
   let parts: number[];
@@ -180,6 +189,7 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
 
 /** Reverse the order of elements along `axes`. */
 export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
+  requireTensor('flip', 'x', x);
   const ax = normAxes('flip', axes, x.ndim);
   const maps = x.shape.map((n, d) => (ax.includes(d) ? Int32Array.from({ length: n }, (_, i) => n - 1 - i) : identityMap(n)));
   return apply(dimMapOp, [x], { maps });
@@ -187,6 +197,9 @@ export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
 
 /** Circularly shift elements: out[i] = x[(i − shift) mod n] along each axis. */
 export function roll(x: Tensor, shifts: number | readonly number[], axes: number | readonly number[]): Tensor {
+  requireTensor('roll', 'x', x);
+  if (typeof shifts !== 'number') requireArray('roll', 'shifts', shifts);
+  if (typeof axes !== 'number') requireArray('roll', 'axes', axes);
   const sh = typeof shifts === 'number' ? [shifts] : [...shifts];
   const axList = typeof axes === 'number' ? [axes] : [...axes];
   if (sh.length !== axList.length) throw new ValueError(`roll: ${sh.length} shifts for ${axList.length} axes`);
@@ -202,6 +215,8 @@ export function roll(x: Tensor, shifts: number | readonly number[], axes: number
 
 /** Tile: repeat the tensor `reps[d]` times along each axis (torch.Tensor.repeat). */
 export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  requireTensor('repeat', 'x', x);
+  requireArray('repeat', 'reps', reps);
   if (reps.length < x.ndim) throw new ShapeError(`repeat: ${reps.length} repeat counts for a tensor of rank ${x.ndim}`);
   reps.forEach((r) => {
     if (!Number.isInteger(r) || r < 0) throw new ValueError(`repeat: counts must be non-negative integers, got ${r}`);
@@ -214,6 +229,7 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
 
 /** Remove size-1 axes (all of them, or the given ones). */
 export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
+  requireTensor('squeeze', 'x', x);
   return asOp('squeeze', () => {
     const ax = axes === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axes, x.ndim);
     for (const a of ax) if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
@@ -223,6 +239,7 @@ export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
 
 /** Insert a size-1 axis at `axis` (−1 appends). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  requireTensor('unsqueeze', 'x', x);
   return asOp('unsqueeze', () => {
     const a = normAxis('unsqueeze', axis, x.ndim + 1);
     const s = [...x.shape];
@@ -233,6 +250,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 
 /** Swap two axes (default the last two). */
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
+  requireTensor('transpose', 'x', x);
   if (x.ndim < 2 && a === -2 && b === -1) return x;
   const p = x.shape.map((_, i) => i);
   const i = normAxis('transpose', a, x.ndim), j = normAxis('transpose', b, x.ndim);
@@ -243,6 +261,7 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 
 /** Merge axes start..end (inclusive) into one. */
 export function flatten(x: Tensor, start = 0, end = -1): Tensor {
+  requireTensor('flatten', 'x', x);
   return asOp('flatten', () => {
     if (x.ndim === 0) return reshape(x, [1]);
     const s = normAxis('flatten', start, x.ndim), e = normAxis('flatten', end, x.ndim);

@@ -11,7 +11,7 @@ import { abs, add, div, log1p, exp, mul, neg, relu, square, sub, where, lt } fro
 import { mean } from './reduce.js';
 import { logSoftmax } from './functional.js';
 import { takeAlongAxis } from './indexing.js';
-import { asOp, toInt32Indices } from '../shape-util.js';
+import { asOp, requireTensor, toInt32Indices } from '../shape-util.js';
 
 /** How a per-element loss is reduced. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -31,6 +31,8 @@ function sameShapes(op: string, a: Tensor, b: Tensor): void {
 
 /** Mean squared error (x − y)². */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  requireTensor('mseLoss', 'input', input);
+  requireTensor('mseLoss', 'target', target);
   return asOp('mseLoss', () => {
     sameShapes('mseLoss', input, target);
     return reduce(square(sub(input, target)), reduction);
@@ -39,6 +41,8 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
 
 /** Mean absolute error |x − y|. */
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  requireTensor('l1Loss', 'input', input);
+  requireTensor('l1Loss', 'target', target);
   return asOp('l1Loss', () => {
     sameShapes('l1Loss', input, target);
     return reduce(abs(sub(input, target)), reduction);
@@ -47,6 +51,8 @@ export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'me
 
 /** Huber loss: ½d² if |d| < δ else δ(|d| − ½δ). */
 export function huberLoss(input: Tensor, target: Tensor, delta = 1, reduction: Reduction = 'mean'): Tensor {
+  requireTensor('huberLoss', 'input', input);
+  requireTensor('huberLoss', 'target', target);
   return asOp('huberLoss', () => {
     sameShapes('huberLoss', input, target);
     if (!(delta > 0)) throw new ValueError(`huberLoss: delta must be positive, got ${delta}`);
@@ -71,6 +77,7 @@ export interface CrossEntropyOptions {
  * probabilities [N, C]: ℓ_n = −Σ_c q_{n,c} log softmax(x_n)_c.
  */
 export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | readonly number[], opts: CrossEntropyOptions = {}): Tensor {
+  requireTensor('crossEntropy', 'logits', logits);
   return asOp('crossEntropy', () => {
     if (logits.ndim !== 2) throw new ShapeError(`crossEntropy: logits must be [N, C], got ${fmtShape(logits.shape)}`);
     const [N, C] = logits.shape as [number, number];
@@ -118,6 +125,7 @@ export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | reado
 
 /** Negative log-likelihood of log-probabilities [N, C] at class indices [N]. */
 export function nllLoss(logProbs: Tensor, target: Tensor | Int32Array | readonly number[], reduction: Reduction = 'mean'): Tensor {
+  requireTensor('nllLoss', 'logProbs', logProbs);
   return asOp('nllLoss', () => {
     if (logProbs.ndim !== 2) throw new ShapeError(`nllLoss: input must be [N, C], got ${fmtShape(logProbs.shape)}`);
     const [N, C] = logProbs.shape as [number, number];
@@ -135,6 +143,8 @@ export function nllLoss(logProbs: Tensor, target: Tensor | Int32Array | readonly
  * optionally with `posWeight` on the positive term.
  */
 export function bceWithLogits(logits: Tensor, target: Tensor, opts: { reduction?: Reduction; posWeight?: Tensor | number } = {}): Tensor {
+  requireTensor('bceWithLogits', 'logits', logits);
+  requireTensor('bceWithLogits', 'target', target);
   return asOp('bceWithLogits', () => {
     sameShapes('bceWithLogits', logits, target);
     const softplusNeg = add(relu(neg(logits)), log1p(exp(neg(abs(logits))))); // log(1 + e^{−x})

@@ -6,7 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { asOp, broadcastShapes, checkedSize } from '../shape-util.js';
+import { asOp, broadcastShapes, checkedSize, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType, reshape, sumToShape } from './base.js';
 import { mul } from './elementwise.js';
@@ -60,6 +60,8 @@ function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
  * @returns [..., M, N]
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  requireTensor('matmul', 'a', a);
+  requireTensor('matmul', 'b', b);
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
@@ -72,6 +74,8 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
 
 /** Outer product of two vectors: out[i, j] = a[i]·b[j]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  requireTensor('outer', 'a', a);
+  requireTensor('outer', 'b', b);
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected two vectors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   checkedSize('outer', [a.size, b.size]);
   return asOp('outer', () => mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size])));
@@ -79,6 +83,8 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 
 /** Kronecker product of two tensors of equal rank. */
 export function kron(a: Tensor, b: Tensor): Tensor {
+  requireTensor('kron', 'a', a);
+  requireTensor('kron', 'b', b);
   if (a.ndim !== b.ndim) throw new ShapeError(`kron: ranks differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const ra: number[] = [], rb: number[] = [], out: number[] = [];
   for (let d = 0; d < a.ndim; d++) {
@@ -92,6 +98,7 @@ export function kron(a: Tensor, b: Tensor): Tensor {
 
 /** A vector → the diagonal matrix; a matrix → its diagonal (as torch.diag). */
 export function diag(x: Tensor): Tensor {
+  requireTensor('diag', 'x', x);
   return asOp('diag', () => {
     if (x.ndim === 1) return mul(eye(x.size, x.size, { dtype: x.dtype }), reshape(x, [1, x.size]));
     if (x.ndim === 2) {
@@ -107,6 +114,7 @@ export function diag(x: Tensor): Tensor {
 
 /** Sum of the diagonal of a square matrix. */
 export function trace(x: Tensor): Tensor {
+  requireTensor('trace', 'x', x);
   return asOp('trace', () => {
     if (x.ndim !== 2 || x.shape[0] !== x.shape[1]) throw new ShapeError(`trace: expected a square matrix, got ${fmtShape(x.shape)}`);
     return einsum('ii->', [x]);

@@ -6,7 +6,7 @@
 import { ValueError } from '../../util/errors.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { asOp, normAxes, normAxis } from '../shape-util.js';
+import { asOp, normAxes, normAxis, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
 import { abs, add, div, eq, exp, gt, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
@@ -33,6 +33,7 @@ const minOp = extremeOp('min');
 
 /** Maximum over `axes` (all when omitted). NaN propagates. */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('max', 'x', x);
   requireFloat('max', x);
   const ax = normAxes('max', axes, x.ndim);
   if (x.size === 0) throw new ValueError('max: reduction of an empty tensor has no identity');
@@ -41,6 +42,7 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 
 /** Minimum over `axes` (all when omitted). NaN propagates. */
 export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('min', 'x', x);
   requireFloat('min', x);
   const ax = normAxes('min', axes, x.ndim);
   if (x.size === 0) throw new ValueError('min: reduction of an empty tensor has no identity');
@@ -75,6 +77,7 @@ function exclusiveProduct(x: Tensor, axes: number[]): Tensor {
 
 /** Product over `axes` (all when omitted). */
 export function prod(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('prod', 'x', x);
   requireFloat('prod', x);
   return apply(prodOp, [x], { axes: normAxes('prod', axes, x.ndim), keepDims });
 }
@@ -97,11 +100,13 @@ function argReduce(op: OpDef, x: Tensor, axis: number | undefined | null, keepDi
 
 /** Index of the maximum along `axis` (of the flattened tensor when omitted); int32, first wins. */
 export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  requireTensor('argmax', 'x', x);
   return argReduce(argmaxOp, x, axis, keepDims);
 }
 
 /** Index of the minimum along `axis` (of the flattened tensor when omitted); int32. */
 export function argmin(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  requireTensor('argmin', 'x', x);
   return argReduce(argminOp, x, axis, keepDims);
 }
 
@@ -112,6 +117,7 @@ function count(x: Tensor, axes: Axes): number {
 
 /** Mean over `axes`. */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('mean', 'x', x);
   return asOp('mean', () => {
     return div(sum(x, axes, keepDims), count(x, axes));
   });
@@ -119,6 +125,7 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 
 /** Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var). */
 export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
+  requireTensor('variance', 'x', x);
   return asOp('variance', () => {
     const n = count(x, axes);
     const mu = mean(x, axes, true);
@@ -128,6 +135,7 @@ export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 
 
 /** Standard deviation over `axes` (unbiased by default). */
 export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
+  requireTensor('std', 'x', x);
   return asOp('std', () => {
     return sqrt(variance(x, axes, keepDims, correction));
   });
@@ -135,6 +143,7 @@ export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): T
 
 /** log Σ exp(x) over `axes`, computed stably (max-shifted). */
 export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('logsumexp', 'x', x);
   return asOp('logsumexp', () => {
     const m0 = detach(max(x, axes, true));
     // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
@@ -147,6 +156,7 @@ export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 
 /** p-norm over `axes` (default p = 2, all axes). */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('norm', 'x', x);
   return asOp('norm', () => {
     if (p === 2) {
       // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
