@@ -12,6 +12,7 @@ import {
 import { DTypeError, ErlangenError, GradError, IndexError, ShapeError, SizeError, ValueError } from '../../src/util/index.js';
 import { Rng } from '../../src/util/index.js';
 import * as TensorModule from '../../src/tensor/index.js';
+import { SGD } from '../../src/optim/index.js';
 
 type ErrorClass = abstract new (message: string) => ErlangenError;
 
@@ -294,6 +295,27 @@ describe('autograd: in-place mutation of a saved tensor', () => {
     c.assign([0, 0]);
     y.backward();
     expect(w.grad!.toArray()).toEqual([1, 1]);
+  });
+  it('the loop with a real optimizer (SGD) works, also when the step marks the parameters modified', () => {
+    const w = tensor([[0.5], [-0.5]], { requiresGrad: true });
+    const xs = tensor([[1, 2], [3, 4]]);
+    const opt = new SGD([w], { lr: 0.01 });
+    const losses: number[] = [];
+    for (let step = 0; step < 5; step++) {
+      opt.zeroGrad();
+      const loss = matmul(xs, w).square().sum();
+      loss.backward();
+      opt.step();
+      w.markModified(); // what an optimizer that reports its in-place writes would do
+      losses.push(loss.item());
+    }
+    expect(w.version).toBe(5);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThan(losses[i - 1]!);
+    // …and a stale graph from before a step is caught
+    const stale = matmul(xs, w).square().sum();
+    opt.step();
+    w.markModified();
+    throwsNamed(() => stale.backward(), GradError, /^backward of 'matmul': its input 1/, 'modified in place');
   });
   it('a mutation before the forward pass is fine', () => {
     const w = tensor([1, 2], { requiresGrad: true });
