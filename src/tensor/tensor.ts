@@ -79,10 +79,11 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.requiresGrad = requiresGrad;
-    if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
-      throw new DTypeError(`Tensor: unknown dtype '${String(dtype)}' (use 'float32', 'float64' or 'int32')`);
-    }
-    if (data !== null && !storageMatches(data, dtype)) {
+    // One check on the hot path (storageMatches is false for an unknown dtype); the details only on failure.
+    if (data !== null ? !storageMatches(data, dtype) : dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+      if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+        throw new DTypeError(`Tensor: unknown dtype '${String(dtype)}' (use 'float32', 'float64' or 'int32')`);
+      }
       throw new DTypeError(`Tensor: storage ${(data as object).constructor?.name ?? typeof data} does not match dtype ${dtype}`);
     }
     if (data !== null && data.length !== sizeOf(shape)) {
