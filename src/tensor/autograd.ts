@@ -83,7 +83,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
         continue;
       }
       if (t.retainsGrad) accumulate(t, g, owned(g, hooked));
-      if (node.versions) checkVersions(node);
+      checkVersions(node);
       const needs = node.inputs.map((x) => x.requiresGrad);
       const gin = withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
       for (let i = 0; i < node.inputs.length; i++) {
@@ -102,18 +102,19 @@ export function backward(root: Tensor, grad?: Tensor): void {
 
 /** Throw a GradError if a tensor the node saved was modified in place after the forward pass. */
 function checkVersions(node: GradNode): void {
-  const vs = node.versions!;
+  const vs = node.versions;
   const nIn = node.inputs.length;
   const saved = node.op.saved;
-  const n = saved ? saved.length : vs.length;
+  const n = saved ? saved.length : nIn + node.outputs.length;
   for (let k = 0; k < n; k++) {
     const i = saved ? saved[k]! : k;
     const t = i < nIn ? node.inputs[i]! : node.outputs[i - nIn]!;
-    if (t.version !== vs[i]) {
+    const then = vs ? vs[i]! : 0;
+    if (t.versionCell !== null && t.versionCell.n !== then) {
       const which = i < nIn ? `input ${i}` : `output ${i - nIn}`;
       throw new GradError(
         `backward of '${node.op.name}': its ${which} (${t.dtype} ${fmtShape(t.shape)}) was modified in place after the forward pass ` +
-          `(version ${vs[i]} when saved, now ${t.version}); the gradient would use the new values. Clone the tensor before modifying it, or run the forward pass again`,
+          `(version ${then} when saved, now ${t.version}); the gradient would use the new values. Clone the tensor before modifying it, or run the forward pass again`,
       );
     }
   }

@@ -176,9 +176,13 @@ export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): 
   }
   if (state.gradEnabled && op.backward && inputs.some((t) => t.requiresGrad)) {
     // The versions of everything the backward rule may read, to detect in-place mutation later.
-    const versions: number[] = [];
-    for (const t of inputs) versions.push(t.versionCell === null ? 0 : t.versionCell.n);
-    for (const t of outs) versions.push(t.versionCell === null ? 0 : t.versionCell.n);
+    // Most tensors were never modified in place (no counter, version 0): then nothing is stored.
+    let versions: number[] | undefined;
+    const nIn = inputs.length;
+    for (let i = 0; i < nIn + outs.length; i++) {
+      const cell = (i < nIn ? inputs[i]! : outs[i - nIn]!).versionCell;
+      if (cell !== null && cell.n !== 0) (versions ??= new Array<number>(nIn + outs.length).fill(0))[i] = cell.n;
+    }
     const node = { op, inputs: [...inputs], outputs: outs, attrs, versions };
     outs[0]!.requiresGrad = true;
     outs[0]!.node = node;

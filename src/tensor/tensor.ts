@@ -15,8 +15,9 @@ export interface GradNode {
   readonly outputs: readonly Tensor[];
   readonly attrs: unknown;
   /**
-   * Versions of the inputs, then of the outputs, when the node was recorded. Backward compares
-   * them with the current versions and raises a `GradError` if a saved tensor was mutated in place.
+   * Versions of the inputs, then of the outputs, when the node was recorded (undefined: all 0).
+   * Backward compares them with the current versions and raises a `GradError` if a saved tensor
+   * was mutated in place.
    */
   readonly versions?: readonly number[];
 }
