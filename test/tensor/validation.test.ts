@@ -160,6 +160,9 @@ describe('dtypes and integer storage', () => {
     startsWithOp(() => full([2], -3e9, { dtype: 'int32' }), SizeError, 'full');
     startsWithOp(() => arange(0, 3, 0.5, { dtype: 'int32' }), ValueError, 'arange');
     startsWithOp(() => linspace(0, 1, 3, { dtype: 'int32' }), ValueError, 'linspace');
+    startsWithOp(() => tensor([1, 3e9]).cast('int32'), SizeError, 'cast', 'flat index 1');
+    startsWithOp(() => tensor([NaN]).cast('int32'), ValueError, 'cast', 'NaN');
+    expect(tensor([1.7, -2.7]).cast('int32').toArray()).toEqual([1, -2]); // truncation toward zero stays
     expect(tensor([1, -2], { dtype: 'int32' }).toArray()).toEqual([1, -2]);
     expect(arange(0, 6, 2, { dtype: 'int32' }).toArray()).toEqual([0, 2, 4]);
   });

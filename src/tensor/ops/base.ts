@@ -5,7 +5,7 @@
  */
 import type { DType } from '../../backend/types.js';
 import { sizeOf } from '../../backend/types.js';
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
+import { DTypeError, ShapeError, SizeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import { broadcastShapes, checkShape, normAxes, requireArray, requireTensor, sameShape } from '../shape-util.js';
@@ -156,11 +156,25 @@ const castOp: OpDef<{ dtype: DType }> = {
   backward: ({ grad, inputs }) => [inputs[0]!.dtype === 'int32' ? null : cast(grad, inputs[0]!.dtype)],
 };
 
-/** Convert to another dtype (float→int32 truncates toward zero). */
+/**
+ * Convert to another dtype (float→int32 truncates toward zero).
+ * @throws ValueError for an unknown dtype; for float→int32 on concrete values, ValueError for NaN
+ *   and SizeError for values outside int32 (which would wrap around)
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   requireTensor('cast', 'x', x);
   if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new ValueError(`cast: unknown dtype '${dtype as string}'`);
   if (x.dtype === dtype) return x;
+  if (dtype === 'int32' && !x.isSymbolic) {
+    const d = x.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (!(v > -2147483649 && v < 2147483648)) {
+        if (v !== v) throw new ValueError(`cast: NaN at flat index ${i} of ${fmtShape(x.shape)} has no int32 value`);
+        throw new SizeError(`cast: ${v} at flat index ${i} of ${fmtShape(x.shape)} overflows int32 (range [-2^31, 2^31 - 1])`);
+      }
+    }
+  }
   return apply(castOp, [x], { dtype });
 }
 
