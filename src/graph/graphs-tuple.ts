@@ -82,13 +82,21 @@ export function isIndexField(f: ExtraField): f is IndexField {
   return f.kind === 'node-index' || f.kind === 'edge-index';
 }
 
-/** Copy an IntArrayLike into a fresh Int32Array (checking that the values are integers). */
-export function toInt32(name: string, a: IntArrayLike): Int32Array {
+/**
+ * Copy an IntArrayLike into a fresh Int32Array, checking every value in the same pass: a value
+ * that is not an integer (1.5, NaN, ±Infinity, a non-number) is a `ValueError`, an integer outside
+ * int32 (|v| ≥ 2³¹, which would wrap around) an `IndexError`. Messages start with `op`.
+ */
+export function toInt32(name: string, a: IntArrayLike, op = 'GraphsTuple'): Int32Array {
   if (a instanceof Int32Array) return a;
+  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
+    throw new ValueError(`${op}: ${name} must be an Int32Array or an array of integers, got ${a === null ? 'null' : typeof a}`);
+  }
   const out = new Int32Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
-    if (!Number.isInteger(v)) throw new ValueError(`GraphsTuple: ${name}[${i}] = ${v} is not an integer`);
+    if (!Number.isInteger(v)) throw new ValueError(`${op}: ${name}[${i}] = ${String(v)} is not an integer`);
+    if (v < -0x80000000 || v > 0x7fffffff) throw new IndexError(`${op}: ${name}[${i}] = ${v} does not fit in int32 (|v| ≥ 2^31)`);
     out[i] = v;
   }
   return out;
@@ -171,6 +179,7 @@ export class GraphsTuple {
     if (this.nodes) N = rows(this.nodes);
     else if (init.nNode) N = Array.from(init.nNode).reduce((a, b) => a + b, 0);
     else N = init.numNodes ?? 0;
+    if (!Number.isInteger(N) || N < 0) throw new ValueError(`GraphsTuple: the number of nodes must be a non-negative integer, got ${String(N)}`);
     if (init.numNodes !== undefined && init.numNodes !== N) throw new ShapeError(`GraphsTuple: numNodes = ${init.numNodes} but nodes has ${N} rows`);
     this.nNode = init.nNode ? toInt32('nNode', init.nNode) : Int32Array.of(N);
     this.nEdge = init.nEdge ? toInt32('nEdge', init.nEdge) : Int32Array.of(E);
@@ -339,7 +348,15 @@ export class GraphsTuple {
   }
 }
 
-/** Create a {@link GraphsTuple} (same as `new GraphsTuple(init)`). */
+/**
+ * Create a {@link GraphsTuple} (same as `new GraphsTuple(init)`, with errors naming `graphsTuple`).
+ * @throws as the constructor
+ */
 export function graphsTuple(init: GraphsTupleInit): GraphsTuple {
-  return new GraphsTuple(init);
+  try {
+    return new GraphsTuple(init);
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('GraphsTuple:')) e.message = `graphsTuple:${e.message.slice('GraphsTuple:'.length)}`;
+    throw e;
+  }
 }

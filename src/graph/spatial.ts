@@ -5,9 +5,12 @@
  * @module
  */
 import type { Tensor } from '../tensor/index.js';
-import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import { ShapeError, SizeError, ValueError, fmtShape } from '../util/errors.js';
 import { GraphsTuple, offsets, toInt32 } from './graphs-tuple.js';
 import type { IntArrayLike } from './graphs-tuple.js';
+
+/** The most edges a graph helper builds: 2³¹ − 1, the int32 index limit (as a tensor's element limit). */
+const MAX_EDGES = 2 ** 31 - 1;
 
 /** Edges grouped by graph, ready for `graph.with({ ...edgeIndex, edges: null })`. */
 export interface EdgeIndex {
@@ -28,7 +31,7 @@ function nodeCounts(op: string, batch: GraphBatch | undefined, n: number): Int32
     if (batch.numNodes !== n) throw new ShapeError(`${op}: the batch graph has ${batch.numNodes} nodes but pos has ${n} rows`);
     return batch.nNode;
   }
-  const ids = toInt32('batch', batch);
+  const ids = toInt32('batch', batch, op);
   if (ids.length !== n) throw new ShapeError(`${op}: batch has ${ids.length} ids but pos has ${n} rows`);
   const G = n === 0 ? 0 : ids[n - 1]! + 1;
   const counts = new Int32Array(G);
@@ -129,13 +132,17 @@ export interface FullyConnectedOptions {
  * @param nNode nodes per graph
  */
 export function fullyConnected(nNode: IntArrayLike, opts: FullyConnectedOptions = {}): EdgeIndex {
-  const counts = toInt32('nNode', nNode);
+  const counts = toInt32('nNode', nNode, 'fullyConnected');
   const loops = opts.selfLoops ?? false;
   const bad = counts.findIndex((n) => n < 0);
   if (bad >= 0) throw new ValueError(`fullyConnected: nNode[${bad}] = ${counts[bad]} is negative`);
-  const nEdge = counts.map((n) => (loops ? n * n : n * Math.max(n - 1, 0)));
+  // Count the edges in float arithmetic first: n(n − 1) overflows int32 (and memory) from n ≈ 46 341.
   let E = 0;
-  for (const c of nEdge) E += c;
+  for (const n of counts) E += loops ? n * n : n * Math.max(n - 1, 0);
+  if (E > MAX_EDGES) {
+    throw new SizeError(`fullyConnected: nNode [${counts.length > 8 ? `${Array.from(counts.subarray(0, 8)).join(',')},…` : counts.join(',')}] gives ${E} edges, more than the limit of ${MAX_EDGES} (2^31 - 1)`);
+  }
+  const nEdge = counts.map((n) => (loops ? n * n : n * Math.max(n - 1, 0)));
   const senders = new Int32Array(E);
   const receivers = new Int32Array(E);
   let k = 0;

@@ -5,7 +5,8 @@
  */
 import { GradError, ShapeError, fmtShape } from '../util/errors.js';
 import { activeRecorder, noGrad, trackFresh, withBackwardLabel } from './engine.js';
-import type { Tensor } from './tensor.js';
+import { type GradNode, Tensor } from './tensor.js';
+import { describe } from './shape-util.js';
 import { add } from './ops/elementwise.js';
 import { clone } from './ops/base.js';
 import { onesLike } from './creation.js';
@@ -42,6 +43,8 @@ function topoOrder(root: Tensor): Tensor[] {
  * backward twice accumulates twice.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
+  if (!(root instanceof Tensor)) throw new GradError(`backward: expected a Tensor to backpropagate from, got ${describe(root)}`);
+  if (grad !== undefined && !(grad instanceof Tensor)) throw new GradError(`backward: the upstream gradient must be a Tensor, got ${describe(grad)}`);
   if (!root.requiresGrad) {
     throw new GradError(`backward: the tensor ${fmtShape(root.shape)} does not require grad (no input of the computation had requiresGrad)`);
   }
@@ -80,6 +83,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
         continue;
       }
       if (t.retainsGrad) accumulate(t, g, owned(g, hooked));
+      checkVersions(node);
       const needs = node.inputs.map((x) => x.requiresGrad);
       const gin = withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
       for (let i = 0; i < node.inputs.length; i++) {
@@ -94,6 +98,26 @@ export function backward(root: Tensor, grad?: Tensor): void {
       }
     }
   }));
+}
+
+/** Throw a GradError if a tensor the node saved was modified in place after the forward pass. */
+function checkVersions(node: GradNode): void {
+  const vs = node.versions;
+  const nIn = node.inputs.length;
+  const saved = node.op.saved;
+  const n = saved ? saved.length : nIn + node.outputs.length;
+  for (let k = 0; k < n; k++) {
+    const i = saved ? saved[k]! : k;
+    const t = i < nIn ? node.inputs[i]! : node.outputs[i - nIn]!;
+    const then = vs ? vs[i]! : 0;
+    if (t.versionCell !== null && t.versionCell.n !== then) {
+      const which = i < nIn ? `input ${i}` : `output ${i - nIn}`;
+      throw new GradError(
+        `backward of '${node.op.name}': its ${which} (${t.dtype} ${fmtShape(t.shape)}) was modified in place after the forward pass ` +
+          `(version ${then} when saved, now ${t.version}); the gradient would use the new values. Clone the tensor before modifying it, or run the forward pass again`,
+      );
+    }
+  }
 }
 
 function accumulate(t: Tensor, g: Tensor, owned: boolean): void {

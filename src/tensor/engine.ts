@@ -5,7 +5,8 @@
  */
 import type { Backend, KernelTensor } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
-import { AnomalyError, fmtShape } from '../util/errors.js';
+import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
+import { checkedSize, describe } from './shape-util.js';
 import type { OpDef } from './op-def.js';
 import { Tensor } from './tensor.js';
 
@@ -121,20 +122,21 @@ export function activeRecorder(): Recorder | null {
 /** Execute an op's kernel on concrete tensors, allocating outputs per `metas` (no autograd). */
 export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, backend: Backend = getBackend()): Tensor[] {
   const metas = op.infer(inputs, attrs);
-  if (op.alias) return [new Tensor(inputs[0]!.data, metas[0]!.shape, metas[0]!.dtype)];
-  const outs = metas.map((m) => new Tensor(backend.alloc(m.dtype, sizeOfShape(m.shape)), m.shape, m.dtype));
+  if (op.alias) {
+    // A view: it shares the storage, so it shares the version counter too.
+    const src = inputs[0]!;
+    const view = new Tensor(src.data, metas[0]!.shape, metas[0]!.dtype);
+    view.versionCell = src.versionCell ??= { n: 0 };
+    return [view];
+  }
+  // Sizes are checked before allocating (SizeError naming the op), for every op.
+  const outs = metas.map((m) => new Tensor(backend.alloc(m.dtype, checkedSize(op.name, m.shape)), m.shape, m.dtype));
   const kernel = resolveKernel(op.name, backend);
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   kernel(kin, kout, attrs);
   if (state.fresh) for (const o of outs) state.fresh.add(o);
   return outs;
-}
-
-function sizeOfShape(s: readonly number[]): number {
-  let n = 1;
-  for (const d of s) n *= d;
-  return n;
 }
 
 function checkAnomaly(op: OpDef, inputs: readonly Tensor[], outs: readonly Tensor[]): void {
@@ -159,6 +161,9 @@ function checkAnomaly(op: OpDef, inputs: readonly Tensor[], outs: readonly Tenso
  * Returns all outputs; `outputs[0]` is differentiable.
  */
 export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): Tensor[] {
+  for (let i = 0; i < inputs.length; i++) {
+    if (!(inputs[i] instanceof Tensor)) throw new DTypeError(`${op.name}: input ${i} must be a Tensor, got ${describe(inputs[i])}`);
+  }
   const rec = state.recorder;
   let outs: Tensor[];
   if (rec) {
@@ -170,7 +175,15 @@ export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): 
     if (state.anomaly) checkAnomaly(op, inputs, outs);
   }
   if (state.gradEnabled && op.backward && inputs.some((t) => t.requiresGrad)) {
-    const node = { op, inputs: [...inputs], outputs: outs, attrs };
+    // The versions of everything the backward rule may read, to detect in-place mutation later.
+    // Most tensors were never modified in place (no counter, version 0): then nothing is stored.
+    let versions: number[] | undefined;
+    const nIn = inputs.length;
+    for (let i = 0; i < nIn + outs.length; i++) {
+      const cell = (i < nIn ? inputs[i]! : outs[i - nIn]!).versionCell;
+      if (cell !== null && cell.n !== 0) (versions ??= new Array<number>(nIn + outs.length).fill(0))[i] = cell.n;
+    }
+    const node = { op, inputs: [...inputs], outputs: outs, attrs, versions };
     outs[0]!.requiresGrad = true;
     outs[0]!.node = node;
   }

@@ -5,6 +5,7 @@
 import './methods.js';
 
 export { Tensor } from './tensor.js';
+export type { VersionCell } from './tensor.js';
 export type { GradHook, GradNode, NestedArray } from './tensor.js';
 export type { OpDef, Meta, BackwardCtx } from './op-def.js';
 export { dispatch, apply, executeOp, noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyMode } from './engine.js';
@@ -14,7 +15,7 @@ export { trace, runPlan } from './trace.js';
 export type { Plan, InputSpec } from './trace.js';
 export { tensor, fromData, scalar, full, zeros, ones, zerosLike, onesLike, arange, linspace, eye, uniform, rand, normal, randn, indices } from './creation.js';
 export type { CreateOptions, TensorLike } from './creation.js';
-export { broadcastShapes } from './shape-util.js';
+export { broadcastShapes, checkedSize, MAX_ELEMENTS } from './shape-util.js';
 export { reshape, expand, permute, sum, sumToShape, cast, clone, detach } from './ops/base.js';
 export {
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,

@@ -38,4 +38,10 @@ export interface OpDef<A = any> {
   backward?(ctx: BackwardCtx<A>): (Tensor | null)[];
   /** The output shares the input's storage (reshape). */
   readonly alias?: boolean;
+  /**
+   * Which tensors the backward rule reads the values of, as positions in `[...inputs, ...outputs]`
+   * (default: all). Only these are checked for in-place modification before the rule runs; an op
+   * whose gradient needs only shapes (add, sum, reshape, …) lists none, an indexing op its index.
+   */
+  readonly saved?: readonly number[];
 }

@@ -5,7 +5,7 @@
  */
 import type { DType, TypedArray } from '../backend/types.js';
 import { sizeOf } from '../backend/types.js';
-import { ValueError, fmtShape } from '../util/errors.js';
+import { DTypeError, ValueError, fmtShape } from '../util/errors.js';
 import type { OpDef } from './op-def.js';
 
 /** A recorded op application, the autograd graph's node (attached to its output). */
@@ -14,6 +14,22 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly Tensor[];
   readonly attrs: unknown;
+  /**
+   * Versions of the inputs, then of the outputs, when the node was recorded (undefined: all 0).
+   * Backward compares them with the current versions and raises a `GradError` if a saved tensor
+   * was mutated in place.
+   */
+  readonly versions?: readonly number[];
+}
+
+/** A version counter, shared by a tensor and the views of its storage (reshape, detach). @internal */
+export interface VersionCell {
+  n: number;
+}
+
+/** True if `data` is the storage type of `dtype`. */
+export function storageMatches(data: TypedArray, dtype: DType): boolean {
+  return dtype === 'float32' ? data instanceof Float32Array : dtype === 'float64' ? data instanceof Float64Array : dtype === 'int32' ? data instanceof Int32Array : false;
 }
 
 /** A gradient hook: sees the gradient flowing into a tensor and may replace it. */
@@ -54,6 +70,8 @@ export class Tensor {
   /** Keep `grad` on a non-leaf. */
   retainsGrad = false;
   private storage: TypedArray | null;
+  /** Version counter, created on the first in-place write or view; null means version 0. @internal */
+  versionCell: VersionCell | null = null;
 
   /** Low-level constructor; prefer `tensor()`, `zeros()` etc. `data === null` makes a symbolic tensor (tracing). */
   constructor(data: TypedArray | null, shape: readonly number[], dtype: DType, requiresGrad = false) {
@@ -62,6 +80,13 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.requiresGrad = requiresGrad;
+    // One check on the hot path (storageMatches is false for an unknown dtype); the details only on failure.
+    if (data !== null ? !storageMatches(data, dtype) : dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+      if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+        throw new DTypeError(`Tensor: unknown dtype '${String(dtype)}' (use 'float32', 'float64' or 'int32')`);
+      }
+      throw new DTypeError(`Tensor: storage ${(data as object).constructor?.name ?? typeof data} does not match dtype ${dtype}`);
+    }
     if (data !== null && data.length !== sizeOf(shape)) {
       throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
     }
@@ -146,10 +171,34 @@ export class Tensor {
     return this;
   }
 
-  /** Replace the storage in place (optimizers, loadStateDict). Shapes must match. */
-  assign(data: TypedArray): void {
+  /**
+   * Overwrite the values in place (optimizers, loadStateDict). The length must match. Bumps
+   * {@link Tensor.version}, so a backward pass that needs the old values raises a `GradError`.
+   */
+  assign(data: TypedArray | ArrayLike<number>): void {
+    if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
+      throw new ValueError(`assign: expected a typed array or an array of numbers, got ${data === null ? 'null' : typeof data}`);
+    }
     if (data.length !== this.size) throw new ValueError(`assign: ${data.length} values for a tensor of shape ${fmtShape(this.shape)}`);
-    this.data.set(data);
+    this.data.set(data as ArrayLike<number>);
+    this.markModified();
+  }
+
+  /**
+   * How many times the storage was modified in place through the API ({@link Tensor.assign},
+   * {@link Tensor.markModified}); shared with views of the same storage (reshape, detach). Autograd
+   * records it when an op saves this tensor and checks it in backward, as PyTorch does.
+   */
+  get version(): number {
+    return this.versionCell?.n ?? 0;
+  }
+
+  /**
+   * Declare an in-place write done directly through `.data` (an optimizer step, a loader): bumps
+   * {@link Tensor.version}. Code that writes `.data` without calling this escapes the check.
+   */
+  markModified(): void {
+    (this.versionCell ??= { n: 0 }).n++;
   }
 
   /** Short description, e.g. `Tensor(float32 [2,3])`. */

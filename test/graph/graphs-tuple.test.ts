@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '../../src/tensor/index.js';
-import { GraphsTuple, batch, unbatch, isIndexField } from '../../src/graph/index.js';
+import { GraphsTuple, batch, unbatch, isIndexField, graphsTuple, fullyConnected } from '../../src/graph/index.js';
 import type { ExtraField, IndexField } from '../../src/graph/index.js';
-import { IndexError, ShapeError, ValueError } from '../../src/util/errors.js';
+import { IndexError, ShapeError, SizeError, ValueError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const rows = (n: number, f: number, start = 0): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: f }, (_, j) => start + i * f + j));
@@ -153,5 +153,32 @@ describe('CSR / CSC views', () => {
     }
     expect(g.csr()).toBe(g.csr());
     expect(new GraphsTuple({ senders: [], receivers: [] }).csr().rowPtr).toEqual(Int32Array.of(0));
+  });
+});
+
+describe('GraphsTuple index validation (issue #11)', () => {
+  const nodes = () => tensor([[1], [2], [3]]);
+  it('non-integer, NaN or infinite senders/receivers are a ValueError naming the field and graphsTuple', () => {
+    for (const v of [1.5, NaN, Infinity, -Infinity]) {
+      expect(() => graphsTuple({ nodes: nodes(), senders: [0, v], receivers: [1, 2] })).toThrow(ValueError);
+      expect(() => graphsTuple({ nodes: nodes(), senders: [0, 1], receivers: [v, 2] })).toThrow(/^graphsTuple: receivers\[0\]/);
+      expect(() => new GraphsTuple({ nodes: nodes(), senders: [v, 1], receivers: [1, 2] })).toThrow(/^GraphsTuple: senders\[0\]/);
+    }
+  });
+  it('ids beyond int32 or the node count are an IndexError (no wrap-around)', () => {
+    expect(() => graphsTuple({ nodes: nodes(), senders: [0, 2 ** 31], receivers: [1, 2] })).toThrow(IndexError);
+    expect(() => graphsTuple({ nodes: nodes(), senders: [0, 2 ** 31], receivers: [1, 2] })).toThrow(/^graphsTuple: senders\[1\] = 2147483648/);
+    expect(() => graphsTuple({ nodes: nodes(), senders: [0, 3], receivers: [1, 2] })).toThrow(/^graphsTuple: senders\[1\] = 3 is out of range for 3 nodes/);
+    expect(() => graphsTuple({ nodes: nodes(), senders: [0, 1], receivers: [-1, 2] })).toThrow(IndexError);
+  });
+  it('a bad node count is a ValueError', () => {
+    expect(() => graphsTuple({ senders: [], receivers: [], numNodes: 1.5 })).toThrow(ValueError);
+    expect(() => graphsTuple({ senders: [], receivers: [], numNodes: -1 })).toThrow(/^graphsTuple:/);
+  });
+  it('fullyConnected refuses more than 2^31 - 1 edges before allocating (SizeError)', () => {
+    expect(() => fullyConnected([50000])).toThrow(SizeError);
+    expect(() => fullyConnected([50000])).toThrow(/^fullyConnected: .*2499950000 edges/);
+    expect(() => fullyConnected([2, 1.5])).toThrow(/^fullyConnected: nNode\[1\] = 1.5 is not an integer/);
+    expect(fullyConnected([3]).senders.length).toBe(6);
   });
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
+import { asOp, checkedSize, requireTensor } from '../shape-util.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
@@ -32,7 +33,9 @@ function convShape(op: string, x: readonly number[], w: readonly number[], a: Co
   const Ho = outSize(H, kh, a.stride[0], a.padding[0], a.dilation[0]);
   const Wo = outSize(W, kw, a.stride[1], a.padding[1], a.dilation[1]);
   if (Ho <= 0 || Wo <= 0) throw new ShapeError(`${op}: kernel ${kh}×${kw} (dilation ${a.dilation}) does not fit input ${H}×${W} with padding ${a.padding}`);
-  return [N, O, Ho, Wo];
+  const out = [N, O, Ho, Wo];
+  checkedSize(op, out);
+  return out;
 }
 
 function floats(op: string, ...ms: Meta[]): Meta['dtype'] {
@@ -110,16 +113,22 @@ function addBias(y: Tensor, bias: Tensor | null | undefined, op: string): Tensor
  * @param bias [O] or null
  */
 export function conv2d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  requireTensor('conv2d', 'x', x);
+  requireTensor('conv2d', 'w', w);
   return addBias(apply(conv2dOp, [x, w], attrsOf('conv2d', opts)), bias, 'conv2d');
 }
 
 /** 1-D convolution: x [N, C, L], w [O, C/groups, k] (lowered to conv2d with height 1). */
 export function conv1d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: { stride?: number; padding?: number; dilation?: number; groups?: number } = {}): Tensor {
-  if (x.ndim !== 3 || w.ndim !== 3) throw new ShapeError(`conv1d: expected input [N,C,L] and weight [O,C/groups,k], got ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
-  const y = conv2d(reshape(x, [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!]), reshape(w, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!]), null, {
-    stride: [1, opts.stride ?? 1], padding: [0, opts.padding ?? 0], dilation: [1, opts.dilation ?? 1], groups: opts.groups,
+  requireTensor('conv1d', 'x', x);
+  requireTensor('conv1d', 'w', w);
+  return asOp('conv1d', () => {
+    if (x.ndim !== 3 || w.ndim !== 3) throw new ShapeError(`conv1d: expected input [N,C,L] and weight [O,C/groups,k], got ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
+    const y = conv2d(reshape(x, [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!]), reshape(w, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!]), null, {
+      stride: [1, opts.stride ?? 1], padding: [0, opts.padding ?? 0], dilation: [1, opts.dilation ?? 1], groups: opts.groups,
+    });
+    return addBias(reshape(y, [y.shape[0]!, y.shape[1]!, y.shape[3]!]), bias, 'conv1d');
   });
-  return addBias(reshape(y, [y.shape[0]!, y.shape[1]!, y.shape[3]!]), bias, 'conv1d');
 }
 
 /**
@@ -129,6 +138,8 @@ export function conv1d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: { strid
  * @param w [Cin, Cout/groups, kh, kw] (PyTorch's layout)
  */
 export function convTranspose2d(x: Tensor, w: Tensor, bias?: Tensor | null, opts: Conv2dOptions & { outputPadding?: Pair } = {}): Tensor {
+  requireTensor('convTranspose2d', 'x', x);
+  requireTensor('convTranspose2d', 'w', w);
   const a = attrsOf('convTranspose2d', opts);
   const op = pair('convTranspose2d', 'outputPadding', opts.outputPadding ?? 0, 0);
   if (x.ndim !== 4 || w.ndim !== 4) throw new ShapeError(`convTranspose2d: expected input [N,Cin,H,W] and weight [Cin,Cout/groups,kh,kw], got ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
@@ -138,6 +149,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, bias?: Tensor | null, opts
   const [, Og, kh, kw] = w.shape as [number, number, number, number];
   const Ho = (H - 1) * a.stride[0] - 2 * a.padding[0] + a.dilation[0] * (kh - 1) + op[0] + 1;
   const Wo = (W - 1) * a.stride[1] - 2 * a.padding[1] + a.dilation[1] * (kw - 1) + op[1] + 1;
-  const y = apply(conv2dGradInputOp, [x, w], { ...a, inputShape: [N, Og * a.groups, Ho, Wo] });
+  const inputShape = [N, Og * a.groups, Ho, Wo];
+  checkedSize('convTranspose2d', inputShape);
+  const y = apply(conv2dGradInputOp, [x, w], { ...a, inputShape });
   return addBias(y, bias, 'convTranspose2d');
 }

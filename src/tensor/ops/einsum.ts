@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { permute, reshape, sum } from './base.js';
 import { matmul } from './matmul.js';
 import { indexSelect } from './indexing.js';
+import { asOp, requireTensors } from '../shape-util.js';
 
 interface Term {
   t: Tensor;
@@ -117,19 +118,22 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
  * occur once (NumPy's implicit mode).
  */
 export function einsum(equation: string, operands: readonly Tensor[]): Tensor {
-  const { inputs, output } = parse(equation, operands);
-  let terms: Term[] = operands.map((t, i) => diagonals({ t, letters: inputs[i]! }));
-  const outSet = new Set(output);
-  // sum indices that occur in exactly one operand and not in the output
-  terms = terms.map((term, i) => {
-    const elsewhere = new Set(terms.filter((_, j) => j !== i).flatMap((x) => x.letters));
-    return sumOut(term, new Set(term.letters.filter((l) => outSet.has(l) || elsewhere.has(l))));
+  requireTensors('einsum', 'operands', operands);
+  return asOp('einsum', () => {
+    const { inputs, output } = parse(equation, operands);
+    let terms: Term[] = operands.map((t, i) => diagonals({ t, letters: inputs[i]! }));
+    const outSet = new Set(output);
+    // sum indices that occur in exactly one operand and not in the output
+    terms = terms.map((term, i) => {
+      const elsewhere = new Set(terms.filter((_, j) => j !== i).flatMap((x) => x.letters));
+      return sumOut(term, new Set(term.letters.filter((l) => outSet.has(l) || elsewhere.has(l))));
+    });
+    let acc = terms[0]!;
+    for (let i = 1; i < terms.length; i++) {
+      const later = new Set([...output, ...terms.slice(i + 1).flatMap((x) => x.letters)]);
+      acc = contract(acc, terms[i]!, later);
+    }
+    acc = sumOut(acc, outSet);
+    return permute(acc.t, output.map((l) => acc.letters.indexOf(l)));
   });
-  let acc = terms[0]!;
-  for (let i = 1; i < terms.length; i++) {
-    const later = new Set([...output, ...terms.slice(i + 1).flatMap((x) => x.letters)]);
-    acc = contract(acc, terms[i]!, later);
-  }
-  acc = sumOut(acc, outSet);
-  return permute(acc.t, output.map((l) => acc.letters.indexOf(l)));
 }

@@ -5,15 +5,16 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { BackwardCtx, OpDef } from '../op-def.js';
-import { broadcastShapes } from '../shape-util.js';
+import { asOp, broadcastShapes, describe, requireTensor } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, cast, requireFloat, requireSameDType, sumToShape } from './base.js';
 
 type Rule = (ctx: BackwardCtx<{ alpha?: number }>) => Tensor;
 
-function unaryOp(name: string, rule?: Rule): OpDef<{ alpha?: number }> {
+function unaryOp(name: string, rule?: Rule, saved?: readonly number[]): OpDef<{ alpha?: number }> {
   return {
     name,
+    saved,
     infer: ([x]) => {
       requireFloat(name, x!);
       return [{ shape: x!.shape, dtype: x!.dtype }];
@@ -27,10 +28,10 @@ const y0 = (c: BackwardCtx<unknown>): Tensor => c.outputs[0]!;
 const SQRT1_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const U = {
-  neg: unaryOp('neg', (c) => neg(c.grad)),
+  neg: unaryOp('neg', (c) => neg(c.grad), []),
   abs: unaryOp('abs', (c) => mul(c.grad, sign(x0(c)))),
   sign: unaryOp('sign', (c) => mul(c.grad, 0)),
-  exp: unaryOp('exp', (c) => mul(c.grad, y0(c))),
+  exp: unaryOp('exp', (c) => mul(c.grad, y0(c)), [1]),
   log: unaryOp('log', (c) => div(c.grad, x0(c))),
   log1p: unaryOp('log1p', (c) => div(c.grad, add(x0(c), 1))),
   expm1: unaryOp('expm1', (c) => mul(c.grad, add(y0(c), 1))),
@@ -95,9 +96,10 @@ export const elu = (x: Tensor, alpha = 1): Tensor => apply(U.elu, [x], { alpha }
 /** Heaviside step 1[x > 0] (gradient 0). */ export const step = (x: Tensor): Tensor => apply(U.step, [x]);
 /** xᵃ for a constant exponent a. */ export const powScalar = (x: Tensor, a: number): Tensor => apply(U.powScalar, [x], { alpha: a });
 
-function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null]): OpDef {
+function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null], saved?: readonly number[]): OpDef {
   return {
     name,
+    saved,
     infer: ([a, b]) => {
       requireFloat(name, a!, b!);
       const dtype = requireSameDType(name, a!, b!);
@@ -116,8 +118,8 @@ const a0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[0]!;
 const b0 = (c: BackwardCtx<unknown>): Tensor => c.inputs[1]!;
 
 const B = {
-  add: binaryOp('add', (c) => [c.grad, c.grad]),
-  sub: binaryOp('sub', (c) => [c.grad, neg(c.grad)]),
+  add: binaryOp('add', (c) => [c.grad, c.grad], []),
+  sub: binaryOp('sub', (c) => [c.grad, neg(c.grad)], []),
   mul: binaryOp('mul', (c) => [c.needs[0] ? mul(c.grad, b0(c)) : null, c.needs[1] ? mul(c.grad, a0(c)) : null]),
   div: binaryOp('div', (c) => [
     c.needs[0] ? div(c.grad, b0(c)) : null,
@@ -148,7 +150,14 @@ const B = {
 
 type Operand = Tensor | number;
 
+/** Throw a DTypeError naming `op` unless `v` is a Tensor or a number. */
+function checkOperand(op: string, name: string, v: unknown): void {
+  if (!(v instanceof Tensor) && typeof v !== 'number') throw new DTypeError(`${op}: operand ${name} must be a Tensor or a number, got ${describe(v)}`);
+}
+
 function bin(op: OpDef, a: Operand, b: Operand): Tensor {
+  checkOperand(op.name, 'a', a);
+  checkOperand(op.name, 'b', b);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new DTypeError(`${op.name}: at least one operand must be a Tensor`);
   const ta = a instanceof Tensor ? a : asTensor(a, b as Tensor);
   const tb = b instanceof Tensor ? b : asTensor(b, ta);
@@ -159,7 +168,7 @@ function bin(op: OpDef, a: Operand, b: Operand): Tensor {
 /** a − b */ export const sub = (a: Operand, b: Operand): Tensor => bin(B.sub, a, b);
 /** a · b (elementwise) */ export const mul = (a: Operand, b: Operand): Tensor => bin(B.mul, a, b);
 /** a / b */ export const div = (a: Operand, b: Operand): Tensor => bin(B.div, a, b);
-/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? powScalar(a, b) : bin(B.pow, a, b));
+/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? asOp('pow', () => powScalar(a, b)) : bin(B.pow, a, b));
 /** Elementwise maximum (NaN propagates). */ export const maximum = (a: Operand, b: Operand): Tensor => bin(B.maximum, a, b);
 /** Elementwise minimum (NaN propagates). */ export const minimum = (a: Operand, b: Operand): Tensor => bin(B.minimum, a, b);
 /** 1 where a = b else 0 (same float dtype; no gradient). */ export const eq = (a: Operand, b: Operand): Tensor => bin(B.eq, a, b);
@@ -196,6 +205,8 @@ const siluGradOp: OpDef = {
 
 /** g · SiLU′(x) = g · σ(x)(1 + x(1 − σ(x))), SiLU's backward in one op (x and g of one shape). */
 export function siluGrad(x: Tensor, g: Tensor): Tensor {
+  requireTensor('siluGrad', 'x', x);
+  requireTensor('siluGrad', 'g', g);
   return apply(siluGradOp, [x, g]);
 }
 
@@ -219,6 +230,10 @@ const whereOp: OpDef = {
 
 /** cond ≠ 0 ? a : b, elementwise with broadcasting (no gradient w.r.t. cond). */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  requireTensor('where', 'cond', cond);
+  if (!(cond instanceof Tensor)) throw new DTypeError(`where: cond must be a Tensor, got ${describe(cond)}`);
+  checkOperand('where', 'a', a);
+  checkOperand('where', 'b', b);
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond;
   const ta = asTensor(a, like), tb = asTensor(b, like);
   const c = cond.dtype === ta.dtype ? cond : cast(cond, ta.dtype); // a recorded op: no host read of cond
@@ -227,9 +242,16 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 
 /** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */
 export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+  requireTensor('clamp', 'x', x);
+  if (!(x instanceof Tensor)) throw new DTypeError(`clamp: x must be a Tensor, got ${describe(x)}`);
+  for (const [name, v] of [['lower', lo], ['upper', hi]] as const) {
+    if (v != null && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(`clamp: ${name} bound must be a number (not NaN), got ${describe(v)}`);
+  }
   if (lo != null && hi != null && lo > hi) throw new ValueError(`clamp: lower bound ${lo} exceeds upper bound ${hi}`);
-  let y = x;
-  if (lo != null) y = where(lt(y, lo), lo, y);
-  if (hi != null) y = where(gt(y, hi), hi, y);
-  return y;
+  return asOp('clamp', () => {
+    let y = x;
+    if (lo != null) y = where(lt(y, lo), lo, y);
+    if (hi != null) y = where(gt(y, hi), hi, y);
+    return y;
+  });
 }

@@ -10,19 +10,25 @@ import { Tensor } from '../tensor.js';
 import { detach, reshape, sum } from './base.js';
 import { add, div, exp, mul, rsqrt, sub } from './elementwise.js';
 import { logsumexp, max, mean, variance } from './reduce.js';
-import { normAxis } from '../shape-util.js';
+import { asOp, normAxis, requireArray, requireTensor } from '../shape-util.js';
 
 /** softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along `axis` (max-shifted for stability). */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  const a = normAxis('softmax', axis, x.ndim);
-  const e = exp(sub(x, detach(max(x, a, true))));
-  return div(e, sum(e, a, true));
+  requireTensor('softmax', 'x', x);
+  return asOp('softmax', () => {
+    const a = normAxis('softmax', axis, x.ndim);
+    const e = exp(sub(x, detach(max(x, a, true))));
+    return div(e, sum(e, a, true));
+  });
 }
 
 /** log softmax(x) = x − logsumexp(x) along `axis`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const a = normAxis('logSoftmax', axis, x.ndim);
-  return sub(x, logsumexp(x, a, true));
+  requireTensor('logSoftmax', 'x', x);
+  return asOp('logSoftmax', () => {
+    const a = normAxis('logSoftmax', axis, x.ndim);
+    return sub(x, logsumexp(x, a, true));
+  });
 }
 
 /**
@@ -30,18 +36,22 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * y = (x − E[x]) / √(Var[x] + ε) · γ + β over the trailing `normalizedShape` axes (biased variance).
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  const k = normalizedShape.length;
-  const tail = x.shape.slice(x.ndim - k);
-  if (k === 0 || k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
-    throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the trailing axes of ${fmtShape(x.shape)}`);
-  }
-  const axes = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  const mu = mean(x, axes, true);
-  const v = variance(x, axes, true, 0);
-  let y = mul(sub(x, mu), rsqrt(add(v, eps)));
-  if (weight) y = mul(y, weight);
-  if (bias) y = add(y, bias);
-  return y;
+  requireTensor('layerNorm', 'x', x);
+  requireArray('layerNorm', 'normalizedShape', normalizedShape);
+  return asOp('layerNorm', () => {
+    const k = normalizedShape.length;
+    const tail = x.shape.slice(x.ndim - k);
+    if (k === 0 || k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
+      throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the trailing axes of ${fmtShape(x.shape)}`);
+    }
+    const axes = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+    const mu = mean(x, axes, true);
+    const v = variance(x, axes, true, 0);
+    let y = mul(sub(x, mu), rsqrt(add(v, eps)));
+    if (weight) y = mul(y, weight);
+    if (bias) y = add(y, bias);
+    return y;
+  });
 }
 
 /** Options of `batchNorm`. */
@@ -62,40 +72,43 @@ export interface BatchNormOptions {
  * @param x [N, C] or [N, C, …]
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight?: Tensor | null, bias?: Tensor | null, opts: BatchNormOptions = {}): Tensor {
-  if (x.ndim < 2) throw new ShapeError(`batchNorm: input must be [N, C, …], got ${fmtShape(x.shape)}`);
-  const C = x.shape[1]!;
-  const bshape = [1, C, ...new Array(x.ndim - 2).fill(1)];
-  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
-    if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new ShapeError(`batchNorm: ${name} ${fmtShape(t.shape)} must be [${C}] for input ${fmtShape(x.shape)}`);
-  }
-  const training = opts.training ?? true;
-  const eps = opts.eps ?? 1e-5, m = opts.momentum ?? 0.1;
-  let mu: Tensor, v: Tensor;
-  if (training) {
-    const axes = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
-    const n = x.size / C;
-    if (n <= 1) throw new ValueError(`batchNorm: expected more than one value per channel when training, got input ${fmtShape(x.shape)}`);
-    mu = mean(x, axes, true);
-    v = variance(x, axes, true, 0);
-    // Running statistics are a host-side side effect; skipped while tracing (symbolic values).
-    if (runningMean && runningVar && !mu.isSymbolic) {
-      noGrad(() => {
-        const rm = runningMean.data, rv = runningVar.data, md = mu.data, vd = v.data;
-        for (let c = 0; c < C; c++) {
-          rm[c] = (1 - m) * rm[c]! + m * md[c]!;
-          rv[c] = (1 - m) * rv[c]! + m * vd[c]! * (n / (n - 1));
-        }
-      });
+  requireTensor('batchNorm', 'x', x);
+  return asOp('batchNorm', () => {
+    if (x.ndim < 2) throw new ShapeError(`batchNorm: input must be [N, C, …], got ${fmtShape(x.shape)}`);
+    const C = x.shape[1]!;
+    const bshape = [1, C, ...new Array(x.ndim - 2).fill(1)];
+    for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+      if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new ShapeError(`batchNorm: ${name} ${fmtShape(t.shape)} must be [${C}] for input ${fmtShape(x.shape)}`);
     }
-  } else {
-    if (!runningMean || !runningVar) throw new ValueError('batchNorm: eval mode needs running statistics');
-    mu = reshape(runningMean, bshape);
-    v = reshape(runningVar, bshape);
-  }
-  let y = mul(sub(x, mu), rsqrt(add(v, eps)));
-  if (weight) y = mul(y, reshape(weight, bshape));
-  if (bias) y = add(y, reshape(bias, bshape));
-  return y;
+    const training = opts.training ?? true;
+    const eps = opts.eps ?? 1e-5, m = opts.momentum ?? 0.1;
+    let mu: Tensor, v: Tensor;
+    if (training) {
+      const axes = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+      const n = x.size / C;
+      if (n <= 1) throw new ValueError(`batchNorm: expected more than one value per channel when training, got input ${fmtShape(x.shape)}`);
+      mu = mean(x, axes, true);
+      v = variance(x, axes, true, 0);
+      // Running statistics are a host-side side effect; skipped while tracing (symbolic values).
+      if (runningMean && runningVar && !mu.isSymbolic) {
+        noGrad(() => {
+          const rm = runningMean.data, rv = runningVar.data, md = mu.data, vd = v.data;
+          for (let c = 0; c < C; c++) {
+            rm[c] = (1 - m) * rm[c]! + m * md[c]!;
+            rv[c] = (1 - m) * rv[c]! + m * vd[c]! * (n / (n - 1));
+          }
+        });
+      }
+    } else {
+      if (!runningMean || !runningVar) throw new ValueError('batchNorm: eval mode needs running statistics');
+      mu = reshape(runningMean, bshape);
+      v = reshape(runningVar, bshape);
+    }
+    let y = mul(sub(x, mu), rsqrt(add(v, eps)));
+    if (weight) y = mul(y, reshape(weight, bshape));
+    if (bias) y = add(y, reshape(bias, bshape));
+    return y;
+  });
 }
 
 /**
@@ -103,10 +116,13 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
  * scale the rest by 1/(1 − p); the mask comes from the explicit `rng`. Identity when not training.
  */
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
-  if (!(p >= 0 && p < 1)) throw new ValueError(`dropout: p must be in [0, 1), got ${p}`);
-  if (!training || p === 0) return x;
-  const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0 : scale;
-  return mul(x, new Tensor(mask, x.shape, x.dtype));
+  requireTensor('dropout', 'x', x);
+  return asOp('dropout', () => {
+    if (!(p >= 0 && p < 1)) throw new ValueError(`dropout: p must be in [0, 1), got ${p}`);
+    if (!training || p === 0) return x;
+    const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
+    const scale = 1 / (1 - p);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0 : scale;
+    return mul(x, new Tensor(mask, x.shape, x.dtype));
+  });
 }

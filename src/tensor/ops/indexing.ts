@@ -6,7 +6,7 @@
 import { DTypeError, ShapeError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
-import { normAxis } from '../shape-util.js';
+import { asOp, normAxis, requireTensor, toInt32Indices } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType } from './base.js';
 import { zerosLike } from '../creation.js';
@@ -15,13 +15,19 @@ import { pad } from './layout.js';
 /** Index input: an int32 tensor, an Int32Array or plain numbers. */
 export type IndexLike = Tensor | Int32Array | readonly number[];
 
-/** Convert an index argument to an int32 tensor. */
-export function toIndex(op: string, idx: IndexLike, shape?: readonly number[]): Tensor {
+/**
+ * Convert an index argument to an int32 tensor. An int32 tensor or Int32Array is used as is (the
+ * kernels range-check it); plain numbers are validated in the same pass that converts them: a
+ * value that is not an integer in [−2³¹, 2³¹) (1.5, NaN, ±Infinity, 3e9) is an `IndexError`
+ * naming `op`, never truncated. A float tensor is a `DTypeError`.
+ * @param what how the message calls the argument (default `indices`)
+ */
+export function toIndex(op: string, idx: IndexLike, shape?: readonly number[], what = 'indices'): Tensor {
   if (idx instanceof Tensor) {
-    if (idx.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${idx.dtype} (use cast(…, 'int32') or indices())`);
+    if (idx.dtype !== 'int32') throw new DTypeError(`${op}: ${what} must be int32, got ${idx.dtype} (use cast(…, 'int32') or indices())`);
     return idx;
   }
-  const d = idx instanceof Int32Array ? idx : Int32Array.from(idx);
+  const d = idx instanceof Int32Array ? idx : toInt32Indices(op, what, idx);
   return new Tensor(d, shape ?? [d.length], 'int32');
 }
 
@@ -32,6 +38,7 @@ function requireIndex(op: string, idx: Meta, rank1: boolean): void {
 
 const indexSelectOp: OpDef<{ axis: number }> = {
   name: 'indexSelect',
+  saved: [1],
   infer: ([x, idx], { axis }) => {
     requireIndex('indexSelect', idx!, true);
     const s = [...x!.shape];
@@ -43,6 +50,7 @@ const indexSelectOp: OpDef<{ axis: number }> = {
 
 const indexAddOp: OpDef<{ axis: number }> = {
   name: 'indexAdd',
+  saved: [1],
   infer: ([x, idx, src], { axis }) => {
     requireFloat('indexAdd', x!, src!);
     requireSameDType('indexAdd', x!, src!);
@@ -59,11 +67,14 @@ const indexAddOp: OpDef<{ axis: number }> = {
 
 /** Select slices along `axis`: out[…, i, …] = x[…, idx[i], …] (negative indices count from the end). */
 export function indexSelect(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('indexSelect', 'x', x);
   return apply(indexSelectOp, [x, toIndex('indexSelect', idx)], { axis: normAxis('indexSelect', axis, x.ndim) });
 }
 
 /** out = x, then out[…, idx[i], …] += src[…, i, …] (duplicates accumulate). */
 export function indexAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor): Tensor {
+  requireTensor('indexAdd', 'x', x);
+  requireTensor('indexAdd', 'src', src);
   return apply(indexAddOp, [x, toIndex('indexAdd', idx), src], { axis: normAxis('indexAdd', axis, x.ndim) });
 }
 
@@ -78,6 +89,7 @@ function checkAlong(op: string, x: Meta, idx: Meta, axis: number, src?: Meta): v
 
 const takeAlongAxisOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
   name: 'takeAlongAxis',
+  saved: [1],
   infer: ([x, idx], { axis }) => {
     checkAlong('takeAlongAxis', x!, idx!, axis);
     return [{ shape: idx!.shape, dtype: x!.dtype }];
@@ -87,6 +99,7 @@ const takeAlongAxisOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
 
 const scatterAddOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
   name: 'scatterAdd',
+  saved: [1],
   infer: ([x, idx, src], { axis }) => {
     requireFloat('scatterAdd', x!, src!);
     requireSameDType('scatterAdd', x!, src!);
@@ -105,15 +118,22 @@ const scatterAddOp: OpDef<{ axis: number; skipNegative?: boolean }> = {
 
 /** torch.gather: out[i][j] = x[idx[i][j]][j] for axis 0 (and likewise for other axes); out.shape = idx.shape. */
 export function takeAlongAxis(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('takeAlongAxis', 'x', x);
   const t = toIndex('takeAlongAxis', idx);
   return apply(takeAlongAxisOp, [x, t], { axis: normAxis('takeAlongAxis', axis, x.ndim) });
 }
 
-/** Alias of `takeAlongAxis` with PyTorch's name. */
-export const gather = takeAlongAxis;
+/** `takeAlongAxis` with PyTorch's name (errors name `gather`). */
+export function gather(x: Tensor, axis: number, idx: IndexLike): Tensor {
+  requireTensor('gather', 'x', x);
+  const t = toIndex('gather', idx);
+  return asOp('gather', () => apply(takeAlongAxisOp, [x, t], { axis: normAxis('gather', axis, x.ndim) }));
+}
 
 /** torch.scatter_add: out = x; out[idx[i][j]][j] += src[i][j] for axis 0 (iterating over idx.shape). */
 export function scatterAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor, opts: { skipNegative?: boolean } = {}): Tensor {
+  requireTensor('scatterAdd', 'x', x);
+  requireTensor('scatterAdd', 'src', src);
   const t = toIndex('scatterAdd', idx);
   return apply(scatterAddOp, [x, t, src], { axis: normAxis('scatterAdd', axis, x.ndim), skipNegative: opts.skipNegative ?? false });
 }

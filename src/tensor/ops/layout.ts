@@ -7,7 +7,7 @@
 import { IndexError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { normAxes, normAxis } from '../shape-util.js';
+import { asOp, checkedSize, describe, normAxes, normAxis, requireArray, requireTensor, requireTensors } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { permute, requireSameDType, reshape } from './base.js';
 
@@ -17,18 +17,22 @@ interface MapAttrs {
 
 const dimMapOp: OpDef<MapAttrs> = {
   name: 'dimMap',
+  saved: [],
   infer: ([x], { maps }) => [{ shape: maps.map((m) => m.length), dtype: x!.dtype }],
   backward: ({ grad, inputs, attrs }) => [apply(dimMapScatterOp, [grad], { maps: attrs.maps, shape: [...inputs[0]!.shape], fill: 0 })],
 };
 
 const dimMapScatterOp: OpDef<MapAttrs & { shape: number[]; fill: number }> = {
   name: 'dimMapScatter',
+  saved: [],
   infer: ([g], { shape }) => [{ shape, dtype: g!.dtype }],
   backward: ({ grad, attrs }) => [apply(dimMapOp, [grad], { maps: attrs.maps })],
 };
 
 /** Gather with one index map per dimension: out[i, j, …] = x[maps[0][i], maps[1][j], …]. */
 export function dimMap(x: Tensor, maps: Int32Array[]): Tensor {
+  requireTensor('dimMap', 'x', x);
+  requireArray('dimMap', 'maps', maps);
   if (maps.length !== x.ndim) throw new ShapeError(`dimMap: ${maps.length} maps for a tensor of rank ${x.ndim}`);
   maps.forEach((m, d) => {
     for (const v of m) if (v < 0 || v >= x.shape[d]!) throw new IndexError(`dimMap: index ${v} out of range for axis ${d} of size ${x.shape[d]}`);
@@ -52,6 +56,8 @@ export type SliceSpec = number | null | undefined | readonly [number | null | un
  * ```
  */
 export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
+  requireTensor('slice', 'x', x);
+  requireArray('slice', 'specs', specs);
   if (specs.length > x.ndim) throw new IndexError(`slice: ${specs.length} slice specs for a tensor of rank ${x.ndim} ${fmtShape(x.shape)}`);
   const maps: Int32Array[] = [];
   const keep: number[] = [];
@@ -66,8 +72,12 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
     }
     keep.push(d);
     if (s == null) { maps.push(identityMap(n)); continue; }
+    if (!Array.isArray(s)) throw new ValueError(`slice: spec for axis ${d} must be an index, null or [start, end, step], got ${describe(s)}`);
     const step = s[2] ?? 1;
     if (step === 0 || !Number.isInteger(step)) throw new ValueError(`slice: step must be a non-zero integer, got ${step}`);
+    for (const [k, v] of [[0, s[0]], [1, s[1]]] as const) {
+      if (v != null && !Number.isInteger(v)) throw new IndexError(`slice: ${k === 0 ? 'start' : 'end'} ${String(v)} for axis ${d} is not an integer`);
+    }
     const clampIdx = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
     const start = s[0] == null ? (step > 0 ? 0 : n - 1) : clampIdx(s[0], step > 0 ? 0 : -1, step > 0 ? n : n - 1);
     const end = s[1] == null ? (step > 0 ? n : -1) : clampIdx(s[1], step > 0 ? 0 : -1, step > 0 ? n : n - 1);
@@ -81,6 +91,8 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
 
 /** Constant padding: `pads[i] = [before, after]` for the last `pads.length` axes. */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  requireTensor('pad', 'x', x);
+  requireArray('pad', 'pads', pads);
   if (pads.length > x.ndim) throw new ShapeError(`pad: ${pads.length} pad pairs for a tensor of rank ${x.ndim}`);
   const off = x.ndim - pads.length;
   const maps: Int32Array[] = [];
@@ -88,14 +100,20 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   for (let d = 0; d < x.ndim; d++) {
     const [b, a] = d < off ? [0, 0] : pads[d - off]!;
     if (!(Number.isInteger(b) && Number.isInteger(a) && b >= 0 && a >= 0)) throw new ValueError(`pad: pads must be non-negative integers, got [${b}, ${a}] for axis ${d}`);
-    maps.push(Int32Array.from({ length: x.shape[d]! }, (_, i) => i + b));
     shape.push(x.shape[d]! + b + a);
   }
+  checkedSize('pad', shape);
+  for (let d = 0; d < x.ndim; d++) {
+    const b = d < off ? 0 : pads[d - off]![0];
+    maps.push(Int32Array.from({ length: x.shape[d]! }, (_, i) => i + b));
+  }
+  if (typeof value !== 'number') throw new ValueError(`pad: value must be a number, got ${describe(value)}`);
   return apply(dimMapScatterOp, [x], { maps, shape, fill: value });
 }
 
 const concatOp: OpDef<{ axis: number }> = {
   name: 'concat',
+  saved: [],
   infer: (xs, { axis }) => {
     const first = xs[0]!;
     requireSameDType('concat', ...xs);
@@ -124,6 +142,7 @@ const concatOp: OpDef<{ axis: number }> = {
 
 /** Join tensors along an existing axis. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  requireTensors('concat', 'xs', xs);
   if (xs.length === 0) throw new ValueError('concat: needs at least one tensor');
   const ax = normAxis('concat', axis, xs[0]!.ndim);
   if (xs.length === 1) return xs[0]!;
@@ -132,38 +151,45 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Join tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  requireTensors('stack', 'xs', xs);
   if (xs.length === 0) throw new ValueError('stack: needs at least one tensor');
   const ax = normAxis('stack', axis, xs[0]!.ndim + 1);
   for (const t of xs) if (t.shape.some((d, i) => d !== xs[0]!.shape[i]) || t.ndim !== xs[0]!.ndim) {
     throw new ShapeError(`stack: all shapes must be equal, got ${xs.map((z) => fmtShape(z.shape)).join(', ')}`);
   }
-  return concat(xs.map((t) => unsqueeze(t, ax)), ax);
+  return asOp('stack', () => concat(xs.map((t) => unsqueeze(t, ax)), ax));
 }
 
 /** Split along `axis` into pieces of `sizes` (array) or of equal size `sizes` (number; last may be smaller). */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
+  requireTensor('split', 'x', x);
   const ax = normAxis('split', axis, x.ndim);
   const n = x.shape[ax]!;
   let parts: number[];
   if (typeof sizes === 'number') {
-    if (!(sizes > 0)) throw new ValueError(`split: size must be positive, got ${sizes}`);
+    if (!Number.isInteger(sizes) || sizes <= 0) throw new ValueError(`split: size must be a positive integer, got ${sizes}`);
     parts = [];
     for (let i = 0; i < n; i += sizes) parts.push(Math.min(sizes, n - i));
   } else {
+    if (!Array.isArray(sizes)) throw new ValueError(`split: sizes must be a number or an array of numbers, got ${describe(sizes)}`);
     parts = [...sizes];
+    parts.forEach((p, i) => {
+      if (!Number.isInteger(p) || p < 0) throw new ValueError(`split: sizes[${i}] = ${String(p)} is not a non-negative integer (sizes [${parts.join(',')}])`);
+    });
     if (parts.reduce((a, b) => a + b, 0) !== n) throw new ShapeError(`split: sizes [${parts.join(',')}] do not add up to ${n} (axis ${ax} of ${fmtShape(x.shape)})`);
   }
   let off = 0;
-  return parts.map((p) => {
+  return asOp('split', () => parts.map((p) => {
     const specs: SliceSpec[] = x.shape.map(() => null);
     specs[ax] = [off, off + p];
     off += p;
     return slice(x, specs);
-  });
+  }));
 }
 
 /** Reverse the order of elements along `axes`. */
 export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
+  requireTensor('flip', 'x', x);
   const ax = normAxes('flip', axes, x.ndim);
   const maps = x.shape.map((n, d) => (ax.includes(d) ? Int32Array.from({ length: n }, (_, i) => n - 1 - i) : identityMap(n)));
   return apply(dimMapOp, [x], { maps });
@@ -171,6 +197,9 @@ export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
 
 /** Circularly shift elements: out[i] = x[(i − shift) mod n] along each axis. */
 export function roll(x: Tensor, shifts: number | readonly number[], axes: number | readonly number[]): Tensor {
+  requireTensor('roll', 'x', x);
+  if (typeof shifts !== 'number') requireArray('roll', 'shifts', shifts);
+  if (typeof axes !== 'number') requireArray('roll', 'axes', axes);
   const sh = typeof shifts === 'number' ? [shifts] : [...shifts];
   const axList = typeof axes === 'number' ? [axes] : [...axes];
   if (sh.length !== axList.length) throw new ValueError(`roll: ${sh.length} shifts for ${axList.length} axes`);
@@ -186,33 +215,42 @@ export function roll(x: Tensor, shifts: number | readonly number[], axes: number
 
 /** Tile: repeat the tensor `reps[d]` times along each axis (torch.Tensor.repeat). */
 export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  requireTensor('repeat', 'x', x);
+  requireArray('repeat', 'reps', reps);
   if (reps.length < x.ndim) throw new ShapeError(`repeat: ${reps.length} repeat counts for a tensor of rank ${x.ndim}`);
-  const lifted = reshape(x, [...new Array(reps.length - x.ndim).fill(1), ...x.shape]);
-  const maps = lifted.shape.map((n, d) => {
-    const r = reps[d]!;
+  reps.forEach((r) => {
     if (!Number.isInteger(r) || r < 0) throw new ValueError(`repeat: counts must be non-negative integers, got ${r}`);
-    return Int32Array.from({ length: n * r }, (_, i) => i % n);
   });
+  const lifted = reshape(x, [...new Array(reps.length - x.ndim).fill(1), ...x.shape]);
+  checkedSize('repeat', lifted.shape.map((n, d) => n * reps[d]!));
+  const maps = lifted.shape.map((n, d) => Int32Array.from({ length: n * reps[d]! }, (_, i) => i % n));
   return apply(dimMapOp, [lifted], { maps });
 }
 
 /** Remove size-1 axes (all of them, or the given ones). */
 export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
-  const ax = axes === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axes, x.ndim);
-  for (const a of ax) if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
-  return reshape(x, x.shape.filter((_, i) => !ax.includes(i)));
+  requireTensor('squeeze', 'x', x);
+  return asOp('squeeze', () => {
+    const ax = axes === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axes, x.ndim);
+    for (const a of ax) if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    return reshape(x, x.shape.filter((_, i) => !ax.includes(i)));
+  });
 }
 
 /** Insert a size-1 axis at `axis` (−1 appends). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
-  const a = normAxis('unsqueeze', axis, x.ndim + 1);
-  const s = [...x.shape];
-  s.splice(a, 0, 1);
-  return reshape(x, s);
+  requireTensor('unsqueeze', 'x', x);
+  return asOp('unsqueeze', () => {
+    const a = normAxis('unsqueeze', axis, x.ndim + 1);
+    const s = [...x.shape];
+    s.splice(a, 0, 1);
+    return reshape(x, s);
+  });
 }
 
 /** Swap two axes (default the last two). */
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
+  requireTensor('transpose', 'x', x);
   if (x.ndim < 2 && a === -2 && b === -1) return x;
   const p = x.shape.map((_, i) => i);
   const i = normAxis('transpose', a, x.ndim), j = normAxis('transpose', b, x.ndim);
@@ -223,9 +261,12 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 
 /** Merge axes start..end (inclusive) into one. */
 export function flatten(x: Tensor, start = 0, end = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
-  const s = normAxis('flatten', start, x.ndim), e = normAxis('flatten', end, x.ndim);
-  if (e < s) throw new ValueError(`flatten: end axis ${end} comes before start axis ${start}`);
-  const mid = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
-  return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
+  requireTensor('flatten', 'x', x);
+  return asOp('flatten', () => {
+    if (x.ndim === 0) return reshape(x, [1]);
+    const s = normAxis('flatten', start, x.ndim), e = normAxis('flatten', end, x.ndim);
+    if (e < s) throw new ValueError(`flatten: end axis ${end} comes before start axis ${start}`);
+    const mid = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
+    return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
+  });
 }

@@ -6,7 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { broadcastShapes } from '../shape-util.js';
+import { asOp, broadcastShapes, checkedSize, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType, reshape, sumToShape } from './base.js';
 import { mul } from './elementwise.js';
@@ -36,7 +36,9 @@ const matmulOp: OpDef<MMAttrs> = {
     } catch {
       throw new ShapeError(`matmul: batch dimensions of ${fmtShape(as)} and ${fmtShape(bs)} cannot be broadcast together (${fmtShape(as.slice(0, -2))} vs ${fmtShape(bs.slice(0, -2))})`);
     }
-    return [{ shape: [...batch, M, N], dtype }];
+    const shape = [...batch, M, N];
+    checkedSize('matmul', shape);
+    return [{ shape, dtype }];
   },
   backward: ({ grad: g, inputs: [a, b], attrs: { transA, transB }, needs }) => {
     let ga: Tensor | null = null, gb: Tensor | null = null;
@@ -58,6 +60,8 @@ function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
  * @returns [..., M, N]
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  requireTensor('matmul', 'a', a);
+  requireTensor('matmul', 'b', b);
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
@@ -70,12 +74,17 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
 
 /** Outer product of two vectors: out[i, j] = a[i]·b[j]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  requireTensor('outer', 'a', a);
+  requireTensor('outer', 'b', b);
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected two vectors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
+  checkedSize('outer', [a.size, b.size]);
+  return asOp('outer', () => mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size])));
 }
 
 /** Kronecker product of two tensors of equal rank. */
 export function kron(a: Tensor, b: Tensor): Tensor {
+  requireTensor('kron', 'a', a);
+  requireTensor('kron', 'b', b);
   if (a.ndim !== b.ndim) throw new ShapeError(`kron: ranks differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const ra: number[] = [], rb: number[] = [], out: number[] = [];
   for (let d = 0; d < a.ndim; d++) {
@@ -83,24 +92,31 @@ export function kron(a: Tensor, b: Tensor): Tensor {
     rb.push(1, b.shape[d]!);
     out.push(a.shape[d]! * b.shape[d]!);
   }
-  return reshape(mul(reshape(a, ra), reshape(b, rb)), out);
+  checkedSize('kron', out);
+  return asOp('kron', () => reshape(mul(reshape(a, ra), reshape(b, rb)), out));
 }
 
 /** A vector → the diagonal matrix; a matrix → its diagonal (as torch.diag). */
 export function diag(x: Tensor): Tensor {
-  if (x.ndim === 1) return mul(eye(x.size, x.size, { dtype: x.dtype }), reshape(x, [1, x.size]));
-  if (x.ndim === 2) {
-    if (x.shape[0] !== x.shape[1]) {
-      const n = Math.min(x.shape[0]!, x.shape[1]!);
-      return einsum('ii->i', [slice(x, [[0, n], [0, n]])]);
+  requireTensor('diag', 'x', x);
+  return asOp('diag', () => {
+    if (x.ndim === 1) return mul(eye(x.size, x.size, { dtype: x.dtype }), reshape(x, [1, x.size]));
+    if (x.ndim === 2) {
+      if (x.shape[0] !== x.shape[1]) {
+        const n = Math.min(x.shape[0]!, x.shape[1]!);
+        return einsum('ii->i', [slice(x, [[0, n], [0, n]])]);
+      }
+      return einsum('ii->i', [x]);
     }
-    return einsum('ii->i', [x]);
-  }
-  throw new ValueError(`diag: expected a vector or a matrix, got ${fmtShape(x.shape)}`);
+    throw new ValueError(`diag: expected a vector or a matrix, got ${fmtShape(x.shape)}`);
+  });
 }
 
 /** Sum of the diagonal of a square matrix. */
 export function trace(x: Tensor): Tensor {
-  if (x.ndim !== 2 || x.shape[0] !== x.shape[1]) throw new ShapeError(`trace: expected a square matrix, got ${fmtShape(x.shape)}`);
-  return einsum('ii->', [x]);
+  requireTensor('trace', 'x', x);
+  return asOp('trace', () => {
+    if (x.ndim !== 2 || x.shape[0] !== x.shape[1]) throw new ShapeError(`trace: expected a square matrix, got ${fmtShape(x.shape)}`);
+    return einsum('ii->', [x]);
+  });
 }

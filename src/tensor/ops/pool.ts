@@ -3,6 +3,7 @@
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
+import { asOp, checkedSize, requireTensor } from '../shape-util.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
@@ -27,7 +28,9 @@ function poolShape(op: string, x: readonly number[], a: PoolAttrs): number[] {
   const Ho = Math.floor((H + 2 * a.padding[0] - a.dilation[0] * (a.kernel[0] - 1) - 1) / a.stride[0]) + 1;
   const Wo = Math.floor((W + 2 * a.padding[1] - a.dilation[1] * (a.kernel[1] - 1) - 1) / a.stride[1]) + 1;
   if (Ho <= 0 || Wo <= 0) throw new ShapeError(`${op}: kernel ${a.kernel} does not fit input ${fmtShape(x)}`);
-  return [N, C, Ho, Wo];
+  const out = [N, C, Ho, Wo];
+  checkedSize(op, out);
+  return out;
 }
 
 const maxPoolOp: OpDef<PoolAttrs> = {
@@ -68,7 +71,8 @@ const avgPoolGradOp: OpDef<PoolAttrs & { inputShape: number[] }> = {
 };
 
 type Pair = number | readonly [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+// Anything but a number or a pair becomes [NaN, NaN], which `attrs` reports as a ValueError.
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : Array.isArray(v) ? [v[0], v[1]] : [NaN, NaN]);
 
 /** Pooling options (stride defaults to the kernel size). */
 export interface Pool2dOptions {
@@ -88,22 +92,30 @@ function attrs(op: string, kernel: Pair, o: Pool2dOptions): PoolAttrs {
 
 /** Max pooling over kh×kw windows; x [N,C,H,W]. */
 export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
+  requireTensor('maxPool2d', 'x', x);
   return dispatch(maxPoolOp, [x], attrs('maxPool2d', kernel, opts))[0]!;
 }
 
 /** Average pooling; `countIncludePad` (default true) counts zero padding in the divisor as PyTorch. */
 export function avgPool2d(x: Tensor, kernel: Pair, opts: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean } = {}): Tensor {
+  requireTensor('avgPool2d', 'x', x);
   return apply(avgPoolOp, [x], { ...attrs('avgPool2d', kernel, opts), countIncludePad: opts.countIncludePad ?? true });
 }
 
 /** Mean over the spatial axes: [N,C,H,W] → [N,C]. */
 export function globalAvgPool2d(x: Tensor): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`globalAvgPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
-  return mean(x, [2, 3]);
+  requireTensor('globalAvgPool2d', 'x', x);
+  return asOp('globalAvgPool2d', () => {
+    if (x.ndim !== 4) throw new ShapeError(`globalAvgPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
+    return mean(x, [2, 3]);
+  });
 }
 
 /** Max over the spatial axes: [N,C,H,W] → [N,C]. */
 export function globalMaxPool2d(x: Tensor): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`globalMaxPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
-  return max(x, [2, 3]);
+  requireTensor('globalMaxPool2d', 'x', x);
+  return asOp('globalMaxPool2d', () => {
+    if (x.ndim !== 4) throw new ShapeError(`globalMaxPool2d: input must be [N,C,H,W], got ${fmtShape(x.shape)}`);
+    return max(x, [2, 3]);
+  });
 }

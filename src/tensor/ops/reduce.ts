@@ -6,7 +6,7 @@
 import { ValueError } from '../../util/errors.js';
 import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
-import { normAxes, normAxis } from '../shape-util.js';
+import { asOp, normAxes, normAxis, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
 import { abs, add, div, eq, exp, gt, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
@@ -33,6 +33,7 @@ const minOp = extremeOp('min');
 
 /** Maximum over `axes` (all when omitted). NaN propagates. */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('max', 'x', x);
   requireFloat('max', x);
   const ax = normAxes('max', axes, x.ndim);
   if (x.size === 0) throw new ValueError('max: reduction of an empty tensor has no identity');
@@ -41,6 +42,7 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 
 /** Minimum over `axes` (all when omitted). NaN propagates. */
 export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('min', 'x', x);
   requireFloat('min', x);
   const ax = normAxes('min', axes, x.ndim);
   if (x.size === 0) throw new ValueError('min: reduction of an empty tensor has no identity');
@@ -75,6 +77,7 @@ function exclusiveProduct(x: Tensor, axes: number[]): Tensor {
 
 /** Product over `axes` (all when omitted). */
 export function prod(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  requireTensor('prod', 'x', x);
   requireFloat('prod', x);
   return apply(prodOp, [x], { axes: normAxes('prod', axes, x.ndim), keepDims });
 }
@@ -97,11 +100,13 @@ function argReduce(op: OpDef, x: Tensor, axis: number | undefined | null, keepDi
 
 /** Index of the maximum along `axis` (of the flattened tensor when omitted); int32, first wins. */
 export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  requireTensor('argmax', 'x', x);
   return argReduce(argmaxOp, x, axis, keepDims);
 }
 
 /** Index of the minimum along `axis` (of the flattened tensor when omitted); int32. */
 export function argmin(x: Tensor, axis?: number | null, keepDims = false): Tensor {
+  requireTensor('argmin', 'x', x);
   return argReduce(argminOp, x, axis, keepDims);
 }
 
@@ -112,41 +117,56 @@ function count(x: Tensor, axes: Axes): number {
 
 /** Mean over `axes`. */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return div(sum(x, axes, keepDims), count(x, axes));
+  requireTensor('mean', 'x', x);
+  return asOp('mean', () => {
+    return div(sum(x, axes, keepDims), count(x, axes));
+  });
 }
 
 /** Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var). */
 export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
-  const n = count(x, axes);
-  const mu = mean(x, axes, true);
-  return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
+  requireTensor('variance', 'x', x);
+  return asOp('variance', () => {
+    const n = count(x, axes);
+    const mu = mean(x, axes, true);
+    return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
+  });
 }
 
 /** Standard deviation over `axes` (unbiased by default). */
 export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
-  return sqrt(variance(x, axes, keepDims, correction));
+  requireTensor('std', 'x', x);
+  return asOp('std', () => {
+    return sqrt(variance(x, axes, keepDims, correction));
+  });
 }
 
 /** log Σ exp(x) over `axes`, computed stably (max-shifted). */
 export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const m0 = detach(max(x, axes, true));
-  // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
-  const m = where(eq(abs(m0), Infinity), 0, m0);
-  const s = log(sum(exp(sub(x, m)), axes, true));
-  const r = add(s, m);
-  return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
+  requireTensor('logsumexp', 'x', x);
+  return asOp('logsumexp', () => {
+    const m0 = detach(max(x, axes, true));
+    // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
+    const m = where(eq(abs(m0), Infinity), 0, m0);
+    const s = log(sum(exp(sub(x, m)), axes, true));
+    const r = add(s, m);
+    return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
+  });
 }
 
 /** p-norm over `axes` (default p = 2, all axes). */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepDims = false): Tensor {
-  if (p === 2) {
-    // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
-    const s = sum(square(x), axes, keepDims);
-    const nz = gt(s, 0);
-    return where(nz, sqrt(where(nz, s, 1)), 0);
-  }
-  if (p === 1) return sum(abs(x), axes, keepDims);
-  if (p === Infinity) return max(abs(x), axes, keepDims);
-  if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);
-  return powScalar(sum(powScalar(abs(x), p), axes, keepDims), 1 / p);
+  requireTensor('norm', 'x', x);
+  return asOp('norm', () => {
+    if (p === 2) {
+      // Gradient 0 (a subgradient) at a zero vector instead of 0/0 = NaN, as torch.linalg.norm.
+      const s = sum(square(x), axes, keepDims);
+      const nz = gt(s, 0);
+      return where(nz, sqrt(where(nz, s, 1)), 0);
+    }
+    if (p === 1) return sum(abs(x), axes, keepDims);
+    if (p === Infinity) return max(abs(x), axes, keepDims);
+    if (!(p > 0)) throw new ValueError(`norm: p must be positive, got ${p}`);
+    return powScalar(sum(powScalar(abs(x), p), axes, keepDims), 1 / p);
+  });
 }

@@ -12,6 +12,7 @@ import { clamp, div, mul, sub } from './elementwise.js';
 import { type IndexLike, indexSelect, scatterAdd, toIndex } from './indexing.js';
 import { zerosLike, ones } from '../creation.js';
 import { reshape } from './base.js';
+import { asOp, requireTensor } from '../shape-util.js';
 
 interface SegAttrs {
   numSegments: number;
@@ -29,6 +30,7 @@ function inferSeg(op: string, x: Meta, ids: Meta, numSegments: number): Meta {
 
 const segmentSumOp: OpDef<SegAttrs> = {
   name: 'segmentSum',
+  saved: [1],
   infer: ([x, ids], a) => [inferSeg('segmentSum', x!, ids!, a.numSegments)],
   backward: ({ grad, inputs: [, ids] }) => [indexSelect(grad, 0, ids!), null],
 };
@@ -48,7 +50,7 @@ const segmentMinOp = extremeOp('segmentMin');
 
 function segArgs(op: string, ids: IndexLike, numSegments: number, sorted?: boolean): [Tensor, SegAttrs] {
   if (!Number.isInteger(numSegments) || numSegments < 0) throw new ValueError(`${op}: numSegments must be a non-negative integer, got ${numSegments}`);
-  return [toIndex(op, ids), { numSegments, sorted: sorted ?? false }];
+  return [toIndex(op, ids, undefined, 'segment ids'), { numSegments, sorted: sorted ?? false }];
 }
 
 /** Options of the segment ops. */
@@ -59,27 +61,33 @@ export interface SegmentOptions {
 
 /** Σ of the rows of each segment: data [N, …], ids [N] → [numSegments, …]. */
 export function segmentSum(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
+  requireTensor('segmentSum', 'data', data);
   const [t, a] = segArgs('segmentSum', ids, numSegments, opts.sorted);
   return apply(segmentSumOp, [data, t], a);
 }
 
 /** Mean of the rows of each segment (0 for empty segments). */
 export function segmentMean(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
+  requireTensor('segmentMean', 'data', data);
   const [t, a] = segArgs('segmentMean', ids, numSegments, opts.sorted);
-  const s = apply(segmentSumOp, [data, t], a);
-  const counts = apply(segmentSumOp, [ones([data.shape[0]!], { dtype: data.dtype }), t], a);
-  const c = reshape(clamp(counts, 1), [numSegments, ...data.shape.slice(1).map(() => 1)]);
-  return div(s, c);
+  return asOp('segmentMean', () => {
+    const s = apply(segmentSumOp, [data, t], a);
+    const counts = apply(segmentSumOp, [ones([data.shape[0]!], { dtype: data.dtype }), t], a);
+    const c = reshape(clamp(counts, 1), [numSegments, ...data.shape.slice(1).map(() => 1)]);
+    return div(s, c);
+  });
 }
 
 /** Elementwise max over the rows of each segment (0 for empty segments); gradient to the argmax row. */
 export function segmentMax(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
+  requireTensor('segmentMax', 'data', data);
   const [t, a] = segArgs('segmentMax', ids, numSegments, opts.sorted);
   return dispatch(segmentMaxOp, [data, t], a)[0]!;
 }
 
 /** Elementwise min over the rows of each segment (0 for empty segments). */
 export function segmentMin(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
+  requireTensor('segmentMin', 'data', data);
   const [t, a] = segArgs('segmentMin', ids, numSegments, opts.sorted);
   return dispatch(segmentMinOp, [data, t], a)[0]!;
 }
@@ -122,6 +130,7 @@ const segmentSoftmaxOp: OpDef<SegAttrs> = {
  * Output has the shape of `data`; −∞ scores get weight 0.
  */
 export function segmentSoftmax(data: Tensor, ids: IndexLike, numSegments: number, opts: SegmentOptions = {}): Tensor {
+  requireTensor('segmentSoftmax', 'data', data);
   const [t, a] = segArgs('segmentSoftmax', ids, numSegments, opts.sorted);
   return apply(segmentSoftmaxOp, [data, t], a);
 }
@@ -200,8 +209,10 @@ const gatherSegmentWeightedSumOp: OpDef<WeightedAttrs> = {
  * the roles of gather and ids swapped, to the weights {@link gatherDot} (SDDMM).
  */
 export function gatherSegmentWeightedSum(x: Tensor, weights: Tensor, gather: IndexLike, ids: IndexLike, numSegments: number): Tensor {
+  requireTensor('gatherSegmentWeightedSum', 'x', x);
+  requireTensor('gatherSegmentWeightedSum', 'weights', weights);
   const [t] = segArgs('gatherSegmentWeightedSum', ids, numSegments);
-  const g = toIndex('gatherSegmentWeightedSum', gather);
+  const g = toIndex('gatherSegmentWeightedSum', gather, undefined, 'gather');
   const H = headsOf('gatherSegmentWeightedSum', x, weights, g.shape[0] ?? 0);
   return apply(gatherSegmentWeightedSumOp, [x, weights, g, t], { numSegments, heads: H });
 }
@@ -212,9 +223,11 @@ export function gatherSegmentWeightedSum(x: Tensor, weights: Tensor, gather: Ind
  * or the gradient of {@link gatherSegmentWeightedSum} w.r.t. its weights.
  */
 export function gatherDot(a: Tensor, b: Tensor, ia: IndexLike, ib: IndexLike, opts: { heads?: number } = {}): Tensor {
+  requireTensor('gatherDot', 'a', a);
+  requireTensor('gatherDot', 'b', b);
   const heads = opts.heads ?? 1;
   if (!Number.isInteger(heads) || heads < 1) throw new ValueError(`gatherDot: heads must be a positive integer, got ${heads}`);
-  return apply(gatherDotOp, [a, b, toIndex('gatherDot', ia), toIndex('gatherDot', ib)], { heads });
+  return apply(gatherDotOp, [a, b, toIndex('gatherDot', ia, undefined, 'ia'), toIndex('gatherDot', ib, undefined, 'ib')], { heads });
 }
 
 const gatherSegmentSumOp: OpDef<{ numSegments: number }> = {
@@ -238,6 +251,7 @@ const gatherSegmentSumOp: OpDef<{ numSegments: number }> = {
  * gradient is the same op with gather and ids swapped.
  */
 export function gatherSegmentSum(x: Tensor, gather: IndexLike, ids: IndexLike, numSegments: number): Tensor {
+  requireTensor('gatherSegmentSum', 'x', x);
   const [t] = segArgs('gatherSegmentSum', ids, numSegments);
-  return apply(gatherSegmentSumOp, [x, toIndex('gatherSegmentSum', gather), t], { numSegments });
+  return apply(gatherSegmentSumOp, [x, toIndex('gatherSegmentSum', gather, undefined, 'gather'), t], { numSegments });
 }
