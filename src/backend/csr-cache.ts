@@ -18,7 +18,7 @@
  * @module
  */
 import type { TypedArray } from './types.js';
-import { IndexError } from '../util/errors.js';
+import { IndexError, ValueError } from '../util/errors.js';
 
 /** CSR of a segment-id vector: rows of segment `s` are `perm[rowptr[s] .. rowptr[s+1])`, ascending. */
 export interface SegmentCsr {
@@ -183,6 +183,8 @@ export interface EdgeCsr {
  * @throws IndexError when an id of `key` or `other` lies outside [0, n) (e.g. an array mutated after validation)
  */
 export function edgeCsr(key: Int32Array, other: Int32Array, n: number): EdgeCsr {
+  if (!(key instanceof Int32Array) || !(other instanceof Int32Array)) throw new ValueError('edgeCsr: key and other must be Int32Arrays of edge endpoints');
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`edgeCsr: the node count must be a non-negative integer, got ${n}`);
   if (other.length !== key.length) throw new IndexError(`edgeCsr: ${key.length} keys but ${other.length} other endpoints`);
   const csr = segmentCsr(key, n);
   const col = csr ? composedRows(other, csr, n) : null;

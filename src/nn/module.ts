@@ -312,7 +312,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       if (values.length !== t.size) throw new ShapeError(`${where}: '${k}' has ${values.length} values for shape ${fmtShape(shape as number[])}`);
       pairs.push([t, values]);
     }
-    for (const [t, d] of pairs) t.data.set(d);
+    for (const [t, d] of pairs) {
+      t.data.set(d);
+      t.markModified();
+    }
     return { missingKeys, unexpectedKeys };
   }
 

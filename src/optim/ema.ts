@@ -121,6 +121,7 @@ export class ExponentialMovingAverage {
         x[k] = s[k]!;
         s[k] = t;
       }
+      p.markModified();
     });
     this.swapped = !this.swapped;
   }
@@ -144,7 +145,10 @@ export class ExponentialMovingAverage {
   /** Copy the average into the parameters for good (e.g. before saving the final model). */
   copyTo(): void {
     if (this.swapped) throw new ValueError('ExponentialMovingAverage.copyTo: the average is swapped in; swap back first');
-    this.params.forEach((p, i) => (p.data as Float32Array | Float64Array).set(this.shadow[i]!));
+    this.params.forEach((p, i) => {
+      (p.data as Float32Array | Float64Array).set(this.shadow[i]!);
+      p.markModified();
+    });
   }
 
   /** The averaged values (copies), in parameter order. */

@@ -127,6 +127,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
         let st = this.state.get(p);
         if (!st) this.state.set(p, (st = {}));
         this.updateParam(p.data as FloatArray, g.data as FloatArray, st, group, p);
+        p.markModified(); // a graph recorded before this step can no longer be differentiated
       }
     }
   }
