@@ -5,18 +5,7 @@ import {
 } from '../../src/group/index.js';
 import type { FiniteGroup } from '../../src/group/index.js';
 import { ParseError, SizeError, ValueError } from '../../src/util/errors.js';
-
-/** Run f and return the error it throws, measuring that it fails fast (before allocating). */
-function thrown(f: () => unknown, maxMs = 1000): Error {
-  const t0 = performance.now();
-  try {
-    f();
-  } catch (e) {
-    expect(performance.now() - t0).toBeLessThan(maxMs);
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/named-errors.js';
 
 describe('parseGroup: no lookups through the object prototype', () => {
   for (const name of ['constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty', 'constructor(3)', 'toString(3)', '__proto__(2)', 'isPrototypeOf(1)']) {

@@ -5,17 +5,7 @@ import {
 } from '../../src/rep/index.js';
 import type { RepLeaf } from '../../src/rep/index.js';
 import { ContractError, ParseError, ShapeError, SizeError, ValueError } from '../../src/util/errors.js';
-
-function thrown(f: () => unknown, maxMs = 1000): Error {
-  const t0 = performance.now();
-  try {
-    f();
-  } catch (e) {
-    expect(performance.now() - t0).toBeLessThan(maxMs);
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/named-errors.js';
 
 describe('parseRep: input checks', () => {
   const G = SO3();

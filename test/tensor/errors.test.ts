@@ -13,25 +13,7 @@ import {
   AnomalyError, DTypeError, ErlangenError, GradError, IndexError, ParseError, ShapeError, ValueError,
 } from '../../src/util/index.js';
 import { Rng } from '../../src/util/index.js';
-
-type ErrorClass = new (message: string) => ErlangenError;
-
-/** `fn` throws an instance of `cls` whose message matches every pattern. */
-function throwsNamed(fn: () => unknown, cls: ErrorClass, ...patterns: (string | RegExp)[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected an error').toBeInstanceOf(cls);
-  const e = err as Error;
-  expect(e.name).toBe(cls.name);
-  for (const p of patterns) {
-    if (typeof p === 'string') expect(e.message).toContain(p);
-    else expect(e.message).toMatch(p);
-  }
-}
+import { throwsNamed } from '../helpers/named-errors.js';
 
 const f32 = (shape: number[]): Tensor => ones(shape);
 const f64 = (shape: number[]): Tensor => ones(shape, { dtype: 'float64' });

@@ -13,29 +13,7 @@ import { DTypeError, ErlangenError, GradError, IndexError, ShapeError, SizeError
 import { Rng } from '../../src/util/index.js';
 import * as TensorModule from '../../src/tensor/index.js';
 import { SGD } from '../../src/optim/index.js';
-
-type ErrorClass = abstract new (message: string) => ErlangenError;
-
-/** `fn` throws an instance of `cls` (checked by class and by name) whose message contains every pattern. */
-function throwsNamed(fn: () => unknown, cls: ErrorClass & { name: string }, ...patterns: (string | RegExp)[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected an error').toBeInstanceOf(cls);
-  const e = err as Error;
-  for (const p of patterns) {
-    if (typeof p === 'string') expect(e.message).toContain(p);
-    else expect(e.message).toMatch(p);
-  }
-}
-
-/** The error's message starts with `op:` — the function the user called. */
-function startsWithOp(fn: () => unknown, cls: ErrorClass & { name: string }, op: string, ...patterns: (string | RegExp)[]): void {
-  throwsNamed(fn, cls, new RegExp(`^${op}:`), ...patterns);
-}
+import { startsWithOp, throwsNamed } from '../helpers/named-errors.js';
 
 const x = (): Tensor => tensor([[1, 2], [3, 4], [5, 6]]);
 const BAD = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1] as const;
