@@ -11,7 +11,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { ensureDist, newestSourceMtime, oldestDistMtime, root, withLock } from './build.js';
+import type { SmokeResult } from './fixtures/smoke.mjs';
 
 const run = promisify(execFile);
 
@@ -89,4 +91,22 @@ export async function packedProject(): Promise<PackedProject> {
     writeFileSync(stampFile, JSON.stringify({ key, tarball, seconds }));
     return { dir, tarball, reused: false, seconds };
   });
+}
+
+/**
+ * The numbers the smoke workload (fixtures/smoke.mjs) must produce wherever it runs — plain node
+ * from the tarball, or the Vite bundle in Chromium.
+ */
+export function expectSmokeWorkload(r: SmokeResult): void {
+  expect(r.basisDim).toBe(1);
+  expect(r.okVerdict).toBe('equivariant');
+  expect(r.okWorst).toBeLessThan(1e-12);
+  // the harness catches a non-equivariant layer
+  expect(r.badOk).toBe(false);
+  expect(r.badVerdict).toBe('not-equivariant');
+  expect(r.badWorst).toBeGreaterThan(0.1);
+  // 2V -> V fitted to 2u - v: the loss falls by more than six orders of magnitude
+  expect(r.firstLoss).toBeGreaterThan(1);
+  expect(r.finalLoss).toBeLessThan(1e-6);
+  expect(r.matmulMaxAbsDiff).toBeLessThan(1e-3);
 }
