@@ -30,7 +30,7 @@ const LAYERS = /** @type {const} */ ({
   nn: ['tensor', 'rep', 'solver', 'group', 'util'],
   optim: ['tensor', 'util'],
   graph: ['nn', 'tensor', 'util'],
-  grid: ['tensor', 'nn', 'rep', 'group', 'linalg', 'util'],
+  grid: ['tensor', 'nn', 'rep', 'solver', 'group', 'linalg', 'util'],
   mesh: ['graph', 'nn', 'tensor', 'rep', 'group', 'linalg', 'util'],
   data: ['tensor', 'graph', 'mesh', 'rep', 'group', 'util'],
   io: ['mesh', 'graph', 'nn', 'optim', 'tensor', 'util'],
