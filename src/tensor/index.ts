@@ -23,7 +23,7 @@ export {
 } from './ops/elementwise.js';
 export { max, min, prod, argmax, argmin, mean, variance, std, logsumexp, norm } from './ops/reduce.js';
 export { dimMap, slice, pad, concat, stack, split, flip, roll, repeat, squeeze, unsqueeze, transpose, flatten } from './ops/layout.js';
-export type { SliceSpec } from './ops/layout.js';
+export type { SliceSpec, PadMode, PadOptions } from './ops/layout.js';
 export { matmul, outer, kron, diag, trace as traceOf } from './ops/matmul.js';
 export { einsum } from './ops/einsum.js';
 export { indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd, toIndex } from './ops/indexing.js';
@@ -32,8 +32,11 @@ export { segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gather
 export type { SegmentOptions } from './ops/segment.js';
 export { conv2d, conv1d, convTranspose2d } from './ops/conv.js';
 export type { Conv2dOptions } from './ops/conv.js';
-export { maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d } from './ops/pool.js';
-export type { Pool2dOptions } from './ops/pool.js';
+export { maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool.js';
+export type { Pool2dOptions, AdaptiveSize } from './ops/pool.js';
+export { interpolate } from './ops/interpolate.js';
+export type { InterpolateMode, InterpolateOptions } from './ops/interpolate.js';
+export { groupNorm } from './ops/group-norm.js';
 export { softmax, logSoftmax, layerNorm, batchNorm, dropout } from './ops/functional.js';
 export type { BatchNormOptions } from './ops/functional.js';
 export { mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits } from './ops/loss.js';

@@ -13,7 +13,7 @@ import { indexAddKernel, indexSelectKernel, scatterAddKernel, takeAlongAxisKerne
 import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from './segment-fused.js';
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
-import { avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
+import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
   where: whereKernel,
@@ -51,6 +51,7 @@ const kernels: Record<string, Kernel> = {
   maxPool2dGrad: maxPool2dGradKernel,
   avgPool2d: avgPool2dKernel,
   avgPool2dGrad: avgPool2dGradKernel,
+  adaptiveMaxPool2d: adaptiveMaxPool2dKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

@@ -1,6 +1,6 @@
 /**
- * 2-D pooling kernels (PyTorch conventions, floor mode): max pooling with argmax, average
- * pooling, and their gradients.
+ * 2-D pooling kernels (PyTorch conventions; the op computes the output size, floor or ceil mode):
+ * max pooling with argmax, average pooling, their gradients, and adaptive max pooling.
  * @module
  */
 import type { Kernel } from '../types.js';
@@ -12,6 +12,8 @@ export interface Pool2dAttrs {
   padding: [number, number];
   dilation: [number, number];
   countIncludePad?: boolean;
+  /** Ceil-mode output size (already reflected in the output shape; the kernels read only that). */
+  ceilMode?: boolean;
 }
 
 /** maxPool2d: x [N,C,H,W] → (values [N,C,Ho,Wo], argmax int32 = flat index in the H·W plane). */
@@ -88,4 +90,32 @@ export const avgPool2dGradKernel: Kernel = ([gy], [o], a: Pool2dAttrs) => {
   const gd = gy!.data, od = o!.data;
   od.fill(0);
   avgLoop(o!.shape, gy!.shape, a, (_p, xi, oi, inv) => { od[xi]! += gd[oi]! * inv; });
+};
+
+/**
+ * adaptiveMaxPool2d: x [N,C,H,W] → (values [N,C,Ho,Wo], argmax int32 = flat index in the H·W
+ * plane); window i spans [⌊iH/Ho⌋, ⌈(i+1)H/Ho⌉) (PyTorch). The first maximum wins; NaN propagates.
+ */
+export const adaptiveMaxPool2dKernel: Kernel = ([x], [o, arg]) => {
+  const [N, C, H, W] = x!.shape as [number, number, number, number];
+  const Ho = o!.shape[2]!, Wo = o!.shape[3]!;
+  const xd = x!.data, od = o!.data, ad = arg!.data;
+  for (let p = 0; p < N * C; p++) {
+    const xb = p * H * W, ob = p * Ho * Wo;
+    for (let oy = 0; oy < Ho; oy++) {
+      const y0 = Math.floor((oy * H) / Ho), y1 = Math.ceil(((oy + 1) * H) / Ho);
+      for (let ox = 0; ox < Wo; ox++) {
+        const x0 = Math.floor((ox * W) / Wo), x1 = Math.ceil(((ox + 1) * W) / Wo);
+        let best = -Infinity, bi = -1;
+        outer: for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const v = xd[xb + y * W + xx]!;
+            if (v > best || bi < 0 || v !== v) { best = v; bi = y * W + xx; if (v !== v) break outer; }
+          }
+        }
+        od[ob + oy * Wo + ox] = best;
+        ad[ob + oy * Wo + ox] = bi;
+      }
+    }
+  }
 };

@@ -89,26 +89,94 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
   return keep.length === x.ndim ? y : reshape(y, keep.map((d) => maps[d]!.length));
 }
 
-/** Constant padding: `pads[i] = [before, after]` for the last `pads.length` axes. */
-export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+/** How `pad` fills the new border (PyTorch's `F.pad` modes). */
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+/** Options of `pad`. */
+export interface PadOptions {
+  /** Border rule (default `'constant'`). */
+  mode?: PadMode;
+  /** Fill value of `'constant'` mode (default 0). */
+  value?: number;
+}
+
+/** Source index of padded position `i` (0 ≤ i < n + b + a) along an axis of size n for a non-constant mode. */
+function padSource(mode: Exclude<PadMode, 'constant'>, i: number, b: number, n: number): number {
+  const j = i - b;
+  if (mode === 'replicate') return Math.min(Math.max(j, 0), n - 1);
+  if (mode === 'circular') return ((j % n) + n) % n;
+  // reflect (the edge is not repeated): period 2(n − 1); n = 1 only ever sees j = 0 (pads < n)
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  const r = ((j % period) + period) % period;
+  return r < n ? r : period - r;
+}
+
+/**
+ * Pad the last `pads.length` axes: `pads[i] = [before, after]` for axis `ndim − pads.length + i`.
+ *
+ * Modes (PyTorch's `F.pad`): `'constant'` fills with `value`; `'reflect'` mirrors without repeating
+ * the edge (x[…, 2], x[…, 1] | x[…, 0], …), each pad must be < the axis size; `'replicate'` repeats
+ * the edge element (axis size ≥ 1); `'circular'` wraps around (out[i] = x[(i − before) mod n]),
+ * each pad must be ≤ the axis size. Non-constant modes are a gather (`dimMap`), so their gradient
+ * sums the upstream over every position that read an element.
+ *
+ * @param x any shape
+ * @param pads one `[before, after]` pair per padded trailing axis (non-negative integers)
+ * @param value the fill value (a number), or `{ mode, value }`
+ * @returns x with shape[d] + before + after along the padded axes
+ * @throws ValueError for negative or fractional pads or an unknown mode
+ * @throws ShapeError when a reflect/circular pad is too large for its axis
+ *
+ * @example
+ * ```ts
+ * pad(tensor([1, 2, 3]), [[2, 1]]);                       // [0, 0, 1, 2, 3, 0]
+ * pad(tensor([1, 2, 3]), [[2, 1]], { mode: 'reflect' });  // [3, 2, 1, 2, 3, 2]
+ * pad(x, [[1, 1], [1, 1]], { mode: 'circular' });         // x [N, C, H, W] → [N, C, H+2, W+2]
+ * ```
+ */
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value: number | PadOptions = 0): Tensor {
   requireTensor('pad', 'x', x);
   requireArray('pad', 'pads', pads);
+  const opts: PadOptions = typeof value === 'number' ? { value } : value !== null && typeof value === 'object' ? value : { value: NaN };
+  if (typeof value !== 'number' && (value === null || typeof value !== 'object')) throw new ValueError(`pad: value must be a number or { mode, value }, got ${describe(value)}`);
+  const mode = opts.mode ?? 'constant';
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') {
+    throw new ValueError(`pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got ${describe(mode)}`);
+  }
+  const fill = opts.value ?? 0;
+  if (typeof fill !== 'number') throw new ValueError(`pad: value must be a number, got ${describe(fill)}`);
+  if (mode !== 'constant' && opts.value !== undefined && opts.value !== 0) throw new ValueError(`pad: a fill value (${fill}) applies only to mode 'constant', not '${mode}'`);
   if (pads.length > x.ndim) throw new ShapeError(`pad: ${pads.length} pad pairs for a tensor of rank ${x.ndim}`);
   const off = x.ndim - pads.length;
-  const maps: Int32Array[] = [];
   const shape: number[] = [];
   for (let d = 0; d < x.ndim; d++) {
-    const [b, a] = d < off ? [0, 0] : pads[d - off]!;
+    const pr = d < off ? [0, 0] : pads[d - off]!;
+    if (!Array.isArray(pr) || pr.length !== 2) throw new ValueError(`pad: pads must be [before, after] pairs, got ${describe(pr)} for axis ${d}`);
+    const [b, a] = pr as [number, number];
     if (!(Number.isInteger(b) && Number.isInteger(a) && b >= 0 && a >= 0)) throw new ValueError(`pad: pads must be non-negative integers, got [${b}, ${a}] for axis ${d}`);
-    shape.push(x.shape[d]! + b + a);
+    const n = x.shape[d]!;
+    if (mode === 'reflect' && (b >= n || a >= n) && (b > 0 || a > 0)) {
+      throw new ShapeError(`pad: reflect pads [${b}, ${a}] must be smaller than axis ${d} of ${fmtShape(x.shape)} (size ${n})`);
+    }
+    if ((mode === 'circular' || mode === 'replicate') && (b > 0 || a > 0) && (n === 0 || (mode === 'circular' && (b > n || a > n)))) {
+      throw new ShapeError(`pad: ${mode} pads [${b}, ${a}] need axis ${d} of ${fmtShape(x.shape)} to have size ${mode === 'circular' ? `≥ ${Math.max(b, a)}` : '≥ 1'}`);
+    }
+    shape.push(n + b + a);
   }
   checkedSize('pad', shape);
-  for (let d = 0; d < x.ndim; d++) {
-    const b = d < off ? 0 : pads[d - off]![0];
-    maps.push(Int32Array.from({ length: x.shape[d]! }, (_, i) => i + b));
+  if (mode === 'constant') {
+    const maps = x.shape.map((n, d) => {
+      const b = d < off ? 0 : pads[d - off]![0];
+      return Int32Array.from({ length: n }, (_, i) => i + b);
+    });
+    return apply(dimMapScatterOp, [x], { maps, shape, fill });
   }
-  if (typeof value !== 'number') throw new ValueError(`pad: value must be a number, got ${describe(value)}`);
-  return apply(dimMapScatterOp, [x], { maps, shape, fill: value });
+  const maps = x.shape.map((n, d) => {
+    const b = d < off ? 0 : pads[d - off]![0];
+    return d < off || shape[d] === n ? identityMap(n) : Int32Array.from({ length: shape[d]! }, (_, i) => padSource(mode, i, b, n));
+  });
+  return apply(dimMapOp, [x], { maps });
 }
 
 const concatOp: OpDef<{ axis: number }> = {
