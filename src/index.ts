@@ -25,11 +25,13 @@ export {
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
   segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
+  adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate, groupNorm,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
 } from './tensor/index.js';
 export type {
   Plan, InputSpec, CreateOptions, TensorLike, SliceSpec, IndexLike, SegmentOptions, Conv2dOptions, Pool2dOptions, BatchNormOptions,
+  PadMode, PadOptions, AdaptiveSize, InterpolateMode, InterpolateOptions,
   Reduction, CrossEntropyOptions, NestedArray, GradHook,
 } from './tensor/index.js';
 export {
@@ -37,8 +39,12 @@ export {
   activation, Dropout, LayerNorm, BatchNorm1d, BatchNorm2d, Embedding, MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss,
   BCEWithLogitsLoss, init, calculateGain, calculateFans, uniformInit, normalInit, constantInit, zerosInit, onesInit, xavierUniform,
   xavierNormal, kaimingUniform, kaimingNormal, orthogonal,
+  Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, GroupNorm, Upsample,
 } from './nn/index.js';
 export type { StateDict, StateEntry, LoadResult, LinearOptions, MLPOptions, ActivationName, LayerNormOptions, BatchNormLayerOptions, EmbeddingOptions } from './nn/index.js';
+export type {
+  GroupNormOptions, ConvOptions, ConvTranspose2dOptions, ConvPaddingMode, ConvSize, MaxPool2dOptions, AvgPool2dOptions, UpsampleOptions,
+} from './nn/index.js';
 export {
   Optimizer, SGD, Adam, AdamW, RMSProp, Adagrad, LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
   LinearWarmup, LambdaLR, SequentialLR, clipGradNorm, clipGradValue, ExponentialMovingAverage,

@@ -1,6 +1,7 @@
 /**
  * Neural-network building blocks: `Module` and `Parameter`, dense layers, containers,
- * activations, dropout, normalisation, embeddings, loss modules and seeded initialisers.
+ * activations, dropout, normalisation, convolution, pooling and upsampling layers, embeddings, loss
+ * modules and seeded initialisers.
  * @module
  */
 export { Parameter } from './parameter.js';
@@ -14,8 +15,14 @@ export type { MLPOptions, TensorModule } from './container.js';
 export { ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softplus, Softmax, Identity, activation } from './activation.js';
 export type { ActivationName } from './activation.js';
 export { Dropout } from './dropout.js';
-export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
-export type { LayerNormOptions, BatchNormLayerOptions } from './normalization.js';
+export { LayerNorm, BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
+export type { LayerNormOptions, BatchNormLayerOptions, GroupNormOptions } from './normalization.js';
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
+export type { ConvOptions, ConvTranspose2dOptions, ConvPaddingMode, ConvSize } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
+export type { MaxPool2dOptions, AvgPool2dOptions } from './pooling.js';
+export { Upsample } from './upsample.js';
+export type { UpsampleOptions } from './upsample.js';
 export { Embedding } from './embedding.js';
 export { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss } from './loss.js';
 export type { ClassTargets } from './loss.js';

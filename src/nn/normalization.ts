@@ -1,8 +1,8 @@
 /**
- * Normalisation layers: `LayerNorm`, `BatchNorm1d`, `BatchNorm2d`.
+ * Normalisation layers: `LayerNorm`, `BatchNorm1d`, `BatchNorm2d`, `GroupNorm`.
  * @module
  */
-import { batchNorm, layerNorm, ones, zeros } from '../tensor/index.js';
+import { batchNorm, groupNorm, layerNorm, ones, zeros } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { Module } from './module.js';
@@ -194,5 +194,83 @@ export class BatchNorm2d extends BatchNormBase {
   /** @param numFeatures channels C */
   constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
     super('BatchNorm2d', numFeatures, opts);
+  }
+}
+
+/** Options of `GroupNorm` (PyTorch defaults). */
+export interface GroupNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn a per-channel γ (ones) and β (zeros) (default true). */
+  affine?: boolean;
+  /** Element type (default float32). */
+  dtype?: FloatDType;
+}
+
+/**
+ * Group normalisation (Wu & He, arXiv:1803.08494; PyTorch's `nn.GroupNorm`): the C channels are split
+ * into G groups and each (sample, group) is normalised over its C/G channels and all positions,
+ * y = (x − μ_{n,g}) / √(σ²_{n,g} + ε) · γ_c + β_c (biased variance). Independent of the batch, so
+ * train and eval behave the same.
+ *
+ * @example
+ * ```ts
+ * const gn = new GroupNorm(4, 32);
+ * gn.call(x); // x [N, 32, H, W] (or [N, 32], [N, 32, L], …)
+ * ```
+ */
+export class GroupNorm extends Module {
+  /** Groups G. */
+  readonly numGroups: number;
+  /** Channels C. */
+  readonly numChannels: number;
+  /** ε. */
+  readonly eps: number;
+
+  /**
+   * @param numGroups G, dividing numChannels
+   * @param numChannels C
+   * @param opts eps, affine, dtype
+   * @throws ValueError for non-positive or fractional counts, or C not divisible by G
+   */
+  constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
+    super();
+    for (const [n, v] of [['numGroups', numGroups], ['numChannels', numChannels]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ValueError(`GroupNorm: ${n} must be a positive integer, got ${v}`);
+    }
+    if (numChannels % numGroups !== 0) throw new ValueError(`GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = opts.eps ?? 1e-5;
+    if (!(this.eps >= 0)) throw new ValueError(`GroupNorm: eps must be non-negative, got ${this.eps}`);
+    const dtype = floatDType('GroupNorm', opts.dtype);
+    if (opts.affine ?? true) {
+      this.registerParameter('weight', ones([numChannels], { dtype }));
+      this.registerParameter('bias', zeros([numChannels], { dtype }));
+    }
+  }
+
+  /** γ [C], or null. */
+  get weight(): Parameter | null {
+    return this.maybeParameter('weight');
+  }
+
+  /** β [C], or null. */
+  get bias(): Parameter | null {
+    return this.maybeParameter('bias');
+  }
+
+  /**
+   * @param x [N, C, …]
+   * @returns same shape
+   * @throws ShapeError when x has rank < 2 or not C channels
+   */
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels) throw new ShapeError(`GroupNorm: input ${fmtShape(x.shape)} must be [N, ${this.numChannels}, …]`);
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight !== null}`;
   }
 }
