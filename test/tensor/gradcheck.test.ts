@@ -14,7 +14,7 @@ import {
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
   segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
-  conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
+  conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, adaptiveMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
 } from '../../src/tensor/index.js';
@@ -452,6 +452,9 @@ describe('pooling', () => {
   it('global pooling', () => {
     gc((x) => globalAvgPool2d(x), [rnd([2, 3, 2, 3])]);
     gc((x) => globalMaxPool2d(x), [rnd([2, 3, 2, 3])]);
+  });
+  it('adaptiveMaxPool2d (overlapping windows; more test/nn/conv-modules.test.ts)', () => {
+    gc((x) => adaptiveMaxPool2d(x, [3, 2]), [rnd([1, 2, 5, 5])]);
   });
   it('maxPool2dGrad and avgPool2dGrad backward rules (gradient-only primitives)', () => {
     const x0 = rnd([1, 2, 4, 4]);
