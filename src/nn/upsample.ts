@@ -21,8 +21,9 @@ export interface UpsampleOptions {
 
 /**
  * Upsampling layer (PyTorch's `nn.Upsample`, 4-D input): nearest, y[…, i, j] = x[…, ⌊i/s_h⌋, ⌊j/s_w⌋]
- * (clamped), or bilinear, y = A_H · x · A_Wᵀ with PyTorch's source coordinate
- * (i + ½)/s − ½ (clamped at 0) or, with `alignCorners`, i·(H − 1)/(Ho − 1). See `interpolate`.
+ * (clamped), or bilinear, separable linear interpolation y_i = (1 − λ)·x[⌊u⌋] + λ·x[⌊u⌋ + 1], λ = u − ⌊u⌋,
+ * per axis, at PyTorch's source coordinate u = (i + ½)/s − ½ (clamped at 0) or, with `alignCorners`,
+ * u = i·(H − 1)/(Ho − 1). See `interpolate`.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * Resampling of [N, C, H, W] images (PyTorch's `F.interpolate`): nearest and bilinear. Nearest is
- * a gather (`dimMap`); bilinear is separable, A_H · x · A_Wᵀ with constant interpolation matrices,
- * so both are differentiable to any order.
+ * a gather (`dimMap`); bilinear is separable, two weighted gathers per axis, so both cost O(output)
+ * and are differentiable to any order.
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { fromData } from '../creation.js';
 import { requireFloat } from './base.js';
 import { dimMap } from './layout.js';
-import { matmul } from './matmul.js';
+import { add, mul } from './elementwise.js';
 
 /** Interpolation mode of `interpolate` / `Upsample`. */
 export type InterpolateMode = 'nearest' | 'bilinear';
@@ -41,19 +41,31 @@ function nearestIndex(dst: number, n: number, out: number, scale: number | null)
   return Math.min(Math.floor(Math.fround(Math.fround(dst) * s)), n - 1);
 }
 
-/** The [out, n] bilinear (1-D linear) interpolation matrix along one axis (PyTorch's weights). */
-function linearMatrix(n: number, out: number, scale: number | null, alignCorners: boolean, dtype: Tensor['dtype']): Tensor {
-  const m = dtype === 'float32' ? new Float32Array(out * n) : new Float64Array(out * n);
+/** PyTorch's 1-D linear interpolation along one axis: output i = (1 − λ_i)·x[i0_i] + λ_i·x[i1_i]. */
+function linearTaps(n: number, out: number, scale: number | null, alignCorners: boolean): { i0: Int32Array; i1: Int32Array; w0: Float64Array; w1: Float64Array } {
   const ratio = alignCorners ? (out > 1 ? (n - 1) / (out - 1) : 0) : scale !== null ? 1 / scale : n / out;
+  const i0 = new Int32Array(out), i1 = new Int32Array(out), w0 = new Float64Array(out), w1 = new Float64Array(out);
   for (let i = 0; i < out; i++) {
     const src = alignCorners ? ratio * i : Math.max(ratio * (i + 0.5) - 0.5, 0);
-    const i0 = Math.floor(src);
-    const lambda = Math.min(Math.max(src - i0, 0), 1);
-    const i1 = i0 < n - 1 ? i0 + 1 : i0;
-    m[i * n + i0]! += 1 - lambda;
-    m[i * n + i1]! += lambda;
+    const j = Math.floor(src);
+    const lambda = Math.min(Math.max(src - j, 0), 1);
+    i0[i] = j;
+    i1[i] = j < n - 1 ? j + 1 : j;
+    w0[i] = 1 - lambda;
+    w1[i] = lambda;
   }
-  return fromData(m, [out, n]);
+  return { i0, i1, w0, w1 };
+}
+
+/** Linear interpolation of x [N, C, H, W] along `axis` (2 or 3): two gathers weighted and summed. */
+function linearAlong(x: Tensor, axis: 2 | 3, out: number, scale: number | null, alignCorners: boolean): Tensor {
+  const n = x.shape[axis]!;
+  const t = linearTaps(n, out, scale, alignCorners);
+  const id = (m: number): Int32Array => Int32Array.from({ length: m }, (_, i) => i);
+  const maps = (idx: Int32Array): Int32Array[] => x.shape.map((m, d) => (d === axis ? idx : id(m)));
+  const wShape = axis === 2 ? [out, 1] : [out];
+  const weight = (w: Float64Array): Tensor => fromData(x.dtype === 'float32' ? Float32Array.from(w) : w, wShape);
+  return add(mul(dimMap(x, maps(t.i0)), weight(t.w0)), mul(dimMap(x, maps(t.i1)), weight(t.w1)));
 }
 
 /**
@@ -61,9 +73,9 @@ function linearMatrix(n: number, out: number, scale: number | null, alignCorners
  *
  * - `'nearest'`: y[…, i, j] = x[…, ⌊i·r_H⌋, ⌊j·r_W⌋] with r = 1/scaleFactor (or n/out when `size`
  *   is given), clamped to the last pixel — PyTorch's legacy `'nearest'` (not `'nearest-exact'`).
- * - `'bilinear'`: y = A_H · x · A_Wᵀ, where row i of A puts weights 1 − λ, λ on pixels ⌊s⌋ and
- *   ⌊s⌋ + 1 for the source coordinate s = (i + ½)·r − ½ (clamped at 0), or s = i·(n − 1)/(out − 1)
- *   with `alignCorners`.
+ * - `'bilinear'`: separable linear interpolation, first along H then along W: output i is
+ *   (1 − λ)·x[⌊s⌋] + λ·x[⌊s⌋ + 1] (the last pixel repeated at the edge), λ = s − ⌊s⌋, for the source
+ *   coordinate s = (i + ½)·r − ½ (clamped at 0), or s = i·(n − 1)/(out − 1) with `alignCorners`.
  *
  * @param x [N, C, H, W] (float)
  * @param opts `size` or `scaleFactor` (exactly one), `mode`, `alignCorners`
@@ -111,9 +123,11 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
       return dimMap(x, [id(x.shape[0]!), id(x.shape[1]!), map(H, out[0], scales[0]), map(W, out[1], scales[1])]);
     }
     const ac = opts.alignCorners ?? false;
+    // an axis whose size and ratio are unchanged maps each pixel onto itself
+    const same = (n: number, o: number, s: number | null): boolean => o === n && (ac || s === null || s === 1);
     let y = x;
-    if (!(out[0] === H && !ac && (scales[0] === null || scales[0] === 1))) y = matmul(linearMatrix(H, out[0], scales[0], ac, x.dtype), y);
-    if (!(out[1] === W && !ac && (scales[1] === null || scales[1] === 1))) y = matmul(y, linearMatrix(W, out[1], scales[1], ac, x.dtype), { transB: true });
+    if (!same(H, out[0], scales[0])) y = linearAlong(y, 2, out[0], scales[0], ac);
+    if (!same(W, out[1], scales[1])) y = linearAlong(y, 3, out[1], scales[1], ac);
     return y;
   });
 }

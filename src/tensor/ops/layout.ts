@@ -138,8 +138,8 @@ function padSource(mode: Exclude<PadMode, 'constant'>, i: number, b: number, n: 
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value: number | PadOptions = 0): Tensor {
   requireTensor('pad', 'x', x);
   requireArray('pad', 'pads', pads);
-  const opts: PadOptions = typeof value === 'number' ? { value } : value !== null && typeof value === 'object' ? value : { value: NaN };
   if (typeof value !== 'number' && (value === null || typeof value !== 'object')) throw new ValueError(`pad: value must be a number or { mode, value }, got ${describe(value)}`);
+  const opts: PadOptions = typeof value === 'number' ? { value } : value;
   const mode = opts.mode ?? 'constant';
   if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') {
     throw new ValueError(`pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got ${describe(mode)}`);

@@ -224,6 +224,9 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   return asOp('adaptiveAvgPool2d', () => {
     requireFloat('adaptiveAvgPool2d', x);
     const [, , H, W] = x.shape as [number, number, number, number];
+    // the constant matrices are [Ho, H] and [Wo, W]
+    checkedSize('adaptiveAvgPool2d', [Ho, H]);
+    checkedSize('adaptiveAvgPool2d', [Wo, W]);
     let y = x;
     if (Ho !== H) y = matmul(adaptiveAvgMatrix(H, Ho, x.dtype), y);
     if (Wo !== W) y = matmul(y, adaptiveAvgMatrix(W, Wo, x.dtype), { transB: true });
