@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, backward, groupNorm, interpolate, maxPool2d, pad, randn, tensor, trace, runPlan, zeros,
+  Tensor, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, backward, groupNorm, interpolate, maxPool2d, pad, randn, roll, tensor, trace, runPlan, zeros,
 } from '../../src/tensor/index.js';
 import {
   AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, GroupNorm, MaxPool2d, Upsample,
@@ -24,7 +24,8 @@ interface Case { name: string; attrs: Record<string, unknown>; inputs: Record<st
 const load = (f: string): Case[] =>
   (JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/torch/${f}.json`, import.meta.url)), 'utf8')) as { cases: Case[] }).cases;
 
-const f64 = (a: Arr, requiresGrad = false): Tensor => tensor(a.data, { shape: a.shape, dtype: 'float64', requiresGrad });
+type FloatDType = 'float32' | 'float64';
+const f64 = (a: Arr, requiresGrad = false, dtype: FloatDType = 'float64'): Tensor => tensor(a.data, { shape: a.shape, dtype, requiresGrad });
 
 /** max |got − want| / max(1, |want|) */
 function maxErr(got: Tensor | null, want: Arr): number {
@@ -39,27 +40,27 @@ function maxErr(got: Tensor | null, want: Arr): number {
 const TOL = 1e-12;
 const worstByFile: Record<string, number> = {};
 
-/** Build the erlangen module a fixture case describes (float64). */
-function build(a: Record<string, unknown>): Module {
+/** Build the erlangen module a fixture case describes. */
+function build(a: Record<string, unknown>, dtype: FloatDType): Module {
   const rng = new Rng(0);
   const o = { ...a } as Record<string, never>;
   switch (a.module) {
-    case 'Conv2d': return new Conv2d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype: 'float64' });
-    case 'Conv1d': return new Conv1d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype: 'float64' });
-    case 'ConvTranspose2d': return new ConvTranspose2d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype: 'float64' });
+    case 'Conv2d': return new Conv2d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype });
+    case 'Conv1d': return new Conv1d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype });
+    case 'ConvTranspose2d': return new ConvTranspose2d(o.inChannels!, o.outChannels!, o.kernelSize!, { ...o, rng, dtype });
     case 'MaxPool2d': return new MaxPool2d(o.kernelSize!, o);
     case 'AvgPool2d': return new AvgPool2d(o.kernelSize!, o);
     case 'AdaptiveAvgPool2d': return new AdaptiveAvgPool2d(o.outputSize!);
     case 'AdaptiveMaxPool2d': return new AdaptiveMaxPool2d(o.outputSize!);
-    case 'GroupNorm': return new GroupNorm(o.numGroups!, o.numChannels!, { ...o, dtype: 'float64' });
+    case 'GroupNorm': return new GroupNorm(o.numGroups!, o.numChannels!, { ...o, dtype });
     case 'Upsample': return new Upsample(o);
     default: throw new Error(`unknown module ${String(a.module)}`);
   }
 }
 
 /** Run a module case: load the parameters, forward, backward(upstream), compare with PyTorch. */
-function runModuleCase(file: string, c: Case): void {
-  const m = build(c.attrs);
+function runModuleCase(file: string, c: Case, dtype: FloatDType = 'float64'): number {
+  const m = build(c.attrs, dtype);
   for (const [name, p] of m.namedParameters()) {
     const want = c.inputs[name];
     expect(want, `${c.name}: fixture has parameter ${name}`).toBeDefined();
@@ -68,21 +69,30 @@ function runModuleCase(file: string, c: Case): void {
     p.markModified();
   }
   expect(m.namedParameters().length, `${c.name}: parameter count`).toBe(Object.keys(c.grads).length - 1);
-  const x = f64(c.inputs.input!, true);
+  const x = f64(c.inputs.input!, true, dtype);
   const y = m.call(x);
-  backward(y, f64(c.inputs.upstream!));
+  expect(y.dtype).toBe(dtype);
+  backward(y, f64(c.inputs.upstream!, false, dtype));
   let worst = maxErr(y, c.outputs.out!);
   worst = Math.max(worst, maxErr(x.grad, c.grads.input!));
   for (const [name, p] of m.namedParameters()) worst = Math.max(worst, maxErr(p.grad, c.grads[name]!));
-  expect(worst, `${file}/${c.name}`).toBeLessThan(TOL);
-  worstByFile[file] = Math.max(worstByFile[file] ?? 0, worst);
+  return worst;
 }
 
 for (const file of ['cnn_conv', 'cnn_pool', 'cnn_adaptive_pool', 'cnn_upsample', 'cnn_group_norm']) {
   describe(`${file}: modules match PyTorch (float64, outputs and gradients to 1e-12)`, () => {
     const cases = load(file);
     it('has cases', () => expect(cases.length).toBeGreaterThan(4));
-    for (const c of cases) it(c.name, () => runModuleCase(file, c));
+    for (const c of cases) {
+      it(c.name, () => {
+        const worst = runModuleCase(file, c);
+        expect(worst, `${file}/${c.name}`).toBeLessThan(TOL);
+        worstByFile[file] = Math.max(worstByFile[file] ?? 0, worst);
+      });
+    }
+    it('float32 modules agree to float32 precision', () => {
+      for (const c of cases) expect(runModuleCase(file, c, 'float32'), `${file}/${c.name} float32`).toBeLessThan(1e-4);
+    });
     it('worst error', () => {
       console.log(`${file}: max relative error vs PyTorch ${worstByFile[file]?.toExponential(2)}`);
     });
@@ -164,6 +174,17 @@ describe('Conv modules: layout, init, shapes', () => {
       }
       expect(new Conv1d(2, 3, 4, { rng: new Rng(0), padding: 'same', paddingMode: mode }).call(zeros([1, 2, 9])).shape).toEqual([1, 3, 9]);
     }
+  });
+  it("circular 'same' convolution commutes with cyclic shifts (translation equivariance on the torus)", () => {
+    const rng = new Rng(5);
+    const c2 = new Conv2d(2, 3, [3, 4], { rng, padding: 'same', paddingMode: 'circular', dtype: 'float64' });
+    const x = randn(rng, [2, 2, 6, 7], { dtype: 'float64' });
+    const a = c2.call(roll(x, [2, -3], [2, 3])), b = roll(c2.call(x), [2, -3], [2, 3]);
+    a.data.forEach((v, i) => expect(Math.abs(v - b.data[i]!)).toBeLessThan(1e-12));
+    const c1 = new Conv1d(2, 2, 4, { rng, padding: 'same', paddingMode: 'circular', dtype: 'float64' });
+    const z = randn(rng, [1, 2, 9], { dtype: 'float64' });
+    const p = c1.call(roll(z, 4, 2)), q = roll(c1.call(z), 4, 2);
+    p.data.forEach((v, i) => expect(Math.abs(v - q.data[i]!)).toBeLessThan(1e-12));
   });
   it('unbatched inputs, as PyTorch', () => {
     expect(new Conv2d(2, 3, 3, { rng: new Rng(0) }).call(zeros([2, 5, 6])).shape).toEqual([3, 3, 4]);
