@@ -57,7 +57,7 @@ const maxPoolOp: OpDef<PoolAttrs> = {
   backward: ({ grad, inputs: [x], outputs }) => [apply(maxPoolGradOp, [grad, outputs[1]!], { inputShape: [...x!.shape] })],
 };
 
-export const maxPoolGradOp: OpDef<{ inputShape: number[] }> = {
+const maxPoolGradOp: OpDef<{ inputShape: number[] }> = {
   name: 'maxPool2dGrad',
   infer: ([g], a) => [{ shape: a.inputShape, dtype: g!.dtype }],
   backward: ({ grad, inputs: [g, arg] }) => {
