@@ -287,9 +287,10 @@ export class Conv1d extends ConvNd {
  * ```ts
  * const up = new ConvTranspose2d(16, 8, 4, { rng: new Rng(0), stride: 2, padding: 1 });
  * up.call(x);                   // x [N, 16, 8, 8] → [N, 8, 16, 16]
+ * new ConvTranspose2d(8, 4, 3, { rng, stride: 2, padding: 1 }).call(y, [15, 16]); // y [N, 8, 8, 8]
  * ```
  */
-export class ConvTranspose2d extends Module {
+export class ConvTranspose2d extends Module<[Tensor, (readonly number[])?]> {
   /** Input channels C_in. */
   readonly inChannels: number;
   /** Output channels C_out. */
@@ -358,22 +359,38 @@ export class ConvTranspose2d extends Module {
 
   /**
    * @param x [N, C_in, H, W] or unbatched [C_in, H, W]
+   * @param outputSize optional [H_out, W_out] (or a longer shape ending in them, as PyTorch): picks the
+   *   output padding per call, to undo a strided convolution whose input size was ambiguous; each
+   *   must lie in [size without output padding, that + max(stride, dilation) − 1]
    * @returns [N, C_out, H_out, W_out] (or unbatched)
-   * @throws ShapeError for the wrong rank or channel count, or an empty output
+   * @throws ShapeError for the wrong rank or channel count, an empty output, or an unreachable outputSize
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     const batched = x.ndim === 4;
     if ((!batched && x.ndim !== 3) || x.shape[batched ? 1 : 0] !== this.inChannels) {
       throw new ShapeError(`ConvTranspose2d: input ${fmtShape(x.shape)} must be [N, ${this.inChannels}, H, W] or unbatched [${this.inChannels}, H, W]`);
     }
     const xb = batched ? x : reshape(x, [1, ...x.shape]);
+    if (outputSize !== undefined && (!Array.isArray(outputSize) || outputSize.length < 2 || !outputSize.every((v) => Number.isInteger(v) && v >= 0))) {
+      throw new ValueError(`ConvTranspose2d: outputSize must be [H_out, W_out] (non-negative integers), got ${String(outputSize)}`);
+    }
+    const outPad: [number, number] = [this.outputPadding[0], this.outputPadding[1]];
     for (let i = 0; i < 2; i++) {
       const n = xb.shape[2 + i]!;
-      const out = (n - 1) * this.stride[i]! - 2 * this.padding[i]! + this.dilation[i]! * (this.kernelSize[i]! - 1) + this.outputPadding[i]! + 1;
+      const base = (n - 1) * this.stride[i]! - 2 * this.padding[i]! + this.dilation[i]! * (this.kernelSize[i]! - 1) + 1;
+      if (outputSize !== undefined) {
+        const want = outputSize[outputSize.length - 2 + i]!;
+        const most = base + Math.max(this.stride[i]!, this.dilation[i]!) - 1;
+        if (want < base || want > most) {
+          throw new ShapeError(`ConvTranspose2d: outputSize [${outputSize.slice(-2).join(', ')}] is unreachable for input ${fmtShape(x.shape)}: spatial axis ${i} can be ${base}…${most}`);
+        }
+        outPad[i] = want - base;
+      }
+      const out = base + outPad[i]!;
       if (out < 1) throw new ShapeError(`ConvTranspose2d: input ${fmtShape(x.shape)} gives an empty output (size ${out} on spatial axis ${i}; padding [${this.padding.join(', ')}] is too large)`);
     }
     const y = convTranspose2d(xb, this.weight, this.bias, {
-      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, outputPadding: this.outputPadding,
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, outputPadding: outPad,
     });
     return batched ? y : reshape(y, y.shape.slice(1));
   }

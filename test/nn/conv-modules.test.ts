@@ -10,7 +10,7 @@ import {
   Tensor, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, backward, groupNorm, interpolate, maxPool2d, pad, randn, roll, tensor, trace, runPlan, zeros,
 } from '../../src/tensor/index.js';
 import {
-  AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, GroupNorm, MaxPool2d, Upsample,
+  AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, GroupNorm, MaxPool2d, Sequential, Upsample,
 } from '../../src/nn/index.js';
 import type { Module } from '../../src/nn/index.js';
 import * as pkg from '../../src/index.js';
@@ -165,6 +165,23 @@ describe('Conv modules: layout, init, shapes', () => {
     expect(c.weight.shape).toEqual([4, 3, 3, 3]);
     expect(Math.max(...c.weight.data.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(27));
     expect(c.call(zeros([1, 4, 5, 5])).shape).toEqual([1, 6, 7, 7]);
+  });
+  it('ConvTranspose2d outputSize picks the output padding (as PyTorch), and sits in a Sequential', () => {
+    const rng = new Rng(4);
+    const down = new Conv2d(2, 3, 3, { rng, stride: 2, padding: 1, dtype: 'float64' });
+    const up = new ConvTranspose2d(3, 2, 3, { rng, stride: 2, padding: 1, dtype: 'float64' });
+    const upPadded = new ConvTranspose2d(3, 2, 3, { rng, stride: 2, padding: 1, outputPadding: [1, 0], dtype: 'float64' });
+    upPadded.weight.data.set(up.weight.data);
+    upPadded.bias!.data.set(up.bias!.data);
+    const x = randn(rng, [1, 2, 8, 7], { dtype: 'float64' });
+    const h = down.call(x); // [1, 3, 4, 4]: inputs of size 7 and 8 both give 4
+    expect(up.call(h).shape).toEqual([1, 2, 7, 7]);
+    const y = up.call(h, x.shape);
+    expect(y.shape).toEqual([1, 2, 8, 7]);
+    expect(y.toFlatArray()).toEqual(upPadded.call(h).toFlatArray());
+    startsWithOp(() => up.call(h, [9, 7]), ShapeError, 'ConvTranspose2d', 'unreachable', '7…8');
+    startsWithOp(() => up.call(h, [8.5, 7]), ValueError, 'ConvTranspose2d', 'outputSize');
+    expect(new Sequential(down, up).call(x).shape).toEqual([1, 2, 7, 7]);
   });
   it("padding 'same' keeps the size for odd and even kernels, with every padding mode", () => {
     for (const mode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
