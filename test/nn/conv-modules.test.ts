@@ -305,5 +305,7 @@ describe('named errors', () => {
     startsWithOp(() => pad(zeros([1, 3]), [[1, 0]], { mode: 'wrap' as never }), ValueError, 'pad', 'mode');
     startsWithOp(() => pad(zeros([1, 3]), [[1, 0]], { mode: 'reflect', value: 2 }), ValueError, 'pad', "only to mode 'constant'");
     throwsNamed(() => pad(zeros([1, 3]), [[1.5, 0]], { mode: 'reflect' }), ValueError, 'non-negative integers');
+    startsWithOp(() => pad(zeros([1, 3]), [[1] as never]), ValueError, 'pad', '[before, after] pairs');
+    startsWithOp(() => pad(zeros([1, 3]), [[1, 1]], 'x' as never), ValueError, 'pad', 'value');
   });
 });
