@@ -198,6 +198,12 @@ describe.each(['float64', 'float32'] as const)('exact equivariance through the h
     check(gc, { group: G, in: gridAction({ fibre: latticeFibre(name, 3), resolution: side }), out: gridAction({ fibre: latticeFibre(name, 2) }) });
   });
 
+  it('p4: the catalog\'s regular(C(4)) is the fibre too, and valid (unpadded) convolutions are equivariant', () => {
+    const G = C(4), rng = new Rng(7);
+    const gc = new GroupConv2d(2, 2, 3, { group: 'p4', rng, dtype });
+    check(gc, { group: G, in: gridAction({ fibre: regular(G).times(2), resolution: 8 }), out: gridAction({ fibre: regular(G).times(2) }) });
+  });
+
   it.each(groups)('%s: circular padding is also equivariant to circular shifts (p4/p4m with translations)', (name) => {
     const G = latticeMatrixGroup(name), rng = new Rng(6);
     const lift = new LiftingConv2d(1, 2, 3, { group: name, padding: 1, paddingMode: 'circular', rng, dtype });
