@@ -18,7 +18,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../util/index.js';
 import { checkLatticeGroup, filterTransformIndex, latticePointGroup } from './lattice-group.js';
 import type { LatticeGroupName } from './lattice-group.js';
 
-/** Options of {@link LiftingConv2d} and {@link GroupConv2d}. */
+/** Options of {@link LiftingConv2d} and {@link GroupConv2d} (Cohen & Welling 2016, arXiv:1602.07576). */
 export interface GroupConvOptions {
   /** `'p4'` (default) or `'p4m'`. */
   group?: LatticeGroupName;
@@ -65,7 +65,10 @@ export function stackedFilterIndex(name: LatticeGroupName, outChannels: number, 
   return out;
 }
 
-/** Wrap-around padding of the last two axes by p (for circular convolutions). */
+/**
+ * Wrap-around padding of the last two axes by p, differentiable (for circular convolutions, under which
+ * the layers of Cohen & Welling 2016 also commute with circular shifts). Throws a ShapeError when p exceeds the grid.
+ */
 export function circularPad2d(x: Tensor, p: number): Tensor {
   if (p === 0) return x;
   const [h, w] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];

@@ -14,7 +14,7 @@ import { ShapeError, ValueError, fmtShape } from '../util/index.js';
 import { checkLatticeGroup, latticePointGroup } from './lattice-group.js';
 import type { LatticeGroupName } from './lattice-group.js';
 
-/** Reduction of a pooling layer. */
+/** Reduction of a pooling layer (Cohen & Welling 2016, section 6.3). */
 export type PoolKind = 'max' | 'mean';
 
 function checkKind(op: string, kind: unknown): PoolKind {
@@ -44,7 +44,7 @@ export function groupPool(x: Tensor, group: LatticeGroupName, kind: PoolKind = '
   return kind === 'max' ? max(split, axis) : mean(split, axis);
 }
 
-/** Module form of {@link groupPool}. */
+/** Module form of {@link groupPool}: pooling over the group axis (Cohen & Welling 2016, arXiv:1602.07576, section 6.3). */
 export class GroupPool extends Module<[Tensor], Tensor> {
   /** The lattice group of the input. */
   readonly group: LatticeGroupName;

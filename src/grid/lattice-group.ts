@@ -28,10 +28,10 @@ import type { Tensor } from '../tensor/index.js';
 import { ShapeError, ValueError, fmtShape } from '../util/index.js';
 import { gridLayout, resampleGrid, shiftGrid } from './action.js';
 
-/** Name of a lattice group: `'p4'` (rotations by 90° and translations) or `'p4m'` (also mirrors). */
+/** Name of a lattice group of Cohen & Welling 2016 (arXiv:1602.07576): `'p4'` (rotations by 90° and translations) or `'p4m'` (also mirrors). */
 export type LatticeGroupName = 'p4' | 'p4m';
 
-/** The point group H of p4 (C4, order 4) or p4m (D4, order 8) in the order used by every feature map. */
+/** The point group H of p4 (C4, order 4) or p4m (D4, order 8) in the order used by every feature map (Cohen & Welling 2016, section 4). */
 export interface LatticePointGroup {
   /** `'p4'` or `'p4m'`. */
   readonly name: LatticeGroupName;
@@ -55,7 +55,7 @@ const R90 = Float64Array.of(0, -1, 1, 0);
 const FLIP = Float64Array.of(-1, 0, 0, 1);
 const cache = new Map<LatticeGroupName, LatticePointGroup>();
 
-/** Check a lattice group name; throws a ValueError naming `op` otherwise. */
+/** Check a lattice group name (`'p4'` or `'p4m'`, Cohen & Welling 2016); throws a ValueError naming `op` otherwise. */
 export function checkLatticeGroup(op: string, name: unknown): LatticeGroupName {
   if (name !== 'p4' && name !== 'p4m') throw new ValueError(`${op}: group must be 'p4' or 'p4m', got ${JSON.stringify(name)}`);
   return name;
@@ -108,7 +108,9 @@ export function latticeMatrixGroup(name: LatticeGroupName): FiniteMatrixGroup {
 
 /**
  * The permutation of the group axis by h (the regular representation in the order of
- * {@link latticePointGroup}): perm[k] = index of h·h_k, i.e. slot k moves to slot perm[k].
+ * {@link latticePointGroup}): perm[k] = index of h·h_k, i.e. slot k moves to slot perm[k]
+ * (the permutation of the group axis in Cohen & Welling 2016, section 7). E.g. R in p4: [1, 2, 3, 0];
+ * F in p4m: [4, 7, 6, 5, 0, 3, 2, 1]. Throws a ValueError when h is not in the point group.
  */
 export function regularPermutation(name: LatticeGroupName, g: Float64Array): Int32Array {
   const H = latticePointGroup(name), h = H.indexOf(g);
@@ -121,7 +123,8 @@ export function regularPermutation(name: LatticeGroupName, g: Float64Array): Int
  * {@link latticePointGroup}, as a Rep of {@link latticeMatrixGroup} (C(4) or D(4)): ρ(h) e_k = e_{index(h·h_k)}.
  * For p4 this is `regular(C(4))` (the catalog also orders C(4) as I, R, R², R³); for p4m it is
  * `regular(D(4))` with the basis relabelled. `latticeRegularRep(name).times(C)` is the fibre of a
- * feature map with C channels per group element (copy-major: channel c·|H| + k).
+ * feature map with C channels per group element (copy-major: channel c·|H| + k). Cohen & Welling 2016
+ * (arXiv:1602.07576), section 6.
  */
 export function latticeRegularRep(name: LatticeGroupName): Rep {
   const G = latticeMatrixGroup(name), n = latticePointGroup(name).order;
@@ -137,14 +140,18 @@ export function latticeRegularRep(name: LatticeGroupName): Rep {
   });
 }
 
-/** Fibre of a p4/p4m feature map with `channels` features per group element: {@link latticeRegularRep} times `channels`. */
+/**
+ * Fibre of a p4/p4m feature map with `channels` features per group element: {@link latticeRegularRep}
+ * times `channels` (channel c·|H| + k). Pass it to the harness's `gridAction({ fibre })` with the group
+ * {@link latticeMatrixGroup} (Cohen & Welling 2016, arXiv:1602.07576).
+ */
 export function latticeFibre(name: LatticeGroupName, channels: number): Rep {
   if (!Number.isInteger(channels) || channels < 1) throw new ValueError(`latticeFibre: channels must be a positive integer, got ${channels}`);
   const r = latticeRegularRep(name);
   return channels === 1 ? r : r.times(channels);
 }
 
-/** Options of {@link actOnLatticeFeatures}. */
+/** Options of {@link actOnLatticeFeatures} (the action of p4/p4m, Cohen & Welling 2016). */
 export interface LatticeActionOptions {
   /** Circular shift (dy, dx) applied after the rotation/flip (the translation part t; default none). */
   shift?: readonly [number, number];
@@ -190,7 +197,8 @@ export function actOnLatticeFeatures(x: Tensor, name: LatticeGroupName, h: Float
  * Transform a filter bank by h (the filter-side action L_h ψ used to build the stacked weights):
  * index maps for a bank ψ of shape [O, I, |Hin|, k, k] (|Hin| = 1 for lifting): entry
  * (o, i, s, a, b) of L_h ψ is ψ(o, i, h⁻¹·s, h⁻¹·(a, b)), spatially about the kernel centre.
- * Returns src with (L_h ψ).flat[q] = ψ.flat[src[q]].
+ * Returns src with (L_h ψ).flat[q] = ψ.flat[src[q]] (the filter transformation of Cohen & Welling 2016,
+ * arXiv:1602.07576, section 7). Throws a ShapeError for non-square filters or a wrong group axis.
  */
 export function filterTransformIndex(name: LatticeGroupName, hIndex: number, shape: readonly [number, number, number, number]): Int32Array {
   const H = latticePointGroup(name), [oi, hin, k, k2] = shape;

@@ -200,10 +200,14 @@ describe.each(['float64', 'float32'] as const)('exact equivariance through the h
     check(gc, { group: G, in: gridAction({ fibre: latticeFibre(name, 3), resolution: side }), out: gridAction({ fibre: latticeFibre(name, 2) }) });
   });
 
-  it('p4: the catalog\'s regular(C(4)) is the fibre too, and valid (unpadded) convolutions are equivariant', () => {
+  it('p4: the catalog\'s regular(C(4)) is the fibre too; valid (unpadded) convolutions and even kernels with symmetric padding are equivariant', () => {
     const G = C(4), rng = new Rng(7);
     const gc = new GroupConv2d(2, 2, 3, { group: 'p4', rng, dtype });
     check(gc, { group: G, in: gridAction({ fibre: regular(G).times(2), resolution: 8 }), out: gridAction({ fibre: regular(G).times(2) }) });
+    // an even kernel with symmetric padding: the receptive fields are centred on half pixels, the output grid (side + 1) is still symmetric
+    const even = new LiftingConv2d(1, 2, 2, { group: 'p4m', padding: 1, rng, dtype });
+    const r = check(even, { group: D(4), in: gridAction({ channels: 1, resolution: 7 }), out: gridAction({ fibre: latticeFibre('p4m', 2) }) });
+    expect(r.elements.length).toBeGreaterThan(0);
   });
 
   it.each(groups)('%s: circular padding is also equivariant to circular shifts (p4/p4m with translations)', (name) => {
