@@ -95,6 +95,12 @@ export {
 export type { GraphData, GeometricGraph, PermutationSymmetry, EuclideanGraphSymmetry, GraphSymmetry } from './graph/index.js';
 export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './grid/index.js';
 export type { GridLayout, GridMoveOptions } from './grid/index.js';
+// G-CNNs on the lattice (Cohen & Welling 2016): p4/p4m feature maps, lifting and group convolutions, pooling.
+export {
+  latticePointGroup, latticeMatrixGroup, checkLatticeGroup, regularPermutation, latticeRegularRep, latticeFibre, actOnLatticeFeatures, filterTransformIndex,
+  LiftingConv2d, GroupConv2d, stackedFilterIndex, circularPad2d, groupPool, GroupPool, latticePool2d,
+} from './grid/index.js';
+export type { LatticeGroupName, LatticePointGroup, LatticeActionOptions, GroupConvOptions, PoolKind } from './grid/index.js';
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';

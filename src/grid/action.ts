@@ -68,6 +68,9 @@ export function actOnChannels(fibre: Rep, g: Float64Array, x: Float64Array, L: G
  */
 export function resampleGrid(x: Float64Array, L: GridLayout, g: Float64Array): Float64Array {
   if (g.length !== 4) throw new ShapeError(`grid action: elements must be 2×2 matrices, got ${g.length} entries`);
+  // A lattice symmetry given in floating point (cos 90° ≈ 6e−17) is snapped to its integer matrix, so
+  // the map is an exact pixel permutation rather than bilinear weights of 1 − 1e−16.
+  if (isLatticeSymmetry(g)) g = g.map(Math.round);
   const y = new Float64Array(x.length), s = L.h, cc = (s - 1) / 2;
   // g orthogonal: g⁻¹ = gᵀ
   for (let i = 0; i < s; i++) {

@@ -6,3 +6,10 @@
  */
 export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './action.js';
 export type { GridLayout, GridMoveOptions } from './action.js';
+// G-CNNs on the lattice (Cohen & Welling 2016): p4/p4m feature maps, lifting and group convolutions, pooling.
+export { latticePointGroup, latticeMatrixGroup, checkLatticeGroup, regularPermutation, latticeRegularRep, latticeFibre, actOnLatticeFeatures, filterTransformIndex } from './lattice-group.js';
+export type { LatticeGroupName, LatticePointGroup, LatticeActionOptions } from './lattice-group.js';
+export { LiftingConv2d, GroupConv2d, stackedFilterIndex, circularPad2d } from './gconv.js';
+export type { GroupConvOptions } from './gconv.js';
+export { groupPool, GroupPool, latticePool2d } from './group-pooling.js';
+export type { PoolKind } from './group-pooling.js';
