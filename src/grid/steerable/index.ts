@@ -1,0 +1,11 @@
+/**
+ * Steerable E(2)-equivariant convolutions on pixel grids (Weiler & Cesa, "General E(2)-Equivariant
+ * Steerable CNNs", NeurIPS 2019, arXiv:1911.08251): kernel bases solved from the equivariance
+ * constraint, `R2Conv`, equivariant nonlinearities, batch norm and pooling. See
+ * docs/design/steerable.md.
+ * @module
+ */
+export { angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache } from './basis.js';
+export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis } from './basis.js';
+export { R2Conv, fieldType } from './r2conv.js';
+export type { FieldType, R2ConvOptions, ExportedConv } from './r2conv.js';
