@@ -89,6 +89,10 @@ export {
 export type { GraphData, GeometricGraph, PermutationSymmetry, EuclideanGraphSymmetry, GraphSymmetry } from './graph/index.js';
 export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './grid/index.js';
 export type { GridLayout, GridMoveOptions } from './grid/index.js';
+export {
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+} from './grid/index.js';
+export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv } from './grid/index.js';
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';

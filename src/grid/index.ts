@@ -6,3 +6,8 @@
  */
 export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './action.js';
 export type { GridLayout, GridMoveOptions } from './action.js';
+// steerable E(2) convolutions (Weiler & Cesa 2019, arXiv:1911.08251): docs/design/steerable.md
+export {
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+} from './steerable/index.js';
+export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv } from './steerable/index.js';

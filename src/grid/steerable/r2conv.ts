@@ -118,9 +118,14 @@ export class R2Conv extends Module {
     return t;
   }
 
-  /** The filter Σ_j w_j B_j as a [c_out, c_in, k, k] tensor, differentiable in the weights. */
-  filter(): Tensor {
-    const w = this.getParameter('weights');
+  /**
+   * The filter Σ_j w_j B_j as a [c_out, c_in, k, k] tensor, differentiable in the coefficients
+   * (default: the layer's `weights`; any [dim] tensor, e.g. for gradcheck).
+   */
+  filter(w: Tensor = this.getParameter('weights')): Tensor {
+    if (!(w instanceof Tensor) || w.ndim !== 1 || w.shape[0] !== this.basis.dim) {
+      throw new ShapeError(`R2Conv.filter: expected coefficients [${this.basis.dim}], got ${w instanceof Tensor ? fmtShape(w.shape) : typeof w}`);
+    }
     const ts = this.basisTensors(w.dtype), k = this.kernelSize;
     const rows: Tensor[] = [];
     let off = 0, pi = 0;
