@@ -91,8 +91,12 @@ export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, 
 export type { GridLayout, GridMoveOptions } from './grid/index.js';
 export {
   angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+  PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
 } from './grid/index.js';
-export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv } from './grid/index.js';
+export type {
+  KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv,
+  PointwiseOptions, NormNonlinearity2dOptions, InvariantPoolingOptions, EquivariantBatchNormOptions, AntialiasedAvgPoolOptions,
+} from './grid/index.js';
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';

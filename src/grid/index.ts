@@ -9,5 +9,9 @@ export type { GridLayout, GridMoveOptions } from './action.js';
 // steerable E(2) convolutions (Weiler & Cesa 2019, arXiv:1911.08251): docs/design/steerable.md
 export {
   angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+  PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
 } from './steerable/index.js';
-export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv } from './steerable/index.js';
+export type {
+  KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv,
+  PointwiseOptions, NormNonlinearity2dOptions, InvariantPoolingOptions, EquivariantBatchNormOptions, AntialiasedAvgPoolOptions,
+} from './steerable/index.js';

@@ -9,3 +9,7 @@ export { angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, s
 export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis } from './basis.js';
 export { R2Conv, fieldType } from './r2conv.js';
 export type { FieldType, R2ConvOptions, ExportedConv } from './r2conv.js';
+export {
+  PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
+} from './nonlinear.js';
+export type { PointwiseOptions, NormNonlinearity2dOptions, InvariantPoolingOptions, EquivariantBatchNormOptions, AntialiasedAvgPoolOptions } from './nonlinear.js';
