@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { C, D, O2, SO2 } from '../../src/group/index.js';
 import type { Group } from '../../src/group/index.js';
-import { parseRep } from '../../src/rep/index.js';
+import { directSum, parseRep, quotient } from '../../src/rep/index.js';
 import { R2Conv, SteerableBasisCache, fieldType } from '../../src/grid/steerable/index.js';
 import { Tensor, conv2d, fromData, randn } from '../../src/tensor/index.js';
 import { assertGradcheck, assertEquivariant, equivarianceError, gridAction, rotatedGridAction } from '../../src/testing/index.js';
@@ -76,6 +76,24 @@ describe('R2Conv: exact lattice symmetries through the harness', () => {
     const flipped = equivarianceError(asD, { group: Gd, in: gridAction({ fibre: parseRep('ir(0,0)', Gd) }), out: gridAction({ fibre: parseRep('ir(1,1)', Gd) }) });
     expect(flipped.verdict).toBe('not-equivariant');
     expect(flipped.elements.filter((e) => e.failed).every((e) => e.det < 0)).toBe(true);
+  });
+});
+
+describe('R2Conv: quotient fields', () => {
+  it('C(8) regular → quotient by the half turn (4 cosets) + trivial, and D(4) quotient by a flip, pass exactly', () => {
+    const G8 = C(8), half = G8.elements().find((g) => Math.abs(g[0]! + 1) < 1e-12)!;
+    const q8 = quotient(G8, [half]);
+    expect(q8.size).toBe(4);
+    const fo = directSum([q8, parseRep('1', G8)]), fi = parseRep('regular', G8);
+    // Hom(R, Q ⊗ ψ_k) = dim(Q ⊗ ψ_k) = 4·dim ψ_k: 4 + (4 + 8 + 8) + (4 + 8 + 8) = 44 for the quotient term
+    const m = new R2Conv(G8, fi, fo, 5, { dtype: 'float64', cache });
+    expect(m.basis.pairs[0]!.dim).toBe(44);
+    assertEquivariant(m, { group: G8, in: gridAction({ fibre: fi }), out: gridAction({ fibre: fo }), elements: { extra: lattice(G8) } });
+    const G4 = D(4), qf = quotient(G4, [flip]);
+    const m4 = new R2Conv(G4, qf, parseRep('regular + ir(1,1)', G4), 3, { dtype: 'float64' });
+    for (const dtype of ['float64', 'float32'] as const) {
+      assertEquivariant(m4, { group: G4, in: gridAction({ fibre: qf }), out: gridAction({ fibre: parseRep('regular + ir(1,1)', G4) }), dtype, elements: { extra: lattice(G4) } });
+    }
   });
 });
 

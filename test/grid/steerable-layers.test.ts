@@ -8,7 +8,7 @@ import { C, D, O2, SO2 } from '../../src/group/index.js';
 import type { Group } from '../../src/group/index.js';
 import { gated } from '../../src/nn/gated.js';
 import { Sequential } from '../../src/nn/container.js';
-import { parseRep } from '../../src/rep/index.js';
+import { directSum, parseRep, quotient } from '../../src/rep/index.js';
 import type { Rep } from '../../src/rep/index.js';
 import {
   AntialiasedAvgPool, EquivariantBatchNorm, GatedNonlinearity2d, InvariantPooling, NormNonlinearity2d, PointwiseNonlinearity, R2Conv,
@@ -29,7 +29,7 @@ function counted(r: ReturnType<typeof equivarianceError>): number {
 }
 
 describe('pointwise nonlinearities', () => {
-  it('ReLU/ELU on regular, quotient-free and trivial fields pass (f64, f32); a ReLU on an irrep field fails, and the layer refuses it', () => {
+  it('ReLU/ELU on regular, quotient and trivial fields pass (f64, f32); a ReLU on an irrep field fails, and the layer refuses it', () => {
     for (const [G, t] of [[C(8), 'regular + 2x1'], [D(4), 'regular + ir(0,0)']] as const) {
       const rep = parseRep(t, G);
       for (const fn of ['relu', 'elu'] as const) {
@@ -39,6 +39,8 @@ describe('pointwise nonlinearities', () => {
         }
       }
     }
+    const Gq = D(4), q = directSum([quotient(Gq, [flip]), parseRep('ir(0,0)', Gq)]);
+    assertEquivariant(new PointwiseNonlinearity(q), spec(Gq, q, q));
     const G = C(8), irr = parseRep('ir(1)', G);
     expect(() => new PointwiseNonlinearity(irr)).toThrow(/PointwiseNonlinearity: field ir\(1\) of C\(8\) is not a permutation representation/);
     expect(() => new PointwiseNonlinearity(parseRep('ir(1,0)', D(4)))).toThrow(ValueError); // the sign rep flips signs
