@@ -17,7 +17,7 @@ import type { Rep } from '../../rep/index.js';
 import { BasisCache, equivariantBasis } from '../../solver/index.js';
 import { ShapeError, ValueError } from '../../util/index.js';
 
-/** Families whose plane action a steerable kernel basis supports: C(n), D(n), SO(2), O(2). */
+/** Families whose plane action a steerable kernel basis supports: C(n), D(n), SO(2), O(2) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function isPlanarGroup(group: Group): boolean {
   const f = group.family.name, n = group.family.params[0];
   return group.d === 2 && (f === 'C' || f === 'D' || ((f === 'SO' || f === 'O') && n === 2));
@@ -34,7 +34,7 @@ export function angularRep(group: Group, k: number): Rep {
   return planarIrrep(group, 0, k, k === 0 ? 1 : 2, `angular${k}`);
 }
 
-/** Ring layout and band limit of a steerable kernel basis (defaults documented in docs/design/steerable.md). */
+/** Ring layout and band limit of a steerable kernel basis (Weiler & Cesa 2019, arXiv:1911.08251); defaults in docs/design/steerable.md. */
 export interface KernelBasisOptions {
   /** Odd kernel side k (the filter is k×k). */
   kernelSize: number;
@@ -58,34 +58,47 @@ export interface KernelBasisOptions {
   cache?: SteerableBasisCache;
 }
 
-/** The resolved ring layout of a basis. */
+/** One resolved ring of a steerable kernel basis: Gaussian profile exp(−(r − radius)²/2σ²) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface RingSpec {
+  /** Radius in pixels. */
   readonly radius: number;
+  /** Width σ in pixels. */
   readonly sigma: number;
   /** Frequencies 0 … maxFrequency on this ring. */
   readonly maxFrequency: number;
 }
 
-/** A basis element's origin: its ring, angular frequency and solver column. */
+/** A sampled basis kernel's origin: its ring, angular frequency and solver column (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface BasisLabel {
+  /** Index into the rings. */
   readonly ring: number;
+  /** Angular frequency k. */
   readonly frequency: number;
+  /** Column of the solved Hom_G(ρ_in, ρ_out ⊗ ψ_k). */
   readonly column: number;
 }
 
 /**
  * The kernel basis of one pair of sum terms (input term `inTerm` with `inMult` copies of an
  * `inSize`-dim summand, output term `outTerm`): `basis` is [dim, outSize, inSize, k, k] row-major,
- * shared by every pair of copies, so the layer has outMult·inMult·dim coefficients here.
+ * shared by every pair of copies, so the layer has outMult·inMult·dim coefficients here (Weiler & Cesa 2019, arXiv:1911.08251).
  */
 export interface SteerablePair {
+  /** Index of the output sum term. */
   readonly outTerm: number;
+  /** Index of the input sum term. */
   readonly inTerm: number;
+  /** First output channel of the term. */
   readonly outOffset: number;
+  /** First input channel of the term. */
   readonly inOffset: number;
+  /** Copies of the output summand. */
   readonly outMult: number;
+  /** Copies of the input summand. */
   readonly inMult: number;
+  /** Size of one output summand. */
   readonly outSize: number;
+  /** Size of one input summand. */
   readonly inSize: number;
   /** Number of sampled basis kernels for one pair of copies. */
   readonly dim: number;
@@ -99,13 +112,15 @@ export interface SteerablePair {
 /**
  * An explicit cache of solved ring bases keyed by canonical rep keys: `Hom_G(a, b ⊗ ψ_k)` solutions
  * (through the solver's {@link BasisCache}) and sampled pair bases keyed by
- * `"<in key>-><out key>|<ring layout>"`. Nothing is cached globally.
+ * `"<in key>-><out key>|<ring layout>"`. Nothing is cached globally (Weiler & Cesa 2019, arXiv:1911.08251).
  */
 export class SteerableBasisCache {
   /** The solver's cache of Hom_G(a, b ⊗ ψ_k). */
   readonly solver = new BasisCache();
   private readonly sampled = new Map<string, { dim: number; analyticDim: number; basis: Float64Array; labels: BasisLabel[] }>();
+  /** Sampled-basis cache hits. */
   hits = 0;
+  /** Sampled-basis cache misses. */
   misses = 0;
   /** Look up a sampled pair basis. */
   get(key: string): { dim: number; analyticDim: number; basis: Float64Array; labels: BasisLabel[] } | undefined {
@@ -124,7 +139,7 @@ export class SteerableBasisCache {
   }
 }
 
-/** Resolve the ring radii, widths and band limits (see {@link KernelBasisOptions}). */
+/** Resolve the ring radii, widths and band limits (see {@link KernelBasisOptions}) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function resolveRings(opts: KernelBasisOptions): RingSpec[] {
   const ks = opts.kernelSize;
   if (!Number.isInteger(ks) || ks < 1 || ks % 2 === 0) throw new ValueError(`steerableKernelBasis: kernelSize must be an odd positive integer, got ${ks}`);
@@ -148,7 +163,7 @@ export function resolveRings(opts: KernelBasisOptions): RingSpec[] {
 /**
  * The angular-radial profile of (ring, frequency) sampled on the k×k grid: [d_k, k·k] with d_k = 1
  * (k = 0) or 2 (cos kφ, sin kφ). Pixel (a, b) is the plane point x = b − c, y = c − a (c = (k−1)/2),
- * the convention of src/grid/action.ts; at x = 0 harmonics of frequency > 0 are 0.
+ * the convention of src/grid/action.ts; at x = 0 harmonics of frequency > 0 are 0 (Weiler & Cesa 2019, arXiv:1911.08251).
  */
 export function sampleRing(kernelSize: number, ring: RingSpec, k: number): Float64Array {
   const c = (kernelSize - 1) / 2, P = kernelSize * kernelSize, d = k === 0 ? 1 : 2;
@@ -178,7 +193,7 @@ function ringKey(kernelSize: number, rings: readonly RingSpec[]): string {
 /**
  * The sampled basis for one pair of summands a → b: for every ring and frequency k, solve
  * Hom_G(a, b ⊗ ψ_k) with {@link equivariantBasis}, and turn each solution T (rows o·d_k + m,
- * columns i) into the kernel K_{o,i}(x) = Σ_m T[o·d_k + m, i] · G_ring(|x|) Y_{k,m}(x).
+ * columns i) into the kernel K_{o,i}(x) = Σ_m T[o·d_k + m, i] · G_ring(|x|) Y_{k,m}(x) (Weiler & Cesa 2019, arXiv:1911.08251).
  */
 export function pairKernelBasis(a: Rep, b: Rep, kernelSize: number, rings: readonly RingSpec[], cache?: SteerableBasisCache): { dim: number; analyticDim: number; basis: Float64Array; labels: BasisLabel[] } {
   const key = `${a.key}->${b.key}|${ringKey(kernelSize, rings)}`;
@@ -228,11 +243,15 @@ export function pairKernelBasis(a: Rep, b: Rep, kernelSize: number, rings: reado
   return res;
 }
 
-/** A steerable kernel basis between two field types, in blocks of sum-term pairs. */
+/** A steerable kernel basis between two field types, in blocks of sum-term pairs (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface SteerableKernelBasis {
+  /** Input field type ρ_in. */
   readonly repIn: Rep;
+  /** Output field type ρ_out. */
   readonly repOut: Rep;
+  /** Filter side k. */
   readonly kernelSize: number;
+  /** The rings used. */
   readonly rings: readonly RingSpec[];
   /** One entry per (output term, input term), output terms outer. */
   readonly pairs: readonly SteerablePair[];
@@ -272,7 +291,7 @@ export function steerableKernelBasis(repIn: Rep, repOut: Rep, opts: KernelBasisO
 /**
  * Expand coefficients w ∈ R^dim (ordered pair by pair, then output copy, input copy, basis kernel)
  * into the dense filter [c_out, c_in, k, k] (float64), without autograd: the reference for
- * {@link R2Conv}'s differentiable expansion and for export.
+ * {@link R2Conv}'s differentiable expansion and for export (Weiler & Cesa 2019, arXiv:1911.08251).
  */
 export function expandFilter(B: SteerableKernelBasis, w: ArrayLike<number>): Float64Array {
   if (w.length !== B.dim) throw new ShapeError(`expandFilter: ${w.length} coefficients for a basis of dim ${B.dim}`);

@@ -18,13 +18,13 @@ import type { Rep } from '../../rep/index.js';
 import { Tensor, concat, conv2d, fromData, noGrad, ones, zeros } from '../../tensor/index.js';
 import { ShapeError, ValueError, fmtShape } from '../../util/index.js';
 
-/** True when ρ is the trivial 1-dim representation (ρ(g) = 1 for every generator, dρ = 0). */
+/** True when ρ is the trivial 1-dim representation (ρ(g) = 1 for every generator, dρ = 0): a scalar field (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function isTrivialField(rep: Rep): boolean {
   if (rep.size !== 1) return false;
   return rep.group.discreteGenerators.every((g) => Math.abs(rep.rho(g)[0]! - 1) < 1e-12) && rep.group.lieAlgebra.every((A) => Math.abs(rep.drho(A)[0]!) < 1e-12);
 }
 
-/** True when every ρ(g) is a permutation matrix: trivial, regular and quotient fields (pointwise maps commute with them). */
+/** True when every ρ(g) is a permutation matrix: trivial, regular and quotient fields, with which pointwise maps commute (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function isPointwiseField(rep: Rep): boolean {
   return isTrivialField(rep) || isPermutationRep(rep);
 }
@@ -46,7 +46,7 @@ function channelLast(x4: Tensor, f: (t: Tensor) => Tensor): Tensor {
   return f(x4.permute([0, 2, 3, 1])).permute([0, 3, 1, 2]);
 }
 
-/** Options of {@link PointwiseNonlinearity}. */
+/** Options of {@link PointwiseNonlinearity} (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface PointwiseOptions {
   /** 'relu' (default) or 'elu'. */
   fn?: 'relu' | 'elu';
@@ -58,7 +58,9 @@ export interface PointwiseOptions {
  * field type (e.g. a 2-dim irrep, which rotates channels into each other) with a ValueError.
  */
 export class PointwiseNonlinearity extends Module {
+  /** Field type (unchanged). */
   readonly rep: Rep;
+  /** The scalar function. */
   readonly fn: 'relu' | 'elu';
   constructor(rep: Rep, opts: PointwiseOptions = {}) {
     super();
@@ -77,11 +79,15 @@ export class PointwiseNonlinearity extends Module {
   }
 }
 
-/** Options of {@link NormNonlinearity2d}. */
+/** Options of {@link NormNonlinearity2d} (Weiler & Cesa 2019, arXiv:1911.08251); as src/nn's `NormNonlinearity`. */
 export interface NormNonlinearity2dOptions {
+  /** f (default 'relu'). */
   fn?: NormFunction;
+  /** One learned bias per field (default true). */
   bias?: boolean;
+  /** Parameter dtype (default float32). */
   dtype?: FloatDType;
+  /** ε in ‖x‖_ε (default 1e-6). */
   eps?: number;
 }
 
@@ -91,7 +97,9 @@ export interface NormNonlinearity2dOptions {
  * orthogonal field types. Wraps src/nn's `NormNonlinearity` on channel-last maps.
  */
 export class NormNonlinearity2d extends Module {
+  /** Field type (unchanged). */
   readonly rep: Rep;
+  /** The per-pixel module (holds the biases). */
   readonly inner: NormNonlinearity;
   constructor(rep: Rep, opts: NormNonlinearity2dOptions = {}) {
     super();
@@ -116,6 +124,7 @@ export class GatedNonlinearity2d extends Module {
   readonly repIn: Rep;
   /** ρ. */
   readonly repOut: Rep;
+  /** The per-pixel module. */
   readonly inner: GatedNonlinearity;
   constructor(rep: Rep) {
     super();
@@ -130,7 +139,7 @@ export class GatedNonlinearity2d extends Module {
   }
 }
 
-/** Options of {@link InvariantPooling}. */
+/** Options of {@link InvariantPooling} (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface InvariantPoolingOptions {
   /** 'norm' (default; any orthogonal field) or 'max' (permutation fields only: escnn `GroupPooling`). */
   mode?: 'norm' | 'max';
@@ -144,9 +153,11 @@ export interface InvariantPoolingOptions {
  * Cesa 2019, §3). Output field type: F trivial fields, F the number of fields of ρ.
  */
 export class InvariantPooling extends Module {
+  /** Input field type. */
   readonly rep: Rep;
   /** F × trivial. */
   readonly repOut: Rep;
+  /** Norm or max pooling. */
   readonly mode: 'norm' | 'max';
   private readonly fields: { offset: number; size: number }[];
   private readonly eps: number;
@@ -174,13 +185,15 @@ export class InvariantPooling extends Module {
   }
 }
 
-/** Options of {@link EquivariantBatchNorm}. */
+/** Options of {@link EquivariantBatchNorm} (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface EquivariantBatchNormOptions {
+  /** Added to the variance (default 1e-5). */
   eps?: number;
   /** Weight of the new batch statistics in the running ones (default 0.1). */
   momentum?: number;
   /** Learn a scale per field and a shift per trivial field (default true). */
   affine?: boolean;
+  /** Parameter dtype (default float32). */
   dtype?: FloatDType;
 }
 
@@ -192,8 +205,11 @@ export interface EquivariantBatchNormOptions {
  * for `eval()`.
  */
 export class EquivariantBatchNorm extends Module {
+  /** Field type (unchanged). */
   readonly rep: Rep;
+  /** Added to the variance. */
   readonly eps: number;
+  /** Running-average factor. */
   readonly momentum: number;
   private readonly trivial: Float64Array;
   private readonly fieldOf: Int32Array;
@@ -273,7 +289,7 @@ export class EquivariantBatchNorm extends Module {
   }
 }
 
-/** Options of {@link AntialiasedAvgPool}. */
+/** Options of {@link AntialiasedAvgPool} (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface AntialiasedAvgPoolOptions {
   /** Width of the Gaussian blur in pixels (default 0.6, as escnn). */
   sigma?: number;
@@ -294,10 +310,15 @@ export interface AntialiasedAvgPoolOptions {
  * the layer exactly equivariant for 90° rotations and flips.
  */
 export class AntialiasedAvgPool extends Module {
+  /** Field type (unchanged). */
   readonly rep: Rep;
+  /** Gaussian width in pixels. */
   readonly sigma: number;
+  /** Subsampling stride. */
   readonly stride: number;
+  /** Filter side. */
   readonly kernelSize: number;
+  /** Zero padding. */
   readonly padding: number;
   private readonly profile: Float64Array;
   constructor(rep: Rep, opts: AntialiasedAvgPoolOptions = {}) {

@@ -25,18 +25,20 @@ import type { KernelBasisOptions, SteerableBasisCache, SteerableKernelBasis } fr
  */
 export type FieldType = Rep | string;
 
-/** Resolve a field type to a Rep of `group` (strings go through `parseRep`). */
+/** Resolve a field type to a Rep of `group` (strings go through `parseRep`) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function fieldType(group: Group, t: FieldType): Rep {
   if (typeof t === 'string') return parseRep(t, group);
   if (t.group.key !== group.key) throw new ValueError(`fieldType: ${t} is a rep of ${t.group.key}, expected ${group.key}`);
   return t;
 }
 
-/** Options of {@link R2Conv}. */
+/** Options of {@link R2Conv} (Weiler & Cesa 2019, arXiv:1911.08251): the ring layout of {@link KernelBasisOptions} and the convolution's. */
 export interface R2ConvOptions extends Omit<KernelBasisOptions, 'kernelSize'> {
-  /** Zero padding on each side (default (k − 1)/2: same size for stride 1). */
+  /** Zero padding on each side (default dilation·(k − 1)/2: same size for stride 1). */
   padding?: number;
+  /** Stride (default 1). */
   stride?: number;
+  /** Dilation (default 1). */
   dilation?: number;
   /** Learn a bias in the invariant subspace of ρ_out (trivial fields; the constant on regular/quotient fields). Default true. */
   bias?: boolean;
@@ -48,14 +50,17 @@ export interface R2ConvOptions extends Omit<KernelBasisOptions, 'kernelSize'> {
   cache?: SteerableBasisCache;
 }
 
-/** Weight and bias of a plain `conv2d` equal to a steerable convolution (see {@link R2Conv.export}). */
+/** Weight and bias of a plain `conv2d` equal to a steerable convolution (see {@link R2Conv.export}) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export interface ExportedConv {
   /** [c_out, c_in, k, k]. */
   weight: Tensor;
   /** [c_out] or null. */
   bias: Tensor | null;
+  /** conv2d padding. */
   padding: number;
+  /** conv2d stride. */
   stride: number;
+  /** conv2d dilation. */
   dilation: number;
 }
 
@@ -71,12 +76,19 @@ export interface ExportedConv {
  * ```
  */
 export class R2Conv extends Module {
+  /** The symmetry group. */
   readonly group: Group;
+  /** Input field type ρ_in. */
   readonly repIn: Rep;
+  /** Output field type ρ_out. */
   readonly repOut: Rep;
+  /** Filter side k. */
   readonly kernelSize: number;
+  /** conv2d padding. */
   readonly padding: number;
+  /** conv2d stride. */
   readonly stride: number;
+  /** conv2d dilation. */
   readonly dilation: number;
   /** The sampled kernel basis. */
   readonly basis: SteerableKernelBasis;
@@ -92,9 +104,9 @@ export class R2Conv extends Module {
     this.repOut = fieldType(group, outType);
     this.kernelSize = kernelSize;
     this.basis = steerableKernelBasis(this.repIn, this.repOut, { ...opts, kernelSize });
-    this.padding = opts.padding ?? (kernelSize - 1) / 2;
     this.stride = opts.stride ?? 1;
     this.dilation = opts.dilation ?? 1;
+    this.padding = opts.padding ?? (this.dilation * (kernelSize - 1)) / 2;
     const dt = floatDType('R2Conv', opts.dtype);
     if (this.basis.dim === 0) throw new ValueError(`R2Conv: no equivariant kernel from ${this.repIn} to ${this.repOut} under ${group.key} with kernel size ${kernelSize} (every ring/frequency pair has an empty Hom space)`);
     const rng = opts.rng ?? new Rng(0);
