@@ -14,7 +14,7 @@ import {
   AntialiasedAvgPool, EquivariantBatchNorm, GatedNonlinearity2d, InvariantPooling, NormNonlinearity2d, PointwiseNonlinearity, R2Conv,
 } from '../../src/grid/steerable/index.js';
 import { Tensor, batchNorm, randn } from '../../src/tensor/index.js';
-import { assertEquivariant, equivarianceError, gridAction } from '../../src/testing/index.js';
+import { assertEquivariant, assertGradcheck, equivarianceError, gridAction } from '../../src/testing/index.js';
 import type { EquivarianceSpec } from '../../src/testing/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
 
@@ -144,5 +144,16 @@ describe('a small steerable network', () => {
     );
     const x = randn(new Rng(7), [2, 1, 13, 13], { dtype: 'float64' });
     for (const dtype of ['float64', 'float32'] as const) assertEquivariant(net, spec(G, t0, parseRep('2 ir(0,0)', G), { dtype, data: [x] }));
+  });
+});
+
+describe('gradients (float64)', () => {
+  it('gradcheck through batch norm (training), the norm nonlinearity and norm pooling', () => {
+    const G = D(4), rep = parseRep('ir(0,0) + regular + ir(1,1)', G);
+    const bn = new EquivariantBatchNorm(rep, { dtype: 'float64' });
+    const nl = new NormNonlinearity2d(rep, { dtype: 'float64', fn: 'softplus' });
+    const pool = new InvariantPooling(rep);
+    const x = randn(new Rng(11), [2, rep.size, 4, 4], { dtype: 'float64', requiresGrad: true });
+    assertGradcheck((t) => pool.call(nl.call(bn.call(t!))), [x]);
   });
 });
