@@ -90,7 +90,7 @@ export type { GraphData, GeometricGraph, PermutationSymmetry, EuclideanGraphSymm
 export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, actOnGrid, smoothImage } from './grid/index.js';
 export type { GridLayout, GridMoveOptions } from './grid/index.js';
 export {
-  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, denseBasis, MAX_DENSE_BASIS, SteerableBasisCache, R2Conv, fieldType,
   PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
 } from './grid/index.js';
 export type {

@@ -8,7 +8,7 @@ export { gridLayout, isLatticeSymmetry, actOnChannels, resampleGrid, shiftGrid, 
 export type { GridLayout, GridMoveOptions } from './action.js';
 // steerable E(2) convolutions (Weiler & Cesa 2019, arXiv:1911.08251): docs/design/steerable.md
 export {
-  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache, R2Conv, fieldType,
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, denseBasis, MAX_DENSE_BASIS, SteerableBasisCache, R2Conv, fieldType,
   PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
 } from './steerable/index.js';
 export type {

@@ -9,7 +9,7 @@ import type { Group } from '../../src/group/index.js';
 import { nullspace } from '../../src/linalg/index.js';
 import { parseRep } from '../../src/rep/index.js';
 import type { Rep } from '../../src/rep/index.js';
-import { SteerableBasisCache, angularRep, expandFilter, resolveRings, steerableKernelBasis } from '../../src/grid/steerable/index.js';
+import { SteerableBasisCache, angularRep, denseBasis, expandFilter, resolveRings, steerableKernelBasis } from '../../src/grid/steerable/index.js';
 import type { SteerableKernelBasis } from '../../src/grid/steerable/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
 
@@ -78,6 +78,23 @@ describe('steerable kernel basis: dimensions against hand counts', () => {
     expect(() => steerableKernelBasis(parseRep('V', SO(3)), parseRep('V', SO(3)), { kernelSize: 3 })).toThrow(/SO\(3\) is not a planar group/);
     expect(() => steerableKernelBasis(parseRep('1', C(4)), parseRep('1', C(8)), { kernelSize: 3 })).toThrow(ValueError);
     expect(() => angularRep(C(4), -1)).toThrow(/frequency must be an integer ≥ 0/);
+  });
+
+  it('denseBasis is [dim, c_out, c_in, k, k] and Σ w_j B_j is the expanded filter', () => {
+    const G = D(4), B = steerableKernelBasis(parseRep('2 ir(0,0) + ir(1,1)', G), parseRep('regular + ir(1,0)', G), { kernelSize: 3 });
+    const { data, shape } = denseBasis(B);
+    expect(shape).toEqual([B.dim, 9, 4, 3, 3]);
+    const w = new Float64Array(B.dim);
+    new Rng(1).fillNormal(w);
+    const F = expandFilter(B, w), per = 9 * 4 * 9;
+    let err = 0;
+    for (let e = 0; e < per; e++) {
+      let s = 0;
+      for (let j = 0; j < B.dim; j++) s += w[j]! * data[j * per + e]!;
+      err = Math.max(err, Math.abs(s - F[e]!));
+    }
+    expect(err).toBeLessThan(1e-14);
+    expect(() => expandFilter(B, new Float64Array(B.dim + 1))).toThrow(ShapeError);
   });
 
   it('caches solved ring bases by canonical rep keys', () => {

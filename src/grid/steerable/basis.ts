@@ -15,7 +15,7 @@ import type { Group } from '../../group/index.js';
 import { planarIrrep, tensorProduct } from '../../rep/index.js';
 import type { Rep } from '../../rep/index.js';
 import { BasisCache, equivariantBasis } from '../../solver/index.js';
-import { ShapeError, ValueError } from '../../util/index.js';
+import { ShapeError, SizeError, ValueError } from '../../util/index.js';
 
 /** Families whose plane action a steerable kernel basis supports: C(n), D(n), SO(2), O(2) (Weiler & Cesa 2019, arXiv:1911.08251). */
 export function isPlanarGroup(group: Group): boolean {
@@ -317,4 +317,35 @@ export function expandFilter(B: SteerableKernelBasis, w: ArrayLike<number>): Flo
     }
   }
   return F;
+}
+
+/** Largest number of entries {@link denseBasis} materialises. */
+export const MAX_DENSE_BASIS = 20_000_000;
+
+/**
+ * The basis as one dense tensor [dim, c_out, c_in, k, k] (float64, row-major): basis kernel j is
+ * the filter of the coefficient vector e_j (Weiler & Cesa 2019, arXiv:1911.08251). For inspection
+ * and small layers; R2Conv never forms it. Throws a SizeError above MAX_DENSE_BASIS entries.
+ */
+export function denseBasis(B: SteerableKernelBasis): { data: Float64Array; shape: [number, number, number, number, number] } {
+  const co = B.repOut.size, ci = B.repIn.size, P = B.kernelSize * B.kernelSize, per = co * ci * P;
+  if (B.dim * per > MAX_DENSE_BASIS) throw new SizeError(`denseBasis: [${B.dim}, ${co}, ${ci}, ${B.kernelSize}, ${B.kernelSize}] has more than ${MAX_DENSE_BASIS} entries; use the pair blocks`);
+  const data = new Float64Array(B.dim * per);
+  let j = 0;
+  for (const p of B.pairs) {
+    const blk = p.outSize * p.inSize * P;
+    for (let a = 0; a < p.outMult; a++) {
+      for (let c = 0; c < p.inMult; c++) {
+        for (let t = 0; t < p.dim; t++, j++) {
+          for (let o = 0; o < p.outSize; o++) {
+            for (let i = 0; i < p.inSize; i++) {
+              const dst = j * per + ((p.outOffset + a * p.outSize + o) * ci + p.inOffset + c * p.inSize + i) * P;
+              data.set(p.basis.subarray(t * blk + (o * p.inSize + i) * P, t * blk + (o * p.inSize + i + 1) * P), dst);
+            }
+          }
+        }
+      }
+    }
+  }
+  return { data, shape: [B.dim, co, ci, B.kernelSize, B.kernelSize] };
 }

@@ -5,7 +5,7 @@
  * docs/design/steerable.md.
  * @module
  */
-export { angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, SteerableBasisCache } from './basis.js';
+export { angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, denseBasis, MAX_DENSE_BASIS, SteerableBasisCache } from './basis.js';
 export type { KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis } from './basis.js';
 export { R2Conv, fieldType } from './r2conv.js';
 export type { FieldType, R2ConvOptions, ExportedConv } from './r2conv.js';
