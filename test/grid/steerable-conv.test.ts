@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { C, D, O2, SO2 } from '../../src/group/index.js';
 import type { Group } from '../../src/group/index.js';
 import { directSum, parseRep, quotient } from '../../src/rep/index.js';
-import { R2Conv, SteerableBasisCache, fieldType } from '../../src/grid/steerable/index.js';
+import { R2Conv, SteerableBasisCache, expandFilter, fieldType, resolveRings, sampleRing } from '../../src/grid/steerable/index.js';
+import type { SteerableKernelBasis } from '../../src/grid/steerable/index.js';
 import { Tensor, conv2d, fromData, randn } from '../../src/tensor/index.js';
 import { assertGradcheck, assertEquivariant, equivarianceError, gridAction, rotatedGridAction } from '../../src/testing/index.js';
 import { Rng, ShapeError } from '../../src/util/index.js';
@@ -77,6 +78,31 @@ describe('R2Conv: exact lattice symmetries through the harness', () => {
     expect(flipped.verdict).toBe('not-equivariant');
     expect(flipped.elements.filter((e) => e.failed).every((e) => e.det < 0)).toBe(true);
   });
+
+  it('the same rings and harmonics with coefficients T not solved from the constraint fail', () => {
+    // K_{o,i} = Σ_m T[o, m, i] G(r) Y_{k,m}(φ) with random T instead of a basis of Hom_G(ρ_in, ρ_out ⊗ ψ_k)
+    const G = C(4), fi = parseRep('regular', G), fo = parseRep('regular', G), k = 5, P = k * k;
+    const rings = resolveRings({ kernelSize: k }), rng = new Rng(12);
+    const kernels: Float64Array[] = [];
+    rings.forEach((ring) => {
+      for (let f = 0; f <= ring.maxFrequency; f++) {
+        const Y = sampleRing(k, ring, f), d = f === 0 ? 1 : 2, K = new Float64Array(16 * P);
+        for (let oi = 0; oi < 16; oi++) for (let m = 0; m < d; m++) { const t = rng.normal(); for (let p = 0; p < P; p++) K[oi * P + p]! += t * Y[m * P + p]!; }
+        kernels.push(K);
+      }
+    });
+    const basis = new Float64Array(kernels.length * 16 * P);
+    kernels.forEach((K, j) => basis.set(K, j * 16 * P));
+    const fake: SteerableKernelBasis = {
+      repIn: fi, repOut: fo, kernelSize: k, rings, dim: kernels.length,
+      pairs: [{ outTerm: 0, inTerm: 0, outOffset: 0, inOffset: 0, outMult: 1, inMult: 1, outSize: 4, inSize: 4, dim: kernels.length, analyticDim: kernels.length, basis, labels: [] }],
+    };
+    const w = new Float64Array(kernels.length).fill(1);
+    const F = fromData(expandFilter(fake, w), [4, 4, k, k]);
+    const unsolved = (x: Tensor) => conv2d(x.reshape([1, ...x.shape]), F, null, { padding: 2 }).reshape([4, x.shape[1]!, x.shape[2]!]);
+    const r = equivarianceError(unsolved, { group: G, in: gridAction({ fibre: fi }), out: gridAction({ fibre: fo }) });
+    expect(r.verdict).toBe('not-equivariant');
+  });
 });
 
 describe('R2Conv: quotient fields', () => {
@@ -98,8 +124,8 @@ describe('R2Conv: quotient fields', () => {
 });
 
 describe('R2Conv: rotations off the lattice are discretisation', () => {
-  it('C(8) regular fields under 45° and SO(2) irreps under 30°: error shrinking with resolution', () => {
-    for (const [G, a, b, t] of [[C(8), 'regular', 'regular', Math.PI / 4], [SO2(), 'ir(1) + 1', '1 + ir(2)', Math.PI / 6], [O2(), 'ir(1,1)', 'ir(0,0) + ir(1,2)', Math.PI / 4]] as const) {
+  it('C(8)/D(8) regular fields and O(2) irreps under 45°, SO(2) irreps under 30°: error shrinking with resolution', () => {
+    for (const [G, a, b, t] of [[C(8), 'regular', 'regular', Math.PI / 4], [SO2(), 'ir(1) + 1', '1 + ir(2)', Math.PI / 6], [O2(), 'ir(1,1)', 'ir(0,0) + ir(1,2)', Math.PI / 4], [D(8), 'regular', 'ir(1,1) + ir(0,0)', Math.PI / 4]] as const) {
       const fi = parseRep(a, G), fo = parseRep(b, G);
       const m = new R2Conv(G, fi, fo, 5, { dtype: 'float64', cache });
       const r = assertEquivariant(m, { group: G, in: rotatedGridAction({ fibre: fi }), out: rotatedGridAction({ fibre: fo }), resolutions: [16, 32, 64], elements: { only: true, extra: [rot(t)] } });
