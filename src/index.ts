@@ -101,6 +101,14 @@ export {
   LiftingConv2d, GroupConv2d, stackedFilterIndex, circularPad2d, groupPool, GroupPool, latticePool2d,
 } from './grid/index.js';
 export type { LatticeGroupName, LatticePointGroup, LatticeActionOptions, GroupConvOptions, PoolKind } from './grid/index.js';
+export {
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, denseBasis, MAX_DENSE_BASIS, SteerableBasisCache, R2Conv, fieldType,
+  PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
+} from './grid/index.js';
+export type {
+  KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv,
+  PointwiseOptions, NormNonlinearity2dOptions, InvariantPoolingOptions, EquivariantBatchNormOptions, AntialiasedAvgPoolOptions,
+} from './grid/index.js';
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';

@@ -13,3 +13,12 @@ export { LiftingConv2d, GroupConv2d, stackedFilterIndex, circularPad2d } from '.
 export type { GroupConvOptions } from './gconv.js';
 export { groupPool, GroupPool, latticePool2d } from './group-pooling.js';
 export type { PoolKind } from './group-pooling.js';
+// steerable E(2) convolutions (Weiler & Cesa 2019, arXiv:1911.08251): docs/design/steerable.md
+export {
+  angularRep, isPlanarGroup, resolveRings, sampleRing, pairKernelBasis, steerableKernelBasis, expandFilter, denseBasis, MAX_DENSE_BASIS, SteerableBasisCache, R2Conv, fieldType,
+  PointwiseNonlinearity, NormNonlinearity2d, GatedNonlinearity2d, InvariantPooling, EquivariantBatchNorm, AntialiasedAvgPool, isTrivialField, isPointwiseField,
+} from './steerable/index.js';
+export type {
+  KernelBasisOptions, RingSpec, BasisLabel, SteerablePair, SteerableKernelBasis, FieldType, R2ConvOptions, ExportedConv,
+  PointwiseOptions, NormNonlinearity2dOptions, InvariantPoolingOptions, EquivariantBatchNormOptions, AntialiasedAvgPoolOptions,
+} from './steerable/index.js';
