@@ -511,9 +511,9 @@ function gemmCore(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32
           let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
           for (let k = 0; k < kc; k++) {
             const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
-            const av = v128.load(ap + (<usize>k << 4));
-            const a0 = f32x4.splat(f32x4.extract_lane(av, 0)), a1 = f32x4.splat(f32x4.extract_lane(av, 1));
-            const a2 = f32x4.splat(f32x4.extract_lane(av, 2)), a3 = f32x4.splat(f32x4.extract_lane(av, 3));
+            const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
+            const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
+            const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
             c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
             c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
             c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
