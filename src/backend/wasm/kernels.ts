@@ -2,7 +2,8 @@
  * The wasm kernel provider of the dispatch chain (../dispatch.ts), backed by the WebAssembly SIMD
  * kernels (wasm/kernels.ts): the fused message-passing sums (`gatherSegmentSum`,
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
- * softmax with its gradient, float32 `matmul` / `conv2d` (on the wasm GEMM) and float32 `exp` /
+ * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
+ * gradients: im2col blocks packed straight into the GEMM, see `convGeo`) and float32 `exp` /
  * `sigmoid` / `silu` / `siluGrad`. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
  * the kernel then copies its inputs into the module's memory, validates indices there and
