@@ -438,10 +438,11 @@ export function csrSumF64(a: usize, b: usize, C: i32, perm: usize, rowptr: usize
 // ------------------------------------------------------------------ float32 GEMM
 
 /**
- * Pack rows [i0, i0 + mc) × depth [k0, k0 + kc) of op(A) (M×K; A is K×M when `transA`) into
- * slivers of 4 rows: dst[(s·kc + k)·4 + r] = op(A)[i0 + 4s + r, k0 + k], zero-padded past M.
+ * Pack rows [i0, i0 + mc) × depth [k0, k0 + kc) of op(A) (M×K, row stride `lda`; A is K×M when
+ * `transA`, then `lda` is its row stride) into slivers of 4 rows:
+ * dst[(s·kc + k)·4 + r] = op(A)[i0 + 4s + r, k0 + k], zero-padded past M.
  */
-function packA(a: usize, transA: i32, M: i32, K: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+function packA(a: usize, transA: i32, lda: i32, M: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   const slivers = (mc + 3) >> 2;
   for (let s = 0; s < slivers; s++) {
     for (let r = 0; r < 4; r++) {
@@ -450,9 +451,9 @@ function packA(a: usize, transA: i32, M: i32, K: i32, i0: i32, mc: i32, k0: i32,
       if (i >= i0 + mc || i >= M) {
         for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
       } else if (transA) {
-        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(a + ((<usize>(k0 + k) * <usize>M + <usize>i) << 2)));
+        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(a + ((<usize>(k0 + k) * <usize>lda + <usize>i) << 2)));
       } else {
-        const row = a + ((<usize>i * <usize>K + <usize>k0) << 2);
+        const row = a + ((<usize>i * <usize>lda + <usize>k0) << 2);
         for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
       }
     }
@@ -486,6 +487,14 @@ export function packBF32(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32
  * Blocked over K (KC = 256) and M (MC = 64); a 4×8 register tile of f32x4 accumulators.
  */
 export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
+  gemmCore(a, transA, transA ? M : K, pb, c, N, M, K, N, i0, i1, accumulate, pa, tile);
+}
+
+/**
+ * {@link gemmF32} with explicit row strides: `lda` of A (as stored) and `ldc` of C. The
+ * convolution kernels call it on blocks of their im2col matrices.
+ */
+function gemmCore(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
   const KC = 256, MC = 64;
   const slivers = (N + 7) >> 3;
   for (let k0 = 0; k0 < K; k0 += KC) {
@@ -493,7 +502,7 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
     const acc = k0 > 0 || accumulate != 0;
     for (let ib = i0; ib < i1; ib += MC) {
       const mc = min(MC, i1 - ib);
-      packA(a, transA, M, K, ib, mc, k0, kc, pa);
+      packA(a, transA, lda, M, ib, mc, k0, kc, pa);
       for (let t = 0; t < slivers; t++) {
         const bp = pb + ((<usize>t * <usize>K + <usize>k0) << 5);
         const nr = min(8, N - (t << 3));
@@ -502,9 +511,9 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
           let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
           for (let k = 0; k < kc; k++) {
             const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
-            const av = v128.load(ap + (<usize>k << 4));
-            const a0 = f32x4.splat(f32x4.extract_lane(av, 0)), a1 = f32x4.splat(f32x4.extract_lane(av, 1));
-            const a2 = f32x4.splat(f32x4.extract_lane(av, 2)), a3 = f32x4.splat(f32x4.extract_lane(av, 3));
+            const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
+            const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
+            const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
             c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
             c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
             c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
@@ -512,8 +521,8 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
           }
           const i = ib + (s << 2);
           const mr = min(4, i1 - i);
-          const cp = c + ((<usize>i * <usize>N + <usize>(t << 3)) << 2);
-          const rs = <usize>N << 2;
+          const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
+          const rs = <usize>ldc << 2;
           if (mr == 4 && nr == 8) {
             if (acc) {
               c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
@@ -539,6 +548,259 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
         }
       }
     }
+  }
+}
+
+// ------------------------------------------------------------------ float32 convolutions
+
+// Geometry block (int32 at `geo`), written by src/backend/wasm/kernels.ts:
+// [0] C [1] H [2] W [3] O [4] kh [5] kw [6] sh [7] sw [8] ph [9] pw [10] dh [11] dw [12] Ho [13] Wo
+// [14] groups [15] Cg [16] Og [17] Kc = Cg·kh·kw [18] P = Ho·Wo [19] NC (columns per block, a
+// multiple of 8) [20] blocks per image [21] images per weight-gradient chunk.
+@inline function gi(geo: usize, i: i32): i32 { return load<i32>(geo + (<usize>i << 2)); }
+
+/** Scratch of a convolution thread: packed A block (64×256 floats), 4×8 tile, then the kernel's own buffers. */
+const CONV_PA: usize = 65536;
+const CONV_TILE: usize = 128;
+
+/**
+ * im2col of output columns [p0, p0 + nc) of one image-group (channels at `xi`), written straight
+ * into the packed-B layout of {@link gemmCore}: dst[(t·Kc + k)·8 + c] = col[k, p0 + 8t + c], zero
+ * past nc. Stride-1 slivers inside one output row are copied as two f32x4 (one select per element
+ * at the image's left and right edges); others element by element.
+ */
+function im2colPack(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
+  const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
+  const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
+  const slivers = (nc + 7) >> 3, khw = kh * kw;
+  for (let k = 0; k < Kc; k++) {
+    const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
+    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << 2);
+    let oy = p0 / Wo, ox = p0 - oy * Wo;
+    for (let t = 0; t < slivers; t++) {
+      const d = dst + ((<usize>t * <usize>Kc + <usize>k) << 5);
+      const cnt = min(8, nc - (t << 3));
+      const y = oy * sh - ph + i * dh;
+      if (cnt == 8 && sw == 1 && ox + 8 <= Wo) {
+        const xx = ox - pw + j * dw;
+        if (<u32>y >= <u32>H) {
+          v128.store(d, vzero()); v128.store(d, vzero(), 16);
+        } else {
+          const row = plane + ((<usize>y * <usize>W) << 2);
+          if (xx >= 0 && xx + 8 <= W) {
+            const s = row + (<usize>xx << 2);
+            v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+          } else {
+            for (let c = 0; c < 8; c++) {
+              const xc = xx + c;
+              store<f32>(d + (<usize>c << 2), <u32>xc < <u32>W ? load<f32>(row + (<usize>xc << 2)) : 0);
+            }
+          }
+        }
+        ox += 8;
+        if (ox == Wo) { ox = 0; oy++; }
+      } else {
+        for (let c = 0; c < 8; c++) {
+          let v: f32 = 0;
+          if (c < cnt) {
+            const yy = oy * sh - ph + i * dh, xc = ox * sw - pw + j * dw;
+            if (<u32>yy < <u32>H && <u32>xc < <u32>W) v = load<f32>(plane + ((<usize>yy * <usize>W + <usize>xc) << 2));
+            ox++;
+            if (ox == Wo) { ox = 0; oy++; }
+          }
+          store<f32>(d + (<usize>c << 2), v);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Forward convolution of work units [u0, u1) (unit = (image n, group g, column block b), in that
+ * nesting): out[n, g·Og + o, p] = Σ_k w[g·Og + o, k] · col[k, p] with k in ascending order in
+ * float32 (the GEMM's order). Units write disjoint outputs, so any split gives the same bits.
+ */
+export function conv2dF32(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void {
+  const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
+  const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), NB = gi(geo, 20);
+  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
+  for (let u = u0; u < u1; u++) {
+    const b = u % NB, ng = u / NB, g = ng % G, n = ng / G;
+    const p0 = b * NC, nc = min(NC, P - p0);
+    const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
+    im2colPack(geo, xi, p0, nc, pb);
+    const c = out + ((<usize>(n * O + g * Og) * <usize>P + <usize>p0) << 2);
+    gemmCore(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 0, Kc, pb, c, P, Og, Kc, nc, 0, Og, 0, pa, tile);
+  }
+}
+
+/**
+ * Adds col[k, q] (row stride nc, columns = output positions [p0, p0 + nc)) into the image-group's
+ * input gradient dx (col2im), k ascending, positions ascending: a fixed order per element.
+ */
+function col2imAdd(geo: usize, col: usize, p0: i32, nc: i32, dx: usize): void {
+  const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
+  const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
+  const khw = kh * kw;
+  for (let k = 0; k < Kc; k++) {
+    const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
+    const plane = dx + ((<usize>ci * <usize>H * <usize>W) << 2);
+    const src = col + ((<usize>k * <usize>nc) << 2);
+    let q = 0, oy = p0 / Wo, ox = p0 - oy * Wo;
+    while (q < nc) {
+      const seg = min(Wo - ox, nc - q); // output columns [ox, ox + seg) of row oy
+      const y = oy * sh - ph + i * dh;
+      if (<u32>y < <u32>H) {
+        const row = plane + ((<usize>y * <usize>W) << 2);
+        if (sw == 1) {
+          const off = j * dw - pw; // xx = ox + off
+          const lo = max(ox, -off), hi = min(ox + seg, W - off);
+          let o = lo;
+          for (; o + 4 <= hi; o += 4) {
+            const dp = row + (<usize>(o + off) << 2), sp = src + (<usize>(q + o - ox) << 2);
+            v128.store(dp, f32x4.add(v128.load(dp), v128.load(sp)));
+          }
+          for (; o < hi; o++) {
+            const dp = row + (<usize>(o + off) << 2);
+            store<f32>(dp, load<f32>(dp) + load<f32>(src + (<usize>(q + o - ox) << 2)));
+          }
+        } else {
+          for (let o = ox; o < ox + seg; o++) {
+            const xc = o * sw - pw + j * dw;
+            if (<u32>xc < <u32>W) {
+              const dp = row + (<usize>xc << 2);
+              store<f32>(dp, load<f32>(dp) + load<f32>(src + (<usize>(q + o - ox) << 2)));
+            }
+          }
+        }
+      }
+      q += seg;
+      ox += seg;
+      if (ox == Wo) { ox = 0; oy++; }
+    }
+  }
+}
+
+/**
+ * Gradient w.r.t. the input for work units [u0, u1) (unit = (image n, group g)): per column block,
+ * col = W_gᵀ · gy[n, g-block] (float32, the GEMM's order over o), then col2im into dx[n, g] —
+ * zeroed first; blocks ascending. A unit owns its part of dx, so any split gives the same bits.
+ */
+export function conv2dGradInputF32(geo: usize, gy: usize, w: usize, dx: usize, u0: i32, u1: i32, scratch: usize): void {
+  const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
+  const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19);
+  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
+  const col = pb + ((<usize>NC * <usize>Og) << 2);
+  for (let u = u0; u < u1; u++) {
+    const g = u % G, n = u / G;
+    const dxi = dx + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
+    const hw = Cg * H * W;
+    let e = 0;
+    for (; e + 4 <= hw; e += 4) v128.store(dxi + (<usize>e << 2), vzero());
+    for (; e < hw; e++) store<f32>(dxi + (<usize>e << 2), 0);
+    const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << 2);
+    for (let p0 = 0; p0 < P; p0 += NC) {
+      const nc = min(NC, P - p0);
+      packBStrided(gyi + (<usize>p0 << 2), P, Og, nc, pb);
+      gemmCore(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 1, Kc, pb, col, nc, Kc, Og, nc, 0, Kc, 0, pa, tile);
+      col2imAdd(geo, col, p0, nc, dxi);
+    }
+  }
+}
+
+/** Pack B (K×N, row stride ldb, not transposed) into slivers of 8 columns over depth K: dst[(t·K + k)·8 + c] = B[k, 8t + c], zero past N. */
+function packBStrided(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
+  const slivers = (N + 7) >> 3;
+  for (let t = 0; t < slivers; t++) {
+    const cnt = min(8, N - (t << 3));
+    for (let k = 0; k < K; k++) {
+      const d = dst + ((<usize>t * <usize>K + <usize>k) << 5), s = b + ((<usize>k * <usize>ldb + <usize>(t << 3)) << 2);
+      if (cnt == 8) {
+        v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+      } else {
+        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cnt ? load<f32>(s + (<usize>c << 2)) : 0);
+      }
+    }
+  }
+}
+
+/**
+ * im2col of output columns [p0, p0 + nc) in the packed layout of op(B) = colᵀ (nc × Kc):
+ * dst[(t·nc + q)·8 + c] = col[8t + c, p0 + q], zero for 8t + c ≥ Kc.
+ */
+function im2colPackT(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
+  const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
+  const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
+  const khw = kh * kw, K8 = ((Kc + 7) >> 3) << 3;
+  for (let k = 0; k < K8; k++) {
+    const t = k >> 3, c = k & 7;
+    const base = dst + ((<usize>t * <usize>nc) << 5) + (<usize>c << 2);
+    if (k >= Kc) {
+      for (let q = 0; q < nc; q++) store<f32>(base + (<usize>q << 5), 0);
+      continue;
+    }
+    const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
+    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << 2);
+    let q = 0, oy = p0 / Wo, ox = p0 - oy * Wo;
+    while (q < nc) {
+      const seg = min(Wo - ox, nc - q);
+      const y = oy * sh - ph + i * dh;
+      if (<u32>y >= <u32>H) {
+        for (let o = 0; o < seg; o++) store<f32>(base + (<usize>(q + o) << 5), 0);
+      } else {
+        const row = plane + ((<usize>y * <usize>W) << 2);
+        for (let o = 0; o < seg; o++) {
+          const xc = (ox + o) * sw - pw + j * dw;
+          store<f32>(base + (<usize>(q + o) << 5), <u32>xc < <u32>W ? load<f32>(row + (<usize>xc << 2)) : 0);
+        }
+      }
+      q += seg;
+      ox += seg;
+      if (ox == Wo) { ox = 0; oy++; }
+    }
+  }
+}
+
+/**
+ * Gradient w.r.t. the weight, images [n0, n1) — one chunk of `geo[21]` images, whose partial sum
+ * goes to part + (n0 / geo[21])·O·Kc floats: Σ over its images (ascending) and column blocks
+ * (ascending) of gy[n, g] · colᵀ, in float32. The chunks depend on the shape only, and the caller
+ * adds the partials in chunk order, so the result does not depend on the thread count.
+ */
+export function conv2dGradWeightF32(geo: usize, x: usize, gy: usize, part: usize, n0: i32, n1: i32, scratch: usize): void {
+  const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
+  const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), B = gi(geo, 21);
+  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
+  const dw = part + ((<usize>(n0 / B) * <usize>O * <usize>Kc) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
+      const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << 2);
+      for (let p0 = 0; p0 < P; p0 += NC) {
+        const nc = min(NC, P - p0);
+        im2colPackT(geo, xi, p0, nc, pb);
+        const acc = n > n0 || p0 > 0 ? 1 : 0;
+        gemmCore(gyi + (<usize>p0 << 2), 0, P, pb, dw + ((<usize>g * <usize>Og * <usize>Kc) << 2), Kc, Og, nc, Kc, 0, Og, acc, pa, tile);
+      }
+    }
+  }
+}
+
+/** dst[i] = Σ_r src[r·stride + i] over r = 0 … count − 1 in that order, for i ∈ [i0, i1). */
+export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i32, dst: usize): void {
+  const sb = <usize>stride << 2;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const p = <usize>i << 2;
+    let acc = v128.load(src + p);
+    for (let r = 1; r < count; r++) acc = f32x4.add(acc, v128.load(src + <usize>r * sb + p));
+    v128.store(dst + p, acc);
+  }
+  for (; i < i1; i++) {
+    const p = <usize>i << 2;
+    let acc = load<f32>(src + p);
+    for (let r = 1; r < count; r++) acc += load<f32>(src + <usize>r * sb + p);
+    store<f32>(dst + p, acc);
   }
 }
 

@@ -52,6 +52,18 @@ def t_conv2d(p, gen):
     return lambda: F.conv2d(x, w, padding=pad)
 
 
+def t_conv2d_grad(p, gen):
+    """conv2d's backward as autograd runs it (aten.convolution_backward): the input gradient,
+    the weight gradient, or both in one call (params["which"])."""
+    x, w = randn(p["x"], gen), randn(p["w"], gen)
+    pad = p.get("padding", 0)
+    gy = randn(list(F.conv2d(x, w, padding=pad).shape), gen)
+    which = p["which"]
+    mask = [which in ("input", "both"), which in ("weight", "both"), False]
+    conv_bwd = torch.ops.aten.convolution_backward
+    return lambda: conv_bwd(gy, x, w, None, [1, 1], [pad, pad], [1, 1], False, [0, 0], 1, mask)
+
+
 UNARY = {"exp": torch.exp, "relu": torch.relu}
 BINARY = {"add": torch.add, "mul": torch.mul}
 
@@ -93,6 +105,7 @@ BUILDERS = {
     "tensor": {
         "matmul": t_matmul,
         "conv2d": t_conv2d,
+        "conv2d_grad": t_conv2d_grad,
         "unary": t_unary,
         "binary": t_binary,
         "reduce": t_reduce,

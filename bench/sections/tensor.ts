@@ -7,6 +7,7 @@ import {
   add, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { resolveKernel, type KernelTensor } from '../../src/backend/index.js';
 import type { TfModule } from '../peers/tfjs.js';
 import type { Case, OpSpec, Section, SectionOptions } from '../lib/types.js';
 
@@ -40,6 +41,14 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
       id: 'conv2d_b32_16to32_3x3_32x32', label: 'conv2d N32 16→32 3×3 p1 32×32', kind: 'conv2d', params: conv,
       flops: 2 * 32 * 32 * 32 * 32 * 16 * 3 * 3,
     }, LARGE, quick),
+    // conv2d's backward on the same shape: input gradient, weight gradient, and both (one
+    // autograd backward); the output gradient is given
+    ...(['input', 'weight', 'both'] as const).map((which) => spec({
+      id: `conv2d_b32_16to32_3x3_32x32_grad_${which}`,
+      label: `conv2d backward (${which === 'both' ? 'input + weight grads' : `${which} grad`})`,
+      kind: 'conv2d_grad', params: { ...conv, which },
+      flops: (which === 'both' ? 2 : 1) * 2 * 32 * 32 * 32 * 32 * 16 * 3 * 3,
+    }, LARGE, quick)),
     mm('attn_qk_b8h8s256d32', 'attention Q·Kᵀ [8,8,256,32]·[8,8,32,256]', [8, 8, 256, 32], [8, 8, 32, 256], LARGE),
     mm('attn_av_b8h8s256d32', 'attention A·V [8,8,256,256]·[8,8,256,32]', [8, 8, 256, 256], [8, 8, 256, 32], LARGE),
     ...(['add', 'mul'] as const).map((fn) =>
@@ -69,6 +78,20 @@ function erlangenCase(op: OpSpec): Case {
       const x = r(p.x), w = r(p.w), padding = p.padding as number;
       f = () => conv2d(x, w, null, { padding });
       break;
+    }
+    case 'conv2d_grad': {
+      // the gradient kernels autograd runs for conv2d (conv2dGradInput / conv2dGradWeight of the
+      // active backend), each with a fresh output as the op would allocate
+      const xs = shapeOf(p.x), ws = shapeOf(p.w), pad = p.padding as number;
+      const ys = [xs[0]!, ws[0]!, xs[2]! + 2 * pad - ws[2]! + 1, xs[3]! + 2 * pad - ws[3]! + 1];
+      const kt = (t: Tensor): KernelTensor => ({ data: t.data as Float32Array, shape: [...t.shape], dtype: 'float32' });
+      const x = kt(r(xs)), w = kt(r(ws)), gy = kt(r(ys));
+      const attrs = { stride: [1, 1], padding: [pad, pad], dilation: [1, 1], groups: 1 };
+      const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+      const gIn = (): void => resolveKernel('conv2dGradInput')([gy, w], [{ data: new Float32Array(size(xs)), shape: xs, dtype: 'float32' }], attrs);
+      const gW = (): void => resolveKernel('conv2dGradWeight')([x, gy], [{ data: new Float32Array(size(ws)), shape: ws, dtype: 'float32' }], attrs);
+      const run = p.which === 'input' ? gIn : p.which === 'weight' ? gW : () => { gIn(); gW(); };
+      return { run };
     }
     case 'binary': {
       const a = r(p.shape), b = r(p.shape);
@@ -117,6 +140,26 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
       const x = r([n, h, w, c]) as T4, filt = r([kh, kw, ci, o]) as T4;
       f = () => tf.conv2d(x, filt, 1, 'same');
       break;
+    }
+    case 'conv2d_grad': {
+      // TF.js's gradient kernels (NHWC / HWIO): Conv2DBackpropInput and Conv2DBackpropFilter, where
+      // the backend has them (tfjs-backend-wasm 4.x has no Conv2DBackpropFilter: no weight or
+      // combined case there)
+      const [n, c, h, w] = shapeOf(p.x) as [number, number, number, number];
+      const [o, ci, kh, kw] = shapeOf(p.w) as [number, number, number, number];
+      if (p.padding !== (kh - 1) / 2 || kh !== kw) return null;
+      const needIn = p.which !== 'weight', needW = p.which !== 'input';
+      const has = (k: string): boolean => tf.getKernel(k, tf.getBackend()) !== undefined;
+      if ((needIn && !has('Conv2DBackpropInput')) || (needW && !has('Conv2DBackpropFilter'))) return null;
+      const x = r([n, h, w, c]), filt = r([kh, kw, ci, o]), dy = r([n, h, w, o]);
+      const common = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
+      const gIn = (): TfTensor => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: filt }, { ...common, inputShape: [n, h, w, c] } as never);
+      const gW = (): TfTensor => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: [kh, kw, ci, o] } as never);
+      const outs = (): TfTensor[] => (needIn ? [gIn()] : []).concat(needW ? [gW()] : []);
+      return {
+        run: () => { for (const y of outs()) { y.dataSync(); y.dispose(); } },
+        dispose: () => { for (const t of inputs) t.dispose(); },
+      };
     }
     case 'binary': {
       const a = r(p.shape), b = r(p.shape);

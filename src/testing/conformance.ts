@@ -9,7 +9,7 @@ import type { Backend, DType, FloatArray } from '../backend/index.js';
 import { jsBackend } from '../backend/index.js';
 import { Rng } from '../util/rng.js';
 import {
-  type Tensor, type InputSpec, trace, runPlan, randn, indices,
+  type Tensor, type InputSpec, type Conv2dOptions, trace, runPlan, randn, indices,
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, cast, abs,
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
@@ -127,6 +127,26 @@ export function conformanceCases(): ConformanceCase[] {
       return [y, x.grad!, w.grad!];
     },
   });
+  // more convolution geometries (the wasm kernels pack im2col per column block and take
+  // vectorised paths for stride-1 rows: edges, odd widths, batch 1, groups, strides, dilation)
+  const convGeos: [string, number[], number[], Conv2dOptions][] = [
+    ['3×3 p1, batch 1, odd width', [1, 3, 9, 13], [4, 3, 3, 3], { padding: 1 }],
+    ['1×1, stride 2', [3, 5, 8, 7], [6, 5, 1, 1], { stride: 2 }],
+    ['5×3 kernel, padding [2, 0], dilation [1, 2]', [2, 2, 11, 17], [3, 2, 5, 3], { padding: [2, 0], dilation: [1, 2] }],
+    ['depthwise (groups = channels), stride 3', [2, 4, 10, 19], [8, 1, 3, 3], { stride: 3, padding: 1, groups: 4 }],
+    ['wide row (several 8-column slivers), padding 2', [2, 3, 5, 41], [2, 3, 3, 4], { padding: 2 }],
+  ];
+  for (const [label, xs, ws, opts] of convGeos) {
+    c.push({
+      name: `conv2d and both gradients: ${label}`,
+      inputs: [{ shape: xs, requiresGrad: true }, { shape: ws, requiresGrad: true }],
+      fn: (x, w) => {
+        const y = conv2d(x, w, null, opts);
+        backward(sum(mul(y, y)));
+        return [y, x.grad!, w.grad!];
+      },
+    });
+  }
   c.push({ name: 'convTranspose2d', inputs: [{ shape: [1, 4, 3, 3] }, { shape: [4, 3, 3, 3] }], fn: (x, w) => [convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })] });
   c.push({
     name: 'maxPool2d / avgPool2d and gradients',

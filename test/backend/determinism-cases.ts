@@ -69,12 +69,26 @@ export function determinismCases(): Case[] {
   const rng = new Rng(303), d = 'float32' as const;
   out.push({ name: 'matmul', op: 'matmul', inputs: [kt(floats(rng, 301 * 70, d, 1), [301, 70], d), kt(floats(rng, 70 * 37, d, 1), [70, 37], d)], outputs: [[301, 37]], attrs: { transA: false, transB: false } });
   out.push({ name: 'matmul transposed, K > 256', op: 'matmul', inputs: [kt(floats(rng, 300 * 257, d, 1), [300, 257], d), kt(floats(rng, 33 * 300, d, 1), [33, 300], d)], outputs: [[257, 33]], attrs: { transA: true, transB: true } });
-  const conv = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
-  const cx = kt(floats(rng, 4 * 5 * 19 * 17, d, 1), [4, 5, 19, 17], d), cw = kt(floats(rng, 6 * 5 * 3 * 3, d, 1), [6, 5, 3, 3], d);
-  const cg = kt(floats(rng, 4 * 6 * 19 * 17, d, 1), [4, 6, 19, 17], d);
-  out.push({ name: 'conv2d', op: 'conv2d', inputs: [cx, cw], outputs: [[4, 6, 19, 17]], attrs: conv });
-  out.push({ name: 'conv2dGradInput', op: 'conv2dGradInput', inputs: [cg, cw], outputs: [[4, 5, 19, 17]], attrs: conv });
-  out.push({ name: 'conv2dGradWeight', op: 'conv2dGradWeight', inputs: [cx, cg], outputs: [[6, 5, 3, 3]], attrs: conv });
+  // convolutions: work units of (image, group, column block) for the forward and (image, group)
+  // for the input gradient; for the weight gradient fixed chunks of images whose partial sums are
+  // added in chunk order (37 images: 12 chunks of 3 and one of 1). The last case has three column
+  // blocks per image (K = 27 → 1208 columns a block, 61 · 57 = 3477 columns).
+  const convCases: [string, number[], number[], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }][] = [
+    ['3×3 p1', [4, 5, 19, 17], [6, 5, 3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+    ['37 images, stride 2, dilation 2, groups 2', [37, 6, 13, 11], [4, 3, 3, 2], { stride: [2, 1], padding: [2, 1], dilation: [2, 2], groups: 2 }],
+    ['several column blocks per image', [2, 3, 61, 57], [5, 3, 3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+  ];
+  for (const [label, xs, ws, at] of convCases) {
+    const [N, C, H, W] = xs as [number, number, number, number], [O, , kh, kw] = ws as [number, number, number, number];
+    const Ho = Math.floor((H + 2 * at.padding[0] - at.dilation[0] * (kh - 1) - 1) / at.stride[0]) + 1;
+    const Wo = Math.floor((W + 2 * at.padding[1] - at.dilation[1] * (kw - 1) - 1) / at.stride[1]) + 1;
+    const ys = [N, O, Ho, Wo];
+    const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+    const cx = kt(floats(rng, size(xs), d, 1), xs, d), cw = kt(floats(rng, size(ws), d, 1), ws, d), cg = kt(floats(rng, size(ys), d, 1), ys, d);
+    out.push({ name: `conv2d ${label}`, op: 'conv2d', inputs: [cx, cw], outputs: [ys], attrs: at });
+    out.push({ name: `conv2dGradInput ${label}`, op: 'conv2dGradInput', inputs: [cg, cw], outputs: [[N, C, H, W]], attrs: at });
+    out.push({ name: `conv2dGradWeight ${label}`, op: 'conv2dGradWeight', inputs: [cx, cg], outputs: [ws], attrs: at });
+  }
   const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
   for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });
   out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });

@@ -93,8 +93,9 @@ function col2im(col: FloatArray, g: Geo, a: Conv2dAttrs, dx: FloatArray, xOff: n
 export type GemmFn = typeof gemm;
 
 /**
- * The three convolution kernels (im2col / col2im around GEMMs) on a given GEMM implementation —
- * the cpu backend passes its wasm SIMD GEMM.
+ * The three convolution kernels (im2col / col2im around GEMMs) on a given GEMM implementation
+ * (the reference uses the JS {@link gemm}; the cpu backend's float32 convolutions are the wasm
+ * kernels of ../wasm/kernels.ts, which pack im2col blocks straight into their GEMM).
  */
 export function conv2dKernels(gemm: GemmFn): { conv2d: Kernel; conv2dGradInput: Kernel; conv2dGradWeight: Kernel } {
   /** conv2d: inputs (x [N,C,H,W], w [O,C/groups,kh,kw]) → [N,O,Ho,Wo]. */

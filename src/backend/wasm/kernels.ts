@@ -2,7 +2,8 @@
  * The wasm kernel provider of the dispatch chain (../dispatch.ts), backed by the WebAssembly SIMD
  * kernels (wasm/kernels.ts): the fused message-passing sums (`gatherSegmentSum`,
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
- * softmax with its gradient, float32 `matmul` / `conv2d` (on the wasm GEMM) and float32 `exp` /
+ * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
+ * gradients: im2col blocks packed straight into the GEMM, see `convGeo`) and float32 `exp` /
  * `sigmoid` / `silu` / `siluGrad`. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
  * the kernel then copies its inputs into the module's memory, validates indices there and
@@ -16,7 +17,7 @@
 import type { FloatArray, Kernel, KernelTensor, TypedArray } from '../types.js';
 import { matmulBatches } from '../js/matmul.js';
 import { gemm } from '../js/gemm.js';
-import { conv2dKernels, type GemmFn } from '../js/conv.js';
+import type { Conv2dAttrs, GemmFn } from '../js/conv.js';
 import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
@@ -43,6 +44,9 @@ export interface WasmKernelOptions {
    */
   runtime?: WasmArena;
 }
+
+/** Most chunks (of images) of a weight gradient: partial sums fixed by the shape, added in order. */
+const CONV_WGRAD_CHUNKS = 16;
 
 /** Chunks per thread of the dynamically scheduled gather-sums (≈ 1 ms each at 1M edges × 64 features). */
 const CHUNKS_PER_THREAD = 16;
@@ -319,6 +323,71 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     C.set(a.view(C, pC, M * N), cOff);
   };
 
+  // float32 convolutions: im2col fused into the GEMM's packing, per block of output columns, on
+  // the GEMM's register tile (wasm/kernels.ts, `conv2dF32` and its gradients). Inputs are copied in
+  // once; each thread packs into its own scratch in the arena (no per-image allocation).
+  /** The geometry block the wasm conv kernels read, and the sizes the wrappers need. */
+  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs) {
+    const [N, C, H, W] = xs as [number, number, number, number];
+    const [O, , kh, kw] = ws as [number, number, number, number];
+    const Ho = ys[2]!, Wo = ys[3]!, G = at.groups, Cg = C / G, Og = O / G, Kc = Cg * kh * kw, P = Ho * Wo;
+    // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2
+    const NC = Math.max(8, Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
+    const NB = Math.ceil(P / NC);
+    // weight gradient: images in at most 16 chunks, fixed by the shape (not by the thread count)
+    const R = Math.min(N, CONV_WGRAD_CHUNKS), B = Math.ceil(N / Math.max(1, R));
+    const geo = a.alloc(22 * 4);
+    a.view(new Int32Array(0), geo, 22).set([C, H, W, O, kh, kw, at.stride[0], at.stride[1], at.padding[0], at.padding[1],
+      at.dilation[0], at.dilation[1], Ho, Wo, G, Cg, Og, Kc, P, NC, NB, B]);
+    return { geo, N, C, O, G, Og, Kc, P, NC, NB, B, work: N * O * P * Kc };
+  }
+  const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+  const conv2d: ProviderKernel = ([x, w], [o], at: Conv2dAttrs) => {
+    const a = rt();
+    a.reset();
+    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at);
+    if (!(g.work > 0)) return false; // empty sums: the reference writes the zeros
+    const px = a.put(x!.data as Float32Array), pw = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Kc * 4);
+    const scr = a.alloc(T * stride);
+    a.parallelChunks('conv2dF32', [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
+    a.get(po, o!.data);
+  };
+
+  const conv2dGradInput: ProviderKernel = ([gy, w], [o], at: Conv2dAttrs) => {
+    const a = rt();
+    a.reset();
+    const g = convGeo(a, o!.shape, w!.shape, gy!.shape, at);
+    if (!(g.work > 0)) return false;
+    const pg = a.put(gy!.data as Float32Array), pw = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Og * 4 + g.NC * g.Kc * 4);
+    const scr = a.alloc(T * stride);
+    a.parallelChunks('conv2dGradInputF32', [g.geo, pg, pw, po, 0, 0, scr], 4, chunked(g.N * g.G, T),
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
+    a.get(po, o!.data);
+  };
+
+  const conv2dGradWeight: ProviderKernel = ([x, gy], [o], at: Conv2dAttrs) => {
+    const a = rt();
+    a.reset();
+    const g = convGeo(a, x!.shape, o!.shape, gy!.shape, at);
+    if (!(g.work > 0)) return false;
+    const px = a.put(x!.data as Float32Array), pg = a.put(gy!.data as Float32Array);
+    const chunks: [number, number][] = [];
+    for (let n0 = 0; n0 < g.N; n0 += g.B) chunks.push([n0, Math.min(g.N, n0 + g.B)]);
+    const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * 4);
+    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + Math.ceil(g.Kc / 8) * 8 * g.NC * 4);
+    const scr = a.alloc(T * stride);
+    a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, chunks,
+      undefined, { pos: [6], stride });
+    // the chunks' partial sums, added in chunk order (a fixed grouping for any thread count)
+    const po = a.alloc(size * 4);
+    a.k.sumPartsF32(ppart, chunks.length, size, 0, size, po);
+    a.get(po, o!.data);
+  };
+
   const matmul: ProviderKernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
     const [x, y] = inputs, [o] = outputs;
     const { M, K, N, batches } = matmulBatches(x!.shape, y!.shape, o!.shape, attrs.transA);
@@ -352,7 +421,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
 
   const table: Record<string, ProviderKernel> = {
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
-    ...conv2dKernels(gemmF32),
+    conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad,
   };
   // A call whose buffers do not fit the wasm32 memory (4 GiB) declines (an allocation throws
@@ -393,9 +462,13 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
         break;
       }
-      case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': // im2col + the wasm GEMM (which picks per product)
-        if (!f32(x) || !f32(inputs[1])) return false;
+      case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': { // float32, N·O·Ho·Wo·(C/groups)·kh·kw ≥ minGemm
+        const [xs, ws, ys] = op === 'conv2d' ? [x.shape, inputs[1]!.shape, outputs[0]!.shape]
+          : op === 'conv2dGradInput' ? [outputs[0]!.shape, inputs[1]!.shape, x.shape] : [x.shape, outputs[0]!.shape, inputs[1]!.shape];
+        const work = xs[0]! * ws[0]! * ws[1]! * ws[2]! * ws[3]! * ys[2]! * ys[3]!;
+        if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
         break;
+      }
       default: // exp, sigmoid, silu, siluGrad: float32 maps
         if (!f32(x) || !enough(x.data.length)) return false;
     }
