@@ -148,7 +148,7 @@ export function checkRange(op: string, name: string, v: unknown, lo: number, hi:
 /** Check that `n` images of side `size` fit in {@link ROTATED_DIGITS}.maxValues values. */
 export function checkValues(op: string, n: number, size: number): void {
   if (n * size * size > ROTATED_DIGITS.maxValues) {
-    throw new SizeError(`${op}: ${n} images of ${size}×${size} are ${n * size * size} values, over the limit ${ROTATED_DIGITS.maxValues} (ROTATED_DIGITS.maxValues); render in chunks (rotatedDigitChunks / renderDigits)`);
+    throw new SizeError(`${op}: ${n} images of ${size}×${size} are ${n * size * size} values, over the limit ${ROTATED_DIGITS.maxValues} (ROTATED_DIGITS.maxValues); generate fewer or in chunks`);
   }
 }
 
@@ -218,9 +218,17 @@ let scratch = new Float32Array(0);
  * intensity smoothstep(clamp(w/2 + ½ − d, 0, 1)) — 1 inside the stroke, 0 beyond half a pixel
  * outside it, a smooth one-pixel ramp across the edge. Only pixels within reach of a segment's
  * bounding box are visited. Writes into `out` at `offset` (a new array by default) and returns it.
+ * @throws ValueError for a size that is not an integer in [0, 256], a stroke width outside
+ * [0, size], or an `out` too short for `offset` + size² values
  */
 export function rasterizeStrokes(strokes: readonly Float64Array[], strokeWidth: number, size: number, out?: Float32Array, offset = 0): Float32Array {
+  const op = 'rasterizeStrokes';
+  checkCount(op, 'size', size, ROTATED_DIGITS.maxSize);
+  checkRange(op, 'strokeWidth', strokeWidth, 0, size);
   const n = size * size;
+  if (out && !(Number.isInteger(offset) && offset >= 0 && offset + n <= out.length)) {
+    throw new ValueError(`${op}: offset ${offset} + ${n} pixels does not fit an output of length ${out.length}`);
+  }
   const img = out ?? new Float32Array(n);
   if (scratch.length < n) scratch = new Float32Array(n);
   const d2 = scratch;
@@ -272,10 +280,13 @@ export interface RenderGlyphOptions {
   offset?: number;
 }
 
-/** Render one glyph: {@link glyphGeometry}, {@link rasterizeStrokes}, then noise and clamping to [0, 1]. */
+/**
+ * Render one glyph: {@link glyphGeometry}, {@link rasterizeStrokes}, then noise and clamping to [0, 1].
+ * @throws ValueError for a bad size, noise or output range, or noise without an rng
+ */
 export function renderGlyph(params: GlyphParams, opts: RenderGlyphOptions = {}): Float32Array {
   const size = opts.size ?? ROTATED_DIGITS.size;
-  const noise = opts.noise ?? 0;
+  const noise = checkRange('renderGlyph', 'noise', opts.noise ?? 0, 0, 1);
   const offset = opts.offset ?? 0;
   const img = rasterizeStrokes(glyphGeometry(params, size), params.strokeWidth, size, opts.out, offset);
   if (noise > 0) {

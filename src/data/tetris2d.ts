@@ -98,14 +98,28 @@ export interface TetrominoImageOptions {
  * centre (size/2, size/2). Quarter turns map pixel squares to pixel squares (exact 0/1 image);
  * an arbitrary angle gives each pixel the fraction of its supersample points (inverse-rotated into
  * the upright frame) that fall in a cell. Parts rotated outside the image are cut off.
+ * @throws ValueError for a shape outside 0–6, non-integer quarter turns or placement with
+ * `quarterTurns`, a non-finite angle, bad size / cell / supersample, or an `out` too short
  */
 export function renderTetromino(spec: TetrominoSpec, opts: TetrominoImageOptions = {}): Float32Array {
-  const size = opts.size ?? TETRIS2D.size, C = opts.cell ?? TETRIS2D.cell;
+  const op = 'renderTetromino';
+  const size = checkCount(op, 'size', opts.size ?? TETRIS2D.size, TETRIS2D.maxSize);
+  const C = checkCount(op, 'cell', opts.cell ?? TETRIS2D.cell, TETRIS2D.maxSize);
   const offset = opts.offset ?? 0;
+  if (opts.out && !(Number.isInteger(offset) && offset >= 0 && offset + size * size <= opts.out.length)) {
+    throw new ValueError(`${op}: offset ${offset} + ${size * size} pixels does not fit an output of length ${opts.out.length}`);
+  }
+  const cells = Number.isInteger(spec.shape) ? TETROMINO_CELLS[spec.shape] : undefined;
+  if (!cells) throw new ValueError(`${op}: shape must be an integer 0–6, got ${spec.shape}`);
+  if (!Number.isFinite(spec.x) || !Number.isFinite(spec.y)) throw new ValueError(`${op}: x and y must be finite, got ${spec.x}, ${spec.y}`);
+  if (spec.quarterTurns !== undefined && !(Number.isInteger(spec.quarterTurns) && Number.isInteger(spec.x) && Number.isInteger(spec.y))) {
+    throw new ValueError(`${op}: quarterTurns, x and y must be integers for an exact rotation, got ${spec.quarterTurns}, ${spec.x}, ${spec.y}`);
+  }
+  if (spec.angle !== undefined && !Number.isFinite(spec.angle)) throw new ValueError(`${op}: angle must be finite, got ${spec.angle}`);
+  const ss = checkCount(op, 'supersample', opts.supersample ?? TETRIS2D.supersample, 64);
+  if (ss < 1) throw new ValueError(`${op}: supersample must be at least 1`);
   const img = opts.out ?? new Float32Array(size * size);
   img.fill(0, offset, offset + size * size);
-  const cells = TETROMINO_CELLS[spec.shape];
-  if (!cells) throw new ValueError(`renderTetromino: shape must be an integer 0–6, got ${spec.shape}`);
   if (spec.quarterTurns !== undefined) {
     const k = ((spec.quarterTurns % 4) + 4) % 4;
     for (const [r, c] of cells) {
@@ -120,7 +134,6 @@ export function renderTetromino(spec: TetrominoSpec, opts: TetrominoImageOptions
     return img;
   }
   const theta = spec.angle ?? 0;
-  const ss = opts.supersample ?? TETRIS2D.supersample;
   const { h, w } = extent(spec.shape);
   const mask = new Uint8Array(h * w);
   for (const [r, c] of cells) mask[r * w + c] = 1;

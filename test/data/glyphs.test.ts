@@ -200,6 +200,10 @@ describe('rotated digits (docs/design/reference-results.md, "Rotated digits and 
     startsWithOp(() => renderDigits({ count: Number.NaN }), ValueError, 'renderDigits', 'count');
     startsWithOp(() => rotatedDigitChunks({ split: 'test', count: 10, chunkSize: 0 }), ValueError, 'rotatedDigitChunks', 'chunkSize');
     startsWithOp(() => digitParams(0, 'dev' as 'test', 0), ValueError, 'digitParams', 'split');
+    startsWithOp(() => rasterizeStrokes([], 2, 28.5), ValueError, 'rasterizeStrokes', 'size');
+    startsWithOp(() => rasterizeStrokes([], -1, 28), ValueError, 'rasterizeStrokes', 'strokeWidth');
+    startsWithOp(() => rasterizeStrokes([], 2, 28, new Float32Array(784), 1), ValueError, 'rasterizeStrokes', 'offset');
+    startsWithOp(() => renderGlyph(digitParams(0, 'test', 0), { noise: 0.1 }), ValueError, 'renderGlyph', 'rng');
     expect(ROTATED_DIGITS.published).toEqual({ z2cnnTestError: 0.0503, p4cnnTestError: 0.0228 });
   });
 });

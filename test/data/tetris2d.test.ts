@@ -107,7 +107,7 @@ describe('tetrominoes dataset (docs/design/reference-results.md, "Rotated digits
     let turned = 0;
     for (let i = 0; i < 60; i++) {
       const k = Math.round(rot.angles[i]! / (Math.PI / 2));
-      let img = U.slice(i * 256, (i + 1) * 256);
+      let img: Float32Array = U.slice(i * 256, (i + 1) * 256);
       for (let t = 0; t < k; t++) img = rot90(img, 16);
       expect(same(img, R.subarray(i * 256, (i + 1) * 256))).toBe(true);
       if (k % 4 !== 0 && !same(img, U.subarray(i * 256, (i + 1) * 256))) turned++;
@@ -160,5 +160,10 @@ describe('tetrominoes dataset (docs/design/reference-results.md, "Rotated digits
     startsWithOp(() => tetrominoes({ size: 512 }), SizeError, 'tetrominoes', 'size');
     startsWithOp(() => tetrominoes({ upright: ['dev' as 'test'] }), ValueError, 'tetrominoes', 'upright');
     startsWithOp(() => renderTetromino({ shape: 7, x: 0, y: 0 }), ValueError, 'renderTetromino', 'shape');
+    startsWithOp(() => renderTetromino({ shape: 1.5, x: 0, y: 0 }), ValueError, 'renderTetromino', 'shape');
+    startsWithOp(() => renderTetromino({ shape: 0, x: 0, y: 0, quarterTurns: 0.5 }), ValueError, 'renderTetromino', 'quarterTurns');
+    startsWithOp(() => renderTetromino({ shape: 0, x: 0.5, y: 0, quarterTurns: 1 }), ValueError, 'renderTetromino', 'integers');
+    startsWithOp(() => renderTetromino({ shape: 0, x: 0, y: 0, angle: Number.NaN }), ValueError, 'renderTetromino', 'angle');
+    startsWithOp(() => renderTetromino({ shape: 0, x: 0, y: 0 }, { out: new Float32Array(10) }), ValueError, 'renderTetromino', 'offset');
   });
 });
