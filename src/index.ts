@@ -112,3 +112,5 @@ export type {
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
+export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
+export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -1,6 +1,7 @@
 /**
  * Synthetic datasets with known symmetries (EMLP's O5Synthetic, Inertia, ParticleInteraction)
- * and equivariance-preserving standardisation.
+ * and equivariance-preserving standardisation; the charged N-body set; procedural rotated digits
+ * (MNIST-rot-shaped) and 2-D rotated tetrominoes.
  * @module
  */
 export {
@@ -9,3 +10,10 @@ export {
 export type { SyntheticDataset, Standardization } from './emlp-synthetic.js';
 export { NBODY, generateNBody, generateNBodyFrom, nbodySplits, nbodyGraphs, parseNBodyStates, simulateCharged, simulateChargedFrom, chargedForces } from './nbody.js';
 export type { NBodySample, NBodySplits, NBodyTrajectory, GenerateNBodyOptions, NBodyGraphsOptions, NBodyInitialState, NBodyStateSplits } from './nbody.js';
+export {
+  ROTATED_DIGITS, DATASET_SPLITS, rotatedDigits, rotatedDigitChunks, renderDigits, digitParams, sampleGlyphParams, glyphGeometry, rasterizeStrokes, renderGlyph,
+} from './glyphs.js';
+export type { DatasetSplit, GlyphParams, GlyphSplitData, RenderGlyphOptions, DigitRenderOptions, RenderDigitsOptions, RotatedDigitsOptions } from './glyphs.js';
+export { GLYPH_STROKES, GLYPH_STYLE_COUNTS, GLYPH_MAX_SEGMENT } from './glyph-strokes.js';
+export { TETROMINO_NAMES, TETROMINO_CELLS, FREE_TETROMINO_NAMES, TETRIS2D, tetrominoes, renderTetromino } from './tetris2d.js';
+export type { TetrominoSpec, TetrominoImageOptions, TetrominoRotation, TetrominoesOptions } from './tetris2d.js';
