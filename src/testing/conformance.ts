@@ -14,7 +14,7 @@ import {
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, backward, reshape,
+  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
 } from '../tensor/index.js';
 
 /** One conformance case: a tensor function and the shapes of its inputs. */
@@ -156,6 +156,15 @@ export function conformanceCases(): ConformanceCase[] {
       const b = avgPool2d(x, 2, { countIncludePad: false });
       backward(add(sum(mul(a, a)), sum(mul(b, b))));
       return [a, b, x.grad!];
+    },
+  });
+  c.push({
+    name: 'adaptiveMaxPool2d (windows that do not divide) and gradient',
+    inputs: [{ shape: [2, 3, 7, 5], requiresGrad: true }],
+    fn: (x) => {
+      const a = adaptiveMaxPool2d(x, [3, 2]);
+      backward(sum(mul(a, a)));
+      return [a, x.grad!];
     },
   });
   c.push({ name: 'reshape alias', inputs: [{ shape: [2, 6] }], fn: (x) => [reshape(x, [3, 4])] });

@@ -380,8 +380,13 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * 4);
     const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + Math.ceil(g.Kc / 8) * 8 * g.NC * 4);
     const scr = a.alloc(T * stride);
-    a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, chunks,
-      undefined, { pos: [6], stride });
+    // the pool takes part whenever it is given several chunks, so below the threading threshold
+    // (scratch for one thread) the chunks run one by one on this thread
+    if (T > 1) {
+      a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, chunks, undefined, { pos: [6], stride });
+    } else {
+      for (const ch of chunks) a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, [ch], undefined, { pos: [6], stride });
+    }
     // the chunks' partial sums, added in chunk order (a fixed grouping for any thread count)
     const po = a.alloc(size * 4);
     a.k.sumPartsF32(ppart, chunks.length, size, 0, size, po);
