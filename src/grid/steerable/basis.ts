@@ -15,6 +15,7 @@ import type { Group } from '../../group/index.js';
 import { planarIrrep, tensorProduct } from '../../rep/index.js';
 import type { Rep } from '../../rep/index.js';
 import { BasisCache, equivariantBasis } from '../../solver/index.js';
+import type { TermPair } from '../../solver/index.js';
 import { ShapeError, SizeError, ValueError } from '../../util/index.js';
 
 /** Families whose plane action a steerable kernel basis supports: C(n), D(n), SO(2), O(2) (Weiler & Cesa 2019, arXiv:1911.08251). */
@@ -83,29 +84,14 @@ export interface BasisLabel {
  * `inSize`-dim summand, output term `outTerm`): `basis` is [dim, outSize, inSize, k, k] row-major,
  * shared by every pair of copies, so the layer has outMult·inMult·dim coefficients here (Weiler & Cesa 2019, arXiv:1911.08251).
  */
-export interface SteerablePair {
-  /** Index of the output sum term. */
-  readonly outTerm: number;
-  /** Index of the input sum term. */
-  readonly inTerm: number;
-  /** First output channel of the term. */
-  readonly outOffset: number;
-  /** First input channel of the term. */
-  readonly inOffset: number;
-  /** Copies of the output summand. */
-  readonly outMult: number;
-  /** Copies of the input summand. */
-  readonly inMult: number;
-  /** Size of one output summand. */
-  readonly outSize: number;
-  /** Size of one input summand. */
-  readonly inSize: number;
+export interface SteerablePair extends Omit<TermPair, 'basis'> {
   /** Number of sampled basis kernels for one pair of copies. */
   readonly dim: number;
   /** Dimension of the analytic (continuous) solution before sampling (Σ over rings and frequencies of dim Hom_G(ρ_in, ρ_out ⊗ ψ_k)). */
   readonly analyticDim: number;
   /** [dim, outSize, inSize, k, k], each kernel of unit Frobenius norm. */
   readonly basis: Float64Array;
+  /** Ring, frequency and solution index of each sampled kernel. */
   readonly labels: readonly BasisLabel[];
 }
 
