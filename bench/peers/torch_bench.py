@@ -68,6 +68,19 @@ UNARY = {"exp": torch.exp, "relu": torch.relu}
 BINARY = {"add": torch.add, "mul": torch.mul}
 
 
+def t_steerable(p, gen):
+    """A steerable C8 layer as escnn runs it: expand the filter from its basis (coefficients
+    [16*16, dim] times a basis [dim, 8*8*k*k], blocks reordered to [128, 128, k, k]), then F.conv2d."""
+    k, dim = p["k"], p["dim"]
+    coeff, basis = randn([256, dim], gen), randn([dim, 64 * k * k], gen)
+    x = randn(p["x"], gen)
+
+    def run():
+        filt = (coeff @ basis).reshape(16, 16, 8, 8, k, k).permute(0, 2, 1, 3, 4, 5).reshape(128, 128, k, k)
+        return F.conv2d(x, filt, padding=k // 2)
+    return run
+
+
 def t_unary(p, gen):
     x, f = randn(p["shape"], gen), UNARY[p["fn"]]
     return lambda: f(x)
@@ -106,6 +119,7 @@ BUILDERS = {
         "matmul": t_matmul,
         "conv2d": t_conv2d,
         "conv2d_grad": t_conv2d_grad,
+        "steerable": t_steerable,
         "unary": t_unary,
         "binary": t_binary,
         "reduce": t_reduce,

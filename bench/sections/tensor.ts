@@ -7,6 +7,9 @@ import {
   add, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { C } from '../../src/group/index.js';
+import { regular } from '../../src/rep/index.js';
+import { R2Conv } from '../../src/grid/index.js';
 import { resolveKernel, type KernelTensor } from '../../src/backend/index.js';
 import type { TfModule } from '../peers/tfjs.js';
 import type { Case, OpSpec, Section, SectionOptions } from '../lib/types.js';
@@ -49,6 +52,16 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
       kind: 'conv2d_grad', params: { ...conv, which },
       flops: (which === 'both' ? 2 : 1) * 2 * 32 * 32 * 32 * 32 * 16 * 3 * 3,
     }, LARGE, quick)),
+    // a steerable C8 layer, 16 regular fields → 16 regular fields (128 channels), 3×3 and 5×5: the
+    // filter expanded from its basis, then conv2d — what escnn does at run time. The PyTorch peer
+    // does the same expansion (coefficients [256, dim] · basis [dim, 8·8·k²]) with F.conv2d.
+    ...[3, 5].map((k) => {
+      const dim = steerableDim(k);
+      return spec({
+        id: `steerable_c8_16reg_${k}x${k}`, label: `steerable C8 16 regular → 16 regular ${k}×${k}, N8 32×32`, kind: 'steerable',
+        params: { k, dim, x: [8, 128, 32, 32] }, flops: 2 * 8 * 128 * 128 * k * k * 32 * 32,
+      }, LARGE, quick);
+    }),
     mm('attn_qk_b8h8s256d32', 'attention Q·Kᵀ [8,8,256,32]·[8,8,32,256]', [8, 8, 256, 32], [8, 8, 32, 256], LARGE),
     mm('attn_av_b8h8s256d32', 'attention A·V [8,8,256,256]·[8,8,256,32]', [8, 8, 256, 256], [8, 8, 256, 32], LARGE),
     ...(['add', 'mul'] as const).map((fn) =>
@@ -62,6 +75,17 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
 }
 
 const shapeOf = (v: unknown): number[] => v as number[];
+
+/** The steerable C8 bench layer: 16 regular fields in and out, k×k, no bias. */
+function steerableLayer(k: number, rng: Rng): R2Conv {
+  const G = C(8), fields = regular(G).times(16);
+  return new R2Conv(G, fields, fields, k, { rng, bias: false });
+}
+
+/** Basis kernels per pair of regular C8 fields of the bench layer (its coefficients / 16²). */
+function steerableDim(k: number): number {
+  return steerableLayer(k, new Rng(0)).parameters().reduce((n, q) => n + q.size, 0) / 256;
+}
 
 function erlangenCase(op: OpSpec): Case {
   const rng = new Rng(1234);
@@ -92,6 +116,11 @@ function erlangenCase(op: OpSpec): Case {
       const gW = (): void => resolveKernel('conv2dGradWeight')([x, gy], [{ data: new Float32Array(size(ws)), shape: ws, dtype: 'float32' }], attrs);
       const run = p.which === 'input' ? gIn : p.which === 'weight' ? gW : () => { gIn(); gW(); };
       return { run };
+    }
+    case 'steerable': {
+      const layer = steerableLayer(p.k as number, rng), x = r(p.x);
+      f = () => layer.call(x);
+      break;
     }
     case 'binary': {
       const a = r(p.shape), b = r(p.shape);
