@@ -229,7 +229,14 @@ def write(out_dir):
         "__proto__": torch.tensor([1.5, -2.5], dtype=torch.float32),
     }
     metadata = {"format": "pt", "source": f"torch {torch.__version__}", "note": 'unicode ✓, "quotes", a\nnewline'}
-    path = out_dir / "torch-written.safetensors"
+    if write_fixture(out_dir, "torch-written", tensors, metadata) != 0:
+        return 1
+    return write_widening(out_dir)
+
+
+def write_fixture(out_dir, name, tensors, metadata):
+    """Write NAME.safetensors and its JSON sidecar; the file must pass this script's own reader."""
+    path = out_dir / f"{name}.safetensors"
     order = write_safetensors(path, tensors, metadata)
     side = {
         "metadata": metadata,
@@ -237,12 +244,11 @@ def write(out_dir):
         "tensors": {k: {"dtype": st_dtype(t), "shape": list(t.shape), "data": [_enc(x) for x in flat_values(t)]}
                     for k, t in tensors.items()},
     }
-    (out_dir / "torch-written.json").write_text(json.dumps(side, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    # the writer's output must pass this script's own reader
-    if check(path, out_dir / "torch-written.json") != 0:
+    (out_dir / f"{name}.json").write_text(json.dumps(side, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if check(path, out_dir / f"{name}.json") != 0:
         return 1
     print(f"wrote {path} ({path.stat().st_size} bytes)")
-    return write_widening(out_dir)
+    return 0
 
 
 def flat_values(t):
@@ -264,20 +270,7 @@ def write_widening(out_dir):
         "short": torch.tensor([-32768, 32767], dtype=torch.int16),
         "mask": torch.tensor([True, False, True]),
     }
-    metadata = {"format": "pt"}
-    path = out_dir / "torch-widening.safetensors"
-    order = write_safetensors(path, tensors, metadata)
-    side = {
-        "metadata": metadata,
-        "order": order,
-        "tensors": {k: {"dtype": st_dtype(t), "shape": list(t.shape), "data": [_enc(x) for x in flat_values(t)]}
-                    for k, t in tensors.items()},
-    }
-    (out_dir / "torch-widening.json").write_text(json.dumps(side, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    if check(path, out_dir / "torch-widening.json") != 0:
-        return 1
-    print(f"wrote {path} ({path.stat().st_size} bytes)")
-    return 0
+    return write_fixture(out_dir, "torch-widening", tensors, {"format": "pt"})
 
 
 def main(argv):
