@@ -111,6 +111,8 @@ export type {
 } from './grid/index.js';
 export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/index.js';
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
+export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
+export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';
