@@ -31,7 +31,7 @@ const LAYERS = /** @type {const} */ ({
   optim: ['tensor', 'util'],
   graph: ['nn', 'tensor', 'util'],
   grid: ['tensor', 'nn', 'rep', 'solver', 'group', 'linalg', 'util'],
-  mesh: ['graph', 'nn', 'tensor', 'rep', 'group', 'linalg', 'util'],
+  mesh: ['graph', 'nn', 'tensor', 'rep', 'solver', 'group', 'linalg', 'util'],
   data: ['tensor', 'graph', 'mesh', 'rep', 'group', 'util'],
   io: ['mesh', 'graph', 'nn', 'optim', 'tensor', 'util'],
   // the shipped harness: everything above it; nothing in src imports it (except cli)

@@ -113,6 +113,15 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/ind
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
 export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
+export {
+  so2RotateGather, so2RotateSegmentMean, so2Width, gemKernelBasis, gemClosedFormBasis, gemIntertwinerBasis, gemKernelDim, embedBasis,
+  GemConv, GemLinear, RegularNonlinearity, regularSamplingMatrix, GemResNetBlock, matrixFeatures, MATRIX_FEATURE_CHANNELS,
+  MATRIX_FEATURE_ORDER, GemPool, GemUnpool, poolingGauge, batchGaugeGeometry, batchMeshPooling,
+} from './mesh/index.js';
+export type {
+  GemBasisElement, GemKernelBasis, GemBasisOptions, GemConvOptions, GemConvParams, GemLinearOptions, RegularNonlinearityOptions,
+  GemResNetBlockOptions, BatchedGaugeGeometry,
+} from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -9,3 +9,12 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './gauge.js
 export type { GaugeGeometry, GaugeAction } from './gauge.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './types.js';
 export type { MeshData, MeshFrames, MeshPooling } from './types.js';
+export {
+  so2RotateGather, so2RotateSegmentMean, so2Width, gemKernelBasis, gemClosedFormBasis, gemIntertwinerBasis, gemKernelDim, embedBasis,
+  GemConv, GemLinear, RegularNonlinearity, regularSamplingMatrix, GemResNetBlock, matrixFeatures, MATRIX_FEATURE_CHANNELS,
+  MATRIX_FEATURE_ORDER, GemPool, GemUnpool, poolingGauge, batchGaugeGeometry, batchMeshPooling,
+} from './gem/index.js';
+export type {
+  GemBasisElement, GemKernelBasis, GemBasisOptions, GemConvOptions, GemConvParams, GemLinearOptions, RegularNonlinearityOptions,
+  GemResNetBlockOptions, BatchedGaugeGeometry,
+} from './gem/index.js';
