@@ -10,11 +10,11 @@ import { assertGradcheck } from '../../src/testing/index.js';
 
 /** ρ(α) v for one channel block [a₀, c₁, s₁, …] (loop reference). */
 function rotateBlock(v: ArrayLike<number>, o: number, L: number, a: number, out: Float64Array, oo: number, scale = 1): void {
-  out[oo] += scale * v[o]!;
+  out[oo]! += scale * v[o]!;
   for (let l = 1; l <= L; l++) {
     const c = Math.cos(l * a), s = Math.sin(l * a), x = v[o + 2 * l - 1]!, y = v[o + 2 * l]!;
-    out[oo + 2 * l - 1] += scale * (c * x - s * y);
-    out[oo + 2 * l] += scale * (s * x + c * y);
+    out[oo + 2 * l - 1]! += scale * (c * x - s * y);
+    out[oo + 2 * l]! += scale * (s * x + c * y);
   }
 }
 
