@@ -4,7 +4,7 @@
  * vertex-order independence, batching, band limit, gradcheck in float64.
  */
 import { describe, expect, it } from 'vitest';
-import { GemConv, batchGaugeGeometry, randomGaugeGeometry } from '../../src/mesh/index.js';
+import { GemConv, GemLinear, batchGaugeGeometry, randomGaugeGeometry } from '../../src/mesh/index.js';
 import type { GaugeGeometry } from '../../src/mesh/index.js';
 import { Tensor, concat } from '../../src/tensor/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
@@ -154,5 +154,38 @@ describe('GemConv gradients (float64)', () => {
     const conv = new GemConv(1, 1, { maxOrderIn: 2, maxOrderOut: 2, dtype: 'float64', rng });
     conv.call(features(rng, 5, 1, 2), geo).square().sum().backward();
     for (const [, prm] of conv.namedParameters()) expect(prm.grad).not.toBeNull();
+  });
+});
+
+describe('GemConv edge cases and GemLinear', () => {
+  it('a mesh without neighbour edges (only self-loops, or no edges at all) gives the self-interaction', () => {
+    const rng = new Rng(13);
+    const conv = new GemConv(2, 2, { maxOrderIn: 1, maxOrderOut: 1, dtype: 'float64', rng });
+    const x = features(rng, 3, 2, 1);
+    const loops: GaugeGeometry = { senders: Int32Array.of(0, 1, 2), receivers: Int32Array.of(0, 1, 2), theta: new Float64Array(3), transport: new Float64Array(3), radius: new Float64Array(3), vertices: 3 };
+    const none: GaugeGeometry = { senders: new Int32Array(0), receivers: new Int32Array(0), theta: new Float64Array(0), transport: new Float64Array(0), vertices: 3 };
+    const a = conv.call(x, loops), b = conv.call(x, none);
+    expect(maxDiff(a, b)).toBe(0);
+    const p = conv.params();
+    const self = conv.convolve(x, none, { weight: p.weight.mul(0), selfWeight: p.selfWeight, bias: p.bias });
+    expect(maxDiff(a, self)).toBe(0);
+  });
+
+  it('GemLinear is gauge equivariant (float64 ≤ 1e-12, float32 ≤ 1e-5), truncates and zero-pads orders, passes gradcheck', () => {
+    const rng = new Rng(14);
+    const lin = new GemLinear(2, 3, { maxOrderIn: 3, maxOrderOut: 2, dtype: 'float64', rng });
+    lin.getParameter('bias').data.set([1, 2, 3]);
+    const x = features(rng, 6, 2, 3);
+    const geo = randomGaugeGeometry(rng, 6);
+    // the module is called as lin.call(x, geometry): the harness moves it to each dtype; the geometry is unused
+    for (const dtype of ['float64', 'float32'] as const) {
+      const r = assertGaugeEquivariant(lin, { maxOrderIn: 3, maxOrderOut: 2, features: x, geometry: geo, dtype, elements: { extra: gaugeElements() } });
+      expect(r.worst!.relative).toBeLessThanOrEqual(dtype === 'float64' ? 1e-12 : 1e-5);
+    }
+    expect(lin.basis.elements.length).toBe(1 + 2 + 2); // ρ₀, ρ₁, ρ₂ in both; ρ₃ dropped
+    const up = new GemLinear(1, 1, { maxOrderIn: 0, maxOrderOut: 2, dtype: 'float64', rng });
+    const y = up.call(features(rng, 4, 1, 0)).data as Float64Array;
+    for (let v = 0; v < 4; v++) for (let j = 1; j < 5; j++) expect(y[v * 5 + j]).toBe(0); // orders only in the output are zero
+    assertGradcheck((t, w) => t.matmul(lin.matrix(w)), [x.detach().requireGrad(), lin.getParameter('weight').detach().requireGrad()]);
   });
 });

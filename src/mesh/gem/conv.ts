@@ -24,7 +24,7 @@ import { embedBasis, gemIntertwinerBasis, gemKernelBasis } from './basis.js';
 import type { GemKernelBasis } from './basis.js';
 import { so2RotateGather, so2RotateSegmentMean, so2Width } from './transport.js';
 
-/** A constant float tensor of `dtype` from float64 values. */
+/** A constant float tensor of `dtype` from float64 values (the basis and geometry tables of the GEM-CNN layers, arXiv:2003.05425). */
 export function constantOf(values: Float64Array, shape: readonly number[], dtype: FloatDType | string): Tensor {
   return fromData(dtype === 'float64' ? values : Float32Array.from(values), shape);
 }
@@ -56,7 +56,7 @@ function checkChannels(op: string, n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1) throw new ValueError(`${op}: ${what} must be a positive integer, got ${n}`);
 }
 
-/** Check x is [V, C·(2L+1)] with V rows when given (arXiv:2003.05425 feature layout). */
+/** Check x is [V, C·(2L+1)] with V rows when given (arXiv:2003.05425 feature layout); ShapeError otherwise. */
 export function checkGemFeatures(op: string, x: Tensor, channels: number, maxOrder: number, vertices?: number): void {
   const F = channels * so2Width(maxOrder);
   if (!(x instanceof Tensor) || x.ndim !== 2 || x.shape[1] !== F || (vertices !== undefined && x.shape[0] !== vertices)) {
@@ -165,7 +165,7 @@ export interface GemConvOptions {
   cache?: BasisCache;
 }
 
-/** Explicit parameters of {@link GemConv.convolve} (for gradcheck and functional use). */
+/** Explicit parameters of {@link GemConv.convolve} (for gradcheck and functional use): the weights of K_r = Σ_i hat_i(r) Σ_j w_ij B_j, of K_self and of the ρ₀ bias (arXiv:2003.05425). */
 export interface GemConvParams {
   /** [rings, C_out, C_in, dim]. */
   weight: Tensor;
@@ -195,7 +195,9 @@ interface Prepared {
  *
  * on the edges q → p of a {@link GaugeGeometry}. Edges with q = p are ignored (the self term
  * stands for them); edges with q ≠ p and r = 0 (coincident vertices) use K_self ρ_in(g) f_q, as
- * their angle is undefined. Exactly gauge equivariant for every choice of weights.
+ * their angle is undefined. Exactly gauge equivariant for every choice of weights. The per-edge
+ * tables (hat weights, edge split) are cached per geometry object: treat a geometry's arrays as
+ * immutable once it has been passed to the layer.
  * @example
  * ```ts
  * const conv = new GemConv(4, 8, { maxOrderIn: 1, maxOrderOut: 2, rings: 3, dtype: 'float64' });

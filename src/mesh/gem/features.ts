@@ -13,9 +13,9 @@ import type { GaugeGeometry } from '../gauge.js';
 import type { MeshFrames } from '../types.js';
 import { constantOf } from './conv.js';
 
-/** Channels and maximal order of {@link matrixFeatures}' output: 3 channels of ρ₀ ⊕ ρ₁ ⊕ ρ₂. */
+/** Channels of {@link matrixFeatures}' output: 3 channels of ρ₀ ⊕ ρ₁ ⊕ ρ₂ holding 3ρ₀ ⊕ 2ρ₁ ⊕ ρ₂ (arXiv:2003.05425). */
 export const MATRIX_FEATURE_CHANNELS = 3;
-/** Maximal SO(2) order of {@link matrixFeatures}' output. */
+/** Maximal SO(2) order L = 2 of {@link matrixFeatures}' output (the ρ₂ of (ρ₁ ⊕ ρ₀)^{⊗2}; arXiv:2003.05425). */
 export const MATRIX_FEATURE_ORDER = 2;
 
 /**

@@ -7,9 +7,9 @@
  * @module
  */
 import { Module } from '../../nn/module.js';
-import type { Tensor } from '../../tensor/index.js';
-import { ValueError } from '../../util/index.js';
-import { checkGemFeatures, constantOf } from './conv.js';
+import { Tensor } from '../../tensor/index.js';
+import { ShapeError, ValueError, fmtShape } from '../../util/index.js';
+import { constantOf } from './conv.js';
 import { so2Width } from './transport.js';
 
 /** Options of {@link RegularNonlinearity} (arXiv:2003.05425). */
@@ -77,7 +77,9 @@ export class RegularNonlinearity extends Module<[Tensor], Tensor> {
    */
   forward(x: Tensor): Tensor {
     const w = so2Width(this.maxOrder);
-    if (x?.ndim !== 2 || x.shape[1]! % w !== 0) checkGemFeatures('RegularNonlinearity', x, 1, this.maxOrder);
+    if (!(x instanceof Tensor) || x.ndim !== 2 || x.shape[1]! % w !== 0 || x.shape[1] === 0) {
+      throw new ShapeError(`RegularNonlinearity: expected features [V, C·${w}] (channels of ρ₀ ⊕ … ⊕ ρ_${this.maxOrder}), got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
+    }
     const V = x.shape[0]!, C = x.shape[1]! / w, N = this.samples;
     const A = constantOf(this.A, [N, w], x.dtype);
     const s = x.reshape([V * C, w]).matmul(A.transpose(0, 1));
