@@ -19,3 +19,5 @@ export { TETROMINO_NAMES, TETROMINO_CELLS, FREE_TETROMINO_NAMES, TETRIS2D, tetro
 export type { TetrominoSpec, TetrominoImageOptions, TetrominoRotation, TetrominoesOptions } from './tetris2d.js';
 export { bunnyMesh, decodeBase64 } from './meshes/bunny.js';
 export type { BunnyOptions } from './meshes/bunny.js';
+export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_DEFORMATION } from './meshes/shape-family.js';
+export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';

@@ -119,11 +119,11 @@ function subdivideOnce(mesh: MeshData, loop: boolean): MeshData {
 /** Options of {@link splitLongEdges}. */
 export interface SplitEdgesOptions {
   /**
-   * Place a new vertex: receives the midpoint (x, y, z) and the endpoints' ids and returns the
-   * position to use (default: the midpoint). Use it to push new vertices onto a known surface,
+   * Place a new vertex: receives the midpoint (x, y, z) and the two endpoints' positions and
+   * returns the position to use (default: the midpoint). Use it to push new vertices onto a known surface,
    * e.g. `(p) => p.map((x) => x / Math.hypot(...p))` for the unit sphere.
    */
-  place?: (midpoint: [number, number, number], a: number, b: number) => readonly number[];
+  place?: (midpoint: [number, number, number], a: readonly number[], b: readonly number[]) => readonly number[];
   /** Stop after this many splits (default 2^22), as a guard against runaway refinement. */
   maxSplits?: number;
 }
@@ -185,7 +185,7 @@ export function splitLongEdges(mesh: MeshData, maxLength: number, opts: SplitEdg
       splits++;
       const m = pos.length / 3;
       const mid: [number, number, number] = [(pos[3 * a]! + pos[3 * b]!) / 2, (pos[3 * a + 1]! + pos[3 * b + 1]!) / 2, (pos[3 * a + 2]! + pos[3 * b + 2]!) / 2];
-      const p = opts.place ? opts.place(mid, a, b) : mid;
+      const p = opts.place ? opts.place(mid, pos.slice(3 * a, 3 * a + 3), pos.slice(3 * b, 3 * b + 3)) : mid;
       if (p.length !== 3 || !p.every((x) => Number.isFinite(x))) throw new ValueError(`${op}: place() must return three finite numbers`);
       pos.push(p[0]!, p[1]!, p[2]!);
       edgeFaces.delete(k);
