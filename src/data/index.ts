@@ -21,3 +21,5 @@ export { bunnyMesh, decodeBase64 } from './meshes/bunny.js';
 export type { BunnyOptions } from './meshes/bunny.js';
 export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_DEFORMATION } from './meshes/shape-family.js';
 export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';
+export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from './meshes/mesh-digits.js';
+export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';
