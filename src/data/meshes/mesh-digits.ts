@@ -266,10 +266,13 @@ export interface MeshDigitSample {
   rotation: Float64Array | null;
   /** Where the glyph was painted (on the unrotated mesh; the painting is the same on the rotated one). */
   placement: PaintPlacement;
-  /** Centre, normal and image axes of the patch on `mesh`. */
+  /** Centre of the patch on `mesh`. */
   centre: Float64Array;
+  /** Unit normal of the patch on `mesh`. */
   normal: Float64Array;
+  /** Image x axis on `mesh` (the random gauge: the reference direction turned by `placement.angle`). */
   xAxis: Float64Array;
+  /** Image up axis on `mesh`. */
   yAxis: Float64Array;
   /** Number of vertices of the patch (see {@link PaintResult.patchVertices}). */
   patchVertexCount: number;

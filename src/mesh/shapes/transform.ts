@@ -4,27 +4,18 @@
  * a rotation). See docs/design/mesh-data.md.
  * @module
  */
+import { haarOrthogonal } from '../../group/index.js';
 import { Rng, ValueError } from '../../util/index.js';
 import { checkMeshData } from '../types.js';
 import type { MeshData } from '../types.js';
 import { checkInt } from './primitives.js';
 
 /**
- * A Haar-random rotation in SO(3), row-major 3×3: the unit quaternion of four standard normals
- * (uniform on S³, which double-covers SO(3) uniformly) turned into a matrix.
+ * A Haar-random rotation in SO(3), row-major 3×3 — src/group's `haarOrthogonal(rng, 3, true)`
+ * (Gram–Schmidt on a Gaussian matrix, the first column flipped when det < 0).
  */
 export function randomRotation(rng: Rng): Float64Array {
-  let w = 0, x = 0, y = 0, z = 0, n = 0;
-  while (n < 1e-12) {
-    w = rng.normal(); x = rng.normal(); y = rng.normal(); z = rng.normal();
-    n = Math.hypot(w, x, y, z);
-  }
-  w /= n; x /= n; y /= n; z /= n;
-  return Float64Array.from([
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-  ]);
+  return haarOrthogonal(rng, 3, true);
 }
 
 function checkMatrix(op: string, A: ArrayLike<number>): void {
