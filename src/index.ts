@@ -114,9 +114,9 @@ export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
 export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
 export {
-  icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh,
+  icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh,
 } from './mesh/index.js';
-export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, DeformationOptions, Deformation } from './mesh/index.js';
+export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -9,5 +9,5 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './gauge.js
 export type { GaugeGeometry, GaugeAction } from './gauge.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './types.js';
 export type { MeshData, MeshFrames, MeshPooling } from './types.js';
-export { icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh } from './shapes/index.js';
-export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, DeformationOptions, Deformation } from './shapes/index.js';
+export { icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh } from './shapes/index.js';
+export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './shapes/index.js';
