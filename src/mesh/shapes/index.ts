@@ -1,8 +1,7 @@
 /**
  * Mesh shapes: pure constructors (icosphere, UV sphere, torus, capsule, cylinder, box, plane
  * grid), refinement (midpoint and Loop subdivision, edge splitting, flips, a light remesher) and
- * transformations (Haar
- * rotations, affine maps, random smooth deformations). See docs/design/mesh-data.md.
+ * transformations (Haar rotations, affine maps, random smooth deformations). See docs/design/mesh-data.md.
  * @module
  */
 export { icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid } from './primitives.js';
