@@ -2,7 +2,8 @@
 /**
  * Writes src/data/bunny-data.ts from the `bunny` npm package (a devDependency; the Stanford
  * bunny, public domain, packaged by Mikola Lysenko; the scan is from the Stanford Computer
- * Graphics Laboratory's 3D Scanning Repository). Run: node scripts/generate-bunny.mjs
+ * Graphics Laboratory's 3D Scanning Repository). Run: node scripts/generate-bunny.mjs [out.ts]
+ * (default out: src/data/bunny-data.ts; test/data/meshes-bunny.test.ts checks the two agree).
  *
  * Encoding (compact and exact): every coordinate of the package has at most 6 decimals, so it is
  * stored as the integer round(x · 10⁶) in an Int32 little-endian array; round(x · 10⁶) / 10⁶ is
@@ -61,6 +62,6 @@ ${wrap(le(pos))};
 export const BUNNY_FACES_B64 =
 ${wrap(le(faces))};
 `;
-const target = fileURLToPath(new URL('../src/data/bunny-data.ts', import.meta.url));
+const target = process.argv[2] ?? fileURLToPath(new URL('../src/data/bunny-data.ts', import.meta.url));
 writeFileSync(target, out);
 console.log(`wrote ${target}: ${V} vertices, ${F} faces, ${out.length} bytes`);

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bunnyMesh, decodeBase64 } from '../../src/data/index.js';
 import { BUNNY_FACE_COUNT, BUNNY_VERTEX_COUNT } from '../../src/data/bunny-data.js';
@@ -45,5 +49,17 @@ describe('bunnyMesh', () => {
     expect(Array.from(decodeBase64('AQID'))).toEqual([1, 2, 3]);
     expect(Array.from(decodeBase64('AQI='))).toEqual([1, 2]);
     expect(() => decodeBase64('A*ID')).toThrow(/invalid character/);
+  });
+  it('src/data/bunny-data.ts is what scripts/generate-bunny.mjs writes today', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const dir = mkdtempSync(join(tmpdir(), 'bunny-'));
+    try {
+      execFileSync(process.execPath, [join(root, 'scripts/generate-bunny.mjs'), join(dir, 'bunny-data.ts')], { cwd: root });
+      const committed = readFileSync(join(root, 'src/data/bunny-data.ts'), 'utf8');
+      expect(readFileSync(join(dir, 'bunny-data.ts'), 'utf8')).toBe(committed);
+      expect(committed.length).toBeLessThan(150_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
