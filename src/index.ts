@@ -122,6 +122,12 @@ export type {
   GemBasisElement, GemKernelBasis, GemBasisOptions, GemConvOptions, GemConvParams, GemLinearOptions, RegularNonlinearityOptions,
   GemResNetBlockOptions, BatchedGaugeGeometry,
 } from './mesh/index.js';
+export {
+  icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh,
+} from './mesh/index.js';
+export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';
+export { bunnyMesh, shapeFamily, SHAPE_KINDS, SHAPE_PARTS, meshDigits, paintImage, MESH_DIGITS } from './data/index.js';
+export type { BunnyOptions, ShapeKind, ShapeSample, ShapeFamilyOptions, MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './data/index.js';

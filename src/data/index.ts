@@ -17,3 +17,9 @@ export type { DatasetSplit, GlyphParams, GlyphSplitData, RenderGlyphOptions, Dig
 export { GLYPH_STROKES, GLYPH_STYLE_COUNTS, GLYPH_MAX_SEGMENT } from './glyph-strokes.js';
 export { TETROMINO_NAMES, TETROMINO_CELLS, FREE_TETROMINO_NAMES, TETRIS2D, tetrominoes, renderTetromino } from './tetris2d.js';
 export type { TetrominoSpec, TetrominoImageOptions, TetrominoRotation, TetrominoesOptions } from './tetris2d.js';
+export { bunnyMesh, decodeBase64 } from './meshes/bunny.js';
+export type { BunnyOptions } from './meshes/bunny.js';
+export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_DEFORMATION } from './meshes/shape-family.js';
+export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';
+export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from './meshes/mesh-digits.js';
+export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';

@@ -18,3 +18,5 @@ export type {
   GemBasisElement, GemKernelBasis, GemBasisOptions, GemConvOptions, GemConvParams, GemLinearOptions, RegularNonlinearityOptions,
   GemResNetBlockOptions, BatchedGaugeGeometry,
 } from './gem/index.js';
+export { icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh } from './shapes/index.js';
+export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './shapes/index.js';
