@@ -113,6 +113,15 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/ind
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
 export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
+export {
+  buildHalfEdges, vertexNeighbours, faceAreasNormals, cornerAngles, vertexAreas, vertexNormals, framesFromReference, gaugeReference,
+  logMap, transportAngles, faceTransport, cotanLaplacian, massMatrix, angleDefect, gaussianCurvature, meanCurvature, heatGeodesic,
+  heatGeodesicSolver, pointRadiusGraph, farthestPointSampling, coarsen, gemGeometry, subdivideMidpoint,
+} from './mesh/index.js';
+export type {
+  HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, FpsOptions, MeshLevel, CoarsenOptions, CoarseLevel,
+  GemGeometryOptions, GemGeometry,
+} from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

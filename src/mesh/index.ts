@@ -9,3 +9,13 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './gauge.js
 export type { GaugeGeometry, GaugeAction } from './gauge.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './types.js';
 export type { MeshData, MeshFrames, MeshPooling } from './types.js';
+export {
+  buildHalfEdges, vertexNeighbours, heNext, hePrev, heFace, heTarget, faceAreasNormals, cornerAngles, vertexAreas, vertexNormals,
+  framesFromReference, gaugeReference, logMap, rotateBetween, transportAngles, faceTransport, cotanLaplacian, massMatrix,
+  angleDefect, gaussianCurvature, meanCurvature, heatGeodesic, heatGeodesicSolver, meshComponents, buildSpatialHash, queryRadius,
+  nearestPoint, pointRadiusGraph, farthestPointSampling, coarsen, gemGeometry, subdivideMidpoint,
+} from './geometry/index.js';
+export type {
+  HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, SpatialHash, FpsOptions, MeshLevel,
+  CoarsenOptions, CoarseLevel, GemGeometryOptions, GemGeometry,
+} from './geometry/index.js';
