@@ -22,7 +22,12 @@ export interface HeatGeodesicOptions {
   solver?: 'cholesky' | 'cg';
   /** Time factor m in t = m·h² (default 1, as in the paper). */
   timeFactor?: number;
-  /** Relative tolerance of CG (default 1e-10). */
+  /**
+   * Relative tolerance of CG (default 1e-14). The heat solution decays like exp(−d²/4t), so far from
+   * the sources its values fall below any residual-based tolerance and the normalised gradient there
+   * is noise: CG distances match Cholesky near the sources but can be off far away (tens of edge
+   * lengths); prefer 'cholesky' for whole-mesh distances.
+   */
   tol?: number;
 }
 
@@ -86,7 +91,7 @@ export function heatGeodesicSolver(mesh: MeshData, opts: HeatGeodesicOptions = {
   const poissonA = csrFromTriplets(V, V, pi, pj, pv, op);
   const makeSolve = (A: CsrMatrix): ((b: Float64Array) => Float64Array) => {
     if (solverKind === 'cholesky') { const f = sparseCholesky(A); return (b) => choleskySolve(f, b); }
-    return (b) => conjugateGradient(A, b, { tol: opts.tol ?? 1e-10 }).x;
+    return (b) => conjugateGradient(A, b, { tol: opts.tol ?? 1e-14 }).x;
   };
   const solveHeat = makeSolve(heatA), solvePoisson = makeSolve(poissonA);
   return {
