@@ -28,7 +28,7 @@ export { inverse, solve, pinv, orthonormalise } from './solve.js';
 export { symmetricEigen } from './eigen.js';
 export { csrFromTriplets, csrMatvec, csrToDense, csrDiagonal, csrTranspose, csrAsymmetry, csrAdd, csrDiag, checkCsr } from './sparse.js';
 export type { CsrMatrix } from './sparse.js';
-export { reverseCuthillMcKee, sparseCholesky, choleskySolve, choleskyNnz } from './sparse-cholesky.js';
+export { reverseCuthillMcKee, nestedDissection, sparseCholesky, choleskySolve, choleskyNnz } from './sparse-cholesky.js';
 export type { SparseCholesky } from './sparse-cholesky.js';
 export { conjugateGradient } from './sparse-cg.js';
 export type { CgOptions, CgResult } from './sparse-cg.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkCsr, choleskyNnz, choleskySolve, conjugateGradient, csrAdd, csrAsymmetry, csrDiag, csrFromTriplets, csrMatvec,
-  csrToDense, csrTranspose, matvec, maxAbsDiff, reverseCuthillMcKee, solve, sparseCholesky, type CsrMatrix,
+  csrToDense, csrTranspose, matvec, maxAbsDiff, nestedDissection, reverseCuthillMcKee, solve, sparseCholesky, type CsrMatrix,
 } from '../../src/linalg/index.js';
 import { IndexError, Rng, ShapeError, ValueError } from '../../src/util/index.js';
 
@@ -64,9 +64,18 @@ describe('CSR matrices', () => {
 });
 
 describe('sparse Cholesky', () => {
-  it('reverse Cuthill–McKee returns a permutation', () => {
-    const p = reverseCuthillMcKee(randomSpd(new Rng(2), 50));
-    expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  it('reverse Cuthill–McKee and nested dissection return permutations (also on disconnected graphs)', () => {
+    for (const a of [randomSpd(new Rng(2), 50), randomSpd(new Rng(2), 300, 1), grid2d(30)]) {
+      const n = a.rows, ids = Array.from({ length: n }, (_, i) => i);
+      expect(Array.from(reverseCuthillMcKee(a)).sort((x, y) => x - y)).toEqual(ids);
+      expect(Array.from(nestedDissection(a, 8)).sort((x, y) => x - y)).toEqual(ids);
+    }
+  });
+  it('nested dissection fills less than RCM on a 2-D grid and gives the same solution', () => {
+    const a = grid2d(40), b = new Rng(7).fillNormal(new Float64Array(1600)) as Float64Array;
+    const nd = sparseCholesky(a), rcm = sparseCholesky(a, 'rcm');
+    expect(choleskyNnz(nd)).toBeLessThan(choleskyNnz(rcm));
+    expect(maxAbsDiff(choleskySolve(nd, b), choleskySolve(rcm, b))).toBeLessThan(1e-9);
   });
   it('solves like the dense solver on random SPD systems', () => {
     const rng = new Rng(3);
@@ -84,7 +93,7 @@ describe('sparse Cholesky', () => {
     const a = grid2d(20), n = 400, rng = new Rng(4);
     const b = rng.fillNormal(new Float64Array(n)) as Float64Array;
     const ident = Int32Array.from({ length: n }, (_, i) => i);
-    const f0 = sparseCholesky(a, ident), f1 = sparseCholesky(a);
+    const f0 = sparseCholesky(a, ident), f1 = sparseCholesky(a, 'rcm');
     expect(maxAbsDiff(choleskySolve(f0, b), choleskySolve(f1, b))).toBeLessThan(1e-9);
     // a random ordering fills much more than RCM
     const shuffled = Array.from(ident);
