@@ -120,7 +120,7 @@ export {
 } from './mesh/index.js';
 export type {
   HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, FpsOptions, MeshLevel, CoarsenOptions, CoarseLevel,
-  GemGeometryOptions, GemGeometry,
+  GemGeometryOptions, GemGeometry, CsrMatrix,
 } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';

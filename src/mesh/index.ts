@@ -19,3 +19,4 @@ export type {
   HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, SpatialHash, FpsOptions, MeshLevel,
   CoarsenOptions, CoarseLevel, GemGeometryOptions, GemGeometry,
 } from './geometry/index.js';
+export type { CsrMatrix } from '../linalg/index.js';
