@@ -122,6 +122,8 @@ export type {
   HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, FpsOptions, MeshLevel, CoarsenOptions, CoarseLevel,
   GemGeometryOptions, GemGeometry, CsrMatrix,
 } from './mesh/index.js';
+export { meshHierarchy } from './mesh/index.js';
+export type { HierarchyLevel, MeshHierarchy } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -20,3 +20,5 @@ export type {
   CoarsenOptions, CoarseLevel, GemGeometryOptions, GemGeometry,
 } from './geometry/index.js';
 export type { CsrMatrix } from '../linalg/index.js';
+export { meshHierarchy } from './geometry/index.js';
+export type { HierarchyLevel, MeshHierarchy } from './geometry/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildSpatialHash, checkGaugeGeometry, checkMeshPooling, coarsen, farthestPointSampling, gemGeometry, nearestPoint, planarGauge,
+  buildSpatialHash, checkGaugeGeometry, checkMeshPooling, coarsen, farthestPointSampling, gemGeometry, meshHierarchy, nearestPoint, planarGauge,
   pointRadiusGraph, queryRadius, subdivideMidpoint,
 } from '../../src/mesh/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
@@ -165,5 +165,23 @@ describe('subdivideMidpoint', () => {
     expect(s.faces.length / 3).toBe(4 * F);
     expect(s.positions.length / 3).toBe(V + (3 * F) / 2);
     expect(gemGeometry(s).geometry.vertices).toBe(V + (3 * F) / 2);
+  });
+});
+
+describe('meshHierarchy', () => {
+  it('chains gemGeometry and coarsenings; every pooling map is valid and links consecutive levels', () => {
+    const h = meshHierarchy(bunny(), [0.5, 1.0, 2.0], { coarsen: { maxNeighbours: 12 } });
+    expect(h.levels.length).toBe(4);
+    expect(h.poolings.length).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const p = h.poolings[i]!, fine = h.levels[i]!, coarse = h.levels[i + 1]!;
+      checkMeshPooling(p);
+      checkGaugeGeometry(coarse.geometry);
+      expect(p.fineVertices).toBe(fine.geometry.vertices);
+      expect(p.coarseVertices).toBe(coarse.geometry.vertices);
+      expect(coarse.geometry.vertices).toBeLessThan(fine.geometry.vertices);
+      for (let k = 0; k < coarse.indices.length; k++) for (let d = 0; d < 3; d++) expect(coarse.positions[3 * k + d]).toBe(fine.positions[3 * coarse.indices[k]! + d]);
+    }
+    expect(() => meshHierarchy(bunny(), [0])).toThrow(/meshHierarchy: radii/);
   });
 });

@@ -26,3 +26,5 @@ export type { MeshLevel, CoarsenOptions, CoarseLevel } from './coarsen.js';
 export { gemGeometry } from './gem-geometry.js';
 export type { GemGeometryOptions, GemGeometry } from './gem-geometry.js';
 export { subdivideMidpoint } from './subdivide.js';
+export { meshHierarchy } from './hierarchy.js';
+export type { HierarchyLevel, MeshHierarchy } from './hierarchy.js';
