@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csrMatvec } from '../../src/linalg/index.js';
-import { angleDefect, cotanLaplacian, gaussianCurvature, heatGeodesic, meanCurvature, vertexAreas, vertexNormals } from '../../src/mesh/index.js';
+import { angleDefect, cotanLaplacian, gaussianCurvature, gemGeometry, heatGeodesic, meanCurvature, vertexAreas, vertexNormals } from '../../src/mesh/index.js';
 import { Rng } from '../../src/util/index.js';
 import { bunny, flatGrid, permuteVertices, sphere } from '../helpers/mesh-geometry-fixtures.js';
 
@@ -22,6 +22,16 @@ describe('vertex-order independence', () => {
       close(csrMatvec(cotanLaplacian(m), f), csrMatvec(cotanLaplacian(pm), pf), 1, 1e-10);
       const src = 4, psrc = Array.from(perm).indexOf(src);
       close(heatGeodesic(m, src), heatGeodesic(pm, psrc), 1, 1e-8);
+      // gauges depend on the face order only, so relabelling permutes frames and edge geometry too
+      const a = gemGeometry(m), b = gemGeometry(pm);
+      close(a.frames.xAxis, b.frames.xAxis, 3, 1e-14);
+      const edges = new Map<string, number>();
+      for (let k = 0; k < a.geometry.senders.length; k++) edges.set(`${a.geometry.senders[k]}>${a.geometry.receivers[k]}`, k);
+      for (let k = 0; k < b.geometry.senders.length; k++) {
+        const e = edges.get(`${perm[b.geometry.senders[k]!]}>${perm[b.geometry.receivers[k]!]}`)!;
+        expect(Math.abs(b.geometry.theta[k]! - a.geometry.theta[e]!)).toBeLessThan(1e-12);
+        expect(Math.abs(b.geometry.transport[k]! - a.geometry.transport[e]!)).toBeLessThan(1e-12);
+      }
     });
   }
 });
