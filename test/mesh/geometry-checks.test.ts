@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildSpatialHash, faceAreasNormals, framesFromReference, gaugeReference, gemGeometry, vertexAreas, vertexNormals, type MeshData,
+  angleDefect, buildSpatialHash, cornerAngles, cotanLaplacian, faceAreasNormals, framesFromReference, gaugeReference, gemGeometry, vertexAreas, vertexNormals, type MeshData,
 } from '../../src/mesh/index.js';
-import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
+import { IndexError, Rng, ShapeError, ValueError } from '../../src/util/index.js';
 import { sphere } from '../helpers/mesh-geometry-fixtures.js';
 
 describe('geometry input checks', () => {
@@ -40,5 +40,17 @@ describe('geometry input checks', () => {
   it('spatial hash rejects non-positive cells', () => {
     expect(() => buildSpatialHash(new Float64Array(3), 0, 'op')).toThrow(/op: cell size/);
     expect(() => buildSpatialHash(new Float64Array(3), NaN)).toThrow(ValueError);
+  });
+});
+
+describe('geometry functions validate the mesh first', () => {
+  it('out-of-range face ids and bad arrays raise named errors naming the op', () => {
+    const bad: MeshData = { positions: new Float64Array(9), faces: Int32Array.from([0, 1, 7]) };
+    expect(() => cotanLaplacian(bad)).toThrow(IndexError);
+    expect(() => cotanLaplacian(bad)).toThrow(/cotanLaplacian: face 0 uses vertex 7/);
+    expect(() => cornerAngles(bad)).toThrow(/cornerAngles/);
+    expect(() => vertexNormals(bad)).toThrow(/vertexNormals/);
+    expect(() => angleDefect(bad)).toThrow(/angleDefect/);
+    expect(() => faceAreasNormals({ positions: [0] as never, faces: new Int32Array(0) })).toThrow(ValueError);
   });
 });

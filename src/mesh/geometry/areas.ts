@@ -5,13 +5,15 @@
  * @module
  */
 import { ValueError } from '../../util/index.js';
-import type { MeshData } from '../types.js';
+import { checkMeshData, type MeshData } from '../types.js';
 
 /**
  * Face areas A_f = ½‖(b − a) × (c − a)‖ and unit face normals (b − a) × (c − a) / (2A_f).
- * @throws ValueError naming `op` when a face has zero area (degenerate)
+ * Runs checkMeshData first.
+ * @throws ValueError naming `op` when a face has zero area (degenerate); the errors of checkMeshData
  */
 export function faceAreasNormals(mesh: MeshData, op = 'faceAreasNormals'): { areas: Float64Array; normals: Float64Array } {
+  checkMeshData(mesh, op);
   const P = mesh.positions, T = mesh.faces, F = T.length / 3;
   const areas = new Float64Array(F), normals = new Float64Array(3 * F);
   for (let f = 0; f < F; f++) {
@@ -29,9 +31,10 @@ export function faceAreasNormals(mesh: MeshData, op = 'faceAreasNormals'): { are
 
 /**
  * Interior angle at each corner: angles[3f + i] is the angle of face f at vertex faces[3f + i],
- * computed as atan2(‖u × v‖, u·v) (accurate for small and obtuse angles).
+ * computed as atan2(‖u × v‖, u·v) (accurate for small and obtuse angles). Runs checkMeshData.
  */
-export function cornerAngles(mesh: MeshData): Float64Array {
+export function cornerAngles(mesh: MeshData, op = 'cornerAngles'): Float64Array {
+  checkMeshData(mesh, op);
   const P = mesh.positions, T = mesh.faces, out = new Float64Array(T.length);
   for (let f = 0; f < T.length / 3; f++) {
     for (let i = 0; i < 3; i++) {
