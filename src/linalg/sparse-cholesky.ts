@@ -50,7 +50,7 @@ export function reverseCuthillMcKee(a: CsrMatrix): Int32Array {
  * vertices keep their BFS order. On 2-D meshes this gives far less fill than a banded ordering
  * (O(n log n) instead of O(n^1.5) entries). Deterministic; O(nnz log n).
  */
-export function nestedDissection(a: CsrMatrix, leaf = 64): Int32Array {
+export function nestedDissection(a: CsrMatrix, leaf = 32): Int32Array {
   const n = a.rows;
   if (a.cols !== n) throw new ShapeError(`nestedDissection: matrix is ${a.rows}×${a.cols}, not square`);
   const { rowPtr, colIdx } = a;
