@@ -126,6 +126,17 @@ export {
   icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh,
 } from './mesh/index.js';
 export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './mesh/index.js';
+export {
+  buildHalfEdges, vertexNeighbours, faceAreasNormals, cornerAngles, vertexAreas, vertexNormals, framesFromReference, gaugeReference,
+  logMap, transportAngles, faceTransport, cotanLaplacian, massMatrix, angleDefect, gaussianCurvature, meanCurvature, heatGeodesic,
+  heatGeodesicSolver, pointRadiusGraph, farthestPointSampling, coarsen, gemGeometry, subdivideMidpoint,
+} from './mesh/index.js';
+export type {
+  HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, FpsOptions, MeshLevel, CoarsenOptions, CoarseLevel,
+  GemGeometryOptions, GemGeometry, CsrMatrix,
+} from './mesh/index.js';
+export { meshHierarchy } from './mesh/index.js';
+export type { HierarchyLevel, MeshHierarchy } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -20,3 +20,16 @@ export type {
 } from './gem/index.js';
 export { icosphere, uvSphere, torus, capsule, cylinder, box, planeGrid, subdivide, splitLongEdges, remesh, flipEdges, randomRotation, transformMesh, rotateMesh, randomDeformation, deformMesh } from './shapes/index.js';
 export type { IcosphereOptions, BoxOptions, SubdivideOptions, SplitEdgesOptions, RemeshOptions, DeformationOptions, Deformation } from './shapes/index.js';
+export {
+  buildHalfEdges, vertexNeighbours, heNext, hePrev, heFace, heTarget, faceAreasNormals, cornerAngles, vertexAreas, vertexNormals,
+  framesFromReference, gaugeReference, logMap, rotateBetween, transportAngles, faceTransport, cotanLaplacian, massMatrix,
+  angleDefect, gaussianCurvature, meanCurvature, heatGeodesic, heatGeodesicSolver, meshComponents, buildSpatialHash, queryRadius,
+  nearestPoint, pointRadiusGraph, farthestPointSampling, coarsen, gemGeometry, subdivideMidpoint,
+} from './geometry/index.js';
+export type {
+  HalfEdgeMesh, VertexAreaKind, GaugeChoice, HeatGeodesicOptions, HeatGeodesicSolver, SpatialHash, FpsOptions, MeshLevel,
+  CoarsenOptions, CoarseLevel, GemGeometryOptions, GemGeometry,
+} from './geometry/index.js';
+export type { CsrMatrix } from '../linalg/index.js';
+export { meshHierarchy } from './geometry/index.js';
+export type { HierarchyLevel, MeshHierarchy } from './geometry/index.js';
