@@ -113,6 +113,8 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './mesh/ind
 export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
 export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
+export { weldVertices, removeDegenerateFaces, removeDuplicateFaces, cleanMesh, meshTopologyReport } from './mesh/index.js';
+export type { WeldOptions, WeldResult, DegenerateOptions, FaceFilterResult, CleanOptions, CleanResult, MeshTopologyReport } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

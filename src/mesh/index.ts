@@ -9,3 +9,7 @@ export { planarGauge, randomGaugeGeometry, checkGaugeGeometry } from './gauge.js
 export type { GaugeGeometry, GaugeAction } from './gauge.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './types.js';
 export type { MeshData, MeshFrames, MeshPooling } from './types.js';
+export { weldVertices, removeDegenerateFaces, removeDuplicateFaces, cleanMesh } from './clean.js';
+export type { WeldOptions, WeldResult, DegenerateOptions, FaceFilterResult, CleanOptions, CleanResult } from './clean.js';
+export { meshTopologyReport } from './topology-report.js';
+export type { MeshTopologyReport } from './topology-report.js';
