@@ -184,6 +184,22 @@ export function prepareGltf(bytes: Uint8Array, isGlb: boolean, op: string): Arra
     if (need > view.len) throw new FormatError(`${op}: ${where(view.buffer, view.off + off)}: accessors[${i}] needs ${need} bytes of bufferViews[${a.bufferView}], which has ${view.len}`);
     return { count: a.count, comp, width, view, off, stride, type: a.componentType as number };
   });
+  // POSITION bounds, computed from the data (three warns without them and trusts them for culling)
+  const bounds = new Map<number, { min: number[]; max: number[] }>();
+  const positionBounds = (a: (typeof accessors)[number]): { min: number[]; max: number[] } => {
+    const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    if (!a.view) return { min: [0, 0, 0], max: [0, 0, 0] };
+    const dv = new DataView(bin.buffer, base[a.view.buffer]! + a.view.off + a.off);
+    for (let k = 0; k < a.count; k++) {
+      for (let c = 0; c < 3; c++) {
+        const x = dv.getFloat32(k * a.stride + 4 * c, true);
+        if (!Number.isFinite(x)) throw new FormatError(`${op}: ${where(a.view.buffer, a.view.off + a.off + k * a.stride + 4 * c)}: a POSITION value is not finite`);
+        if (x < min[c]!) min[c] = x;
+        if (x > max[c]!) max[c] = x;
+      }
+    }
+    return { min, max };
+  };
   // meshes: keep triangle primitives with their POSITION / NORMAL / COLOR_0 and indices
   const meshes = arr(doc, 'meshes', op).map((m, i) => {
     const prims = m.primitives;
@@ -208,6 +224,7 @@ export function prepareGltf(bytes: Uint8Array, isGlb: boolean, op: string): Arra
         out[name] = id;
       }
       if (out.POSITION === undefined) throw new FormatError(`${op}: ${at} has no POSITION`);
+      bounds.set(out.POSITION as number, positionBounds(accessors[out.POSITION as number]!));
       const nv = accessors[out.POSITION as number]!.count;
       for (const name of ['NORMAL', 'COLOR_0']) {
         if (out[name] !== undefined && accessors[out[name] as number]!.count !== nv) throw new FormatError(`${op}: ${at}.attributes.${name} has a different count than POSITION`);
@@ -283,11 +300,16 @@ export function prepareGltf(bytes: Uint8Array, isGlb: boolean, op: string): Arra
     scenes,
     nodes: outNodes,
     meshes,
-    accessors: arr(doc, 'accessors', op).map((a) => {
+    accessors: arr(doc, 'accessors', op).map((a, i) => {
       const o: Json = { componentType: a.componentType, count: a.count, type: a.type };
       if (a.bufferView !== undefined) o.bufferView = a.bufferView;
       if (a.byteOffset !== undefined) o.byteOffset = a.byteOffset;
       if (a.normalized !== undefined) o.normalized = a.normalized === true;
+      const b = bounds.get(i);
+      if (b) {
+        o.min = b.min;
+        o.max = b.max;
+      }
       return o;
     }),
     bufferViews: views.map((v) => ({ buffer: 0, byteOffset: base[v.buffer]! + v.off, byteLength: v.len, ...(v.stride ? { byteStride: v.stride } : {}) })),
