@@ -376,3 +376,26 @@ describe('glTF / GLB pre-validation: named errors with the byte or JSON line', (
     await expect(parseMesh(new Uint8Array(3), 'glb')).rejects.toBeInstanceOf(ErlangenError);
   });
 });
+
+describe('regressions found by the fuzz suite', () => {
+  test('PLY: "end_header" inside another header line (three would start the body there)', async () => {
+    await rejects(parseMesh('ply\nformat ascii 1.0\ncomment end_header\nelement vertex 1\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n', 'ply'), FormatError, 'parseMesh(ply)', /line 3: "end_header" inside/);
+    await rejects(parseMesh('ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y\nproperty float z\nend_header z\nend_header\n0 0 0\n', 'ply'), FormatError, 'parseMesh(ply)', /line 7/);
+  });
+  test('PLY without faces is a point cloud (vertices, no faces)', async () => {
+    const r = await parseMesh('ply\nformat ascii 1.0\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n', 'ply');
+    expect(r.positions.length).toBe(12);
+    expect(r.faces.length).toBe(0);
+  });
+  test('OBJ: colours on some vertices only, normals on some corners only, colours outside [0, 1]', async () => {
+    await rejects(parseMesh('v 0 0 0 1 0 0\nv 1 0 0\n', 'obj'), FormatError, 'parseMesh(obj)', /line 2: vertex 2 lacks a colour/);
+    await rejects(parseMesh('v 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3\n', 'obj'), FormatError, 'parseMesh(obj)', /line 5: corner "3" lacks a normal/);
+    await rejects(parseMesh('v 0 0 0 1 0 65\n', 'obj'), ParseError, 'parseMesh(obj)', /line 1: colour of vertex 1: 65 is outside/);
+  });
+  test('glTF: corners that do not make whole triangles', async () => {
+    const { json, bin } = gltfParts(tetra());
+    json.accessors[1].count = 11;
+    json.buffers[0].uri = 'data:application/octet-stream;base64,' + Buffer.from(bin).toString('base64');
+    await rejects(parseMesh(JSON.stringify(json), 'gltf'), FormatError, 'parseMesh(gltf)', /11 indices do not make whole triangles/);
+  });
+});

@@ -19,9 +19,10 @@ export interface KeepAttributes {
 
 /**
  * Turn BufferGeometries (each with its world matrix already applied) into one MeshData. When
- * `weld` is set, vertices with bit-equal positions are merged (the loader de-indexed them).
+ * `weld` is set, vertices with bit-equal positions are merged (the loader de-indexed them). A
+ * geometry without an index is a triangle soup when `soup` is set, else a point cloud (no faces).
  */
-export function meshFromGeometries(geoms: BufferGeometry[], keep: KeepAttributes, weld: boolean, op: string): MeshData {
+export function meshFromGeometries(geoms: BufferGeometry[], keep: KeepAttributes, weld: boolean, op: string, soup = true): MeshData {
   let V = 0, F = 0;
   const all = geoms.map((g) => {
     const pos = g.getAttribute('position');
@@ -29,7 +30,8 @@ export function meshFromGeometries(geoms: BufferGeometry[], keep: KeepAttributes
     if (pos.itemSize !== 3) throw new ShapeError(`${op}: the loader returned positions with ${pos.itemSize} components`);
     const n = pos.count;
     const index = g.getIndex();
-    const ids = index ? Array.from({ length: index.count }, (_, i) => index.getX(i)) : Array.from({ length: n }, (_, i) => i);
+    // without an index, the vertices are a triangle soup (OBJ, STL, glTF) or a point cloud (PLY)
+    const ids = index ? Array.from({ length: index.count }, (_, i) => index.getX(i)) : soup ? Array.from({ length: n }, (_, i) => i) : [];
     if (ids.length % 3 !== 0) throw new ShapeError(`${op}: the loader returned ${ids.length} triangle corners, not a multiple of 3`);
     const r = { g, n, ids, base: V };
     V += n;

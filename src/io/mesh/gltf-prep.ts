@@ -244,6 +244,8 @@ export function prepareGltf(bytes: Uint8Array, isGlb: boolean, op: string): Arra
         }
         prim.indices = p.indices;
       }
+      const corners = p.indices !== undefined ? accessors[p.indices as number]!.count : nv;
+      if (mode === 4 ? corners % 3 !== 0 : corners < 3) throw new FormatError(`${op}: ${at}: ${corners} ${p.indices !== undefined ? 'indices' : 'vertices'} do not make ${mode === 4 ? 'whole triangles' : 'a strip or fan'}`);
       kept.push(prim);
     });
     return { primitives: kept };

@@ -57,7 +57,7 @@ function parseSync(bytes: Uint8Array, format: Exclude<MeshFormat, 'gltf' | 'glb'
     case 'ply': {
       checkPly(bytes, op);
       const geo = named(() => new PLYLoader().parse(exactBuffer(bytes)), op, "three's PLYLoader");
-      return meshFromGeometries([geo], { normals: keepN, colors: keepC }, false, op);
+      return meshFromGeometries([geo], { normals: keepN, colors: keepC }, false, op, false);
     }
     case 'stl': {
       let buf: ArrayBuffer;

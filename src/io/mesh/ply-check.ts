@@ -84,6 +84,8 @@ export function checkPlyHeader(bytes: Uint8Array, op: string): PlyHeader {
   for (const { l, n } of nonEmpty.slice(1)) {
     const t = l.split(/\s+/);
     const at = `line ${lineNo(n)}`;
+    // three's ASCII reader starts the body after the first "end_header" anywhere in the text
+    if (n !== lines.length && l.includes('end_header')) throw new FormatError(`${op}: ${at}: "end_header" inside another header line`);
     switch (t[0]) {
       case 'format':
         if (format) throw new FormatError(`${op}: ${at}: a second "format" line`);

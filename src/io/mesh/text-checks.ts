@@ -12,6 +12,7 @@ import { checkCount, num } from './common.js';
 export function checkObjText(text: string, op: string): void {
   const raw = text.replace(/\r\n/g, '\n').split('\n');
   let nv = 0, nn = 0, nt = 0;
+  let coloured: boolean | undefined, withNormals: boolean | undefined;
   const ref = (tok: string, count: number, what: string, line: number): void => {
     if (tok === '') return;
     if (!/^[+-]?\d+$/.test(tok)) throw new ParseError(`${op}: line ${line}: "${tok.slice(0, 40)}" is not a ${what} index`);
@@ -36,7 +37,17 @@ export function checkObjText(text: string, op: string): void {
       case 'v':
         if (kw === 'v') {
           numbers(1, 3, `vertex ${nv + 1}`);
-          if (data.length >= 7) numbers(4, 3, `colour of vertex ${nv + 1}`);
+          const c = data.length >= 7;
+          if (c) {
+            numbers(4, 3, `colour of vertex ${nv + 1}`);
+            for (let k = 4; k < 7; k++) {
+              const x = num(data[k]);
+              if (x < 0 || x > 1) throw new ParseError(`${op}: line ${lineNo}: colour of vertex ${nv + 1}: ${data[k]!.slice(0, 40)} is outside [0, 1]`);
+            }
+          }
+          // three's OBJLoader gives uncoloured vertices NaN colours when others have colours
+          if (coloured !== undefined && c !== coloured) throw new FormatError(`${op}: line ${lineNo}: vertex ${nv + 1} ${c ? 'has' : 'lacks'} a colour, unlike vertex 1`);
+          coloured = c;
           nv++;
         } else if (kw === 'vn') {
           numbers(1, 3, `normal ${nn + 1}`);
@@ -60,6 +71,10 @@ export function checkObjText(text: string, op: string): void {
           if (kw === 'f') {
             if (parts[1] !== undefined) ref(parts[1], nt, 'texture coordinate', lineNo);
             if (parts[2] !== undefined) ref(parts[2], nn, 'normal', lineNo);
+            // three's OBJLoader fills missing normals with NaN when other corners have them
+            const n = parts[2] !== undefined && parts[2] !== '';
+            if (withNormals !== undefined && n !== withNormals) throw new FormatError(`${op}: line ${lineNo}: corner "${c.slice(0, 40)}" ${n ? 'has' : 'lacks'} a normal, unlike the first face corner`);
+            withNormals = n;
           }
         }
         break;
