@@ -46,10 +46,7 @@ export function checkCount(count: number, what: string, fits: number, fitsWhy: s
 
 /** Parse a decimal number token strictly (no empty string, no trailing junk); NaN when invalid. */
 export function num(tok: string | undefined): number {
-  if (tok === undefined || tok === '' || !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(tok)) {
-    if (tok !== undefined && /^[+-]?(?:inf(?:inity)?|nan)$/i.test(tok)) return NaN;
-    return NaN;
-  }
+  if (tok === undefined || !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(tok)) return NaN;
   return Number(tok);
 }
 

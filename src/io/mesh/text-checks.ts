@@ -6,9 +6,9 @@
  * @module
  */
 import { FormatError, IndexError, ParseError } from '../../util/errors.js';
-import { checkCount, num } from './common.js';
+import { num } from './common.js';
 
-/** Check OBJ text (see the module comment). Returns the number of face corners (for sizing). */
+/** Check OBJ text (see the module comment); throws the first problem with its line. */
 export function checkObjText(text: string, op: string): void {
   const raw = text.replace(/\r\n/g, '\n').split('\n');
   let nv = 0, nn = 0, nt = 0;
@@ -88,7 +88,6 @@ export function checkObjText(text: string, op: string): void {
         if (kw !== 'usemtl' && kw !== 'mtllib') throw new FormatError(`${op}: line ${lineNo}: unknown keyword "${kw.slice(0, 40)}"`);
     }
   }
-  checkCount(nv, 'vertex', Infinity, '', op, 'file');
 }
 
 const STL_WORDS = /solid|facet|vertex|normal|loop/i;
