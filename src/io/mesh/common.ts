@@ -41,7 +41,7 @@ export function decodeText(bytes: Uint8Array): string {
 export function checkCount(count: number, what: string, fits: number, fitsWhy: string, op: string, where: string): void {
   if (!Number.isSafeInteger(count) || count < 0) throw new FormatError(`${op}: ${where}: ${what} count ${count} is not a non-negative integer`);
   if (count > MAX_MESH_ELEMENTS) throw new SizeError(`${op}: ${where}: ${what} count ${count} exceeds the limit ${MAX_MESH_ELEMENTS}`);
-  if (count > fits) throw new SizeError(`${op}: ${where}: declares ${count} ${what}s but ${fitsWhy}`);
+  if (count > fits) throw new SizeError(`${op}: ${where}: ${what} count ${count} is more than the file can hold: ${fitsWhy}`);
 }
 
 /** Parse a decimal number token strictly (no empty string, no trailing junk); NaN when invalid. */
