@@ -399,3 +399,17 @@ describe('regressions found by the fuzz suite', () => {
     await rejects(parseMesh(JSON.stringify(json), 'gltf'), FormatError, 'parseMesh(gltf)', /11 indices do not make whole triangles/);
   });
 });
+
+describe('empty meshes', () => {
+  test('every writer/format round-trips a mesh with no vertices', async () => {
+    const empty: MeshData = { positions: new Float64Array(0), faces: new Int32Array(0) };
+    const files: [Uint8Array | string, MeshFormat][] = [
+      [formatPly(empty), 'ply'], [formatPly(empty, { format: 'binary_little_endian' }), 'ply'], [formatObj(empty), 'obj'],
+      [stlBinary(empty), 'stl'], ['OFF\n0 0 0\n', 'off'], ['', 'obj'],
+    ];
+    for (const [data, fmt] of files) {
+      const m = await parseMesh(data, fmt);
+      expect(m.positions.length + m.faces.length).toBe(0);
+    }
+  });
+});
