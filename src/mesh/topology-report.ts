@@ -4,6 +4,7 @@
  * characteristic. Pure (no three.js). See docs/design/mesh-io.md.
  * @module
  */
+import { SizeError } from '../util/index.js';
 import { checkMeshData } from './types.js';
 import type { MeshData } from './types.js';
 
@@ -52,9 +53,12 @@ function union(parent: Int32Array, a: number, b: number): void {
 
 /**
  * Report the topology of a mesh (see {@link MeshTopologyReport}). Runs {@link checkMeshData}
- * naming `op`. O(F log F) time.
+ * naming `op`, and a SizeError above 2^26 vertices. O(F log F) time.
  */
 export function meshTopologyReport(mesh: MeshData, op = 'meshTopologyReport'): MeshTopologyReport {
+  // edges are keyed as min·V + max in a float64, exact while V² ≤ 2^53
+  const len = (mesh as Partial<MeshData> | null)?.positions?.length ?? 0;
+  if (len / 3 > 2 ** 26) throw new SizeError(`${op}: ${len / 3} vertices exceed the report's limit of 2^26`);
   checkMeshData(mesh, op);
   const V = mesh.positions.length / 3;
   const T = mesh.faces;

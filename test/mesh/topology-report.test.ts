@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ShapeError } from '../../src/util/errors.js';
+import { ShapeError, SizeError } from '../../src/util/errors.js';
 import { meshData, meshTopologyReport } from '../../src/mesh/index.js';
 import { startsWithOp } from '../helpers/named-errors.js';
 import { bunny, sphere, tetra } from '../io/mesh-fixtures.js';
@@ -50,4 +50,10 @@ describe('meshTopologyReport', () => {
   test('rejects a broken mesh naming the op', () => {
     startsWithOp(() => meshTopologyReport({ positions: new Float64Array(4), faces: new Int32Array(0) }), ShapeError, 'meshTopologyReport');
   });
+});
+
+test('meshTopologyReport refuses more than 2^26 vertices (edge keys would collide)', () => {
+  // a stand-in that only claims its length (the check runs before anything reads the values)
+  const positions = Object.create(Float64Array.prototype, { length: { value: 3 * (2 ** 26 + 1) } }) as Float64Array;
+  startsWithOp(() => meshTopologyReport({ positions, faces: new Int32Array(0) }), SizeError, 'meshTopologyReport', '2^26');
 });
