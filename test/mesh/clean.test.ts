@@ -88,3 +88,31 @@ describe('removeDegenerateFaces / removeDuplicateFaces / cleanMesh', () => {
     expect(Array.from(c.mesh.faces)).toEqual([0, 1, 2]);
   });
 });
+
+describe('weldVertices properties (fast-check)', () => {
+  test('every vertex moves ≤ tolerance, kept vertices are > tolerance apart, welding twice changes nothing', async () => {
+    const fc = (await import('fast-check')).default;
+    const coord = fc.integer({ min: -8, max: 8 }).map((i) => i / 8);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(coord, coord, coord), { minLength: 1, maxLength: 40 }), fc.constantFrom(0, 0.1, 0.2, 0.5), fc.array(fc.nat(), { maxLength: 30 }), (pts, tol, ids) => {
+        const V = pts.length;
+        const faces = ids.slice(0, ids.length - (ids.length % 3)).map((i) => i % V);
+        const m = meshData(pts, faces);
+        const w = weldVertices(m, { tolerance: tol });
+        const P = w.mesh.positions;
+        for (let v = 0; v < V; v++) {
+          const r = w.vertexMap[v]!;
+          const d = Math.hypot(P[3 * r]! - pts[v]![0], P[3 * r + 1]! - pts[v]![1], P[3 * r + 2]! - pts[v]![2]);
+          expect(d).toBeLessThanOrEqual(tol);
+        }
+        const K = P.length / 3;
+        for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) {
+          expect(Math.hypot(P[3 * a]! - P[3 * b]!, P[3 * a + 1]! - P[3 * b + 1]!, P[3 * a + 2]! - P[3 * b + 2]!)).toBeGreaterThan(tol);
+        }
+        expect(weldVertices(w.mesh, { tolerance: tol }).merged).toBe(0);
+        for (let i = 0; i < faces.length; i++) expect(w.mesh.faces[i]).toBe(w.vertexMap[faces[i]!]);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+});
