@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^erlangen$/, replacement: src('index.ts') },
       { find: /^erlangen\/testing$/, replacement: src('testing/index.ts') },
       { find: /^erlangen\/gpu$/, replacement: src('backend/gpu/index.ts') },
+      { find: /^erlangen\/three$/, replacement: src('three/index.ts') },
     ],
   },
   test: {

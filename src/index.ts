@@ -137,6 +137,8 @@ export type {
 } from './mesh/index.js';
 export { meshHierarchy } from './mesh/index.js';
 export type { HierarchyLevel, MeshHierarchy } from './mesh/index.js';
+export { weldVertices, removeDegenerateFaces, removeDuplicateFaces, cleanMesh, meshTopologyReport } from './mesh/index.js';
+export type { WeldOptions, WeldResult, DegenerateOptions, FaceFilterResult, CleanOptions, CleanResult, MeshTopologyReport } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';

@@ -33,3 +33,7 @@ export type {
 export type { CsrMatrix } from '../linalg/index.js';
 export { meshHierarchy } from './geometry/index.js';
 export type { HierarchyLevel, MeshHierarchy } from './geometry/index.js';
+export { weldVertices, removeDegenerateFaces, removeDuplicateFaces, cleanMesh } from './clean.js';
+export type { WeldOptions, WeldResult, DegenerateOptions, FaceFilterResult, CleanOptions, CleanResult } from './clean.js';
+export { meshTopologyReport } from './topology-report.js';
+export type { MeshTopologyReport } from './topology-report.js';

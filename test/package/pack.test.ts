@@ -58,7 +58,7 @@ describe('the packed package', () => {
       version: string; main: string; types: string; exports: Record<string, unknown>;
     };
     expect(manifest.version).toBe(pkg.version);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/testing/index.js', 'dist/backend/gpu/index.js',
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/testing/index.js', 'dist/backend/gpu/index.js', 'dist/three/index.js',
       'dist/cli/main.js', 'bin/erlangen.js', 'README.md', 'LICENSE', manifest.main, manifest.types]) {
       expect(existsSync(join(inst, f)), f).toBe(true);
     }
@@ -97,6 +97,12 @@ describe('the packed package', () => {
     const script = "import('erlangen/gpu').then(() => console.log('loaded'), (e) => console.log(e.code, e.message.split('\\n')[0]))";
     const { stdout } = await node(['--input-type=module', '-e', script]);
     expect(stdout).toMatch(/^ERR_MODULE_NOT_FOUND .*'gpu\.js'/);
+  });
+
+  it('keeps three behind erlangen/three: the subpath resolves and asks for three', async () => {
+    const script = "import('erlangen/three').then(() => console.log('loaded'), (e) => console.log(e.code, e.message.split('\\n')[0]))";
+    const { stdout } = await node(['--input-type=module', '-e', script]);
+    expect(stdout).toMatch(/^ERR_MODULE_NOT_FOUND .*'three'/);
   });
 
   it('can be require()d where Node loads ES modules synchronously', async () => {
