@@ -49,7 +49,7 @@ export function valueRange(values: ArrayLike<number>, name: ColormapName): [numb
   return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
 
-/** Per-vertex colours (linear RGB, V·3) of `values` in `range` under a map. */
+/** Per-vertex colours (sRGB in [0, 1], V·3) of `values` in `range` under a map. */
 export function colorize(values: ArrayLike<number>, name: ColormapName, range: [number, number]): Float32Array {
   const out = new Float32Array(3 * values.length), [lo, hi] = range, d = hi - lo || 1;
   for (let i = 0; i < values.length; i++) out.set(colorAt(name, (values[i]! - lo) / d), 3 * i);

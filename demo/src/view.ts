@@ -11,6 +11,10 @@ import type { MeshData, MeshFrames } from '../../src/index.js';
 /** Most arrows drawn per field (beyond that every k-th vertex is shown). */
 export const MAX_ARROWS = 20000;
 
+function srgbToLinear(c: number): number {
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
 function arrowGeometry(): THREE.BufferGeometry {
   // a unit arrow along +Y from 0 to 1: shaft (cylinder) and head (cone), merged by hand
   const shaft = new THREE.CylinderGeometry(0.07, 0.07, 0.7, 6, 1, true).translate(0, 0.35, 0);
@@ -80,8 +84,8 @@ export class MeshView {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1));
     this.scene.background = new THREE.Color(0x0f1115);
-    this.scene.add(new THREE.HemisphereLight(0xffffff, 0x404050, 1.6));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.6);
+    this.scene.add(new THREE.HemisphereLight(0xffffff, 0x303040, 1.2));
+    const sun = new THREE.DirectionalLight(0xffffff, 1.4);
     sun.position.set(2, 3, 4);
     this.camera.add(sun);
     this.scene.add(this.camera);
@@ -128,10 +132,10 @@ export class MeshView {
     this.render();
   }
 
-  /** Per-vertex colours (V·3 linear RGB). */
+  /** Per-vertex colours (V·3 sRGB in [0, 1], as the colour maps define them; converted to linear for three). */
   setColors(colors: Float32Array): void {
-    const a = this.geometry.getAttribute('color') as THREE.BufferAttribute;
-    (a.array as Float32Array).set(colors.subarray(0, a.array.length));
+    const a = this.geometry.getAttribute('color') as THREE.BufferAttribute, out = a.array as Float32Array;
+    for (let i = 0; i < out.length && i < colors.length; i++) out[i] = srgbToLinear(colors[i]!);
     a.needsUpdate = true;
     this.render();
   }
