@@ -6,7 +6,10 @@
  * For the browser tests the page exposes `window.__demo` (see {@link DemoHandle}).
  * @module
  */
-import { bunnyMesh, parseSafetensors, Rng, serializeSafetensors, wasmAvailable, wasmReady, wasmThreads } from '../../src/index.js';
+import {
+  BackendError, bunnyMesh, ContractError, DTypeError, ErlangenError, FormatError, IndexError, ParseError, parseSafetensors, Rng, serializeSafetensors,
+  ShapeError, SizeError, ValueError, wasmAvailable, wasmReady, wasmThreads,
+} from '../../src/index.js';
 import type { MeshData } from '../../src/index.js';
 import type { ColormapName } from './colormap.js';
 import { COLORMAPS, colorize, drawColorbar, valueRange } from './colormap.js';
@@ -71,8 +74,22 @@ let shippedCurves: Series[] = [];
 const pageCurve: { step: number; loss: number }[] = [];
 let shippedSteps = 0;
 
+// erlangen's errors name themselves after their class (`new.target.name`), which a minified
+// bundle renames; the page names them from the classes themselves.
+const ERROR_CLASSES: [new (...a: never[]) => Error, string][] = [
+  [ParseError, 'ParseError'], [FormatError, 'FormatError'], [SizeError, 'SizeError'], [IndexError, 'IndexError'], [ShapeError, 'ShapeError'],
+  [ValueError, 'ValueError'], [DTypeError, 'DTypeError'], [BackendError, 'BackendError'], [ContractError, 'ContractError'], [ErlangenError, 'ErlangenError'],
+];
+
+/** "Name: message" of an error, with erlangen's class names restored. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const name = ERROR_CLASSES.find(([C]) => e instanceof C)?.[1] ?? e.name;
+  return `${name}: ${e.message}`;
+}
+
 function showError(e: unknown): void {
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const msg = describeError(e);
   handle.errors.push(msg);
   const box = $('error');
   box.textContent = msg;

@@ -1,0 +1,237 @@
+/**
+ * The mesh demo (demo/, served by `npm start`) in headless Chromium: the page loads without console
+ * errors, draws the bunny with a colour map and arrows, computes the same GEM output as Node for the
+ * shipped weights, reports equivariance errors ≤ 1e-4 for the GEM-CNN and large ones for the
+ * baseline, names a malformed file's error in the page, loads a user mesh (an icosphere written as
+ * PLY), fine-tunes in its Web Worker, and its forward pass is timed. Plus the start script: the
+ * server on a free port and `--snapshot`.
+ *
+ * Screenshots are kept under test-artifacts/demo/ (gitignored; CI keeps the folder as an artifact).
+ * Chromium: Debian's /usr/bin/chromium (CHROMIUM_PATH overrides); skipped locally without it,
+ * failed in CI (CI set), where .ci/run installs it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoGeometry } from '../../demo/src/geometry.js';
+import { GemNet } from '../../demo/src/model.js';
+import { readMesh } from '../../demo/src/meshio.js';
+import { bunnyMesh, icosphere, parseSafetensors } from '../../src/index.js';
+import { formatPly } from '../../src/three/index.js';
+import { haveChromium, launchChromium } from '../../scripts/chromium.mjs';
+import { buildDemo, needsBuild, serve } from '../../scripts/start.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const artifacts = join(repo, 'test-artifacts', 'demo');
+const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+
+interface Handle {
+  ready: boolean; errors: string[]; vertices: number; arrows: number; forwardMs: number;
+  lastRotate: { scalar: number; vector: number }[] | null; lastGauges: { scalar: number; vector: number }[] | null;
+  backend: Record<string, unknown>;
+}
+declare const window: { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[] } };
+
+/** Non-background pixel count and colour variance of the 3-D view, computed in the page. */
+async function pixels(page: Page): Promise<{ fg: number; total: number; variance: number; pink: number }> {
+  return page.evaluate(() => {
+    const src = document.getElementById('view') as HTMLCanvasElement, w = 300, h = Math.round((300 * src.height) / src.width);
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, w, h);
+    const d = ctx.getImageData(0, 0, w, h).data, bg = [15, 17, 21];
+    let fg = 0, pink = 0;
+    const sum = [0, 0, 0], sq = [0, 0, 0];
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i]! - bg[0]!) + Math.abs(d[i + 1]! - bg[1]!) + Math.abs(d[i + 2]! - bg[2]!) < 24) continue;
+      fg++;
+      if (d[i]! > 150 && d[i]! > d[i + 1]! + 60 && d[i + 2]! > d[i + 1]!) pink++;
+      for (let k = 0; k < 3; k++) { sum[k]! += d[i + k]!; sq[k]! += d[i + k]! ** 2; }
+    }
+    const variance = fg ? [0, 1, 2].reduce((s, k) => s + sq[k]! / fg - (sum[k]! / fg) ** 2, 0) : 0;
+    return { fg, total: w * h, variance, pink };
+  });
+}
+
+let server: Server | undefined;
+let url = '';
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+
+it.runIf(inCI)('CI has Chromium', () => {
+  expect(haveChromium(), 'no Chromium (apt-get install -y chromium)').toBe(true);
+});
+
+describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    if (needsBuild()) await buildDemo();
+    ({ server, url } = await serve(0));
+    browser = await launchChromium({ width: 1200, height: 760 });
+    page = browser.page;
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+    await page.goto(url);
+    await page.waitForFunction(() => window.__demo?.ready || (window.__demo?.errors.length ?? 0) > 0, null, { timeout: 120_000 });
+    await page.screenshot({ path: join(artifacts, 'default.png') });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  });
+
+  it('loads without console errors, with the wasm kernels, cross-origin isolated', async () => {
+    const h = await page.evaluate(() => window.__demo);
+    expect(h.errors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(h.ready).toBe(true);
+    expect(h.vertices).toBe(1839);
+    expect(h.backend.wasm).toBe(true);
+    expect(h.backend.crossOriginIsolated).toBe(true);
+    console.log(`demo backend: ${JSON.stringify(h.backend)}`);
+  });
+
+  it('draws the mesh with a colour map and arrows', async () => {
+    const p = await pixels(page);
+    expect(p.fg / p.total).toBeGreaterThan(0.1);
+    expect(p.variance).toBeGreaterThan(200);
+    const colors = await page.evaluate(() => window.__demo.colors());
+    const mean = colors.reduce((a, b) => a + b, 0) / colors.length;
+    expect(colors.reduce((a, b) => a + (b - mean) ** 2, 0) / colors.length).toBeGreaterThan(0.005);
+    expect(await page.evaluate(() => window.__demo.arrows)).toBeGreaterThan(1000);
+    expect(p.pink).toBeGreaterThan(200);
+    await page.click('#arrows');
+    const off = await pixels(page);
+    await page.click('#arrows');
+    expect(off.pink).toBeLessThan(p.pink / 4);
+  });
+
+  it('computes the same GEM output as Node for the shipped weights (1e-5)', async () => {
+    const out = await page.evaluate(() => window.__demo.output());
+    const net = new GemNet();
+    net.loadStateDict(parseSafetensors(readFileSync(join(repo, 'demo/public/models/gem.safetensors'))).tensors);
+    const ref = net.run(demoGeometry(bunnyMesh()));
+    expect(out.scalar.length).toBe(ref.scalar.length);
+    let worst = 0;
+    for (let i = 0; i < ref.scalar.length; i++) worst = Math.max(worst, Math.abs(out.scalar[i]! - ref.scalar[i]!));
+    for (let i = 0; i < ref.vector.length; i++) worst = Math.max(worst, Math.abs(out.vector[i]! - ref.vector[i]!));
+    console.log(`demo: page vs Node, worst |difference| ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('measures the forward pass on the bunny (target < 200 ms)', async () => {
+    const ms = await page.evaluate(() => window.__demo.benchmark(7));
+    console.log(`demo: GEM forward on the bunny (1839 vertices) in Chromium, median of 7: ${ms.toFixed(1)} ms`);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(2000); // the 200 ms target is reported, not asserted (shared CI machines)
+  });
+
+  it("'rotate the mesh' and 'redraw the gauges': GEM ≤ 1e-4, the baseline visibly off", async () => {
+    for (const [button, key] of [['#rotate', 'lastRotate'], ['#gauges', 'lastGauges'], ['#rotate', 'lastRotate']] as const) {
+      await page.click(button);
+      const e = await page.evaluate((k) => window.__demo[k], key);
+      expect(e).not.toBeNull();
+      const [gem, base] = e!;
+      console.log(`demo ${button}: GEM scalar ${gem!.scalar.toExponential(1)}, vector ${gem!.vector.toExponential(1)}; baseline scalar ${base!.scalar.toExponential(1)}, vector ${base!.vector.toExponential(1)}`);
+      expect(gem!.scalar).toBeLessThanOrEqual(1e-4);
+      expect(gem!.vector).toBeLessThanOrEqual(1e-4);
+      expect(Math.max(base!.scalar, base!.vector)).toBeGreaterThan(1e-2);
+    }
+    await page.screenshot({ path: join(artifacts, 'after-checks.png') });
+    expect(await page.evaluate(() => window.__demo.errors)).toEqual([]);
+  });
+
+  it('shows the named error of a malformed file in the page', async () => {
+    const bad = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 zero 0\n0 1 0\n3 0 1 2\n';
+    await page.setInputFiles('#file', { name: 'broken.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(bad) });
+    await page.waitForFunction(() => !document.getElementById('error')!.hidden, null, { timeout: 10_000 });
+    const text = await page.textContent('#error');
+    console.log(`demo: malformed file → ${text}`);
+    expect(text).toMatch(/^ParseError: parseMesh\(ply\)/);
+    await page.screenshot({ path: join(artifacts, 'malformed-file.png') });
+    expect((await pixels(page)).fg).toBeGreaterThan(1000); // the previous mesh stays on screen
+  });
+
+  it('loads and renders a user mesh (an icosphere written as PLY)', async () => {
+    const ico = icosphere(3), bytes = formatPly(ico);
+    await page.setInputFiles('#file', { name: 'icosphere.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    const V = ico.positions.length / 3;
+    await page.waitForFunction((v) => window.__demo.vertices === v, V, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.getElementById('error')!.hidden)).toBe(true);
+    const p = await pixels(page);
+    expect(p.fg / p.total).toBeGreaterThan(0.05);
+    await page.screenshot({ path: join(artifacts, 'user-mesh.png') });
+    // the same numbers as Node for the same file
+    const out = await page.evaluate(() => window.__demo.output());
+    const net = new GemNet();
+    net.loadStateDict(parseSafetensors(readFileSync(join(repo, 'demo/public/models/gem.safetensors'))).tensors);
+    const ref = net.run(demoGeometry(await readMesh(bytes, 'icosphere.ply')));
+    let worst = 0;
+    for (let i = 0; i < ref.scalar.length; i++) worst = Math.max(worst, Math.abs(out.scalar[i]! - ref.scalar[i]!));
+    for (let i = 0; i < ref.vector.length; i++) worst = Math.max(worst, Math.abs(out.vector[i]! - ref.vector[i]!));
+    expect(worst).toBeLessThanOrEqual(1e-5);
+  });
+  it('fine-tunes in a Web Worker with a progress bar', async () => {
+    const before = (await page.evaluate(() => window.__demo.errors)).length;
+    await page.fill('#steps', '3');
+    await page.click('#train');
+    await page.waitForFunction(() => /done/.test(document.getElementById('trainlog')!.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value)).toBe(1);
+    expect((await page.evaluate(() => window.__demo.errors)).slice(before)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'after-training.png') });
+  });
+
+});
+
+describe.skipIf(!haveChromium() && !inCI)('npm start (scripts/start.mjs)', () => {
+  const start = join(repo, 'scripts/start.mjs');
+
+  it('serves the page on a free port with COOP/COEP, prints the URL and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [start], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const served = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
+      child.stdout.on('data', (d) => {
+        out += String(d);
+        const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+        if (m) { clearTimeout(t); resolve(m[0]); }
+      });
+      child.stderr.on('data', (d) => (out += String(d)));
+    });
+    const r = await fetch(served);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(await r.text()).toContain('id="view"');
+    expect((await fetch(`${served}models/gem.safetensors`)).status).toBe(200);
+    expect((await fetch(`${served}../../package.json`)).status).toBe(404);
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => resolve(c));
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+  });
+
+  it('--snapshot writes a PNG of the default view', async () => {
+    const png = join(artifacts, 'snapshot.png');
+    mkdirSync(artifacts, { recursive: true });
+    rmSync(png, { force: true });
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [start, '--snapshot', png], { cwd: repo, stdio: 'inherit' });
+      child.on('exit', resolve);
+    });
+    expect(code).toBe(0);
+    expect(existsSync(png)).toBe(true);
+    const b = readFileSync(png);
+    expect(b.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(statSync(png).size).toBeGreaterThan(50_000);
+  }, 120_000);
+});
