@@ -207,7 +207,7 @@ for (const depth of DEPTHS) {
 export default defineConfig(
   {
     name: 'erlangen/ignores',
-    ignores: ['node_modules/**', 'dist/**', 'docs/api/**', 'coverage/**', '.tmp/**'],
+    ignores: ['node_modules/**', 'dist/**', 'docs/api/**', 'coverage/**', '.tmp/**', 'demo/dist/**', 'test-artifacts/**'],
   },
   {
     name: 'erlangen/files',

@@ -1,5 +1,5 @@
 /**
- * The tour (`npm start`): trains the examples at small size and prints their results. Every part
+ * The tour (`npm run tour`): trains the examples at small size and prints their results. Every part
  * is a real training run on bundled or generated data; nothing is precomputed. `--quick` shrinks
  * it further (used by the test suite).
  */

@@ -8,6 +8,7 @@
  *   npm start -- --port 8080          a fixed port
  *   npm start -- --snapshot out.png   render the default view in headless Chromium to a PNG and exit
  *   npm start -- --build              rebuild even if demo/dist is up to date
+ *   npm run demo:build                only build (--build-only)
  *
  * The server sends COOP/COEP headers, so the page is cross-origin isolated (SharedArrayBuffer).
  */
@@ -108,13 +109,14 @@ export async function snapshot(url, out) {
 }
 
 function parseArgs(argv) {
-  const a = { snapshot: null, port: Number(process.env.PORT ?? 0), build: false };
+  const a = { snapshot: null, port: Number(process.env.PORT ?? 0), build: false, buildOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--snapshot') a.snapshot = argv[++i];
     else if (argv[i] === '--port') a.port = Number(argv[++i]);
     else if (argv[i] === '--build') a.build = true;
+    else if (argv[i] === '--build-only') a.buildOnly = true;
     else if (argv[i] === '--help' || argv[i] === '-h') {
-      console.log('usage: npm start [-- --port N] [-- --snapshot out.png] [-- --build]');
+      console.log('usage: npm start [-- --port N] [-- --snapshot out.png] [-- --build] [-- --build-only]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]} (try --help)`);
   }
@@ -125,6 +127,7 @@ function parseArgs(argv) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.buildOnly) return buildDemo();
   if (args.build || needsBuild()) await buildDemo();
   const { server, url } = await serve(args.snapshot ? 0 : args.port);
   if (args.snapshot) {

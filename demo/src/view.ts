@@ -76,7 +76,7 @@ export class MeshView {
   private readonly xAxes: Arrows;
   private readonly yAxes: Arrows;
   private positions = new Float32Array(0);
-  private normals = new Float64Array(0);
+  private normals: Float64Array = new Float64Array(0);
   private edge = 0.05;
   private readonly raycaster = new THREE.Raycaster();
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 
-describe('npm start (examples/tour.ts --quick)', () => {
+describe('npm run tour (examples/tour.ts --quick)', () => {
   it('runs every section and finishes', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/tour.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
     expect(r.status, r.stderr).toBe(0);
