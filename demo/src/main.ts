@@ -43,6 +43,8 @@ export interface DemoHandle {
   benchmark(n: number): number;
   /** The per-vertex colours currently shown (V·3). */
   colors(): number[];
+  /** Mean ms per rendered frame over `n` frames (orbiting, arrows as shown). */
+  frameMs(n: number): number;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -60,6 +62,7 @@ const handle: DemoHandle = {
     return ts[Math.floor(ts.length / 2)]!;
   },
   colors: () => Array.from(shownColors),
+  frameMs: (n) => view.timeFrames(n),
 };
 (window as unknown as { __demo: DemoHandle }).__demo = handle;
 

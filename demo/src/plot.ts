@@ -57,7 +57,10 @@ export function drawCurves(canvas: HTMLCanvasElement, series: readonly Series[],
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const s of [x0, Math.round((x0 + x1) / 2), x1]) ctx.fillText(String(s), X(s), H - m.b + 4);
+  [x0, Math.round((x0 + x1) / 2), x1].forEach((s, i) => {
+    ctx.textAlign = i === 0 ? 'left' : i === 2 ? 'right' : 'center';
+    ctx.fillText(String(s), X(s), H - m.b + 4);
+  });
   // lines and legend
   let n = 0;
   series.forEach((s, i) => {

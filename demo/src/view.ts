@@ -17,8 +17,8 @@ function srgbToLinear(c: number): number {
 
 function arrowGeometry(): THREE.BufferGeometry {
   // a unit arrow along +Y from 0 to 1: shaft (cylinder) and head (cone), merged by hand
-  const shaft = new THREE.CylinderGeometry(0.07, 0.07, 0.7, 6, 1, true).translate(0, 0.35, 0);
-  const head = new THREE.ConeGeometry(0.2, 0.3, 8).translate(0, 0.85, 0);
+  const shaft = new THREE.CylinderGeometry(0.07, 0.07, 0.7, 4, 1, true).translate(0, 0.35, 0);
+  const head = new THREE.ConeGeometry(0.2, 0.3, 6, 1, true).translate(0, 0.85, 0);
   const parts = [shaft.toNonIndexed(), head.toNonIndexed()];
   const pos = parts.flatMap((g) => Array.from(g.getAttribute('position').array as Float32Array));
   const g = new THREE.BufferGeometry();
@@ -31,7 +31,7 @@ function arrowGeometry(): THREE.BufferGeometry {
 class Arrows {
   readonly mesh: THREE.InstancedMesh;
   constructor(scene: THREE.Scene, color: number, capacity: number) {
-    this.mesh = new THREE.InstancedMesh(arrowGeometry(), new THREE.MeshStandardMaterial({ color, roughness: 0.6 }), capacity);
+    this.mesh = new THREE.InstancedMesh(arrowGeometry(), new THREE.MeshLambertMaterial({ color }), capacity);
     this.mesh.count = 0;
     this.mesh.frustumCulled = false;
     scene.add(this.mesh);
@@ -178,6 +178,18 @@ export class MeshView {
       if (d < bd) { bd = d; best = v; }
     }
     return best;
+  }
+
+  /** Mean ms per frame of `n` renders while orbiting (a 1-pixel readback after each, so the GPU work is counted). */
+  timeFrames(n: number): number {
+    const gl = this.renderer.getContext(), px = new Uint8Array(4), t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      this.camera.position.applyAxisAngle(this.camera.up, 0.02);
+      this.camera.lookAt(this.controls.target);
+      this.render();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    }
+    return (performance.now() - t0) / n;
   }
 
   render(): void {

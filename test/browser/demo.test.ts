@@ -34,7 +34,7 @@ interface Handle {
   lastRotate: { scalar: number; vector: number }[] | null; lastGauges: { scalar: number; vector: number }[] | null;
   backend: Record<string, unknown>;
 }
-declare const window: { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[] } };
+declare const window: { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number } };
 
 /** Non-background pixel count and colour variance of the 3-D view, computed in the page. */
 async function pixels(page: Page): Promise<{ fg: number; total: number; variance: number; pink: number }> {
@@ -112,6 +112,12 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     const off = await pixels(page);
     await page.click('#arrows');
     expect(off.pink).toBeLessThan(p.pink / 4);
+  });
+
+  it('renders the mesh with its arrows at interactive frame rates (measured, reported)', async () => {
+    const { ms, arrows } = await page.evaluate(() => ({ ms: window.__demo.frameMs(30), arrows: window.__demo.arrows }));
+    console.log(`demo: ${arrows} instanced arrows + mesh, ${ms.toFixed(1)} ms per frame (${(1000 / ms).toFixed(0)} fps) in software WebGL (SwiftShader)`);
+    expect(ms).toBeLessThan(1000);
   });
 
   it('computes the same GEM output as Node for the shipped weights (1e-5)', async () => {
