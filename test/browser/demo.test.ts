@@ -34,7 +34,7 @@ interface Handle {
   lastRotate: { scalar: number; vector: number }[] | null; lastGauges: { scalar: number; vector: number }[] | null;
   backend: Record<string, unknown>;
 }
-declare const window: { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number } };
+declare const window: EventTarget & { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number } };
 
 /** Non-background pixel count and colour variance of the 3-D view, computed in the page. */
 async function pixels(page: Page): Promise<{ fg: number; total: number; variance: number; pink: number }> {
@@ -114,6 +114,29 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     expect(off.pink).toBeLessThan(p.pink / 4);
   });
 
+  it('switches layers, channels and colour maps, shows frames, and reads out the hovered vertex', async () => {
+    const base = await page.evaluate(() => window.__demo.colors());
+    await page.selectOption('#cmap', 'diverging');
+    const div = await page.evaluate(() => window.__demo.colors());
+    expect(div).not.toEqual(base);
+    await page.selectOption('#layer', 'layer1');
+    await page.selectOption('#channel', '3');
+    const hidden = await page.evaluate(() => ({ c: window.__demo.colors(), a: window.__demo.arrows }));
+    expect(hidden.c).not.toEqual(div);
+    expect(hidden.a).toBeGreaterThan(1000); // order-1 part of a hidden channel as arrows
+    await page.click('#frames');
+    await page.screenshot({ path: join(artifacts, 'hidden-layer-frames.png') });
+    await page.click('#frames');
+    await page.selectOption('#layer', 'truth');
+    await page.selectOption('#cmap', 'magma');
+    const box = (await page.locator('#view').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.55);
+    await page.waitForFunction(() => /vertex \d+ · value -?\d/.test(document.getElementById('hover')!.textContent ?? ''), null, { timeout: 5000 });
+    await page.selectOption('#layer', 'out0');
+    await page.selectOption('#cmap', 'viridis');
+    expect(await page.evaluate(() => window.__demo.colors())).toEqual(base);
+  });
+
   it('renders the mesh with its arrows at interactive frame rates (measured, reported)', async () => {
     const { ms, arrows } = await page.evaluate(() => ({ ms: window.__demo.frameMs(30), arrows: window.__demo.arrows }));
     console.log(`demo: ${arrows} instanced arrows + mesh, ${ms.toFixed(1)} ms per frame (${(1000 / ms).toFixed(0)} fps) in software WebGL (SwiftShader)`);
@@ -185,6 +208,20 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     for (let i = 0; i < ref.vector.length; i++) worst = Math.max(worst, Math.abs(out.vector[i]! - ref.vector[i]!));
     expect(worst).toBeLessThanOrEqual(1e-5);
   });
+  it('loads a mesh dropped onto the page', async () => {
+    const ply = Buffer.from(formatPly(icosphere(2))).toString('base64');
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.ply'));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, cancelable: true }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    }, ply);
+    await page.waitForFunction(() => window.__demo.vertices === 162, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.getElementById('drop')!.hidden)).toBe(true);
+    expect(await page.textContent('#meshinfo')).toContain('dropped.ply');
+  });
+
   it('fine-tunes in a Web Worker with a progress bar', async () => {
     const before = (await page.evaluate(() => window.__demo.errors)).length;
     await page.fill('#steps', '3');
