@@ -200,7 +200,15 @@ function setMesh(mesh: MeshData, name: string, fit = true): void {
   runNets();
   handle.vertices = g.geometry.vertices;
   $('meshinfo').textContent = `${name}: ${g.geometry.vertices} vertices, ${mesh.faces.length / 3} triangles`;
-  for (const k of ['rot', 'gau']) for (const f of ['s', 'v']) for (const i of [0, 1]) $(`e-${k}-${f}-${i}`).textContent = '–';
+  for (const k of ['rot', 'gau']) {
+    for (const f of ['s', 'v']) {
+      for (const i of [0, 1]) {
+        const td = $(`e-${k}-${f}-${i}`);
+        td.textContent = '–';
+        td.className = '';
+      }
+    }
+  }
   refreshLayerSelect();
   display();
 }

@@ -37,8 +37,11 @@ class Arrows {
     scene.add(this.mesh);
   }
 
-  /** Arrows at `origins` (V·3) along `vectors` (V·3), lengths scaled so the longest is `maxLen`. */
-  set(origins: ArrayLike<number>, vectors: ArrayLike<number>, maxLen: number, fixedLength = false): number {
+  /**
+   * Arrows at `origins` (V·3) along `vectors` (V·3), lengths scaled so the longest is `maxLen`;
+   * the thickness grows with the length up to that of an arrow `maxWidth` long.
+   */
+  set(origins: ArrayLike<number>, vectors: ArrayLike<number>, maxLen: number, maxWidth: number, fixedLength = false): number {
     const V = origins.length / 3, stride = Math.max(1, Math.ceil(V / Math.min(MAX_ARROWS, this.mesh.instanceMatrix.count))), up = new THREE.Vector3(0, 1, 0);
     let big = 0;
     for (let p = 0; p < V; p++) big = Math.max(big, Math.hypot(vectors[3 * p]!, vectors[3 * p + 1]!, vectors[3 * p + 2]!));
@@ -50,7 +53,8 @@ class Arrows {
       if (!(len > 1e-12 * (big || 1))) continue;
       const l = fixedLength ? maxLen : (maxLen * len) / big;
       q.setFromUnitVectors(up, d.multiplyScalar(1 / len));
-      s.set(l, l, l);
+      const w = Math.min(l, maxWidth);
+      s.set(w, l, w);
       o.set(origins[3 * p]!, origins[3 * p + 1]!, origins[3 * p + 2]!);
       this.mesh.setMatrixAt(n++, m.compose(o, q, s));
     }
@@ -123,7 +127,7 @@ export class MeshView {
     if (fit) {
       const s = g.boundingSphere!;
       this.controls.target.copy(s.center);
-      this.camera.position.copy(s.center).add(new THREE.Vector3(0.15, 0.25, 1).normalize().multiplyScalar(s.radius * 3.4));
+      this.camera.position.copy(s.center).add(new THREE.Vector3(0.15, 0.25, 1).normalize().multiplyScalar(s.radius * 3.9));
       this.camera.near = s.radius / 100;
       this.camera.far = s.radius * 100;
       this.camera.updateProjectionMatrix();
@@ -148,7 +152,7 @@ export class MeshView {
 
   /** Tangent vectors (V·3, world coordinates) as arrows; null hides them. Returns the number drawn. */
   setVectors(vectors: ArrayLike<number> | null): number {
-    const n = vectors ? this.arrows.set(this.lifted(), vectors, this.edge * 3.2) : (this.arrows.clear(), 0);
+    const n = vectors ? this.arrows.set(this.lifted(), vectors, this.edge * 3.2, this.edge * 1.4) : (this.arrows.clear(), 0);
     this.render();
     return n;
   }
@@ -157,8 +161,8 @@ export class MeshView {
   setFrames(frames: MeshFrames | null): void {
     if (frames) {
       const o = this.lifted();
-      this.xAxes.set(o, frames.xAxis, this.edge * 0.9, true);
-      this.yAxes.set(o, frames.yAxis, this.edge * 0.9, true);
+      this.xAxes.set(o, frames.xAxis, this.edge * 0.9, this.edge * 0.9, true);
+      this.yAxes.set(o, frames.yAxis, this.edge * 0.9, this.edge * 0.9, true);
     } else {
       this.xAxes.clear();
       this.yAxes.clear();
