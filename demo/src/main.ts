@@ -329,6 +329,28 @@ async function init(): Promise<void> {
   drawAllCurves();
   setMesh(bunnyMesh(), 'Stanford bunny');
   handle.ready = true;
+  void webgl2Aggregation();
+}
+
+/** With WebGL2, run a GEM layer's aggregation through gpu.js (demo/src/gpu.ts) and report it in the panel. */
+async function webgl2Aggregation(): Promise<void> {
+  const line = $('gpujs');
+  if (!handle.backend.webgl2 || !geo || !preds[0]?.layers[1]) {
+    line.textContent = 'gpu.js WebGL2: no WebGL2 context';
+    handle.backend.gpujs = { path: 'none' };
+    return;
+  }
+  line.textContent = 'gpu.js WebGL2: compiling…';
+  try {
+    const { gpuAggregation } = await import('./gpu.js');
+    const r = await gpuAggregation(geo, preds[0].layers[1]);
+    handle.backend.gpujs = r;
+    line.textContent = `gpu.js WebGL2 aggregation (${r.path}): layer-1 messages summed over ${r.edges} edges × ${r.features} features in ${r.ms.toFixed(1)} ms, ` +
+      `relative difference to the CPU kernel ${r.error.toExponential(1)} (the forward pass itself runs on the wasm/JS kernels)`;
+  } catch (e) {
+    handle.backend.gpujs = { path: 'error', message: describeError(e) };
+    line.textContent = `gpu.js WebGL2: ${describeError(e)}`;
+  }
 }
 
 $('layer').addEventListener('change', () => { refreshChannelSelect(); display(); });

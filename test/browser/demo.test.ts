@@ -99,6 +99,18 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     console.log(`demo backend: ${JSON.stringify(h.backend)}`);
   });
 
+  it('runs a GEM layer\'s aggregation on WebGL2 through gpu.js when a WebGL2 context exists', async () => {
+    await page.waitForFunction(() => window.__demo.backend.gpujs !== undefined, null, { timeout: 60_000 });
+    const b = await page.evaluate(() => window.__demo.backend);
+    const r = b.gpujs as { path: string; error?: number; ms?: number; edges?: number; message?: string };
+    console.log(`demo: gpu.js ${JSON.stringify(r)}`);
+    if (!b.webgl2) return expect(r.path).toBe('none');
+    expect(r.message).toBeUndefined();
+    expect(r.path).toBe('gpu');
+    expect(r.edges).toBe(12861);
+    expect(r.error).toBeLessThan(1e-5);
+  });
+
   it('draws the mesh with a colour map and arrows', async () => {
     const p = await pixels(page);
     expect(p.fg / p.total).toBeGreaterThan(0.1);
