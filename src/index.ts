@@ -116,3 +116,5 @@ export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
 export { generateNBody, nbodySplits, nbodyGraphs } from './data/index.js';
 export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrominoes, renderTetromino, TETROMINO_NAMES } from './data/index.js';
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';
+export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './tensor/index.js';
+export type { So2SegmentOptions, So2Values } from './tensor/index.js';
