@@ -941,3 +941,107 @@ export function buildCsr(ids: usize, n: i32, S: i32, rowptr: usize, perm: usize,
     store<i32>(perm + (<usize>k << 2), e);
   }
 }
+
+// ------------------------------------------------------------------ SO(2) transport (GEM-CNN)
+
+// Rows of F = C·B features, B = 2L + 1, per block [a₀, c₁, s₁, …, c_L, s_L]; per edge a coefficient
+// row t = [t₀, γ₁, σ₁, …, γ_L, σ_L] acting as a₀ ↦ t₀a₀, c ↦ γc − σs, s ↦ σc + γs (the spec is
+// src/backend/js/so2.ts). Vectorised as out[f] = P[f]·x[f] + Q[f]·x[partner(f)] with partner f + 1
+// on cosine lanes and f − 1 on sine lanes (two unaligned loads and a bitselect), and out[f] = P[f]·x[f]
+// on a₀ lanes (a bitselect, so no 0·x term touches them). P and Q repeat with period W = 4B
+// (a multiple of the vector width), expanded per edge into per-thread scratch: [P W][Q W][cos mask W][a₀ mask W].
+// Products and sums round in T as the reference's do (γc + (−σ)s is γc − σs exactly; no FMA).
+
+function so2Masks<T>(L: i32, s: usize): void {
+  const B = 2 * L + 1, W = 4 * B;
+  const mc = s + <usize>(2 * W) * sizeof<T>(), ma = s + <usize>(3 * W) * sizeof<T>();
+  for (let f = 0; f < W; f++) {
+    const j = f % B;
+    const c: i64 = j > 0 && (j & 1) == 1 ? -1 : 0, a: i64 = j == 0 ? -1 : 0;
+    if (sizeof<T>() == 4) {
+      store<i32>(mc + (<usize>f << 2), <i32>c); store<i32>(ma + (<usize>f << 2), <i32>a);
+    } else {
+      store<i64>(mc + (<usize>f << 3), c); store<i64>(ma + (<usize>f << 3), a);
+    }
+  }
+}
+
+@inline function so2Expand<T>(t: usize, L: i32, s: usize): void {
+  const B = 2 * L + 1, W = 4 * B, eb = sizeof<T>();
+  const q = s + <usize>W * eb;
+  const t0 = load<T>(t);
+  for (let r = 0; r < 4; r++) {
+    const b = <usize>(r * B);
+    store<T>(s + b * eb, t0); store<T>(q + b * eb, <T>0);
+    for (let l = 1; l <= L; l++) {
+      const g = load<T>(t + <usize>(2 * l - 1) * eb), sn = load<T>(t + <usize>(2 * l) * eb);
+      const ic = (b + <usize>(2 * l - 1)) * eb;
+      store<T>(s + ic, g); store<T>(q + ic, -sn);
+      store<T>(s + ic + eb, g); store<T>(q + ic + eb, sn);
+    }
+  }
+}
+
+/** o[0 .. F) (+)= R(t) x[0 .. F) with P, Q, masks in scratch `s` (see above). */
+@inline function so2Row<T>(x: usize, F: i32, B: i32, s: usize, o: usize, acc: bool): void {
+  const W = 4 * B, eb = sizeof<T>(), VL = 16 / <i32>eb;
+  const qp = s + <usize>W * eb, mc = s + <usize>(2 * W) * eb, ma = s + <usize>(3 * W) * eb;
+  let f = 0, ph = 0;
+  for (; f + VL <= F; f += VL) {
+    const xb = x + <usize>f * eb, pb = <usize>ph * eb;
+    const v = v128.load(xb);
+    const partner = v128.bitselect(v128.load(xb + eb), v128.load(xb - eb), v128.load(mc + pb));
+    const px = vmul<T>(v128.load(s + pb), v);
+    let r = v128.bitselect(px, vadd<T>(px, vmul<T>(v128.load(qp + pb), partner)), v128.load(ma + pb));
+    const ob = o + <usize>f * eb;
+    if (acc) r = vadd<T>(v128.load(ob), r);
+    v128.store(ob, r);
+    ph += VL;
+    if (ph == W) ph = 0;
+  }
+  for (; f < F; f++) {
+    const j = f % B, pb = <usize>ph * eb;
+    const xv = load<T>(x + <usize>f * eb);
+    const px: T = load<T>(s + pb) * xv;
+    let r: T = px;
+    if (j > 0) r = px + load<T>(qp + pb) * load<T>(x + <usize>((j & 1) == 1 ? f + 1 : f - 1) * eb);
+    const ob = o + <usize>f * eb;
+    store<T>(ob, acc ? load<T>(ob) + r : r);
+    ph++;
+  }
+}
+
+function so2Gather<T>(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void {
+  const B = 2 * L + 1, rb = <usize>F * sizeof<T>(), tb = <usize>B * sizeof<T>();
+  so2Masks<T>(L, scratch);
+  for (let k = k0; k < k1; k++) {
+    so2Expand<T>(coef + <usize>k * tb, L, scratch);
+    so2Row<T>(x + <usize>ld32(idx, k) * rb, F, B, scratch, out + <usize>k * rb, false);
+  }
+}
+/** out[k] = R(coef[k]) x[idx[k]] for k ∈ [k0, k1) (float32); `scratch`: this thread's 16·(2L+1)·4 bytes. */
+export function so2GatherF32(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f32>(x, F, L, idx, coef, k0, k1, out, scratch); }
+/** {@link so2GatherF32} for float64. */
+export function so2GatherF64(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f64>(x, F, L, idx, coef, k0, k1, out, scratch); }
+
+function so2SegSum<T>(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void {
+  const B = 2 * L + 1, rb = <usize>F * sizeof<T>(), tb = <usize>B * sizeof<T>();
+  so2Masks<T>(L, scratch);
+  for (let s = s0; s < s1; s++) {
+    const o = out + <usize>s * rb;
+    memory.fill(o, 0, rb);
+    const en = ld32(rowptr, s + 1);
+    for (let k = ld32(rowptr, s); k < en; k++) {
+      const e = <usize>ld32(perm, k);
+      so2Expand<T>(coef + e * tb, L, scratch);
+      so2Row<T>(m + e * rb, F, B, scratch, o, true);
+    }
+  }
+}
+/**
+ * out[s] = Σ_{k ∈ [rowptr[s], rowptr[s+1])} R(coef[perm[k]]) m[perm[k]] for s ∈ [s0, s1), in CSR
+ * (ascending edge) order (float32); `scratch` as for {@link so2GatherF32}.
+ */
+export function so2SegSumF32(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f32>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
+/** {@link so2SegSumF32} for float64. */
+export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f64>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
