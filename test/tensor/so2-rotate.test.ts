@@ -202,3 +202,20 @@ describe('so2 ops: named errors', () => {
     expect(() => so2RotateGather(indices([1, 2, 3]), [0], new Float64Array(1), 0)).toThrow(DTypeError);
   });
 });
+
+describe('so2Coefficients', () => {
+  it('the constant (no-grad) table equals the differentiable composition bit for bit, float32 and float64, with weights', async () => {
+    const { so2Coefficients } = await import('../../src/index.js');
+    const rng = new Rng(8);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const E = 257, L = 3;
+      const ang = randn(rng, [E], { dtype }), w = randn(rng, [E], { dtype });
+      const constant = so2Coefficients(ang, L, w);
+      const graphAng = fromData(ang.data.slice() as Float64Array, [E], { requiresGrad: true });
+      const composed = so2Coefficients(graphAng, L, w);
+      expect(composed.requiresGrad).toBe(true);
+      expect(constant.requiresGrad).toBe(false);
+      expect(Buffer.from(new Uint8Array(constant.data.buffer)).equals(Buffer.from(new Uint8Array(composed.data.buffer)))).toBe(true);
+    }
+  });
+});

@@ -10,7 +10,7 @@
  * @module
  */
 import { IndexError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
-import { apply } from '../engine.js';
+import { apply, isGradEnabled } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import { Tensor } from '../tensor.js';
 import { cast, reshape, requireFloat } from './base.js';
@@ -144,11 +144,32 @@ function checkIndex(op: string, what: string, t: Tensor, n: number, rowsOf: stri
 }
 
 /**
+ * {@link so2Coefficients} without a gradient, in one pass: the same values bit for bit (float32:
+ * l·α, cos, sin and the weight product each round to float32, as the elementwise ops do).
+ */
+function constantCoefficients(angle: Tensor, L: number, weights?: Tensor): Tensor {
+  const E = angle.shape[0]!, B = 2 * L + 1, f32 = angle.dtype === 'float32';
+  const a = angle.data, w = weights?.data, t = f32 ? new Float32Array(E * B) : new Float64Array(E * B);
+  for (let k = 0; k < E; k++) {
+    const o = k * B, ak = a[k]!;
+    t[o] = 1;
+    for (let l = 1; l <= L; l++) {
+      const la = f32 ? Math.fround(ak * l) : ak * l;
+      t[o + 2 * l - 1] = Math.cos(la);
+      t[o + 2 * l] = Math.sin(la);
+    }
+    if (w) { const wk = w[k]!; for (let j = 0; j < B; j++) t[o + j] = t[o + j]! * wk; }
+  }
+  return new Tensor(t, [E, B], angle.dtype);
+}
+
+/**
  * The coefficient rows [E, 2L+1] = [w, w cos α, w sin α, …, w cos Lα, w sin Lα] (w = 1 without
  * weights), by differentiable ops: gradients flow to `angle` and `weights` when they require them.
  */
 export function so2Coefficients(angle: Tensor, maxOrder: number, weights?: Tensor): Tensor {
   const E = angle.shape[0]!, L = maxOrder, dtype = angle.dtype;
+  if (!(isGradEnabled() && (angle.requiresGrad || weights?.requiresGrad))) return constantCoefficients(angle, L, weights);
   let t: Tensor;
   if (L === 0) t = ones([E, 1], { dtype });
   else {
