@@ -128,6 +128,7 @@ function perEdge(op: string, what: string, v: So2Values, E: number, dtype: Float
   } else {
     throw new ShapeError(`${op}: ${what} must be a Float64Array, a Float32Array or a float tensor`);
   }
+  if (v instanceof Tensor && v.isSymbolic) return t; // traced: no values to check yet
   const d = (v instanceof Tensor ? v.data : v) as ArrayLike<number>;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) throw new ValueError(`${op}: ${what}[${i}] = ${d[i]} is not finite (${shapes})`);
@@ -136,6 +137,7 @@ function perEdge(op: string, what: string, v: So2Values, E: number, dtype: Float
 }
 
 function checkIndex(op: string, what: string, t: Tensor, n: number, rowsOf: string): void {
+  if (t.isSymbolic) return; // traced: the kernels check the range (IndexError) when the plan runs
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -169,7 +171,8 @@ function constantCoefficients(angle: Tensor, L: number, weights?: Tensor): Tenso
  */
 export function so2Coefficients(angle: Tensor, maxOrder: number, weights?: Tensor): Tensor {
   const E = angle.shape[0]!, L = maxOrder, dtype = angle.dtype;
-  if (!(isGradEnabled() && (angle.requiresGrad || weights?.requiresGrad))) return constantCoefficients(angle, L, weights);
+  const symbolic = angle.isSymbolic || weights?.isSymbolic === true;
+  if (!symbolic && !(isGradEnabled() && (angle.requiresGrad || weights?.requiresGrad))) return constantCoefficients(angle, L, weights);
   let t: Tensor;
   if (L === 0) t = ones([E, 1], { dtype });
   else {
@@ -252,8 +255,12 @@ export function so2RotateSegmentMean(m: Tensor, angle: So2Values, segments: Inde
   const w = opts.weights === undefined ? undefined : perEdge(op, 'weights', opts.weights, E, dtype, shapes);
   const out = apply(so2SegmentSumOp, [m, so2Coefficients(a, maxOrder, w), s], { maxOrder, numSegments });
   if (reduce === 'sum') return out;
-  const counts = new (dtype === 'float32' ? Float32Array : Float64Array)(numSegments);
-  const sd = s.data;
-  for (let k = 0; k < E; k++) counts[sd[k]!]!++;
-  return div(out, clamp(new Tensor(counts, [numSegments, 1], dtype), 1));
+  let counts: Tensor;
+  if (s.isSymbolic) counts = reshape(apply(so2SegmentSumOp, [ones([E, 1], { dtype }), ones([E, 1], { dtype }), s], { maxOrder: 0, numSegments }), [numSegments, 1]);
+  else {
+    const c = new (dtype === 'float32' ? Float32Array : Float64Array)(numSegments), sd = s.data;
+    for (let k = 0; k < E; k++) c[sd[k]!]!++;
+    counts = new Tensor(c, [numSegments, 1], dtype);
+  }
+  return div(out, clamp(counts, 1));
 }
