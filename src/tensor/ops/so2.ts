@@ -16,7 +16,8 @@ import { Tensor } from '../tensor.js';
 import { cast, reshape, requireFloat } from './base.js';
 import { clamp, cos, div, mul, sin } from './elementwise.js';
 import { concat, stack } from './layout.js';
-import { type IndexLike, toIndex } from './indexing.js';
+import { type IndexLike, indexSelect, toIndex } from './indexing.js';
+import { segmentSum } from './segment.js';
 import { ones } from '../creation.js';
 import { requireTensor } from '../shape-util.js';
 import type { FloatDType } from '../../backend/types.js';
@@ -92,10 +93,17 @@ const so2SegmentSumOp: OpDef<So2Attrs> = {
   ],
 };
 
-// The coefficient gradient (no gradient of its own: second derivatives w.r.t. angles and weights
-// are not supported).
+// The coefficient gradient. It is bilinear in (a, b) and ⟨a, R(t) b⟩ is linear in t, so with upstream
+// u: ga[r] = Σ_{k: ia[k]=r} R(u_k) b[ib[k]] and gb[r] = Σ_{k: ib[k]=r} R(u_k)ᵀ a[ia[k]] (second
+// derivatives w.r.t. angles and weights).
 const so2CoefGradOp: OpDef<So2Attrs> = {
   name: 'so2CoefGrad',
+  backward: ({ grad: u, inputs: [a, b, ia, ib], attrs, needs }) => [
+    needs[0] ? segmentSum(apply(so2GatherOp, [b!, ib!, u], { maxOrder: attrs.maxOrder }), ia!, a!.shape[0]!) : null,
+    needs[1] ? apply(so2SegmentSumOp, [indexSelect(a!, 0, ia!), transposed(u, attrs.maxOrder), ib!], { maxOrder: attrs.maxOrder, numSegments: b!.shape[0]! }) : null,
+    null,
+    null,
+  ],
   infer: ([a, b, ia, ib], at) => {
     requireFloat('so2CoefGrad', a!, b!);
     checkBlocks('so2CoefGrad', a!, at.maxOrder);
@@ -170,6 +178,17 @@ function constantCoefficients(angle: Tensor, L: number, weights?: Tensor): Tenso
  * weights), by differentiable ops: gradients flow to `angle` and `weights` when they require them.
  */
 export function so2Coefficients(angle: Tensor, maxOrder: number, weights?: Tensor): Tensor {
+  const op = 'so2Coefficients';
+  requireTensor(op, 'angle', angle);
+  requireFloat(op, angle);
+  checkOrder(op, maxOrder);
+  if (angle.shape.length !== 1) throw new ShapeError(`${op}: angle must be 1-D [E], got ${fmtShape(angle.shape)}`);
+  if (weights !== undefined) {
+    requireTensor(op, 'weights', weights);
+    if (weights.dtype !== angle.dtype || weights.shape.length !== 1 || weights.shape[0] !== angle.shape[0]) {
+      throw new ShapeError(`${op}: weights ${fmtShape(weights.shape)} ${weights.dtype} must be [E] = [${angle.shape[0]}] of the angle's dtype (${angle.dtype})`);
+    }
+  }
   const E = angle.shape[0]!, L = maxOrder, dtype = angle.dtype;
   const symbolic = angle.isSymbolic || weights?.isSymbolic === true;
   if (!symbolic && !(isGradEnabled() && (angle.requiresGrad || weights?.requiresGrad))) return constantCoefficients(angle, L, weights);
@@ -190,7 +209,7 @@ export function so2Coefficients(angle: Tensor, maxOrder: number, weights?: Tenso
  *
  * Differentiable w.r.t. x (a deterministic scatter-add of ρ(−angle[k]) g[k] into row index[k],
  * summed over the CSR of the index in ascending edge order) and w.r.t. `angle` when it is a tensor
- * that requires grad (first derivatives only).
+ * that requires grad (also twice: the coefficient gradient has its own backward).
  * @param x features [V, F] (float32 or float64)
  * @param index [E] rows of x, in [0, V)
  * @param angle [E] finite angles in radians (a typed array: a constant; a tensor: cast to x's dtype)
@@ -227,7 +246,7 @@ export interface So2SegmentOptions {
  * give 0. Sums run per segment in ascending edge order (deterministic).
  *
  * Differentiable w.r.t. m (a rotating gather of the output gradient by −angle), and w.r.t. `angle`
- * and `weights` when they are tensors that require grad (first derivatives only).
+ * and `weights` when they are tensors that require grad (also twice).
  * @param m messages [E, F], F = C·(2L+1)
  * @param angle [E] finite angles in radians
  * @param segments [E] segment of each edge, in [0, numSegments)
