@@ -219,3 +219,24 @@ describe('so2Coefficients', () => {
     }
   });
 });
+
+describe('so2 ops: the coefficient table cache of constant angles', () => {
+  it('serves the same values call after call, and rebuilds when the angle array changes in place', () => {
+    const rng = new Rng(21);
+    const L = 2, V = 9, E = 40, F = 2 * 5;
+    const { idx, seg, ang } = graph(rng, V, E);
+    const x = randn(rng, [V, F], { dtype: 'float64' }), m = randn(rng, [E, F], { dtype: 'float64' });
+    const first = so2RotateGather(x, idx, ang, L).data.slice();
+    expect(maxAbs(so2RotateGather(x, idx, ang, L).data, first)).toBe(0);
+    const s1 = so2RotateSegmentMean(m, ang, seg, V, L).data.slice();
+    expect(maxAbs(so2RotateSegmentMean(m, ang, seg, V, L).data, s1)).toBe(0);
+    ang[3] = ang[3]! + 1; // in place
+    const xd = x.data as Float64Array, md = m.data as Float64Array;
+    expect(maxAbs(so2RotateGather(x, idx, ang, L).data, naiveGather(xd, F, idx, ang, L))).toBeLessThanOrEqual(1e-14);
+    expect(maxAbs(so2RotateSegmentMean(m, ang, seg, V, L).data, naiveSegment(md, F, seg, V, ang, L, null, true))).toBeLessThanOrEqual(1e-14);
+    ang[5] = NaN; // a cached array made non-finite is validated again
+    expect(() => so2RotateGather(x, idx, ang, L)).toThrow(ValueError);
+    // float32 features with the same angle array get their own (float32) table
+    expect(so2RotateGather(fromData(Float32Array.from(xd), [V, F]), idx, ang.map((v) => (Number.isNaN(v) ? 0 : v)), L).dtype).toBe('float32');
+  });
+});

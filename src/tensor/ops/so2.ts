@@ -144,6 +144,32 @@ function perEdge(op: string, what: string, v: So2Values, E: number, dtype: Float
   return t;
 }
 
+/**
+ * Coefficient tables of constant angles (typed arrays: a mesh's transport angles, the same every
+ * forward pass and every layer), per angle array, order and dtype, with a copy of the angles they
+ * were built from: a hit needs the array to hold exactly those values (one comparison pass instead
+ * of 2L trigonometric calls per edge), so an array changed in place gets a new table.
+ */
+const tables = new WeakMap<Float64Array | Float32Array, { key: string; angles: Float64Array | Float32Array; table: Tensor }[]>();
+
+function cachedTable(angle: So2Values, E: number, L: number, dtype: FloatDType): Tensor | undefined {
+  if (angle instanceof Tensor || angle.length !== E) return undefined;
+  const entries = tables.get(angle);
+  const e = entries?.find((x) => x.key === `${L}|${dtype}`);
+  if (!e) return undefined;
+  const a = e.angles;
+  for (let i = 0; i < E; i++) if (a[i] !== angle[i]) return undefined; // (NaN never matches: re-validated)
+  return e.table;
+}
+
+function storeTable(angle: So2Values, L: number, table: Tensor): void {
+  if (angle instanceof Tensor || table.requiresGrad || table.isSymbolic) return;
+  const key = `${L}|${table.dtype}`;
+  const entries = (tables.get(angle) ?? []).filter((x) => x.key !== key);
+  entries.push({ key, angles: angle.slice(), table });
+  tables.set(angle, entries);
+}
+
 function checkIndex(op: string, what: string, t: Tensor, n: number, rowsOf: string): void {
   if (t.isSymbolic) return; // traced: the kernels check the range (IndexError) when the plan runs
   const d = t.data;
@@ -228,8 +254,12 @@ export function so2RotateGather(x: Tensor, index: IndexLike, angle: So2Values, m
   if (g.shape.length !== 1) throw new ShapeError(`${op}: index must be 1-D, got ${fmtShape(g.shape)}`);
   const E = g.shape[0]!, V = x.shape[0]!, shapes = `x ${fmtShape(x.shape)}, index [${E}]`;
   checkIndex(op, 'index', g, V, `${V} rows of x ${fmtShape(x.shape)}`);
-  const a = perEdge(op, 'angle', angle, E, x.dtype as FloatDType, shapes);
-  return apply(so2GatherOp, [x, g, so2Coefficients(a, maxOrder)], { maxOrder });
+  let t = cachedTable(angle, E, maxOrder, x.dtype as FloatDType);
+  if (!t) {
+    t = so2Coefficients(perEdge(op, 'angle', angle, E, x.dtype as FloatDType, shapes), maxOrder);
+    storeTable(angle, maxOrder, t);
+  }
+  return apply(so2GatherOp, [x, g, t], { maxOrder });
 }
 
 /** Options of {@link so2RotateSegmentMean}. */
@@ -270,9 +300,13 @@ export function so2RotateSegmentMean(m: Tensor, angle: So2Values, segments: Inde
   if (s.shape.length !== 1 || s.shape[0] !== E) throw new ShapeError(`${op}: segments ${fmtShape(s.shape)} must be [E] = [${E}] (${shapes})`);
   checkIndex(op, 'segment id', s, numSegments, `${numSegments} segments (${shapes})`);
   const dtype = m.dtype as FloatDType;
-  const a = perEdge(op, 'angle', angle, E, dtype, shapes);
-  const w = opts.weights === undefined ? undefined : perEdge(op, 'weights', opts.weights, E, dtype, shapes);
-  const out = apply(so2SegmentSumOp, [m, so2Coefficients(a, maxOrder, w), s], { maxOrder, numSegments });
+  let t = opts.weights === undefined ? cachedTable(angle, E, maxOrder, dtype) : undefined;
+  if (!t) {
+    const w = opts.weights === undefined ? undefined : perEdge(op, 'weights', opts.weights, E, dtype, shapes);
+    t = so2Coefficients(perEdge(op, 'angle', angle, E, dtype, shapes), maxOrder, w);
+    if (!w) storeTable(angle, maxOrder, t);
+  }
+  const out = apply(so2SegmentSumOp, [m, t, s], { maxOrder, numSegments });
   if (reduce === 'sum') return out;
   let counts: Tensor;
   if (s.isSymbolic) counts = reshape(apply(so2SegmentSumOp, [ones([E, 1], { dtype }), ones([E, 1], { dtype }), s], { maxOrder: 0, numSegments }), [numSegments, 1]);
