@@ -1015,42 +1015,27 @@ function so2Masks<T>(L: i32, s: usize): void {
   }
 }
 
-/**
- * Touch every cache line of `bytes` bytes at `p` and of the coefficient row at `t` (the next edge's):
- * loads independent of the current edge's work, so their misses overlap it (see {@link touch4}). The
- * folded value goes to this thread's `sink` (a shared one would bounce its cache line between cores).
- */
-@inline function so2Touch(p: usize, bytes: usize, t: usize, sink: usize): void {
-  let d = v128.load(t);
-  for (let off: usize = 0; off < bytes; off += 64) d = v128.or(d, v128.load(p + off));
-  v128.store(sink, d);
-}
-
 function so2Gather<T>(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void {
   const B = 2 * L + 1, rb = <usize>F * sizeof<T>(), tb = <usize>B * sizeof<T>();
-  const sink = scratch + <usize>(16 * B) * sizeof<T>();
   so2Masks<T>(L, scratch);
   for (let k = k0; k < k1; k++) {
-    if (k + 2 < k1) so2Touch(x + <usize>ld32(idx, k + 2) * rb, rb, coef + <usize>(k + 2) * tb, sink);
     so2Expand<T>(coef + <usize>k * tb, L, scratch);
     so2Row<T>(x + <usize>ld32(idx, k) * rb, F, B, scratch, out + <usize>k * rb, false);
   }
 }
-/** out[k] = R(coef[k]) x[idx[k]] for k ∈ [k0, k1) (float32); `scratch`: this thread's 16·(2L+1)·4 + 16 bytes. */
+/** out[k] = R(coef[k]) x[idx[k]] for k ∈ [k0, k1) (float32); `scratch`: this thread's 16·(2L+1)·4 bytes. */
 export function so2GatherF32(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f32>(x, F, L, idx, coef, k0, k1, out, scratch); }
 /** {@link so2GatherF32} for float64. */
 export function so2GatherF64(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f64>(x, F, L, idx, coef, k0, k1, out, scratch); }
 
 function so2SegSum<T>(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void {
   const B = 2 * L + 1, rb = <usize>F * sizeof<T>(), tb = <usize>B * sizeof<T>();
-  const sink = scratch + <usize>(16 * B) * sizeof<T>();
   so2Masks<T>(L, scratch);
   for (let s = s0; s < s1; s++) {
     const o = out + <usize>s * rb;
     memory.fill(o, 0, rb);
-    const en = ld32(rowptr, s + 1), last = ld32(rowptr, s1);
+    const en = ld32(rowptr, s + 1);
     for (let k = ld32(rowptr, s); k < en; k++) {
-      if (k + 2 < last) { const n = <usize>ld32(perm, k + 2); so2Touch(m + n * rb, rb, coef + n * tb, sink); }
       const e = <usize>ld32(perm, k);
       so2Expand<T>(coef + e * tb, L, scratch);
       so2Row<T>(m + e * rb, F, B, scratch, o, true);
