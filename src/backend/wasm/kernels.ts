@@ -429,7 +429,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // ascending edge order (split by segment ranges) — the reference's bits for any thread count.
   // Rows are padded by one vector on each side in the arena (the kernels read a row's neighbours
   // one element beyond its ends, into lanes they then discard).
-  const so2Scratch = (L: number, d64: boolean): number => line(16 * (2 * L + 1) * (d64 ? 8 : 4)); // P, Q and the two masks
+  const so2Scratch = (L: number, d64: boolean): number => line(40 * (2 * L + 1) * (d64 ? 8 : 4)); // masks and P, Q (segment sum: 4 edges' worth)
   const putPadded = (a: WasmArena, x: TypedArray): number => { a.alloc(16); const p = a.put(x); a.alloc(16); return p; };
   const so2Gather: ProviderKernel = ([x, gi, t], [o], attrs: { maxOrder: number }) => {
     const L = attrs.maxOrder, F = rowSize(x!), R = x!.shape[0]!, idx = gi!.data, E = idx.length, d64 = f64(x!);
