@@ -14,6 +14,7 @@ import {
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
+  so2RotateGather, so2RotateSegmentMean,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -97,6 +98,16 @@ export function conformanceCases(): ConformanceCase[] {
       const y1 = gatherSegmentWeightedSum(b, w1, snd, seg, 5); // one weight per edge
       backward(sum(mul(y, y)));
       return [y, d, y1, x.grad!, w.grad!];
+    },
+  });
+  c.push({
+    name: 'so2RotateGather / so2RotateSegmentMean (SO(2) transport, L = 2) and their gradients (incl. so2CoefGrad)',
+    inputs: [{ shape: [5, 10], requiresGrad: true }, { shape: [6], requiresGrad: true }, { shape: [6, 10], requiresGrad: true }, { shape: [6], requiresGrad: true }],
+    fn: (x, ang, m, w) => {
+      const y = so2RotateGather(x, snd, ang, 2);
+      const z = so2RotateSegmentMean(m, ang, seg, 5, 2, { weights: w });
+      backward(add(sum(mul(y, y)), sum(mul(z, z))));
+      return [y, z, x.grad!, ang.grad!, m.grad!, w.grad!];
     },
   });
   c.push({

@@ -51,6 +51,14 @@ export function determinismCases(): Case[] {
       const b = kt(floats(rng, S * F, dtype, 3), [S, F], dtype);
       out.push({ name: `gatherDot H=${H} ${dtype}`, op: 'gatherDot', inputs: [b, x, si, gi], outputs: [[E, H]], attrs: { heads: H } });
     }
+    // SO(2) transport (GEM-CNN): rotating gather and rotating segment sum, L = 1 and 2, odd channel counts
+    for (const [L, C] of [[1, 3], [2, 16]] as const) {
+      const F = C * (2 * L + 1), B = 2 * L + 1;
+      const coef = kt(floats(rng, E * B, dtype, 1), [E, B], dtype);
+      const x = kt(floats(rng, R * F, dtype, 3), [R, F], dtype), m = kt(floats(rng, E * F, dtype, 3), [E, F], dtype);
+      out.push({ name: `so2Gather L=${L} C=${C} ${dtype}`, op: 'so2Gather', inputs: [x, gi, coef], outputs: [[E, F]], attrs: { maxOrder: L } });
+      out.push({ name: `so2SegmentSum L=${L} C=${C} ${dtype}`, op: 'so2SegmentSum', inputs: [m, coef, si], outputs: [[S, F]], attrs: { maxOrder: L, numSegments: S } });
+    }
     // segment softmax: a narrow score range (the global-shift path) and a wide one with −∞ and a
     // NaN (the per-segment-max path), one and three columns; its gradient
     const wide = dtype === 'float32' ? 40 : 200;

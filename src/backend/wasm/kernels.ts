@@ -424,10 +424,45 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.get(px, o!.data);
   };
 
+  // SO(2) transport (GEM-CNN, wasm/kernels.ts `so2GatherF32` / `so2SegSumF32`): the rotating gather
+  // per edge (split by edge ranges), the rotating segment sum per segment over the CSR of the ids in
+  // ascending edge order (split by segment ranges) — the reference's bits for any thread count.
+  // Rows are padded by one vector on each side in the arena (the kernels read a row's neighbours
+  // one element beyond its ends, into lanes they then discard).
+  const so2Scratch = (L: number, d64: boolean): number => line(40 * (2 * L + 1) * (d64 ? 8 : 4)); // masks and P, Q (segment sum: 4 edges' worth)
+  const putPadded = (a: WasmArena, x: TypedArray): number => { a.alloc(16); const p = a.put(x); a.alloc(16); return p; };
+  const so2Gather: ProviderKernel = ([x, gi, t], [o], attrs: { maxOrder: number }) => {
+    const L = attrs.maxOrder, F = rowSize(x!), R = x!.shape[0]!, idx = gi!.data, E = idx.length, d64 = f64(x!);
+    if (F % (2 * L + 1) !== 0) return false; // the reference throws
+    const a = rt();
+    a.reset();
+    const pidx = a.put(idx as Int32Array);
+    if (a.k.firstBadId(pidx, E, R, 0) !== -1) return false;
+    const px = putPadded(a, x!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
+    a.parallelChunks(d64 ? 'so2GatherF64' : 'so2GatherF32', [px, F, L, pidx, pt, 0, 0, po, scr], 5, chunked(E, T),
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [8], stride });
+    a.get(po, o!.data);
+  };
+  const so2SegmentSum: ProviderKernel = ([m, t, si], [o], attrs: { maxOrder: number; numSegments: number }) => {
+    const L = attrs.maxOrder, F = rowSize(m!), ids = si!.data, E = ids.length, S = attrs.numSegments, d64 = f64(m!);
+    if (F % (2 * L + 1) !== 0) return false;
+    const a = rt();
+    a.reset();
+    const c = csrIn(a, a.put(ids as Int32Array), ids, S);
+    if (!c) return false;
+    const pm = putPadded(a, m!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
+    const chunks = splitCsr(c.csr.rowptr, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+    a.parallelChunks(d64 ? 'so2SegSumF64' : 'so2SegSumF32', [pm, F, L, pt, c.pperm, c.prowptr, 0, 0, po, scr], 6, chunks,
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [9], stride });
+    a.get(po, o!.data);
+  };
+
   const table: Record<string, ProviderKernel> = {
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
-    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad,
+    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
   };
   // A call whose buffers do not fit the wasm32 memory (4 GiB) declines (an allocation throws
   // before any output is written): the next provider runs it.
@@ -457,7 +492,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!isFloat(x) || !enough(inputs[2]!.data.length * F)) return false;
         break;
       }
-      case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad':
+      case 'so2Gather': // x, index, coef: E rotated rows
+        if (!isFloat(x) || !enough(inputs[1]!.data.length * rowSize(x))) return false;
+        break;
+      case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad': case 'so2SegmentSum':
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds

@@ -66,6 +66,10 @@ export interface WasmKernelExports {
   conv2dGradInputF32(geo: number, gy: number, w: number, dx: number, u0: number, u1: number, scratch: number): void;
   conv2dGradWeightF32(geo: number, x: number, gy: number, part: number, n0: number, n1: number, scratch: number): void;
   sumPartsF32(src: number, count: number, stride: number, i0: number, i1: number, dst: number): void;
+  so2GatherF32(x: number, F: number, L: number, idx: number, coef: number, k0: number, k1: number, out: number, scratch: number): void;
+  so2GatherF64(x: number, F: number, L: number, idx: number, coef: number, k0: number, k1: number, out: number, scratch: number): void;
+  so2SegSumF32(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
+  so2SegSumF64(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
 }
 
 /** Name of a kernel export. */
