@@ -495,55 +495,109 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
  * convolution kernels call it on blocks of their im2col matrices.
  */
 function gemmCore(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
-  const KC = 256, MC = 64;
-  const slivers = (N + 7) >> 3;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
     const acc = k0 > 0 || accumulate != 0;
-    for (let ib = i0; ib < i1; ib += MC) {
-      const mc = min(MC, i1 - ib);
+    for (let ib = i0; ib < i1; ib += GEMM_MC) {
+      const mc = min(GEMM_MC, i1 - ib);
       packA(a, transA, lda, M, ib, mc, k0, kc, pa);
-      for (let t = 0; t < slivers; t++) {
-        const bp = pb + ((<usize>t * <usize>K + <usize>k0) << 5);
-        const nr = min(8, N - (t << 3));
-        for (let s = 0; s < ((mc + 3) >> 2); s++) {
-          const ap = pa + ((<usize>s * <usize>kc) << 4);
-          let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
-          for (let k = 0; k < kc; k++) {
-            const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
-            const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
-            const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
-            const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
-            c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-            c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-            c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-            c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          }
-          const i = ib + (s << 2);
-          const mr = min(4, i1 - i);
-          const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
-          const rs = <usize>ldc << 2;
-          if (mr == 4 && nr == 8) {
-            if (acc) {
-              c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
-              c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
-              c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
-              c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
-            }
-            v128.store(cp, c00); v128.store(cp, c01, 16);
-            v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
-            v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs, c21, 16);
-            v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs, c31, 16);
-          } else {
-            v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-            v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-            for (let r = 0; r < mr; r++) {
-              for (let q = 0; q < nr; q++) {
-                const p = cp + <usize>r * rs + (<usize>q << 2);
-                const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
-                store<f32>(p, acc ? load<f32>(p) + v : v);
-              }
-            }
+      gemmBlock(pa, kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, i1, acc, tile);
+    }
+  }
+}
+
+/** Depth block (KC) and row block (MC) of the GEMM; the sums over k are grouped by KC. */
+const GEMM_KC = 256, GEMM_MC = 64;
+
+/**
+ * Pack row slivers [s0, s1) (4 rows each) of A (M×K, row stride `lda`, not transposed) over the
+ * whole depth, for {@link gemmPacked}: per depth block k0 (of {@link GEMM_KC}) the slivers of that
+ * block, dst[k0·Mp + (s·kc + k)·4 + r] = A[4s + r, k0 + k] (Mp = M rounded up to 4; zero past M)
+ * — the same slivers {@link packA} writes, laid out once for every row block.
+ */
+export function packAFullF32(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void {
+  const Mp = ((M + 3) >> 2) << 2;
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
+    const blk = dst + ((<usize>k0 * <usize>Mp) << 2);
+    for (let s = s0; s < s1; s++) {
+      for (let r = 0; r < 4; r++) {
+        const i = (s << 2) + r;
+        const d = blk + ((<usize>s * <usize>kc) << 4) + (<usize>r << 2);
+        if (i >= M) {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+        } else {
+          const row = a + ((<usize>i * <usize>lda + <usize>k0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C rows [0, M) (row stride ldc) = A · op(B) with A packed whole by {@link packAFullF32} at `pa`
+ * and B by the convolution's packing at `pb` (depth K): {@link gemmCore} without the per-block
+ * packing of A — the same blocks, register tile and order of the sums, so the same bits.
+ */
+function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, tile: usize): void {
+  const Mp = ((M + 3) >> 2) << 2;
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
+    const blk = pa + ((<usize>k0 * <usize>Mp) << 2);
+    for (let ib = 0; ib < M; ib += GEMM_MC) {
+      const mc = min(GEMM_MC, M - ib);
+      gemmBlock(blk + ((<usize>(ib >> 2) * <usize>kc) << 4), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
+    }
+  }
+}
+
+/**
+ * One packed block of the GEMM: C rows [ib, ib + mc) (+)= A-block (slivers of 4 rows at `pa`,
+ * depth kc) · B (slivers of 8 columns of depth K at `bp`, already offset to the block's depth),
+ * on a 4×8 register tile of f32x4 accumulators; rows past `i1` and columns past N are not stored.
+ */
+@inline function gemmBlock(pa: usize, kc: i32, bp0: usize, K: i32, c: usize, ldc: i32, N: i32, ib: i32, mc: i32, i1: i32, acc: bool, tile: usize): void {
+  const slivers = (N + 7) >> 3;
+  for (let t = 0; t < slivers; t++) {
+    const bp = bp0 + ((<usize>t * <usize>K) << 5);
+    const nr = min(8, N - (t << 3));
+    for (let s = 0; s < ((mc + 3) >> 2); s++) {
+      const ap = pa + ((<usize>s * <usize>kc) << 4);
+      let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
+      for (let k = 0; k < kc; k++) {
+        const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
+        const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
+        const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
+        const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      }
+      const i = ib + (s << 2);
+      const mr = min(4, i1 - i);
+      const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
+      const rs = <usize>ldc << 2;
+      if (mr == 4 && nr == 8) {
+        if (acc) {
+          c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
+          c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
+          c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
+          c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
+        }
+        v128.store(cp, c00); v128.store(cp, c01, 16);
+        v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
+        v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs, c21, 16);
+        v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs, c31, 16);
+      } else {
+        v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+        v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+        for (let r = 0; r < mr; r++) {
+          for (let q = 0; q < nr; q++) {
+            const p = cp + <usize>r * rs + (<usize>q << 2);
+            const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
+            store<f32>(p, acc ? load<f32>(p) + v : v);
           }
         }
       }
@@ -618,19 +672,23 @@ function im2colPack(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
 /**
  * Forward convolution of work units [u0, u1) (unit = (image n, group g, column block b), in that
  * nesting): out[n, g·Og + o, p] = Σ_k w[g·Og + o, k] · col[k, p] with k in ascending order in
- * float32 (the GEMM's order). Units write disjoint outputs, so any split gives the same bits.
+ * float32 (the GEMM's order). `w` is the weight packed by {@link packAFullF32}, group after group
+ * (Mp·Kc floats each, Mp = Og rounded up to 4): packed once per call, not once per column block.
+ * Units write disjoint outputs, so any split gives the same bits. Scratch: the 4×8 tile, then the
+ * packed im2col block.
  */
 export function conv2dF32(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void {
   const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
   const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), NB = gi(geo, 20);
-  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
+  const tile = scratch, pb = scratch + CONV_TILE;
+  const wg = <usize>(((Og + 3) >> 2) << 2) * <usize>Kc << 2;
   for (let u = u0; u < u1; u++) {
     const b = u % NB, ng = u / NB, g = ng % G, n = ng / G;
     const p0 = b * NC, nc = min(NC, P - p0);
     const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
     im2colPack(geo, xi, p0, nc, pb);
     const c = out + ((<usize>(n * O + g * Og) * <usize>P + <usize>p0) << 2);
-    gemmCore(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 0, Kc, pb, c, P, Og, Kc, nc, 0, Og, 0, pa, tile);
+    gemmPacked(w + <usize>g * wg, pb, c, P, Og, Kc, nc, tile);
   }
 }
 

@@ -146,6 +146,10 @@ export function conformanceCases(): ConformanceCase[] {
     ['5×3 kernel, padding [2, 0], dilation [1, 2]', [2, 2, 11, 17], [3, 2, 5, 3], { padding: [2, 0], dilation: [1, 2] }],
     ['depthwise (groups = channels), stride 3', [2, 4, 10, 19], [8, 1, 3, 3], { stride: 3, padding: 1, groups: 4 }],
     ['wide row (several 8-column slivers), padding 2', [2, 3, 5, 41], [2, 3, 3, 4], { padding: 2 }],
+    // the forward packs the weight once, per 256-deep block and 64-row block: depth 11·25 = 275,
+    // 67 outputs (the last 4-row sliver part empty); then 5 outputs per group
+    ['5×5 p2, depth 275 > 256, 67 outputs', [2, 11, 9, 10], [67, 11, 5, 5], { padding: 2 }],
+    ['5×5 p2, groups 2 of 5 outputs', [2, 12, 7, 9], [10, 6, 5, 5], { padding: 2, groups: 2 }],
   ];
   for (const [label, xs, ws, opts] of convGeos) {
     c.push({

@@ -327,12 +327,13 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // the GEMM's register tile (wasm/kernels.ts, `conv2dF32` and its gradients). Inputs are copied in
   // once; each thread packs into its own scratch in the arena (no per-image allocation).
   /** The geometry block the wasm conv kernels read, and the sizes the wrappers need. */
-  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs) {
+  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs, minNC = 8) {
     const [N, C, H, W] = xs as [number, number, number, number];
     const [O, , kh, kw] = ws as [number, number, number, number];
     const Ho = ys[2]!, Wo = ys[3]!, G = at.groups, Cg = C / G, Og = O / G, Kc = Cg * kh * kw, P = Ho * Wo;
-    // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2
-    const NC = Math.max(8, Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
+    // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2; at least
+    // `minNC` columns (the forward's: its GEMM reads only a 256-deep slice of the block at a time)
+    const NC = Math.max(Math.min(minNC, Math.ceil(P / 8) * 8), Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
     const NB = Math.ceil(P / NC);
     // weight gradient: images in at most 16 chunks, fixed by the shape (not by the thread count)
     const R = Math.min(N, CONV_WGRAD_CHUNKS), B = Math.ceil(N / Math.max(1, R));
@@ -341,15 +342,26 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       at.dilation[0], at.dilation[1], Ho, Wo, G, Cg, Og, Kc, P, NC, NB, B]);
     return { geo, N, C, O, G, Og, Kc, P, NC, NB, B, work: N * O * P * Kc };
   }
+  /**
+   * Forward column blocks have at least this many columns: with the weight packed once per call,
+   * a wider block means fewer passes over the packed weight (at 5×5 × 128 channels, Kc = 3200, the
+   * 128 KiB rule alone gives 8 columns).
+   */
+  const CONV_FWD_MIN_NC = 64;
   const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
   const conv2d: ProviderKernel = ([x, w], [o], at: Conv2dAttrs) => {
     const a = rt();
     a.reset();
-    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at);
+    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at, CONV_FWD_MIN_NC);
     if (!(g.work > 0)) return false; // empty sums: the reference writes the zeros
-    const px = a.put(x!.data as Float32Array), pw = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
-    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Kc * 4);
+    const px = a.put(x!.data as Float32Array), pw0 = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, g.work / 16), stride = line(128 + g.NC * g.Kc * 4);
+    // the weight packed once for every column block (4-row slivers per depth block, group by group)
+    const Mp = Math.ceil(g.Og / 4) * 4, pw = a.alloc(g.G * Mp * g.Kc * 4);
+    for (let q = 0; q < g.G; q++) {
+      a.parallel('packAFullF32', splitRange(Mp / 4, T).map(([s0, s1]) => [pw0 + q * g.Og * g.Kc * 4, g.Kc, g.Og, g.Kc, s0, s1, pw + q * Mp * g.Kc * 4]));
+    }
     const scr = a.alloc(T * stride);
     a.parallelChunks('conv2dF32', [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
       T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
