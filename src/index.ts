@@ -114,7 +114,7 @@ export type { GaugeGeometry, GaugeAction } from './mesh/index.js';
 export { meshData, checkMeshData, checkMeshPooling, meshVertexCount, meshFaceCount } from './mesh/index.js';
 export type { MeshData, MeshFrames, MeshPooling } from './mesh/index.js';
 export {
-  so2RotateGather, so2RotateSegmentMean, so2Width, gemKernelBasis, gemClosedFormBasis, gemIntertwinerBasis, gemKernelDim, embedBasis,
+  so2Width, gemKernelBasis, gemClosedFormBasis, gemIntertwinerBasis, gemKernelDim, embedBasis,
   GemConv, GemLinear, RegularNonlinearity, regularSamplingMatrix, GemResNetBlock, matrixFeatures, MATRIX_FEATURE_CHANNELS,
   MATRIX_FEATURE_ORDER, GemPool, GemUnpool, poolingGauge, batchGaugeGeometry, batchMeshPooling,
 } from './mesh/index.js';
@@ -144,3 +144,5 @@ export { rotatedDigits, rotatedDigitChunks, renderDigits, ROTATED_DIGITS, tetrom
 export type { DatasetSplit, GlyphSplitData, RotatedDigitsOptions, TetrominoesOptions } from './data/index.js';
 export { bunnyMesh, shapeFamily, SHAPE_KINDS, SHAPE_PARTS, meshDigits, paintImage, MESH_DIGITS } from './data/index.js';
 export type { BunnyOptions, ShapeKind, ShapeSample, ShapeFamilyOptions, MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './data/index.js';
+export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './tensor/index.js';
+export type { So2SegmentOptions, So2Values } from './tensor/index.js';

@@ -495,55 +495,109 @@ export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i
  * convolution kernels call it on blocks of their im2col matrices.
  */
 function gemmCore(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
-  const KC = 256, MC = 64;
-  const slivers = (N + 7) >> 3;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
     const acc = k0 > 0 || accumulate != 0;
-    for (let ib = i0; ib < i1; ib += MC) {
-      const mc = min(MC, i1 - ib);
+    for (let ib = i0; ib < i1; ib += GEMM_MC) {
+      const mc = min(GEMM_MC, i1 - ib);
       packA(a, transA, lda, M, ib, mc, k0, kc, pa);
-      for (let t = 0; t < slivers; t++) {
-        const bp = pb + ((<usize>t * <usize>K + <usize>k0) << 5);
-        const nr = min(8, N - (t << 3));
-        for (let s = 0; s < ((mc + 3) >> 2); s++) {
-          const ap = pa + ((<usize>s * <usize>kc) << 4);
-          let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
-          for (let k = 0; k < kc; k++) {
-            const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
-            const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
-            const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
-            const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
-            c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-            c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-            c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-            c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          }
-          const i = ib + (s << 2);
-          const mr = min(4, i1 - i);
-          const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
-          const rs = <usize>ldc << 2;
-          if (mr == 4 && nr == 8) {
-            if (acc) {
-              c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
-              c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
-              c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
-              c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
-            }
-            v128.store(cp, c00); v128.store(cp, c01, 16);
-            v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
-            v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs, c21, 16);
-            v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs, c31, 16);
-          } else {
-            v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-            v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-            for (let r = 0; r < mr; r++) {
-              for (let q = 0; q < nr; q++) {
-                const p = cp + <usize>r * rs + (<usize>q << 2);
-                const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
-                store<f32>(p, acc ? load<f32>(p) + v : v);
-              }
-            }
+      gemmBlock(pa, kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, i1, acc, tile);
+    }
+  }
+}
+
+/** Depth block (KC) and row block (MC) of the GEMM; the sums over k are grouped by KC. */
+const GEMM_KC = 256, GEMM_MC = 64;
+
+/**
+ * Pack row slivers [s0, s1) (4 rows each) of A (M×K, row stride `lda`, not transposed) over the
+ * whole depth, for {@link gemmPacked}: per depth block k0 (of {@link GEMM_KC}) the slivers of that
+ * block, dst[k0·Mp + (s·kc + k)·4 + r] = A[4s + r, k0 + k] (Mp = M rounded up to 4; zero past M)
+ * — the same slivers {@link packA} writes, laid out once for every row block.
+ */
+export function packAFullF32(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void {
+  const Mp = ((M + 3) >> 2) << 2;
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
+    const blk = dst + ((<usize>k0 * <usize>Mp) << 2);
+    for (let s = s0; s < s1; s++) {
+      for (let r = 0; r < 4; r++) {
+        const i = (s << 2) + r;
+        const d = blk + ((<usize>s * <usize>kc) << 4) + (<usize>r << 2);
+        if (i >= M) {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+        } else {
+          const row = a + ((<usize>i * <usize>lda + <usize>k0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C rows [0, M) (row stride ldc) = A · op(B) with A packed whole by {@link packAFullF32} at `pa`
+ * and B by the convolution's packing at `pb` (depth K): {@link gemmCore} without the per-block
+ * packing of A — the same blocks, register tile and order of the sums, so the same bits.
+ */
+function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, tile: usize): void {
+  const Mp = ((M + 3) >> 2) << 2;
+  for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+    const kc = min(GEMM_KC, K - k0);
+    const blk = pa + ((<usize>k0 * <usize>Mp) << 2);
+    for (let ib = 0; ib < M; ib += GEMM_MC) {
+      const mc = min(GEMM_MC, M - ib);
+      gemmBlock(blk + ((<usize>(ib >> 2) * <usize>kc) << 4), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
+    }
+  }
+}
+
+/**
+ * One packed block of the GEMM: C rows [ib, ib + mc) (+)= A-block (slivers of 4 rows at `pa`,
+ * depth kc) · B (slivers of 8 columns of depth K at `bp`, already offset to the block's depth),
+ * on a 4×8 register tile of f32x4 accumulators; rows past `i1` and columns past N are not stored.
+ */
+@inline function gemmBlock(pa: usize, kc: i32, bp0: usize, K: i32, c: usize, ldc: i32, N: i32, ib: i32, mc: i32, i1: i32, acc: bool, tile: usize): void {
+  const slivers = (N + 7) >> 3;
+  for (let t = 0; t < slivers; t++) {
+    const bp = bp0 + ((<usize>t * <usize>K) << 5);
+    const nr = min(8, N - (t << 3));
+    for (let s = 0; s < ((mc + 3) >> 2); s++) {
+      const ap = pa + ((<usize>s * <usize>kc) << 4);
+      let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
+      for (let k = 0; k < kc; k++) {
+        const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
+        const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
+        const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
+        const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      }
+      const i = ib + (s << 2);
+      const mr = min(4, i1 - i);
+      const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
+      const rs = <usize>ldc << 2;
+      if (mr == 4 && nr == 8) {
+        if (acc) {
+          c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
+          c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
+          c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
+          c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
+        }
+        v128.store(cp, c00); v128.store(cp, c01, 16);
+        v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
+        v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs, c21, 16);
+        v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs, c31, 16);
+      } else {
+        v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+        v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+        for (let r = 0; r < mr; r++) {
+          for (let q = 0; q < nr; q++) {
+            const p = cp + <usize>r * rs + (<usize>q << 2);
+            const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
+            store<f32>(p, acc ? load<f32>(p) + v : v);
           }
         }
       }
@@ -618,19 +672,23 @@ function im2colPack(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
 /**
  * Forward convolution of work units [u0, u1) (unit = (image n, group g, column block b), in that
  * nesting): out[n, g·Og + o, p] = Σ_k w[g·Og + o, k] · col[k, p] with k in ascending order in
- * float32 (the GEMM's order). Units write disjoint outputs, so any split gives the same bits.
+ * float32 (the GEMM's order). `w` is the weight packed by {@link packAFullF32}, group after group
+ * (Mp·Kc floats each, Mp = Og rounded up to 4): packed once per call, not once per column block.
+ * Units write disjoint outputs, so any split gives the same bits. Scratch: the 4×8 tile, then the
+ * packed im2col block.
  */
 export function conv2dF32(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void {
   const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
   const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), NB = gi(geo, 20);
-  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
+  const tile = scratch, pb = scratch + CONV_TILE;
+  const wg = <usize>(((Og + 3) >> 2) << 2) * <usize>Kc << 2;
   for (let u = u0; u < u1; u++) {
     const b = u % NB, ng = u / NB, g = ng % G, n = ng / G;
     const p0 = b * NC, nc = min(NC, P - p0);
     const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
     im2colPack(geo, xi, p0, nc, pb);
     const c = out + ((<usize>(n * O + g * Og) * <usize>P + <usize>p0) << 2);
-    gemmCore(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 0, Kc, pb, c, P, Og, Kc, nc, 0, Og, 0, pa, tile);
+    gemmPacked(w + <usize>g * wg, pb, c, P, Og, Kc, nc, tile);
   }
 }
 
@@ -941,3 +999,165 @@ export function buildCsr(ids: usize, n: i32, S: i32, rowptr: usize, perm: usize,
     store<i32>(perm + (<usize>k << 2), e);
   }
 }
+
+// ------------------------------------------------------------------ SO(2) transport (GEM-CNN)
+
+// Rows of F = C·B features, B = 2L + 1, per block [a₀, c₁, s₁, …, c_L, s_L]; per edge a coefficient
+// row t = [t₀, γ₁, σ₁, …, γ_L, σ_L] acting as a₀ ↦ t₀a₀, c ↦ γc − σs, s ↦ σc + γs (the spec is
+// src/backend/js/so2.ts). Vectorised as out[f] = P[f]·x[f] + Q[f]·x[partner(f)] with partner f + 1
+// on cosine lanes and f − 1 on sine lanes (two unaligned loads and a bitselect), and out[f] = P[f]·x[f]
+// on a₀ lanes (a bitselect, so no 0·x term touches them). P and Q repeat with period W = 4B
+// (a multiple of the vector width), expanded per edge into per-thread scratch: [P W][Q W][cos mask W][a₀ mask W].
+// Products and sums round in T as the reference's do (γc + (−σ)s is γc − σs exactly; no FMA).
+
+function so2Masks<T>(L: i32, s: usize): void {
+  const B = 2 * L + 1, W = 4 * B;
+  const mc = s + <usize>(2 * W) * sizeof<T>(), ma = s + <usize>(3 * W) * sizeof<T>();
+  for (let f = 0; f < W; f++) {
+    const j = f % B;
+    const c: i64 = j > 0 && (j & 1) == 1 ? -1 : 0, a: i64 = j == 0 ? -1 : 0;
+    if (sizeof<T>() == 4) {
+      store<i32>(mc + (<usize>f << 2), <i32>c); store<i32>(ma + (<usize>f << 2), <i32>a);
+    } else {
+      store<i64>(mc + (<usize>f << 3), c); store<i64>(ma + (<usize>f << 3), a);
+    }
+  }
+}
+
+@inline function so2Expand<T>(t: usize, L: i32, s: usize): void {
+  const B = 2 * L + 1, W = 4 * B, eb = sizeof<T>();
+  const q = s + <usize>W * eb;
+  const t0 = load<T>(t);
+  for (let r = 0; r < 4; r++) {
+    const b = <usize>(r * B);
+    store<T>(s + b * eb, t0); store<T>(q + b * eb, <T>0);
+    for (let l = 1; l <= L; l++) {
+      const g = load<T>(t + <usize>(2 * l - 1) * eb), sn = load<T>(t + <usize>(2 * l) * eb);
+      const ic = (b + <usize>(2 * l - 1)) * eb;
+      store<T>(s + ic, g); store<T>(q + ic, -sn);
+      store<T>(s + ic + eb, g); store<T>(q + ic + eb, sn);
+    }
+  }
+}
+
+/**
+ * o[0 .. F) (+)= R(t) x[0 .. F) with P, Q, masks in scratch `s` (see above). Vectors by phase: the
+ * P, Q and masks of a phase are loaded once and applied to every period of the row.
+ */
+@inline function so2Row<T>(x: usize, F: i32, B: i32, s: usize, o: usize, acc: bool): void {
+  const W = 4 * B, eb = sizeof<T>(), VL = 16 / <i32>eb;
+  const qp = s + <usize>W * eb, mc = s + <usize>(2 * W) * eb, ma = s + <usize>(3 * W) * eb;
+  const nv = F - F % VL; // elements covered by whole vectors
+  for (let p = 0; p < W && p < nv; p += VL) {
+    const pb = <usize>p * eb;
+    const P = v128.load(s + pb), Q = v128.load(qp + pb), MC = v128.load(mc + pb), MA = v128.load(ma + pb);
+    for (let f = p; f < nv; f += W) {
+      const xb = x + <usize>f * eb;
+      const v = v128.load(xb);
+      const partner = v128.bitselect(v128.load(xb + eb), v128.load(xb - eb), MC);
+      const px = vmul<T>(P, v);
+      let r = v128.bitselect(px, vadd<T>(px, vmul<T>(Q, partner)), MA);
+      const ob = o + <usize>f * eb;
+      if (acc) r = vadd<T>(v128.load(ob), r);
+      v128.store(ob, r);
+    }
+  }
+  for (let f = nv; f < F; f++) {
+    const j = f % B, pb = <usize>(f % W) * eb;
+    const xv = load<T>(x + <usize>f * eb);
+    const px: T = load<T>(s + pb) * xv;
+    let r: T = px;
+    if (j > 0) r = px + load<T>(qp + pb) * load<T>(x + <usize>((j & 1) == 1 ? f + 1 : f - 1) * eb);
+    const ob = o + <usize>f * eb;
+    store<T>(ob, acc ? load<T>(ob) + r : r);
+  }
+}
+
+function so2Gather<T>(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void {
+  const B = 2 * L + 1, rb = <usize>F * sizeof<T>(), tb = <usize>B * sizeof<T>();
+  so2Masks<T>(L, scratch);
+  for (let k = k0; k < k1; k++) {
+    so2Expand<T>(coef + <usize>k * tb, L, scratch);
+    so2Row<T>(x + <usize>ld32(idx, k) * rb, F, B, scratch, out + <usize>k * rb, false);
+  }
+}
+/** out[k] = R(coef[k]) x[idx[k]] for k ∈ [k0, k1) (float32); `scratch`: this thread's 16·(2L+1)·4 bytes. */
+export function so2GatherF32(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f32>(x, F, L, idx, coef, k0, k1, out, scratch); }
+/** {@link so2GatherF32} for float64. */
+export function so2GatherF64(x: usize, F: i32, L: i32, idx: usize, coef: usize, k0: i32, k1: i32, out: usize, scratch: usize): void { so2Gather<f64>(x, F, L, idx, coef, k0, k1, out, scratch); }
+
+/** R(t) x at the vector at `xb` with P, Q of its phase at `pp`, `qp` and the phase's masks (see above). */
+@inline function so2Lane<T>(xb: usize, pp: usize, qp: usize, mc: v128, ma: v128): v128 {
+  const eb = sizeof<T>();
+  const v = v128.load(xb);
+  const partner = v128.bitselect(v128.load(xb + eb), v128.load(xb - eb), mc);
+  const px = vmul<T>(v128.load(pp), v);
+  return v128.bitselect(px, vadd<T>(px, vmul<T>(v128.load(qp), partner)), ma);
+}
+
+/** The scalar form of {@link so2Lane} at element f (in-block offset j, phase ph). */
+@inline function so2Term<T>(x: usize, f: i32, j: i32, ph: i32, pp: usize, qp: usize): T {
+  const eb = sizeof<T>();
+  const px: T = load<T>(pp + <usize>ph * eb) * load<T>(x + <usize>f * eb);
+  if (j == 0) return px;
+  return px + load<T>(qp + <usize>ph * eb) * load<T>(x + <usize>((j & 1) == 1 ? f + 1 : f - 1) * eb);
+}
+
+/** Edges per block of the segment sum: their rows are read together (independent loads in flight). */
+const SO2_BLOCK = 4;
+
+// Segment sum: a segment's edges in blocks of SO2_BLOCK; per vector of the output row, the block's
+// terms are added in edge order (the reference's order) to the running sum. Scratch: [mc W][ma W],
+// then per block slot [P W][Q W] (so2Scratch in src/backend/wasm/kernels.ts: 10·W elements).
+function so2SegSum<T>(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void {
+  const B = 2 * L + 1, W = 4 * B, eb = sizeof<T>(), VL = 16 / <i32>eb;
+  const rb = <usize>F * eb, tb = <usize>B * eb, wb = <usize>W * eb;
+  const mcp = scratch, map = scratch + wb, slots = scratch + 2 * wb, slotb = 2 * wb;
+  // the masks in the layout so2Masks writes ([P][Q][mc][ma]), shifted so that mc, ma land at the start
+  so2Masks<T>(L, scratch - 2 * wb);
+  const nv = F - F % VL;
+  for (let s = s0; s < s1; s++) {
+    const o = out + <usize>s * rb;
+    memory.fill(o, 0, rb);
+    const en = ld32(rowptr, s + 1);
+    for (let k0 = ld32(rowptr, s); k0 < en; k0 += SO2_BLOCK) {
+      const nb = min(SO2_BLOCK, en - k0);
+      for (let j = 0; j < nb; j++) {
+        const e = <usize>ld32(perm, k0 + j);
+        so2Expand<T>(coef + e * tb, L, slots + <usize>j * slotb);
+      }
+      const r0 = m + <usize>ld32(perm, k0) * rb;
+      const r1 = nb > 1 ? m + <usize>ld32(perm, k0 + 1) * rb : r0;
+      const r2 = nb > 2 ? m + <usize>ld32(perm, k0 + 2) * rb : r0;
+      const r3 = nb > 3 ? m + <usize>ld32(perm, k0 + 3) * rb : r0;
+      for (let p = 0; p < W && p < nv; p += VL) {
+        const pb = <usize>p * eb;
+        const MC = v128.load(mcp + pb), MA = v128.load(map + pb);
+        const p0 = slots + pb, p1 = p0 + slotb, p2 = p1 + slotb, p3 = p2 + slotb;
+        for (let f = p; f < nv; f += W) {
+          const fb = <usize>f * eb, ob = o + fb;
+          let acc = vadd<T>(v128.load(ob), so2Lane<T>(r0 + fb, p0, p0 + wb, MC, MA));
+          if (nb > 1) acc = vadd<T>(acc, so2Lane<T>(r1 + fb, p1, p1 + wb, MC, MA));
+          if (nb > 2) acc = vadd<T>(acc, so2Lane<T>(r2 + fb, p2, p2 + wb, MC, MA));
+          if (nb > 3) acc = vadd<T>(acc, so2Lane<T>(r3 + fb, p3, p3 + wb, MC, MA));
+          v128.store(ob, acc);
+        }
+      }
+      for (let f = nv; f < F; f++) {
+        const j = f % B, ph = f % W, ob = o + <usize>f * eb;
+        let a = load<T>(ob) + so2Term<T>(r0, f, j, ph, slots, slots + wb);
+        if (nb > 1) a += so2Term<T>(r1, f, j, ph, slots + slotb, slots + slotb + wb);
+        if (nb > 2) a += so2Term<T>(r2, f, j, ph, slots + 2 * slotb, slots + 2 * slotb + wb);
+        if (nb > 3) a += so2Term<T>(r3, f, j, ph, slots + 3 * slotb, slots + 3 * slotb + wb);
+        store<T>(ob, a);
+      }
+    }
+  }
+}
+/**
+ * out[s] = Σ_{k ∈ [rowptr[s], rowptr[s+1])} R(coef[perm[k]]) m[perm[k]] for s ∈ [s0, s1), in CSR
+ * (ascending edge) order (float32); `scratch`: this thread's 40·(2L+1)·4 bytes.
+ */
+export function so2SegSumF32(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f32>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
+/** {@link so2SegSumF32} for float64. */
+export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f64>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }

@@ -7,5 +7,6 @@ import type { Section } from '../lib/types.js';
 import { tensorSection } from './tensor.js';
 import { solverSection } from './solver.js';
 import { graphSection } from './graph.js';
+import { meshSection } from './mesh.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection];

@@ -44,3 +44,5 @@ export type { Reduction, CrossEntropyOptions } from './ops/loss.js';
 // the backend's one CSR cache, for GraphsTuple.csr() / csc() (graph may import tensor, not backend)
 export { edgeCsr } from '../backend/csr-cache.js';
 export type { EdgeCsr } from '../backend/csr-cache.js';
+export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './ops/so2.js';
+export type { So2SegmentOptions, So2Values } from './ops/so2.js';

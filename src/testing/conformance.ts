@@ -14,6 +14,7 @@ import {
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
+  so2RotateGather, so2RotateSegmentMean,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -100,6 +101,16 @@ export function conformanceCases(): ConformanceCase[] {
     },
   });
   c.push({
+    name: 'so2RotateGather / so2RotateSegmentMean (SO(2) transport, L = 2) and their gradients (incl. so2CoefGrad)',
+    inputs: [{ shape: [5, 10], requiresGrad: true }, { shape: [6], requiresGrad: true }, { shape: [6, 10], requiresGrad: true }, { shape: [6], requiresGrad: true }],
+    fn: (x, ang, m, w) => {
+      const y = so2RotateGather(x, snd, ang, 2);
+      const z = so2RotateSegmentMean(m, ang, seg, 5, 2, { weights: w });
+      backward(add(sum(mul(y, y)), sum(mul(z, z))));
+      return [y, z, x.grad!, ang.grad!, m.grad!, w.grad!];
+    },
+  });
+  c.push({
     name: 'silu and its fused gradient (siluGrad), [3,17]',
     inputs: [{ shape: [3, 17], requiresGrad: true }, { shape: [3, 17] }],
     fn: (x, g) => {
@@ -135,6 +146,10 @@ export function conformanceCases(): ConformanceCase[] {
     ['5×3 kernel, padding [2, 0], dilation [1, 2]', [2, 2, 11, 17], [3, 2, 5, 3], { padding: [2, 0], dilation: [1, 2] }],
     ['depthwise (groups = channels), stride 3', [2, 4, 10, 19], [8, 1, 3, 3], { stride: 3, padding: 1, groups: 4 }],
     ['wide row (several 8-column slivers), padding 2', [2, 3, 5, 41], [2, 3, 3, 4], { padding: 2 }],
+    // the forward packs the weight once, per 256-deep block and 64-row block: depth 11·25 = 275,
+    // 67 outputs (the last 4-row sliver part empty); then 5 outputs per group
+    ['5×5 p2, depth 275 > 256, 67 outputs', [2, 11, 9, 10], [67, 11, 5, 5], { padding: 2 }],
+    ['5×5 p2, groups 2 of 5 outputs', [2, 12, 7, 9], [10, 6, 5, 5], { padding: 2, groups: 2 }],
   ];
   for (const [label, xs, ws, opts] of convGeos) {
     c.push({

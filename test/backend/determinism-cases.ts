@@ -51,6 +51,14 @@ export function determinismCases(): Case[] {
       const b = kt(floats(rng, S * F, dtype, 3), [S, F], dtype);
       out.push({ name: `gatherDot H=${H} ${dtype}`, op: 'gatherDot', inputs: [b, x, si, gi], outputs: [[E, H]], attrs: { heads: H } });
     }
+    // SO(2) transport (GEM-CNN): rotating gather and rotating segment sum, L = 1 and 2, odd channel counts
+    for (const [L, C] of [[1, 3], [2, 16]] as const) {
+      const F = C * (2 * L + 1), B = 2 * L + 1;
+      const coef = kt(floats(rng, E * B, dtype, 1), [E, B], dtype);
+      const x = kt(floats(rng, R * F, dtype, 3), [R, F], dtype), m = kt(floats(rng, E * F, dtype, 3), [E, F], dtype);
+      out.push({ name: `so2Gather L=${L} C=${C} ${dtype}`, op: 'so2Gather', inputs: [x, gi, coef], outputs: [[E, F]], attrs: { maxOrder: L } });
+      out.push({ name: `so2SegmentSum L=${L} C=${C} ${dtype}`, op: 'so2SegmentSum', inputs: [m, coef, si], outputs: [[S, F]], attrs: { maxOrder: L, numSegments: S } });
+    }
     // segment softmax: a narrow score range (the global-shift path) and a wide one with −∞ and a
     // NaN (the per-segment-max path), one and three columns; its gradient
     const wide = dtype === 'float32' ? 40 : 200;
@@ -77,6 +85,10 @@ export function determinismCases(): Case[] {
     ['3×3 p1', [4, 5, 19, 17], [6, 5, 3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
     ['37 images, stride 2, dilation 2, groups 2', [37, 6, 13, 11], [4, 3, 3, 2], { stride: [2, 1], padding: [2, 1], dilation: [2, 2], groups: 2 }],
     ['several column blocks per image', [2, 3, 61, 57], [5, 3, 3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+    // 5×5: the forward's weight packed once over two depth blocks (K = 325 > 256) and two row
+    // blocks (70 = 64 + 6 outputs, the last sliver half empty); then 5×5 per group (5 outputs a group)
+    ['5×5 p2, K > 256, 70 outputs', [3, 13, 20, 18], [70, 13, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 }],
+    ['5×5 p2, groups 2', [2, 12, 15, 14], [10, 6, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 2 }],
   ];
   for (const [label, xs, ws, at] of convCases) {
     const [N, C, H, W] = xs as [number, number, number, number], [O, , kh, kw] = ws as [number, number, number, number];

@@ -3,7 +3,7 @@
  * against plain loops, in float64 and float32, with gradcheck in float64.
  */
 import { describe, expect, it } from 'vitest';
-import { so2RotateGather, so2RotateSegmentMean } from '../../src/mesh/index.js';
+import { so2RotateGather, so2RotateSegmentMean } from '../../src/mesh/gem/transport.js';
 import { Tensor, randn } from '../../src/tensor/index.js';
 import { Rng, ShapeError } from '../../src/util/index.js';
 import { assertGradcheck } from '../../src/testing/index.js';

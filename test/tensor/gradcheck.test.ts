@@ -14,6 +14,7 @@ import {
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
   segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
+  so2RotateGather, so2RotateSegmentMean,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, adaptiveMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
@@ -387,6 +388,15 @@ describe('segment ops (unsorted ids, an empty segment)', () => {
     const [gx] = node.node!.op.backward!({ inputs: node.node!.inputs, outputs: node.node!.outputs, grad: g0, attrs: node.node!.attrs, needs: [true, false] });
     expect(gx!.node!.op.name).toBe('segmentSoftmaxGrad');
     gc((y, g) => apply(gx!.node!.op, [y, g, gx!.node!.inputs[2]!], gx!.node!.attrs), [y0, g0]);
+  });
+  it('so2RotateGather / so2RotateSegmentMean (features, angles, weights) and the coefficient gradient (double backward)', () => {
+    gc((x, a) => so2RotateGather(x, [0, 2, 2, 1, 0], a, 1), [rnd([3, 6]), rnd([5], -3, 3)]);
+    gc((m, a, w) => so2RotateSegmentMean(m, a, [1, 0, 1, 3, 1], 4, 2, { weights: w }), [rnd([5, 5]), rnd([5], -3, 3), pos([5])]);
+    const y = so2RotateGather(rnd([3, 6]), [0, 2, 2, 1, 0], rnd([5], -3, 3), 1);
+    const [, , gt] = y.node!.op.backward!({ inputs: y.node!.inputs, outputs: y.node!.outputs, grad: rnd([5, 6]), attrs: y.node!.attrs, needs: [false, false, true] });
+    expect(gt!.node!.op.name).toBe('so2CoefGrad');
+    const [, , ia, ib] = gt!.node!.inputs;
+    gc((a, b) => apply(gt!.node!.op, [a, b, ia!, ib!], gt!.node!.attrs), [rnd([5, 6]), rnd([3, 6])]);
   });
   it('gatherSegmentWeightedSum (scalar and per-head weights; empty segment)', () => {
     gc((x, w) => gatherSegmentWeightedSum(x, w, [0, 2, 2, 4, 1], ids.slice(0, 5), 4), [rnd([5, 3]), rnd([5])]);

@@ -220,6 +220,24 @@ describe('shape ops', () => {
     expect(flatten(iota([2, 3, 4])).shape).toEqual([24]);
     expect(sumToShape(ones([2, 3, 4], { dtype: 'float64' }), [3, 1]).toArray()).toEqual([[8], [8], [8]]);
   });
+  it('permute with axes that stay adjacent (merged) and long contiguous rows (block copies)', () => {
+    // every element against its index formula: out[i₀, i₁, …] = x[i_{perm⁻¹}…]
+    const check = (shape: number[], perm: number[]): void => {
+      const x = iota(shape), y = permute(x, perm);
+      const xs = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+      const ys = y.shape, n = ys.reduce((a, b) => a * b, 1), yd = y.data;
+      for (let f = 0; f < n; f++) {
+        let r = f, src = 0;
+        for (let d = ys.length - 1; d >= 0; d--) { const i = r % ys[d]!; r = (r - i) / ys[d]!; src += i * xs[perm[d]!]!; }
+        if (yd[f] !== src) throw new Error(`permute ${shape} by ${perm}: element ${f} is ${yd[f]}, expected ${src}`);
+      }
+    };
+    check([4, 3, 2, 2, 5, 5], [0, 2, 1, 3, 4, 5]); // the steerable filter's block swap: rows of 50
+    check([2, 3, 4, 70], [1, 0, 2, 3]); // rows of 280 floats: block copies
+    check([3, 4, 5, 6], [2, 3, 0, 1]); // two merged pairs: a 2-D transpose
+    check([2, 3, 4], [0, 1, 2]); // identity
+    check([5, 2, 3, 4], [3, 1, 2, 0]); // a merged middle pair, strided rows
+  });
   it('reshape shares storage; clone copies; detach shares', () => {
     const x = iota([2, 2]);
     const r = reshape(x, [4]);

@@ -1,7 +1,8 @@
 /**
  * The gpu.js backend for eager (synchronous) execution: gpu.js kernels for the aggregation loops
  * (segmentSum, segmentMax/Min with their arg rows, indexSelect and indexAdd along axis 0, the fused
- * gatherSegmentSum / one-weight gatherSegmentWeightedSum, gatherDot, segmentSoftmax and its gradient), written
+ * gatherSegmentSum / one-weight gatherSegmentWeightedSum, gatherDot, segmentSoftmax and its gradient, the SO(2)
+ * transport ops so2Gather / so2SegmentSum), written
  * gather-style over a CSR of the index built on the host by counting sort (O(N + S), no atomics).
  * Every other op runs the JS reference (the end of the chain).
  *
@@ -25,6 +26,7 @@ import { BackendError } from '../../util/errors.js';
 import { gatherSegmentSumKernel, segmentSumKernel, segmentExtremeKernel } from '../js/segment.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from '../js/segment-fused.js';
 import { indexAddKernel, indexSelectKernel } from '../js/indexing.js';
+import { so2GatherKernel, so2SegmentSumKernel } from '../js/so2.js';
 import { validIndex } from '../js/segment-csr.js';
 import { segmentCsr } from '../csr-cache.js';
 import type { Input, KernelOutput } from 'gpu.js';
@@ -328,7 +330,34 @@ export function aggregationPlanners(minWork: number): GpuPlanners {
     };
   };
 
+  // SO(2) transport (kernels `so2gather` / `so2segsum`): the coefficient rows [E, 2L+1] passed flat;
+  // rows whose width is not a multiple of 2L+1 or bad indices decline (the reference throws).
+  const so2Gather = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { maxOrder: number }): GpuLaunch | null => {
+    const [x, gi, t] = inputs, [o] = outputs;
+    const R = x!.shape[0] ?? 0, F = features(x!), E = gi!.data.length, B = 2 * attrs.maxOrder + 1;
+    if (F % B !== 0 || t!.dtype !== 'float32' || E * B >= F32_EXACT || !usable(x!, R, E, F) || !inRange(gi!.data, R)) return null;
+    return {
+      kind: 'so2gather', oneD: F === 1, cap: 1, output: F === 1 ? [E] : [F, E],
+      args: [gi!.data as Int32Array, t!.data as Float32Array, Int32Array.of(B), asInput(x!.data as Float32Array, R, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+  const so2SegmentSum = (inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { maxOrder: number; numSegments: number }): GpuLaunch | null => {
+    const [m, t, si] = inputs, [o] = outputs;
+    const E = m!.shape[0] ?? 0, F = features(m!), S = attrs.numSegments, B = 2 * attrs.maxOrder + 1;
+    if (F % B !== 0 || t!.dtype !== 'float32' || E * B >= F32_EXACT || !usable(m!, E, S, F)) return null;
+    const csr = segmentCsr(si!.data, S);
+    if (!csr) return null;
+    return {
+      kind: 'so2segsum', oneD: F === 1, cap: loopCap(csr.maxDegree), output: F === 1 ? [S] : [F, S],
+      args: [csr.rowptr, csr.perm, t!.data as Float32Array, Int32Array.of(B), asInput(m!.data as Float32Array, E, F)],
+      finish: (r) => copyResult(r, o!.data as Float32Array),
+    };
+  };
+
   return {
+    so2Gather: { plan: so2Gather, reference: so2GatherKernel },
+    so2SegmentSum: { plan: so2SegmentSum, reference: so2SegmentSumKernel },
     gatherSegmentSum: { plan: gatherSegmentSum, reference: gatherSegmentSumKernel },
     gatherDot: { plan: gatherDot, reference: gatherDotKernel },
     segmentSoftmax: { plan: segmentSoftmax, reference: segmentSoftmaxKernel },

@@ -22,7 +22,7 @@ import type { IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
  * single SDDMM kernel indexing both inputs through their own index arrays read the wrong rows in
  * gpu.js 2.24's cpu mode, so the rows are gathered first).
  */
-export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad' | 'rowdot' | 'hwsum';
+export type GpuKernelKind = 'sum' | 'wsum' | 'argmax' | 'argmin' | 'gather' | 'segmax' | 'expsum' | 'softnorm' | 'dot' | 'softgrad' | 'rowdot' | 'hwsum' | 'so2gather' | 'so2segsum';
 
 /**
  * Sources, 2-D variant (`output [F, S]`, thread.x = feature so webasm's SIMD quads run along the
@@ -69,6 +69,63 @@ const SOURCES: Record<GpuKernelKind, { d2: string; d1: string }> = {
   const s = ids[${row}];
   return ${at(row, 'y')} * (${at(row, 'g')} - ${at('s', 'dot')});
 }`),
+  // SO(2) transport (src/backend/js/so2.ts): rows of F = C·B features (B = 2L + 1 = dims[0]), the
+  // per-edge coefficient rows [t₀, γ₁, σ₁, …] flat in `coef` (read at e·B + j, exact below 2^24).
+  // Feature f has in-block offset j: a₀ (j = 0) ↦ t₀a₀; cosine lanes (odd j) γc − σs with the sine at
+  // f + 1; sine lanes (even j > 0) σc + γs with the cosine at f − 1. Rotating gather, output [F, E]:
+  so2gather: {
+    d2: `function (idx, coef, dims, x) {
+  const B = dims[0];
+  const f = this.thread.x;
+  const k = this.thread.y;
+  const r = idx[k];
+  const j = f - Math.floor(f / B) * B;
+  const h = Math.floor(j / 2);
+  const t = k * B + j;
+  if (j == 0) {
+    return coef[t] * x[r][f];
+  }
+  if (j - 2 * h == 1) {
+    return coef[t] * x[r][f] - coef[t + 1] * x[r][f + 1];
+  }
+  return coef[t] * x[r][f - 1] + coef[t - 1] * x[r][f];
+}`,
+    d1: 'function (idx, coef, dims, x) {\n  return coef[this.thread.x] * x[idx[this.thread.x]];\n}',
+  },
+  // rotating segment sum over the CSR of the ids (ascending edges), output [F, S]
+  so2segsum: {
+    d2: `function (rowptr, perm, coef, dims, m) {
+  const B = dims[0];
+  const f = this.thread.x;
+  const st = rowptr[this.thread.y];
+  const deg = rowptr[this.thread.y + 1] - st;
+  const j = f - Math.floor(f / B) * B;
+  const h = Math.floor(j / 2);
+  let acc = 0;
+  for (let q = 0; q < deg; q++) {
+    const e = perm[st + q];
+    const t = e * B + j;
+    if (j == 0) {
+      acc += coef[t] * m[e][f];
+    } else if (j - 2 * h == 1) {
+      acc += coef[t] * m[e][f] - coef[t + 1] * m[e][f + 1];
+    } else {
+      acc += coef[t] * m[e][f - 1] + coef[t - 1] * m[e][f];
+    }
+  }
+  return acc;
+}`,
+    d1: `function (rowptr, perm, coef, dims, m) {
+  const st = rowptr[this.thread.x];
+  const deg = rowptr[this.thread.x + 1] - st;
+  let acc = 0;
+  for (let q = 0; q < deg; q++) {
+    const e = perm[st + q];
+    acc += coef[e] * m[e];
+  }
+  return acc;
+}`,
+  },
   // Σ_d a[e][h·D + d] · b[e][h·D + d] for row-aligned [E, F] inputs a, b and dims = [D]. The output
   // is [F, E] (only the first column of each head is nonzero; the host picks them): gpu.js 2.24's
   // cpu mode reads a 2-D input with the output's row width, so the two must match.

@@ -12,6 +12,7 @@ import { matmulKernel } from './matmul.js';
 import { indexAddKernel, indexSelectKernel, scatterAddKernel, takeAlongAxisKernel } from './indexing.js';
 import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from './segment.js';
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from './segment-fused.js';
+import { so2CoefGradKernel, so2GatherKernel, so2SegmentSumKernel } from './so2.js';
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
@@ -44,6 +45,9 @@ const kernels: Record<string, Kernel> = {
   segmentSoftmax: segmentSoftmaxKernel,
   segmentSoftmaxGrad: segmentSoftmaxGradKernel,
   siluGrad: siluGradKernel,
+  so2Gather: so2GatherKernel,
+  so2SegmentSum: so2SegmentSumKernel,
+  so2CoefGrad: so2CoefGradKernel,
   conv2d: conv2dKernel,
   conv2dGradInput: conv2dGradInputKernel,
   conv2dGradWeight: conv2dGradWeightKernel,

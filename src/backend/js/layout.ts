@@ -9,6 +9,19 @@ import { broadcastStrides, forEachRow } from './elementwise.js';
 
 /** out = permute(x, perm): out.shape[i] = x.shape[perm[i]]. */
 export function permuteData(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
+  // axes that stay adjacent and in order (perm[i + 1] = perm[i] + 1) move as one: e.g. the block
+  // swap [0, 2, 1, 3, 4, 5] of a 6-D array is the 4-D [0, 2, 1, 3] with the last three axes merged
+  if (perm.some((p, i) => i > 0 && p === perm[i - 1]! + 1)) {
+    const groups: number[][] = [];
+    for (let i = 0; i < perm.length; i++) {
+      if (i > 0 && perm[i] === perm[i - 1]! + 1) groups[groups.length - 1]!.push(perm[i]!);
+      else groups.push([perm[i]!]);
+    }
+    const order = groups.map((g) => g[0]!).sort((a, b) => a - b);
+    const mshape = order.map((a) => groups.find((g) => g[0] === a)!.reduce((n, d) => n * shape[d]!, 1));
+    const mperm = groups.map((g) => order.indexOf(g[0]!));
+    if (mperm.length < perm.length) return permuteData(x, mshape, mperm, out);
+  }
   const xs = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
   const st = perm.map((p) => xs[p]!);
@@ -28,6 +41,10 @@ export function permuteData(x: TypedArray, shape: readonly number[], perm: reado
   }
   const inner = nd ? outShape[nd - 1]! : 1;
   const si = nd ? st[nd - 1]! : 0;
+  if (si === 1 && inner >= 64) { // contiguous rows: block copies
+    forEachRow(outShape, [st], (base, offs) => { out.set(x.subarray(offs[0]!, offs[0]! + inner), base); });
+    return;
+  }
   forEachRow(outShape, [st], (base, offs) => {
     let p = offs[0]!;
     for (let j = 0; j < inner; j++, p += si) out[base + j] = x[p]!;

@@ -327,12 +327,13 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // the GEMM's register tile (wasm/kernels.ts, `conv2dF32` and its gradients). Inputs are copied in
   // once; each thread packs into its own scratch in the arena (no per-image allocation).
   /** The geometry block the wasm conv kernels read, and the sizes the wrappers need. */
-  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs) {
+  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs, minNC = 8) {
     const [N, C, H, W] = xs as [number, number, number, number];
     const [O, , kh, kw] = ws as [number, number, number, number];
     const Ho = ys[2]!, Wo = ys[3]!, G = at.groups, Cg = C / G, Og = O / G, Kc = Cg * kh * kw, P = Ho * Wo;
-    // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2
-    const NC = Math.max(8, Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
+    // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2; at least
+    // `minNC` columns (the forward's: its GEMM reads only a 256-deep slice of the block at a time)
+    const NC = Math.max(Math.min(minNC, Math.ceil(P / 8) * 8), Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
     const NB = Math.ceil(P / NC);
     // weight gradient: images in at most 16 chunks, fixed by the shape (not by the thread count)
     const R = Math.min(N, CONV_WGRAD_CHUNKS), B = Math.ceil(N / Math.max(1, R));
@@ -341,15 +342,26 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       at.dilation[0], at.dilation[1], Ho, Wo, G, Cg, Og, Kc, P, NC, NB, B]);
     return { geo, N, C, O, G, Og, Kc, P, NC, NB, B, work: N * O * P * Kc };
   }
+  /**
+   * Forward column blocks have at least this many columns: with the weight packed once per call,
+   * a wider block means fewer passes over the packed weight (at 5×5 × 128 channels, Kc = 3200, the
+   * 128 KiB rule alone gives 8 columns).
+   */
+  const CONV_FWD_MIN_NC = 64;
   const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
   const conv2d: ProviderKernel = ([x, w], [o], at: Conv2dAttrs) => {
     const a = rt();
     a.reset();
-    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at);
+    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at, CONV_FWD_MIN_NC);
     if (!(g.work > 0)) return false; // empty sums: the reference writes the zeros
-    const px = a.put(x!.data as Float32Array), pw = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
-    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Kc * 4);
+    const px = a.put(x!.data as Float32Array), pw0 = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, g.work / 16), stride = line(128 + g.NC * g.Kc * 4);
+    // the weight packed once for every column block (4-row slivers per depth block, group by group)
+    const Mp = Math.ceil(g.Og / 4) * 4, pw = a.alloc(g.G * Mp * g.Kc * 4);
+    for (let q = 0; q < g.G; q++) {
+      a.parallel('packAFullF32', splitRange(Mp / 4, T).map(([s0, s1]) => [pw0 + q * g.Og * g.Kc * 4, g.Kc, g.Og, g.Kc, s0, s1, pw + q * Mp * g.Kc * 4]));
+    }
     const scr = a.alloc(T * stride);
     a.parallelChunks('conv2dF32', [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
       T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
@@ -424,10 +436,45 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.get(px, o!.data);
   };
 
+  // SO(2) transport (GEM-CNN, wasm/kernels.ts `so2GatherF32` / `so2SegSumF32`): the rotating gather
+  // per edge (split by edge ranges), the rotating segment sum per segment over the CSR of the ids in
+  // ascending edge order (split by segment ranges) — the reference's bits for any thread count.
+  // Rows are padded by one vector on each side in the arena (the kernels read a row's neighbours
+  // one element beyond its ends, into lanes they then discard).
+  const so2Scratch = (L: number, d64: boolean): number => line(40 * (2 * L + 1) * (d64 ? 8 : 4)); // masks and P, Q (segment sum: 4 edges' worth)
+  const putPadded = (a: WasmArena, x: TypedArray): number => { a.alloc(16); const p = a.put(x); a.alloc(16); return p; };
+  const so2Gather: ProviderKernel = ([x, gi, t], [o], attrs: { maxOrder: number }) => {
+    const L = attrs.maxOrder, F = rowSize(x!), R = x!.shape[0]!, idx = gi!.data, E = idx.length, d64 = f64(x!);
+    if (F % (2 * L + 1) !== 0) return false; // the reference throws
+    const a = rt();
+    a.reset();
+    const pidx = a.put(idx as Int32Array);
+    if (a.k.firstBadId(pidx, E, R, 0) !== -1) return false;
+    const px = putPadded(a, x!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
+    a.parallelChunks(d64 ? 'so2GatherF64' : 'so2GatherF32', [px, F, L, pidx, pt, 0, 0, po, scr], 5, chunked(E, T),
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [8], stride });
+    a.get(po, o!.data);
+  };
+  const so2SegmentSum: ProviderKernel = ([m, t, si], [o], attrs: { maxOrder: number; numSegments: number }) => {
+    const L = attrs.maxOrder, F = rowSize(m!), ids = si!.data, E = ids.length, S = attrs.numSegments, d64 = f64(m!);
+    if (F % (2 * L + 1) !== 0) return false;
+    const a = rt();
+    a.reset();
+    const c = csrIn(a, a.put(ids as Int32Array), ids, S);
+    if (!c) return false;
+    const pm = putPadded(a, m!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
+    const chunks = splitCsr(c.csr.rowptr, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+    a.parallelChunks(d64 ? 'so2SegSumF64' : 'so2SegSumF32', [pm, F, L, pt, c.pperm, c.prowptr, 0, 0, po, scr], 6, chunks,
+      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [9], stride });
+    a.get(po, o!.data);
+  };
+
   const table: Record<string, ProviderKernel> = {
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
-    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad,
+    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
   };
   // A call whose buffers do not fit the wasm32 memory (4 GiB) declines (an allocation throws
   // before any output is written): the next provider runs it.
@@ -457,7 +504,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!isFloat(x) || !enough(inputs[2]!.data.length * F)) return false;
         break;
       }
-      case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad':
+      case 'so2Gather': // x, index, coef: E rotated rows
+        if (!isFloat(x) || !enough(inputs[1]!.data.length * rowSize(x))) return false;
+        break;
+      case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad': case 'so2SegmentSum':
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds

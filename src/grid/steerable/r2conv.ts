@@ -152,13 +152,13 @@ export class R2Conv extends Module {
           continue;
         }
         const n = p.outMult * p.inMult * p.dim;
-        const wp = w.slice([[off, off + n]]).reshape([p.outMult * p.inMult, p.dim]);
+        const wp = (n === w.shape[0] ? w : w.slice([[off, off + n]])).reshape([p.outMult * p.inMult, p.dim]);
         off += n;
         cols.push(wp.matmul(B).reshape([p.outMult, p.inMult, p.outSize, p.inSize, k, k]).permute([0, 2, 1, 3, 4, 5]).reshape(shape));
       }
-      rows.push(concat(cols, 1));
+      rows.push(cols.length === 1 ? cols[0]! : concat(cols, 1));
     }
-    return concat(rows, 0);
+    return rows.length === 1 ? rows[0]! : concat(rows, 0);
   }
 
   /** The bias vector [c_out] = Q_bias · b (zero on non-invariant directions), or null. */

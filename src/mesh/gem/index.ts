@@ -4,7 +4,7 @@
  * block, matrix features, pooling and batching. See docs/design/gem.md.
  * @module
  */
-export { so2RotateGather, so2RotateSegmentMean, so2Width } from './transport.js';
+export { so2Width } from './transport.js';
 export { gemKernelBasis, gemClosedFormBasis, gemIntertwinerBasis, gemKernelDim, embedBasis } from './basis.js';
 export type { GemBasisElement, GemKernelBasis, GemBasisOptions } from './basis.js';
 export { GemConv, GemLinear } from './conv.js';

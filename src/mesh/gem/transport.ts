@@ -3,13 +3,13 @@
  * Equivariant Mesh CNNs", ICLR 2021, arXiv:2003.05425): a gather that rotates every gathered row
  * by an SO(2) angle, and a segment mean that rotates every row before averaging. Both act on the
  * feature layout [rows, C·(2L+1)], per channel [a₀, c₁, s₁, …, c_L, s_L], where ρ_l(α) rotates
- * (c_l, s_l) by l·α. They are composed from differentiable tensor ops (indexSelect, elementwise
- * products with constant cos/sin tables, segmentMean/segmentSum); fused kernels may replace them
- * later under the same signatures, so the contract below is exact and tested against a loop.
- * See docs/design/gem.md.
+ * (c_l, s_l) by l·α. They run on the tensor engine's fused SO(2) ops (`so2RotateGather`,
+ * `so2RotateSegmentMean` in src/tensor: JS reference, wasm SIMD on the thread pool, gpu.js; see
+ * docs/design/so2-kernels.md); this wrapper adds the GEM contract (weighted *mean*, Σw-normalised)
+ * and is tested against a plain loop. See docs/design/gem.md.
  * @module
  */
-import { Tensor, fromData, segmentMean, segmentSum } from '../../tensor/index.js';
+import { Tensor, so2RotateGather as fusedGather, so2RotateSegmentMean as fusedSegment } from '../../tensor/index.js';
 import { ShapeError, ValueError, fmtShape } from '../../util/index.js';
 
 /** Width 2L + 1 of one channel ρ₀ ⊕ ρ₁ ⊕ … ⊕ ρ_L (GEM-CNN, arXiv:2003.05425). */
@@ -28,41 +28,6 @@ function checkFeatures(op: string, x: Tensor, maxOrder: number, what: string): n
   return F / w;
 }
 
-/** The swap permutation of one channel: (a₀, c₁, s₁, …) ↦ (a₀, s₁, c₁, …). */
-function swapIndex(maxOrder: number): Int32Array {
-  const w = so2Width(maxOrder), p = new Int32Array(w);
-  p[0] = 0;
-  for (let l = 1; l <= maxOrder; l++) {
-    p[2 * l - 1] = 2 * l;
-    p[2 * l] = 2 * l - 1;
-  }
-  return p;
-}
-
-/**
- * Rotate each row k of x3 [E, C, 2L+1] by ρ(angle[k]):
- * (c_l, s_l) ↦ (cos lα·c_l − sin lα·s_l, sin lα·c_l + cos lα·s_l), written as
- * x ⊙ cosTable + swap(x) ⊙ sinTable with constant tables [E, 1, 2L+1].
- */
-function rotateRows(x3: Tensor, angle: Float64Array, maxOrder: number): Tensor {
-  if (maxOrder === 0) return x3;
-  const E = angle.length, w = so2Width(maxOrder);
-  const co = new Float64Array(E * w), si = new Float64Array(E * w);
-  for (let k = 0; k < E; k++) {
-    const o = k * w, a = angle[k]!;
-    co[o] = 1;
-    for (let l = 1; l <= maxOrder; l++) {
-      const c = Math.cos(l * a), s = Math.sin(l * a);
-      co[o + 2 * l - 1] = c;
-      co[o + 2 * l] = c;
-      si[o + 2 * l - 1] = -s;
-      si[o + 2 * l] = s;
-    }
-  }
-  const mk = (v: Float64Array): Tensor => fromData(x3.dtype === 'float64' ? v : Float32Array.from(v), [E, 1, w]);
-  return x3.mul(mk(co)).add(x3.indexSelect(2, swapIndex(maxOrder)).mul(mk(si)));
-}
-
 /**
  * Rotate-gather: out[k] = ρ(angle[k]) x[index[k]], per channel block ρ₀ ⊕ … ⊕ ρ_L (GEM-CNN,
  * arXiv:2003.05425, the parallel transport ρ(g_{q→p}) f_q of a message). Differentiable in x.
@@ -76,12 +41,9 @@ function rotateRows(x3: Tensor, angle: Float64Array, maxOrder: number): Tensor {
 export function so2RotateGather(x: Tensor, index: Int32Array, angle: Float64Array, maxOrder: number): Tensor {
   const op = 'so2RotateGather';
   checkOrder(op, maxOrder);
-  const C = checkFeatures(op, x, maxOrder, 'x');
+  checkFeatures(op, x, maxOrder, 'x');
   if (index.length !== angle.length) throw new ShapeError(`${op}: ${index.length} indices but ${angle.length} angles`);
-  const E = index.length, w = so2Width(maxOrder);
-  const g = x.indexSelect(0, index);
-  if (maxOrder === 0) return g;
-  return rotateRows(g.reshape([E, C, w]), angle, maxOrder).reshape([E, C * w]);
+  return fusedGather(x, index, angle, maxOrder);
 }
 
 /**
@@ -100,13 +62,12 @@ export function so2RotateGather(x: Tensor, index: Int32Array, angle: Float64Arra
 export function so2RotateSegmentMean(m: Tensor, angle: Float64Array, segments: Int32Array, numSegments: number, maxOrder: number, weights?: Float64Array): Tensor {
   const op = 'so2RotateSegmentMean';
   checkOrder(op, maxOrder);
-  const C = checkFeatures(op, m, maxOrder, 'm');
-  const E = m.shape[0]!, w = so2Width(maxOrder);
+  checkFeatures(op, m, maxOrder, 'm');
+  const E = m.shape[0]!;
   if (angle.length !== E || segments.length !== E) throw new ShapeError(`${op}: m has ${E} rows but ${angle.length} angles and ${segments.length} segment ids`);
   if (weights && weights.length !== E) throw new ShapeError(`${op}: m has ${E} rows but ${weights.length} weights`);
   if (!Number.isInteger(numSegments) || numSegments < 0) throw new ValueError(`${op}: numSegments must be an integer ≥ 0, got ${numSegments}`);
-  const r = maxOrder === 0 ? m : rotateRows(m.reshape([E, C, w]), angle, maxOrder).reshape([E, C * w]);
-  if (!weights) return segmentMean(r, segments, numSegments);
+  if (!weights) return fusedSegment(m, angle, segments, numSegments, maxOrder, { reduce: 'mean' });
   const tot = new Float64Array(numSegments);
   for (let k = 0; k < E; k++) {
     const s = segments[k]!;
@@ -117,6 +78,5 @@ export function so2RotateSegmentMean(m: Tensor, angle: Float64Array, segments: I
     const t = tot[segments[k]!];
     scaled[k] = t !== undefined && t !== 0 ? weights[k]! / t : 0;
   }
-  const wt = fromData(m.dtype === 'float64' ? scaled : Float32Array.from(scaled), [E, 1]);
-  return segmentSum(r.mul(wt), segments, numSegments);
+  return fusedSegment(m, angle, segments, numSegments, maxOrder, { reduce: 'sum', weights: scaled });
 }
