@@ -7,7 +7,7 @@
  *
  * Run with `npm run demo:train` (tsx demo/train.ts [steps], default 1000: about 7 minutes here). Deterministic: fixed seeds, one mesh,
  * full-batch Adam. The targets are the ground truth of demo/src/geometry.ts (a smoothed mean
- * curvature proxy and its tangent gradient).
+ * curvature and its tangent gradient).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -3,7 +3,7 @@
  *
  * - {@link GemNet}: a small GEM-CNN (three `GemConv` layers, ρ₀ ⊕ ρ₁ hidden features with a
  *   gated nonlinearity) from the gauge-equivariant matrix features to one ρ₀ ⊕ ρ₁ channel: a scalar
- *   (the curvature proxy) and a tangent vector (its gradient) per vertex.
+ *   (the smoothed mean curvature) and a tangent vector (its gradient) per vertex.
  * - {@link BaselineNet}: a non-equivariant mesh network of similar size (isotropic mean-aggregation
  *   layers on raw xyz and the matrix features read as plain numbers, no transport) that predicts
  *   the same three numbers per vertex. Rotating the mesh changes its xyz input and redrawing the
