@@ -5,7 +5,7 @@
  *   demo/public/models/baseline.safetensors  the non-equivariant baseline (BaselineNet)
  *   demo/public/models/curves.json           both training curves (loss per step)
  *
- * Run with `npm run demo:train` (tsx demo/train.ts [steps], default 1000: about 7 minutes here). Deterministic: fixed seeds, one mesh,
+ * Run with `npm run demo:train` (tsx demo/train.ts [steps], default 1000: a few minutes on 2 cores). Deterministic: fixed seeds, one mesh,
  * full-batch Adam. The targets are the ground truth of demo/src/geometry.ts (a smoothed mean
  * curvature and its tangent gradient).
  */
