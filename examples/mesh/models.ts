@@ -16,7 +16,7 @@
  */
 import {
   GCNConv, GemConv, GemResNetBlock, GraphsTuple, Linear, Module, Rng, batchGaugeGeometry, concat, gemGeometry,
-  heatGeodesicSolver, matrixFeatures, meanCurvature, rotateMesh, segmentMean, zeros,
+  heatGeodesicSolver, matrixFeatures, meanCurvature, rotateMesh, segmentMax, segmentMean, zeros,
 } from '../../src/index.js';
 import type { BatchedGaugeGeometry, GaugeGeometry, MeshData, MeshFrames, Tensor } from '../../src/index.js';
 
@@ -116,8 +116,16 @@ export interface MeshModelOptions {
   activation?: (t: Tensor) => Tensor;
   /** Parameter dtype (default float32). */
   dtype?: 'float32' | 'float64';
+  /** Readout of the 'classes' head over each mesh's vertices: 'mean', or 'meanmax' (mean and max side by side; default). */
+  pool?: 'mean' | 'meanmax';
   /** Initial weights. */
   rng: Rng;
+}
+
+/** Pool per-vertex invariant features [V, C] over each mesh: [meshes, C] (mean) or [meshes, 2C] (mean, max). */
+export function poolMeshes(h: Tensor, b: MeshBatch, pool: 'mean' | 'meanmax'): Tensor {
+  const mean = segmentMean(h, b.meshOf, b.meshes);
+  return pool === 'mean' ? mean : concat([mean, segmentMax(h, b.meshOf, b.meshes)], 1);
 }
 
 /** Width of one channel of orders 0…L. */
@@ -138,10 +146,12 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
   private readonly scalars: number;
   private readonly matrix: boolean;
   private readonly nOut: number;
+  private readonly pool: 'mean' | 'meanmax';
 
   constructor(o: MeshModelOptions) {
     super();
     const L = o.maxOrder ?? 1, C = o.channels, depth = o.depth ?? 3, dt = o.dtype ?? 'float32';
+    this.pool = o.pool ?? 'meanmax';
     this.scalars = o.scalarInputs ?? 1;
     this.matrix = o.matrixInputs ?? false;
     // inputs are laid out as channels of ρ₀…ρ_Lin: scalars padded with zeros when matrix features (L = 2) are present
@@ -154,7 +164,7 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
       this.blocks.push(this.registerModule(`block${i}`, new GemResNetBlock(i === 0 ? this.inChannels : C, C, { maxOrderIn: Li, maxOrderHidden: L, maxOrderOut: Lo, ...common })));
     }
     this.nOut = o.outputs ?? (o.head === 'classes' ? 10 : 1);
-    if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C, this.nOut, { rng: o.rng, dtype: dt }));
+    if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C * (this.pool === 'mean' ? 1 : 2), this.nOut, { rng: o.rng, dtype: dt }));
     else this.out = this.registerModule('out', new GemConv(C, this.nOut + 1, { maxOrderIn: L, maxOrderOut: 1, rings: 2, dtype: dt, rng: o.rng }));
   }
 
@@ -165,7 +175,7 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
   forward(x: Tensor, b: MeshBatch): Tensor {
     let h = gemInput(x, this.scalars, this.matrix);
     for (const blk of this.blocks) h = blk.call(h, b.geometry);
-    if (this.linear) return this.linear.call(segmentMean(h, b.meshOf, b.meshes));
+    if (this.linear) return this.linear.call(poolMeshes(h, b, this.pool));
     const y = this.out!.call(h, b.geometry); // [V, (nOut + 1)·3]: channel i = [a₀, c₁, s₁]
     const V = y.shape[0]!, k = this.nOut;
     const r = y.reshape([V, k + 1, 3]);
@@ -197,9 +207,11 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
   private readonly linear: Linear | null = null;
   private readonly nOut: number;
   private readonly head: 'classes' | 'field';
+  private readonly pool: 'mean' | 'meanmax';
 
   constructor(o: MeshModelOptions) {
     super();
+    this.pool = o.pool ?? 'meanmax';
     const B = o.maxOrder ?? 1, C = o.channels, depth = o.depth ?? 3, dt = o.dtype ?? 'float32';
     const inCh = (o.scalarInputs ?? 1) + (o.matrixInputs ? 15 : 0);
     this.head = o.head;
@@ -209,7 +221,7 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
     for (let i = 0; i < n; i++) {
       this.convs.push(this.registerModule(`conv${i}`, new GemConv(i === 0 ? inCh : C * width(B), C, { maxOrderIn: 0, maxOrderOut: B, rings: 2, dtype: dt, rng: o.rng })));
     }
-    if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C * width(B), this.nOut, { rng: o.rng, dtype: dt }));
+    if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C * width(B) * (this.pool === 'mean' ? 1 : 2), this.nOut, { rng: o.rng, dtype: dt }));
     else this.convs.push(this.registerModule('out', new GemConv(C * width(B), this.nOut + 2, { maxOrderIn: 0, maxOrderOut: 0, rings: 2, dtype: dt, rng: o.rng })));
   }
 
@@ -217,7 +229,7 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
     let h = x;
     const last = this.head === 'field' ? this.convs.length - 1 : this.convs.length;
     for (let i = 0; i < last; i++) h = this.convs[i]!.call(h, b.geometry).relu();
-    if (this.linear) return this.linear.call(segmentMean(h, b.meshOf, b.meshes));
+    if (this.linear) return this.linear.call(poolMeshes(h, b, this.pool));
     return this.convs[last]!.call(h, b.geometry);
   }
 }
@@ -227,20 +239,22 @@ export class MeshGCN extends Module<[Tensor, MeshBatch], Tensor> implements Mesh
   readonly label = 'GCN';
   private readonly convs: GCNConv[] = [];
   private readonly linear: Linear;
+  private readonly pool: 'mean' | 'meanmax';
 
   constructor(o: MeshModelOptions) {
     super();
     const C = o.channels, depth = o.depth ?? 3, dt = o.dtype ?? 'float32';
+    this.pool = o.pool ?? 'meanmax';
     const inCh = (o.scalarInputs ?? 1) + (o.matrixInputs ? 15 : 0);
     for (let i = 0; i < 2 * depth; i++) this.convs.push(this.registerModule(`conv${i}`, new GCNConv(i === 0 ? inCh : C, C, { rng: o.rng, dtype: dt })));
-    this.linear = this.registerModule('linear', new Linear(C, o.outputs ?? 10, { rng: o.rng, dtype: dt }));
+    this.linear = this.registerModule('linear', new Linear(C * (this.pool === 'mean' ? 1 : 2), o.outputs ?? 10, { rng: o.rng, dtype: dt }));
   }
 
   forward(x: Tensor, b: MeshBatch): Tensor {
     const g = b.graph();
     let h = x;
     for (const c of this.convs) h = c.call(g, h).relu();
-    return this.linear.call(segmentMean(h, b.meshOf, b.meshes));
+    return this.linear.call(poolMeshes(h, b, this.pool));
   }
 }
 
