@@ -31,7 +31,7 @@
  *
  * Run: `npx tsx examples/gem-mesh.ts` (full size, the defaults: (a) 320 train / 200 test items,
  * 8 epochs; (b) 40 training shapes × 2 sources, 15 held-out shapes, 8 epochs; about 20 minutes on
- * two shared cores), `--quick` (a minute or two), or e.g. `--train 200 --test 100 --epochs 4
+ * two shared cores), `--quick` (about a minute: a smoke run, too short to learn), or e.g. `--train 200 --test 100 --epochs 4
  * --patch 1.2 --shapes 40 --test-shapes 15 --field-epochs 8 --seed 0 --task digits|fields|both`.
  *
  * Results at full size, seed 0 (details and reading in docs/design/reference-results.md, section
@@ -57,7 +57,7 @@ import {
   AngularCNN, GemNet, MeshGCN, distanceFrom, geodesicTargets, makeBatch, matrixFeatureValues, meshInput, parameterCount, rotateVectors,
   rotatedInput, tangentComponents,
 } from './mesh/models.js';
-import type { GaugeMode, MeshBatch, MeshInput, MeshModel, MeshModelOptions } from './mesh/models.js';
+import type { MeshBatch, MeshInput, MeshModel, MeshModelOptions } from './mesh/models.js';
 
 export * from './mesh/models.js';
 
@@ -126,7 +126,7 @@ export interface DigitItem {
 /** The digit data: `count` items of `split`, cropped (see {@link cropToSignal}); 9 is merged into 6. */
 export function digitItems(opts: { count: number; seed: number; split: 'train' | 'test'; patchSize?: number; margin?: number; icoLevel?: number }): DigitItem[] {
   const meshes = [bunnyMesh(), icosphere(opts.icoLevel ?? 4)];
-  return meshDigits({ meshes, count: opts.count, seed: opts.seed, split: opts.split, patchSize: opts.patchSize ?? 0.9 }).map((it) => {
+  return meshDigits({ meshes, count: opts.count, seed: opts.seed, split: opts.split, patchSize: opts.patchSize ?? 1.2 }).map((it) => {
     const c = cropToSignal(it.mesh, it.signal, opts.margin ?? 3);
     return { mesh: c.mesh, signal: c.signal, label: it.label === 9 ? 6 : it.label, meshIndex: it.meshIndex };
   });
@@ -276,7 +276,7 @@ export function fieldItems(opts: { count: number; seed: number; sources?: number
 }
 
 /** Inputs [V, 16] (distance, 15 matrix features) and targets [V, 3] (H, c₁, s₁) of a field item in a mesh input (vectors rotated by R when given). */
-export function fieldTensors(item: FieldItem, input: MeshInput, R: Float64Array | null, dtype: 'float32' | 'float64' = 'float32'): { x: Float64Array; y: Float64Array } {
+export function fieldTensors(item: FieldItem, input: MeshInput, R: Float64Array | null): { x: Float64Array; y: Float64Array } {
   const V = item.distance.length, m = matrixFeatureValues(input);
   const g = tangentComponents(R ? rotateVectors(item.gradient, R) : item.gradient, input.frames);
   const x = new Float64Array(V * 16), y = new Float64Array(V * 3);
@@ -285,7 +285,6 @@ export function fieldTensors(item: FieldItem, input: MeshInput, R: Float64Array 
     for (let j = 0; j < 15; j++) x[16 * v + 1 + j] = m[15 * v + j]!;
     y[3 * v] = item.curvature[v]!; y[3 * v + 1] = g[2 * v]!; y[3 * v + 2] = g[2 * v + 1]!;
   }
-  void dtype;
   return { x, y };
 }
 
@@ -434,9 +433,6 @@ function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 }
-
-/** A reusable alias of the gauge modes, for readers of the example. */
-export type { GaugeMode };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick'), task = arg('--task') ?? 'both', seed = Number(arg('--seed') ?? 0);
