@@ -56,6 +56,7 @@ export interface EquivarianceSpec {
 
 /** Thrown by the `assert*` functions; carries the report. */
 export class EquivarianceError extends ErlangenError {
+  override name = 'EquivarianceError';
   constructor(readonly report: EquivarianceReport) {
     super(formatReport(report));
   }

@@ -18,7 +18,9 @@ import { KERNELS_MEMORY_FLAG_OFFSET, KERNELS_WASM_BASE64 } from './binary.js';
 import { BackendError } from '../../util/errors.js';
 
 /** A kernel call needs more wasm memory than wasm32 allows or the platform grants (the kernels then fall back to JS). */
-export class WasmMemoryError extends BackendError {}
+export class WasmMemoryError extends BackendError {
+  override name = 'WasmMemoryError';
+}
 
 type Fn = (...args: number[]) => number | void;
 
