@@ -8,8 +8,9 @@
  *
  * deg p = |N(p)| + 1, with K(r, θ) = ρ_out(θ) K_r ρ_in(−θ), K_r = Σ_rings hat_i(r) Σ_j w_ij B_j
  * over the solved basis (basis.ts), K_self an intertwiner and b on the ρ₀ components only.
- * Evaluated as rotate-gather (angle g − θ), a matmul with the stacked ring matrices, and a
- * rotate-segment-mean (angle θ) at the receivers (transport.ts). See docs/design/gem.md.
+ * Evaluated as rotate-gather (angle g − θ), one matmul with the ring matrices side by side
+ * [F_in, rings·F_out] (a row per edge and ring), and a weighted rotating segment sum (angle θ,
+ * weights hat_i(r)/deg p) at the receivers. See docs/design/gem.md.
  * @module
  */
 import { Module } from '../../nn/module.js';
