@@ -153,8 +153,10 @@ def gemconv_layer(p, d):
         hat.scatter_(1, i[:, None], (1 - fr)[:, None])
         hat.scatter_(1, (i + 1)[:, None], fr[:, None])
     hat = hat.to(dt).view(ek, r, 1)
-    seg = torch.cat([d.recv[kern], d.recv[coin], torch.arange(v)])
-    angles = torch.cat([d.theta[kern], torch.zeros(coin.numel() + v, dtype=torch.float64)]).to(dt)
+    # rows averaged at p: kernel and coincident edges, plus the self row when there is a self term
+    nself = v if ns else 0
+    seg = torch.cat([d.recv[kern], d.recv[coin], torch.arange(nself)])
+    angles = torch.cat([d.theta[kern], torch.zeros(coin.numel() + nself, dtype=torch.float64)]).to(dt)
     cnt = torch.bincount(seg, minlength=v).clamp_(min=1).to(dt)[:, None]
     B, Bs = d.B.to(dt).view(nb, wo * wi), d.Bs.to(dt).view(ns, wo * wi)
 
@@ -164,10 +166,13 @@ def gemconv_layer(p, d):
         xe = rotate(x.index_select(0, send_k), gather, cin, lin)          # rho_in(g - theta) f_q
         xh = (xe.view(ek, 1, fin) * hat).view(ek, r * fin)                 # hat_i(r) weighting
         parts = [xh @ K]
-        S = (sw.reshape(cout * cin, ns) @ Bs).reshape(cout, cin, wo, wi).permute(1, 3, 0, 2).reshape(fin, fout)
-        if coin.numel():
-            parts.append(rotate(x.index_select(0, send_c), co_angle, cin, lin) @ S)
-        parts.append(x @ S)
+        if ns:
+            S = (sw.reshape(cout * cin, ns) @ Bs).reshape(cout, cin, wo, wi).permute(1, 3, 0, 2).reshape(fin, fout)
+            if coin.numel():
+                parts.append(rotate(x.index_select(0, send_c), co_angle, cin, lin) @ S)
+            parts.append(x @ S)
+        elif coin.numel():  # no self term: coincident vertices carry no message (but count)
+            parts.append(torch.zeros(coin.numel(), fout, dtype=dt))
         m = rotate(torch.cat(parts), angles, cout, lout)                   # rho_out(theta)
         y = torch.zeros(v, fout, dtype=dt).index_add_(0, seg, m) / cnt
         b = torch.cat([bias[:, None], torch.zeros(cout, wo - 1, dtype=dt)], 1).reshape(fout)
@@ -198,7 +203,7 @@ def gemconv_check(p):
     leaves = [t.requires_grad_(True) for t in (d.x, d.w, d.sw, d.bias)]
     y = gemconv_layer(p, d)(*leaves)
     y.backward(d.g)
-    out = [y.detach()] + [t.grad for t in leaves]
+    out = [y.detach()] + [t.grad if t.grad is not None else torch.zeros_like(t) for t in leaves]
     with open(p["out"], "wb") as f:
         for t in out:
             f.write(t.detach().double().contiguous().numpy().tobytes())

@@ -3,7 +3,8 @@
  * the same layer as erlangen's GemConv: on the bunny's geometry (gemGeometry), with the weights,
  * bias, input and upstream gradient written by the bench's writeGemFile, the peer's output and its
  * gradients wrt x, weight, selfWeight and bias (float64) equal erlangen's — float64 to 1e-12, and
- * erlangen's float32 layer to 1e-4 (relative to the largest entry). Skipped when Debian's python3
+ * erlangen's float32 layer to 1e-4 (relative to the largest entry); also a layer without
+ * self-interaction and bias, with 3 rings (float64, output and the x and weight gradients). Skipped when Debian's python3
  * with torch (the bench's peer interpreter) is not there.
  */
 import { spawnSync } from 'node:child_process';
@@ -45,8 +46,12 @@ describe.skipIf(!hasTorch)('mesh bench: GemConv PyTorch peer', () => {
 
   function peerOut(): Float64Array[] {
     expect(run?.status, run?.stderr).toBe(0);
-    const b = readFileSync(out), all = new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-    const p = conv64.params(), sizes = [V * F, V * F, p.weight.size, p.selfWeight!.size, C];
+    return readOut(out, conv64);
+  }
+
+  function readOut(path: string, conv: GemConv): Float64Array[] {
+    const b = readFileSync(path), all = new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+    const p = conv.params(), sizes = [V * F, V * F, p.weight.size, p.selfWeight?.size ?? 0, C];
     let o = 0;
     return sizes.map((n) => all.slice(o, (o += n)));
   }
@@ -60,7 +65,7 @@ describe.skipIf(!hasTorch)('mesh bench: GemConv PyTorch peer', () => {
     const y: Tensor = enableGrad(() => conv.call(xt, geo));
     backward(y, fromData(Arr.from(g), [V, F]));
     const p = conv.params();
-    return [y.data, xt.grad!.data, p.weight.grad!.data, p.selfWeight!.grad!.data, p.bias!.grad!.data] as ArrayLike<number>[];
+    return [y.data, xt.grad!.data, p.weight.grad!.data, p.selfWeight?.grad!.data ?? [], p.bias?.grad!.data ?? new Float64Array(C)] as ArrayLike<number>[];
   }
 
   it('float64: output and gradients equal erlangen GemConv to 1e-12', () => {
@@ -73,5 +78,15 @@ describe.skipIf(!hasTorch)('mesh bench: GemConv PyTorch peer', () => {
     const conv32 = new GemConv(C, C, { maxOrderIn: L, maxOrderOut: L, rings: 2, dtype: 'float32', rng: new Rng(3) });
     const ours = erlangen(conv32, 'float32');
     ours.forEach((a, i) => expect(relErr(a, peer[i]!), `array ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('float64 without self-interaction and bias, 3 rings: equal to 1e-12', () => {
+    const conv = new GemConv(C, C, { maxOrderIn: L, maxOrderOut: L, rings: 3, selfInteraction: false, bias: false, dtype: 'float64', rng: new Rng(5) });
+    const f2 = join(dir, 'gem2.bin'), o2 = join(dir, 'out2.bin');
+    const p2 = { ...writeGemFile(f2, conv, geo, x, g, 'float64'), file: f2, out: o2 };
+    const r2 = spawnSync(PY, ['bench/peers/mesh_bench.py', '--gemconv-check', JSON.stringify(p2)], { encoding: 'utf8' });
+    expect(r2.status, r2.stderr).toBe(0);
+    const peer = readOut(o2, conv), ours = erlangen(conv, 'float64');
+    [0, 1, 2].forEach((i) => expect(relErr(ours[i]!, peer[i]!), `array ${i}`).toBeLessThan(1e-12));
   });
 });
