@@ -157,6 +157,8 @@ export function table(r: SectionResult): string {
       lines.push(row.join(' '));
     }
   }
+  const notes = r.section.notes?.(get, erl, peers) ?? [];
+  if (notes.length) lines.push('', ...notes);
   return lines.join('\n');
 }
 

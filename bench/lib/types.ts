@@ -58,6 +58,8 @@ export interface Section {
    * `{section, threads, ops}` as JSON and prints one JSON result per line (see peers/torch_bench.py).
    */
   readonly torch?: { readonly script: string; readonly threads: readonly number[] };
+  /** Extra lines printed under the section's table (e.g. whether a target was met), from the measurements. */
+  notes?(get: (op: string, impl: string) => Measurement | undefined, erlangenImpls: readonly string[], peers: readonly string[]): string[];
 }
 
 /** One measured (op, impl) pair. */

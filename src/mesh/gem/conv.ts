@@ -8,21 +8,22 @@
  *
  * deg p = |N(p)| + 1, with K(r, θ) = ρ_out(θ) K_r ρ_in(−θ), K_r = Σ_rings hat_i(r) Σ_j w_ij B_j
  * over the solved basis (basis.ts), K_self an intertwiner and b on the ρ₀ components only.
- * Evaluated as rotate-gather (angle g − θ), a matmul with the stacked ring matrices, and a
- * rotate-segment-mean (angle θ) at the receivers (transport.ts). See docs/design/gem.md.
+ * Evaluated as rotate-gather (angle g − θ), one matmul with the ring matrices side by side
+ * [F_in, rings·F_out] (a row per edge and ring), and a weighted rotating segment sum (angle θ,
+ * weights hat_i(r)/deg p) at the receivers. See docs/design/gem.md.
  * @module
  */
 import { Module } from '../../nn/module.js';
 import { floatDType } from '../../nn/parameter.js';
 import type { FloatDType } from '../../nn/parameter.js';
 import type { BasisCache } from '../../solver/index.js';
-import { Tensor, concat, fromData, zeros } from '../../tensor/index.js';
+import { Tensor, concat, fromData, so2RotateSegmentMean as so2Segment, zeros } from '../../tensor/index.js';
 import { Rng, ShapeError, ValueError, fmtShape } from '../../util/index.js';
 import { checkGaugeGeometry } from '../gauge.js';
 import type { GaugeGeometry } from '../gauge.js';
 import { embedBasis, gemIntertwinerBasis, gemKernelBasis } from './basis.js';
 import type { GemKernelBasis } from './basis.js';
-import { so2RotateGather, so2RotateSegmentMean, so2Width } from './transport.js';
+import { so2RotateGather, so2Width } from './transport.js';
 
 /** A constant float tensor of `dtype` from float64 values (the basis and geometry tables of the GEM-CNN layers, arXiv:2003.05425). */
 export function constantOf(values: Float64Array, shape: readonly number[], dtype: FloatDType | string): Tensor {
@@ -175,16 +176,30 @@ export interface GemConvParams {
   bias: Tensor | null;
 }
 
-/** Edge lists of one geometry, split by kind, with hat weights (arXiv:2003.05425). */
+/**
+ * Edge lists of one geometry, split by kind, with the aggregation weights (arXiv:2003.05425): the
+ * kernel edges' rows are (edge, ring) pairs weighted hat_i(r)/deg p, the coincident and self rows
+ * 1/deg p, so that weighted sums at the receivers give the mean of eq. 6.
+ */
 interface Prepared {
   V: number;
+  /** Kernel edges (q ≠ p, r > 0): sender and gather angle g − θ. */
   send: Int32Array;
   gather: Float64Array;
-  hat: Float64Array;
+  /** Per (kernel edge j, ring i), row j·R + i: angle θ, receiver, hat_i(r_j)/deg p. */
+  ringAngles: Float64Array;
+  ringSegments: Int32Array;
+  ringWeights: Float64Array;
+  /** Coincident edges (q ≠ p, r = 0): sender, transport angle g, receiver, 1/deg p. */
   coSend: Int32Array;
   coAngle: Float64Array;
-  angles: Float64Array;
-  segments: Int32Array;
+  coZero: Float64Array;
+  coSegments: Int32Array;
+  coWeights: Float64Array;
+  /** Self rows: p, angle 0, 1/deg p. */
+  selfSegments: Int32Array;
+  selfAngles: Float64Array;
+  selfWeights: Float64Array;
 }
 
 /**
@@ -284,31 +299,42 @@ export class GemConv extends Module<[Tensor, GaugeGeometry], Tensor> {
     const ks: number[] = [], cs: number[] = [];
     for (let k = 0; k < E; k++) (kind[k] === 1 ? ks : kind[k] === 2 ? cs : null)?.push(k);
     const Ek = ks.length, Ec = cs.length;
-    const send = new Int32Array(Ek), gather = new Float64Array(Ek), hat = new Float64Array(Ek * R);
-    const coSend = new Int32Array(Ec), coAngle = new Float64Array(Ec);
-    const angles = new Float64Array(Ek + Ec + V), segments = new Int32Array(Ek + Ec + V);
+    // deg p: the rows averaged at p (kernel and coincident edges, plus the self row when present)
+    const deg = new Float64Array(V).fill(this.selfBasis ? 1 : 0);
+    for (const k of ks) deg[receivers[k]!]! += 1;
+    for (const k of cs) deg[receivers[k]!]! += 1;
+    const inv = (p: number): number => (deg[p]! > 0 ? 1 / deg[p]! : 0);
+    const send = new Int32Array(Ek), gather = new Float64Array(Ek);
+    const ringAngles = new Float64Array(Ek * R), ringSegments = new Int32Array(Ek * R), ringWeights = new Float64Array(Ek * R);
+    const coSend = new Int32Array(Ec), coAngle = new Float64Array(Ec), coSegments = new Int32Array(Ec), coWeights = new Float64Array(Ec);
     ks.forEach((k, j) => {
+      const p = receivers[k]!, w = inv(p);
       send[j] = senders[k]!;
       gather[j] = transport[k]! - theta[k]!;
-      angles[j] = theta[k]!;
-      segments[j] = receivers[k]!;
+      for (let i = 0; i < R; i++) { ringAngles[j * R + i] = theta[k]!; ringSegments[j * R + i] = p; }
       if (R === 1) {
-        hat[j] = 1;
+        ringWeights[j] = w;
         return;
       }
-      const scale = this.maxRadius ?? maxR[meshOf(receivers[k]!)]!;
+      const scale = this.maxRadius ?? maxR[meshOf(p)]!;
       const t = radius ? (scale > 0 ? Math.min(1, Math.max(0, radius[k]! / scale)) : 0) : 1;
       const pos = t * (R - 1), i = Math.min(R - 2, Math.floor(pos)), f = pos - i;
-      hat[j * R + i] = 1 - f;
-      hat[j * R + i + 1] = f;
+      ringWeights[j * R + i] = (1 - f) * w;
+      ringWeights[j * R + i + 1] = f * w;
     });
     cs.forEach((k, j) => {
       coSend[j] = senders[k]!;
       coAngle[j] = transport[k]!;
-      segments[Ek + j] = receivers[k]!;
+      coSegments[j] = receivers[k]!;
+      coWeights[j] = inv(receivers[k]!);
     });
-    for (let p = 0; p < V; p++) segments[Ek + Ec + p] = p;
-    const prep = { V, send, gather, hat, coSend, coAngle, angles, segments };
+    const selfSegments = new Int32Array(V), selfWeights = new Float64Array(V);
+    for (let p = 0; p < V; p++) { selfSegments[p] = p; selfWeights[p] = inv(p); }
+    const prep: Prepared = {
+      V, send, gather, ringAngles, ringSegments, ringWeights,
+      coSend, coAngle, coZero: new Float64Array(Ec), coSegments, coWeights,
+      selfSegments, selfAngles: new Float64Array(V), selfWeights,
+    };
     this.prepared.set(geo, prep);
     return prep;
   }
@@ -331,28 +357,24 @@ export class GemConv extends Module<[Tensor, GaugeGeometry], Tensor> {
     checkGemFeatures('GemConv', x, Cin, Lin, P.V);
     const w = params.weight;
     if (!(w instanceof Tensor) || w.size !== R * Cout * Cin * nb) throw new ShapeError(`GemConv: weight must be [${R}, ${Cout}, ${Cin}, ${nb}], got ${w instanceof Tensor ? fmtShape(w.shape) : typeof w}`);
-    const dt = x.dtype, Ek = P.send.length, parts: Tensor[] = [];
-    // neighbour messages: K_r-stack [R·F_in, F_out] applied to hat-weighted, transported inputs
+    const dt = x.dtype, Ek = P.send.length;
+    // Neighbour messages, one row per (edge, ring): the transported inputs times the ring matrices
+    // side by side [F_in, R·F_out]; the rows' weights hat_i(r)/deg p fold the radial interpolation
+    // and the mean into the rotating segment sum at the receivers.
     const B = constantOf(this.embedded, [nb, Wo * Wi], dt);
-    const Kstack = w.reshape([R * Cout * Cin, nb]).matmul(B).reshape([R, Cout, Cin, Wo, Wi]).permute([0, 2, 4, 1, 3]).reshape([R * Fin, Fout]);
+    const Kcat = w.reshape([R * Cout * Cin, nb]).matmul(B).reshape([R, Cout, Cin, Wo, Wi]).permute([2, 4, 0, 1, 3]).reshape([Fin, R * Fout]);
     const xe = so2RotateGather(x, P.send, P.gather, Lin);
-    const xh = R === 1 ? xe : xe.reshape([Ek, 1, Fin]).mul(constantOf(P.hat, [Ek, R, 1], dt)).reshape([Ek, R * Fin]);
-    parts.push(xh.matmul(Kstack));
-    let selfRows = 0;
+    const sum = { reduce: 'sum' } as const;
+    let y = so2Segment(xe.matmul(Kcat).reshape([Ek * R, Fout]), P.ringAngles, P.ringSegments, P.V, Lout, { ...sum, weights: P.ringWeights });
     if (this.selfBasis && this.selfEmbedded) {
       const sw = params.selfWeight;
       if (!(sw instanceof Tensor)) throw new ShapeError('GemConv: the self-interaction weight is missing');
       const S = mixingMatrix(sw, constantOf(this.selfEmbedded, [this.selfBasis.elements.length, Wo * Wi], dt), Cin, Cout, Wi, Wo);
-      if (P.coSend.length) parts.push(so2RotateGather(x, P.coSend, P.coAngle, Lin).matmul(S));
-      parts.push(x.matmul(S));
-      selfRows = P.V;
-    } else if (P.coSend.length) {
-      // without a self-interaction, coincident vertices carry no message
-      parts.push(zeros([P.coSend.length, Fout], { dtype: dt }));
+      // coincident vertices: K_self ρ_in(g) f_q, unrotated at p
+      if (P.coSend.length) y = y.add(so2Segment(so2RotateGather(x, P.coSend, P.coAngle, Lin).matmul(S), P.coZero, P.coSegments, P.V, Lout, { ...sum, weights: P.coWeights }));
+      y = y.add(so2Segment(x.matmul(S), P.selfAngles, P.selfSegments, P.V, Lout, { ...sum, weights: P.selfWeights }));
     }
-    const n = Ek + P.coSend.length + selfRows;
-    const all = parts.length === 1 ? parts[0]! : concat(parts, 0);
-    let y = so2RotateSegmentMean(all, P.angles.subarray(0, n), P.segments.subarray(0, n), P.V, Lout);
+    // without a self-interaction, coincident vertices carry no message (but count in deg p)
     if (params.bias) y = y.add(scalarBias(params.bias, Lout));
     return y;
   }
