@@ -47,6 +47,10 @@ export interface DemoHandle {
   frameMs(n: number): number;
 }
 
+// `?threads=N`: the wasm kernels' thread count on this page (default: the cores, at most 4; more
+// than one only where the page is cross-origin isolated), read by wasmReady() below
+const threadsParam = new URLSearchParams(location.search).get('threads');
+if (threadsParam) (globalThis as { ERLANGEN_WASM_THREADS?: string }).ERLANGEN_WASM_THREADS = threadsParam;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const handle: DemoHandle = {
   ready: false, errors: [], vertices: 0, arrows: 0, forwardMs: NaN, lastRotate: null, lastGauges: null, backend: {},

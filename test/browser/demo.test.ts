@@ -96,6 +96,10 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     expect(h.vertices).toBe(1839);
     expect(h.backend.wasm).toBe(true);
     expect(h.backend.crossOriginIsolated).toBe(true);
+    // the kernels' worker pool (Web Workers): the cores, at most 4
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(h.backend.wasmThreads).toBe(Math.max(1, Math.min(4, cores)));
+    expect(await page.evaluate(() => document.getElementById('backend')!.textContent)).toContain(`wasm, ${h.backend.wasmThreads as number} thread`);
     console.log(`demo backend: ${JSON.stringify(h.backend)}`);
   });
 
@@ -174,6 +178,24 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThan(2000); // the 200 ms target is reported, not asserted (shared CI machines)
   });
+
+  it('on one thread (?threads=1) gives the same bits, and its forward pass is timed against the pool\'s', async () => {
+    const one = await browser!.ctx.newPage();
+    try {
+      await one.goto(`${url}?threads=1`);
+      await one.waitForFunction(() => window.__demo?.ready || (window.__demo?.errors.length ?? 0) > 0, null, { timeout: 120_000 });
+      const h = await one.evaluate(() => window.__demo);
+      expect(h.errors).toEqual([]);
+      expect(h.backend.wasmThreads).toBe(1);
+      expect(await one.evaluate(() => window.__demo.output())).toEqual(await page.evaluate(() => window.__demo.output()));
+      const n = (await page.evaluate(() => window.__demo.backend.wasmThreads)) as number;
+      const msN = await page.evaluate(() => window.__demo.benchmark(7));
+      const ms1 = await one.evaluate(() => window.__demo.benchmark(7));
+      console.log(`demo: GEM forward on the bunny, median of 7: ${ms1.toFixed(1)} ms on 1 thread, ${msN.toFixed(1)} ms on ${n}`);
+    } finally {
+      await one.close();
+    }
+  }, 120_000);
 
   it("'rotate the mesh' and 'redraw the gauges': GEM ≤ 1e-4, the baseline visibly off", async () => {
     for (const [button, key] of [['#rotate', 'lastRotate'], ['#gauges', 'lastGauges'], ['#rotate', 'lastRotate']] as const) {

@@ -142,7 +142,7 @@ describe.skipIf(!haveChromium && !inCI)('erlangen bundled by Vite, in headless C
     expectSmokeWorkload(r);
   });
 
-  it('loads the wasm kernels in the page, on one thread (the worker pool is Node-only)', () => {
+  it('loads the wasm kernels in the page, on one thread (served without COOP/COEP, the page is not cross-origin isolated: no worker pool)', () => {
     expect(page.result.wasm).toBe(true);
     expect(page.result.wasmThreads).toBe(1);
   });

@@ -1,17 +1,23 @@
 /**
  * The WebAssembly runtime of the SIMD kernels: instantiates the module of `binary.ts` (built from
  * wasm/kernels.ts) with a memory owned here, a per-call arena in that memory into which kernel
- * wrappers copy their inputs and from which they copy their outputs, and — in Node, where the
- * main thread may block — a pool of worker threads sharing that memory, so a kernel's range
- * passes run on every core.
+ * wrappers copy their inputs and from which they copy their outputs, and — in Node, and in a
+ * cross-origin isolated browser page or Web Worker — a pool of worker threads sharing that memory,
+ * so a kernel's range passes run on every core.
  *
  * Loading is lazy and never throws: where WebAssembly or SIMD is missing, or the platform forbids
  * synchronous compilation of a module this size (a browser's main thread), {@link wasmRuntime}
  * returns null and the kernels fall back to plain JS; {@link wasmReady} compiles asynchronously,
- * after which the (single-threaded) wasm kernels are used.
+ * after which the wasm kernels are used.
  *
- * Threads: `ERLANGEN_WASM_THREADS=n` sets the pool size (1 disables it; default: the available
- * parallelism, at most 4). The pool's workers are unref'd (they never keep a process alive).
+ * Threads in Node: `ERLANGEN_WASM_THREADS=n` sets the pool size (1 disables it; default: the
+ * available parallelism, at most 4); the pool's workers (node:worker_threads) are unref'd (they
+ * never keep a process alive). In a browser where `crossOriginIsolated` is true (COOP/COEP) the pool
+ * is made of Web Workers (from a Blob URL), which only start once the creating thread yields: there
+ * the kernels load only through {@link wasmReady} (until it resolves, {@link wasmRuntime} is null and
+ * the kernels run in JS); `globalThis.ERLANGEN_WASM_THREADS` sets the size (default:
+ * `navigator.hardwareConcurrency`, at most 4). On a page's main thread, where `Atomics.wait` is not
+ * allowed, the caller spins while the workers finish. Elsewhere in browsers: one thread.
  * @module
  */
 import { KERNELS_MEMORY_FLAG_OFFSET, KERNELS_WASM_BASE64 } from './binary.js';
@@ -289,12 +295,27 @@ export function splitCsr(rowptr: Int32Array, parts: number): [number, number][] 
   return out.length ? out : [[0, S]];
 }
 
-// ------------------------------------------------------------------ worker pool (Node)
+// ------------------------------------------------------------------ worker pool (Node, and browsers where cross-origin isolated)
 
-/** The worker's program (CommonJS, run with `eval`): instantiate the module on the shared memory, then serve its slot. */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, slot, names } = workerData;
+let waitable: boolean | undefined;
+/** Whether this thread may block in Atomics.wait (not a browser's main thread); tested once. */
+function canWait(): boolean {
+  if (waitable === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 0);
+      waitable = true;
+    } catch {
+      waitable = false;
+    }
+  }
+  return waitable;
+}
+
+/**
+ * The body of the worker's program, given `module`, `memory`, `slot` and `names`: instantiate the
+ * module on the shared memory, then serve its slot.
+ */
+const WORKER_BODY = `
 const I = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
 const counter = new Int32Array(memory.buffer, ${CHUNK_COUNTER}, 1);
 const T = new Int32Array(memory.buffer, ${CHUNK_TABLE}, ${1 + 2 * MAX_CHUNKS});
@@ -338,7 +359,29 @@ if (fns) for (;;) {
 }
 `;
 
+/** The worker's program in Node (CommonJS, run with `eval`): its start data come as `workerData`. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, slot, names } = workerData;
+${WORKER_BODY}`;
+
+/**
+ * The worker's program in a browser (a classic Web Worker from a Blob URL): its start data come in
+ * the first message; from then on it serves its slot exactly as in Node (a worker may Atomics.wait).
+ */
+const WEB_WORKER_SOURCE = `
+self.onmessage = (ev) => {
+  self.onmessage = null;
+  const { module, memory, slot, names } = ev.data;
+${WORKER_BODY}};
+`;
+
 interface NodeWorker { unref(): void; terminate(): Promise<number> }
+/** A worker of either kind, as far as the pool needs it. */
+interface AnyWorker { terminate(): unknown }
+/** The browser's Worker, as far as the pool needs it. */
+interface WebWorker extends AnyWorker { postMessage(m: unknown): void; addEventListener(type: 'error', f: () => void): void }
+type WebWorkerCtor = new (url: string) => WebWorker;
 type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker;
 
 /** Worker threads serving kernel calls through control slots in the shared memory (Atomics wait/notify). */
@@ -347,7 +390,7 @@ export class WorkerPool {
   private readonly slots: Int32Array[] = [];
   private busy = 0;
 
-  private constructor(readonly memory: WebAssembly.Memory, names: KernelName[], readonly workers: NodeWorker[]) {
+  private constructor(readonly memory: WebAssembly.Memory, names: KernelName[], readonly workers: AnyWorker[]) {
     this.names = names;
   }
 
@@ -379,6 +422,47 @@ export class WorkerPool {
         for (const w of workers) void w.terminate();
         return null;
       }
+    }
+    const pool = new WorkerPool(memory, names, workers);
+    pool.slots.push(...slots);
+    return pool;
+  }
+
+  /**
+   * The browser's pool: start `size` Web Workers (from a Blob URL of the web worker program) on
+   * `memory` (shared), hand each its start data by message, and wait — asynchronously, since a Web
+   * Worker only starts once this thread yields — until all are ready (at most `timeoutMs`); null
+   * when one fails to start or the time runs out (the workers are then terminated).
+   */
+  static async createWeb(mod: WebAssembly.Module, memory: WebAssembly.Memory, names: KernelName[], size: number, Worker: WebWorkerCtor, timeoutMs = 5_000): Promise<WorkerPool | null> {
+    const workers: WebWorker[] = [];
+    const slots: Int32Array[] = [];
+    let error = false;
+    const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+    try {
+      for (let w = 0; w < size; w++) {
+        const slot = CTL_START + w * SLOT_INTS * 4;
+        const I = new Int32Array(memory.buffer, slot, SLOT_INTS);
+        I.fill(0);
+        slots.push(I);
+        const worker = new Worker(url);
+        worker.addEventListener('error', () => { error = true; });
+        workers.push(worker);
+        worker.postMessage({ module: mod, memory, slot, names });
+      }
+      const deadline = Date.now() + timeoutMs;
+      for (const I of slots) {
+        while (Atomics.load(I, 2) === 0 && !error && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+        if (Atomics.load(I, 2) !== 1) {
+          for (const w of workers) w.terminate();
+          return null;
+        }
+      }
+    } catch {
+      for (const w of workers) w.terminate();
+      return null;
+    } finally {
+      URL.revokeObjectURL(url);
     }
     const pool = new WorkerPool(memory, names, workers);
     pool.slots.push(...slots);
@@ -430,7 +514,8 @@ export class WorkerPool {
       const I = this.slots[w]!;
       const until = performance.now() + SPIN_MS;
       while (Atomics.load(I, 0) !== 0 && performance.now() < until);
-      while (Atomics.load(I, 0) !== 0) Atomics.wait(I, 0, 1);
+      if (canWait()) while (Atomics.load(I, 0) !== 0) Atomics.wait(I, 0, 1);
+      else while (Atomics.load(I, 0) !== 0); // a browser's main thread may not block: spin
       if (I[30] !== 0) failed = true;
     }
     this.busy = 0;
@@ -495,6 +580,32 @@ function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory, pool: 
   return new WasmArena(memory, inst.exports as unknown as WasmKernelExports, pool);
 }
 
+interface WebApi {
+  Worker: WebWorkerCtor;
+  threads: number;
+}
+
+/**
+ * In a browser (page or Web Worker) that is cross-origin isolated, with SharedArrayBuffer, Web
+ * Workers and Blob URLs: the Worker constructor and the pool size — `globalThis.ERLANGEN_WASM_THREADS`
+ * when set (an integer ≥ 1, read on every call), else `navigator.hardwareConcurrency`, at most 4.
+ * Null elsewhere (Node included).
+ */
+function webApi(): WebApi | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: WebWorkerCtor; navigator?: { hardwareConcurrency?: number }; ERLANGEN_WASM_THREADS?: unknown };
+  if (nodeApi() || g.crossOriginIsolated !== true || typeof g.Worker !== 'function' || typeof SharedArrayBuffer !== 'function'
+    || typeof Blob !== 'function' || typeof URL?.createObjectURL !== 'function') return null;
+  const set = Number(g.ERLANGEN_WASM_THREADS);
+  const threads = Number.isInteger(set) && set >= 1 ? set : Math.min(4, Math.max(1, g.navigator?.hardwareConcurrency ?? 1));
+  return { Worker: g.Worker, threads };
+}
+
+/** The browser's pool size where a pool of more than one thread can be started, else 0. */
+function webThreads(): number {
+  const web = webApi();
+  return web && web.threads > 1 ? web.threads : 0;
+}
+
 /** Whether a pool of `threads` (> 1) can be started here: Node's worker threads and SharedArrayBuffer. */
 function canPool(node: NodeApi | null, threads: number): node is NodeApi & { Worker: WorkerCtor } {
   return !!node?.Worker && threads > 1 && typeof SharedArrayBuffer === 'function';
@@ -509,6 +620,15 @@ function pooled(mod: WebAssembly.Module, node: NodeApi & { Worker: WorkerCtor },
   const a = instantiate(mod, memory, null);
   const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
   const pool = WorkerPool.create(mod, memory, names, threads - 1, node.Worker);
+  return pool ? new WasmArena(memory, a.k, pool) : null;
+}
+
+/** The browser's runtime on `threads` threads (Web Workers, started asynchronously); null when the pool fails to start. */
+async function pooledWeb(mod: WebAssembly.Module, web: WebApi, threads: number): Promise<WasmArena | null> {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+  const a = instantiate(mod, memory, null);
+  const names = Object.keys(a.k).filter((k) => typeof (a.k as unknown as Record<string, unknown>)[k] === 'function') as KernelName[];
+  const pool = await WorkerPool.createWeb(mod, memory, names, threads - 1, web.Worker);
   return pool ? new WasmArena(memory, a.k, pool) : null;
 }
 
@@ -547,6 +667,10 @@ export function createWasmRuntime(threads: number): WasmArena | null {
  */
 export function wasmRuntime(): WasmArena | null {
   if (arena || failed) return arena;
+  if (webThreads()) { // a browser's pool starts asynchronously: the kernels come with wasmReady()
+    void wasmReady();
+    return null;
+  }
   try {
     if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
     arena = load(nodeApi()?.threads ?? 1);
@@ -560,15 +684,20 @@ export function wasmRuntime(): WasmArena | null {
 /**
  * Load the kernels, asynchronously where synchronous compilation is not allowed (a browser's main
  * thread); resolves to whether they are available. Whether it is the first call or not, the
- * runtime gets the same threads as a synchronous load (`ERLANGEN_WASM_THREADS` in Node).
+ * runtime gets the same threads as a synchronous load (`ERLANGEN_WASM_THREADS` in Node). In a
+ * cross-origin isolated browser context it also starts the Web Worker pool
+ * (`globalThis.ERLANGEN_WASM_THREADS`, default `navigator.hardwareConcurrency` capped at 4) and
+ * waits for every worker's ready flag, at most 5 s, else it loads the kernels on one thread.
  */
 export function wasmReady(): Promise<boolean> {
   if (arena) return Promise.resolve(true);
-  if (!failed && wasmRuntime()) return Promise.resolve(true);
+  const web = webThreads() ? webApi() : null;
+  if (!web && !failed && wasmRuntime()) return Promise.resolve(true);
   pending ??= (async () => {
     try {
       const node = nodeApi(), threads = node?.threads ?? 1;
-      if (canPool(node, threads)) arena = pooled(await WebAssembly.compile(moduleBytes(true)), node, threads);
+      if (web) arena = await pooledWeb(await WebAssembly.compile(moduleBytes(true)), web, web.threads);
+      else if (canPool(node, threads)) arena = pooled(await WebAssembly.compile(moduleBytes(true)), node, threads);
       arena ??= single(await WebAssembly.compile(moduleBytes()));
       failed = false;
       return true;
