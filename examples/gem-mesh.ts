@@ -51,7 +51,7 @@
  * @module
  */
 import { pathToFileURL } from 'node:url';
-import { Adam, Rng, bunnyMesh, crossEntropy, fromData, icosphere, meshDigits, mseLoss, noGrad, randomRotation, shapeFamily } from '../src/index.js';
+import { Adam, CosineAnnealingLR, Rng, bunnyMesh, crossEntropy, fromData, icosphere, meshDigits, mseLoss, noGrad, randomRotation, shapeFamily } from '../src/index.js';
 import type { MeshData, Tensor } from '../src/index.js';
 import {
   AngularCNN, GemNet, MeshGCN, distanceFrom, geodesicTargets, makeBatch, matrixFeatureValues, meshInput, parameterCount, rotateVectors,
@@ -150,12 +150,28 @@ export function digitModels(seed: number, ch: Budgets, o: Partial<MeshModelOptio
 }
 
 /** Inputs of a list of digit items in one batch: [V, 1] float32 signal and the batched geometry. */
-function digitBatch(items: readonly DigitItem[], inputs: readonly MeshInput[], dtype: 'float32' | 'float64' = 'float32'): { x: Tensor; batch: MeshBatch } {
+function digitBatch(items: readonly DigitItem[], inputs: readonly MeshInput[], dtype: 'float32' | 'float64' = 'float32', norm: InputScale = NO_SCALE): { x: Tensor; batch: MeshBatch } {
   const batch = makeBatch(inputs.map((i) => i.geometry));
   const v = new Float64Array(batch.geometry.vertices);
   let o = 0;
-  for (const it of items) { v.set(it.signal, o); o += it.signal.length; }
+  for (const it of items) { for (let k = 0; k < it.signal.length; k++) v[o + k] = (it.signal[k]! - norm.mean) / norm.std; o += it.signal.length; }
   return { x: fromData(dtype === 'float64' ? v : Float32Array.from(v), [v.length, 1]), batch };
+}
+
+/** Affine standardisation of the ρ₀ digit input, x ↦ (x − mean)/std (a shift of a ρ₀ feature: gauge invariant). */
+export interface InputScale {
+  mean: number;
+  std: number;
+}
+
+const NO_SCALE: InputScale = { mean: 0, std: 1 };
+
+/** Mean and standard deviation of the painted signal over all vertices of the training items. */
+export function inputScale(items: readonly DigitItem[]): InputScale {
+  let n = 0, s = 0, q = 0;
+  for (const it of items) for (const v of it.signal) { n++; s += v; q += v * v; }
+  const mean = s / n;
+  return { mean, std: Math.sqrt(Math.max(q / n - mean * mean, 1e-12)) };
 }
 
 /** One row of table (a). */
@@ -183,8 +199,14 @@ export interface DigitOptions {
   patchSize?: number;
   /** Readout over the vertices (default 'meanmax'). */
   pool?: 'mean' | 'meanmax';
+  /** Normalisation of the pooled readout, for every model (default 'batch'; see `MeshModelOptions.readoutNorm`). */
+  readoutNorm?: 'none' | 'batch';
   /** Train only the models with these labels (default all three). */
   only?: readonly string[];
+  /** Standardise the input signal with the training set's mean and std (default true). */
+  standardize?: boolean;
+  /** Learning-rate schedule over all steps: 'constant', or 'cosine' annealing to 0 (default 'cosine'). */
+  schedule?: 'constant' | 'cosine';
   log?: (line: string) => void;
 }
 
@@ -193,36 +215,41 @@ export const DIGIT_BUDGETS: Budgets = { gem: 10, angular: 9, gcn: 40 };
 
 /** Task (a): train each classifier in the 'axis' gauge, test in the three settings. */
 export function runDigits(opts: DigitOptions = {}): DigitRow[] {
-  const seed = opts.seed ?? 0, epochs = opts.epochs ?? 8, bs = opts.batch ?? 8, lr = opts.lr ?? 1e-2, log = opts.log ?? (() => {});
+  const seed = opts.seed ?? 0, epochs = opts.epochs ?? 10, bs = opts.batch ?? 8, lr = opts.lr ?? 1e-2, log = opts.log ?? (() => {});
   const patchSize = opts.patchSize ?? 1.2;
   const train = digitItems({ count: opts.train ?? 320, seed, split: 'train', patchSize });
   const test = digitItems({ count: opts.test ?? 200, seed, split: 'test', patchSize });
   const trainIn = train.map((it) => meshInput(it.mesh, 'axis'));
+  const norm = opts.standardize ?? true ? inputScale(train) : NO_SCALE, schedule = opts.schedule ?? 'cosine';
   const testIn: Record<TestSetting, MeshInput[]> = Object.fromEntries(TEST_SETTINGS.map((s) => [s, test.map((it, i) => settingInput(it.mesh, s, new Rng(seed * 100003 + 7919 * i + s.length)))])) as Record<TestSetting, MeshInput[]>;
   log(`digits: ${train.length} train / ${test.length} test items, mean ${(train.reduce((a, t) => a + t.signal.length, 0) / train.length).toFixed(0)} vertices per cropped item`);
   const rows: DigitRow[] = [];
-  const models = digitModels(seed + 1, opts.budgets ?? DIGIT_BUDGETS, { depth: opts.depth ?? 2, pool: opts.pool ?? 'meanmax' });
+  const models = digitModels(seed + 1, opts.budgets ?? DIGIT_BUDGETS, { depth: opts.depth ?? 2, pool: opts.pool ?? 'meanmax', readoutNorm: opts.readoutNorm ?? 'batch' });
   for (const model of models.filter((m) => !opts.only || opts.only.includes(m.label))) {
     const t0 = performance.now(), opt = new Adam(model.parameters(), { lr }), order = new Rng(seed + 17);
+    model.train();
+    const sched = schedule === 'cosine' ? new CosineAnnealingLR(opt, { tMax: epochs * Math.ceil(train.length / bs) }) : null;
     let firstLoss = NaN, lastLoss = NaN;
     for (let ep = 0; ep < epochs; ep++) {
       const perm = order.permutation(train.length);
       let sum = 0, n = 0;
       for (let s = 0; s < perm.length; s += bs) {
         const idx = Array.from(perm.slice(s, s + bs));
-        const { x, batch } = digitBatch(idx.map((i) => train[i]!), idx.map((i) => trainIn[i]!));
+        const { x, batch } = digitBatch(idx.map((i) => train[i]!), idx.map((i) => trainIn[i]!), 'float32', norm);
         opt.zeroGrad();
         const loss = crossEntropy(model.call(x, batch), idx.map((i) => train[i]!.label));
         loss.backward();
         opt.step();
+        sched?.step();
         sum += loss.item() * idx.length; n += idx.length;
       }
       if (ep === 0) firstLoss = sum / n;
       lastLoss = sum / n;
       log(`  ${model.label} epoch ${ep + 1}: loss ${lastLoss.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
+    model.eval();
     const accuracy = {} as Record<TestSetting, number>;
-    for (const s of TEST_SETTINGS) accuracy[s] = digitAccuracy(model, test, testIn[s], bs);
+    for (const s of TEST_SETTINGS) accuracy[s] = digitAccuracy(model, test, testIn[s], bs, norm);
     rows.push({ model: model.label, params: parameterCount(model), accuracy, firstLoss, lastLoss, seconds: (performance.now() - t0) / 1000 });
     log(`  ${model.label}: ${TEST_SETTINGS.map((s) => `${s} ${(100 * accuracy[s]).toFixed(1)} %`).join(', ')}`);
   }
@@ -230,12 +257,12 @@ export function runDigits(opts: DigitOptions = {}): DigitRow[] {
 }
 
 /** Classification accuracy of `model` on items with the given inputs. */
-export function digitAccuracy(model: MeshModel, items: readonly DigitItem[], inputs: readonly MeshInput[], bs = 8): number {
+export function digitAccuracy(model: MeshModel, items: readonly DigitItem[], inputs: readonly MeshInput[], bs = 8, norm: InputScale = NO_SCALE): number {
   let right = 0;
   noGrad(() => {
     for (let s = 0; s < items.length; s += bs) {
       const its = items.slice(s, s + bs), ins = inputs.slice(s, s + bs);
-      const { x, batch } = digitBatch(its, ins);
+      const { x, batch } = digitBatch(its, ins, 'float32', norm);
       const logits = model.call(x, batch).toArray() as number[][];
       logits.forEach((l, i) => { if (l.indexOf(Math.max(...l)) === its[i]!.label) right++; });
     }
@@ -441,7 +468,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (task !== 'fields') {
     const rows = runDigits({
       train: Number(arg('--train') ?? (quick ? 60 : 320)), test: Number(arg('--test') ?? (quick ? 40 : 200)),
-      epochs: Number(arg('--epochs') ?? (quick ? 2 : 8)), patchSize: Number(arg('--patch') ?? 1.2), seed, log,
+      epochs: Number(arg('--epochs') ?? (quick ? 2 : 10)), patchSize: Number(arg('--patch') ?? 1.2), seed, log,
     });
     console.log('\n(a) digits on the bunny and an icosphere (9 classes, 6 ≡ 9), test accuracy');
     printDigitRows(rows);
