@@ -29,25 +29,35 @@
  *   gradients area-averaged to the vertices and projected to the tangent plane
  *   (`geodesicTargets`), and `meanCurvature` (cotangent Laplacian).
  *
+ * Training: Adam, lr 1e-2, seed 0. Task (a) (every classifier alike): the input signal is
+ * standardised with the training set's mean and std, the pooled readout (mean and max over the
+ * vertices) goes through a BatchNorm1d without affine parameters (no extra parameters; running
+ * statistics at test time) before the linear head, and the lr follows a cosine decay to 0 over
+ * 10 epochs. Task (b): constant lr, 8 epochs.
+ *
  * Run: `npx tsx examples/gem-mesh.ts` (full size, the defaults: (a) 320 train / 200 test items,
- * 8 epochs; (b) 40 training shapes × 2 sources, 15 held-out shapes, 8 epochs; about 20 minutes on
+ * 10 epochs; (b) 40 training shapes × 2 sources, 15 held-out shapes, 8 epochs; about 20 minutes on
  * two shared cores), `--quick` (about a minute: a smoke run, too short to learn), or e.g. `--train 200 --test 100 --epochs 4
  * --patch 1.2 --shapes 40 --test-shapes 15 --field-epochs 8 --seed 0 --task digits|fields|both`.
  *
- * Results at full size, seed 0 (details and reading in docs/design/reference-results.md, section
- * "GEM-CNN on meshes"):
+ * Results at full size, seed 0 (details, ablations and reading in docs/design/reference-results.md,
+ * section "GEM-CNN on meshes"):
  *
  *     (a) test accuracy, 9 classes (6 ≡ 9)   params  same gauge  random gauge  rotated
- *         GEM-CNN                              5309      36.0 %        36.5 %   37.0 %
- *         GCN                                  5729      20.0 %        20.0 %   20.0 %   (class prior)
- *         angular CNN                          5697      23.5 %        20.0 %   22.5 %
+ *         GEM-CNN                              5309      43.0 %        43.0 %   43.5 %
+ *         GCN                                  5729      33.0 %        33.0 %   33.0 %
+ *         angular CNN                          5697      27.0 %        15.0 %   26.0 %
  *
  *     (b) held-out shapes                      params  vector rel. L2 (same/random/rotated)  curvature RMSE (rel.)
  *         GEM-CNN                              8642      0.407 / 0.407 / 0.407               1.058 (0.55) / 1.058 (0.55) / 1.059 (0.55)
  *         angular CNN                          7883      0.990 / 1.003 / 1.035               1.307 (0.67) / 1.315 (0.68) / 1.311 (0.68)
  *
- * GEM-CNN beats the GCN and the angular CNN in every setting and does not lose accuracy under random
- * gauges or rotations; all runs are small and undertrained (GEM-CNN's loss was still falling fast).
+ * GEM-CNN is best in every setting and does not lose accuracy under random gauges or rotations;
+ * the GCN learns (it sat at the 20 % class prior before the batch-norm readout: its pooled
+ * features barely varied between items) and is exactly invariant; the angular CNN reaches the
+ * lowest training loss but generalises worst and drops to 15 % under random gauges. All runs are
+ * small (one seed, 200 test items: ±3.5 % standard error) and short (GEM-CNN's loss fell
+ * 1.88 → 1.55 over epochs 4–10).
  * @module
  */
 import { pathToFileURL } from 'node:url';
