@@ -252,7 +252,7 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
   }
 }
 
-/** GCN layers (ReLU) on the mesh edge graph, mean over each mesh, Linear → logits. */
+/** GCN layers (ReLU) on the mesh edge graph, pooled over each mesh (see `pool`, `readoutNorm`), Linear → logits. */
 export class MeshGCN extends Module<[Tensor, MeshBatch], Tensor> implements MeshModel {
   readonly label = 'GCN';
   private readonly convs: GCNConv[] = [];
