@@ -36,7 +36,7 @@
  * 16 epochs. Task (b): constant lr, 16 epochs.
  *
  * Run: `npx tsx examples/gem-mesh.ts` (full size, the defaults: (a) 320 train / 200 test items,
- * 16 epochs; (b) 40 training shapes × 2 sources, 15 held-out shapes, 16 epochs; about 15–20
+ * 16 epochs; (b) 40 training shapes × 2 sources, 15 held-out shapes, 16 epochs; about 10–20
  * minutes on two shared cores), `--quick` (about a minute: a smoke run, too short to learn), or e.g. `--train 200 --test 100 --epochs 4
  * --patch 1.2 --shapes 40 --test-shapes 15 --field-epochs 16 --seed 0 --task digits|fields|both`.
  *
