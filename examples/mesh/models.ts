@@ -15,7 +15,7 @@
  * @module
  */
 import {
-  GCNConv, GemConv, GemResNetBlock, GraphsTuple, Linear, Module, Rng, batchGaugeGeometry, concat, gemGeometry,
+  BatchNorm1d, GCNConv, GemConv, GemResNetBlock, GraphsTuple, Linear, Module, Rng, batchGaugeGeometry, concat, gemGeometry,
   heatGeodesicSolver, matrixFeatures, meanCurvature, rotateMesh, segmentMax, segmentMean, zeros,
 } from '../../src/index.js';
 import type { BatchedGaugeGeometry, GaugeGeometry, MeshData, MeshFrames, Tensor } from '../../src/index.js';
@@ -118,6 +118,13 @@ export interface MeshModelOptions {
   dtype?: 'float32' | 'float64';
   /** Readout of the 'classes' head over each mesh's vertices: 'mean', or 'meanmax' (mean and max side by side; default). */
   pool?: 'mean' | 'meanmax';
+  /**
+   * Normalisation of the pooled readout before the linear head ('classes'): 'none', or 'batch'
+   * (BatchNorm1d without affine parameters, so no extra trainable numbers: per-feature
+   * standardisation over the batch in training, running statistics after `eval()`; it acts on
+   * gauge-invariant pooled features, so invariance is kept) (default 'none').
+   */
+  readoutNorm?: 'none' | 'batch';
   /** Initial weights. */
   rng: Rng;
 }
@@ -126,6 +133,11 @@ export interface MeshModelOptions {
 export function poolMeshes(h: Tensor, b: MeshBatch, pool: 'mean' | 'meanmax'): Tensor {
   const mean = segmentMean(h, b.meshOf, b.meshes);
   return pool === 'mean' ? mean : concat([mean, segmentMax(h, b.meshOf, b.meshes)], 1);
+}
+
+/** The readout normalisation of {@link MeshModelOptions.readoutNorm} over `features` pooled features (null for 'none'). */
+function readoutNorm(kind: MeshModelOptions['readoutNorm'], features: number, dtype: 'float32' | 'float64'): BatchNorm1d | null {
+  return kind === 'batch' ? new BatchNorm1d(features, { affine: false, dtype }) : null;
 }
 
 /** Width of one channel of orders 0…L. */
@@ -147,6 +159,7 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
   private readonly matrix: boolean;
   private readonly nOut: number;
   private readonly pool: 'mean' | 'meanmax';
+  private readonly norm: BatchNorm1d | null;
 
   constructor(o: MeshModelOptions) {
     super();
@@ -165,7 +178,9 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
     }
     this.nOut = o.outputs ?? (o.head === 'classes' ? 10 : 1);
     if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C * (this.pool === 'mean' ? 1 : 2), this.nOut, { rng: o.rng, dtype: dt }));
-    else this.out = this.registerModule('out', new GemConv(C, this.nOut + 1, { maxOrderIn: L, maxOrderOut: 1, rings: 2, dtype: dt, rng: o.rng }));
+    const norm = o.head === 'classes' ? readoutNorm(o.readoutNorm, C * (this.pool === 'mean' ? 1 : 2), dt) : null;
+    this.norm = norm ? this.registerModule('norm', norm) : null;
+    if (o.head !== 'classes') this.out = this.registerModule('out', new GemConv(C, this.nOut + 1, { maxOrderIn: L, maxOrderOut: 1, rings: 2, dtype: dt, rng: o.rng }));
   }
 
   /**
@@ -175,7 +190,7 @@ export class GemNet extends Module<[Tensor, MeshBatch], Tensor> implements MeshM
   forward(x: Tensor, b: MeshBatch): Tensor {
     let h = gemInput(x, this.scalars, this.matrix);
     for (const blk of this.blocks) h = blk.call(h, b.geometry);
-    if (this.linear) return this.linear.call(poolMeshes(h, b, this.pool));
+    if (this.linear) return this.linear.call(normed(this.norm, poolMeshes(h, b, this.pool)));
     const y = this.out!.call(h, b.geometry); // [V, (nOut + 1)·3]: channel i = [a₀, c₁, s₁]
     const V = y.shape[0]!, k = this.nOut;
     const r = y.reshape([V, k + 1, 3]);
@@ -208,6 +223,7 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
   private readonly nOut: number;
   private readonly head: 'classes' | 'field';
   private readonly pool: 'mean' | 'meanmax';
+  private readonly norm: BatchNorm1d | null;
 
   constructor(o: MeshModelOptions) {
     super();
@@ -222,24 +238,27 @@ export class AngularCNN extends Module<[Tensor, MeshBatch], Tensor> implements M
       this.convs.push(this.registerModule(`conv${i}`, new GemConv(i === 0 ? inCh : C * width(B), C, { maxOrderIn: 0, maxOrderOut: B, rings: 2, dtype: dt, rng: o.rng })));
     }
     if (o.head === 'classes') this.linear = this.registerModule('linear', new Linear(C * width(B) * (this.pool === 'mean' ? 1 : 2), this.nOut, { rng: o.rng, dtype: dt }));
-    else this.convs.push(this.registerModule('out', new GemConv(C * width(B), this.nOut + 2, { maxOrderIn: 0, maxOrderOut: 0, rings: 2, dtype: dt, rng: o.rng })));
+    const norm = o.head === 'classes' ? readoutNorm(o.readoutNorm, C * width(B) * (this.pool === 'mean' ? 1 : 2), dt) : null;
+    this.norm = norm ? this.registerModule('norm', norm) : null;
+    if (o.head !== 'classes') this.convs.push(this.registerModule('out', new GemConv(C * width(B), this.nOut + 2, { maxOrderIn: 0, maxOrderOut: 0, rings: 2, dtype: dt, rng: o.rng })));
   }
 
   forward(x: Tensor, b: MeshBatch): Tensor {
     let h = x;
     const last = this.head === 'field' ? this.convs.length - 1 : this.convs.length;
     for (let i = 0; i < last; i++) h = this.convs[i]!.call(h, b.geometry).relu();
-    if (this.linear) return this.linear.call(poolMeshes(h, b, this.pool));
+    if (this.linear) return this.linear.call(normed(this.norm, poolMeshes(h, b, this.pool)));
     return this.convs[last]!.call(h, b.geometry);
   }
 }
 
-/** GCN layers (ReLU) on the mesh edge graph, mean over each mesh, Linear → logits. */
+/** GCN layers (ReLU) on the mesh edge graph, pooled over each mesh (see `pool`, `readoutNorm`), Linear → logits. */
 export class MeshGCN extends Module<[Tensor, MeshBatch], Tensor> implements MeshModel {
   readonly label = 'GCN';
   private readonly convs: GCNConv[] = [];
   private readonly linear: Linear;
   private readonly pool: 'mean' | 'meanmax';
+  private readonly norm: BatchNorm1d | null;
 
   constructor(o: MeshModelOptions) {
     super();
@@ -248,14 +267,20 @@ export class MeshGCN extends Module<[Tensor, MeshBatch], Tensor> implements Mesh
     const inCh = (o.scalarInputs ?? 1) + (o.matrixInputs ? 15 : 0);
     for (let i = 0; i < 2 * depth; i++) this.convs.push(this.registerModule(`conv${i}`, new GCNConv(i === 0 ? inCh : C, C, { rng: o.rng, dtype: dt })));
     this.linear = this.registerModule('linear', new Linear(C * (this.pool === 'mean' ? 1 : 2), o.outputs ?? 10, { rng: o.rng, dtype: dt }));
+    const norm = readoutNorm(o.readoutNorm, C * (this.pool === 'mean' ? 1 : 2), dt);
+    this.norm = norm ? this.registerModule('norm', norm) : null;
   }
 
   forward(x: Tensor, b: MeshBatch): Tensor {
     const g = b.graph();
     let h = x;
     for (const c of this.convs) h = c.call(g, h).relu();
-    return this.linear.call(poolMeshes(h, b, this.pool));
+    return this.linear.call(normed(this.norm, poolMeshes(h, b, this.pool)));
   }
+}
+
+function normed(norm: BatchNorm1d | null, x: Tensor): Tensor {
+  return norm ? norm.call(x) : x;
 }
 
 /** Number of trainable numbers of a module. */

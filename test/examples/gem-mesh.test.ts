@@ -61,6 +61,21 @@ describe('examples/gem-mesh (tiny size)', () => {
     expect(maxAbs(b, digitLogits(lin, item, rotatedInput(item.mesh, randomRotation(new Rng(4)), 'axis')))).toBeLessThan(1e-9 * scale(b));
   });
 
+  it('a batch-norm readout keeps GEM-CNN gauge invariant (eval mode, running statistics) and adds no parameters', () => {
+    const rng = new Rng(6), N = 7;
+    const plain = new GemNet({ ...opts, samples: N, rng: new Rng(1) });
+    const bn = new GemNet({ ...opts, samples: N, readoutNorm: 'batch', rng: new Rng(1) });
+    expect(bn.parameters().reduce((a, p) => a + p.size, 0)).toBe(plain.parameters().reduce((a, p) => a + p.size, 0));
+    // one training-mode pass over two items updates the running statistics
+    const two = makeBatch([base.geometry, meshInput(items[1]!.mesh, 'axis').geometry]);
+    const sig = Float64Array.from([...item.signal, ...items[1]!.signal]);
+    noGrad(() => bn.call(fromData(sig, [sig.length, 1]), two));
+    bn.eval();
+    const a = digitLogits(bn, item, base);
+    const phi = Float64Array.from({ length: V }, () => (2 * Math.PI * rng.int(N)) / N);
+    expect(maxAbs(a, digitLogits(bn, item, regauged(base, phi)))).toBeLessThan(1e-9 * scale(a));
+  });
+
   it('the GCN ignores gauges; the angular CNN does not', () => {
     const gcn = new MeshGCN({ ...opts, rng: new Rng(1) }), ang = new AngularCNN({ ...opts, rng: new Rng(1) }) as MeshModel;
     const rnd = meshInput(item.mesh, 'random', new Rng(5));
