@@ -146,3 +146,11 @@ export { bunnyMesh, shapeFamily, SHAPE_KINDS, SHAPE_PARTS, meshDigits, paintImag
 export type { BunnyOptions, ShapeKind, ShapeSample, ShapeFamilyOptions, MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './data/index.js';
 export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './tensor/index.js';
 export type { So2SegmentOptions, So2Values } from './tensor/index.js';
+export {
+  checkRotation, checkQuaternion, ROTATION_TOLERANCE, quaternionToMatrix, matrixToQuaternion, composeQuaternions, inverseQuaternion,
+  randomQuaternion, axisAngleToMatrix, axisAngleToQuaternion, quaternionToAxisAngle, matrixToAxisAngle, rotationX, rotationY, rotationZ,
+  anglesToMatrix, matrixToAngles, anglesToQuaternion, quaternionToAngles, composeRotations, inverseRotation,
+} from './group/index.js';
+export type { Mat3Like, Quaternion, AxisAngle } from './group/index.js';
+export { wignerDFromAngles, wignerDY, shNormalizationFactor } from './rep/index.js';
+export type { ShNormalization, ShOptions } from './rep/index.js';

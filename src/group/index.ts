@@ -14,3 +14,9 @@ export { product, embed, customGroup } from './product.js';
 export type { CustomGroupOptions } from './product.js';
 export { parseGroup, MAX_GROUP_NAME_LENGTH } from './parse-group.js';
 export { elementary, permutationMatrix, rotation2, diag, axisAngle, negIdentity, soBasis } from './matrices.js';
+export {
+  checkRotation, checkQuaternion, ROTATION_TOLERANCE, quaternionToMatrix, matrixToQuaternion, composeQuaternions, inverseQuaternion,
+  randomQuaternion, axisAngleToMatrix, axisAngleToQuaternion, quaternionToAxisAngle, matrixToAxisAngle, rotationX, rotationY, rotationZ,
+  anglesToMatrix, matrixToAngles, anglesToQuaternion, quaternionToAngles, composeRotations, inverseRotation,
+} from './so3/index.js';
+export type { Mat3Like, Quaternion, AxisAngle } from './so3/index.js';

@@ -14,14 +14,25 @@ import { leafRep } from './rep.js';
 import { shWithGradient } from './spherical-harmonics.js';
 
 /** Sample data for the least-squares D^l. */
-interface WignerData {
+export interface WignerData {
   readonly l: number;
   readonly points: Float64Array; // K×3
   readonly pinvY: Float64Array; // K×(2l+1)
   readonly K: number;
 }
 
-function wignerData(l: number): WignerData {
+const wignerCache = new Map<number, WignerData>();
+
+/** The (cached) least-squares data for D^l; l is validated by the harmonics. */
+export function wignerData(l: number): WignerData {
+  const hit = wignerCache.get(l);
+  if (hit !== undefined) return hit;
+  const data = computeWignerData(l);
+  wignerCache.set(l, data);
+  return data;
+}
+
+function computeWignerData(l: number): WignerData {
   const n = 2 * l + 1;
   const K = 2 * n + 3;
   const rng = new Rng(4242 + l);

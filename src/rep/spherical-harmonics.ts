@@ -65,11 +65,44 @@ function table(l: number): ShTable {
 export const MAX_L = 12;
 
 /**
- * Real spherical harmonics Y^l(x) (length 2l+1, m = −l…l) of the direction of (x, y, z).
- * @param normalize map the input to the unit sphere first (default true; zero vector → zeros).
+ * Normalisation of the real spherical harmonics (e3nn's names), for unit inputs:
+ * - `component` (default): Σ_m Y^l_m(x̂)² = 2l + 1 (each component has mean square 1 on the sphere);
+ * - `norm`: Σ_m Y^l_m(x̂)² = 1 (component divided by √(2l + 1));
+ * - `integral`: ∫_{S²} Y^l_m(x̂)² dΩ = 1 (component divided by √(4π)).
  */
-export function sphericalHarmonics(l: number, x: number, y: number, z: number, normalize = true): Float64Array {
-  return shWithGradient(l, x, y, z, normalize, false).value;
+export type ShNormalization = 'component' | 'norm' | 'integral';
+
+/** Options of {@link sphericalHarmonics}. */
+export interface ShOptions {
+  /** Map the input to the unit sphere first (default true; the zero vector gives zeros). */
+  readonly normalize?: boolean;
+  /** Scale of the harmonics (default `component`); see {@link ShNormalization}. */
+  readonly normalization?: ShNormalization;
+}
+
+/** The factor that turns `component`-normalised harmonics of degree l into `normalization`. */
+export function shNormalizationFactor(l: number, normalization: ShNormalization): number {
+  switch (normalization) {
+    case 'component': return 1;
+    case 'norm': return 1 / Math.sqrt(2 * l + 1);
+    case 'integral': return 1 / Math.sqrt(4 * Math.PI);
+    default: throw new ValueError(`sphericalHarmonics: normalization must be 'component', 'norm' or 'integral', got ${String(normalization)}`);
+  }
+}
+
+/**
+ * Real spherical harmonics Y^l(x) (length 2l+1, m = −l…l) of the direction of (x, y, z).
+ * @param options `true`/`false` is shorthand for `{ normalize }`; with `normalize: false` the
+ *   homogeneous polynomial extension is evaluated at (x, y, z) as given. `normalization` picks
+ *   the scale (default `component`, ‖Y^l(x̂)‖² = 2l + 1).
+ * @throws ValueError on a bad l or an unknown normalization.
+ */
+export function sphericalHarmonics(l: number, x: number, y: number, z: number, options: boolean | ShOptions = true): Float64Array {
+  const opts: ShOptions = typeof options === 'boolean' ? { normalize: options } : options;
+  const f = shNormalizationFactor(l, opts.normalization ?? 'component');
+  const value = shWithGradient(l, x, y, z, opts.normalize ?? true, false).value;
+  if (f !== 1) for (let i = 0; i < value.length; i++) value[i] = value[i]! * f;
+  return value;
 }
 
 /**
