@@ -154,3 +154,5 @@ export {
 export type { Mat3Like, Quaternion, AxisAngle } from './group/index.js';
 export { wignerDFromAngles, wignerDY, shNormalizationFactor } from './rep/index.js';
 export type { ShNormalization, ShOptions } from './rep/index.js';
+export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './nn/index.js';
+export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';

@@ -64,3 +64,5 @@ export { DeepSets, DeepSetsEquivariant, setPool, deepSetsSolverBasis } from './d
 export type { SetPool, DeepSetsOptions, DeepSetsEquivariantOptions, DeepSetsBasis } from './deepsets.js';
 export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
+export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
+export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
