@@ -35,10 +35,25 @@ function derivative(c: Float64Array): Float64Array {
   return out;
 }
 
-function polyval(c: Float64Array, z: number): number {
-  let s = 0;
-  for (let i = c.length - 1; i >= 0; i--) s = s * z + c[i]!;
-  return s;
+/**
+ * H(Z, r²) = Σ_i c_i Z^i (r²)^{(d−i)/2} over the i with d − i even (the others vanish for a
+ * Legendre derivative of degree d), with ∂H/∂Z and ∂H/∂(r²).
+ */
+function homogeneous(c: Float64Array, d: number, Z: number, r2: number): { h: number; hZ: number; hR: number } {
+  let h = 0;
+  let hZ = 0;
+  let hR = 0;
+  for (let i = d; i >= 0; i -= 2) {
+    const ci = c[i] ?? 0;
+    if (ci === 0) continue;
+    const j = (d - i) / 2;
+    const zi = Z ** i;
+    const rj = r2 ** j;
+    h += ci * zi * rj;
+    if (i > 0) hZ += ci * i * Z ** (i - 1) * rj;
+    if (j > 0) hR += ci * zi * j * r2 ** (j - 1);
+  }
+  return { h, hZ, hR };
 }
 
 function factorial(n: number): number {
@@ -135,15 +150,18 @@ export function shWithGradient(
     re[k] = re[k - 1]! * X - im[k - 1]! * Y;
     im[k] = re[k - 1]! * Y + im[k - 1]! * X;
   }
+  // Homogeneous extension: P_l^{(k)}(Z) = Σ c_i Z^i (only i ≡ l − k mod 2) becomes
+  // H(Z, r²) = Σ c_i Z^i (r²)^{(l−k−i)/2}, so Y^l is a homogeneous polynomial of degree l
+  // (r² = 1 on the unit sphere, where nothing changes).
+  const r2 = normalize ? 1 : X * X + Y * Y + Z * Z;
   for (let m = -l; m <= l; m++) {
     const k = Math.abs(m);
     const N = t.norms[k]!;
-    const P = polyval(t.derivs[k]!, Z);
+    const { h: P, hZ: dP, hR: dPr2 } = homogeneous(t.derivs[k]!, l - k, Z, r2);
     const ang = m >= 0 ? re[k]! : im[k]!;
     const i = m + l;
     value[i] = N * P * ang;
     if (withGradient) {
-      const dP = polyval(t.derivs[k + 1]!, Z);
       let dX = 0;
       let dY = 0;
       if (k > 0) {
@@ -157,9 +175,9 @@ export function shWithGradient(
           dY = k * r1;
         }
       }
-      const gX = N * P * dX;
-      const gY = N * P * dY;
-      const gZ = N * dP * ang;
+      const gX = N * (P * dX + ang * 2 * X * dPr2);
+      const gY = N * (P * dY + ang * 2 * Y * dPr2);
+      const gZ = N * ang * (dP + 2 * Z * dPr2);
       grad[3 * i] = gY; // ∂/∂x = ∂/∂Y
       grad[3 * i + 1] = gZ; // ∂/∂y = ∂/∂Z
       grad[3 * i + 2] = gX; // ∂/∂z = ∂/∂X

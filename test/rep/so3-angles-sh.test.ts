@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anglesToMatrix, rotationY, SO, O } from '../../src/group/index.js';
 import { maxAbsDiff } from '../../src/linalg/index.js';
-import { irrep, o3Irrep, shNormalizationFactor, sphericalHarmonics, wignerDFromAngles, wignerDY } from '../../src/rep/index.js';
+import { irrep, o3Irrep, shNormalizationFactor, shWithGradient, sphericalHarmonics, wignerDFromAngles, wignerDY } from '../../src/rep/index.js';
 import type { ShNormalization } from '../../src/rep/index.js';
 import { Rng, ValueError } from '../../src/util/index.js';
 
@@ -96,17 +96,29 @@ describe('spherical harmonics normalisations', () => {
       expect(maxAbsDiff(G, I)).toBeLessThan(1e-12);
     }
   });
-  it('normalize: false skips the projection (same values on unit inputs, l = 1 scales with |x|); boolean shorthand still works', () => {
+  it('normalize: false evaluates the homogeneous polynomial (scales by |x|^l), with its exact gradient', () => {
     const [x, y, z] = [0.6, -1.2, 2.0];
     const r = Math.hypot(x, y, z);
-    for (let l = 0; l <= 4; l++) {
+    for (let l = 0; l <= 6; l++) {
       const unit = sphericalHarmonics(l, x, y, z, { normalization: 'norm' });
-      const raw = sphericalHarmonics(l, x / r, y / r, z / r, { normalize: false, normalization: 'norm' });
-      expect(maxAbsDiff(raw, unit)).toBeLessThan(1e-14);
+      const raw = sphericalHarmonics(l, x, y, z, { normalize: false, normalization: 'norm' });
+      expect(maxAbsDiff(raw, unit.map((v) => v * r ** l))).toBeLessThan(1e-12 * r ** l);
       expect(maxAbsDiff(sphericalHarmonics(l, x, y, z, false), sphericalHarmonics(l, x, y, z, { normalize: false }))).toBe(0);
+      const { grad } = shWithGradient(l, x, y, z, false, true);
+      const h = 1e-6;
+      const p = [x, y, z];
+      for (let a = 0; a < 3; a++) {
+        const up = p.slice();
+        const dn = p.slice();
+        up[a]! += h;
+        dn[a]! -= h;
+        const fd = sphericalHarmonics(l, up[0]!, up[1]!, up[2]!, false).map((v, i) => (v - sphericalHarmonics(l, dn[0]!, dn[1]!, dn[2]!, false)[i]!) / (2 * h));
+        fd.forEach((v, i) => expect(Math.abs(grad[3 * i + a]! - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
+      }
+      // Euler: x·∇Y = l·Y for a homogeneous polynomial of degree l
+      const Y = sphericalHarmonics(l, x, y, z, false);
+      Y.forEach((v, i) => expect(Math.abs(x * grad[3 * i]! + y * grad[3 * i + 1]! + z * grad[3 * i + 2]! - l * v)).toBeLessThan(1e-9 * Math.max(1, Math.abs(v))));
     }
-    const one = sphericalHarmonics(1, x, y, z, { normalization: 'integral' });
-    expect(maxAbsDiff(sphericalHarmonics(1, x, y, z, { normalize: false, normalization: 'integral' }), one.map((v) => v * r))).toBeLessThan(1e-14);
     expect(shNormalizationFactor(3, 'norm')).toBeCloseTo(1 / Math.sqrt(7), 15);
     expect(() => sphericalHarmonics(1, 1, 0, 0, { normalization: 'unit' as ShNormalization })).toThrow(ValueError);
   });
