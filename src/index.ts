@@ -146,3 +146,5 @@ export { bunnyMesh, shapeFamily, SHAPE_KINDS, SHAPE_PARTS, meshDigits, paintImag
 export type { BunnyOptions, ShapeKind, ShapeSample, ShapeFamilyOptions, MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './data/index.js';
 export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './tensor/index.js';
 export type { So2SegmentOptions, So2Values } from './tensor/index.js';
+export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
+export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
