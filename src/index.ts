@@ -156,3 +156,5 @@ export { wignerDFromAngles, wignerDY, shNormalizationFactor } from './rep/index.
 export type { ShNormalization, ShOptions } from './rep/index.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './nn/index.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
+export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
+export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';

@@ -46,3 +46,5 @@ export { edgeCsr } from '../backend/csr-cache.js';
 export type { EdgeCsr } from '../backend/csr-cache.js';
 export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './ops/so2.js';
 export type { So2SegmentOptions, So2Values } from './ops/so2.js';
+export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './ops/fft.js';
+export type { FftNorm, FftOptions, Fft2Options } from './ops/fft.js';

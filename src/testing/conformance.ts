@@ -14,7 +14,7 @@ import {
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
-  so2RotateGather, so2RotateSegmentMean,
+  so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -108,6 +108,16 @@ export function conformanceCases(): ConformanceCase[] {
       const z = so2RotateSegmentMean(m, ang, seg, 5, 2, { weights: w });
       backward(add(sum(mul(y, y)), sum(mul(z, z))));
       return [y, z, x.grad!, ang.grad!, m.grad!, w.grad!];
+    },
+  });
+  c.push({
+    name: 'fft (radix-2, n = 8) / rfft + irfft (Bluestein, n = 7) and their gradients (fftC2C)',
+    inputs: [{ shape: [3, 8, 2], requiresGrad: true }, { shape: [2, 7], requiresGrad: true }],
+    fn: (x, r) => {
+      const y = fft(x, { norm: 'ortho' });
+      const z = irfft(rfft(r), { n: 7 });
+      backward(add(sum(mul(y, y)), sum(mul(z, r))));
+      return [y, z, x.grad!, r.grad!];
     },
   });
   c.push({

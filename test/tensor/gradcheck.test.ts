@@ -14,7 +14,7 @@ import {
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
   segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
-  so2RotateGather, so2RotateSegmentMean,
+  so2RotateGather, so2RotateSegmentMean, fft, ifft, rfft, irfft,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, adaptiveMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
@@ -388,6 +388,12 @@ describe('segment ops (unsorted ids, an empty segment)', () => {
     const [gx] = node.node!.op.backward!({ inputs: node.node!.inputs, outputs: node.node!.outputs, grad: g0, attrs: node.node!.attrs, needs: [true, false] });
     expect(gx!.node!.op.name).toBe('segmentSoftmaxGrad');
     gc((y, g) => apply(gx!.node!.op, [y, g, gx!.node!.inputs[2]!], gx!.node!.attrs), [y0, g0]);
+  });
+  it('fft / ifft / rfft / irfft (the fftC2C primitive, radix-2 and Bluestein lengths; test/tensor/fft.test.ts has the rest)', () => {
+    gc((x) => fft(x), [rnd([2, 8, 2])]);
+    gc((x) => ifft(x, { norm: 'ortho' }), [rnd([3, 5, 2])]);
+    gc((x) => rfft(x, { n: 7 }), [rnd([2, 6])]);
+    gc((x) => irfft(x, { n: 6, norm: 'forward' }), [rnd([4, 2])]);
   });
   it('so2RotateGather / so2RotateSegmentMean (features, angles, weights) and the coefficient gradient (double backward)', () => {
     gc((x, a) => so2RotateGather(x, [0, 2, 2, 1, 0], a, 1), [rnd([3, 6]), rnd([5], -3, 3)]);
