@@ -7,6 +7,7 @@
  * @module
  */
 import { Module } from '../../nn/module.js';
+import { segmentMean } from '../../tensor/index.js';
 import type { Tensor } from '../../tensor/index.js';
 import { ValueError } from '../../util/index.js';
 import type { GaugeAction } from '../gauge.js';
@@ -77,8 +78,9 @@ export class GemUnpool extends Module<[Tensor, MeshPooling], Tensor> {
   forward(x: Tensor, pool: MeshPooling): Tensor {
     checkMeshPooling(pool, 'GemUnpool');
     featureChannels('GemUnpool', x, this.maxOrder, pool.coarseVertices);
+    // the rotation happens in the gather; the average over a fine vertex's assignments needs none
     const moved = so2RotateGather(x, pool.coarse, negated(pool.transport), this.maxOrder);
-    return so2RotateSegmentMean(moved, new Float64Array(pool.fine.length), pool.fine, pool.fineVertices, this.maxOrder);
+    return segmentMean(moved, pool.fine, pool.fineVertices);
   }
 
   extraRepr(): string {
