@@ -1,57 +1,99 @@
 /**
- * gpu.js WebGL2 aggregation in the page (loaded only when a WebGL2 context exists, after the page
- * is up, so gpu.js never delays the first render).
+ * The GEM network on WebGL2 through gpu.js (loaded only when a WebGL2 context exists, after the
+ * page is up, so gpu.js never delays the first render).
  *
- * erlangen's GEM layers run eagerly and synchronously, and gpu.js's WebGL2 kernels are asynchronous
- * (they belong to the compiled-plan executor, docs/design/gpu-backend.md), so the network's forward
- * pass itself runs on the wasm/JS kernels. What runs on WebGL2 here is the aggregation at the heart
- * of a GEM layer — the segment sum of the per-edge messages at their receivers — through erlangen's
- * `createAsyncGpuKernels({ mode: 'webgl2' })`, on the current mesh's real edge list and the first
- * hidden layer's features, checked against erlangen's JS reference kernel.
+ * gpu.js reads a WebGL2 kernel's result back with the blocking `readPixels`, so its WebGL2 kernels
+ * are synchronous and back erlangen's eager execution: `createGpuBackend({ mode: 'webgl2',
+ * fallback: cpuBackend })` is a dispatch chain that runs the aggregation ops on WebGL2 — in a GEM
+ * layer the fused transport-and-gather (`so2Gather`) and the segment sum at the receivers
+ * (`so2SegmentSum`) — and everything else (the dense matmuls, the gates) on the wasm kernels.
+ * {@link prepareWebgl2} builds it, runs the network on it once, checks the output against the
+ * wasm forward pass and times it; the page then runs the network on it when the check passes.
  * @module
  */
-import { jsBackend } from '../../src/index.js';
-import type { KernelTensor } from '../../src/index.js';
+import { cpuBackend, getBackend, registerBackend, setBackend } from '../../src/index.js';
+import type { GpuBackend } from '../../src/backend/gpu/index.js';
 import type { DemoGeometry } from './geometry.js';
-import type { LayerOutput } from './model.js';
+import type { DemoNet, Prediction } from './model.js';
 
-/** The outcome of the WebGL2 aggregation. */
-export interface GpuAggregation {
-  /** 'gpu' when gpu.js ran it on WebGL2, 'fallback' when it declined and the JS reference ran. */
+/** The registry name of the page's WebGL2 backend. */
+export const WEBGL2_BACKEND = 'gpujs-webgl2';
+
+/** What {@link prepareWebgl2} found. */
+export interface Webgl2Report {
+  /** 'gpu' when gpu.js ran the network's aggregation ops on WebGL2. */
   path: 'gpu' | 'fallback';
-  edges: number;
-  features: number;
-  /** Max |WebGL2 − JS reference| relative to the largest reference value. */
+  /** Max |WebGL2 − wasm| over the output (scalar and vector), relative to the largest wasm value. */
   error: number;
+  /** Median ms of the forward pass on WebGL2 (after the first, compiling one). */
   ms: number;
+  /** The first pass on WebGL2: compiles the kernels. */
+  firstMs: number;
+  /** gpu.js calls per aggregation op in one forward pass: run on WebGL2 / passed to the wasm kernels. */
+  calls: Record<string, { gpu: number; fallback: number }>;
 }
 
-const kt = (shape: number[], data: Float32Array | Int32Array, dtype: 'float32' | 'int32'): KernelTensor => ({ shape, data, dtype });
+let backend: GpuBackend | null = null;
 
-/** Messages x[sender] of every directed edge, summed at the receivers, on WebGL2 and in JS. */
-export async function gpuAggregation(g: DemoGeometry, layer: LayerOutput): Promise<GpuAggregation> {
-  const { createAsyncGpuKernels } = await import('../../src/backend/gpu/index.js');
-  const gk = createAsyncGpuKernels({ mode: 'webgl2', minWork: 0 });
+/** Run `fn` with `name` as the active backend (the previous one is restored). */
+export function onBackend<T>(name: string, fn: () => T): T {
+  const prev = getBackend().name;
+  setBackend(name);
   try {
-    const { senders, receivers, vertices: V } = g.geometry, E = senders.length, F = layer.data.length / V;
-    const msg = new Float32Array(E * F);
-    for (let k = 0; k < E; k++) msg.set(layer.data.subarray(senders[k]! * F, senders[k]! * F + F), k * F);
-    const inputs = [kt([E, F], msg, 'float32'), kt([E], receivers, 'int32')];
-    const attrs = { numSegments: V, sorted: true };
-    const got = [kt([V, F], new Float32Array(V * F), 'float32')], want = [kt([V, F], new Float32Array(V * F), 'float32')];
-    await gk.run('segmentSum', inputs, got, attrs); // warm-up: compiles the kernel
-    got[0]!.data.fill(0);
-    const t0 = performance.now();
-    const path = await gk.run('segmentSum', inputs, got, attrs);
-    const ms = performance.now() - t0;
-    jsBackend.kernels.segmentSum!(inputs, want, attrs);
-    let d = 0, r = 0;
-    for (let i = 0; i < V * F; i++) {
-      d = Math.max(d, Math.abs(got[0]!.data[i]! - want[0]!.data[i]!));
-      r = Math.max(r, Math.abs(want[0]!.data[i]!));
-    }
-    return { path, edges: E, features: F, error: r > 0 ? d / r : d, ms };
+    return fn();
   } finally {
-    await gk.dispose();
+    setBackend(prev);
   }
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array, scale: number): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return scale > 0 ? d / scale : d;
+}
+
+function maxAbs(...xs: Float32Array[]): number {
+  let r = 0;
+  for (const x of xs) for (let i = 0; i < x.length; i++) r = Math.max(r, Math.abs(x[i]!));
+  return r;
+}
+
+/**
+ * Create (once) and register the WebGL2 backend, run `net` on it for `g`, and compare with
+ * `reference`, the same network's forward pass on the wasm kernels.
+ */
+export async function prepareWebgl2(net: DemoNet, g: DemoGeometry, reference: Prediction, repeats = 5): Promise<Webgl2Report> {
+  if (!backend) {
+    const { createGpuBackend } = await import('../../src/backend/gpu/index.js');
+    backend = createGpuBackend({ mode: 'webgl2', fallback: cpuBackend, name: WEBGL2_BACKEND });
+    registerBackend(backend);
+  }
+  const b = backend;
+  const before = snapshot(b);
+  let t0 = performance.now();
+  const p = onBackend(WEBGL2_BACKEND, () => net.run(g));
+  const firstMs = performance.now() - t0;
+  const after = snapshot(b);
+  const calls: Webgl2Report['calls'] = {};
+  for (const op of Object.keys(after)) {
+    const gpu = after[op]!.gpu - before[op]!.gpu, fallback = after[op]!.fallback - before[op]!.fallback;
+    if (gpu || fallback) calls[op] = { gpu, fallback };
+  }
+  const ts: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    t0 = performance.now();
+    onBackend(WEBGL2_BACKEND, () => net.run(g));
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((x, y) => x - y);
+  const scale = maxAbs(reference.scalar, reference.vector);
+  const error = Math.max(maxRelDiff(p.scalar, reference.scalar, scale), maxRelDiff(p.vector, reference.vector, scale));
+  const path = Object.values(calls).some((c) => c.gpu > 0) ? 'gpu' : 'fallback';
+  return { path, error, ms: ts[Math.floor(ts.length / 2)]!, firstMs, calls };
+}
+
+function snapshot(b: GpuBackend): Record<string, { gpu: number; fallback: number }> {
+  const r: Record<string, { gpu: number; fallback: number }> = {};
+  for (const [op, s] of Object.entries(b.stats)) r[op] = { gpu: s.gpu ?? 0, fallback: s.fallback ?? 0 };
+  return r;
 }

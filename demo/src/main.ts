@@ -7,7 +7,7 @@
  * @module
  */
 import {
-  BackendError, bunnyMesh, ContractError, DTypeError, ErlangenError, FormatError, IndexError, ParseError, parseSafetensors, Rng, serializeSafetensors,
+  BackendError, bunnyMesh, getBackend, setBackend, ContractError, DTypeError, ErlangenError, FormatError, IndexError, ParseError, parseSafetensors, Rng, serializeSafetensors,
   ShapeError, SizeError, ValueError, wasmAvailable, wasmReady, wasmThreads,
 } from '../../src/index.js';
 import type { MeshData } from '../../src/index.js';
@@ -187,7 +187,7 @@ function runNets(): void {
 
 function status(): void {
   if (!geo) return;
-  $('status').textContent = `${geo.geometry.vertices} vertices · GEM forward ${handle.forwardMs.toFixed(0)} ms (first pass on this mesh ${firstMs.toFixed(0)} ms)`;
+  $('status').textContent = `${geo.geometry.vertices} vertices · GEM forward ${handle.forwardMs.toFixed(0)} ms on ${getBackend().name === 'cpu' ? 'wasm' : 'WebGL2 + wasm'} (first pass on this mesh ${firstMs.toFixed(0)} ms)`;
 }
 
 function setMesh(mesh: MeshData, name: string, fit = true): void {
@@ -333,27 +333,48 @@ async function init(): Promise<void> {
   drawAllCurves();
   setMesh(bunnyMesh(), 'Stanford bunny');
   handle.ready = true;
-  void webgl2Aggregation();
+  void prepareGpu();
 }
 
-/** With WebGL2, run a GEM layer's aggregation through gpu.js (demo/src/gpu.ts) and report it in the panel. */
-async function webgl2Aggregation(): Promise<void> {
-  const line = $('gpujs');
-  if (!handle.backend.webgl2 || !geo || !preds[0]?.layers[1]) {
-    line.textContent = 'gpu.js WebGL2: no WebGL2 context';
+/**
+ * With WebGL2, build the gpu.js WebGL2 backend (demo/src/gpu.ts), run the GEM network on it, check
+ * it against the wasm forward pass and, when it agrees to 1e-5 and runs within the 200 ms budget,
+ * run the network on it from then on (the checkbox switches back and forth).
+ */
+async function prepareGpu(): Promise<void> {
+  const line = $('gpujs'), box = $<HTMLInputElement>('webgl');
+  if (!handle.backend.webgl2 || !geo || !preds[0]) {
+    line.textContent = 'gpu.js WebGL2: no WebGL2 context; the network runs on the wasm kernels';
     handle.backend.gpujs = { path: 'none' };
     return;
   }
   line.textContent = 'gpu.js WebGL2: compiling…';
   try {
-    const { gpuAggregation } = await import('./gpu.js');
-    const r = await gpuAggregation(geo, preds[0].layers[1]);
-    handle.backend.gpujs = r;
-    line.textContent = `gpu.js WebGL2 aggregation (${r.path}): layer-1 messages summed over ${r.edges} edges × ${r.features} features in ${r.ms.toFixed(1)} ms, ` +
-      `relative difference to the CPU kernel ${r.error.toExponential(1)} (the forward pass itself runs on the wasm/JS kernels)`;
+    const { prepareWebgl2 } = await import('./gpu.js');
+    const r = await prepareWebgl2(gem, geo, preds[0]);
+    const ok = r.path === 'gpu' && r.error <= 1e-5;
+    handle.backend.gpujs = { ...r, enabled: false };
+    const ops = Object.entries(r.calls).map(([op, c]) => `${op} ${c.gpu}`).join(', ');
+    line.textContent = `gpu.js WebGL2 (${r.path}): GEM forward ${r.ms.toFixed(0)} ms (first, compiling: ${r.firstMs.toFixed(0)} ms), ` +
+      `aggregation calls on WebGL2: ${ops || 'none'}; relative difference to wasm ${r.error.toExponential(1)}` +
+      (ok ? (r.ms <= 200 ? '' : ' — slower than the 200 ms budget here, so the network stays on wasm (tick to use WebGL2)') : ' — not used');
+    box.disabled = !ok;
+    if (ok && r.ms <= 200) setKernels(true);
   } catch (e) {
     handle.backend.gpujs = { path: 'error', message: describeError(e) };
     line.textContent = `gpu.js WebGL2: ${describeError(e)}`;
+  }
+}
+
+/** Run the networks on the gpu.js WebGL2 backend (true) or on the wasm kernels (false), and rerun them. */
+function setKernels(webgl: boolean): void {
+  setBackend(webgl ? 'gpujs-webgl2' : 'cpu');
+  $<HTMLInputElement>('webgl').checked = webgl;
+  (handle.backend.gpujs as { enabled?: boolean }).enabled = webgl;
+  handle.backend.active = getBackend().name;
+  if (geo) {
+    runNets();
+    display();
   }
 }
 
@@ -362,6 +383,7 @@ for (const id of ['channel', 'cmap', 'arrows', 'frames']) $(id).addEventListener
 $('rotate').addEventListener('click', () => check('rot'));
 $('gauges').addEventListener('click', () => check('gau'));
 $('train').addEventListener('click', trainInPage);
+$<HTMLInputElement>('webgl').addEventListener('change', (ev) => setKernels((ev.target as HTMLInputElement).checked));
 $('bunny').addEventListener('click', () => { clearError(); setMesh(bunnyMesh(), 'Stanford bunny'); });
 $<HTMLInputElement>('file').addEventListener('change', (ev) => {
   const f = (ev.target as HTMLInputElement).files?.[0];

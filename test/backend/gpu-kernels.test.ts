@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createGpuBackend } from '../../src/backend/gpu/index.js';
 import { jsBackend, type Kernel, type KernelTensor, type DType } from '../../src/backend/index.js';
 import { csrKernels, segmentCsr } from '../../src/backend/js/segment-csr.js';
-import { IndexError, ValueError } from '../../src/util/errors.js';
+import { BackendError, IndexError, ValueError } from '../../src/util/errors.js';
 
 const kt = (shape: number[], data: Float32Array | Float64Array | Int32Array, dtype: DType): KernelTensor => ({ shape, data, dtype });
 const f32 = (n: number, seed: number): Float32Array => {
@@ -240,8 +240,24 @@ describe('gpu.js backend fallbacks and caches', () => {
     expect(Array.from(b.perm)).toEqual([1, 2, 0, 3]);
   });
 
-  it('webgpu / webgl2 are rejected for eager use with a pointer to the async path', () => {
+  it('webgpu is rejected for eager use with a pointer to the async path; webgl2 without a WebGL2 context is a BackendError', () => {
     expect(() => createGpuBackend({ mode: 'webgpu' })).toThrow(/asynchronous/);
-    expect(() => createGpuBackend({ mode: 'webgl2' })).toThrow(/asynchronous/);
+    // Node has no WebGL2 (the browser test runs the webgl2 backend in Chromium: test/browser/demo.test.ts)
+    expect(() => createGpuBackend({ mode: 'webgl2' })).toThrow(BackendError);
+    expect(() => createGpuBackend({ mode: 'webgl2' })).toThrow(/needs a WebGL2 context/);
+    expect(() => createGpuBackend({ mode: 'cpu', flatten2d: true })).toThrow(/flatten2d is not supported/);
+  });
+
+  it('fallback: calls gpu.js does not take run on the given backend, and the stats count them there', () => {
+    const calls: string[] = [];
+    const spy = { name: 'spy', alloc: jsBackend.alloc, kernels: new Proxy(jsBackend.kernels, { get: (t, k: string) => { const f = t[k]; return f && ((...a: Parameters<NonNullable<typeof f>>) => { calls.push(k); return f(...a); }); } }) };
+    const b = createGpuBackend({ mode: 'cpu', minWork: 1 << 30, fallback: spy as typeof jsBackend, name: 'gpujs-fallback-test' });
+    const x: KernelTensor = { shape: [4, 2], dtype: 'float32', data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]) };
+    const ids: KernelTensor = { shape: [4], dtype: 'int32', data: new Int32Array([0, 0, 1, 1]) };
+    const out: KernelTensor = { shape: [2, 2], dtype: 'float32', data: new Float32Array(4) };
+    b.kernels.segmentSum!([x, ids], [out], { numSegments: 2, sorted: true });
+    expect(Array.from(out.data)).toEqual([4, 6, 12, 14]);
+    expect(calls).toEqual(['segmentSum']); // below minWork: declined by gpu.js, run by the fallback
+    expect(b.stats.segmentSum).toEqual({ gpu: 0, fallback: 1 });
   });
 });

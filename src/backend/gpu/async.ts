@@ -9,7 +9,7 @@
 import type { KernelTensor } from '../types.js';
 import { BackendError } from '../../util/errors.js';
 import { aggregationPlanners } from './backend.js';
-import { GpuKernelCache, call, type GpuJsMode } from './kernels.js';
+import { GpuKernelCache, type GpuJsMode } from './kernels.js';
 
 /** An async kernel runner for the aggregation ops; unknown ops throw. */
 export interface AsyncGpuKernels {
@@ -34,9 +34,7 @@ export function createAsyncGpuKernels(opts: { mode: GpuJsMode; minWork?: number 
       let launch = p.plan(inputs, outputs, attrs);
       if (!launch) { p.reference(inputs, outputs, attrs); return 'fallback'; }
       while (launch) { // multi-pass ops chain their launches through finish
-        const k = cache.kernel(launch.kind, launch.oneD, launch.cap);
-        k.setOutput(launch.output);
-        launch = launch.finish(await call(k, ...launch.args)) ?? null;
+        launch = launch.finish(await cache.launch(launch.kind, launch.oneD, launch.cap, launch.output, launch.args)) ?? null;
       }
       return 'gpu';
     },

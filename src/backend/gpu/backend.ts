@@ -13,12 +13,16 @@
  * other than 0, and work below `minWork` elements. float64 calls are not accepted (gpu.js computes
  * in float32).
  *
- * Only the synchronous gpu.js modes fit the eager `Backend` contract: `webasm` (the fast one) and
- * `cpu`. `webgpu` and `webgl2` return Promises (WebGPU has no synchronous readback) and belong to
- * the compiled-plan executor (docs/design/gpu-backend.md); `createGpuBackend` rejects them.
+ * Only the synchronous gpu.js modes fit the eager `Backend` contract: `webasm` (the fast one), `cpu`
+ * and, in browsers, `webgl2` (gpu.js reads a WebGL2 kernel's result back with the blocking
+ * `readPixels`, so its kernels return arrays, not Promises). `webgpu` returns Promises (WebGPU has
+ * no synchronous readback) and belongs to the compiled-plan executor (docs/design/gpu-backend.md);
+ * `createGpuBackend` rejects it. The end of the chain is the JS reference by default, or any other
+ * backend through `fallback` (e.g. `cpuBackend`, so that every op gpu.js does not run stays on the
+ * wasm kernels).
  * @module
  */
-import type { Kernel, KernelTensor } from '../types.js';
+import type { Backend, Kernel, KernelTensor } from '../types.js';
 import { chainBackend, everyCall, type ChainBackend, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { jsBackend } from '../js/backend.js';
 import { allocArray } from '../types.js';
@@ -30,15 +34,20 @@ import { so2GatherKernel, so2SegmentSumKernel } from '../js/so2.js';
 import { validIndex } from '../js/segment-csr.js';
 import { segmentCsr } from '../csr-cache.js';
 import type { Input, KernelOutput } from 'gpu.js';
-import { GpuKernelCache, asInput, call, copyResult, loopCap, type GpuJsMode, type GpuKernelKind } from './kernels.js';
+import { GpuKernelCache, asInput, copyResult, loopCap, type GpuJsMode, type GpuKernelKind, webgl2Supported } from './kernels.js';
 
 /** Largest integer every float32 represents exactly: indices and sizes must stay below it. */
 export const F32_EXACT = 2 ** 24;
 
 /** Options of {@link createGpuBackend}. */
 export interface GpuBackendOptions {
-  /** gpu.js mode. Only `webasm` and `cpu` are synchronous; the others throw (see the module doc). */
+  /** gpu.js mode. `webasm`, `cpu` and (browsers only) `webgl2` are synchronous; `webgpu` throws (see the module doc). */
   mode: GpuJsMode;
+  /**
+   * The backend that runs every call gpu.js does not take (other ops, float64, declined calls).
+   * Default: the JS reference (`jsBackend`); `cpuBackend` keeps them on the wasm kernels.
+   */
+  fallback?: Backend;
   /**
    * Below this many output elements a kernel uses the JS reference (compiling and copying into
    * wasm memory costs more than it saves on tiny inputs). Default 4096; 0 sends everything
@@ -47,6 +56,14 @@ export interface GpuBackendOptions {
   minWork?: number;
   /** Backend name; default `gpujs-<mode>`. */
   name?: string;
+  /**
+   * Run the 2-D kernels (output [F, S]) flattened to one thread per output element. Default: in
+   * `webgl2` mode only, where a 2-D output becomes an F × S texture and S (vertices, edges) passes
+   * the texture size limit; setting it in `webasm` mode runs WebGL2's kernel sources in Node (the
+   * conformance suite does). Not in `cpu` mode: gpu.js's cpu mode addresses a 2-D input with the
+   * output's width, which is only right for the 2-D kernels.
+   */
+  flatten2d?: boolean;
 }
 
 /** Per-op counters: calls run by gpu.js and calls that fell back to the JS reference. */
@@ -54,7 +71,7 @@ export type GpuBackendStats = Record<string, { gpu: number; fallback: number }>;
 
 /** The gpu.js backend: a `Backend` plus its mode, counters and a `dispose`. */
 export interface GpuBackend extends ChainBackend {
-  readonly mode: 'webasm' | 'cpu';
+  readonly mode: 'webasm' | 'cpu' | 'webgl2';
   /** Calls per op, by path (gpu.js or JS fallback). */
   readonly stats: GpuBackendStats;
   /** Number of gpu.js kernels compiled so far. */
@@ -81,10 +98,17 @@ function features(x: KernelTensor): number {
  */
 export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
   const mode = opts.mode;
-  if (mode !== 'webasm' && mode !== 'cpu') {
-    throw new BackendError(`createGpuBackend: gpu.js mode '${mode}' is asynchronous (its kernels return Promises) and cannot back eager execution; use 'webasm' or 'cpu' here, and createAsyncGpuKernels (the compiled-plan executor's entry point) for '${mode}'`);
+  if (mode !== 'webasm' && mode !== 'cpu' && mode !== 'webgl2') {
+    throw new BackendError(`createGpuBackend: gpu.js mode '${mode}' is asynchronous (its kernels return Promises) and cannot back eager execution; use 'webasm', 'cpu' or (in browsers) 'webgl2' here, and createAsyncGpuKernels (the compiled-plan executor's entry point) for '${mode}'`);
   }
-  const cache = new GpuKernelCache(mode);
+  if (mode === 'webgl2' && !webgl2Supported()) {
+    throw new BackendError(`createGpuBackend: gpu.js mode 'webgl2' needs a WebGL2 context, and there is none here (WebGL2 exists only in browsers with a GPU or a software rasteriser); use 'webasm' or 'cpu'`);
+  }
+  const fallback = opts.fallback ?? jsBackend;
+  if (mode === 'cpu' && opts.flatten2d) {
+    throw new BackendError(`createGpuBackend: flatten2d is not supported in gpu.js's 'cpu' mode (it addresses 2-D inputs with the output's width); use 'webasm'`);
+  }
+  const cache = new GpuKernelCache(mode, opts.flatten2d ?? mode === 'webgl2');
   const planners = aggregationPlanners(opts.minWork ?? 4096);
   // The gpu.js provider of a dispatch chain (../dispatch.ts) in front of the reference: it accepts
   // float32 calls (O(1)); its planner declines (null → false) what gpu.js cannot answer exactly.
@@ -94,18 +118,20 @@ export function createGpuBackend(opts: GpuBackendOptions): GpuBackend {
       const launch = plan(inputs, outputs, attrs);
       if (!launch) return false;
       for (let l: GpuLaunch | null = launch; l;) { // multi-pass ops chain their launches through finish
-        const k = cache.kernel(l.kind, l.oneD, l.cap);
-        k.setOutput(l.output);
-        l = l.finish(call(k, ...l.args)) ?? null;
+        const result = cache.launch(l.kind, l.oneD, l.cap, l.output, l.args);
+        if (result instanceof Promise) {
+          throw new BackendError(`createGpuBackend: gpu.js mode '${mode}' returned a Promise for '${op}' (an asynchronous kernel); eager execution needs synchronous kernels — use createAsyncGpuKernels for this mode`);
+        }
+        l = l.finish(result) ?? null;
       }
     };
   }
   const provider: KernelProvider = { name: 'gpujs', kernels, accepts: (_op, inputs) => inputs[0]?.dtype === 'float32' };
-  const chain = chainBackend(opts.name ?? `gpujs-${mode}`, [provider, everyCall(jsBackend)], allocArray);
+  const chain = chainBackend(opts.name ?? `gpujs-${mode}`, [provider, everyCall(fallback)], allocArray);
   // stats as before: calls gpu.js ran, and calls that ended on the reference (not accepted or declined)
   const stats: GpuBackendStats = {};
   for (const op of Object.keys(planners)) {
-    Object.defineProperty(stats, op, { enumerable: true, get: () => ({ gpu: chain.counts[op]!.gpujs!, fallback: chain.counts[op]![jsBackend.name]! }) });
+    Object.defineProperty(stats, op, { enumerable: true, get: () => ({ gpu: chain.counts[op]!.gpujs!, fallback: chain.counts[op]![fallback.name]! }) });
   }
   return Object.assign(chain, { mode, stats, compiledKernels: () => cache.compiled, dispose: () => cache.dispose() });
 }

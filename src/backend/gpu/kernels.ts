@@ -201,8 +201,32 @@ function extremeSources(cmp: '>' | '<'): { d2: string; d1: string } {
 }`);
 }
 
+/**
+ * A 2-D source ([F, S] output, thread.x = feature, thread.y = row) rewritten for a 1-D output of
+ * F·S threads: an extra last argument `flatDims = [F]`, and the thread's row and feature recovered
+ * from its flat index (the +0.5 keeps the float division off an exact integer boundary).
+ */
+export function flattened(src: string): string {
+  const m = /^function \(([^)]*)\) \{\n/.exec(src);
+  if (!m) throw new Error(`flattened: unexpected kernel source header: ${src.slice(0, 40)}`);
+  const body = src.slice(m[0].length).replaceAll('this.thread.x', 'flatX').replaceAll('this.thread.y', 'flatY');
+  return `function (${m[1]}, flatDims) {
+  const flatY = Math.floor((this.thread.x + 0.5) / flatDims[0]);
+  const flatX = this.thread.x - flatY * flatDims[0];
+${body}`;
+}
+
 /** The gpu.js modes this module can drive. */
 export type GpuJsMode = 'webasm' | 'cpu' | 'webgpu' | 'webgl2';
+
+/** True where gpu.js can create a WebGL2 context (browsers with WebGL2; never in Node, where headless-gl is not used). */
+export function webgl2Supported(): boolean {
+  try {
+    return GPU.isWebGL2Supported === true;
+  } catch {
+    return false;
+  }
+}
 
 /** Round a loop bound up to a power of two (≥ 1), so few kernel variants cover all degrees. */
 export function loopCap(maxDegree: number): number {
@@ -222,7 +246,8 @@ export class GpuKernelCache {
   /** Number of gpu.js kernels created (for tests and the bench). */
   compiled = 0;
 
-  constructor(readonly mode: GpuJsMode) {}
+  /** `flatten2d`: run 2-D kernels flattened (default: in `webgl2` mode only; see {@link flat2d}). */
+  constructor(readonly mode: GpuJsMode, private readonly flatten2d = mode === 'webgl2') {}
 
   /** The gpu.js instance, created on first use. */
   get gpu(): GPU {
@@ -230,12 +255,35 @@ export class GpuKernelCache {
     return this.gpuInstance;
   }
 
+  /**
+   * Whether 2-D kernels run flattened: WebGL2 maps a 2-D output [F, S] to an F × S texture, and S
+   * (rows: vertices, edges) passes the texture size limit (8192 on SwiftShader) on real meshes,
+   * while a 1-D output of F·S threads is packed into a near-square texture.
+   */
+  get flat2d(): boolean {
+    return this.flatten2d;
+  }
+
+  /**
+   * Run one launch: its kernel (flattened where {@link flat2d}: one thread per output element,
+   * the row-major result the same as the 2-D one's rows), sized to `output`.
+   */
+  launch(kind: GpuKernelKind, oneD: boolean, cap: number, output: readonly number[], args: readonly (Float32Array | Int32Array | Input)[]): KernelOutput {
+    const k = this.kernel(kind, oneD, cap);
+    if (!oneD && this.flat2d) {
+      k.setOutput([output[0]! * output[1]!]);
+      return call(k, ...args, Int32Array.of(output[0]!));
+    }
+    k.setOutput([...output]);
+    return call(k, ...args);
+  }
+
   /** The compiled kernel for `kind`, 1-D (F = 1) or 2-D, looping at most `cap` times. */
   kernel(kind: GpuKernelKind, oneD: boolean, cap: number): IKernelRunShortcut {
     const key = `${kind}|${oneD ? 1 : 2}|${cap}`;
     let k = this.kernels.get(key);
     if (!k) {
-      const src = oneD ? SOURCES[kind].d1 : SOURCES[kind].d2;
+      const src = oneD ? SOURCES[kind].d1 : this.flat2d ? flattened(SOURCES[kind].d2) : SOURCES[kind].d2;
       k = this.gpu.createKernel(src, { output: [1], dynamicOutput: true, dynamicArguments: true, tactic: 'precision' });
       k.setLoopMaxIterations(Math.max(1, cap));
       this.kernels.set(key, k);
