@@ -21,7 +21,7 @@ import { readMesh } from './meshio.js';
 import type { DemoNet, Prediction } from './model.js';
 import { BaselineNet, GemNet } from './model.js';
 import type { Series } from './plot.js';
-import { drawCurves } from './plot.js';
+import { CurvePlot } from './plot.js';
 import { MeshView } from './view.js';
 
 /** What the page exposes to the tests. */
@@ -45,6 +45,8 @@ export interface DemoHandle {
   colors(): number[];
   /** Mean ms per rendered frame over `n` frames (orbiting, arrows as shown). */
   frameMs(n: number): number;
+  /** Points per series in the training-curve plot (shipped GEM, baseline, then the page's fine-tuning). */
+  curvePoints(): number[];
 }
 
 // `?threads=N`: the wasm kernels' thread count on this page (default: the cores, at most 4; more
@@ -67,10 +69,12 @@ const handle: DemoHandle = {
   },
   colors: () => Array.from(shownColors),
   frameMs: (n) => view.timeFrames(n),
+  curvePoints: () => curves.counts(),
 };
 (window as unknown as { __demo: DemoHandle }).__demo = handle;
 
 const view = new MeshView($<HTMLCanvasElement>('view'));
+const curves = new CurvePlot($('curves'));
 const gem = new GemNet(), baseline = new BaselineNet(), nets: DemoNet[] = [gem, baseline];
 const rng = new Rng(Date.now() % 1e9);
 let geo: DemoGeometry | null = null;
@@ -254,7 +258,7 @@ function check(kind: 'rot' | 'gau'): void {
 // ---- curves and training --------------------------------------------------------------------
 function drawAllCurves(): void {
   const extra: Series[] = pageCurve.length ? [{ label: 'GEM fine-tune (page)', color: '#f2c14e', points: pageCurve }] : [];
-  drawCurves($<HTMLCanvasElement>('curves'), [...shippedCurves, ...extra]);
+  curves.set([...shippedCurves, ...extra]);
 }
 
 let worker: Worker | null = null;

@@ -34,7 +34,7 @@ interface Handle {
   lastRotate: { scalar: number; vector: number }[] | null; lastGauges: { scalar: number; vector: number }[] | null;
   backend: Record<string, unknown>;
 }
-declare const window: EventTarget & { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number } };
+declare const window: EventTarget & { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number; curvePoints(): number[] } };
 
 /** Non-background pixel count and colour variance of the 3-D view, computed in the page. */
 async function pixels(page: Page): Promise<{ fg: number; total: number; variance: number; pink: number }> {
@@ -140,6 +140,20 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     await page.click('#bunny');
     // restore the page's own choice (WebGL2 when within the 200 ms budget); the tests below run on it
     if (!r.enabled) await page.click('#webgl');
+  });
+
+  it('plots the shipped training curves with uPlot (log scale, live legend)', async () => {
+    const counts = await page.evaluate(() => window.__demo.curvePoints());
+    expect(counts).toHaveLength(2); // GEM-CNN and baseline
+    for (const c of counts) expect(c).toBeGreaterThan(10);
+    const chart = await page.evaluate(() => {
+      const root = document.querySelector('#curves .uplot');
+      const canvas = root?.querySelector('canvas') as HTMLCanvasElement | null;
+      const legend = [...(root?.querySelectorAll('.u-legend .u-series') ?? [])].map((e) => e.textContent ?? '');
+      return { canvas: canvas ? [canvas.width, canvas.height] : null, legend };
+    });
+    expect(chart.canvas).not.toBeNull();
+    expect(chart.legend.join('|')).toMatch(/GEM-CNN.*baseline/);
   });
 
   it('draws the mesh with a colour map and arrows', async () => {
@@ -290,6 +304,10 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     await page.waitForFunction(() => /done/.test(document.getElementById('trainlog')!.textContent ?? ''), null, { timeout: 60_000 });
     expect(await page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value)).toBe(1);
     expect((await page.evaluate(() => window.__demo.errors)).slice(before)).toEqual([]);
+    // the uPlot chart gained the page's curve: one point per fine-tuning step, next to the shipped two
+    const counts = await page.evaluate(() => window.__demo.curvePoints());
+    expect(counts).toHaveLength(3);
+    expect(counts[2]).toBe(3);
     await page.screenshot({ path: join(artifacts, 'after-training.png') });
   });
 
