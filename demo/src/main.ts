@@ -47,6 +47,8 @@ export interface DemoHandle {
   frameMs(n: number): number;
   /** Points per series in the training-curve plot (shipped GEM, baseline, then the page's fine-tuning). */
   curvePoints(): number[];
+  /** Draw calls and triangles of the last frame (the arrows are one instanced draw). */
+  renderInfo(): { calls: number; triangles: number };
 }
 
 // `?threads=N`: the wasm kernels' thread count on this page (default: the cores, at most 4; more
@@ -70,6 +72,7 @@ const handle: DemoHandle = {
   colors: () => Array.from(shownColors),
   frameMs: (n) => view.timeFrames(n),
   curvePoints: () => curves.counts(),
+  renderInfo: () => view.renderInfo(),
 };
 (window as unknown as { __demo: DemoHandle }).__demo = handle;
 

@@ -200,6 +200,12 @@ export class MeshView {
     this.renderer.render(this.scene, this.camera);
   }
 
+  /** Draw calls and triangles of the last rendered frame (three's `renderer.info`). */
+  renderInfo(): { calls: number; triangles: number } {
+    const r = this.renderer.info.render;
+    return { calls: r.calls, triangles: r.triangles };
+  }
+
   /** Animate the orbit damping. */
   start(): void {
     const tick = () => {

@@ -34,7 +34,7 @@ interface Handle {
   lastRotate: { scalar: number; vector: number }[] | null; lastGauges: { scalar: number; vector: number }[] | null;
   backend: Record<string, unknown>;
 }
-declare const window: EventTarget & { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number; curvePoints(): number[] } };
+declare const window: EventTarget & { __demo: Handle & { output(): { scalar: number[]; vector: number[] }; benchmark(n: number): number; colors(): number[]; frameMs(n: number): number; curvePoints(): number[]; renderInfo(): { calls: number; triangles: number } } };
 
 /** Non-background pixel count and colour variance of the 3-D view, computed in the page. */
 async function pixels(page: Page): Promise<{ fg: number; total: number; variance: number; pink: number }> {
@@ -195,9 +195,12 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
   });
 
   it('renders the mesh with its arrows at interactive frame rates (measured, reported)', async () => {
-    const { ms, arrows } = await page.evaluate(() => ({ ms: window.__demo.frameMs(30), arrows: window.__demo.arrows }));
-    console.log(`demo: ${arrows} instanced arrows + mesh, ${ms.toFixed(1)} ms per frame (${(1000 / ms).toFixed(0)} fps) in software WebGL (SwiftShader)`);
+    const { ms, arrows, info } = await page.evaluate(() => ({ ms: window.__demo.frameMs(30), arrows: window.__demo.arrows, info: window.__demo.renderInfo() }));
+    console.log(`demo: ${arrows} instanced arrows + mesh, ${ms.toFixed(1)} ms per frame (${(1000 / ms).toFixed(0)} fps) in software WebGL (SwiftShader); ${info.calls} draw calls, ${info.triangles} triangles`);
     expect(ms).toBeLessThan(1000);
+    // the arrows are one instanced draw: the frame is a handful of draw calls whatever the arrow count
+    expect(info.calls).toBeLessThanOrEqual(4);
+    expect(info.triangles).toBeGreaterThan(arrows * 10);
   });
 
   it('computes the same GEM output as Node for the shipped weights (1e-5)', async () => {
