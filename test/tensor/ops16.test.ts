@@ -300,6 +300,8 @@ describe('gelu tanh approximation / softplus with β and threshold / indexAdd wi
     const e = gelu(x), t = gelu(x, 'tanh');
     for (let i = 0; i < 50; i++) expect(Math.abs(e.data[i]! - t.data[i]!)).toBeLessThan(1e-3);
     expect(x.gelu('tanh').data).toEqual(t.data);
+    expect(gelu(x, { approximate: 'tanh' }).data).toEqual(t.data);
+    expect(softplus(x, { beta: 2, threshold: 1 }).data).toEqual(softplus(x, 2, 1).data);
     const s = softplus(tensor([21, 19, 30], { dtype: 'float64' }), 1, 20);
     expect(s.data[0]).toBe(21);
     expect(s.data[1]).toBeCloseTo(Math.log1p(Math.exp(19)), 12);

@@ -99,10 +99,12 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  *   GELU(x) ≈ ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))),
  *
  * composed of differentiable primitives (its gradient is that of the formula, as torch's).
+ * `approximate` may also be given as torch's keyword, `gelu(x, { approximate: 'tanh' })`.
  * @throws ValueError for another `approximate`
  */
-export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
+export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: GeluApproximate } = 'none'): Tensor {
   requireTensor('gelu', 'x', x);
+  if (typeof approximate === 'object' && approximate !== null) approximate = approximate.approximate ?? 'none';
   if (approximate === 'none') return apply(U.gelu, [x]);
   if (approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
   return asOp('gelu', () => {
@@ -115,11 +117,12 @@ export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
  * softplus, `torch.nn.functional.softplus`: (1/β)·ln(1 + e^{βx}), and x itself where βx exceeds
  * `threshold` (the linear regime, for numerical stability; defaults β = 1, threshold = 20 as
  * torch). The gradient is σ(βx) below the threshold and 1 above it, as torch's. With
- * `threshold = Infinity` the smooth formula is used everywhere.
+ * `threshold = Infinity` the smooth formula is used everywhere. Also `softplus(x, { beta, threshold })`.
  * @throws ValueError for β ≤ 0 (or not finite) or a NaN threshold
  */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
   requireTensor('softplus', 'x', x);
+  if (typeof beta === 'object' && beta !== null) ({ beta = 1, threshold = 20 } = beta);
   if (typeof beta !== 'number' || !(beta > 0 && beta < Infinity)) throw new ValueError(`softplus: beta must be a positive finite number, got ${describe(beta)}`);
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ValueError(`softplus: threshold must be a number, got ${describe(threshold)}`);
   if (beta === 1 && threshold === Infinity) return apply(U.softplus, [x]);
