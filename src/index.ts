@@ -158,3 +158,5 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export { cumsum, cumprod, normalize, cosineSimilarity, smoothL1Loss, klDiv } from './tensor/index.js';
+export type { KlDivOptions, GeluApproximate } from './tensor/index.js';

@@ -48,3 +48,8 @@ export { so2RotateGather, so2RotateSegmentMean, so2Coefficients } from './ops/so
 export type { So2SegmentOptions, So2Values } from './ops/so2.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './ops/fft.js';
 export type { FftNorm, FftOptions, Fft2Options } from './ops/fft.js';
+export { cumsum, cumprod } from './ops/scan.js';
+export { normalize, cosineSimilarity } from './ops/similarity.js';
+export { smoothL1Loss, klDiv } from './ops/loss.js';
+export type { KlDivOptions } from './ops/loss.js';
+export type { GeluApproximate } from './ops/elementwise.js';

@@ -13,6 +13,7 @@ import * as L from './ops/layout.js';
 import * as M from './ops/matmul.js';
 import * as I from './ops/indexing.js';
 import * as F from './ops/functional.js';
+import * as S from './ops/scan.js';
 
 type Operand = Tensor | number;
 type Axes = number | readonly number[] | null | undefined;
@@ -48,9 +49,9 @@ declare module './tensor.js' {
     /** See {@link E.relu}. */ relu(): Tensor;
     /** See {@link E.leakyRelu}. */ leakyRelu(alpha?: number): Tensor;
     /** See {@link E.elu}. */ elu(alpha?: number): Tensor;
-    /** See {@link E.gelu}. */ gelu(): Tensor;
+    /** See {@link E.gelu}. */ gelu(approximate?: E.GeluApproximate): Tensor;
     /** See {@link E.silu}. */ silu(): Tensor;
-    /** See {@link E.softplus}. */ softplus(): Tensor;
+    /** See {@link E.softplus}. */ softplus(beta?: number, threshold?: number): Tensor;
     /** See {@link E.square}. */ square(): Tensor;
     /** See {@link E.reciprocal}. */ reciprocal(): Tensor;
     /** See {@link E.clamp}. */ clamp(lo?: number | null, hi?: number | null): Tensor;
@@ -87,6 +88,8 @@ declare module './tensor.js' {
     /** See {@link I.takeAlongAxis}. */ takeAlongAxis(axis: number, idx: I.IndexLike): Tensor;
     /** See {@link F.softmax}. */ softmax(axis?: number): Tensor;
     /** See {@link F.logSoftmax}. */ logSoftmax(axis?: number): Tensor;
+    /** See {@link S.cumsum}. */ cumsum(axis: number): Tensor;
+    /** See {@link S.cumprod}. */ cumprod(axis: number): Tensor;
     /** Backpropagate from this tensor (see {@link backward}). */ backward(grad?: Tensor): void;
   }
 }
@@ -94,10 +97,12 @@ declare module './tensor.js' {
 const P = Tensor.prototype;
 const binaryNames = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 for (const n of binaryNames) (P as any)[n] = function (this: Tensor, b: Operand) { return (E[n] as (a: Operand, b: Operand) => Tensor)(this, b); };
-const unaryNames = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'gelu', 'silu', 'softplus', 'square', 'reciprocal'] as const;
+const unaryNames = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'silu', 'square', 'reciprocal'] as const;
 for (const n of unaryNames) (P as any)[n] = function (this: Tensor) { return (E[n] as (a: Tensor) => Tensor)(this); };
 
 P.leakyRelu = function (alpha) { return E.leakyRelu(this, alpha); };
+P.gelu = function (approximate) { return E.gelu(this, approximate); };
+P.softplus = function (beta, threshold) { return E.softplus(this, beta, threshold); };
 P.elu = function (alpha) { return E.elu(this, alpha); };
 P.clamp = function (lo, hi) { return E.clamp(this, lo, hi); };
 P.sum = function (axes, keepDims) { return B.sum(this, axes, keepDims); };
@@ -133,4 +138,6 @@ P.indexSelect = function (axis, idx) { return I.indexSelect(this, axis, idx); };
 P.takeAlongAxis = function (axis, idx) { return I.takeAlongAxis(this, axis, idx); };
 P.softmax = function (axis) { return F.softmax(this, axis); };
 P.logSoftmax = function (axis) { return F.logSoftmax(this, axis); };
+P.cumsum = function (axis) { return S.cumsum(this, axis); };
+P.cumprod = function (axis) { return S.cumprod(this, axis); };
 P.backward = function (grad) { backward(this, grad); };

@@ -14,7 +14,7 @@ import {
   neg, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
-  so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft,
+  so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft, cumsum, cumprod,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
 } from '../tensor/index.js';
 
@@ -118,6 +118,15 @@ export function conformanceCases(): ConformanceCase[] {
       const z = irfft(rfft(r), { n: 7 });
       backward(add(sum(mul(y, y)), sum(mul(z, r))));
       return [y, z, x.grad!, r.grad!];
+    },
+  });
+  c.push({
+    name: 'cumsum / cumprod along a middle and the last axis, and their gradients',
+    inputs: [{ shape: [3, 5, 4], requiresGrad: true }],
+    fn: (x) => {
+      const a = cumsum(x, 1), b = cumprod(x, -1);
+      backward(add(sum(mul(a, a)), sum(mul(b, b))));
+      return [a, b, x.grad!];
     },
   });
   c.push({

@@ -14,7 +14,7 @@ import {
   matmul, outer, kron, diag, traceOf, einsum,
   indexSelect, indexAdd, takeAlongAxis, gather, scatterAdd,
   segmentSum, segmentMean, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
-  so2RotateGather, so2RotateSegmentMean, fft, ifft, rfft, irfft,
+  so2RotateGather, so2RotateSegmentMean, fft, ifft, rfft, irfft, cumsum, cumprod,
   conv2d, conv1d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, adaptiveMaxPool2d,
   softmax, logSoftmax, layerNorm, batchNorm, dropout,
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, bceWithLogits,
@@ -394,6 +394,10 @@ describe('segment ops (unsorted ids, an empty segment)', () => {
     gc((x) => ifft(x, { norm: 'ortho' }), [rnd([3, 5, 2])]);
     gc((x) => rfft(x, { n: 7 }), [rnd([2, 6])]);
     gc((x) => irfft(x, { n: 6, norm: 'forward' }), [rnd([4, 2])]);
+  });
+  it('cumsum / cumprod (the scan primitives; test/tensor/ops16.test.ts has zeros, every axis and fixtures)', () => {
+    gc((x) => cumsum(x, 1), [rnd([3, 4, 2])]);
+    gc((x) => cumprod(x, -1), [rnd([3, 5])]);
   });
   it('so2RotateGather / so2RotateSegmentMean (features, angles, weights) and the coefficient gradient (double backward)', () => {
     gc((x, a) => so2RotateGather(x, [0, 2, 2, 1, 0], a, 1), [rnd([3, 6]), rnd([5], -3, 3)]);

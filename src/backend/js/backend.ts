@@ -14,7 +14,8 @@ import { gatherSegmentSumKernel, segmentExtremeKernel, segmentSumKernel } from '
 import { gatherDotKernel, gatherSegmentWeightedSumKernel, segmentSoftmaxGradKernel, segmentSoftmaxKernel } from './segment-fused.js';
 import { so2CoefGradKernel, so2GatherKernel, so2SegmentSumKernel } from './so2.js';
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
-import { fftC2CKernel } from './fft.js';
+import { fftC2CKernel, rfftR2CKernel } from './fft.js';
+import { cumprodKernel, cumsumKernel } from './scan.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
@@ -58,6 +59,9 @@ const kernels: Record<string, Kernel> = {
   avgPool2dGrad: avgPool2dGradKernel,
   adaptiveMaxPool2d: adaptiveMaxPool2dKernel,
   fftC2C: fftC2CKernel,
+  rfftR2C: rfftR2CKernel,
+  cumsum: cumsumKernel,
+  cumprod: cumprodKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

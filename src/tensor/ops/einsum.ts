@@ -1,7 +1,7 @@
 /**
  * einsum for any contraction: repeated indices within an operand (diagonals), indices summed in
- * one operand, `...` broadcasting-free ellipsis, and pairwise contractions lowered to batched
- * matmul (left to right).
+ * one operand, `...` ellipses that broadcast (right-aligned, size-1 dimensions stretch, as NumPy
+ * and torch), and pairwise contractions lowered to batched matmul (left to right).
  * @module
  */
 import { ParseError, ShapeError, fmtShape } from '../../util/errors.js';
@@ -16,27 +16,33 @@ interface Term {
   letters: string[];
 }
 
-function parse(eq: string, ops: readonly Tensor[]): { inputs: string[][]; output: string[] } {
+function parse(eq: string, ops: readonly Tensor[]): { inputs: string[][]; output: string[]; ell: string[] } {
   const clean = eq.replace(/\s+/g, '');
   const [lhs, rhs] = clean.split('->') as [string, string | undefined];
   const parts = lhs.split(',');
   if (parts.length !== ops.length) throw new ParseError(`einsum: equation '${eq}' has ${parts.length} operands but ${ops.length} tensors were given`);
+  for (const p of [...parts, rhs ?? '']) {
+    if (p.indexOf('...') !== p.lastIndexOf('...')) throw new ParseError(`einsum: more than one ellipsis in '${p}'`);
+  }
   const spare = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').filter((c) => !clean.includes(c));
-  const ell: { letters: string[] | null } = { letters: null };
-  const expand = (p: string, rank: number | null): string[] => {
+  // Each operand's ellipsis covers its own number of dimensions; they broadcast right-aligned
+  // (NumPy / torch), so one set of letters for the widest, and each operand takes its last ones.
+  const ranks = parts.map((p, i) => {
+    if (!p.includes('...')) return 0;
+    const e = ops[i]!.ndim - p.replace('...', '').length;
+    if (e < 0) throw new ShapeError(`einsum: operand ${i} '${p}' has more indices than the dimensions of its tensor ${fmtShape(ops[i]!.shape)}`);
+    return e;
+  });
+  const E = Math.max(0, ...ranks);
+  if (E > spare.length) throw new ParseError(`einsum: the ellipsis covers ${E} dimensions, more than the ${spare.length} spare index letters`);
+  const ell = spare.slice(0, E);
+  const expand = (p: string, e: number): string[] => {
     const k = p.indexOf('...');
     if (k < 0) return p.split('');
-    const named = p.replace('...', '').length;
-    const n = rank === null ? (ell.letters?.length ?? 0) : rank - named;
-    if (n < 0) throw new ShapeError(`einsum: operand '${p}' has more indices than dimensions`);
-    if (rank !== null) {
-      if (ell.letters && ell.letters.length !== n) throw new ShapeError('einsum: ellipses cover different numbers of dimensions');
-      ell.letters ??= spare.slice(0, n);
-    }
-    return [...p.slice(0, k).split(''), ...(ell.letters ?? []), ...p.slice(k + 3).split('')];
+    return [...p.slice(0, k).split(''), ...ell.slice(E - e), ...p.slice(k + 3).split('')];
   };
   const inputs = parts.map((p, i) => {
-    const letters = expand(p, ops[i]!.ndim);
+    const letters = expand(p, ranks[i]!);
     if (letters.some((c) => !/[a-zA-Z]/.test(c))) throw new ParseError(`einsum: invalid character in '${p}' (use letters and '...')`);
     if (letters.length !== ops[i]!.ndim) throw new ShapeError(`einsum: operand ${i} '${p}' has ${letters.length} indices but the tensor has shape ${fmtShape(ops[i]!.shape)}`);
     return letters;
@@ -45,15 +51,38 @@ function parse(eq: string, ops: readonly Tensor[]): { inputs: string[][]; output
   if (rhs === undefined) {
     const counts = new Map<string, number>();
     for (const l of inputs.flat()) counts.set(l, (counts.get(l) ?? 0) + 1);
-    const el = ell.letters ?? [];
-    output = [...el, ...[...counts.keys()].filter((l) => counts.get(l) === 1 && !el.includes(l)).sort()];
+    output = [...ell, ...[...counts.keys()].filter((l) => counts.get(l) === 1 && !ell.includes(l)).sort()];
   } else {
-    output = expand(rhs, null);
+    output = expand(rhs, E);
+    if (output.some((c) => !/[a-zA-Z]/.test(c))) throw new ParseError(`einsum: invalid character in the output '${rhs}' (use letters and '...')`);
     const all = new Set(inputs.flat());
     for (const l of output) if (!all.has(l)) throw new ParseError(`einsum: output index '${l}' does not appear in any input of '${eq}'`);
     if (new Set(output).size !== output.length) throw new ParseError(`einsum: repeated output index in '${eq}'`);
   }
-  return { inputs, output };
+  return { inputs, output, ell };
+}
+
+/**
+ * Broadcast size-1 dimensions: an index with size 1 in one operand and n > 1 in another is dropped
+ * from the first (its values do not depend on it). Sizes that are neither equal nor 1 are an error.
+ */
+function broadcastTerms(terms: Term[], ell: readonly string[]): Term[] {
+  const size = new Map<string, number>();
+  for (const { t, letters } of terms) {
+    letters.forEach((l, i) => {
+      const d = t.shape[i]!, s = size.get(l);
+      if (s === undefined || s === 1) size.set(l, d);
+      else if (d !== 1 && d !== s) {
+        const what = ell.includes(l) ? 'a dimension covered by the ellipsis' : `index '${l}'`;
+        throw new ShapeError(`einsum: ${what} has sizes ${s} and ${d}, which do not broadcast (operand shapes ${terms.map((x) => fmtShape(x.t.shape)).join(', ')})`);
+      }
+    });
+  }
+  return terms.map((term) => {
+    const drop = term.letters.map((l, i) => term.t.shape[i] === 1 && size.get(l)! > 1);
+    if (!drop.some(Boolean)) return term;
+    return { t: reshape(term.t, term.t.shape.filter((_, i) => !drop[i])), letters: term.letters.filter((_, i) => !drop[i]) };
+  });
 }
 
 /** Take the diagonal over every repeated letter of one operand. */
@@ -115,13 +144,16 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
 /**
  * Einstein summation, e.g. `einsum('bij,bjk->bik', [a, b])`, `einsum('ii->', [m])` (trace),
  * `einsum('i,j->ij', [u, v])`. Without `->` the output is the alphabetically sorted indices that
- * occur once (NumPy's implicit mode).
+ * occur once (NumPy's implicit mode). Ellipses broadcast: `einsum('...ij,...jk->...ik', [a, b])`
+ * with a [5, 1, 2, 3] and b [4, 3, 2] gives [5, 4, 2, 2]; a size-1 dimension of any index
+ * stretches to the other operands' size.
+ * @throws ParseError for a malformed equation; ShapeError for sizes that do not broadcast
  */
 export function einsum(equation: string, operands: readonly Tensor[]): Tensor {
   requireTensors('einsum', 'operands', operands);
   return asOp('einsum', () => {
-    const { inputs, output } = parse(equation, operands);
-    let terms: Term[] = operands.map((t, i) => diagonals({ t, letters: inputs[i]! }));
+    const { inputs, output, ell } = parse(equation, operands);
+    let terms: Term[] = broadcastTerms(operands.map((t, i) => diagonals({ t, letters: inputs[i]! })), ell);
     const outSet = new Set(output);
     // sum indices that occur in exactly one operand and not in the output
     terms = terms.map((term, i) => {

@@ -87,9 +87,51 @@ const U = {
 export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply(U.leakyRelu, [x], { alpha });
 /** x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
 export const elu = (x: Tensor, alpha = 1): Tensor => apply(U.elu, [x], { alpha });
-/** GELU x·Φ(x) (exact, erf-based; Hendrycks & Gimpel 2016). */ export const gelu = (x: Tensor): Tensor => apply(U.gelu, [x]);
+/** How {@link gelu} evaluates Φ: exactly ('none', erf-based) or by the tanh approximation. */
+export type GeluApproximate = 'none' | 'tanh';
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU x·Φ(x) (Hendrycks & Gimpel 2016, arXiv:1606.08415), `torch.nn.functional.gelu`. The default
+ * `approximate = 'none'` is exact (erf-based); `'tanh'` is the approximation
+ *
+ *   GELU(x) ≈ ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))),
+ *
+ * composed of differentiable primitives (its gradient is that of the formula, as torch's).
+ * `approximate` may also be given as torch's keyword, `gelu(x, { approximate: 'tanh' })`.
+ * @throws ValueError for another `approximate`
+ */
+export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: GeluApproximate } = 'none'): Tensor {
+  requireTensor('gelu', 'x', x);
+  if (typeof approximate === 'object' && approximate !== null) approximate = approximate.approximate ?? 'none';
+  if (approximate === 'none') return apply(U.gelu, [x]);
+  if (approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
+  return asOp('gelu', () => {
+    const inner = mul(add(x, mul(powScalar(x, 3), 0.044715)), SQRT_2_OVER_PI);
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  });
+}
 /** SiLU / swish x·σ(x). */ export const silu = (x: Tensor): Tensor => apply(U.silu, [x]);
-/** softplus ln(1 + eˣ). */ export const softplus = (x: Tensor): Tensor => apply(U.softplus, [x]);
+/**
+ * softplus, `torch.nn.functional.softplus`: (1/β)·ln(1 + e^{βx}), and x itself where βx exceeds
+ * `threshold` (the linear regime, for numerical stability; defaults β = 1, threshold = 20 as
+ * torch). The gradient is σ(βx) below the threshold and 1 above it, as torch's. With
+ * `threshold = Infinity` the smooth formula is used everywhere. Also `softplus(x, { beta, threshold })`.
+ * @throws ValueError for β ≤ 0 (or not finite) or a NaN threshold
+ */
+export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
+  requireTensor('softplus', 'x', x);
+  if (typeof beta === 'object' && beta !== null) ({ beta = 1, threshold = 20 } = beta);
+  if (typeof beta !== 'number' || !(beta > 0 && beta < Infinity)) throw new ValueError(`softplus: beta must be a positive finite number, got ${describe(beta)}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ValueError(`softplus: threshold must be a number, got ${describe(threshold)}`);
+  if (beta === 1 && threshold === Infinity) return apply(U.softplus, [x]);
+  return asOp('softplus', () => {
+    const bx = beta === 1 ? x : mul(x, beta);
+    const y = beta === 1 ? apply(U.softplus, [bx]) : div(apply(U.softplus, [bx]), beta);
+    return threshold === Infinity ? y : where(gt(bx, threshold), x, y);
+  });
+}
 /** Error function. */ export const erf = (x: Tensor): Tensor => apply(U.erf, [x]);
 /** 1/x */ export const reciprocal = (x: Tensor): Tensor => apply(U.reciprocal, [x]);
 /** x² */ export const square = (x: Tensor): Tensor => apply(U.square, [x]);

@@ -8,8 +8,10 @@
  * exactly like `torch.view_as_real`. `dim` always counts the *complex* axes (the shape without
  * the trailing 2). Real inputs (`rfft`) and real outputs (`irfft`) are ordinary tensors.
  *
- * One primitive, `fftC2C` (kernel in src/backend/js/fft.ts: radix-2 for powers of two, Bluestein
- * for any other length, float64 internally), transforms along the last complex axis; everything
+ * One primitive, `fftC2C` (kernel in src/backend/js/fft.ts: radix-2² for powers of two, Bluestein
+ * for any other length, float64 internally), transforms along the last complex axis, and a second,
+ * `rfftR2C`, the one-sided transform of a real last axis (a half-length complex transform for even
+ * n; its gradient is composed from `fftC2C`); everything
  * else (padding/trimming to `n`, moving `dim`, the Hermitian extension of `irfft`, taking a real
  * part) is composed from differentiable ops, so gradients of every op follow from the adjoint of
  * the primitive: for y = c·F_s x (F_s the unnormalised DFT with exponent sign s), the gradient of
@@ -23,10 +25,10 @@ import type { OpDef } from '../op-def.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat } from './base.js';
 import { mul } from './elementwise.js';
-import { concat, flip, slice, stack, transpose, type SliceSpec } from './layout.js';
+import { concat, flip, slice, transpose, type SliceSpec } from './layout.js';
 import { zeros } from '../creation.js';
 import { requireTensor } from '../shape-util.js';
-import type { FftAttrs } from '../../backend/js/fft.js';
+import type { FftAttrs, RfftAttrs } from '../../backend/js/fft.js';
 
 /** Normalisation mode, as in `torch.fft`: which direction carries the 1/n ('ortho': 1/√n both ways). */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -59,6 +61,27 @@ const fftC2COp: OpDef<FftAttrs> = {
   },
   // y = c·F_s x is complex-linear, so the gradient is the adjoint c·F_s^H = c·F_{−s} applied to ḡy.
   backward: ({ grad, attrs }) => [apply(fftC2COp, [grad], { inverse: !attrs.inverse, scale: attrs.scale })],
+};
+
+/**
+ * Real-input transform along the last axis, one-sided: [..., n] → [..., ⌊n/2⌋+1, 2] (kernel: half-length
+ * complex transform for even n). Its adjoint for a real loss is x̄_j = c·Re Σ_{k≤n/2} ḡ_k e^{+2πijk/n}:
+ * the one-sided gradient zero-padded to n bins, an inverse-sign `fftC2C`, the real part.
+ */
+const rfftR2COp: OpDef<RfftAttrs> = {
+  name: 'rfftR2C',
+  saved: [],
+  infer: ([x]) => {
+    requireFloat('rfftR2C', x!);
+    const s = x!.shape;
+    if (s.length < 1) throw new ShapeError(`rfftR2C: input must have at least one axis, got ${fmtShape(s)}`);
+    return [{ shape: [...s.slice(0, -1), Math.floor(s[s.length - 1]! / 2) + 1, 2], dtype: x!.dtype }];
+  },
+  backward: ({ grad, inputs, attrs }) => {
+    const n = inputs[0]!.shape[inputs[0]!.ndim - 1]!;
+    const y = apply(fftC2COp, [resize(grad, grad.ndim - 2, n)], { inverse: true, scale: attrs.scale });
+    return [slice(y, sliceAt(y.ndim, y.ndim - 1, 0))];
+  },
 };
 
 function checkNorm(op: string, norm: unknown): FftNorm {
@@ -181,10 +204,8 @@ export function rfft(x: Tensor, opts: FftOptions = {}): Tensor {
   const d = resolveDim('rfft', opts.dim ?? -1, x.ndim, x.shape);
   const n = checkN('rfft', opts.n ?? x.shape[d]!, opts.n === undefined ? `the signal length along dim ${d}` : 'n', x.shape);
   const last = x.ndim - 1, xr = resize(x, d, n), xt = d === last ? xr : transpose(xr, d, last);
-  const z = stack([xt, zeros(xt.shape, { dtype: x.dtype })], -1); // imaginary part 0
-  const X = apply(fftC2COp, [z], { inverse: false, scale: scaleOf(norm, n, false) });
-  // X is [..., n, 2] with the signal axis moved last; keep the one-sided half, move it back
-  const half = slice(X, sliceAt(X.ndim, X.ndim - 2, [0, Math.floor(n / 2) + 1]));
+  // the one-sided half [..., ⌊n/2⌋+1, 2] with the signal axis moved last; move it back
+  const half = apply(rfftR2COp, [xt], { scale: scaleOf(norm, n, false) });
   return d === last ? half : transpose(half, d, last);
 }
 

@@ -3,7 +3,7 @@
  * scatterAdd. Index arguments are int32 tensors, Int32Arrays or number arrays.
  * @module
  */
-import { DTypeError, ShapeError, fmtShape } from '../../util/errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { apply } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import { asOp, normAxis, requireTensor, toInt32Indices } from '../shape-util.js';
@@ -11,6 +11,7 @@ import { Tensor } from '../tensor.js';
 import { requireFloat, requireSameDType } from './base.js';
 import { zerosLike } from '../creation.js';
 import { pad } from './layout.js';
+import { mul } from './elementwise.js';
 
 /** Index input: an int32 tensor, an Int32Array or plain numbers. */
 export type IndexLike = Tensor | Int32Array | readonly number[];
@@ -71,11 +72,21 @@ export function indexSelect(x: Tensor, axis: number, idx: IndexLike): Tensor {
   return apply(indexSelectOp, [x, toIndex('indexSelect', idx)], { axis: normAxis('indexSelect', axis, x.ndim) });
 }
 
-/** out = x, then out[…, idx[i], …] += src[…, i, …] (duplicates accumulate). */
-export function indexAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor): Tensor {
+/**
+ * out = x, then out[…, idx[i], …] += α·src[…, i, …] (duplicates accumulate), `torch.index_add`
+ * with its `alpha` (default 1). Gradients: the upstream gradient for x, α times its selected rows
+ * for src.
+ * @throws ShapeError when src is not x's shape with idx.length on `axis`; IndexError for an axis or
+ *   index out of range; ValueError for a non-finite α
+ */
+export function indexAdd(x: Tensor, axis: number, idx: IndexLike, src: Tensor, alpha = 1): Tensor {
   requireTensor('indexAdd', 'x', x);
   requireTensor('indexAdd', 'src', src);
-  return apply(indexAddOp, [x, toIndex('indexAdd', idx), src], { axis: normAxis('indexAdd', axis, x.ndim) });
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError(`indexAdd: alpha must be a finite number, got ${String(alpha)}`);
+  const attrs = { axis: normAxis('indexAdd', axis, x.ndim) };
+  const t = toIndex('indexAdd', idx);
+  if (alpha === 1) return apply(indexAddOp, [x, t, src], attrs);
+  return asOp('indexAdd', () => apply(indexAddOp, [x, t, mul(src, alpha)], attrs));
 }
 
 function checkAlong(op: string, x: Meta, idx: Meta, axis: number, src?: Meta): void {

@@ -6,8 +6,8 @@
  */
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import { Tensor } from '../tensor.js';
-import { reshape, sum } from './base.js';
-import { abs, add, div, log1p, exp, mul, neg, relu, square, sub, where, lt } from './elementwise.js';
+import { permute, reshape, sum } from './base.js';
+import { abs, add, div, log1p, exp, mul, neg, relu, square, sub, where, lt, gt, log } from './elementwise.js';
 import { mean } from './reduce.js';
 import { logSoftmax } from './functional.js';
 import { takeAlongAxis } from './indexing.js';
@@ -75,11 +75,18 @@ export interface CrossEntropyOptions {
 /**
  * Cross-entropy of logits [N, C] against class indices [N] (int32 tensor or numbers) or class
  * probabilities [N, C]: ℓ_n = −Σ_c q_{n,c} log softmax(x_n)_c.
+ *
+ * Spatial (K-dimensional) form, as `torch.nn.functional.cross_entropy`: logits [N, C, d1, …, dK]
+ * with class indices [N, d1, …, dK] (an int32 tensor of that shape, or N·d1⋯dK numbers in
+ * row-major order) or probabilities [N, C, d1, …, dK]; every position is one sample (weights,
+ * ignoreIndex and labelSmoothing apply per position; 'mean' divides by the summed weights of the
+ * non-ignored positions) and 'none' returns [N, d1, …, dK].
  */
 export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | readonly number[], opts: CrossEntropyOptions = {}): Tensor {
   requireTensor('crossEntropy', 'logits', logits);
   return asOp('crossEntropy', () => {
-    if (logits.ndim !== 2) throw new ShapeError(`crossEntropy: logits must be [N, C], got ${fmtShape(logits.shape)}`);
+    if (logits.ndim > 2) return spatialCrossEntropy(logits, target, opts);
+    if (logits.ndim !== 2) throw new ShapeError(`crossEntropy: logits must be [N, C] or [N, C, d1, …], got ${fmtShape(logits.shape)}`);
     const [N, C] = logits.shape as [number, number];
     const eps = opts.labelSmoothing ?? 0;
     if (!(eps >= 0 && eps <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
@@ -120,6 +127,89 @@ export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | reado
       return div(sum(per), wsum);
     }
     return reduce(per, reduction);
+  });
+}
+
+/** Spatial cross-entropy: move the class axis last, flatten the positions, reuse the [N, C] form. */
+function spatialCrossEntropy(logits: Tensor, target: Tensor | Int32Array | readonly number[], opts: CrossEntropyOptions): Tensor {
+  const [N, C] = logits.shape as [number, number];
+  const spatial = logits.shape.slice(2);
+  const rows = spatial.reduce((a, d) => a * d, N);
+  const perm = [0, ...spatial.map((_, i) => i + 2), 1];
+  const flat = (t: Tensor): Tensor => reshape(permute(t, perm), [rows, C]);
+  let tgt: Tensor | Int32Array | readonly number[];
+  if (target instanceof Tensor && target.dtype !== 'int32') {
+    sameShapes('crossEntropy', logits, target);
+    tgt = flat(target);
+  } else if (target instanceof Tensor) {
+    const want = [N, ...spatial];
+    if (target.ndim !== want.length || target.shape.some((d, i) => d !== want[i])) {
+      throw new ShapeError(`crossEntropy: class-index target ${fmtShape(target.shape)} must be ${fmtShape(want)} for logits ${fmtShape(logits.shape)}`);
+    }
+    tgt = reshape(target, [rows]);
+  } else {
+    if (target.length !== rows) throw new ShapeError(`crossEntropy: ${target.length} targets for logits ${fmtShape(logits.shape)} (N·d1⋯dK = ${rows} positions)`);
+    tgt = target;
+  }
+  const reduction = opts.reduction ?? 'mean';
+  const out = crossEntropy(flat(logits), tgt, { ...opts, reduction });
+  return reduction === 'none' ? reshape(out, [N, ...spatial]) : out;
+}
+
+/** Options of {@link klDiv}. */
+export interface KlDivOptions {
+  /** 'mean' (over all elements, torch's default), 'batchmean' (sum / N, the true KL per sample), 'sum' or 'none'. */
+  reduction?: Reduction | 'batchmean';
+  /** The target holds log-probabilities instead of probabilities (default false). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback–Leibler divergence loss, `torch.nn.functional.kl_div`, with `input` the
+ * log-probabilities log q and `target` the probabilities p (or log p with `logTarget`):
+ *
+ *   ℓ = p·(log p − log q),  with 0 where p = 0;   logTarget: ℓ = e^{log p}·(log p − log q).
+ *
+ * 'batchmean' divides the sum by the first dimension (the KL divergence per sample); 'mean'
+ * averages over all elements. Gradients w.r.t. both arguments (at p = 0 the target's is −log q,
+ * the one-sided derivative; torch's is NaN there).
+ * @throws ShapeError when the shapes differ; ValueError for an unknown reduction
+ */
+export function klDiv(input: Tensor, target: Tensor, opts: KlDivOptions = {}): Tensor {
+  requireTensor('klDiv', 'input', input);
+  requireTensor('klDiv', 'target', target);
+  return asOp('klDiv', () => {
+    sameShapes('klDiv', input, target);
+    const r = opts.reduction ?? 'mean';
+    let l: Tensor;
+    if (opts.logTarget) {
+      l = mul(exp(target), sub(target, input));
+    } else {
+      const pos = gt(target, 0);
+      l = sub(where(pos, mul(target, log(where(pos, target, 1))), 0), mul(target, input));
+    }
+    if (r === 'batchmean') return input.ndim === 0 ? sum(l) : div(sum(l), input.shape[0]!);
+    return reduce(l, r);
+  });
+}
+
+/**
+ * Smooth L1 loss, `torch.nn.functional.smooth_l1_loss`, with d = x − y:
+ *
+ *   ℓ = ½·d²/β if |d| < β, else |d| − ½·β;
+ *
+ * β = 0 is the L1 loss (as torch). Equals {@link huberLoss}(δ = β) / β for β > 0.
+ * @throws ShapeError when the shapes differ; ValueError for β < 0
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, beta = 1, reduction: Reduction = 'mean'): Tensor {
+  requireTensor('smoothL1Loss', 'input', input);
+  requireTensor('smoothL1Loss', 'target', target);
+  return asOp('smoothL1Loss', () => {
+    sameShapes('smoothL1Loss', input, target);
+    if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`smoothL1Loss: beta must be a non-negative number, got ${String(beta)}`);
+    const d = abs(sub(input, target));
+    if (beta === 0) return reduce(d, reduction);
+    return reduce(where(lt(d, beta), mul(square(d), 0.5 / beta), sub(d, 0.5 * beta)), reduction);
   });
 }
 
