@@ -3,7 +3,8 @@
  * `Sequential`. None has parameters.
  * @module
  */
-import type { Tensor } from '../tensor/index.js';
+import { gelu, softplus } from '../tensor/index.js';
+import type { GeluApproximate, Tensor } from '../tensor/index.js';
 import { Module } from './module.js';
 import { ValueError } from '../util/errors.js';
 
@@ -68,16 +69,29 @@ export class ELU extends Module {
 }
 
 /**
- * GELU(x) = x·Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel, arXiv:1606.08415); exact erf form.
+ * GELU(x) = x·Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel, arXiv:1606.08415): the exact erf
+ * form by default, or with `'tanh'` the approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (as
+ * `torch.nn.GELU(approximate='tanh')`).
  * @example
  * ```ts
  * new GELU().call(x);
+ * new GELU('tanh').call(x);
  * ```
  */
 export class GELU extends Module {
+  /** @param approximate `'none'` (exact, default) or `'tanh'` */
+  constructor(readonly approximate: GeluApproximate = 'none') {
+    super();
+    if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`GELU: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
+  }
+
   /** @param x any shape @returns same shape */
   forward(x: Tensor): Tensor {
-    return x.gelu();
+    return this.approximate === 'none' ? x.gelu() : gelu(x, this.approximate);
+  }
+
+  extraRepr(): string {
+    return this.approximate === 'none' ? '' : `approximate=${this.approximate}`;
   }
 }
 
@@ -124,26 +138,29 @@ export class Sigmoid extends Module {
 }
 
 /**
- * Softplus(x) = (1/β)·log(1 + e^{βx}) (β default 1).
+ * Softplus(x) = (1/β)·log(1 + e^{βx}) (β default 1), and x itself where βx > threshold (default 20),
+ * as `torch.nn.Softplus(beta, threshold)`.
  * @example
  * ```ts
  * new Softplus().call(x);
+ * new Softplus(2, 10).call(x);
  * ```
  */
 export class Softplus extends Module {
-  /** @param beta β > 0 (default 1) */
-  constructor(readonly beta = 1) {
+  /** @param beta β > 0 (default 1) @param threshold linear above βx > threshold (default 20) */
+  constructor(readonly beta = 1, readonly threshold = 20) {
     super();
     if (!(beta > 0)) throw new ValueError(`Softplus: beta must be positive, got ${beta}`);
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ValueError(`Softplus: threshold must be a number, got ${String(threshold)}`);
   }
 
   /** @param x any shape @returns same shape */
   forward(x: Tensor): Tensor {
-    return this.beta === 1 ? x.softplus() : x.mul(this.beta).softplus().div(this.beta);
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
   }
 
   extraRepr(): string {
-    return `beta=${this.beta}`;
+    return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }
 

@@ -105,6 +105,13 @@ describe('MLP and activations', () => {
     ];
     for (const [m, fn] of cases) close(m.call(x).data, Array.from(x.data, fn), 6);
     close(new GELU().call(tensor([0, 1], { dtype: 'float64' })).data, [0, 0.8413447460685429], 8);
+    // the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) at x = 1
+    close(new GELU('tanh').call(tensor([0, 1], { dtype: 'float64' })).data, [0, 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * 1.044715))], 12);
+    expect(() => new GELU('erf' as 'tanh')).toThrow(ValueError);
+    // softplus is linear above βx > threshold (torch's default 20); below it the smooth value
+    close(new Softplus(1, 2).call(tensor([1, 3], { dtype: 'float64' })).data, [Math.log1p(Math.E), 3], 12);
+    close(new Softplus(2, 5).call(tensor([2, 3], { dtype: 'float64' })).data, [Math.log1p(Math.exp(4)) / 2, 3], 12);
+    expect(() => new Softplus(1, Number.NaN)).toThrow(ValueError);
     close(new Softmax().call(tensor([[0, Math.log(3)]], { dtype: 'float64' })).data, [0.25, 0.75], 12);
     expect(activation('relu')).toBeInstanceOf(ReLU);
     expect(() => activation('nope' as 'relu')).toThrow(ValueError);
