@@ -158,3 +158,7 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './nn/index.js';
+export type {
+  RNNOptions, RNNCellOptions, RNNNonlinearity, CellOptions, LSTMState, LSTMSequenceOptions, LSTMResult, RecurrentOptions, SequenceOptions, SequenceResult,
+} from './nn/index.js';
