@@ -60,7 +60,7 @@ const tensorOf = (a: Arr, dtype: DT, requiresGrad = false): Tensor =>
 /** Run the case: returns the module, the leaf inputs and the outputs { output, h, c? }. */
 function run(c: Case, dtype: DT, useMask = false): { m: AnyModule; leaves: Record<string, Tensor>; out: Record<string, Tensor> } {
   const m = build(c, dtype);
-  m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, { shape: v.shape, data: v.data }]))); // strict: torch's names
+  m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, { shape: v.shape, data: Float64Array.from(v.data) }]))); // strict: torch's names
   const leaves: Record<string, Tensor> = {};
   for (const k of ['input', 'h0', 'c0']) if (c.inputs[k]) leaves[k] = tensorOf(c.inputs[k], dtype, true);
   const out: Record<string, Tensor> = {};

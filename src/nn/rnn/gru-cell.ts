@@ -3,7 +3,7 @@
  * Encoder–Decoder for Statistical Machine Translation", EMNLP 2014), in PyTorch's gate order r, z, n.
  * @module
  */
-import { type Tensor, sigmoid, slice, tanh } from '../../tensor/index.js';
+import { type Tensor, concat, sigmoid, slice, tanh, zeros } from '../../tensor/index.js';
 import { CellBase, type CellOptions } from './cell-base.js';
 import { type RecurrentKind, hiddenProjection } from './kind.js';
 
@@ -19,6 +19,24 @@ export const GRU_KIND: RecurrentKind = {
     const rz = sigmoid(slice(gx, [null, [0, 2 * H]]).add(slice(gh, [null, [0, 2 * H]])));
     const r = slice(rz, [null, [0, H]]), z = slice(rz, [null, [H, 2 * H]]);
     const n = tanh(slice(gx, [null, [2 * H, 3 * H]]).add(r.mul(slice(gh, [null, [2 * H, 3 * H]]))));
+    return [n.add(z.mul(h!.sub(n)))];
+  },
+  fusedWeight(w) {
+    const H = w.wHh.shape[1]!, I = w.wIh.shape[1]!, dt = w.wIh.dtype;
+    const rows = (t: Tensor, a: number, b: number): Tensor => slice(t, [[a, b]]);
+    const col = (b: Tensor | null, a: number, e: number): Tensor[] => (b ? [slice(b, [[a, e]]).reshape([e - a, 1])] : []);
+    const rzBias = w.bIh && w.bHh ? [slice(w.bIh.add(w.bHh), [[0, 2 * H]]).reshape([2 * H, 1])] : [];
+    return concat([
+      concat([rows(w.wIh, 0, 2 * H), rows(w.wHh, 0, 2 * H), ...rzBias], 1), // r, z: W_i·x + W_h·h + b_i + b_h
+      concat([rows(w.wIh, 2 * H, 3 * H), zeros([H, H], { dtype: dt }), ...col(w.bIh, 2 * H, 3 * H)], 1), // W_in x + b_in
+      concat([zeros([H, I], { dtype: dt }), rows(w.wHh, 2 * H, 3 * H), ...col(w.bHh, 2 * H, 3 * H)], 1), // W_hn h + b_hn
+    ], 0);
+  },
+  fusedStep(pre, [h]) {
+    const H = h!.shape[h!.ndim - 1]!;
+    const rz = sigmoid(slice(pre, [null, [0, 2 * H]]));
+    const r = slice(rz, [null, [0, H]]), z = slice(rz, [null, [H, 2 * H]]);
+    const n = tanh(slice(pre, [null, [2 * H, 3 * H]]).add(r.mul(slice(pre, [null, [3 * H, 4 * H]]))));
     return [n.add(z.mul(h!.sub(n)))];
   },
 };

@@ -6,7 +6,7 @@
  */
 import { type Tensor, sigmoid, slice, tanh } from '../../tensor/index.js';
 import { CellBase, type CellOptions } from './cell-base.js';
-import { type RecurrentKind, hiddenProjection } from './kind.js';
+import { type RecurrentKind, hiddenProjection, stackedWeight } from './kind.js';
 
 /** The LSTM recurrence (biases b_ih + b_hh folded into the input projection). */
 export const LSTM_KIND: RecurrentKind = {
@@ -14,9 +14,12 @@ export const LSTM_KIND: RecurrentKind = {
   gates: 4,
   states: 2,
   foldHiddenBias: true,
-  step(gx, [h, c], wHh, bHh) {
+  step(gx, state, wHh, bHh) {
+    return LSTM_KIND.fusedStep(gx.add(hiddenProjection(state[0]!, wHh, bHh)), state);
+  },
+  fusedWeight: stackedWeight,
+  fusedStep(gates, [h, c]) {
     const H = h!.shape[h!.ndim - 1]!;
-    const gates = gx.add(hiddenProjection(h!, wHh, bHh));
     const s = sigmoid(gates);
     const i = slice(s, [null, [0, H]]), f = slice(s, [null, [H, 2 * H]]), o = slice(s, [null, [3 * H, 4 * H]]);
     const g = tanh(slice(gates, [null, [2 * H, 3 * H]]));

@@ -5,7 +5,7 @@
  * PyTorch's packed sequences.
  * @module
  */
-import { Tensor, concat, dropout, isGradEnabled, reshape, slice, stack, where, zeros } from '../../tensor/index.js';
+import { Tensor, concat, dropout, isGradEnabled, matmul, ones, reshape, slice, stack, where, zeros } from '../../tensor/index.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import { Module } from '../module.js';
@@ -159,16 +159,19 @@ export abstract class RecurrentBase<In extends unknown[], Out> extends Module<In
       const outs: Tensor[][] = [];
       for (let d = 0; d < D; d++) {
         const w = getWeights(this, suffix(l, d));
-        const bias = projectionBias(this.kind, w);
-        // the input projection: one matmul over all steps, or (when gradients are recorded) one per
-        // step, since T slices of one projection would cost O(T²) in the backward pass
-        let gx: Tensor[];
+        // Without autograd: the input projection of all steps in one matmul, then the hidden one
+        // per step. With autograd, T slices of one projection would cost O(T²) in the backward pass
+        // (each slice's gradient is scattered into a zero tensor of the full size); instead each
+        // step multiplies z_t = [x_t, h_{t−1}, 1] by the fused weight [W_ih, W_hh, b]: one matmul.
+        let pre: (t: number, h: Tensor) => Tensor;
         if (whole) {
           const inF = whole.shape[2]!;
-          const all = project(reshape(whole, [T * B, inF]), w.wIh, bias);
-          gx = Array.from({ length: T }, (_, t) => slice(all, [[t * B, (t + 1) * B]]));
+          const all = project(reshape(whole, [T * B, inF]), w.wIh, projectionBias(this.kind, w));
+          pre = (t) => slice(all, [[t * B, (t + 1) * B]]);
         } else {
-          gx = stepsIn!.map((xt) => project(xt, w.wIh, bias));
+          const wf = this.kind.fusedWeight(w);
+          const one = this.bias ? [ones([B, 1], { dtype: x.dtype })] : [];
+          pre = (t, h) => matmul(concat([stepsIn![t]!, h, ...one], 1), wf, { transB: true });
         }
         const k = l * D + d;
         let state: Tensor[] = init.map((s) => (s ? slice(s, [k]) : zeros([B, H], { dtype: x.dtype })));
@@ -180,7 +183,7 @@ export abstract class RecurrentBase<In extends unknown[], Out> extends Module<In
             out[t] = zeros([B, H], { dtype: x.dtype });
             continue;
           }
-          const next = this.kind.step(gx[t]!, state, w.wHh, bHh);
+          const next = whole ? this.kind.step(pre(t, state[0]!), state, w.wHh, bHh) : this.kind.fusedStep(pre(t, state[0]!), state);
           const m = masks?.mask[t] ?? null;
           if (m) {
             state = next.map((n, i) => where(m, n, state[i]!));

@@ -6,7 +6,7 @@
 import { type Tensor, relu, tanh } from '../../tensor/index.js';
 import { ValueError } from '../../util/errors.js';
 import { CellBase, type CellOptions } from './cell-base.js';
-import { type RecurrentKind, hiddenProjection } from './kind.js';
+import { type RecurrentKind, hiddenProjection, stackedWeight } from './kind.js';
 
 /** The nonlinearity of an Elman RNN. */
 export type RNNNonlinearity = 'tanh' | 'relu';
@@ -20,6 +20,8 @@ export function rnnKind(nonlinearity: RNNNonlinearity): RecurrentKind {
     states: 1,
     foldHiddenBias: true,
     step: (gx, [h], wHh, bHh) => [act(gx.add(hiddenProjection(h!, wHh, bHh)))],
+    fusedWeight: stackedWeight,
+    fusedStep: (pre) => [act(pre)],
   };
 }
 
