@@ -161,6 +161,25 @@ describe('semantics', () => {
     }
   });
 
+  it('the autograd path (fused per-step matmul) and the no-grad path (one input projection) agree, every kind, with and without bias', () => {
+    const x = randn(rng, [5, 3, 2], { dtype: 'float64' });
+    for (const bias of [true, false]) {
+      const ms = [
+        new LSTM(2, 3, { rng: new Rng(30), numLayers: 2, bidirectional: true, bias, dtype: 'float64' }),
+        new GRU(2, 3, { rng: new Rng(31), numLayers: 2, bidirectional: true, bias, dtype: 'float64' }),
+        new RNN(2, 3, { rng: new Rng(32), numLayers: 2, bidirectional: true, bias, nonlinearity: 'relu', dtype: 'float64' }),
+      ];
+      for (const m of ms) {
+        const a = m.call(x, { lengths: [5, 2, 4] });
+        expect(a.output.requiresGrad).toBe(true);
+        const b = noGrad(() => m.call(x, { lengths: [5, 2, 4] }));
+        expect(b.output.requiresGrad).toBe(false);
+        expect(a.output.toFlatArray()).toEqual(b.output.toFlatArray().map((v) => expect.closeTo(v, 13)));
+        expect(a.h.toFlatArray()).toEqual(b.h.toFlatArray().map((v) => expect.closeTo(v, 13)));
+      }
+    }
+  });
+
   it('batchFirst is the time-major computation with the first two axes swapped', () => {
     const a = new GRU(3, 4, { rng: new Rng(8), bidirectional: true, dtype: 'float64' });
     const b = new GRU(3, 4, { rng: new Rng(8), bidirectional: true, batchFirst: true, dtype: 'float64' });
