@@ -29,7 +29,7 @@
  * 1, minibatches of 32.
  *
  * Run: `npx tsx examples/time-warp.ts` (full size: s = 0, 1, 2, 4, 3 seeds, 256 train / 256 test,
- * 20 epochs; about 15 minutes on 2 busy cores), `--quick`, or e.g. `--warps 0,2 --seeds 2 --train 128
+ * 20 epochs; about 7.5 minutes on 2 shared cores), `--quick`, or e.g. `--warps 0,2 --seeds 2 --train 128
  * --test 128 --epochs 10 --base 18`.
  * @module
  */
