@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '../../src/nn/index.js';
 import type { AnyModule } from '../../src/nn/index.js';
-import { concat, noGrad, randn, slice, stack, type Tensor } from '../../src/tensor/index.js';
+import { concat, fromData, noGrad, randn, slice, stack, type Tensor } from '../../src/tensor/index.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { DTypeError, ShapeError, ValueError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
@@ -178,6 +178,15 @@ describe('semantics', () => {
         expect(a.h.toFlatArray()).toEqual(b.h.toFlatArray().map((v) => expect.closeTo(v, 13)));
       }
     }
+  });
+
+  it('lengths may be a vector tensor (int32 or float)', () => {
+    const m = new GRU(2, 3, { rng: new Rng(33), dtype: 'float64' });
+    const x = randn(rng, [4, 3, 2], { dtype: 'float64' });
+    const want = m.call(x, { lengths: [4, 1, 3] }).output.toFlatArray();
+    expect(m.call(x, { lengths: fromData(Int32Array.of(4, 1, 3), [3]) }).output.toFlatArray()).toEqual(want);
+    expect(m.call(x, { lengths: fromData(Float64Array.of(4, 1, 3), [3]) }).output.toFlatArray()).toEqual(want);
+    throwsNamed(() => m.call(x, { lengths: fromData(Int32Array.of(4, 1, 3), [3, 1]) }), ShapeError, 'GRU', 'lengths', '[3,1]');
   });
 
   it('batchFirst is the time-major computation with the first two axes swapped', () => {

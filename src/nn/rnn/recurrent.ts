@@ -42,9 +42,9 @@ export interface SequenceOptions {
    * past a sequence's length are ignored, its outputs there are zero, and its final state is the
    * state after its last valid step (the reverse direction starts there) — PyTorch's packed
    * sequences (`pack_padded_sequence(…, enforce_sorted=False)` then `pad_packed_sequence` with
-   * `total_length = T`).
+   * `total_length = T`). An array, or a vector tensor (int32 or float).
    */
-  lengths?: ArrayLike<number>;
+  lengths?: ArrayLike<number> | Tensor;
   /** The same as `lengths`, as a prefix mask [B, T] ([T, B] when not `batchFirst`), non-zero on valid steps. */
   mask?: Tensor;
 }

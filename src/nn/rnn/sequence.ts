@@ -10,12 +10,17 @@ import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 /**
  * Lengths as validated integers: one per sequence of the batch, each in 1…T.
  * @param where the module name for messages
- * @param lengths one length per batch entry
+ * @param lengths one length per batch entry (an array, or a vector tensor of any dtype)
  * @param batch B
  * @param steps T
  * @throws ValueError when the count is not B or a length is not an integer in 1…T
+ * @throws ShapeError when a tensor of lengths is not a vector
  */
-export function checkLengths(where: string, lengths: ArrayLike<number>, batch: number, steps: number): Int32Array {
+export function checkLengths(where: string, lengths: ArrayLike<number> | Tensor, batch: number, steps: number): Int32Array {
+  if (lengths instanceof Tensor) {
+    if (lengths.ndim !== 1) throw new ShapeError(`${where}: lengths ${fmtShape(lengths.shape)} must be a vector of ${batch} integers`);
+    lengths = lengths.data;
+  }
   if (lengths === null || typeof lengths !== 'object' || typeof lengths.length !== 'number') {
     throw new ValueError(`${where}: lengths must be an array of integers (one per sequence), got ${String(lengths)}`);
   }
