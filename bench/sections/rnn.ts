@@ -1,6 +1,6 @@
 /**
  * RNN section (issue 16): a one-layer LSTM (and GRU) over a sequence at batch 64, 100 steps, input
- * and hidden 256, float32, time-major, no initial state — forward + backward (the upstream gradient
+ * and hidden 256 (`--quick`: 20 steps), float32, time-major, no initial state — forward + backward (the upstream gradient
  * of the output given; gradients of the parameters, the input needs none) and the forward alone
  * without autograd — side by side with PyTorch's nn.LSTM / nn.GRU (bench/peers/torch_rnn.py).
  * Target (issue 16): LSTM forward + backward within 2× of PyTorch.
