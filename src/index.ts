@@ -160,3 +160,7 @@ export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/ind
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
 export { cumsum, cumprod, normalize, cosineSimilarity, smoothL1Loss, klDiv } from './tensor/index.js';
 export type { KlDivOptions, GeluApproximate } from './tensor/index.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './nn/index.js';
+export type {
+  RNNOptions, RNNCellOptions, RNNNonlinearity, CellOptions, LSTMState, LSTMSequenceOptions, LSTMResult, RecurrentOptions, SequenceOptions, SequenceResult,
+} from './nn/index.js';

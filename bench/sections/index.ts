@@ -9,5 +9,6 @@ import { solverSection } from './solver.js';
 import { graphSection } from './graph.js';
 import { meshSection } from './mesh.js';
 import { fftSection } from './fft.js';
+import { rnnSection } from './rnn.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection, rnnSection];

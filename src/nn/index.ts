@@ -66,3 +66,7 @@ export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn/index.js';
+export type {
+  RNNOptions, RNNCellOptions, RNNNonlinearity, CellOptions, LSTMState, LSTMSequenceOptions, LSTMResult, RecurrentOptions, SequenceOptions, SequenceResult,
+} from './rnn/index.js';
