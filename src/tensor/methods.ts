@@ -5,7 +5,7 @@
  */
 import type { DType } from '../backend/types.js';
 import { Tensor } from './tensor.js';
-import { backward } from './autograd.js';
+import { type BackwardOptions, backward } from './autograd.js';
 import * as B from './ops/base.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
@@ -87,7 +87,7 @@ declare module './tensor.js' {
     /** See {@link I.takeAlongAxis}. */ takeAlongAxis(axis: number, idx: I.IndexLike): Tensor;
     /** See {@link F.softmax}. */ softmax(axis?: number): Tensor;
     /** See {@link F.logSoftmax}. */ logSoftmax(axis?: number): Tensor;
-    /** Backpropagate from this tensor (see {@link backward}). */ backward(grad?: Tensor): void;
+    /** Backpropagate from this tensor (see {@link backward}). */ backward(grad?: Tensor, opts?: BackwardOptions): void;
   }
 }
 
@@ -133,4 +133,4 @@ P.indexSelect = function (axis, idx) { return I.indexSelect(this, axis, idx); };
 P.takeAlongAxis = function (axis, idx) { return I.takeAlongAxis(this, axis, idx); };
 P.softmax = function (axis) { return F.softmax(this, axis); };
 P.logSoftmax = function (axis) { return F.logSoftmax(this, axis); };
-P.backward = function (grad) { backward(this, grad); };
+P.backward = function (grad, opts) { backward(this, grad, opts); };
