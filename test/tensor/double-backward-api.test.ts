@@ -194,7 +194,7 @@ function ljForces(x: ArrayLike<number>, N: number): number[] {
     const dx = [0, 1, 2].map((k) => x[3 * i + k]! - x[3 * j + k]!);
     const r2 = dx[0]! ** 2 + dx[1]! ** 2 + dx[2]! ** 2;
     const c = 24 * (2 * r2 ** -7 - r2 ** -4);
-    for (let k = 0; k < 3; k++) F[3 * i + k] += c * dx[k]!;
+    for (let k = 0; k < 3; k++) F[3 * i + k] = F[3 * i + k]! + c * dx[k]!;
   }
   return F;
 }
