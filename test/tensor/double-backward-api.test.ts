@@ -104,6 +104,11 @@ describe('backward({ createGraph })', () => {
     close(arr(g), [3 * 0.09, 3 * 0.64], 1e-15);
     const [h] = grad(sum(g), x); // Σ 3x² → 6x
     close(arr(h!), [1.8, -4.8], 1e-15);
+    const sq = mul(x, x).retainGrad(); // a retained non-leaf gradient is differentiable too
+    backward(sum(powScalar(sq, 2)), undefined, { createGraph: true }); // ∂/∂sq = 2sq, ∂/∂x += 4x³
+    expect(sq.grad!.requiresGrad).toBe(true);
+    close(arr(grad(sum(sq.grad!), x)[0]!), [4 * 0.3, -4 * 0.8], 1e-15); // ∂/∂x Σ 2x² = 4x
+    x.grad = g;
     sum(sin(x)).backward(undefined, { createGraph: true });
     close(arr(x.grad!), [0.27 + Math.cos(0.3), 1.92 + Math.cos(-0.8)], 1e-15);
   });
