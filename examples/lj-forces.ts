@@ -25,7 +25,15 @@
  * forces: F(Rx + t) = R F(x) for a random orthogonal R (rotation or reflection) and translation t,
  * max deviation in float64.
  *
- * Run: `npx tsx examples/lj-forces.ts` (full size, a few minutes). Flags: `--steps N`, `--train N`,
+ * Full size (400 training / 100 test clusters, 1500 steps of 8, float64; one run on the shared
+ * 2-core machine: 495 s wall, ≈ 95 s of CPU):
+ *
+ * | model | params | E MAE train / test (ε) | E/atom MAE test | F MAE train / test (ε/σ) | max ‖F(Rx+t) − R F(x)‖ |
+ * |---|---|---|---|---|---|
+ * | pair MLP on 16 Gaussians of ‖r_ij‖ | 1634 | 0.203 / 0.182 | 0.0086 | 0.081 / 0.085 | 1.7e-13 |
+ * | reference: mean energy per atom / zero forces | — | — | 0.2126 | 3.318 | — |
+ *
+ * Run: `npx tsx examples/lj-forces.ts` (full size, minutes). Flags: `--steps N`, `--train N`,
  * `--test N`, `--batch N`, `--hidden N`, `--lr X`, `--seed S`, `--quick` (seconds).
  * @module
  */
@@ -328,12 +336,12 @@ export function runLjForces(opts: LjForcesOptions = {}): { results: LjForcesResu
 export function printLjResults(results: readonly LjForcesResult[]): void {
   const pad = (s: string, n: number): string => s.padEnd(n);
   console.log(
-    pad('model', 34) + pad('params', 8) + pad('E MAE train/test', 20) + pad('E/atom MAE test', 17) + pad('F MAE train/test', 20) +
+    pad('model', 52) + pad('params', 8) + pad('E MAE train/test', 20) + pad('E/atom MAE test', 17) + pad('F MAE train/test', 20) +
       pad('loss first→last', 20) + pad('|F(Rx)−RF(x)|', 15) + 'time',
   );
   for (const r of results) {
     console.log(
-      pad(r.name, 34) + pad(String(r.parameters), 8) + pad(`${r.train.energyMAE.toFixed(3)} / ${r.test.energyMAE.toFixed(3)}`, 20) +
+      pad(r.name, 52) + pad(String(r.parameters), 8) + pad(`${r.train.energyMAE.toFixed(3)} / ${r.test.energyMAE.toFixed(3)}`, 20) +
         pad(r.test.energyPerAtomMAE.toFixed(4), 17) + pad(`${r.train.forceMAE.toFixed(3)} / ${r.test.forceMAE.toFixed(3)}`, 20) +
         pad(`${r.firstLoss.toFixed(3)} → ${r.lastLoss.toFixed(4)}`, 20) + pad(r.forceEquivarianceError.toExponential(1), 15) + `${r.seconds.toFixed(1)} s`,
     );
