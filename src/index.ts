@@ -164,3 +164,5 @@ export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './nn/index.js';
 export type {
   RNNOptions, RNNCellOptions, RNNNonlinearity, CellOptions, LSTMState, LSTMSequenceOptions, LSTMResult, RecurrentOptions, SequenceOptions, SequenceResult,
 } from './nn/index.js';
+export { grad } from './tensor/index.js';
+export type { BackwardOptions, GradOptions } from './tensor/index.js';

@@ -5,7 +5,7 @@
  */
 import type { DType } from '../backend/types.js';
 import { Tensor } from './tensor.js';
-import { backward } from './autograd.js';
+import { type BackwardOptions, backward } from './autograd.js';
 import * as B from './ops/base.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
@@ -90,7 +90,7 @@ declare module './tensor.js' {
     /** See {@link F.logSoftmax}. */ logSoftmax(axis?: number): Tensor;
     /** See {@link S.cumsum}. */ cumsum(axis: number): Tensor;
     /** See {@link S.cumprod}. */ cumprod(axis: number): Tensor;
-    /** Backpropagate from this tensor (see {@link backward}). */ backward(grad?: Tensor): void;
+    /** Backpropagate from this tensor (see {@link backward}). */ backward(grad?: Tensor, opts?: BackwardOptions): void;
   }
 }
 
@@ -141,3 +141,4 @@ P.logSoftmax = function (axis) { return F.logSoftmax(this, axis); };
 P.cumsum = function (axis) { return S.cumsum(this, axis); };
 P.cumprod = function (axis) { return S.cumprod(this, axis); };
 P.backward = function (grad) { backward(this, grad); };
+P.backward = function (grad, opts) { backward(this, grad, opts); };

@@ -44,4 +44,11 @@ export interface OpDef<A = any> {
    * whose gradient needs only shapes (add, sum, reshape, …) lists none, an indexing op its index.
    */
   readonly saved?: readonly number[];
+  /**
+   * Set (to the reason) on an op whose backward rule is not itself differentiable (e.g. a fused
+   * gradient kernel without a rule of its own). Under `createGraph` the engine then runs the rule
+   * without recording and marks its gradients so that differentiating them again raises a
+   * `GradError` naming the op, instead of silently returning a zero second derivative.
+   */
+  readonly notTwiceDifferentiable?: string;
 }

@@ -1,9 +1,10 @@
 /**
  * Gradient checking: compare the analytic gradients computed by erlangen's autograd with numeric
- * ones from central differences, in float64.
+ * ones from central differences, in float64 — first derivatives (`gradcheck`) and second
+ * derivatives through double backward (`gradgradcheck`).
  * @module
  */
-import { Tensor, backward, noGrad, uniform } from '../tensor/index.js';
+import { Tensor, backward, concat, enableGrad, grad, isGradEnabled, noGrad, reshape, uniform } from '../tensor/index.js';
 import { DTypeError, Rng, ShapeError, ValueError, fmtShape } from '../util/index.js';
 import { GradcheckError } from './errors.js';
 
@@ -217,5 +218,78 @@ export function formatGradcheckReport(report: GradcheckReport, label = 'gradchec
 export function assertGradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions & { label?: string } = {}): GradcheckReport {
   const report = gradcheck(fn, inputs, opts);
   if (!report.ok) throw new GradcheckError(formatGradcheckReport(report, opts.label));
+  return report;
+}
+
+/** Options of {@link gradgradcheck}. */
+export interface GradgradcheckOptions extends GradcheckOptions {
+  /**
+   * The vector v of the vector–Jacobian product that is differentiated: a float64 tensor of the
+   * output's shape, or `'random'` (the default, uniform in [−1, 1) from `rng`). It is checked as an
+   * input too (the last entry of the report's `perInput`).
+   */
+  gradOutputs?: Tensor | 'random';
+}
+
+/**
+ * Check second derivatives (as `torch.autograd.gradgradcheck`): the vector–Jacobian product
+ * G(x, v) = vᵀ ∂fn(x)/∂x — computed by {@link grad} with `createGraph` — is itself gradchecked,
+ * w.r.t. every input with `requiresGrad` and w.r.t. v, against central differences of G. The
+ * analytic side differentiates the backward pass (double backward, the Hessian–vector product
+ * uᵀ ∂²(vᵀfn)/∂x²  plus the mixed term in v); the numeric side only needs first derivatives.
+ * The report lists the inputs with `requiresGrad` and then v (at index `inputs.length`).
+ *
+ * @param fn the function under test (deterministic; it may close over constant tensors).
+ * @param inputs float64 tensors; those with `requiresGrad` are checked.
+ * @throws DTypeError if an input, the output or v is not float64; GradError if fn's output does not
+ *   depend on the inputs at all.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([0.3, -1.2, 2.0], { dtype: 'float64', requiresGrad: true });
+ * gradgradcheck((a) => mul(sin(a), a), [x]).ok; // true
+ * ```
+ */
+export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradgradcheckOptions = {}): GradcheckReport {
+  inputs.forEach((t, i) => requireFloat64(`input ${i}`, t));
+  const diff = inputs.map((t) => t.requiresGrad);
+  if (!diff.some(Boolean)) throw new ValueError('gradgradcheck: no input has requiresGrad; nothing to check');
+  const rng = opts.rng ?? new Rng(0);
+  const shape = noGrad(() => callFn(fn, inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, 'float64')))).shape;
+  let v: Tensor;
+  if (opts.gradOutputs === undefined || opts.gradOutputs === 'random') {
+    v = uniform(rng, shape, -1, 1, { dtype: 'float64' });
+  } else {
+    v = opts.gradOutputs;
+    requireFloat64('the upstream gradient v', v);
+    if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
+      throw new ShapeError(`gradgradcheck: gradOutputs ${fmtShape(v.shape)} does not match the output ${fmtShape(shape)}`);
+    }
+  }
+  // G(x, v): the gradients w.r.t. the differentiable inputs, flattened and joined. On the analytic
+  // side (grad mode on) they carry a graph; on the numeric side (noGrad) they are plain first derivatives.
+  const G = (...args: Tensor[]): Tensor => {
+    const createGraph = isGradEnabled();
+    const xs = args.slice(0, inputs.length), u = args[inputs.length]!;
+    return enableGrad(() => {
+      const leaves = xs.map((x, i) => (diff[i] && !x.requiresGrad ? new Tensor(x.data, x.shape, 'float64', true) : x));
+      const out = callFn(fn, leaves);
+      const wrt = leaves.filter((_, i) => diff[i]);
+      const gs = grad(out, wrt, { gradOutputs: u, createGraph, materializeGrads: true });
+      const flat = gs.map((g) => reshape(g!, [g!.size]));
+      return flat.length === 1 ? flat[0]! : concat(flat, 0);
+    });
+  };
+  const vLeaf = new Tensor(Float64Array.from(v.data), v.shape, 'float64', true);
+  return gradcheck(G, [...inputs, vLeaf], { eps: opts.eps, atol: opts.atol ?? 1e-7, rtol: opts.rtol ?? 1e-5, upstream: opts.upstream, rng });
+}
+
+/**
+ * {@link gradgradcheck}, throwing a {@link GradcheckError} with a readable report when the second
+ * derivatives disagree.
+ */
+export function assertGradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradgradcheckOptions & { label?: string } = {}): GradcheckReport {
+  const report = gradgradcheck(fn, inputs, opts);
+  if (!report.ok) throw new GradcheckError(formatGradcheckReport(report, opts.label ?? 'gradgradcheck'));
   return report;
 }

@@ -46,3 +46,5 @@ export type { EquivarianceMatchers, ExpectLike } from './matchers.js';
 export { makeArbitraries } from './arbitraries.js';
 export type { Arbitraries, SmallMesh } from './arbitraries.js';
 export { equivarianceErrorAsync } from './async.js';
+export { gradgradcheck, assertGradgradcheck } from './gradcheck.js';
+export type { GradgradcheckOptions } from './gradcheck.js';

@@ -52,27 +52,35 @@ export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 const prodOp: OpDef<{ axes: number[]; keepDims: boolean }> = {
   name: 'prod',
   infer: ([x], { axes, keepDims }) => [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }],
-  backward: ({ grad, inputs, attrs }) => {
-    // d prod / d x_i = prod_{j≠i} x_j; computed without dividing by x_i so zeros are handled:
-    // log-free formula via exclusive products along the flattened reduced axes.
+  backward: ({ grad, inputs, outputs, attrs }) => {
+    // d prod / d x_i = prod_{j≠i} x_j, computed without dividing by a zero x_i (see exclusiveProduct).
     const x = inputs[0]!;
     const ks = reducedShape(x.shape, attrs.axes, true);
-    const others = exclusiveProduct(x, attrs.axes);
+    const others = exclusiveProduct(x, attrs.axes, reshape(outputs[0]!, ks));
     return [mul(expand(reshape(grad, ks), x.shape), others)];
   },
 };
 
-/** prod over the other elements of each reduced group: ∏_{j≠i} x_j, by two masked products. */
-function exclusiveProduct(x: Tensor, axes: number[]): Tensor {
+/**
+ * ∏_{j≠i} x_j over each reduced group, written so that it is exact, and differentiable again, at
+ * zeros (double backward): with p = ∏ x (the forward output, differentiable) and Z the zeros of the
+ * group, at x_i ≠ 0 it is p / x_i (an identity wherever x_i ≠ 0, so all its derivatives are exact);
+ * at a zero x_i it is ∏_{j∉Z} x_j times ∏_{j∈Z, j≠i} x_j, the latter 1 for |Z| = 1, the other zero's
+ * x for |Z| = 2 (carried as a tensor, so its derivative 1 survives) and 0 for |Z| ≥ 3 (exact value
+ * and first derivative: at least two zero factors). So prod's gradient and Hessian are exact
+ * everywhere; third and higher derivatives at groups with three or more zeros are not.
+ */
+function exclusiveProduct(x: Tensor, axes: number[], p: Tensor): Tensor {
   const zero = eq(x, 0);
   const safe = where(zero, 1, x);
   const ks = reducedShape(x.shape, axes, true);
   const pSafe = expand(reshape(apply(prodOp, [safe], { axes, keepDims: true }), ks), x.shape);
   const nZero = expand(sum(zero, axes, true), x.shape);
-  // no zero in group: p/x ; exactly one zero: at the zero p_safe, elsewhere 0 ; more: 0
-  const noZero = div(pSafe, safe);
-  const one = mul(eq(nZero, 1), mul(zero, pSafe));
-  return add(mul(eq(nZero, 0), noZero), one);
+  const atNonZero = div(expand(p, x.shape), safe);
+  const zx = mul(x, zero);
+  const otherZero = sub(expand(sum(zx, axes, true), x.shape), zx);
+  const atZero = mul(pSafe, where(eq(nZero, 1), 1, where(eq(nZero, 2), otherZero, 0)));
+  return where(zero, atZero, atNonZero);
 }
 
 /** Product over `axes` (all when omitted). */

@@ -8,7 +8,7 @@ import { apply } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import { asOp, normAxis, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
-import { requireFloat, reshape } from './base.js';
+import { requireFloat, reshape, sum } from './base.js';
 import { div, eq, mul, where } from './elementwise.js';
 import type { ScanAttrs } from '../../backend/js/scan.js';
 
@@ -36,19 +36,36 @@ const cumprodOp: OpDef<ScanAttrs> = {
  * ∂L/∂x_i = Σ_{k≥i} g_k Π_{j≤k, j≠i} x_j, without dividing by zero. With z the first zero of the
  * row (z = ∞ when none):
  *   i < z:  Σ_{k≥i} g_k y_k / x_i      (y_k = 0 for k ≥ z, so only k < z contribute);
- *   i = z:  Σ_{k≥z} g_k y'_k, y' = cumprod of x with x_z replaced by 1;
- *   i > z:  0 (every product contains x_z).
- * Composed of differentiable ops, so it has a gradient itself.
+ *   i = z:  Σ_{k≥z} g_k y'_k, y' = cumprod of x' = x with x_z replaced by 1;
+ *   i > z:  x_z · G'_i, G' the same gradient for x' ({@link cumprodGradBase}, whose own entries
+ *           past x′'s first zero are 0).
+ * The value at i > z is 0, but x_z is carried as a tensor, so its derivative G'_i survives: the
+ * gradient and its first derivatives (the Hessian) are exact at rows with zeros, as for `prod`
+ * (double backward); third and higher derivatives at rows with three or more zeros are not.
  */
 function cumprodGrad(x: Tensor, y: Tensor, g: Tensor, axis: number): Tensor {
+  const { before, first, atBefore, atFirst, xPrime, yPrime } = cumprodParts(x, y, g, axis);
+  const xz = sum(mul(first, x), [axis], true); // 0, with derivative 1 w.r.t. the first zero
+  const after = mul(xz, cumprodGradBase(xPrime, yPrime, g, axis));
+  return where(before, atBefore, where(first, atFirst, after));
+}
+
+/** {@link cumprodGrad} with 0 past the first zero (exact values; derivatives exact except w.r.t. that zero). */
+function cumprodGradBase(x: Tensor, y: Tensor, g: Tensor, axis: number): Tensor {
+  const { before, first, atBefore, atFirst } = cumprodParts(x, y, g, axis);
+  return where(before, atBefore, where(first, atFirst, 0));
+}
+
+function cumprodParts(x: Tensor, y: Tensor, g: Tensor, axis: number) {
   const rev = (t: Tensor): Tensor => apply(cumsumOp, [t], { axis, reverse: true });
   const zero = eq(x, 0);
   const zerosSoFar = apply(cumsumOp, [zero], { axis, reverse: false });
   const before = eq(zerosSoFar, 0);
   const first = mul(zero, eq(zerosSoFar, 1));
   const atBefore = div(rev(mul(g, y)), where(before, x, 1));
-  const yz = apply(cumprodOp, [where(first, 1, x)], { axis });
-  return where(before, atBefore, where(first, rev(mul(g, yz)), 0));
+  const xPrime = where(first, 1, x);
+  const yPrime = apply(cumprodOp, [xPrime], { axis });
+  return { before, first, atBefore, atFirst: rev(mul(g, yPrime)), xPrime, yPrime };
 }
 
 function scan(op: OpDef<ScanAttrs>, name: string, x: Tensor, axis: number): Tensor {

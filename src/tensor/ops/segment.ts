@@ -119,7 +119,7 @@ const segmentSoftmaxOp: OpDef<SegAttrs> = {
     inferSeg('segmentSoftmax', x!, ids!, a.numSegments);
     return [{ shape: x!.shape, dtype: x!.dtype }];
   },
-  // gx = y ⊙ (g − Σ_segment g ⊙ y), one fused kernel (no double backward).
+  // gx = y ⊙ (g − Σ_segment g ⊙ y), one fused kernel (differentiable again: segmentSoftmaxGrad has its own rule).
   backward: ({ grad, inputs: [, ids], outputs: [y], attrs }) => [apply(segmentSoftmaxGradOp, [y!, grad, ids!], attrs), null],
 };
 
