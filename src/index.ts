@@ -158,3 +158,11 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export {
+  SpectralFilter, spectralFilter, gaussianKernel1d, gaussianKernel2d, GaussianFilter2d, gaussianFilter2d, hessian2d, symmetricEigenvalues2x2,
+  FrangiVesselness, frangiVesselness, ParallelBeamProjector, FilteredBackprojection, rampFilter,
+} from './nn/index.js';
+export type {
+  SpectralFilterModuleOptions, GaussianKind, FilterPadding, GaussianFilter2dOptions, FrangiVesselnessOptions, ParallelBeamOptions,
+  FilteredBackprojectionOptions,
+} from './nn/index.js';

@@ -66,3 +66,13 @@ export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
+export {
+  SpectralFilter, spectralFilter, spectrumShape, gaussianKernel1d, gaussianKernel2d, defaultRadius, separableOrders, GAUSSIAN_KINDS,
+  GaussianFilter2d, gaussianFilter2d, separableFilter2d, hessian2d, symmetricEigenvalues2x2, blobnessSquared, FrangiVesselness,
+  frangiVesselness, ParallelBeamProjector, FilteredBackprojection, rampFilter, fbpFftSize,
+} from './known/index.js';
+export type {
+  SpectralFilterOptions, SpectralFilterModuleOptions, GaussianKind, GaussianOrder, FilterPadding, GaussianFilterOptions,
+  GaussianFilter2dOptions, Hessian2d, FrangiOptions, FrangiVesselnessOptions, ScaleReduce, VesselPolarity, ParallelBeamOptions,
+  FilteredBackprojectionOptions,
+} from './known/index.js';
