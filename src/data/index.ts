@@ -23,3 +23,7 @@ export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_D
 export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';
 export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from './meshes/mesh-digits.js';
 export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';
+export { SHEPP_LOGAN, renderEllipses, sheppLogan, randomEllipsePhantoms } from './phantoms.js';
+export type { Ellipse, RandomPhantomOptions } from './phantoms.js';
+export { vesselImages } from './vessels.js';
+export type { VesselImageOptions, VesselBatch } from './vessels.js';
