@@ -166,3 +166,5 @@ export type {
   SpectralFilterModuleOptions, GaussianKind, FilterPadding, GaussianFilter2dOptions, FrangiVesselnessOptions, ParallelBeamOptions,
   FilteredBackprojectionOptions,
 } from './nn/index.js';
+export { sheppLogan, randomEllipsePhantoms, renderEllipses, SHEPP_LOGAN, vesselImages } from './data/index.js';
+export type { Ellipse, RandomPhantomOptions, VesselImageOptions, VesselBatch } from './data/index.js';
