@@ -144,6 +144,15 @@ describe('Frangi vesselness', () => {
     expect(new FrangiVesselness({ scales: [1, 2] }).perScale(tensor(new Float32Array(2 * 3 * 9 * 9)).reshape([2, 3, 9, 9])).shape).toEqual([2, 3, 2, 9, 9]);
   });
 
+  it('float32 modules agree with float64 (within 1e-5 of the peak)', () => {
+    const f64m = frangi(), f32m = new FrangiVesselness({ scales: [1, 1.5, 2.5], c: 0.15 });
+    const a = f64m.call(line).toFlatArray(), b = f32m.call(line.cast('float32')).toFlatArray();
+    expect(f32m.call(line.cast('float32')).dtype).toBe('float32');
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    expect(m / peak(f64m.call(line))).toBeLessThan(1e-5);
+  });
+
   it('named errors', () => {
     startsWithOp(() => frangiVesselness(tensor([[1, 2]]), 1, 0.5, 0.5), ShapeError, 'frangiVesselness', '[1,2]');
     startsWithOp(() => frangiVesselness(line, 1, 0.5, 0.5, { polarity: 'grey' as 'dark' }), ValueError, 'frangiVesselness', 'polarity');
