@@ -166,3 +166,13 @@ export type {
 } from './nn/index.js';
 export { grad } from './tensor/index.js';
 export type { BackwardOptions, GradOptions } from './tensor/index.js';
+export {
+  SpectralFilter, spectralFilter, gaussianKernel1d, gaussianKernel2d, GaussianFilter2d, gaussianFilter2d, hessian2d, symmetricEigenvalues2x2,
+  FrangiVesselness, frangiVesselness, ParallelBeamProjector, FilteredBackprojection, rampFilter,
+} from './nn/index.js';
+export type {
+  SpectralFilterModuleOptions, GaussianKind, FilterPadding, GaussianFilter2dOptions, FrangiVesselnessOptions, ParallelBeamOptions,
+  FilteredBackprojectionOptions,
+} from './nn/index.js';
+export { sheppLogan, randomEllipsePhantoms, renderEllipses, SHEPP_LOGAN, vesselImages } from './data/index.js';
+export type { Ellipse, RandomPhantomOptions, VesselImageOptions, VesselBatch } from './data/index.js';

@@ -25,3 +25,7 @@ export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from
 export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';
 export { LENNARD_JONES, generateLennardJones, ljEnergy, ljEnergyForces, ljVelocityVerlet } from './lennard-jones.js';
 export type { LJSample, LennardJonesOptions } from './lennard-jones.js';
+export { SHEPP_LOGAN, renderEllipses, sheppLogan, randomEllipsePhantoms } from './phantoms.js';
+export type { Ellipse, RandomPhantomOptions } from './phantoms.js';
+export { vesselImages } from './vessels.js';
+export type { VesselImageOptions, VesselBatch } from './vessels.js';

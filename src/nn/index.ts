@@ -70,3 +70,13 @@ export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn/index.js';
 export type {
   RNNOptions, RNNCellOptions, RNNNonlinearity, CellOptions, LSTMState, LSTMSequenceOptions, LSTMResult, RecurrentOptions, SequenceOptions, SequenceResult,
 } from './rnn/index.js';
+export {
+  SpectralFilter, spectralFilter, spectrumShape, gaussianKernel1d, gaussianKernel2d, defaultRadius, separableOrders, GAUSSIAN_KINDS,
+  GaussianFilter2d, gaussianFilter2d, separableFilter2d, hessian2d, symmetricEigenvalues2x2, blobnessSquared, FrangiVesselness,
+  frangiVesselness, ParallelBeamProjector, FilteredBackprojection, rampFilter, fbpFftSize,
+} from './known/index.js';
+export type {
+  SpectralFilterOptions, SpectralFilterModuleOptions, GaussianKind, GaussianOrder, FilterPadding, GaussianFilterOptions,
+  GaussianFilter2dOptions, Hessian2d, FrangiOptions, FrangiVesselnessOptions, ScaleReduce, VesselPolarity, ParallelBeamOptions,
+  FilteredBackprojectionOptions,
+} from './known/index.js';
