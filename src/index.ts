@@ -158,3 +158,13 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export {
+  Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
+  fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
+  activationParity, secondMoment, resolveActivation,
+} from './nn/index.js';
+export type {
+  Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
+  TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation,
+} from './nn/index.js';

@@ -66,3 +66,13 @@ export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
+export {
+  Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
+  fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
+  activationParity, secondMoment, resolveActivation,
+} from './irreps/index.js';
+export type {
+  Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
+  TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation,
+} from './irreps/index.js';
