@@ -48,7 +48,7 @@ export interface LinearPath {
  * const lin = new IrrepsLinear('4x0e+2x1o', '3x0e+5x1o', { rng: new Rng(0) }); // 4·3 + 2·5 = 22 weights
  * ```
  */
-export class IrrepsLinear extends Module {
+export class IrrepsLinear extends Module<[Tensor, Tensor?], Tensor> {
   /** Input irreps. */
   readonly irrepsIn: Irreps;
   /** Output irreps. */
@@ -86,16 +86,25 @@ export class IrrepsLinear extends Module {
     if (this.biasNumel > 0) this.registerParameter('bias', zeros([this.biasNumel], { dtype }));
   }
 
+  /** The flat weights (Σ_paths mul_in·mul_out), null when there is no path. */
+  get weight(): Tensor | null {
+    return this.maybeParameter('weight');
+  }
+
   /**
    * @param x [..., irrepsIn.dim]
+   * @param weight optional external weights [weightNumel] used instead of the parameter (same layout)
    * @returns [..., irrepsOut.dim]
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, weight?: Tensor): Tensor {
     if (!(x instanceof Tensor)) throw new ValueError('IrrepsLinear: x must be a Tensor');
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.irrepsIn.dim) throw new ShapeError(`IrrepsLinear: input ${fmtShape(x.shape)} must end in ${this.irrepsIn.dim} features (${this.irrepsIn})`);
     const dtype = x.dtype;
     if (dtype !== 'float32' && dtype !== 'float64') throw new DTypeError(`IrrepsLinear: input must be float32 or float64, got ${dtype}`);
-    const W = this.maybeParameter('weight');
+    if (weight !== undefined && (!(weight instanceof Tensor) || weight.ndim !== 1 || weight.shape[0] !== this.weightNumel)) {
+      throw new ShapeError(`IrrepsLinear: external weight must be [${this.weightNumel}], got ${weight instanceof Tensor ? fmtShape(weight.shape) : typeof weight}`);
+    }
+    const W = weight ?? this.maybeParameter('weight');
     if (W && W.dtype !== dtype) throw new DTypeError(`IrrepsLinear: input is ${dtype} but the weights are ${W.dtype}`);
     const lead = x.shape.slice(0, -1);
     const B = lead.reduce((a, b) => a * b, 1);
