@@ -161,10 +161,10 @@ export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
 export {
   Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
   fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
-  activationParity, secondMoment, resolveActivation,
+  activationParity, secondMoment, resolveActivation, sphericalHarmonicsTensor, PointConvolution, InteractionBlock, gateFor,
 } from './nn/index.js';
 export type {
   Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
   TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
-  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
 } from './nn/index.js';

@@ -69,10 +69,10 @@ export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
 export {
   Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
   fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
-  activationParity, secondMoment, resolveActivation,
+  activationParity, secondMoment, resolveActivation, sphericalHarmonicsTensor, PointConvolution, InteractionBlock, gateFor,
 } from './irreps/index.js';
 export type {
   Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
   TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
-  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
 } from './irreps/index.js';

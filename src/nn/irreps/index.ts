@@ -23,3 +23,7 @@ export { IrrepsBatchNorm } from './batch-norm.js';
 export type { IrrepsBatchNormOptions } from './batch-norm.js';
 export { activationParity, secondMoment, resolveActivation } from './scalar-activation.js';
 export type { ScalarActivation, ResolvedActivation } from './scalar-activation.js';
+export { sphericalHarmonicsTensor } from './spherical-harmonics.js';
+export { PointConvolution } from './point-convolution.js';
+export type { PointConvolutionOptions } from './point-convolution.js';
+export { InteractionBlock, gateFor } from './interaction-block.js';
