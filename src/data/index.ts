@@ -23,3 +23,5 @@ export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_D
 export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';
 export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from './meshes/mesh-digits.js';
 export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';
+export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './tetris3d.js';
+export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './tetris3d.js';
