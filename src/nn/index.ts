@@ -70,6 +70,7 @@ export {
   Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
   fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
   activationParity, secondMoment, resolveActivation, sphericalHarmonicsTensor, PointConvolution, InteractionBlock, gateFor,
+  ReducedTensorProducts, MAX_RTP_DIM,
 } from './irreps/index.js';
 export type {
   Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,

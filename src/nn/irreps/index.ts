@@ -27,3 +27,4 @@ export { sphericalHarmonicsTensor } from './spherical-harmonics.js';
 export { PointConvolution } from './point-convolution.js';
 export type { PointConvolutionOptions } from './point-convolution.js';
 export { InteractionBlock, gateFor } from './interaction-block.js';
+export { ReducedTensorProducts, MAX_RTP_DIM } from './reduced-tensor-products.js';
