@@ -8,5 +8,6 @@ import { tensorSection } from './tensor.js';
 import { solverSection } from './solver.js';
 import { graphSection } from './graph.js';
 import { meshSection } from './mesh.js';
+import { irrepsSection } from './irreps.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, irrepsSection];

@@ -82,6 +82,7 @@ function referenceTP(
 }
 
 const modeCases: [string, string, string, string, InstructionLike[]][] = [
+  ['uvw (W-first on x₂)', '2x2e+1x1o', '2x0e+1x1o', '2x2e+2x1e+1x3o', [[0, 0, 0, 'uvw', true], [0, 1, 2, 'uvw', true], [1, 1, 1, 'uvw', true]]],
   ['uvw', '2x0e+3x1o', '2x1o+1x2e', '3x1o+2x0e+2x2o', [[0, 0, 0, 'uvw', true], [1, 0, 1, 'uvw', true], [1, 1, 2, 'uvw', true, 0.5], [0, 0, 0, 'uvw', true, 2], [1, 0, 1, 'uvw', true]]],
   ['uvu', '2x0e+3x1o', '2x1o+1x2e', '2x1o+3x1e+3x2o', [[0, 0, 0, 'uvu', true], [1, 0, 1, 'uvu', true], [1, 1, 2, 'uvu', false]]],
   ['uvv', '2x0e+3x1o', '2x1o+1x2e', '2x1o+2x1e', [[0, 0, 0, 'uvv', true], [1, 0, 1, 'uvv', false]]],
@@ -129,8 +130,8 @@ describe('TensorProduct', () => {
     const rng = new Rng(7);
     const B = 4;
     for (const irrepNormalization of ['component', 'norm'] as const) {
-      for (const pathNormalization of ['element', 'path'] as const) {
-        const tp = new TensorProduct(s1, s2, so, ins, { rng, dtype: 'float64', irrepNormalization, pathNormalization });
+      for (const [pathNormalization, contraction] of [['element', 'auto'], ['path', 'auto'], ['element', 'cg-first']] as const) {
+        const tp = new TensorProduct(s1, s2, so, ins, { rng, dtype: 'float64', irrepNormalization, pathNormalization, contraction });
         const x1 = f64(rng, [B, tp.irrepsIn1.dim]), x2 = f64(rng, [B, tp.irrepsIn2.dim]);
         const raw = tp.instructions.map((i) => ({ i1: i.i1, i2: i.i2, out: i.out, mode: i.mode, hasWeight: i.hasWeight, pathWeight: i.pathWeight }));
         const want = referenceTP(s1, s2, so, raw, x1.data as Float64Array, x2.data as Float64Array, B, tp.weight ? (tp.weight.data as Float64Array) : null, false, irrepNormalization, pathNormalization);
@@ -148,6 +149,12 @@ describe('TensorProduct', () => {
 
   it.each(modeCases)('%s: O(3)-equivariant (f64 ≤ 1e-12, f32 ≤ 1e-5) and gradchecked', (_mode, s1, s2, so, ins) => {
     const tp = new TensorProduct(s1, s2, so, ins, { rng: new Rng(3), dtype: 'float64' });
+    if (_mode.startsWith('uvw')) {
+      // shared internal weights: gradcheck through the weight-first order too (x₁, x₂ and W via an external shared copy)
+      const shared = new TensorProduct(s1, s2, so, ins, { dtype: 'float64', internalWeights: false });
+      const r0 = new Rng(8);
+      assertGradcheck((a, b, w) => shared.call(a!, b!, w), [f64(r0, [2, shared.irrepsIn1.dim], true), f64(r0, [2, shared.irrepsIn2.dim], true), f64(r0, [shared.weightNumel], true)], { label: 'uvw shared, auto order' });
+    }
     const spec = { group: G, in: [tp.irrepsIn1.rep(G), tp.irrepsIn2.rep(G)], out: tp.irrepsOut.rep(G) };
     expect(assertEquivariant((a: Tensor, b: Tensor) => tp.call(a, b), spec).ok).toBe(true);
     const tp32 = new TensorProduct(s1, s2, so, ins, { rng: new Rng(3) });

@@ -67,6 +67,12 @@ export interface TensorProductOptions {
   in2Var?: readonly number[];
   /** Target variances of the output blocks (default 1 each). */
   outVar?: readonly number[];
+  /**
+   * Contraction order of the shared-weight `uvw` paths: `auto` (default) contracts W first with the
+   * input whose irrep is smallest when that beats contracting the CG product first (the W-product
+   * costs B·m₁m₂m_o·min(d₁, d₂) instead of B·m₁m₂m_o·d₃); `cg-first` always does the CG product first.
+   */
+  contraction?: 'auto' | 'cg-first';
 }
 
 /** Flat indices u·m + v of the pairs u < v, in row-major order (e3nn's `u<v`). */
@@ -102,7 +108,9 @@ function normalise(x: InstructionLike): { i1: number; i2: number; out: number; m
  * entry (uvw: mul₁mul₂; uvu: mul₂; uvv, uuw: mul₁; uuu, uvuv: 1; u<vw: mul₁(mul₁ − 1)/2) — e3nn's formulas.
  *
  * Contraction per path on the small dense CG block (never the Kronecker product of the inputs):
- * [B·mul₁, d₁]·C[d₁, d₂d₃], then a batched product with x₂ [B, mul₂, d₂], then the mode's mixing.
+ * [B·mul₁, d₁]·C[d₁, d₂d₃], then a batched product with x₂ [B, mul₂, d₂], then the mode's mixing;
+ * shared-weight `uvw` paths with min(d₁, d₂) < d₃ contract W with the smaller input first (see
+ * {@link TensorProductOptions.contraction}).
  *
  * @example
  * ```ts
@@ -126,10 +134,13 @@ export class TensorProduct extends Module<[Tensor, Tensor, Tensor?], Tensor> {
   readonly internalWeights: boolean;
   private readonly name: string;
   private readonly cg = new Map<string, Tensor>();
+  private readonly contraction: 'auto' | 'cg-first';
 
   constructor(irrepsIn1: IrrepsLike, irrepsIn2: IrrepsLike, irrepsOut: IrrepsLike, instructions: readonly InstructionLike[], opts: TensorProductOptions = {}, name = 'TensorProduct') {
     super();
     this.name = name;
+    this.contraction = opts.contraction ?? 'auto';
+    if (this.contraction !== 'auto' && this.contraction !== 'cg-first') throw new ValueError(`${name}: contraction must be 'auto' or 'cg-first', got ${String(this.contraction)}`);
     this.irrepsIn1 = Irreps.of(irrepsIn1);
     this.irrepsIn2 = Irreps.of(irrepsIn2);
     this.irrepsOut = Irreps.of(irrepsOut);
@@ -203,14 +214,20 @@ export class TensorProduct extends Module<[Tensor, Tensor, Tensor?], Tensor> {
     return this.maybeParameter('weight');
   }
 
-  private cgTensor(n: number, dtype: FloatDType): Tensor {
-    const key = `${n}:${dtype}`;
+  /** √α·C as [d₁, d₂d₃] (`swap`: as [d₂, d₁d₃], for contracting x₂ first), cached per dtype. */
+  private cgTensor(n: number, dtype: FloatDType, swap = false): Tensor {
+    const key = `${n}:${dtype}:${swap}`;
     const hit = this.cg.get(key);
     if (hit) return hit;
     const ins = this.instructions[n]!;
     const l1 = this.irrepsIn1.blocks[ins.i1]!.ir.l, l2 = this.irrepsIn2.blocks[ins.i2]!.ir.l, l3 = this.irrepsOut.blocks[ins.out]!.ir.l;
-    const c = cgBlock(l1, l2, l3).dense.map((v) => v * ins.coefficient);
-    const t = fromData(dtype === 'float64' ? c : Float32Array.from(c), [2 * l1 + 1, (2 * l2 + 1) * (2 * l3 + 1)]);
+    const d1 = 2 * l1 + 1, d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
+    const dense = cgBlock(l1, l2, l3).dense;
+    const c = new Float64Array(dense.length);
+    for (let i = 0; i < d1; i++) for (let j = 0; j < d2; j++) for (let k = 0; k < d3; k++) {
+      c[swap ? (j * d1 + i) * d3 + k : (i * d2 + j) * d3 + k] = dense[(i * d2 + j) * d3 + k]! * ins.coefficient;
+    }
+    const t = fromData(dtype === 'float64' ? c : Float32Array.from(c), swap ? [d2, d1 * d3] : [d1, d2 * d3]);
     this.cg.set(key, t);
     return t;
   }
@@ -271,8 +288,6 @@ export class TensorProduct extends Module<[Tensor, Tensor, Tensor?], Tensor> {
       const m1 = b1.mul, m2 = b2.mul, mo = bo.mul, d1 = irrepDim(b1.ir), d2 = irrepDim(b2.ir), dk = irrepDim(bo.ir);
       if (m1 === 0 || m2 === 0 || mo === 0 || ins.coefficient === 0 || B === 0) return;
       const x1b = block(a1, this.irrepsIn1, ins.i1, blocks1), x2b = block(a2, this.irrepsIn2, ins.i2, blocks2);
-      // first contraction on the dense CG block: t[b, u, j, k] = Σ_i x1[b, u, i] C[i, j, k]
-      const t = matmul(x1b.reshape([B * m1, d1]), this.cgTensor(n, dtype)).reshape([B, m1, d2, dk]);
       let w: Tensor | null = null;
       if (ins.hasWeight && W) {
         const size = ins.pathShape.reduce((a, b) => a * b, 1);
@@ -280,6 +295,29 @@ export class TensorProduct extends Module<[Tensor, Tensor, Tensor?], Tensor> {
         w = perSample ? (size === this.weightNumel ? W : W.slice([null, [s, s + size]])) : size === this.weightNumel ? W : W.slice([[s, s + size]]);
       }
       let y: Tensor; // [B, mo·dk]
+      const weightFirst = ins.mode === 'uvw' && !perSample && this.contraction === 'auto' && Math.min(d1, d2) < dk;
+      if (weightFirst) {
+        // W with the smaller input first: U[b, i, v, w] = Σ_u x1[b, u, i] W[u, v, w] (or x2's), one GEMM,
+        // then the other input with the CG block, then a batched [d₃, m·d] × [m·d, m_o] product per sample.
+        const first = d1 <= d2 ? 1 : 2;
+        const xa = first === 1 ? x1b : x2b, xb = first === 1 ? x2b : x1b;
+        const ma = first === 1 ? m1 : m2, mb = first === 1 ? m2 : m1, da = first === 1 ? d1 : d2, db = first === 1 ? d2 : d1;
+        const Wm = first === 1 ? w!.reshape([m1, m2 * mo]) : w!.reshape([m1, m2, mo]).permute([1, 0, 2]).reshape([m2, m1 * mo]);
+        const xaT = da === 1 ? xa.reshape([B, ma]) : xa.permute([0, 2, 1]).reshape([B * da, ma]);
+        const U = matmul(xaT, Wm).reshape([B, da, mb, mo]); // [b, a-component, copy of b, w]
+        const UU = da === 1 ? U.reshape([B, mb, mo]) : U.permute([0, 2, 1, 3]).reshape([B, mb * da, mo]);
+        // s[b, v, i, k] = Σ_j xb[b, v, j] C[(a-comp i), j, k]: xb [B·mb, db] × C' [db, da·dk]
+        const s = matmul(xb.reshape([B * mb, db]), this.cgTensor(n, dtype, first === 1)).reshape([B, mb, da, dk]);
+        const ss = dk === 1 ? s.reshape([B, 1, mb * da]) : s.reshape([B, mb * da, dk]).permute([0, 2, 1]);
+        const r = matmul(ss, UU); // [B, dk, mo]
+        y = dk === 1 ? r : r.permute([0, 2, 1]);
+        const yy = y.reshape([B, mo * dk]);
+        const prev = outs[ins.out];
+        outs[ins.out] = prev ? prev.add(yy) : yy;
+        return;
+      }
+      // first contraction on the dense CG block: t[b, u, j, k] = Σ_i x1[b, u, i] C[i, j, k]
+      const t = matmul(x1b.reshape([B * m1, d1]), this.cgTensor(n, dtype)).reshape([B, m1, d2, dk]);
       if (ins.mode === 'uuw' || ins.mode === 'uuu') {
         // z[b, u, k] = Σ_j t[b, u, j, k] x2[b, u, j]
         const z = dk === 1 ? matmul(t.reshape([B * m1, 1, d2]), x2b.reshape([B * m1, d2, 1])).reshape([B, m1, 1]) : t.mul(x2b.reshape([B, m1, d2, 1])).sum(2);
