@@ -169,3 +169,5 @@ export type {
   TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
   IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
 } from './nn/index.js';
+export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './data/index.js';
+export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './data/index.js';

@@ -4,8 +4,11 @@
  * edges with per-edge inputs and shared weights (float32), against the same contraction written in
  * plain PyTorch (bench/peers/torch_irreps.py). The peer gets erlangen's CG blocks (already scaled
  * by each path's normalisation coefficient) and path list in the op's JSON params and runs, per
- * path, einsum('zui,ijk->zujk') → einsum('zujk,zvj->zuvk') → einsum('zuvk,uvw->zwk'), the
- * contraction order erlangen's TensorProduct uses, summing paths into their output block.
+ * path, einsum('zui,ijk->zujk') → einsum('zujk,zvj->zuvk') → einsum('zuvk,uvw->zwk') (the CG
+ * product first, erlangen's `contraction: 'cg-first'`), summing paths into their output block.
+ * erlangen runs its default (`auto`: on the shared-weight `uvw` paths with min(d₁, d₂) < d₃ it
+ * contracts W with the smaller input first, 21 instead of 35 units of B·32³ multiply-adds here),
+ * so the ratio includes that algorithmic choice; docs/design/tensor-products.md lists both orders.
  *
  * Size: 100k edges need ≈ 2 GB per path for the [E, d₃, 32·32] intermediate (float32) and
  * ≈ 0.7 TFLOP per forward — beyond this 2-core machine's memory budget and minutes per call — so the
@@ -57,7 +60,7 @@ function tpParams(edges: number, bwd: boolean): TpParams {
   };
 }
 
-/** Multiply-adds of the forward in the shared contraction order (for the GFLOP/s column). */
+/** Floating-point operations of the forward in the CG-first order (for the GFLOP/s column, the same count for every impl). */
 function forwardFlops(p: TpParams): number {
   let f = 0;
   for (const q of p.paths) {
