@@ -286,6 +286,9 @@ describe('ElementwiseTensorProduct and TensorSquare', () => {
     // paths: off-diagonal uvw (i1<i2), u<vw on the diagonal (mul > 1), uuw for even l out
     const count = sq.tp.instructions.reduce((a, i) => a + i.pathShape.reduce((x, y) => x * y, 1), 0);
     expect(count).toBe(sq.weightNumel);
+    // by hand: off-diagonal (0e,1o)→1o 3·2·2, (0e,2e)→2e 3·1·2, (1o,2e)→1o 2·1·2; diagonal 3x0e→0e
+    // (3 pairs + 3 squares)·2; 2x1o→0e (1 + 2)·2, →1e 1·2 (odd: no squares), →2e (1 + 2)·2; 1x2e→0e, 2e 1·2 each
+    expect(sq.weightNumel).toBe(12 + 6 + 4 + 6 + 6 + 6 + 2 + 6 + 2 + 2);
     const modes = sq.tp.instructions.map((i) => i.mode);
     expect(modes.filter((m) => m === 'u<vw').length).toBeGreaterThan(0);
     expect(modes.filter((m) => m === 'uuw').length).toBeGreaterThan(0);
