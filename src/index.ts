@@ -176,3 +176,16 @@ export type {
 } from './nn/index.js';
 export { sheppLogan, randomEllipsePhantoms, renderEllipses, SHEPP_LOGAN, vesselImages } from './data/index.js';
 export type { Ellipse, RandomPhantomOptions, VesselImageOptions, VesselBatch } from './data/index.js';
+export {
+  Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
+  fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
+  activationParity, secondMoment, resolveActivation, sphericalHarmonicsTensor, PointConvolution, InteractionBlock, gateFor,
+  ReducedTensorProducts, MAX_RTP_DIM,
+} from './nn/index.js';
+export type {
+  Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
+  TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
+} from './nn/index.js';
+export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './data/index.js';
+export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './data/index.js';

@@ -29,3 +29,5 @@ export { SHEPP_LOGAN, renderEllipses, sheppLogan, randomEllipsePhantoms } from '
 export type { Ellipse, RandomPhantomOptions } from './phantoms.js';
 export { vesselImages } from './vessels.js';
 export type { VesselImageOptions, VesselBatch } from './vessels.js';
+export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './tetris3d.js';
+export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './tetris3d.js';

@@ -80,3 +80,14 @@ export type {
   GaussianFilter2dOptions, Hessian2d, FrangiOptions, FrangiVesselnessOptions, ScaleReduce, VesselPolarity, ParallelBeamOptions,
   FilteredBackprojectionOptions,
 } from './known/index.js';
+export {
+  Irreps, irrepName, irrepDim, irrepProduct, sameIrrep, parseIrrep, shIrreps, cgBlock, TensorProduct, FullyConnectedTensorProduct,
+  fullyConnectedInstructions, ElementwiseTensorProduct, alignIrreps, TensorSquare, IrrepsLinear, Gate, NormActivation, IrrepsBatchNorm,
+  activationParity, secondMoment, resolveActivation, sphericalHarmonicsTensor, PointConvolution, InteractionBlock, gateFor,
+  ReducedTensorProducts, MAX_RTP_DIM,
+} from './irreps/index.js';
+export type {
+  Irrep, MulIrrep, IrrepsLike, CgBlock, ConnectionMode, Instruction, InstructionLike, IrrepNormalization, PathNormalization,
+  TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
+  IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
+} from './irreps/index.js';
