@@ -12,5 +12,5 @@ export type { Csr, StagedResult } from './staged-dense.js';
 export { iterativeInvariants } from './iterative.js';
 export type { IterativeOptions } from './iterative.js';
 export { productInvariants } from './product-path.js';
-export { krylovInvariants, lastKrylovStats, wordModes, hasSymmetricGenerator } from './krylov.js';
+export { krylovInvariants, wordModes, hasSymmetricGenerator, KRYLOV_MAX_N } from './krylov.js';
 export type { KrylovOptions, KrylovStats } from './krylov.js';

@@ -7,6 +7,7 @@
 import { gram, nullspaceFromGram } from '../linalg/index.js';
 import type { Rep, SignedPerm } from '../rep/index.js';
 import { hasSymmetricGenerator, krylovInvariants, wordModes } from './krylov.js';
+import type { KrylovStats } from './krylov.js';
 import { stagedNullspace, toCsr } from './staged-dense.js';
 
 /** An orthonormal basis Q (n×dim row-major) of the invariants of one rep. */
@@ -17,6 +18,8 @@ export interface InvariantBasis {
   /** σ_min(kept)/σ_max(null) of the constraint (Infinity for the exact orbit path). */
   readonly gap: number;
   readonly method: 'orbit' | 'dense' | 'irreps' | 'iterative' | 'krylov';
+  /** Statistics of the Krylov path (only when method is `'krylov'`). */
+  readonly krylov?: KrylovStats;
 }
 
 /** The constraint generators (defaults to the rep's group; a subset explains empty bases). */

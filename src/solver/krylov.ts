@@ -28,6 +28,7 @@ import { ConvergenceError, SpectralGapError, lobpcgNullspace } from '../linalg/l
 import type { BlockOperator, LobpcgOptions, LobpcgResult } from '../linalg/lobpcg.js';
 import { applyRep } from '../rep/index.js';
 import type { Rep } from '../rep/index.js';
+import { SizeError } from '../util/index.js';
 import type { Generators, InvariantBasis } from './invariants.js';
 
 /** Options of the Krylov path. */
@@ -38,25 +39,27 @@ export interface KrylovOptions extends Pick<LobpcgOptions, 'tol' | 'gapRatio' | 
   readonly reduce?: boolean;
 }
 
-/** Statistics of the last Krylov solve (for the bench and the docs). */
+/** Statistics of a Krylov solve (carried by the returned basis as `krylov`). */
 export interface KrylovStats {
+  /** Rep size N. */
   readonly n: number;
+  /** Columns of Q₁ after the weight/orbit reduction (N when not reduced). */
   readonly reduced: number;
+  /** Nullspace dimension found. */
   readonly dim: number;
+  /** LOBPCG iterations and operator applications (columns). */
   readonly iterations: number;
   readonly matvecs: number;
+  /** Largest null residual ‖Gy‖ of the reduced problem. */
   readonly residual: number;
+  /** How the reduced problem was decided. */
   readonly route: 'lobpcg' | 'dense-reduced' | 'exact';
   /** Whether a shift-invert preconditioner was used. */
   readonly preconditioned: boolean;
 }
 
-let lastStats: KrylovStats | null = null;
-
-/** Statistics of the most recent `krylovInvariants` call (null before the first). */
-export function lastKrylovStats(): KrylovStats | null {
-  return lastStats;
-}
+/** Largest rep size the Krylov path accepts (index arrays of N entries are allocated). */
+export const KRYLOV_MAX_N = 2 ** 22;
 
 /** The modes of a tensor word in V, V* (false = V, true = V*), or null. */
 export function wordModes(rep: Rep): boolean[] | null {
@@ -504,6 +507,7 @@ export function krylovInvariants(rep: Rep, opts: KrylovOptions = {}, gens: Gener
   const tol = opts.tol ?? 1e-6;
   const gapRatio = opts.gapRatio ?? 1e4;
   const label = `invariants of ${rep.toString()} under ${rep.group.key}`;
+  if (N > KRYLOV_MAX_N) throw new SizeError(`krylovInvariants(${label}): size ${N} exceeds KRYLOV_MAX_N = ${KRYLOV_MAX_N}`);
   const modes = wordModes(rep);
   const lob = (A: BlockOperator, n: number, precondition?: BlockOperator): LobpcgResult =>
     lobpcgNullspace(A, n, {
@@ -516,9 +520,9 @@ export function krylovInvariants(rep: Rep, opts: KrylovOptions = {}, gens: Gener
     });
   if (!modes || modes.length === 0 || rep.group.d ** modes.length !== N) {
     const r = lob(plainOperator(rep, gens), N);
-    lastStats = { n: N, reduced: N, dim: r.dim, iterations: r.iterations, matvecs: r.matvecs, residual: r.residual, route: r.route === 'dense' ? 'dense-reduced' : 'lobpcg', preconditioned: false };
+    const krylov: KrylovStats = { n: N, reduced: N, dim: r.dim, iterations: r.iterations, matvecs: r.matvecs, residual: r.residual, route: r.route === 'dense' ? 'dense-reduced' : 'lobpcg', preconditioned: false };
     verify(rep, gens, r.basis, r.dim, label, tol);
-    return { Q: r.basis, n: N, dim: r.dim, gap: r.gap, method: 'krylov' };
+    return { Q: r.basis, n: N, dim: r.dim, gap: r.gap, method: 'krylov', krylov };
   }
   const st = buildStructured(rep, gens, modes, opts.reduce ?? true);
   const n1 = st.red.cols;
@@ -562,9 +566,9 @@ export function krylovInvariants(rep: Rep, opts: KrylovOptions = {}, gens: Gener
       for (let i = 0; i < N; i++) Q[i * dim + t] = q[i]!;
     }
   }
-  lastStats = { n: N, reduced: n1, dim, iterations, matvecs, residual, route, preconditioned };
+  const krylov: KrylovStats = { n: N, reduced: n1, dim, iterations, matvecs, residual, route, preconditioned };
   verify(rep, gens, Q, dim, label, tol);
-  return { Q, n: N, dim, gap, method: 'krylov' };
+  return { Q, n: N, dim, gap, method: 'krylov', krylov };
 }
 
 /**

@@ -3,8 +3,9 @@ import { O, O13, SO13, SO13p, parseGroup } from '../../src/group/index.js';
 import { ConvergenceError, SpectralGapError, matmul, maxAbsDiff, transpose } from '../../src/linalg/index.js';
 import { Scalar, applyRep, hom, parseRep } from '../../src/rep/index.js';
 import type { Rep } from '../../src/rep/index.js';
-import { BasisCache, KRYLOV_MIN, denseInvariants, equivariantBasis, krylovInvariants, lastKrylovStats, prefersKrylov, wordModes } from '../../src/solver/index.js';
+import { BasisCache, KRYLOV_MAX_N, KRYLOV_MIN, denseInvariants, equivariantBasis, krylovInvariants, prefersKrylov, wordModes } from '../../src/solver/index.js';
 import type { InvariantBasis } from '../../src/solver/index.js';
+import { SizeError } from '../../src/util/index.js';
 
 /** ‖Q₂ − Q₁Q₁ᵀQ₂‖_F: an upper bound on the sine of the largest principal angle. */
 function subspaceDistance(a: InvariantBasis, b: InvariantBasis): number {
@@ -65,11 +66,12 @@ describe('Krylov path: Lorentz invariants of V^k', () => {
     const dense = denseInvariants(rep);
     expect(dense.dim).toBe(dims[2]);
     const reduced = krylovInvariants(rep, { denseReduced: 0, block: 8 });
-    expect(lastKrylovStats()!.route).toBe('lobpcg');
-    expect(lastKrylovStats()!.reduced).toBeLessThan(rep.size / 3);
+    expect(reduced.krylov!.route).toBe('lobpcg');
+    expect(reduced.krylov!.preconditioned).toBe(true);
+    expect(reduced.krylov!.reduced).toBeLessThan(rep.size / 3);
     const plain = krylovInvariants(rep, { reduce: false, block: 8 });
-    expect(lastKrylovStats()!.reduced).toBe(256);
-    expect(lastKrylovStats()!.route).toBe('lobpcg');
+    expect(plain.krylov!.reduced).toBe(256);
+    expect(plain.krylov!.route).toBe('lobpcg');
     for (const B of [reduced, plain]) {
       expect(B.dim).toBe(dense.dim);
       expect(subspaceDistance(dense, B)).toBeLessThanOrEqual(1e-10);
@@ -130,6 +132,14 @@ describe('named errors and the dimension check', () => {
     const rep = parseRep('V^5', g);
     expect(() => krylovInvariants(rep, { denseReduced: 0, maxIter: 0 })).toThrow(ConvergenceError);
     expect(() => krylovInvariants(rep, { denseReduced: 0, maxIter: 0 })).toThrow(/V\^5 under SO13p.*no convergence within 0 iterations/);
+  });
+
+  it('a rep beyond KRYLOV_MAX_N is a SizeError before anything is allocated', () => {
+    const g = SO13p();
+    const big = parseRep('V^12', g); // 4^12 = 16,777,216
+    expect(big.size).toBeGreaterThan(KRYLOV_MAX_N);
+    expect(() => krylovInvariants(big)).toThrow(SizeError);
+    expect(() => krylovInvariants(big)).toThrow(/V\^12 under SO13p.*KRYLOV_MAX_N/);
   });
 
   it('an expected dimension that the spectrum does not give fails', () => {
