@@ -91,6 +91,18 @@ describe('Krylov path: Lorentz invariants of V^k', () => {
       expect(check(rep, kr).residual).toBeLessThan(1e-12);
     }
   });
+
+  it('a rep that is not a tensor word (a direct sum) uses the plain matrix-free operator', () => {
+    const g = O13();
+    const rep = parseRep('V^4 + V', g);
+    expect(wordModes(rep)).toBeNull();
+    const kr = krylovInvariants(rep, { block: 8 });
+    expect(kr.krylov!.reduced).toBe(rep.size);
+    expect(kr.krylov!.route).toBe('lobpcg');
+    const dense = denseInvariants(rep);
+    expect(kr.dim).toBe(3);
+    expect(subspaceDistance(dense, kr)).toBeLessThanOrEqual(1e-10);
+  });
 });
 
 describe('automatic switch', () => {
