@@ -40,7 +40,7 @@ export interface LobpcgOptions {
    * values between tol²·λ_max and that raise SpectralGapError.
    */
   readonly gapRatio?: number;
-  /** Initial block size (default 32, at most n). */
+  /** Initial block size (default 16, at most n). */
   readonly block?: number;
   /** Non-null Ritz pairs the block must hold at the end (default 4): fewer ⇒ the block grows. */
   readonly guard?: number;
@@ -136,32 +136,6 @@ function orthonormaliseAgainst(
     kept++;
   }
   return { V: V.subarray(0, kept * n), AV: AV.subarray(0, kept * n), m: kept };
-}
-
-/**
- * The same for X against `Q` when the images of Q are also known (used for the X block, whose
- * projections on Q must be removed from AX as well).
- */
-function orthonormaliseWithImages(
-  Q: Float64Array, AQ: Float64Array, k: number, B: Float64Array, AB: Float64Array, m: number, n: number,
-): { V: Float64Array; AV: Float64Array; m: number } {
-  const B2 = Float64Array.from(B.subarray(0, m * n));
-  const AB2 = Float64Array.from(AB.subarray(0, m * n));
-  const ref = new Float64Array(m);
-  for (let j = 0; j < m; j++) ref[j] = Math.sqrt(dotAt(B2, j * n, B2, j * n, n));
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < m; j++) {
-      for (let t = 0; t < k; t++) {
-        const d = dotAt(Q, t * n, B2, j * n, n);
-        if (d === 0) continue;
-        for (let i = 0; i < n; i++) {
-          B2[j * n + i]! -= d * Q[t * n + i]!;
-          AB2[j * n + i]! -= d * AQ[t * n + i]!;
-        }
-      }
-    }
-  }
-  return orthonormaliseAgainst(new Float64Array(0), 0, B2, AB2, m, n, ref);
 }
 
 /** C = Sᵀ·T for column blocks S (n×a) and T (n×b): a×b row-major. */
@@ -269,7 +243,7 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
   const keptThr = gapRatio * nullThr;
   const resTol = RES_TOL * lmax;
 
-  let m = Math.min(n, Math.max(1, opts.block ?? 32));
+  let m = Math.min(n, Math.max(1, opts.block ?? 16));
   if (3 * m >= n) return denseNullspace(A, n, tol, gapRatio, label, opts.expectedDim, matvecs, 0);
   const start = new Float64Array(n * m);
   rng.fillNormal(start);
@@ -279,7 +253,7 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
   let X: Float64Array = o.V;
   AX = o.AV;
   m = o.m;
-  let P: Float64Array = new Float64Array(0), AP: Float64Array = new Float64Array(0), mp = 0;
+  let P: Float64Array = new Float64Array(0), mp = 0;
   let theta: Float64Array = new Float64Array(0);
   let iterations = 0;
   let prevNull = -1;
@@ -314,14 +288,15 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
       for (let j = 0; j < q; j++) if (res[j]! > resTol) nullConverged = false;
       const keptOk = q === m || theta[q]! - res[q]! >= keptThr;
       const keptConverged = q === m || res[q]! <= 1e-2 * theta[q]!;
+      // ambiguity band: the first non-null Ritz value converged (to the null residual accuracy)
+      // between the thresholds, so an eigenvalue lies there
+      if (nullConverged && q === prevNull && q < m && theta[q]! < keptThr && res[q]! <= resTol) {
+        throw new SpectralGapError(
+          `lobpcgNullspace(${label}): Ritz value ${theta[q]!.toExponential(3)} (residual ${res[q]!.toExponential(2)}) lies between the null threshold ${nullThr.toExponential(3)} and the gap threshold ${keptThr.toExponential(3)} (λ_max ${lmax.toExponential(3)}); the nullspace dimension is ambiguous at tol ${tol}`,
+        );
+      }
       if (nullConverged && keptOk && keptConverged && q === prevNull) {
         if (m - q < guard && m < n) break; // block too small to certify: grow
-        // ambiguity band: a converged Ritz value between the thresholds
-        if (q < m && theta[q]! < keptThr) {
-          throw new SpectralGapError(
-            `lobpcgNullspace(${label}): Ritz value ${theta[q]!.toExponential(3)} lies between the null threshold ${nullThr.toExponential(3)} and the gap threshold ${keptThr.toExponential(3)} (λ_max ${lmax.toExponential(3)}); the nullspace dimension is ambiguous at tol ${tol}`,
-          );
-        }
         done = true;
         break;
       }
@@ -343,21 +318,20 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
       // images of W: apply A
       const AW = ow.m > 0 ? A(ow.V, ow.m) : new Float64Array(0);
       matvecs += ow.m;
-      // rebuild W with its images (orthonormalisation again against X keeps rounding in check)
-      const w2 = orthonormaliseWithImages(X, AX, m, ow.V, AW, ow.m, n);
-      // P against [X, W]
+      // W is orthonormal and orthogonal to X (two Gram–Schmidt passes); its images are exact
+      const w2 = { V: ow.V, AV: AW, m: ow.m };
+      // P against [X, W]; its images are recomputed (A·P by combination drifts when P is nearly
+      // dependent on [X, W], and a shift-invert W makes that common)
       let Pn: Float64Array = new Float64Array(0), APn: Float64Array = new Float64Array(0), mpn = 0;
       if (mp > 0) {
         const XW = new Float64Array(n * (m + w2.m));
         XW.set(X, 0);
         XW.set(w2.V, m * n);
-        const AXW = new Float64Array(n * (m + w2.m));
-        AXW.set(AX, 0);
-        AXW.set(w2.AV, m * n);
-        const op = orthonormaliseWithImages(XW, AXW, m + w2.m, P, AP, mp, n);
+        const op = orthonormaliseAgainst(XW, m + w2.m, P, new Float64Array(mp * n), mp, n);
         Pn = op.V;
-        APn = op.AV;
         mpn = op.m;
+        APn = mpn > 0 ? A(Pn, mpn) : new Float64Array(0);
+        matvecs += mpn;
       }
       const sTot = m + w2.m + mpn;
       const S = new Float64Array(n * sTot);
@@ -377,7 +351,6 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
       X = combine(S, sTot, e.vectors, sTot, allRows, cols, n);
       AX = combine(AS, sTot, e.vectors, sTot, allRows, cols, n);
       P = combine(S, sTot, e.vectors, sTot, tailRows, cols, n);
-      AP = combine(AS, sTot, e.vectors, sTot, tailRows, cols, n);
       mp = m;
       theta = e.values.slice(0, m);
       // keep X orthonormal to working precision (cheap, guards against drift)
@@ -407,7 +380,6 @@ export function lobpcgNullspace(A: BlockOperator, n: number, opts: LobpcgOptions
     AX = o.AV;
     m = o.m;
     P = new Float64Array(0);
-    AP = new Float64Array(0);
     mp = 0;
     prevNull = -1;
   }
