@@ -144,12 +144,11 @@ export function constraintGram(rep: Rep, gens: Generators = rep.group): Float64A
 /**
  * Dense path: nullspace of the stacked constraints, by the staged sparse solve when a constraint
  * splits into small components, else by the eigendecomposition of the full Gram matrix CᵀC
- * (relative tolerance `tol` on σ). Sizes above DENSE_LIMIT, and tensor words of non-compact groups
- * from KRYLOV_MIN on (`prefersKrylov`), go to the matrix-free Krylov path instead.
+ * (relative tolerance `tol` on σ). Sizes above DENSE_LIMIT go to the matrix-free Krylov path.
  */
 export function denseInvariants(rep: Rep, tol = 1e-6, gens: Generators = rep.group): InvariantBasis {
   const n = rep.size;
-  if (n > DENSE_LIMIT || prefersKrylov(rep, gens)) return krylovInvariants(rep, { tol }, gens);
+  if (n > DENSE_LIMIT) return krylovInvariants(rep, { tol }, gens);
   const mats: Float64Array[] = [];
   for (const h of gens.discreteGenerators) {
     const m = rep.rho(h);
@@ -173,9 +172,14 @@ export function denseInvariants(rep: Rep, tol = 1e-6, gens: Generators = rep.gro
   return { Q: ns.basis, n, dim: ns.dim, gap: ns.gap, method: 'dense' };
 }
 
-/** Invariants of one rep: orbit counting when the action is by signed permutations, else dense. */
+/**
+ * Invariants of one rep: orbit counting when the action is by signed permutations, the Krylov path
+ * for tensor words of non-compact groups from KRYLOV_MIN on (`prefersKrylov`), else dense (which
+ * itself hands sizes above DENSE_LIMIT to the Krylov path).
+ */
 export function invariants(rep: Rep, tol?: number, gens: Generators = rep.group): InvariantBasis {
   const perms = generatorPerms(rep, gens);
   if (perms) return orbitInvariants(rep.size, perms);
+  if (prefersKrylov(rep, gens)) return krylovInvariants(rep, tol !== undefined ? { tol } : {}, gens);
   return denseInvariants(rep, tol, gens);
 }

@@ -115,6 +115,8 @@ describe('automatic switch', () => {
     const b5 = equivariantBasis(parseRep('V^5', g), Scalar(g), { cache: new BasisCache() });
     expect(b5.method).toBe('krylov');
     expect(b5.dim).toBe(0);
+    // method: 'dense' stays dense below DENSE_LIMIT (the cross-check)
+    expect(equivariantBasis(parseRep('V^5', g), Scalar(g), { method: 'dense' }).method).toBe('dense');
     const b4 = equivariantBasis(parseRep('V^4', g), Scalar(g));
     expect(b4.method).toBe('dense');
     expect(b4.dim).toBe(4);
