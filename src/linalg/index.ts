@@ -32,3 +32,6 @@ export { reverseCuthillMcKee, nestedDissection, sparseCholesky, choleskySolve, c
 export type { SparseCholesky } from './sparse-cholesky.js';
 export { conjugateGradient } from './sparse-cg.js';
 export type { CgOptions, CgResult } from './sparse-cg.js';
+export { lobpcgNullspace, ConvergenceError, SpectralGapError } from './lobpcg.js';
+export type { BlockOperator, LobpcgOptions, LobpcgResult } from './lobpcg.js';
+export { csrGramSum } from './sparse-gram.js';

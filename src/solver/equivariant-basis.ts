@@ -16,6 +16,7 @@ import { explainEmpty } from './explain.js';
 import { denseInvariants, invariants } from './invariants.js';
 import { irrepsHomBasis } from './irreps-path.js';
 import { iterativeInvariants } from './iterative.js';
+import { krylovInvariants } from './krylov.js';
 import { productInvariants } from './product-path.js';
 import type { InvariantBasis } from './invariants.js';
 
@@ -60,9 +61,11 @@ export interface SolverOptions {
    * Which path to use for each summand pair: `'auto'` (default: orbit counting for signed
    * permutation actions, irreps/CG for SO(3)/O(3) reps built from V and irreps, else dense) or
    * `'dense'` to force the generic nullspace (the cross-check), `'iterative'` for the matrix-free
-   * solver (automatic for summand pairs larger than DENSE_LIMIT).
+   * solver of Chebyshev subspace iteration, `'krylov'` for the matrix-free LOBPCG path (automatic
+   * for summand pairs larger than DENSE_LIMIT, and for tensor words of non-compact groups from
+   * KRYLOV_MIN on; docs/design/solver.md).
    */
-  readonly method?: 'auto' | 'dense' | 'iterative';
+  readonly method?: 'auto' | 'dense' | 'iterative' | 'krylov';
   /** Throw ContractError (with the explanation) when the basis is empty. */
   readonly requireNonEmpty?: boolean;
 }
@@ -86,7 +89,7 @@ export class EquivariantBasis {
     readonly pairs: readonly TermPair[],
     /** Smallest spectral gap over the solved pairs (Infinity when all were exact). */
     readonly gap: number,
-    /** The paths used, joined by `+`: `'orbit'`, `'dense'`, `'irreps'`, e.g. `'dense+orbit'`. */
+    /** The paths used, joined by `+`: `'orbit'`, `'dense'`, `'irreps'`, `'krylov'`, e.g. `'dense+orbit'`. */
     readonly method: string,
     /** Why the basis is empty (only when dim = 0). */
     readonly explanation: string | undefined,
@@ -171,6 +174,7 @@ function solvePair(a: Rep, b: Rep, opts: SolverOptions): InvariantBasis {
   const sol =
     opts.method === 'dense' ? denseInvariants(H, opts.tol)
       : opts.method === 'iterative' ? iterativeInvariants(H, opts.tol !== undefined ? { tol: opts.tol } : {})
+        : opts.method === 'krylov' ? krylovInvariants(H, opts.tol !== undefined ? { tol: opts.tol } : {})
         : (irrepsHomBasis(a, b) ?? productInvariants(H, solveAuto) ?? invariants(H, opts.tol));
   opts.cache?.set(key, sol);
   return sol;

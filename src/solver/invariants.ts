@@ -6,7 +6,8 @@
  */
 import { gram, nullspaceFromGram } from '../linalg/index.js';
 import type { Rep, SignedPerm } from '../rep/index.js';
-import { iterativeInvariants } from './iterative.js';
+import { hasSymmetricGenerator, krylovInvariants, wordModes } from './krylov.js';
+import type { KrylovStats } from './krylov.js';
 import { stagedNullspace, toCsr } from './staged-dense.js';
 
 /** An orthonormal basis Q (n×dim row-major) of the invariants of one rep. */
@@ -16,7 +17,9 @@ export interface InvariantBasis {
   readonly dim: number;
   /** σ_min(kept)/σ_max(null) of the constraint (Infinity for the exact orbit path). */
   readonly gap: number;
-  readonly method: 'orbit' | 'dense' | 'irreps' | 'iterative';
+  readonly method: 'orbit' | 'dense' | 'irreps' | 'iterative' | 'krylov';
+  /** Statistics of the Krylov path (only when method is `'krylov'`). */
+  readonly krylov?: KrylovStats;
 }
 
 /** The constraint generators (defaults to the rep's group; a subset explains empty bases). */
@@ -25,8 +28,21 @@ export interface Generators {
   readonly lieAlgebra: readonly Float64Array[];
 }
 
-/** Largest rep size for the dense path (the Gram matrix is n×n); larger ones go iterative. */
+/** Largest rep size for the dense path (the Gram matrix is n×n); larger ones go to the Krylov path. */
 export const DENSE_LIMIT = 2500;
+
+/**
+ * Smallest rep size for which a tensor word of a group with a symmetric (non-compact) Lie
+ * generator, e.g. the Lorentz boosts, goes to the Krylov path (`krylov.ts`) instead of the staged
+ * dense path: measured crossover (docs/design/solver.md), V^{⊗4} (256) is faster dense,
+ * V^{⊗5} (1024) faster by Krylov.
+ */
+export const KRYLOV_MIN = 512;
+
+/** Whether the automatic choice sends `rep` (n = rep.size ≤ DENSE_LIMIT) to the Krylov path. */
+export function prefersKrylov(rep: Rep, gens: Generators = rep.group): boolean {
+  return rep.size >= KRYLOV_MIN && gens.lieAlgebra.length > 0 && hasSymmetricGenerator(rep.group.d, gens) && wordModes(rep) !== null;
+}
 
 /**
  * Invariants of a signed-permutation action by union–find with signs: ρ(h)e_i = s_i e_{π(i)}
@@ -128,11 +144,11 @@ export function constraintGram(rep: Rep, gens: Generators = rep.group): Float64A
 /**
  * Dense path: nullspace of the stacked constraints, by the staged sparse solve when a constraint
  * splits into small components, else by the eigendecomposition of the full Gram matrix CᵀC
- * (relative tolerance `tol` on σ).
+ * (relative tolerance `tol` on σ). Sizes above DENSE_LIMIT go to the matrix-free Krylov path.
  */
 export function denseInvariants(rep: Rep, tol = 1e-6, gens: Generators = rep.group): InvariantBasis {
   const n = rep.size;
-  if (n > DENSE_LIMIT) return iterativeInvariants(rep, { tol }, gens);
+  if (n > DENSE_LIMIT) return krylovInvariants(rep, { tol }, gens);
   const mats: Float64Array[] = [];
   for (const h of gens.discreteGenerators) {
     const m = rep.rho(h);
@@ -156,9 +172,14 @@ export function denseInvariants(rep: Rep, tol = 1e-6, gens: Generators = rep.gro
   return { Q: ns.basis, n, dim: ns.dim, gap: ns.gap, method: 'dense' };
 }
 
-/** Invariants of one rep: orbit counting when the action is by signed permutations, else dense. */
+/**
+ * Invariants of one rep: orbit counting when the action is by signed permutations, the Krylov path
+ * for tensor words of non-compact groups from KRYLOV_MIN on (`prefersKrylov`), else dense (which
+ * itself hands sizes above DENSE_LIMIT to the Krylov path).
+ */
 export function invariants(rep: Rep, tol?: number, gens: Generators = rep.group): InvariantBasis {
   const perms = generatorPerms(rep, gens);
   if (perms) return orbitInvariants(rep.size, perms);
+  if (prefersKrylov(rep, gens)) return krylovInvariants(rep, tol !== undefined ? { tol } : {}, gens);
   return denseInvariants(rep, tol, gens);
 }
