@@ -158,3 +158,5 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './nn/index.js';
+export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './nn/index.js';

@@ -66,3 +66,5 @@ export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
+export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './capsule/index.js';
+export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './capsule/index.js';
