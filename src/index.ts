@@ -160,3 +160,7 @@ export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/ind
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
 export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './nn/index.js';
 export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './nn/index.js';
+export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode, latencyEncode, spikeCountReadout, membraneReadout } from './nn/index.js';
+export type {
+  Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
+} from './nn/index.js';

@@ -68,3 +68,7 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
 export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './capsule/index.js';
 export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './capsule/index.js';
+export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode, latencyEncode, spikeCountReadout, membraneReadout } from './spiking/index.js';
+export type {
+  Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
+} from './spiking/index.js';
