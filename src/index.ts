@@ -164,3 +164,5 @@ export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode,
 export type {
   Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
 } from './nn/index.js';
+export { rhythms, RHYTHMS } from './data/index.js';
+export type { RhythmOptions, RhythmData } from './data/index.js';

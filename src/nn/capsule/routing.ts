@@ -55,24 +55,31 @@ function checkIterations(op: string, r: number): void {
  * @throws ShapeError unless û is 4-D; ValueError for iterations < 1 or an unknown gradient mode
  */
 export function dynamicRouting(uHat: Tensor, opts: RoutingOptions = {}): RoutingResult {
-  const op = 'dynamicRouting';
-  if (uHat.ndim !== 4) throw new ShapeError(`${op}: predictions must be [B, I, J, D], got ${fmtShape(uHat.shape)}`);
+  if (uHat.ndim !== 4) throw new ShapeError(`dynamicRouting: predictions must be [B, I, J, D], got ${fmtShape(uHat.shape)}`);
+  return routeJI('dynamicRouting', uHat.permute([0, 2, 1, 3]), opts);
+}
+
+/**
+ * The routing on predictions laid out [B, J, I, D], so that both sums over the capsules are batched
+ * matrix products: s_j = c_{·j}ᵀ û_{j|·} and a_{·j} = û_{j|·} v_j. Couplings and logits are returned
+ * as [B, I, J].
+ */
+function routeJI(op: string, uJI: Tensor, opts: RoutingOptions): RoutingResult {
   const r = opts.iterations ?? 3;
   checkIterations(op, r);
   const mode = opts.gradient ?? 'full';
   if (mode !== 'full' && mode !== 'last') throw new ValueError(`${op}: gradient must be 'full' or 'last', got ${String(mode)}`);
   const eps = opts.eps;
-  const [B, I, J] = uHat.shape as [number, number, number, number];
-  const detached = mode === 'last' && r > 1 ? uHat.detach() : uHat;
-  let b: Tensor = zeros([B, I, J], { dtype: uHat.dtype });
+  const [B, J, I, D] = uJI.shape as [number, number, number, number];
+  const detached = mode === 'last' && r > 1 ? uJI.detach() : uJI;
+  let b: Tensor = zeros([B, J, 1, I], { dtype: uJI.dtype }); // logits b_ij, laid out [B, J, 1, I]
   for (let it = 0; ; it++) {
     const last = it === r - 1;
-    const u = last ? uHat : detached;
-    const c = b.softmax(2);
-    const s = c.unsqueeze(3).mul(u).sum([1]); // [B, J, D]
-    const v = squash(s, { eps });
-    if (last) return { v, c, b };
-    b = b.add(u.mul(v.unsqueeze(1)).sum([3]));
+    const u = last ? uJI : detached;
+    const c = b.softmax(1); // over the output capsules j
+    const v = squash(matmul(c, u).reshape([B, J, D]), { eps }); // s_j = Σ_i c_ij û_{j|i}
+    if (last) return { v, c: c.reshape([B, J, I]).transpose(1, 2), b: b.reshape([B, J, I]).transpose(1, 2) };
+    b = b.add(matmul(u, v.reshape([B, J, D, 1])).reshape([B, J, 1, I])); // b_ij += û_{j|i}·v_j
   }
 }
 
@@ -145,18 +152,23 @@ export class CapsuleLayer extends Module {
    * @returns û [B, I, J, outDim]
    */
   predictions(u: Tensor): Tensor {
+    return this.predictionsJI(u).permute([0, 2, 1, 3]);
+  }
+
+  /** û laid out [B, J, I, outDim]. */
+  private predictionsJI(u: Tensor): Tensor {
     if (u.ndim !== 3 || u.shape[1] !== this.inCapsules || u.shape[2] !== this.inDim) {
       throw new ShapeError(`CapsuleLayer: input ${fmtShape(u.shape)} must be [B, ${this.inCapsules}, ${this.inDim}]`);
     }
     const B = u.shape[0]!, I = this.inCapsules, J = this.outCapsules, D = this.outDim;
     const w = this.weight.reshape([I, J * D, this.inDim]);
     const y = matmul(u.transpose(0, 1), w, { transB: true }); // [I, B, J·D]
-    return y.transpose(0, 1).reshape([B, I, J, D]);
+    return y.reshape([I, B, J, D]).permute([1, 2, 0, 3]);
   }
 
   /** Route and return the output capsules with the couplings (see {@link dynamicRouting}). */
   route(u: Tensor): RoutingResult {
-    return dynamicRouting(this.predictions(u), { iterations: this.iterations, gradient: this.gradient, eps: this.eps });
+    return routeJI('CapsuleLayer', this.predictionsJI(u), { iterations: this.iterations, gradient: this.gradient, eps: this.eps });
   }
 
   /**
