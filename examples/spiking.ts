@@ -16,12 +16,12 @@
  * neuron per sample (the sum of the sigmoid's outputs for the twin).
  *
  * Run: `npx tsx examples/spiking.ts` (full size: 480 training and 400 test samples, 15 epochs,
- * 3 seeds; minutes), `--quick`, or `--train 480 --test 400 --epochs 15 --seeds 3 --hidden 32`.
+ * 3 seeds; minutes), `--quick`, or `--train 480 --test 400 --epochs 15 --seeds 3 --hidden 32 --jitter 1`.
  * @module
  */
 import { pathToFileURL } from 'node:url';
 import {
-  Adam, LIF, Linear, Module, RLIF, Rng, crossEntropy, membraneReadout, noGrad, rhythms,
+  Adam, LIF, Linear, Module, RHYTHMS, RLIF, Rng, crossEntropy, membraneReadout, noGrad, rhythms,
 } from '../src/index.js';
 import type { SurrogateName, Tensor } from '../src/index.js';
 
@@ -63,6 +63,8 @@ export interface SpikingExampleOptions {
   hidden?: number;
   /** Time steps per sample (default 48). */
   steps?: number;
+  /** Timing jitter of the rhythms in steps (default 1, {@link RHYTHMS}.jitter). */
+  jitter?: number;
 }
 
 /** One model's results over the seeds. */
@@ -82,7 +84,7 @@ const std = (a: readonly number[]): number => { const m = mean(a); return Math.s
 /** Train every model for every seed; returns one row per model. */
 export function runSpikingExample(opts: SpikingExampleOptions = {}): SpikingResult[] {
   const nTrain = opts.train ?? 480, nTest = opts.test ?? 400, epochs = opts.epochs ?? 15, batch = opts.batch ?? 32;
-  const lr = opts.lr ?? 1e-2, seeds = opts.seeds ?? 3, H = opts.hidden ?? 32, steps = opts.steps ?? 48;
+  const lr = opts.lr ?? 1e-2, seeds = opts.seeds ?? 3, H = opts.hidden ?? 32, steps = opts.steps ?? 48, jitter = opts.jitter ?? RHYTHMS.jitter;
   const kinds = [
     { model: 'SNN (fast sigmoid)', spiking: true, surrogate: 'fastSigmoid' as const },
     { model: 'SNN (arctan)', spiking: true, surrogate: 'arctan' as const },
@@ -91,8 +93,8 @@ export function runSpikingExample(opts: SpikingExampleOptions = {}): SpikingResu
   ];
   const rows: SpikingResult[] = kinds.map((k) => ({ model: k.model, params: 0, accuracies: [], spikesPerNeuron: [], seconds: 0 }));
   for (let seed = 0; seed < seeds; seed++) {
-    const tr = rhythms({ seed, split: 'train', count: nTrain, steps });
-    const te = rhythms({ seed, split: 'test', count: nTest, steps });
+    const tr = rhythms({ seed, split: 'train', count: nTrain, steps, jitter });
+    const te = rhythms({ seed, split: 'test', count: nTest, steps, jitter });
     const C = tr.spikes.shape[2]!, K = 5;
     const trX = tr.spikes.transpose(0, 1), teX = te.spikes.transpose(0, 1); // [T, N, C]
     const trY = Array.from(tr.labels.toFlatArray()), teY = Array.from(te.labels.toFlatArray());
@@ -161,6 +163,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   printSpikingResults(runSpikingExample({
     train: Number(arg('--train') ?? (quick ? 200 : 480)), test: Number(arg('--test') ?? (quick ? 200 : 400)),
     epochs: Number(arg('--epochs') ?? (quick ? 5 : 15)), seeds: Number(arg('--seeds') ?? (quick ? 1 : 3)),
-    hidden: Number(arg('--hidden') ?? 32), lr: Number(arg('--lr') ?? 1e-2), steps,
+    hidden: Number(arg('--hidden') ?? 32), lr: Number(arg('--lr') ?? 1e-2), steps, jitter: Number(arg('--jitter') ?? RHYTHMS.jitter),
   }), steps);
 }
