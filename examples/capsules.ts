@@ -25,7 +25,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   Adam, CapsuleDecoder, CapsuleLayer, Conv2d, Linear, Module, PrimaryCapsules, Rng, capsuleLengths, crossEntropy, fromData,
-  marginLoss, noGrad, rotatedDigits,
+  ValueError, marginLoss, noGrad, rotatedDigits,
 } from '../src/index.js';
 import { digitParams, renderGlyph } from '../src/data/index.js';
 import type { Tensor } from '../src/index.js';
@@ -216,6 +216,7 @@ export function runCapsuleExample(opts: CapsuleExampleOptions = {}): CapsuleExam
   const lr = opts.lr ?? 3e-3, seed = opts.seed ?? 0, size = opts.size ?? 20, nProbe = opts.probe ?? 40;
   const angles = opts.angles ?? [-60, -45, -30, -15, 0, 15, 30, 45, 60];
   const recW = opts.reconstruction ?? 0.0005;
+  if (!angles.includes(0)) throw new ValueError(`runCapsuleExample: the probe angles must contain 0, got [${angles.join(', ')}]`);
   const data = rotatedDigits({ seed, train: nTrain, validation: 0, test: nTest, size });
   const ys = Int32Array.from(data.train.labels.toFlatArray());
   const testY = Array.from(data.test.labels.toFlatArray());
@@ -264,7 +265,6 @@ export function runCapsuleExample(opts: CapsuleExampleOptions = {}): CapsuleExam
 
   // rotation probe
   const A = angles.length, zero = angles.indexOf(0);
-  if (zero < 0) throw new Error('runCapsuleExample: the probe angles must contain 0');
   const probe = rotationProbe(seed + 100, nProbe, angles, size);
   const capsTraj: number[][][] = [], cnnTraj: number[][][] = [];
   const capsWin: boolean[][] = [], cnnWin: boolean[][] = [], capsLen: number[][] = [], cnnProb: number[][] = [];

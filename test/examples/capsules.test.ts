@@ -55,6 +55,7 @@ describe('examples/capsules (tiny size)', () => {
     expect(r.pose[1]!.cnnChange).toBe(0);
     expect(r.pose[0]!.capsChange).toBeGreaterThan(0);
     for (const p of r.pose) { expect(p.capsLength).toBeGreaterThan(0); expect(p.capsLength).toBeLessThan(1); expect(p.cnnProb).toBeLessThan(1); }
+    expect(() => runCapsuleExample({ angles: [-30, 30] })).toThrow(expect.objectContaining({ name: 'ValueError' }));
     for (const s of [r.capsStats, r.cnnStats]) {
       expect(s.angleCorrelation).toBeGreaterThanOrEqual(0);
       expect(s.angleCorrelation).toBeLessThanOrEqual(1 + 1e-12);
