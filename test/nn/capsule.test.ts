@@ -132,6 +132,12 @@ describe('dynamic routing', () => {
     expect(wrong.ok).toBe(false);
   });
 
+  it('float32 agrees with float64 to ~1e-6', () => {
+    const u64 = randn(new Rng(12), [2, 7, 4, 5], f64).mul(0.5);
+    const a = dynamicRouting(u64).v.toFlatArray(), b = dynamicRouting(u64.cast('float32')).v.toFlatArray();
+    expect(Math.max(...a.map((x, k) => Math.abs(x - b[k]!)))).toBeLessThan(1e-5);
+  });
+
   it('named errors', () => {
     expect(() => dynamicRouting(tensor([[1, 2]]))).toThrow(expect.objectContaining({ name: 'ShapeError', message: expect.stringContaining('dynamicRouting') }));
     const u = randn(new Rng(0), [1, 2, 2, 2]);
