@@ -189,3 +189,11 @@ export type {
 } from './nn/index.js';
 export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './data/index.js';
 export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './data/index.js';
+export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './nn/index.js';
+export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './nn/index.js';
+export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode, latencyEncode, spikeCountReadout, membraneReadout } from './nn/index.js';
+export type {
+  Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
+} from './nn/index.js';
+export { rhythms, RHYTHMS } from './data/index.js';
+export type { RhythmOptions, RhythmData } from './data/index.js';

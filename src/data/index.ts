@@ -31,3 +31,5 @@ export { vesselImages } from './vessels.js';
 export type { VesselImageOptions, VesselBatch } from './vessels.js';
 export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBatch, tetris3dTarget } from './tetris3d.js';
 export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './tetris3d.js';
+export { rhythms, RHYTHMS } from './rhythms.js';
+export type { RhythmOptions, RhythmData } from './rhythms.js';

@@ -91,3 +91,9 @@ export type {
   TensorProductOptions, ElementwiseTensorProductOptions, IrrepsLinearOptions, LinearPath, GateOptions, NormActivationOptions,
   IrrepsBatchNormOptions, ScalarActivation, ResolvedActivation, PointConvolutionOptions,
 } from './irreps/index.js';
+export { squash, PrimaryCapsules, CapsuleLayer, dynamicRouting, marginLoss, capsuleLengths, CapsuleDecoder } from './capsule/index.js';
+export type { SquashOptions, PrimaryCapsulesOptions, CapsuleLayerOptions, RoutingOptions, RoutingResult, MarginLossOptions, CapsuleDecoderOptions } from './capsule/index.js';
+export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode, latencyEncode, spikeCountReadout, membraneReadout } from './spiking/index.js';
+export type {
+  Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
+} from './spiking/index.js';
