@@ -158,3 +158,7 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './nn/index.js';
 export { fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2 } from './tensor/index.js';
 export type { FftNorm, FftOptions, Fft2Options } from './tensor/index.js';
+export { MemN2N, positionEncoding } from './nn/index.js';
+export type { MemN2NOptions, MemN2NOutput, MemN2NTying } from './nn/index.js';
+export { generateBabi, babiVocab, babiTensors, BabiVocab } from './data/index.js';
+export type { BabiTask, BabiExample, BabiOptions, BabiTensors } from './data/index.js';

@@ -23,3 +23,5 @@ export { shapeFamily, SHAPE_KINDS, SHAPE_PARTS, SHAPE_KIND_PARTS, SHAPE_FAMILY_D
 export type { ShapeKind, ShapeSample, ShapeFamilyOptions } from './meshes/shape-family.js';
 export { meshDigits, paintImage, randomPlacement, meshRadius, MESH_DIGITS } from './meshes/mesh-digits.js';
 export type { MeshDigitsOptions, MeshDigitSample, PaintPlacement, PaintResult } from './meshes/mesh-digits.js';
+export { generateBabi, babiVocab, babiTensors, BabiVocab, BABI_PEOPLE, BABI_PLACES, BABI_OBJECTS } from './babi.js';
+export type { BabiTask, BabiExample, BabiOptions, BabiTensors } from './babi.js';

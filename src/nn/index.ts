@@ -66,3 +66,5 @@ export { MAB, SAB, ISAB, PMA, SetTransformer } from './set-transformer.js';
 export type { SetBlockOptions, SetTransformerOptions, SetTransformerVariant } from './set-transformer.js';
 export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softUnitStep } from './radial.js';
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
+export { MemN2N, positionEncoding } from './memory/index.js';
+export type { MemN2NOptions, MemN2NOutput, MemN2NTying } from './memory/index.js';
