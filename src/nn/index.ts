@@ -68,3 +68,7 @@ export { softOneHotLinspace, gaussianBasis, besselBasis, polynomialCutoff, softU
 export type { SoftOneHotBasis, SoftOneHotOptions } from './radial.js';
 export { MemN2N, positionEncoding } from './memory/index.js';
 export type { MemN2NOptions, MemN2NOutput, MemN2NTying } from './memory/index.js';
+export {
+  hingeEnergyLoss, logEnergyLoss, squareSquareEnergyLoss, squareExponentialEnergyLoss, nllEnergyLoss, nceLoss, DiagonalGaussian, denoisingScoreMatchingLoss, langevinSample, EnergyMLP,
+} from './energy/index.js';
+export type { NceInputs, LangevinOptions, EnergyActivation, EnergyMLPOptions } from './energy/index.js';
