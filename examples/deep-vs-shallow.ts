@@ -16,6 +16,22 @@
  *   *shallow* one-hidden-layer network, and a deep *dense* MLP (depth without the locality, a control);
  * - a sweep over training-set sizes, several seeds, mean ± spread (half the min–max range).
  *
+ * Measured (full run: 16 inputs, budgets 495 / 487 / 463 parameters, full-batch Adam 1e-2 for 1000
+ * steps, 3 seeds; test R², mean ± half-range):
+ *
+ *   train size   tree net          shallow           dense deep
+ *   32           −0.03 ± 0.05      −0.28 ± 0.11      −0.35 ± 0.20
+ *   128           0.61 ± 0.05       0.14 ± 0.08       0.16 ± 0.10
+ *   512           0.99 ± 0.00      −0.29 ± 0.07       0.20 ± 0.08
+ *   2048          1.00 ± 0.00       0.71 ± 0.03       0.63 ± 0.05
+ *
+ * The tree net reaches R² 0.99 from 512 samples; the shallow and the dense deep net, with the same
+ * budget, stay below 0.75 even at 2048. Conditions where no model learns: the parity tree of 16
+ * bits (512 and 2048 samples: every model at 50–58 % test accuracy), and smooth trees with strong
+ * interaction terms (|α| ∈ [1.5, 2.5], parity-like: test R² < 0 for all). So the advantage is that
+ * of a deep network *with the compositional (local, tree) structure* on targets whose constituents
+ * gradient descent can learn; depth alone (the dense deep MLP) does not give it.
+ *
  * Run: `npx tsx examples/deep-vs-shallow.ts` (options: `--bits 16`, `--target smooth|parity`,
  * `--sizes 32,128,512,2048`, `--steps 1000`, `--seeds 3`).
  */
