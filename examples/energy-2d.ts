@@ -14,7 +14,7 @@
  *
  * The energy landscapes (density e^{−E}/Z as a heat map, with Langevin samples) go to an SVG file.
  *
- * Run: `npx tsx examples/energy-2d.ts` (options: `--svg energy-2d.svg`, `--steps 1500`, `--seed 0`).
+ * Run: `npx tsx examples/energy-2d.ts` (options: `--svg energy-2d.svg`, `--steps 3000`, `--seed 0`).
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -140,7 +140,7 @@ interface Panel {
 /** Train NCE and DSM energies on each density and evaluate them; optionally draw the SVG. */
 export function runEnergy2d(opts: Energy2dOptions = {}): { results: EnergyResult[]; dataMmd: Record<string, number> } {
   const densities = opts.densities ?? ['moons', 'rings'];
-  const nTrain = opts.train ?? 2000, nTest = opts.test ?? 2000, steps = opts.steps ?? 1500, batch = opts.batch ?? 256;
+  const nTrain = opts.train ?? 2000, nTest = opts.test ?? 2000, steps = opts.steps ?? 3000, batch = opts.batch ?? 256;
   const hidden = opts.hidden ?? 64, G = opts.grid ?? 120, nS = opts.samples ?? 500;
   const results: EnergyResult[] = [];
   const dataMmd: Record<string, number> = {};
@@ -174,7 +174,7 @@ export function runEnergy2d(opts: Energy2dOptions = {}): { results: EnergyResult
     for (const objective of ['NCE', 'DSM'] as const) {
       t0 = Date.now();
       const e = new EnergyMLP([2, hidden, hidden], { rng: new Rng(1 + (opts.seed ?? 0)) });
-      const opt = new Adam(e.parameters(), { lr: opts.lr ?? 3e-3 });
+      const opt = new Adam(e.parameters(), { lr: opts.lr ?? 1e-2 });
       for (let s = 0; s < steps; s++) {
         const idx = new Tensor(Int32Array.from({ length: batch }, () => rng.int(nTrain)), [batch], 'int32');
         const x = indexSelect(xTrain, 0, idx);
@@ -269,6 +269,6 @@ function arg(name: string, def: number): number {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const si = process.argv.indexOf('--svg');
   const svg = si > 0 ? process.argv[si + 1]! : 'energy-2d.svg';
-  printEnergy(runEnergy2d({ steps: arg('--steps', 1500), seed: arg('--seed', 0), svg }));
+  printEnergy(runEnergy2d({ steps: arg('--steps', 3000), seed: arg('--seed', 0), svg }));
   console.log(`energy landscapes written to ${svg}`);
 }
