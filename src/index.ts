@@ -197,3 +197,11 @@ export type {
 } from './nn/index.js';
 export { rhythms, RHYTHMS } from './data/index.js';
 export type { RhythmOptions, RhythmData } from './data/index.js';
+export { MemN2N, positionEncoding } from './nn/index.js';
+export type { MemN2NOptions, MemN2NOutput, MemN2NTying } from './nn/index.js';
+export { generateBabi, babiVocab, babiTensors, BabiVocab } from './data/index.js';
+export type { BabiTask, BabiExample, BabiOptions, BabiTensors } from './data/index.js';
+export {
+  hingeEnergyLoss, logEnergyLoss, squareSquareEnergyLoss, squareExponentialEnergyLoss, nllEnergyLoss, nceLoss, DiagonalGaussian, denoisingScoreMatchingLoss, langevinSample, EnergyMLP,
+} from './nn/index.js';
+export type { NceInputs, LangevinOptions, EnergyActivation, EnergyMLPOptions } from './nn/index.js';

@@ -33,3 +33,5 @@ export { TETRIS3D_NAMES, TETRIS3D_SHAPES, TETRIS3D_IRREPS, tetris3d, tetris3dBat
 export type { Tetris3dSample, Tetris3dOptions, Tetris3dBatch } from './tetris3d.js';
 export { rhythms, RHYTHMS } from './rhythms.js';
 export type { RhythmOptions, RhythmData } from './rhythms.js';
+export { generateBabi, babiVocab, babiTensors, BabiVocab, BABI_PEOPLE, BABI_PLACES, BABI_OBJECTS } from './babi.js';
+export type { BabiTask, BabiExample, BabiOptions, BabiTensors } from './babi.js';

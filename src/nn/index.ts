@@ -97,3 +97,9 @@ export { spike, fastSigmoid, arctanSurrogate, lifNeurons, LIF, RLIF, rateEncode,
 export type {
   Surrogate, SurrogateName, LIFReset, LIFNeuronOptions, LIFResult, LIFLayerOptions, RateEncodeOptions, LatencyEncodeOptions, MembraneReduction,
 } from './spiking/index.js';
+export { MemN2N, positionEncoding } from './memory/index.js';
+export type { MemN2NOptions, MemN2NOutput, MemN2NTying } from './memory/index.js';
+export {
+  hingeEnergyLoss, logEnergyLoss, squareSquareEnergyLoss, squareExponentialEnergyLoss, nllEnergyLoss, nceLoss, DiagonalGaussian, denoisingScoreMatchingLoss, langevinSample, EnergyMLP,
+} from './energy/index.js';
+export type { NceInputs, LangevinOptions, EnergyActivation, EnergyMLPOptions } from './energy/index.js';
