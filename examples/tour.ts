@@ -30,8 +30,8 @@ console.log(`  S(6): maps V^2 → V^2: ${equivariantBasis(parseRep('V^2', parseG
 section('2. XOR — why a hidden layer is needed at all');
 printXor(runXor({ steps: quick ? 400 : 1500, seeds: quick ? 4 : 10 }));
 
-section('3. Deep narrow vs shallow wide on parity of 8 bits (a tree of XORs)');
-printDepth(runDepth({ bits: 8, steps: quick ? 150 : 500, trials: 1, sizes: quick ? [128] : [64, 128, 192] }));
+section('3. A compositional function: tree-shaped deep net vs shallow vs dense deep at equal budgets (16 inputs, smooth binary tree)');
+printDepth(runDepth({ bits: 16, steps: quick ? 150 : 500, seeds: 1, sizes: quick ? [128] : [128, 512], testSize: quick ? 500 : 2000 }));
 
 section("4. Graphs: a 2-layer GCN on Zachary's karate club, one labelled member per club");
 const k = runKarate({ epochs: quick ? 60 : 100 });
