@@ -6,6 +6,7 @@
  */
 import { gram, nullspaceFromGram } from '../linalg/index.js';
 import type { Rep, SignedPerm } from '../rep/index.js';
+import { signedOrbits } from './signed-orbits.js';
 import { hasSymmetricGenerator, krylovInvariants, wordModes } from './krylov.js';
 import type { KrylovStats } from './krylov.js';
 import { stagedNullspace, toCsr } from './staged-dense.js';
@@ -50,68 +51,12 @@ export function prefersKrylov(rep: Rep, gens: Generators = rep.group): boolean {
  * (±1/√|orbit| on its members), conflicting orbits contribute nothing. dim = #orbits (Burnside).
  */
 export function orbitInvariants(n: number, perms: readonly SignedPerm[]): InvariantBasis {
-  const parent = new Int32Array(n);
-  const rel = new Int8Array(n).fill(1); // v_i = rel_i · v_parent
-  const dead = new Uint8Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): [number, number] => {
-    let s = 1;
-    let r = i;
-    while (parent[r] !== r) {
-      s *= rel[r]!;
-      r = parent[r]!;
-    }
-    // path compression
-    let x = i;
-    let sx = s;
-    while (parent[x] !== r) {
-      const nx = parent[x]!;
-      const sn = sx * rel[x]!;
-      parent[x] = r;
-      rel[x] = sx as 1 | -1;
-      x = nx;
-      sx = sn;
-    }
-    return [r, s];
-  };
-  for (const { perm, sign } of perms) {
-    for (let i = 0; i < n; i++) {
-      const j = perm[i]!;
-      const [ri, si] = find(i);
-      const [rj, sj] = find(j);
-      // v_j = sign_i · v_i  ⇒  sj·v_rj = sign_i·si·v_ri
-      const s = sign[i]! * si * sj;
-      if (ri === rj) {
-        if (s !== 1) dead[ri] = 1;
-      } else {
-        parent[rj] = ri;
-        rel[rj] = s as 1 | -1;
-        if (dead[rj]) dead[ri] = 1;
-      }
-    }
-  }
-  const colOf = new Int32Array(n).fill(-1);
-  const sizes: number[] = [];
-  const roots = new Int32Array(n);
-  const signs = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    const [r, s] = find(i);
-    roots[i] = r;
-    signs[i] = s;
-    if (dead[r]) continue;
-    if (colOf[r] === -1) {
-      colOf[r] = sizes.length;
-      sizes.push(0);
-    }
-    sizes[colOf[r]!]!++;
-  }
+  const { col, sign, sizes } = signedOrbits(n, perms);
   const dim = sizes.length;
   const Q = new Float64Array(n * dim);
   for (let i = 0; i < n; i++) {
-    const r = roots[i]!;
-    if (dead[r]) continue;
-    const c = colOf[r]!;
-    Q[i * dim + c] = signs[i]! / Math.sqrt(sizes[c]!);
+    const c = col[i]!;
+    if (c >= 0) Q[i * dim + c] = sign[i]! / Math.sqrt(sizes[c]!);
   }
   return { Q, n, dim, gap: Infinity, method: 'orbit' };
 }

@@ -30,6 +30,7 @@ import { applyRep } from '../rep/index.js';
 import type { Rep } from '../rep/index.js';
 import { SizeError } from '../util/index.js';
 import type { Generators, InvariantBasis } from './invariants.js';
+import { signedOrbits } from './signed-orbits.js';
 
 /** Options of the Krylov path. */
 export interface KrylovOptions extends Pick<LobpcgOptions, 'tol' | 'gapRatio' | 'block' | 'maxIter' | 'seed' | 'expectedDim'> {
@@ -220,66 +221,19 @@ interface Reduction {
 
 /** Union–find with signs over the N tuples; `dead` marks tuples that must vanish. */
 function orbitReduction(N: number, dead0: Uint8Array, perms: readonly { perm: Int32Array; sign: Int8Array }[]): Reduction {
-  const parent = new Int32Array(N);
-  const rel = new Int8Array(N).fill(1);
-  const dead = Uint8Array.from(dead0);
-  for (let i = 0; i < N; i++) parent[i] = i;
-  const find = (i: number): [number, number] => {
-    let s = 1, r = i;
-    while (parent[r] !== r) { s *= rel[r]!; r = parent[r]!; }
-    let x = i, sx = s;
-    while (parent[x] !== r) {
-      const nx = parent[x]!;
-      const sn = sx * rel[x]!;
-      parent[x] = r;
-      rel[x] = sx as 1 | -1;
-      x = nx;
-      sx = sn;
-    }
-    return [r, s];
-  };
-  for (const { perm, sign } of perms) {
-    for (let i = 0; i < N; i++) {
-      const [ri, si] = find(i);
-      const [rj, sj] = find(perm[i]!);
-      const s = sign[i]! * si * sj;
-      if (ri === rj) {
-        if (s !== 1) dead[ri] = 1;
-      } else {
-        parent[rj] = ri;
-        rel[rj] = s as 1 | -1;
-        if (dead[rj]) dead[ri] = 1;
-      }
-    }
-  }
-  const colOf = new Int32Array(N).fill(-1);
-  const counts: number[] = [];
-  const roots = new Int32Array(N);
-  const signs = new Int8Array(N);
-  for (let i = 0; i < N; i++) {
-    const [r, s] = find(i);
-    roots[i] = r;
-    signs[i] = s;
-  }
-  for (let i = 0; i < N; i++) {
-    const r = roots[i]!;
-    if (dead[r]) continue;
-    if (colOf[r] === -1) { colOf[r] = counts.length; counts.push(0); }
-    counts[colOf[r]!]!++;
-  }
-  const cols = counts.length;
+  const { col, sign, sizes } = signedOrbits(N, perms, dead0);
+  const cols = sizes.length;
   const start = new Int32Array(cols + 1);
-  for (let c = 0; c < cols; c++) start[c + 1] = start[c]! + counts[c]!;
+  for (let c = 0; c < cols; c++) start[c + 1] = start[c]! + sizes[c]!;
   const fill = Int32Array.from(start.subarray(0, cols));
   const idx = new Int32Array(start[cols]!);
   const val = new Float64Array(start[cols]!);
   for (let i = 0; i < N; i++) {
-    const r = roots[i]!;
-    if (dead[r]) continue;
-    const c = colOf[r]!;
+    const c = col[i]!;
+    if (c < 0) continue;
     const p = fill[c]!++;
     idx[p] = i;
-    val[p] = signs[i]! / Math.sqrt(counts[c]!);
+    val[p] = sign[i]! / Math.sqrt(sizes[c]!);
   }
   return { cols, start, idx, val };
 }
