@@ -219,7 +219,7 @@ interface Reduction {
   readonly val: Float64Array;
 }
 
-/** Union–find with signs over the N tuples; `dead` marks tuples that must vanish. */
+/** The exact reduction by the signed-permutation orbits of the N tuples (signed-orbits.ts) as a sparse orthonormal basis, columns by orbit; `dead0` marks tuples that must vanish. */
 function orbitReduction(N: number, dead0: Uint8Array, perms: readonly { perm: Int32Array; sign: Int8Array }[]): Reduction {
   const { col, sign, sizes } = signedOrbits(N, perms, dead0);
   const cols = sizes.length;

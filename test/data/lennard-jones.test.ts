@@ -6,20 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { LENNARD_JONES, generateLennardJones, ljEnergy, ljEnergyForces, ljVelocityVerlet } from '../../src/data/index.js';
 import { Rng, ValueError } from '../../src/util/index.js';
+import { quaternionToMatrix, randomQuaternion } from '../../src/group/index.js';
 
 const data = generateLennardJones({ numConfigs: 6, seed: 5 });
 
-/** A Haar-random orthogonal matrix (QR of a Gaussian matrix by Gram–Schmidt), optionally a reflection. */
+/** A Haar-random rotation (a uniform unit quaternion), composed with the reflection z ↦ −z when `reflect`. */
 function randomOrthogonal(rng: Rng, reflect: boolean): number[][] {
-  const q: number[][] = [];
-  for (let k = 0; k < 3; k++) {
-    let v = [rng.normal(), rng.normal(), rng.normal()];
-    for (const u of q) { const d = u[0]! * v[0]! + u[1]! * v[1]! + u[2]! * v[2]!; v = v.map((x, i) => x - d * u[i]!); }
-    const n = Math.hypot(...v);
-    q.push(v.map((x) => x / n));
-  }
-  if (reflect) q[2] = q[2]!.map((x) => -x);
-  return q;
+  const m = quaternionToMatrix(randomQuaternion(rng));
+  return [0, 1, 2].map((i) => [0, 1, 2].map((j) => (reflect && i === 2 ? -1 : 1) * m[3 * i + j]!));
 }
 const apply3 = (R: number[][], x: ArrayLike<number>): Float64Array => {
   const out = new Float64Array(x.length);
