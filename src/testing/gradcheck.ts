@@ -143,42 +143,110 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const evalAt = (): number => noGrad(() => dot(callFn(fn, probes), ud));
 
   const perInput: GradcheckInputReport[] = [];
-  let ok = true;
   for (const index of checked) {
     const g = leaves[index]!.grad;
     const analytic = g ? g.data : new Float64Array(leaves[index]!.size);
-    const p = probes[index]!.data;
-    let maxAbs = 0, maxRel = 0, failures = 0, worstExcess = -Infinity;
-    let worst: GradcheckWorst | null = null;
-    for (let k = 0; k < p.length; k++) {
-      const x0 = p[k]!;
-      p[k] = x0 + eps;
-      const fp = evalAt();
-      p[k] = x0 - eps;
-      const fm = evalAt();
-      p[k] = x0;
-      const numeric = (fp - fm) / (2 * eps);
-      const a = analytic[k]!;
-      const abs = Math.abs(a - numeric);
-      const finite = Number.isFinite(a) && Number.isFinite(numeric);
-      const scale = Math.max(Math.abs(a), Math.abs(numeric));
-      const rel = scale > 0 ? abs / scale : 0;
-      const excess = finite ? abs - (atol + rtol * Math.abs(numeric)) : Infinity;
-      if (!finite) maxAbs = NaN;
-      else if (abs > maxAbs) maxAbs = abs;
-      if (finite && rel > maxRel) maxRel = rel;
-      if (excess > 0) failures++;
-      if (excess > worstExcess) {
-        worstExcess = excess;
-        worst = { flatIndex: k, analytic: a, numeric };
-      }
-    }
-    if (failures > 0) ok = false;
-    perInput.push({ index, shape: inputs[index]!.shape, maxAbsError: maxAbs, maxRelError: maxRel, failures, worst });
+    perInput.push(compareElements(index, inputs[index]!.shape, analytic, probes[index]!.data, evalAt, eps, atol, rtol));
   }
+  return summarize(perInput, eps, atol, rtol);
+}
+
+/**
+ * Central differences of `evalAt` over each element of `p` (perturbed in place and restored),
+ * compared with `analytic`: the per-input part of a gradcheck report.
+ */
+function compareElements(index: number, shape: readonly number[], analytic: ArrayLike<number>, p: { [k: number]: number; length: number }, evalAt: () => number, eps: number, atol: number, rtol: number): GradcheckInputReport {
+  let maxAbs = 0, maxRel = 0, failures = 0, worstExcess = -Infinity;
+  let worst: GradcheckWorst | null = null;
+  for (let k = 0; k < p.length; k++) {
+    const x0 = p[k]!;
+    p[k] = x0 + eps;
+    const fp = evalAt();
+    p[k] = x0 - eps;
+    const fm = evalAt();
+    p[k] = x0;
+    const numeric = (fp - fm) / (2 * eps);
+    const a = analytic[k]!;
+    const abs = Math.abs(a - numeric);
+    const finite = Number.isFinite(a) && Number.isFinite(numeric);
+    const scale = Math.max(Math.abs(a), Math.abs(numeric));
+    const rel = scale > 0 ? abs / scale : 0;
+    const excess = finite ? abs - (atol + rtol * Math.abs(numeric)) : Infinity;
+    if (!finite) maxAbs = NaN;
+    else if (abs > maxAbs) maxAbs = abs;
+    if (finite && rel > maxRel) maxRel = rel;
+    if (excess > 0) failures++;
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = { flatIndex: k, analytic: a, numeric };
+    }
+  }
+  return { index, shape, maxAbsError: maxAbs, maxRelError: maxRel, failures, worst };
+}
+
+function summarize(perInput: GradcheckInputReport[], eps: number, atol: number, rtol: number): GradcheckReport {
+  const ok = perInput.every((r) => r.failures === 0);
   const maxAbsError = perInput.some((r) => Number.isNaN(r.maxAbsError)) ? NaN : Math.max(0, ...perInput.map((r) => r.maxAbsError));
   const maxRelError = Math.max(0, ...perInput.map((r) => r.maxRelError));
   return { ok, maxAbsError, maxRelError, perInput, tolerance: { eps, atol, rtol } };
+}
+
+/**
+ * Check the gradient of a scalar `loss()` w.r.t. tensors it reads but does not take as arguments —
+ * typically a module's parameters (`model.parameters()`) — against central differences. The
+ * analytic gradients come from {@link grad} (the tensors' `.grad` is left alone); the numeric ones
+ * perturb each parameter element **in place** and restore it, so `loss` must read the parameters'
+ * current values on every call and be deterministic (seed any randomness, e.g. dropout, inside it,
+ * or use eval mode).
+ *
+ * @param params float64 tensors with `requiresGrad` (a module's parameters).
+ * @param loss recomputes the scalar loss from the current parameter values.
+ * @returns a report with one entry per parameter (`index` = position in `params`).
+ * @throws DTypeError for a parameter or loss that is not float64; ValueError for an empty list, a
+ *   parameter without `requiresGrad`, or a loss that is not a scalar.
+ *
+ * @example
+ * ```ts
+ * import { Linear, mseLoss, randn, Rng } from 'erlangen';
+ * import { paramGradcheck } from 'erlangen/testing';
+ *
+ * const rng = new Rng(0);
+ * const lin = new Linear(3, 2, { rng, dtype: 'float64' });
+ * const x = randn(rng, [4, 3], { dtype: 'float64' }), y = randn(rng, [4, 2], { dtype: 'float64' });
+ * paramGradcheck(lin.parameters(), () => mseLoss(lin.call(x), y)).ok; // true
+ * ```
+ */
+export function paramGradcheck(params: readonly Tensor[], loss: () => Tensor, opts: Omit<GradcheckOptions, 'upstream' | 'rng'> = {}): GradcheckReport {
+  const eps = opts.eps ?? 1e-6;
+  const atol = opts.atol ?? 1e-8;
+  const rtol = opts.rtol ?? 1e-6;
+  if (!(eps > 0)) throw new ValueError(`paramGradcheck: eps must be positive, got ${eps}`);
+  if (!(atol >= 0) || !(rtol >= 0)) throw new ValueError(`paramGradcheck: tolerances must be non-negative, got atol=${atol}, rtol=${rtol}`);
+  if (params.length === 0) throw new ValueError('paramGradcheck: no parameters to check');
+  params.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new ValueError(`paramGradcheck: parameter ${i} is not a Tensor`);
+    if (t.dtype !== 'float64') throw new DTypeError(`paramGradcheck: parameter ${i} is ${t.dtype} ${fmtShape(t.shape)}; gradients are checked in float64`);
+    if (!t.requiresGrad) throw new ValueError(`paramGradcheck: parameter ${i} ${fmtShape(t.shape)} does not require grad`);
+  });
+  const scalar = (): Tensor => {
+    const l = loss();
+    if (!(l instanceof Tensor)) throw new ValueError('paramGradcheck: loss must return a Tensor');
+    if (l.dtype !== 'float64') throw new DTypeError(`paramGradcheck: the loss is ${l.dtype}; gradients are checked in float64`);
+    if (l.size !== 1) throw new ValueError(`paramGradcheck: the loss must be a scalar, got ${fmtShape(l.shape)}`);
+    return l;
+  };
+  const analytic = enableGrad(() => grad([scalar()], params, { allowUnused: true }));
+  const evalAt = (): number => noGrad(() => scalar().data[0]!);
+  const perInput = params.map((p, i) =>
+    compareElements(i, p.shape, analytic[i]?.data ?? new Float64Array(p.size), p.data as Float64Array, evalAt, eps, atol, rtol));
+  return summarize(perInput, eps, atol, rtol);
+}
+
+/** {@link paramGradcheck} that throws a GradcheckError with the formatted report when it fails. */
+export function assertParamGradcheck(params: readonly Tensor[], loss: () => Tensor, opts: Omit<GradcheckOptions, 'upstream' | 'rng'> & { label?: string } = {}): GradcheckReport {
+  const report = paramGradcheck(params, loss, opts);
+  if (!report.ok) throw new GradcheckError(formatGradcheckReport(report, opts.label ?? 'paramGradcheck'));
+  return report;
 }
 
 function multiIndex(flat: number, shape: readonly number[]): string {

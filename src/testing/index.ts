@@ -7,7 +7,7 @@
  */
 export { backendConformanceSuite, conformanceCases, coveredKernels } from './conformance.js';
 export type { ConformanceCase, ConformanceOptions, TestApi } from './conformance.js';
-export { gradcheck, assertGradcheck, formatGradcheckReport } from './gradcheck.js';
+export { gradcheck, assertGradcheck, formatGradcheckReport, paramGradcheck, assertParamGradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckWorst } from './gradcheck.js';
 export { equivarianceError, assertEquivariant, EquivarianceError } from './equivariance.js';
 export type { EquivarianceSpec, ActionLike } from './equivariance.js';

@@ -10,11 +10,12 @@ import {
 } from '../../src/nn/index.js';
 import type { GaussianKind } from '../../src/nn/index.js';
 import type { Module } from '../../src/nn/index.js';
-import { conv2d, noGrad, randn, rfft, tensor } from '../../src/tensor/index.js';
+import { conv2d, randn, rfft, tensor } from '../../src/tensor/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { assertGradcheck } from '../../src/testing/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
 import { startsWithOp } from '../helpers/named-errors.js';
+import { paramGradcheck } from '../../src/testing/index.js';
 
 const f64 = (rng: Rng, shape: number[], grad = true): Tensor => randn(rng, shape, { dtype: 'float64', requiresGrad: grad });
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -23,30 +24,8 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return m;
 };
 
-/**
- * Gradient of a scalar loss w.r.t. every parameter of `m`, analytic (backward) against central
- * differences on the parameter values in place; returns the largest error relative to max(1, |g|).
- */
-function moduleParamGradError(m: Module<any[], any>, loss: () => Tensor, eps = 1e-6): number {
-  const params = m.parameters();
-  for (const p of params) p.grad = null;
-  loss().backward();
-  let worst = 0;
-  for (const p of params) {
-    const g = p.grad!.toFlatArray();
-    for (let k = 0; k < p.size; k++) {
-      const x0 = p.data[k]!;
-      p.data[k] = x0 + eps;
-      const lp = noGrad(() => loss().item());
-      p.data[k] = x0 - eps;
-      const lm = noGrad(() => loss().item());
-      p.data[k] = x0;
-      const num = (lp - lm) / (2 * eps);
-      worst = Math.max(worst, Math.abs(num - g[k]!) / Math.max(1, Math.abs(num)));
-    }
-  }
-  return worst;
-}
+/** Worst |analytic − numeric| of a scalar loss's gradients w.r.t. the module's parameters (the shipped paramGradcheck). */
+const moduleParamGradError = (m: Module<any[], any>, loss: () => Tensor): number => paramGradcheck(m.parameters(), loss).maxAbsError;
 
 describe('spectralFilter / SpectralFilter', () => {
   it('1-D: a real response equal to rfft(h) filters like linear convolution with h (padded FFT), like circular convolution without padding', () => {

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { FrangiVesselness, frangiVesselness, hessian2d, symmetricEigenvalues2x2 } from '../../src/nn/index.js';
 import type { Module } from '../../src/nn/index.js';
-import { noGrad, randn, tensor } from '../../src/tensor/index.js';
+import { randn, tensor } from '../../src/tensor/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { assertGradcheck } from '../../src/testing/index.js';
 import { Rng, ShapeError, ValueError } from '../../src/util/index.js';
 import { startsWithOp } from '../helpers/named-errors.js';
+import { paramGradcheck } from '../../src/testing/index.js';
 
 const N = 32;
 const scalar = (v: number, grad = true): Tensor => tensor([v], { dtype: 'float64', requiresGrad: grad });
@@ -24,27 +25,8 @@ function image(f: (x: number, y: number) => number, n = N): Tensor {
 
 const peak = (t: Tensor): number => Math.max(...t.toFlatArray());
 
-/** Analytic vs central-difference gradients of a scalar loss w.r.t. the module's parameters (relative to max(1, |g|)). */
-function moduleParamGradError(m: Module<any[], any>, loss: () => Tensor, eps = 1e-6): number {
-  const params = m.parameters();
-  for (const p of params) p.grad = null;
-  loss().backward();
-  let worst = 0;
-  for (const p of params) {
-    const g = p.grad!.toFlatArray();
-    for (let k = 0; k < p.size; k++) {
-      const x0 = p.data[k]!;
-      p.data[k] = x0 + eps;
-      const lp = noGrad(() => loss().item());
-      p.data[k] = x0 - eps;
-      const lm = noGrad(() => loss().item());
-      p.data[k] = x0;
-      const num = (lp - lm) / (2 * eps);
-      worst = Math.max(worst, Math.abs(num - g[k]!) / Math.max(1, Math.abs(num)));
-    }
-  }
-  return worst;
-}
+/** Worst |analytic − numeric| of a scalar loss's gradients w.r.t. the module's parameters (the shipped paramGradcheck). */
+const moduleParamGradError = (m: Module<any[], any>, loss: () => Tensor): number => paramGradcheck(m.parameters(), loss).maxAbsError;
 
 describe('Hessian and 2×2 eigenvalues', () => {
   it('eigenvalues: the roots of λ² − tr·λ + det, sorted |λ₁| ≤ |λ₂|, within √ε of exact', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, apply, tensor, uniform, indices, zeros,
+  Tensor, apply, tensor, uniform, randn, indices, zeros,
   reshape, expand, permute, sum, sumToShape, cast, clone,
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, step, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, clamp, siluGrad,
@@ -21,7 +21,8 @@ import {
 } from '../../src/tensor/index.js';
 import type { OpDef } from '../../src/tensor/index.js';
 import { DTypeError, Rng, ValueError } from '../../src/util/index.js';
-import { assertGradcheck, formatGradcheckReport, gradcheck } from '../../src/testing/gradcheck.js';
+import { assertGradcheck, assertParamGradcheck, formatGradcheckReport, gradcheck, paramGradcheck } from '../../src/testing/gradcheck.js';
+import { Linear } from '../../src/nn/index.js';
 import type { GradcheckOptions } from '../../src/testing/gradcheck.js';
 import { jsBackend } from '../../src/backend/js/backend.js';
 
@@ -567,5 +568,46 @@ describe('coverage', () => {
     const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step']);
     const missing = Object.keys(jsBackend.kernels).filter((k) => !nonDifferentiable.has(k) && !covered.has(k));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('paramGradcheck (gradients w.r.t. tensors the loss reads, e.g. module parameters)', () => {
+  const setup = () => {
+    const rng = new Rng(3);
+    const lin = new Linear(3, 2, { rng, dtype: 'float64' });
+    const x = randn(rng, [4, 3], { dtype: 'float64' }), y = randn(rng, [4, 2], { dtype: 'float64' });
+    return { lin, x, y };
+  };
+
+  it('passes on a module and leaves the parameters (bits) and their .grad untouched', () => {
+    const { lin, x, y } = setup();
+    const before = lin.parameters().map((p) => Float64Array.from(p.data));
+    const r = assertParamGradcheck(lin.parameters(), () => mseLoss(tanh(lin.call(x)), y));
+    expect(r.perInput).toHaveLength(2);
+    expect(r.maxAbsError).toBeLessThan(1e-8);
+    lin.parameters().forEach((p, i) => {
+      expect(Array.from(p.data)).toEqual(Array.from(before[i]!));
+      expect(p.grad).toBeNull();
+    });
+  });
+
+  it('FAILS when the analytic gradient misses a term (a detached use of the weight)', () => {
+    const { lin, x, y } = setup();
+    const w = lin.parameters()[0]!;
+    const r = paramGradcheck(lin.parameters(), () => add(mseLoss(lin.call(x), y), sum(square(w.detach()))));
+    expect(r.ok).toBe(false);
+    expect(r.perInput[0]!.failures).toBe(w.size);
+    expect(r.perInput[1]!.failures).toBe(0);
+    expect(() => assertParamGradcheck(lin.parameters(), () => add(mseLoss(lin.call(x), y), sum(square(w.detach()))))).toThrow(/paramGradcheck: FAILED/);
+  });
+
+  it('named errors: no parameters, float32, no requiresGrad, non-scalar loss', () => {
+    const { lin, x } = setup();
+    expect(() => paramGradcheck([], () => sum(x))).toThrow(ValueError);
+    const p32 = tensor([1, 2], { requiresGrad: true });
+    expect(() => paramGradcheck([p32], () => sum(p32))).toThrow(DTypeError);
+    const c = tensor([1, 2], { dtype: 'float64' });
+    expect(() => paramGradcheck([c], () => sum(c))).toThrow(/does not require grad/);
+    expect(() => paramGradcheck(lin.parameters(), () => lin.call(x))).toThrow(/must be a scalar/);
   });
 });
