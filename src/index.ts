@@ -176,3 +176,6 @@ export type {
 } from './nn/index.js';
 export { sheppLogan, randomEllipsePhantoms, renderEllipses, SHEPP_LOGAN, vesselImages } from './data/index.js';
 export type { Ellipse, RandomPhantomOptions, VesselImageOptions, VesselBatch } from './data/index.js';
+// compiled training steps (static buffer plan) and the engine's allocation counter
+export { compile, allocationStats, resetAllocationStats } from './tensor/index.js';
+export type { CompileOptions, CompiledStep, BufferPlanStats, StepUpdater, AllocationStats } from './tensor/index.js';
