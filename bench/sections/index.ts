@@ -10,5 +10,6 @@ import { graphSection } from './graph.js';
 import { meshSection } from './mesh.js';
 import { fftSection } from './fft.js';
 import { rnnSection } from './rnn.js';
+import { trainStepSection } from './train-step.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection, rnnSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection, rnnSection, trainStepSection];
