@@ -30,7 +30,7 @@ function bitDiff(name: string, a: ArrayLike<number>, b: ArrayLike<number>): stri
 }
 
 /** Every parameter and buffer of two modules, compared bitwise; null when all are identical. */
-function stateDiff(a: Module, b: Module): string | null {
+function stateDiff(a: Module<any, any>, b: Module<any, any>): string | null {
   const sa = a.stateDict(), sb = b.stateDict();
   for (const k of Object.keys(sa)) {
     const d = bitDiff(k, sa[k]!.data, sb[k]!.data);
