@@ -119,7 +119,7 @@ describe('compile: an MLP with batch norm and dropout, trained with Adam', () =>
     const s = step.stats;
     expect(s.intermediates).toBeGreaterThan(s.buffers * 2);
     expect(s.pooledBytes).toBeLessThan(s.unplannedBytes / 2);
-    expect(s.pooledBytes).toBeGreaterThanOrEqual(s.peakLiveBytes - s.pinnedBytes);
+    expect(s.pooledBytes).toBeGreaterThanOrEqual(s.peakLiveBytes);
     expect(step.params).toHaveLength(m.parameters().length);
   });
 
