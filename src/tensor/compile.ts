@@ -62,7 +62,7 @@ export interface CompiledStep {
   readonly plan: Plan;
   /** The buffer plan's sizes. */
   readonly stats: BufferPlanStats;
-  /** The parameters whose gradients the step computes, in trace order. */
+  /** The parameters whose gradients the step computes, in trace order (inputs with requiresGrad aside). */
   readonly params: readonly Tensor[];
 }
 
@@ -162,8 +162,12 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
     }));
   });
   const outSlots = plan.outputs.map((t) => slotOf(t, plan.steps.length));
-  const params = [...(plan.leafGrads ?? new Map<Tensor, Tensor>()).keys()];
-  const gradSlots = params.map((p) => slotOf(plan.leafGrads!.get(p)!, plan.steps.length));
+  // Gradients of leaves: parameters (constants), and trace inputs created with requiresGrad, whose
+  // gradient goes to the tensor passed to `run` in their place.
+  const leaves = [...(plan.leafGrads ?? new Map<Tensor, Tensor>()).keys()];
+  const gradSlots = leaves.map((p) => slotOf(plan.leafGrads!.get(p)!, plan.steps.length));
+  const leafInput = leaves.map((p) => plan.inputs.indexOf(p));
+  const params = leaves.filter((_, k) => leafInput[k]! < 0);
   for (const s of [...outSlots, ...gradSlots]) s.root.pinned = true;
 
   // Linear scan: outputs take a free buffer of their dtype and size class, then the storage whose
@@ -219,6 +223,7 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
   }
 
   const planned = [...new Set([...outSlots, ...gradSlots])].filter((s) => s.input < 0 && s.constant === null);
+  const pinnedData = new Set<TypedArray>(planned.map((s) => s.kt.data));
 
   // Per-step kernel calls, resolved once.
   const kernels: (Kernel | null)[] = plan.steps.map((st) => (st.op.alias ? null : st.op.hostKernel ?? resolveKernel(st.op.name, backend)));
@@ -237,6 +242,7 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
         const got = x instanceof Tensor ? `${x.dtype} ${fmtShape(x.shape)}` : typeof x;
         throw new ValueError(`compiled step: input ${i} is ${got}, the step was compiled for ${p.dtype} ${fmtShape(p.shape)}`);
       }
+      if (pinnedData.has(x.data)) throw new ValueError(`compiled step: input ${i} is an output of an earlier run, which this run overwrites; pass a clone()`);
       for (const s of inputSlots[i]!) s.kt.data = x.data;
     }
     for (let i = 0; i < nSteps; i++) {
@@ -249,7 +255,10 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
       for (let k = 0; k < m.length; k++) m[k]!.markModified();
     }
     const outs = outSlots.map((s) => concrete(s, inputs));
-    for (let k = 0; k < params.length; k++) params[k]!.grad = concrete(gradSlots[k]!, inputs);
+    for (let k = 0; k < leaves.length; k++) {
+      const j = leafInput[k]!;
+      (j < 0 ? leaves[k]! : inputs[j]!).grad = concrete(gradSlots[k]!, inputs);
+    }
     for (const s of planned) s.tensor!.markModified(); // their storage was rewritten
     optimizer?.step();
     return outs;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Tensor, add, allocationStats, compile, div, dropout, mseLoss, mul, randn, relu, resetAllocationStats, runPlan, trace, zeros, ones,
-  batchNorm,
+  batchNorm, tensor,
 } from '../../src/tensor/index.js';
 import { BatchNorm1d, Dropout, Linear, ReLU, Sequential } from '../../src/nn/index.js';
 import { Module } from '../../src/nn/index.js';
@@ -243,6 +243,26 @@ describe('compile: outputs, views and errors', () => {
     expect(extra!.item()).toBe(mul(add(h, 2), 3).sum().item());
     expect(w.grad).not.toBeNull();
     w.grad = null;
+  });
+
+  it('an input traced with requiresGrad hands its gradient to the tensor passed to run', () => {
+    const w = randn(new Rng(3), [3], { requiresGrad: true });
+    const step = compile((x) => { const l = mul(mul(x!, x!), w).sum(); l.backward(); return l; }, { inputs: [{ shape: [3], requiresGrad: true }] });
+    expect(step.params).toEqual([w]);
+    const x = tensor([1, 2, 3]);
+    step.run(x);
+    const wd = w.detach();
+    expect(Array.from(x.grad!.data)).toEqual(Array.from(mul(mul(x, 2), wd).data));
+    expect(Array.from(w.grad!.data)).toEqual([1, 4, 9]);
+    w.grad = null;
+  });
+
+  it('refuses an output of an earlier run as input (the run would overwrite it while reading it)', () => {
+    const step = compile((x) => [add(x!, 1)], { inputs: [{ shape: [2] }] });
+    const [y] = step.run(ones([2]));
+    expect(Array.from(y!.data)).toEqual([2, 2]);
+    expect(() => step.run(y!)).toThrow(/output of an earlier run/);
+    expect(Array.from(step.run(y!.clone())[0]!.data)).toEqual([3, 3]);
   });
 
   it('checks its inputs and refuses parameters that already hold a gradient', () => {
