@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Tensor, add, allocationStats, compile, div, dropout, mseLoss, mul, randn, relu, resetAllocationStats, runPlan, trace, zeros, ones,
-  batchNorm, tensor,
+  batchNorm, tensor, mean, variance,
 } from '../../src/tensor/index.js';
 import { BatchNorm1d, Dropout, Linear, ReLU, Sequential } from '../../src/nn/index.js';
 import { Module } from '../../src/nn/index.js';
@@ -202,6 +202,18 @@ describe('stochastic and stateful primitives in plans', () => {
     const y = dropout(ones([2, 50], { dtype: 'float64' }), 0.3, rng);
     const want = Array.from({ length: 100 }, () => (ref.uniform() < 0.3 ? 0 : 1 / 0.7));
     expect(Array.from(y.data)).toEqual(want);
+  });
+
+  it('eager running statistics are the host loop of before, bit for bit (momentum 0.1, unbiased variance)', () => {
+    const x = randn(new Rng(4), [7, 3]);
+    const rm = zeros([3]), rv = ones([3]);
+    batchNorm(x, rm, rv);
+    // the old code: r ← (1 − m)·r + m·stat with the float32 batch statistics, per channel
+    const mu = mean(x, [0], true).data, v = variance(x, [0], true, 0).data, n = 7, m = 0.1;
+    for (let c = 0; c < 3; c++) {
+      expect(rm.data[c]).toBe(Math.fround((1 - m) * 0 + m * mu[c]!));
+      expect(rv.data[c]).toBe(Math.fround((1 - m) * 1 + m * v[c]! * (n / (n - 1))));
+    }
   });
 
   it('batch-norm running statistics are updated on every replay, bumping the buffer version', () => {
