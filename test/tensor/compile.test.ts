@@ -39,18 +39,18 @@ function stateDiff(a: Module<any, any>, b: Module<any, any>): string | null {
   return null;
 }
 
-function makeMlp(seed: number): Sequential {
+function makeMlp(seed: number, dtype: 'float32' | 'float64' = 'float32'): Sequential {
   const rng = new Rng(seed);
   return new Sequential(
-    new Linear(12, 32, { rng }), new BatchNorm1d(32), new ReLU(), new Dropout(0.25, { rng: new Rng(seed + 100) }),
-    new Linear(32, 32, { rng }), new BatchNorm1d(32), new ReLU(), new Dropout(0.1, { rng: new Rng(seed + 200) }),
-    new Linear(32, 3, { rng }),
+    new Linear(12, 32, { rng, dtype }), new BatchNorm1d(32, { dtype }), new ReLU(), new Dropout(0.25, { rng: new Rng(seed + 100) }),
+    new Linear(32, 32, { rng, dtype }), new BatchNorm1d(32, { dtype }), new ReLU(), new Dropout(0.1, { rng: new Rng(seed + 200) }),
+    new Linear(32, 3, { rng, dtype }),
   );
 }
 
-function batches(seed: number, n: number, B: number): [Tensor, Tensor][] {
+function batches(seed: number, n: number, B: number, dtype: 'float32' | 'float64' = 'float32'): [Tensor, Tensor][] {
   const rng = new Rng(seed);
-  return Array.from({ length: n }, () => [randn(rng, [B, 12]), randn(rng, [B, 3])] as [Tensor, Tensor]);
+  return Array.from({ length: n }, () => [randn(rng, [B, 12], { dtype }), randn(rng, [B, 3], { dtype })] as [Tensor, Tensor]);
 }
 
 interface Run { losses: number[]; model: Module }
@@ -74,7 +74,7 @@ function trainCompiled(model: Module, opt: Adam | SGD, data: [Tensor, Tensor][],
     const l = loss(model, x!, y!);
     l.backward();
     return l;
-  }, { inputs: [{ shape: x0.shape }, { shape: y0.shape }], optimizer: opt });
+  }, { inputs: [{ shape: x0.shape, dtype: x0.dtype }, { shape: y0.shape, dtype: y0.dtype }], optimizer: opt });
   const losses: number[] = [];
   let allocAfterFirst = 0;
   data.forEach(([x, y], i) => {
@@ -88,9 +88,9 @@ function trainCompiled(model: Module, opt: Adam | SGD, data: [Tensor, Tensor][],
 const mlpLoss = (m: Module, x: Tensor, y: Tensor): Tensor => mseLoss((m as Sequential).call(x), y);
 
 describe('compile: an MLP with batch norm and dropout, trained with Adam', () => {
-  it('matches eager execution bit for bit over several steps and allocates nothing after the first', () => {
-    const data = batches(7, 6, 16);
-    const me = makeMlp(3), mc = makeMlp(3);
+  it.each(['float32', 'float64'] as const)('matches eager execution bit for bit over several steps and allocates nothing after the first (%s)', (dtype) => {
+    const data = batches(7, 6, 16, dtype);
+    const me = makeMlp(3, dtype), mc = makeMlp(3, dtype);
     const eager = trainEager(me, new Adam(me.parameters(), { lr: 1e-2 }), data, mlpLoss);
     const comp = trainCompiled(mc, new Adam(mc.parameters(), { lr: 1e-2 }), data, mlpLoss);
     expect(bitDiff('loss', comp.losses, eager.losses)).toBeNull();
