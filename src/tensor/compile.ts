@@ -10,7 +10,7 @@ import type { Backend, DType, Kernel, KernelTensor, TypedArray } from '../backen
 import { getBackend, resolveKernel } from '../backend/registry.js';
 import { ValueError, fmtShape } from '../util/errors.js';
 import { allocCounted } from './engine.js';
-import type { OpDef } from './op-def.js';
+import { checkedSize } from './shape-util.js';
 import { Tensor } from './tensor.js';
 import { type InputSpec, type Plan, trace } from './trace.js';
 
@@ -184,7 +184,7 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
   plan.steps.forEach((st, i) => {
     for (const s of stepOut[i]!) {
       if (s.root !== s) continue;
-      const n = s.kt.data === null ? sizeOfShape(st.op, s.kt.shape) : s.kt.data.length;
+      const n = checkedSize(st.op.name, s.kt.shape); // SizeError naming the op before allocating
       intermediates++;
       unplannedBytes += n * bytesOf(s.kt.dtype);
       if (s.pinned) {
@@ -272,11 +272,4 @@ function concrete(s: Slot, inputs: readonly Tensor[]): Tensor {
   if (s.tensor) return s.tensor;
   const x = inputs[s.input]!;
   return s.root === s ? x : new Tensor(x.data, s.kt.shape, s.kt.dtype);
-}
-
-function sizeOfShape(op: OpDef, shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  if (!Number.isSafeInteger(n)) throw new ValueError(`compile: op '${op.name}' has an output ${fmtShape(shape)} too large to plan`);
-  return n;
 }
