@@ -205,3 +205,6 @@ export {
   hingeEnergyLoss, logEnergyLoss, squareSquareEnergyLoss, squareExponentialEnergyLoss, nllEnergyLoss, nceLoss, DiagonalGaussian, denoisingScoreMatchingLoss, langevinSample, EnergyMLP,
 } from './nn/index.js';
 export type { NceInputs, LangevinOptions, EnergyActivation, EnergyMLPOptions } from './nn/index.js';
+// compiled training steps (static buffer plan) and the engine's allocation counter
+export { compile, allocationStats, resetAllocationStats } from './tensor/index.js';
+export type { CompileOptions, CompiledStep, BufferPlanStats, StepUpdater, AllocationStats } from './tensor/index.js';

@@ -11,5 +11,6 @@ import { meshSection } from './mesh.js';
 import { fftSection } from './fft.js';
 import { rnnSection } from './rnn.js';
 import { irrepsSection } from './irreps.js';
+import { trainStepSection } from './train-step.js';
 
-export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection, rnnSection, irrepsSection];
+export const SECTIONS: readonly Section[] = [tensorSection, solverSection, graphSection, meshSection, fftSection, rnnSection, irrepsSection, trainStepSection];

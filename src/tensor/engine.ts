@@ -3,11 +3,11 @@
  * (tracing), and attach the autograd node. Also the grad-mode and anomaly-mode scopes.
  * @module
  */
-import type { Backend, KernelTensor } from '../backend/types.js';
+import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
 import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
 import { checkedSize, describe } from './shape-util.js';
-import type { OpDef } from './op-def.js';
+import type { Meta, OpDef } from './op-def.js';
 import { Tensor } from './tensor.js';
 
 /** One recorded op call in a trace. */
@@ -119,6 +119,46 @@ export function activeRecorder(): Recorder | null {
   return state.recorder;
 }
 
+/** Typed-array storage allocated for op outputs, see {@link allocationStats}. */
+export interface AllocationStats {
+  /** Output arrays allocated since the last reset. */
+  count: number;
+  /** Their bytes. */
+  bytes: number;
+}
+
+const allocs: AllocationStats = { count: 0, bytes: 0 };
+
+/**
+ * How many output arrays (and bytes) the engine allocated since the last
+ * {@link resetAllocationStats}: every eager op output and every buffer a compiled step's pool
+ * creates goes through this counter (views such as reshape allocate nothing). Kernels' own
+ * scratch is not counted. For tests and benchmarks.
+ */
+export function allocationStats(): AllocationStats {
+  return { count: allocs.count, bytes: allocs.bytes };
+}
+
+/** Reset the {@link allocationStats} counter to zero. */
+export function resetAllocationStats(): void {
+  allocs.count = 0;
+  allocs.bytes = 0;
+}
+
+/** @internal allocate zeroed storage through the counted path (executeOp, the compiled-step pool). */
+export function allocCounted(backend: Backend, op: string, dtype: Meta['dtype'], shape: readonly number[] | number): TypedArray {
+  const n = typeof shape === 'number' ? shape : checkedSize(op, shape);
+  const a = backend.alloc(dtype, n);
+  allocs.count++;
+  allocs.bytes += a.byteLength;
+  return a;
+}
+
+/** @internal bump the versions of the inputs an in-place op wrote (`op.mutates`). */
+export function markMutated(op: OpDef, inputs: readonly Tensor[]): void {
+  if (op.mutates) for (const i of op.mutates) inputs[i]!.markModified();
+}
+
 /** Execute an op's kernel on concrete tensors, allocating outputs per `metas` (no autograd). */
 export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, backend: Backend = getBackend()): Tensor[] {
   const metas = op.infer(inputs, attrs);
@@ -130,11 +170,12 @@ export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
     return [view];
   }
   // Sizes are checked before allocating (SizeError naming the op), for every op.
-  const outs = metas.map((m) => new Tensor(backend.alloc(m.dtype, checkedSize(op.name, m.shape)), m.shape, m.dtype));
-  const kernel = resolveKernel(op.name, backend);
+  const outs = metas.map((m) => new Tensor(allocCounted(backend, op.name, m.dtype, m.shape), m.shape, m.dtype));
+  const kernel = op.hostKernel ?? resolveKernel(op.name, backend);
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   kernel(kin, kout, attrs);
+  markMutated(op, inputs);
   if (state.fresh) for (const o of outs) state.fresh.add(o);
   return outs;
 }

@@ -54,3 +54,7 @@ export { normalize, cosineSimilarity } from './ops/similarity.js';
 export { smoothL1Loss, klDiv } from './ops/loss.js';
 export type { KlDivOptions } from './ops/loss.js';
 export type { GeluApproximate } from './ops/elementwise.js';
+export { compile } from './compile.js';
+export type { CompileOptions, CompiledStep, BufferPlanStats, StepUpdater } from './compile.js';
+export { allocationStats, resetAllocationStats } from './engine.js';
+export type { AllocationStats } from './engine.js';

@@ -2,7 +2,7 @@
  * The shape of a primitive op: output-shape inference, and the backward rule next to it.
  * @module
  */
-import type { DType } from '../backend/types.js';
+import type { DType, Kernel } from '../backend/types.js';
 import type { Tensor } from './tensor.js';
 
 /** Shape and dtype of a tensor, known without its data. */
@@ -51,4 +51,16 @@ export interface OpDef<A = any> {
    * `GradError` naming the op, instead of silently returning a zero second derivative.
    */
   readonly notTwiceDifferentiable?: string;
+  /**
+   * A kernel that runs on the host for every backend, instead of the registry's kernel of `name`:
+   * for stateful or stochastic primitives whose state lives on the host (the dropout mask reads a
+   * seeded `Rng`, the batch-norm running-statistics update writes module buffers). Replaying a
+   * plan runs it again, so the state advances on every run (docs/design/compiled-steps.md).
+   */
+  readonly hostKernel?: Kernel;
+  /**
+   * Inputs the kernel writes in place, as input positions: the engine bumps their version after
+   * the kernel ran (an in-place update such as the running statistics of batch norm).
+   */
+  readonly mutates?: readonly number[];
 }

@@ -27,6 +27,11 @@ export interface Plan {
   readonly outputs: readonly Tensor[];
   /** Concrete tensors the plan reads (parameters, constants), captured by reference. */
   readonly constants: readonly Tensor[];
+  /**
+   * The leaves whose `.grad` the traced function set (it called backward), with the symbolic
+   * gradient each held at the end of the trace; `compile` hands the concrete ones back.
+   */
+  readonly leafGrads?: ReadonlyMap<Tensor, Tensor>;
 }
 
 /**
@@ -44,9 +49,11 @@ export function trace(fn: (...inputs: Tensor[]) => Tensor[] | Tensor, specs: rea
   const rec: Recorder = { steps: [], touchedLeaves: new Map() };
   const prev = setRecorder(rec);
   let outs: Tensor[];
+  const leafGrads = new Map<Tensor, Tensor>();
   try {
     const r = fn(...inputs);
     outs = Array.isArray(r) ? r : [r];
+    for (const leaf of rec.touchedLeaves.keys()) if (leaf.grad) leafGrads.set(leaf, leaf.grad);
   } finally {
     setRecorder(prev);
     for (const [leaf, g] of rec.touchedLeaves) leaf.grad = g;
@@ -57,7 +64,7 @@ export function trace(fn: (...inputs: Tensor[]) => Tensor[] | Tensor, specs: rea
     for (const t of s.inputs) if (!produced.has(t) && !t.isSymbolic) constants.add(t);
     for (const t of s.outputs) produced.add(t);
   }
-  return { inputs, steps: rec.steps, outputs: outs, constants: [...constants] };
+  return { inputs, steps: rec.steps, outputs: outs, constants: [...constants], leafGrads };
 }
 
 /** Execute a plan on concrete inputs (default: the active backend) and return its outputs. */

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const tmp = join(root, '.tmp-docs');
-const guides = ['01-quickstart.md', '02-groups-and-reps.md', '03-equivariant-mlps.md', '05-saving-and-loading.md', '06-grids.md', '07-meshes.md', '10-recurrent.md', '11-known-operators.md', '12-capsules.md', '13-spiking.md', '14-memory-networks.md', '15-energy-based.md', '16-irreps-and-point-clouds.md', 'harness.md'];
+const guides = ['01-quickstart.md', '02-groups-and-reps.md', '03-equivariant-mlps.md', '05-saving-and-loading.md', '06-grids.md', '07-meshes.md', '08-performance.md', '10-recurrent.md', '11-known-operators.md', '12-capsules.md', '13-spiking.md', '14-memory-networks.md', '15-energy-based.md', '16-irreps-and-point-clouds.md', 'harness.md'];
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -5,8 +5,10 @@
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
-import { noGrad } from '../engine.js';
-import { Tensor } from '../tensor.js';
+import type { KernelTensor } from '../../backend/types.js';
+import { dispatch, noGrad } from '../engine.js';
+import type { OpDef } from '../op-def.js';
+import type { Tensor } from '../tensor.js';
 import { detach, reshape, sum } from './base.js';
 import { add, div, exp, mul, rsqrt, sub } from './elementwise.js';
 import { logsumexp, max, mean, variance } from './reduce.js';
@@ -89,15 +91,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
       if (n <= 1) throw new ValueError(`batchNorm: expected more than one value per channel when training, got input ${fmtShape(x.shape)}`);
       mu = mean(x, axes, true);
       v = variance(x, axes, true, 0);
-      // Running statistics are a host-side side effect; skipped while tracing (symbolic values).
-      if (runningMean && runningVar && !mu.isSymbolic) {
-        noGrad(() => {
-          const rm = runningMean.data, rv = runningVar.data, md = mu.data, vd = v.data;
-          for (let c = 0; c < C; c++) {
-            rm[c] = (1 - m) * rm[c]! + m * md[c]!;
-            rv[c] = (1 - m) * rv[c]! + m * vd[c]! * (n / (n - 1));
-          }
-        });
+      // An in-place primitive: run now when eager, recorded (and run on every replay) when tracing.
+      if (runningMean && runningVar) {
+        const stats = [runningMean, runningVar, mu, v];
+        noGrad(() => dispatch(RUNNING_STATS_OP, stats, { momentum: m, n }));
       }
     } else {
       if (!runningMean || !runningVar) throw new ValueError('batchNorm: eval mode needs running statistics');
@@ -120,9 +117,57 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
   return asOp('dropout', () => {
     if (!(p >= 0 && p < 1)) throw new ValueError(`dropout: p must be in [0, 1), got ${p}`);
     if (!training || p === 0) return x;
-    const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
-    const scale = 1 / (1 - p);
-    for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0 : scale;
-    return mul(x, new Tensor(mask, x.shape, x.dtype));
+    const mask = dispatch(DROPOUT_MASK_OP, [], { shape: x.shape, dtype: x.dtype, p, rng } satisfies DropoutMaskAttrs)[0]!;
+    return mul(x, mask);
   });
 }
+
+/** Attributes of the `dropoutMask` primitive. */
+interface DropoutMaskAttrs {
+  readonly shape: readonly number[];
+  readonly dtype: Tensor['dtype'];
+  readonly p: number;
+  readonly rng: Rng;
+}
+
+/**
+ * The dropout mask, a stochastic primitive without inputs: m_i = 0 with probability p, else
+ * 1/(1 − p), one `rng.uniform()` per element in row-major order. Its host kernel draws at
+ * execution time, so a replayed plan draws a fresh mask on every run from the same `Rng` an eager
+ * run would use.
+ */
+const DROPOUT_MASK_OP: OpDef<DropoutMaskAttrs> = {
+  name: 'dropoutMask',
+  infer: (_inputs, a) => [{ shape: a.shape, dtype: a.dtype }],
+  hostKernel: (_in: readonly KernelTensor[], [out]: readonly KernelTensor[], a: DropoutMaskAttrs) => {
+    const mask = out!.data, rng = a.rng, p = a.p;
+    const scale = 1 / (1 - p);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0 : scale;
+  },
+};
+
+/** Attributes of the `batchNormRunningStats` primitive. */
+interface RunningStatsAttrs {
+  readonly momentum: number;
+  /** Values per channel in the batch (for the unbiased variance). */
+  readonly n: number;
+}
+
+/**
+ * The in-place update of batch norm's running statistics from the batch mean and (biased)
+ * variance: r_μ ← (1 − m)·r_μ + m·μ, r_σ² ← (1 − m)·r_σ² + m·σ²·n/(n − 1). Inputs
+ * [runningMean, runningVar, μ, σ²]; no outputs; writes (and bumps the versions of) inputs 0 and 1.
+ */
+const RUNNING_STATS_OP: OpDef<RunningStatsAttrs> = {
+  name: 'batchNormRunningStats',
+  infer: () => [],
+  mutates: [0, 1],
+  hostKernel: ([rmT, rvT, muT, vT]: readonly KernelTensor[], _out: readonly KernelTensor[], a: RunningStatsAttrs) => {
+    const rm = rmT!.data, rv = rvT!.data, md = muT!.data, vd = vT!.data;
+    const m = a.momentum, n = a.n, C = rm.length;
+    for (let c = 0; c < C; c++) {
+      rm[c] = (1 - m) * rm[c]! + m * md[c]!;
+      rv[c] = (1 - m) * rv[c]! + m * vd[c]! * (n / (n - 1));
+    }
+  },
+};
