@@ -44,6 +44,7 @@ import { MLP, gaussianBasis, polynomialCutoff, zerosInit } from '../src/nn/index
 import { Adam, CosineAnnealingLR } from '../src/optim/index.js';
 import { generateLennardJones } from '../src/data/lennard-jones.js';
 import type { LJSample } from '../src/data/lennard-jones.js';
+import { nequipModel } from './lj/nequip.js';
 
 /** A batch of configurations as one disjoint graph (all float64). */
 export interface AtomsBatch {
@@ -146,7 +147,7 @@ export function predict(model: PotentialModel, positions: Float64Array, batch: A
   return enableGrad(() => {
     const x = tensor(positions, { dtype: 'float64', shape: [positions.length / 3, 3], requiresGrad: true });
     const energy = model.energy(x, batch);
-    const [g] = grad(sum(energy), x, { createGraph });
+    const [g] = grad(sum(energy), x, { createGraph, materializeGrads: true }); // zeros where no atom interacts
     const shift = tensor(batch.numAtoms.map((n) => n * atomEnergy), { dtype: 'float64' });
     return { energy: atomEnergy === 0 ? energy : add(energy, shift), forces: mul(g!, -1) };
   });
@@ -251,8 +252,30 @@ export interface LjForcesOptions {
   /** Smallest / largest cluster (defaults 13 / 38). */
   minAtoms?: number;
   maxAtoms?: number;
-  /** Models to train (default: the pair-MLP baseline); each is built from a seeded Rng. */
-  models?: readonly ((rng: Rng) => PotentialModel)[];
+  /**
+   * Models to train (default: the pair-MLP baseline); each is built from a seeded Rng, optionally
+   * with its own number of steps, batch size and learning rate.
+   */
+  models?: readonly (ModelBuilder | ModelSpec)[];
+}
+
+/** Statistics of the training set handed to a {@link ModelBuilder} (NequIP's shift and scale). */
+export interface LjStats {
+  /** Mean energy per atom (ε). */
+  readonly energyPerAtom: number;
+  /** Root mean square of the force components (ε/σ). */
+  readonly forceRms: number;
+}
+
+/** Builds a model from a seeded Rng (and, if it wants them, the training set's statistics). */
+export type ModelBuilder = (rng: Rng, stats: LjStats) => PotentialModel;
+
+/** A model with its own training length (the run's `steps`, `batch`, `lr` where absent). */
+export interface ModelSpec {
+  readonly build: ModelBuilder;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly lr?: number;
 }
 
 /** Result for one model. */
@@ -266,6 +289,9 @@ export interface LjForcesResult {
   lastLoss: number;
   /** Training time (s). */
   seconds: number;
+  /** Optimisation steps and configurations per step. */
+  steps: number;
+  batch: number;
   /** max |F(Rx + t) − R F(x)| (float64) and max |E(Rx + t) − E(x)| over test configurations. */
   forceEquivarianceError: number;
   energyInvarianceError: number;
@@ -286,14 +312,15 @@ export function runLjForces(opts: LjForcesOptions = {}): { results: LjForcesResu
   for (const s of train) for (const f of s.forces) { f2 += f * f; fn++; }
   const sigmaF = Math.sqrt(f2 / fn) || 1;
   const atomEnergy = opts.atomEnergy ?? 0;
-  const steps = opts.steps ?? 1500, B = opts.batch ?? 8;
   const wE = opts.energyWeight ?? 0.1, wF = opts.forceWeight ?? 1;
   const builders = opts.models ?? [(rng: Rng) => pairMlpModel({ hidden: opts.hidden ?? 32, rng, input: opts.input })];
   const results: LjForcesResult[] = [];
-  for (const build of builders) {
-    const model = build(new Rng(seed + 100));
-    const opt = new Adam(model.parameters(), { lr: opts.lr ?? 3e-3 });
-    const sched = new CosineAnnealingLR(opt, { tMax: steps, etaMin: (opts.lr ?? 3e-3) / 20 });
+  for (const entry of builders) {
+    const spec: ModelSpec = typeof entry === 'function' ? { build: entry } : entry;
+    const steps = spec.steps ?? opts.steps ?? 1500, B = spec.batch ?? opts.batch ?? 8, lr = spec.lr ?? opts.lr ?? 3e-3;
+    const model = spec.build(new Rng(seed + 100), { energyPerAtom: eMean, forceRms: sigmaF });
+    const opt = new Adam(model.parameters(), { lr });
+    const sched = new CosineAnnealingLR(opt, { tMax: steps, etaMin: lr / 20 });
     const rng = new Rng(seed + 200);
     const losses: number[] = [];
     const t0 = performance.now();
@@ -325,6 +352,8 @@ export function runLjForces(opts: LjForcesOptions = {}): { results: LjForcesResu
       firstLoss: avg(losses.slice(0, k)),
       lastLoss: avg(losses.slice(-k)),
       seconds,
+      steps,
+      batch: B,
       forceEquivarianceError: eq.force,
       energyInvarianceError: eq.energy,
     });
@@ -337,16 +366,21 @@ export function printLjResults(results: readonly LjForcesResult[]): void {
   const pad = (s: string, n: number): string => s.padEnd(n);
   console.log(
     pad('model', 52) + pad('params', 8) + pad('E MAE train/test', 20) + pad('E/atom MAE test', 17) + pad('F MAE train/test', 20) +
-      pad('loss first→last', 20) + pad('|F(Rx)−RF(x)|', 15) + 'time',
+      pad('loss first→last', 20) + pad('|F(Rx)−RF(x)|', 15) + pad('steps×batch', 13) + 'time',
   );
   for (const r of results) {
     console.log(
       pad(r.name, 52) + pad(String(r.parameters), 8) + pad(`${r.train.energyMAE.toFixed(3)} / ${r.test.energyMAE.toFixed(3)}`, 20) +
         pad(r.test.energyPerAtomMAE.toFixed(4), 17) + pad(`${r.train.forceMAE.toFixed(3)} / ${r.test.forceMAE.toFixed(3)}`, 20) +
-        pad(`${r.firstLoss.toFixed(3)} → ${r.lastLoss.toFixed(4)}`, 20) + pad(r.forceEquivarianceError.toExponential(1), 15) + `${r.seconds.toFixed(1)} s`,
+        pad(`${r.firstLoss.toFixed(3)} → ${r.lastLoss.toFixed(4)}`, 20) + pad(r.forceEquivarianceError.toExponential(1), 15) + pad(`${r.steps}×${r.batch}`, 13) + `${r.seconds.toFixed(1)} s`,
     );
   }
 }
+
+/** The NequIP model's full-size settings (CLI defaults). */
+const NEQUIP_HIDDEN = '16x0e+8x1o';
+const NEQUIP_STEPS = 300;
+const NEQUIP_LR = 1e-2;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -363,7 +397,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   };
   console.log(`Lennard-Jones clusters (13–38 atoms): ${opts.train} training / ${opts.test} test configurations; energies + forces (F = −∂E/∂x, double backward);`);
   console.log(`Adam (cosine lr from ${opts.lr}), ${opts.steps} steps of ${opts.batch} configurations; float64. Units: ε, σ.\n`);
-  const { results, train } = runLjForces(opts);
+  const which = (arg('--models') ?? 'pair,nequip').split(',');
+  const nequip: ModelSpec = {
+    build: (rng, st) => nequipModel({ rng, hidden: arg('--nequip-hidden') ?? (quick ? '8x0e+4x1o' : NEQUIP_HIDDEN), layers: num('--layers', 2, 2), cutoff: 3, shift: st.energyPerAtom, scale: st.forceRms }),
+    steps: num('--nequip-steps', NEQUIP_STEPS, 30), batch: num('--nequip-batch', 8, 4), lr: Number(arg('--nequip-lr') ?? NEQUIP_LR),
+  };
+  const models: ModelSpec[] = [];
+  if (which.includes('pair')) models.push({ build: (rng) => pairMlpModel({ hidden: opts.hidden ?? 32, rng, input: opts.input }) });
+  if (which.includes('nequip')) models.push(nequip);
+  const { results, train } = runLjForces({ ...opts, models });
   const ePer = train.map((s) => s.energy / s.numAtoms);
   const mu = ePer.reduce((a, b) => a + b, 0) / ePer.length;
   console.log(`(reference: predicting the mean energy per atom gives a per-atom energy MAE of ${(ePer.reduce((a, b) => a + Math.abs(b - mu), 0) / ePer.length).toFixed(4)}; predicting zero forces a force MAE of ${(train.reduce((a, s) => a + s.forces.reduce((p, f) => p + Math.abs(f), 0), 0) / train.reduce((a, s) => a + s.forces.length, 0)).toFixed(3)})\n`);
