@@ -171,6 +171,15 @@ describe('examples/lj: the NequIP-style model', () => {
     expect(Math.abs(inside.energy.item() - outside.energy.item())).toBeLessThan(1e-7);
     expect(Math.max(...Array.from(inside.forces.data, Math.abs))).toBeLessThan(1e-5);
     expect(Math.abs(near.energy.item() - outside.energy.item())).toBeGreaterThan(1e-6); // but it does interact
+    // the PointConvolution options behind it: with biases in the radial MLP (the default) a message
+    // just inside r_c is far from zero, so E would jump when a pair leaves the radius graph
+    const x = tensor([1, -0.5, 0.3, 0.7], { dtype: 'float64', shape: [2, 2] });
+    const pos = tensor([0, 0, 0, 3 - 1e-3, 0, 0], { dtype: 'float64', shape: [2, 3] });
+    const conv = (o: { radialBias?: boolean; envelope?: number }) =>
+      new PointConvolution('2x0e', '2x0e+2x1o', { rng: new Rng(9), dtype: 'float64', basis: 'bessel', radialEnd: 3, numBasis: 4, radialHidden: [5], ...o });
+    const maxAbs = (t: { data: ArrayLike<number> }) => Math.max(...Array.from(t.data, Math.abs));
+    expect(maxAbs(conv({ radialBias: false, envelope: 6 }).call(x, pos, [0, 1], [1, 0]))).toBeLessThan(1e-8);
+    expect(maxAbs(conv({}).call(x, pos, [0, 1], [1, 0]))).toBeGreaterThan(1e-3);
     // the envelope is validated
     expect(() => new PointConvolution('1x0e', '1x0e', { rng: new Rng(0), envelope: 0 })).toThrow(ValueError);
     expect(() => new PointConvolution('1x0e', '1x0e', { rng: new Rng(0), envelope: 2.5 })).toThrow(/envelope/);
