@@ -15,7 +15,7 @@ import type { AtomsBatch, PotentialModel } from '../lj-forces.js';
 export interface NequipOptions {
   /** Initial weights (required). */
   rng: Rng;
-  /** Hidden irreps of every interaction block (default `16x0e+8x1o+4x2e`). */
+  /** Hidden irreps of every interaction block (default `16x0e+8x1o`). */
   hidden?: string;
   /** Number of interaction blocks (default 2). */
   layers?: number;
@@ -56,7 +56,7 @@ export interface NequipOptions {
  * erlangen's autograd (the forces in the loss are −∂E/∂x with `createGraph`).
  */
 export function nequipModel(opts: NequipOptions): PotentialModel {
-  const hidden = Irreps.of(opts.hidden ?? '16x0e+8x1o+4x2e');
+  const hidden = Irreps.of(opts.hidden ?? '16x0e+8x1o');
   const layers = opts.layers ?? 2;
   const c0 = opts.embedding ?? 8;
   const cutoff = opts.cutoff ?? 3;

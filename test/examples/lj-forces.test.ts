@@ -180,6 +180,9 @@ describe('examples/lj: the NequIP-style model', () => {
     const maxAbs = (t: { data: ArrayLike<number> }) => Math.max(...Array.from(t.data, Math.abs));
     expect(maxAbs(conv({ radialBias: false, envelope: 6 }).call(x, pos, [0, 1], [1, 0]))).toBeLessThan(1e-8);
     expect(maxAbs(conv({}).call(x, pos, [0, 1], [1, 0]))).toBeGreaterThan(1e-3);
+    // a radius graph built with another cutoff than the model's is refused
+    const other = makeBatch([data[0]!], 2.5);
+    expect(() => predict(model, other.positions, other.batch, false)).toThrow(/nequipModel: the batch's radius graph has cutoff 2.5 but the model 3/);
     // the envelope is validated
     expect(() => new PointConvolution('1x0e', '1x0e', { rng: new Rng(0), envelope: 0 })).toThrow(ValueError);
     expect(() => new PointConvolution('1x0e', '1x0e', { rng: new Rng(0), envelope: 2.5 })).toThrow(/envelope/);
