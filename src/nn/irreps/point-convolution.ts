@@ -12,7 +12,7 @@ import { MLP } from '../container.js';
 import { Module } from '../module.js';
 import { floatDType } from '../parameter.js';
 import type { FloatDType } from '../parameter.js';
-import { softOneHotLinspace } from '../radial.js';
+import { polynomialCutoff, softOneHotLinspace } from '../radial.js';
 import type { SoftOneHotBasis } from '../radial.js';
 import { FullyConnectedTensorProduct } from './fully-connected-tensor-product.js';
 import { Irreps, shIrreps } from './irreps.js';
@@ -39,6 +39,17 @@ export interface PointConvolutionOptions {
   radialHidden?: readonly number[];
   /** Activation of the radial MLP (default `silu`). */
   radialActivation?: ActivationName;
+  /**
+   * The radial MLP's layers learn biases (default true). false (e3nn's `FullyConnectedNet` and
+   * NequIP): with an activation that maps 0 to 0 (silu, tanh) the weights W vanish wherever the
+   * basis does, so the messages go to 0 at the cutoff and the model is as smooth there as the basis.
+   */
+  radialBias?: boolean;
+  /**
+   * Multiply the radial basis by the polynomial envelope u(|r|/radialEnd) of exponent p
+   * ({@link polynomialCutoff}, NequIP's smooth cutoff; u, u′, u″ vanish at radialEnd). Default: none.
+   */
+  envelope?: number;
   /** Messages are summed and divided by √numNeighbors (default 1: a plain sum). */
   numNeighbors?: number;
   /**
@@ -54,7 +65,8 @@ export interface PointConvolutionOptions {
  *   m_ij = TP(x_j, Y(r̂_ij); W(|r_ij|)),   W = MLP(B(|r_ij|)·√N_B),   out_i = (1/√k) Σ_{j} m_ij
  *
  * with Y the spherical harmonics (component normalisation), B a soft one-hot radial basis of N_B
- * functions (`smooth_finite` vanishes at both ends, so self-loops and far pairs contribute 0) and
+ * functions (`smooth_finite` vanishes at both ends, so self-loops and far pairs contribute 0;
+ * optionally times the polynomial envelope u(|r_ij|), `envelope`) and
  * TP a tensor product with per-edge weights (external, not shared). Equivariant under E(3): r_ij
  * is translation invariant and rotates as 1o, |r_ij| is invariant, the TP is O(3)-equivariant.
  * Edges are given as index arrays (a radius graph built by the caller), so batches of graphs are
@@ -75,6 +87,8 @@ export class PointConvolution extends Module<[Tensor, Tensor, IndexLike, IndexLi
   readonly radialEnd: number;
   readonly numBasis: number;
   readonly basis: SoftOneHotBasis;
+  /** Exponent of the polynomial envelope on the radial basis (null: none). */
+  readonly envelope: number | null;
   readonly tp: TensorProduct;
   readonly radial: MLP;
 
@@ -91,6 +105,8 @@ export class PointConvolution extends Module<[Tensor, Tensor, IndexLike, IndexLi
     this.numBasis = opts.numBasis ?? 8;
     this.basis = opts.basis ?? 'smooth_finite';
     this.numNeighbors = opts.numNeighbors ?? 1;
+    this.envelope = opts.envelope ?? null;
+    if (this.envelope !== null && !(Number.isInteger(this.envelope) && this.envelope >= 1)) throw new ValueError(`${who}: envelope must be a positive integer exponent, got ${this.envelope}`);
     if (!(this.numNeighbors > 0)) throw new ValueError(`${who}: numNeighbors must be > 0, got ${this.numNeighbors}`);
     const out = Irreps.of(irrepsOut);
     if (opts.product === 'uvu') {
@@ -112,7 +128,7 @@ export class PointConvolution extends Module<[Tensor, Tensor, IndexLike, IndexLi
     this.registerModule('tp', this.tp);
     this.irrepsOut = this.tp.irrepsOut;
     if (this.tp.weightNumel === 0) throw new ValueError(`${who}: no path from ${this.irrepsIn} ⊗ ${this.irrepsSh} reaches ${out}`);
-    this.radial = this.registerModule('radial', new MLP([this.numBasis, ...(opts.radialHidden ?? [64]), this.tp.weightNumel], { rng: opts.rng, activation: opts.radialActivation ?? 'silu', dtype }));
+    this.radial = this.registerModule('radial', new MLP([this.numBasis, ...(opts.radialHidden ?? [64]), this.tp.weightNumel], { rng: opts.rng, activation: opts.radialActivation ?? 'silu', bias: opts.radialBias ?? true, dtype }));
   }
 
   /**
@@ -135,7 +151,8 @@ export class PointConvolution extends Module<[Tensor, Tensor, IndexLike, IndexLi
     const vec = indexSelect(pos, 0, s).sub(indexSelect(pos, 0, d)); // r_ij = pos_j − pos_i
     const len = vec.square().sum(-1).add(1e-24).sqrt();
     const Y = sphericalHarmonicsTensor(this.irrepsSh, vec);
-    const emb = softOneHotLinspace(len, { start: this.radialStart, end: this.radialEnd, number: this.numBasis, basis: this.basis, cutoff: true }).mul(Math.sqrt(this.numBasis));
+    let emb = softOneHotLinspace(len, { start: this.radialStart, end: this.radialEnd, number: this.numBasis, basis: this.basis, cutoff: true }).mul(Math.sqrt(this.numBasis));
+    if (this.envelope !== null) emb = emb.mul(polynomialCutoff(len, { cutoff: this.radialEnd, p: this.envelope }).unsqueeze(1));
     const w = this.radial.call(emb);
     const m = this.tp.call(indexSelect(x, 0, s), Y, w);
     const out = segmentSum(m, d, N);
