@@ -67,6 +67,25 @@ describe('PointConvolution', () => {
     }
   });
 
+  it('radialBias: false and envelope: E(3)-equivariant and gradchecked; messages vanish smoothly at the cutoff', () => {
+    const N = 5;
+    const [src, dst] = complete(N);
+    const opts = { rng: new Rng(8), sh: 2, radialEnd: 2.5, numBasis: 6, radialHidden: [16], numNeighbors: 3, radialBias: false, envelope: 6 };
+    for (const dtype of ['float64', 'float32'] as const) {
+      const conv = new PointConvolution(irrepsIn, '2x0e+2x1o+1x2e', { ...opts, dtype });
+      const spec = { group: G, dtype, in: pointCloudAction(3, { positions: 'positions', features: Irreps.of(irrepsIn).rep(G) }, { points: N }), out: repAction(conv.irrepsOut.rep(G)) };
+      expect(assertEquivariant((pc: PointCloud) => conv.call(pc.features!, pc.positions!.mul(0.6), src, dst), spec).ok).toBe(true);
+    }
+    const conv = new PointConvolution(irrepsIn, '2x0e+2x1o+1x2e', { ...opts, dtype: 'float64' });
+    const rng = new Rng(9);
+    const [s4, d4] = complete(4);
+    assertGradcheck((x, p) => conv.call(x!, p!, s4, d4), [f64(rng, [4, conv.irrepsIn.dim], true), f64(rng, [4, 3], true, 0.5)]);
+    // a pair just inside the cutoff: its message is O((1 − r/r_c)^p), far below a pair at mid range
+    const x = f64(rng, [2, conv.irrepsIn.dim]);
+    const at = (r: number): number => Math.max(...conv.call(x, new Tensor(Float64Array.from([0, 0, 0, r, 0, 0]), [2, 3], 'float64'), [1], [0]).toFlatArray().map(Math.abs));
+    expect(at(2.5 - 1e-3)).toBeLessThan(1e-9 * at(1.2));
+  });
+
   it('gradchecked in x and positions', () => {
     const conv = make('float64');
     const rng = new Rng(4);
