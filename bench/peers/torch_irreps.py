@@ -12,6 +12,11 @@ W[m1, m2, mo] at `woff` of the flat weight vector):
 summed into the output block, blocks concatenated (mul-major layout, as e3nn and erlangen).
 Forward under inference mode; backward (`backward: true`): the forward graph (x1, x2, W requiring
 grad) is built once, each timed call clears the grads and runs out.backward(g, retain_graph=True).
+
+`fctp_chunked` (ops fctp_fwd_100k / fctp_bwd_100k): the same contraction over 100k edges in chunks
+(the chunk size comes from the section, the same as erlangen's), with inputs from hash_fill —
+bit-identical to erlangen's — and the output checksums written for the section's agreement check.
+Run at one thread count only (params["peerThreads"]); other counts produce no line.
 """
 import json
 import os

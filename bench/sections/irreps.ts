@@ -10,12 +10,30 @@
  * contracts W with the smaller input first, 21 instead of 35 units of B·32³ multiply-adds here),
  * so the ratio includes that algorithmic choice; docs/design/tensor-products.md lists both orders.
  *
- * Size: 100k edges need ≈ 2 GB per path for the [E, d₃, 32·32] intermediate (float32) and
- * ≈ 0.7 TFLOP per forward — beyond this 2-core machine's memory budget and minutes per call — so the
- * full run uses E = 2,000 edges (`--quick`: 500); the ratio per edge is what is compared.
+ * Ops:
+ * - `fctp_fwd` / `fctp_bwd` (E = 2,000 edges, `--quick`: 500; every backend and both torch thread
+ *   counts): forward (no graph); backward only — the forward graph is built once, each timed call
+ *   clears the gradients and back-propagates an upstream g into x₁, x₂ and W.
+ * - `fctp_fwd_100k` / `fctp_bwd_100k` (issue's size: E = 100,000 edges; `--quick` runs them at
+ *   1,000 edges in chunks of 500). Unchunked, the peer's [E, d₃, 32·32] intermediate alone needs
+ *   ≈ 2 GB per path, so both sides process the edges in chunks of 2,000 (50 chunks, the same split
+ *   on both): forward = every chunk's output (no graph); backward = per chunk a forward graph and a
+ *   backward with the chunk's upstream g into x₁, x₂ (per chunk) and W (accumulated over all
+ *   chunks). The whole 100k pass is timed, warmup 0, one repeat (a pass is ≈ 1–3 min here). They
+ *   run on erlangen's default `cpu` (wasm) backend and torch at 1 thread only (the `js` backend
+ *   and torch-2t were both slower at 2,000 edges and would add ≈ 10 min); other impls are reported
+ *   as skipped / absent.
+ *   Agreement: both sides generate the same inputs and weights bit-identically from an integer
+ *   hash (`hashFill` here, `hash_fill` in the peer), and each pass writes Σ y² over all 100k
+ *   outputs (backward: Σ dW², Σ dx₁², Σ dx₂²) and the first 4 rows of chunk 0 to a temp folder;
+ *   the section's notes compare torch's against erlangen-cpu's at 1e-4 relative (measured:
+ *   ≤ 6e-9 on the sums, ≤ 1e-6 on the rows; shifting the peer's x₁ stream by one element gives
+ *   7e-3 / 1.7 — "DISAGREE").
  *
- * Ops: `fctp_fwd` (forward, no graph), `fctp_bwd` (backward only: the forward graph is built once,
- * each timed call clears the gradients and back-propagates an upstream of ones·g into x₁, x₂ and W).
+ * One full run (`npm run bench -- --only irreps`, 2026-12-02, this 2-core machine shared with
+ * other jobs, 1-min load average 5.8 before / 3.6 after), median ms, ratio = torch-1t / erlangen-cpu:
+ * fctp_fwd 1131 vs 1439 (1.27×), fctp_bwd 1911 vs 3126 (1.64×), fctp_fwd_100k 44,403 vs 71,896
+ * (1.62×), fctp_bwd_100k 116,277 vs 160,796 (1.38×); the section took 524 s.
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
