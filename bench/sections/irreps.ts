@@ -10,14 +10,36 @@
  * contracts W with the smaller input first, 21 instead of 35 units of B·32³ multiply-adds here),
  * so the ratio includes that algorithmic choice; docs/design/tensor-products.md lists both orders.
  *
- * Size: 100k edges need ≈ 2 GB per path for the [E, d₃, 32·32] intermediate (float32) and
- * ≈ 0.7 TFLOP per forward — beyond this 2-core machine's memory budget and minutes per call — so the
- * full run uses E = 2,000 edges (`--quick`: 500); the ratio per edge is what is compared.
+ * Ops:
+ * - `fctp_fwd` / `fctp_bwd` (E = 2,000 edges, `--quick`: 500; every backend and both torch thread
+ *   counts): forward (no graph); backward only — the forward graph is built once, each timed call
+ *   clears the gradients and back-propagates an upstream g into x₁, x₂ and W.
+ * - `fctp_fwd_100k` / `fctp_bwd_100k` (issue's size: E = 100,000 edges; `--quick` runs them at
+ *   1,000 edges in chunks of 500). Unchunked, the peer's [E, d₃, 32·32] intermediate alone needs
+ *   ≈ 2 GB per path, so both sides process the edges in chunks of 2,000 (50 chunks, the same split
+ *   on both): forward = every chunk's output (no graph); backward = per chunk a forward graph and a
+ *   backward with the chunk's upstream g into x₁, x₂ (per chunk) and W (accumulated over all
+ *   chunks). The whole 100k pass is timed, warmup 0, one repeat (a pass is ≈ 1–3 min here). They
+ *   run on erlangen's default `cpu` (wasm) backend and torch at 1 thread only (the `js` backend
+ *   and torch-2t were both slower at 2,000 edges and would add ≈ 10 min); other impls are reported
+ *   as skipped / absent.
+ *   Agreement: both sides generate the same inputs and weights bit-identically from an integer
+ *   hash (`hashFill` here, `hash_fill` in the peer), and each pass writes Σ y² over all 100k
+ *   outputs (backward: Σ dW², Σ dx₁², Σ dx₂²) and the first 4 rows of chunk 0 to a temp folder;
+ *   the section's notes compare torch's against erlangen-cpu's at 1e-4 relative (measured:
+ *   ≤ 6e-9 on the sums, ≤ 1e-6 on the rows; shifting the peer's x₁ stream by one element gives
+ *   7e-3 / 1.7 — "DISAGREE").
  *
- * Ops: `fctp_fwd` (forward, no graph), `fctp_bwd` (backward only: the forward graph is built once,
- * each timed call clears the gradients and back-propagates an upstream of ones·g into x₁, x₂ and W).
+ * One full run (`npm run bench -- --only irreps`, 2026-12-02, this 2-core machine shared with
+ * other jobs, 1-min load average 5.8 before / 3.6 after), median ms, ratio = torch-1t / erlangen-cpu:
+ * fctp_fwd 1131 vs 1439 (1.27×), fctp_bwd 1911 vs 3126 (1.64×), fctp_fwd_100k 44,403 vs 71,896
+ * (1.62×), fctp_bwd_100k 116,277 vs 160,796 (1.38×); the section took 524 s.
  * @module
  */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getBackend } from '../../src/backend/index.js';
 import { backward, enableGrad, fromData, noGrad } from '../../src/tensor/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -70,18 +92,109 @@ function forwardFlops(p: TpParams): number {
   return 2 * f;
 }
 
+/** Edges per chunk of the chunked (100k-edge) ops, the same on erlangen and the peer. */
+const CHUNK = 2000;
+
+interface ChunkedParams extends TpParams {
+  /** Op id (names the agreement-check files). */
+  readonly id: string;
+  readonly chunk: number;
+  /** Folder the impls write their output checksums to (compared in the section's notes). */
+  readonly checkDir: string;
+  /** The peer runs this op with this many threads only. */
+  readonly peerThreads: number;
+}
+
+const checkDir = join(tmpdir(), `erlangen-bench-irreps-${process.pid}`);
+
 function ops({ quick }: SectionOptions): OpSpec[] {
   const edges = quick ? 500 : 2000;
   const [warmup, repeats, budgetMs] = quick ? [1, 2, 2_000] : [1, 5, 30_000];
   const fwd = tpParams(edges, false);
   const flops = forwardFlops(fwd);
+  // Chunked ops: the issue's 100k edges (`--quick`: 1,000 edges in chunks of 500).
+  const [bigE, chunk] = quick ? [1000, 500] : [100_000, CHUNK];
+  const big = (id: string, bwd: boolean): ChunkedParams => ({ ...tpParams(bigE, bwd), id, chunk, checkDir, peerThreads: 1 });
+  const bigFlops = forwardFlops(tpParams(bigE, false));
+  const bigLabel = `E=${bigE.toLocaleString('en-US')} in chunks of ${chunk.toLocaleString('en-US')}`;
+  const [bw, br, bm] = [0, 1, 1]; // one untimed-warmup-free pass: a full 100k pass takes minutes
   return [
     { id: 'fctp_fwd', label: `FCTP ${IRREPS} ⊗ itself → itself, forward, E=${edges}`, kind: 'fctp', params: fwd as unknown as Record<string, unknown>, flops, warmup, repeats, budgetMs, minRepeats: quick ? 1 : 3 },
     { id: 'fctp_bwd', label: `FCTP ${IRREPS} ⊗ itself → itself, backward only (x₁, x₂, W), E=${edges}`, kind: 'fctp', params: tpParams(edges, true) as unknown as Record<string, unknown>, flops: 2 * flops, warmup, repeats, budgetMs, minRepeats: quick ? 1 : 3 },
+    { id: 'fctp_fwd_100k', label: `FCTP forward, ${bigLabel}`, kind: 'fctp_chunked', params: big('fctp_fwd_100k', false) as unknown as Record<string, unknown>, flops: bigFlops, warmup: bw, repeats: br, budgetMs: bm, minRepeats: 1 },
+    { id: 'fctp_bwd_100k', label: `FCTP forward + backward (x₁, x₂, W; dW summed over chunks), ${bigLabel}`, kind: 'fctp_chunked', params: big('fctp_bwd_100k', true) as unknown as Record<string, unknown>, flops: 3 * bigFlops, warmup: bw, repeats: br, budgetMs: bm, minRepeats: 1 },
   ];
 }
 
+/**
+ * Deterministic inputs both sides generate bit-identically: element k of a stream (salt s) is
+ * ((k + s)·0x9E3779B1 mod 2³²)/2³²·2 − 1 rounded to float32 (peer: the same in int64 / float64).
+ */
+function hashFill(out: Float32Array, start: number, salt: number): Float32Array {
+  for (let i = 0; i < out.length; i++) out[i] = ((Math.imul(start + i + salt, 0x9e3779b1) >>> 0) / 4294967296) * 2 - 1;
+  return out;
+}
+const SALT = { x1: 0, x2: 1 << 25, g: 1 << 26, w: 3 << 25 } as const;
+
+/** Σ v² in float64. */
+function sumSq(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return s;
+}
+
+/** What each impl writes after a chunked run: Σ out² over all edges (forward), Σ dW², Σ dx₁², Σ dx₂² (backward), the first rows of chunk 0. */
+interface Check {
+  readonly sums: number[];
+  readonly rows: number[];
+}
+const CHECK_ROWS = 4;
+
+function chunkedCase(p: ChunkedParams): Case {
+  const backend = getBackend().name;
+  if (backend !== 'cpu') throw new Error(`skipped on erlangen-${backend} (100k ops run on the default cpu backend only, to keep the section's time bounded)`);
+  const tp = tpProto();
+  const w = tp.weight!;
+  hashFill(w.data as Float32Array, 0, SALT.w);
+  const n = Math.ceil(p.edges / p.chunk);
+  const chunks = Array.from({ length: n }, (_, c) => {
+    const e0 = c * p.chunk, e = Math.min(p.chunk, p.edges - e0);
+    const mk = (salt: number, rg: boolean): Tensor => fromData(hashFill(new Float32Array(e * p.dim), e0 * p.dim, salt), [e, p.dim], { requiresGrad: rg });
+    return { x1: mk(SALT.x1, p.backward), x2: mk(SALT.x2, p.backward), g: p.backward ? mk(SALT.g, false) : null };
+  });
+  const file = join(p.checkDir, `erlangen-${backend}-${p.id}.json`);
+  const write = (check: Check): void => { mkdirSync(p.checkDir, { recursive: true }); writeFileSync(file, JSON.stringify(check)); };
+  if (!p.backward) {
+    return {
+      run: () => {
+        let s = 0, rows: number[] = [];
+        for (const [c, { x1, x2 }] of chunks.entries()) {
+          const y = noGrad(() => tp.call(x1, x2));
+          s += sumSq(y.data);
+          if (c === 0) rows = Array.from(y.data.subarray(0, CHECK_ROWS * p.dim));
+        }
+        write({ sums: [s], rows });
+      },
+    };
+  }
+  return {
+    run: () => {
+      w.grad = null;
+      let s1 = 0, s2 = 0, rows: number[] = [];
+      for (const [c, { x1, x2, g }] of chunks.entries()) {
+        x1.grad = null; x2.grad = null;
+        const y = enableGrad(() => tp.call(x1, x2));
+        backward(y, g!);
+        s1 += sumSq(x1.grad!.data); s2 += sumSq(x2.grad!.data);
+        if (c === 0) rows = Array.from(x1.grad!.data.subarray(0, CHECK_ROWS * p.dim));
+      }
+      write({ sums: [sumSq(w.grad!.data), s1, s2], rows });
+    },
+  };
+}
+
 function erlangenCase(op: OpSpec): Case {
+  if (op.kind === 'fctp_chunked') return chunkedCase(op.params as unknown as ChunkedParams);
   const p = op.params as unknown as TpParams;
   const tp = tpProto();
   const rng = new Rng(1);
@@ -98,10 +211,32 @@ function erlangenCase(op: OpSpec): Case {
   return { run: () => { x1.grad = null; x2.grad = null; w.grad = null; backward(out, g); } };
 }
 
+/** Compares every impl's checksums of a chunked op with erlangen-cpu's (relative 1e-4). */
+function agreement(op: string): string[] {
+  const read = (impl: string): Check | null => {
+    const f = join(checkDir, `${impl}-${op}.json`);
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Check) : null;
+  };
+  const ref = read('erlangen-cpu');
+  const peers = ['torch-1t', 'torch-2t'].filter((impl) => read(impl) !== null);
+  if (!ref && !peers.length) return []; // the op did not run
+  if (!ref || !peers.length) return [`check ${op}: not done — no checksums from ${ref ? 'torch' : 'erlangen-cpu'}`];
+  const out: string[] = [];
+  for (const impl of peers) {
+    const c = read(impl)!;
+    const sumErr = Math.max(...ref.sums.map((s, i) => Math.abs(s - c.sums[i]!) / Math.abs(s)));
+    const scale = Math.max(...ref.rows.map(Math.abs));
+    const rowErr = Math.max(...ref.rows.map((v, i) => Math.abs(v - c.rows[i]!))) / scale;
+    const ok = sumErr <= 1e-4 && rowErr <= 1e-4 && c.rows.length === ref.rows.length;
+    out.push(`check ${op}: ${impl} vs erlangen-cpu — Σ² checksums rel. diff ${sumErr.toExponential(1)}, first ${CHECK_ROWS} rows of chunk 0 max diff / max ${rowErr.toExponential(1)}: ${ok ? 'agree (≤ 1e-4)' : 'DISAGREE (> 1e-4)'}`);
+  }
+  return out;
+}
+
 function notes(get: (op: string, impl: string) => Measurement | undefined, erlangenImpls: readonly string[], peers: readonly string[]): string[] {
   const out: string[] = [];
   for (const e of erlangenImpls) {
-    for (const op of ['fctp_fwd', 'fctp_bwd']) {
+    for (const op of ['fctp_fwd', 'fctp_bwd', 'fctp_fwd_100k', 'fctp_bwd_100k']) {
       const em = get(op, e)?.median_ms;
       for (const peer of peers.filter((q) => /^torch-\d+t$/.test(q))) {
         const pm = get(op, peer)?.median_ms;
@@ -109,6 +244,9 @@ function notes(get: (op: string, impl: string) => Measurement | undefined, erlan
       }
     }
   }
+  out.push(...agreement('fctp_fwd_100k'), ...agreement('fctp_bwd_100k'));
+  out.push(`load average (1, 5, 15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+  rmSync(checkDir, { recursive: true, force: true });
   return out;
 }
 
