@@ -5,6 +5,7 @@
 import type { Kernel, KernelTensor, TypedArray } from '../types.js';
 import { stridesOf, sizeOf } from '../types.js';
 import { erf, normCdf, sigmoid, softplus } from './math.js';
+import { reluBits, stepBits } from './branchless.js';
 
 /** Scalar definitions of the unary ops (`a` is the op's scalar attribute, e.g. a slope). */
 export const UNARY_FNS: Readonly<Record<string, (x: number, a: number) => number>> = {
@@ -87,13 +88,20 @@ export function unaryKernel(op: string): Kernel {
         const a = x!.data, r = o!.data;
         for (let i = 0; i < a.length; i++) r[i] = Math.exp(a[i]!);
       };
-    case 'relu':
+    case 'relu': // branch-free on the bits (branchless.ts); the scalar loop for other arrays
       return ([x], [o]) => {
         const a = x!.data, r = o!.data;
+        if (reluBits(a, r)) return;
         for (let i = 0; i < a.length; i++) {
           const v = a[i]!;
           r[i] = v > 0 ? v : v === v ? 0 : v;
         }
+      };
+    case 'step':
+      return ([x], [o]) => {
+        const a = x!.data, r = o!.data;
+        if (stepBits(a, r)) return;
+        for (let i = 0; i < a.length; i++) r[i] = a[i]! > 0 ? 1 : 0;
       };
     case 'square':
       return ([x], [o]) => {
