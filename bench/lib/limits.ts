@@ -7,8 +7,10 @@
  *   `a[i] = b[i] + s·c[i]` (a plain JS loop over Float32Arrays), over arrays far larger than the
  *   caches, best of several runs. Bytes counted as STREAM counts them: copy 2 × array, triad
  *   3 × array (no write-allocate traffic).
- * - achievable float32 compute: the best GFLOP/s of a compute-bound, cache-resident call given by
- *   the section (the tensor section uses erlangen's wasm GEMM at 256×256×256).
+ * - float32 compute: the single-thread wasm SIMD peak, measured with a hand-assembled module of
+ *   independent f32x4 multiply-add chains (`wasmSimdPeak`), and the achievable rate of a
+ *   compute-bound, cache-resident call given by the section (`computePeak`; the tensor section uses
+ *   erlangen's wasm GEMM at 256×256×256).
  * @module
  */
 
@@ -77,10 +79,10 @@ export function computePeak(opts: { what: string; flopsPerCall: number; inner: n
   return { kind: 'flops', rate, what: `${opts.what}, ${opts.inner} calls per timing, best of ${opts.runs}` };
 }
 
-/** The references: the fastest bandwidth and the fastest compute figure of `all`. */
-export function machineLimits(all: readonly Limit[]): MachineLimits {
+/** The references: those given, else the fastest bandwidth and the fastest compute figure of `all`. */
+export function machineLimits(all: readonly Limit[], refs: { bandwidth?: Limit; flops?: Limit } = {}): MachineLimits {
   const best = (k: Limit['kind']): Limit | undefined => all.filter((l) => l.kind === k).sort((x, y) => y.rate - x.rate)[0];
-  const bandwidth = best('bandwidth'), flops = best('flops');
+  const bandwidth = refs.bandwidth ?? best('bandwidth'), flops = refs.flops ?? best('flops');
   return { ...(bandwidth ? { bandwidth } : {}), ...(flops ? { flops } : {}), all };
 }
 
@@ -90,4 +92,83 @@ export function pctOfLimit(limits: MachineLimits | undefined, op: { flops?: numb
   if (op.flops !== undefined && limits.flops) return (100 * op.flops) / (ms * 1e6) / limits.flops.rate;
   if (op.bytes !== undefined && limits.bandwidth) return (100 * op.bytes) / (ms * 1e6) / limits.bandwidth.rate;
   return undefined;
+}
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+const f32Bytes = (x: number): number[] => [...new Uint8Array(new Float32Array([x]).buffer)];
+
+/**
+ * A wasm module exporting `peak(iters: i32) → f32`: `chains` independent f32x4 accumulators, each
+ * updated `iters` times by a ← a·m + c — `f32x4.mul` then `f32x4.add` (8 flops per update), or one
+ * `f32x4.relaxed_madd` (relaxed SIMD; a fused multiply-add where the CPU has one, 8 flops) — and the
+ * lanes summed at the end (so nothing is dead). m = 0.999999, c = 1e-6: the values stay at 1, no
+ * denormals, no overflow.
+ */
+function simdPeakModule(chains: number, fma: boolean): Uint8Array<ArrayBuffer> {
+  const V128 = 0x7b, SIMD = 0xfd;
+  const simd = (op: number): number[] => [SIMD, ...uleb(op)];
+  const get = (i: number): number[] => [0x20, ...uleb(i)], set = (i: number): number[] => [0x21, ...uleb(i)];
+  const splat = (x: number): number[] => [0x43, ...f32Bytes(x), ...simd(0x13)];
+  const acc = (k: number): number => 1 + k, M = 1 + chains, Cc = 2 + chains;
+  const code: number[] = [];
+  for (let k = 0; k < chains; k++) code.push(...splat(1 + k * 1e-3), ...set(acc(k)));
+  code.push(...splat(0.999999), ...set(M), ...splat(1e-6), ...set(Cc));
+  code.push(0x02, 0x40, 0x03, 0x40); // block, loop
+  code.push(...get(0), 0x45, 0x0d, 0x01); // if iters == 0: break
+  for (let k = 0; k < chains; k++) {
+    if (fma) code.push(...get(acc(k)), ...get(M), ...get(Cc), ...simd(0x105)); // f32x4.relaxed_madd(a, m, c)
+    else code.push(...get(acc(k)), ...get(M), ...simd(0xe6), ...get(Cc), ...simd(0xe4)); // f32x4.add(f32x4.mul(a, m), c)
+    code.push(...set(acc(k)));
+  }
+  code.push(...get(0), 0x41, 0x01, 0x6b, ...set(0), 0x0c, 0x00, 0x0b, 0x0b); // iters -= 1; continue; end loop, block
+  code.push(...get(acc(0)));
+  for (let k = 1; k < chains; k++) code.push(...get(acc(k)), ...simd(0xe4));
+  code.push(...simd(0x1f), 0x00, 0x0b); // f32x4.extract_lane 0; end
+  const body = [0x01, ...uleb(chains + 2), V128, ...code];
+  const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
+  const name = [...'peak'].map((ch) => ch.charCodeAt(0));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7d]), // (i32) → f32
+    ...section(3, [0x01, 0x00]),
+    ...section(7, [0x01, name.length, ...name, 0x00, 0x00]),
+    ...section(10, [0x01, ...uleb(body.length), ...body]),
+  ]);
+}
+
+/**
+ * The single-thread wasm SIMD float32 peak, measured: the module of `simdPeakModule` with 12
+ * independent chains (enough to cover the latency of the mul+add or fma on two pipes), `iters`
+ * updates per call, best of `runs` calls. Two figures: `f32x4.mul` + `f32x4.add`, and
+ * `f32x4.relaxed_madd` where the engine validates relaxed SIMD. This is what wasm code on one
+ * thread can reach (128-bit vectors), not the CPU's native AVX peak.
+ */
+export function wasmSimdPeak(opts: { iters: number; runs: number }): Limit[] {
+  const out: Limit[] = [];
+  const chains = 12;
+  for (const fma of [false, true]) {
+    const bytes = simdPeakModule(chains, fma);
+    if (!WebAssembly.validate(bytes)) continue; // relaxed SIMD unavailable
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    const peak = inst.exports.peak as (iters: number) => number;
+    let sink = peak(1000); // compiled and warmed
+    const rate = bestRate(opts.runs, 8 * chains * opts.iters, () => { sink += peak(opts.iters); });
+    if (!Number.isFinite(sink)) throw new Error('wasm SIMD peak: non-finite accumulator');
+    out.push({
+      kind: 'flops', rate,
+      what: `wasm SIMD peak: ${chains} independent f32x4 chains a ← ${fma ? 'relaxed_madd(a, m, c)' : 'a·m + c (f32x4.mul, f32x4.add)'}, 1 thread, best of ${opts.runs}`,
+    });
+  }
+  return out;
 }

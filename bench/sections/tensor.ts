@@ -2,7 +2,8 @@
  * Tensor section (issue 2, item 9): matmul, conv2d, attention-sized batched matmul, elementwise
  * ops and reductions, all float32, side by side with PyTorch and TF.js. Before the ops it measures
  * the machine's limits (issue 17, item 4; docs/design/bench-limits.md) — STREAM copy and triad
- * bandwidth and the achievable GEMM rate of erlangen's wasm kernel at 256×256×256 — and the report
+ * bandwidth, the single-thread wasm SIMD peak and the achievable GEMM rate of erlangen's wasm kernel
+ * at 256×256×256 — and the report
  * gives every op's GB/s or GFLOP/s as a percentage of them.
  * @module
  */
@@ -16,7 +17,7 @@ import { R2Conv } from '../../src/grid/index.js';
 import {
   backendByName, createWasmBackend, createWasmRuntime, resolveKernel, wasmAvailable, wasmThreads, type KernelTensor, type WasmArena,
 } from '../../src/backend/index.js';
-import { computePeak, machineLimits, streamBandwidth, type MachineLimits } from '../lib/limits.js';
+import { computePeak, machineLimits, streamBandwidth, wasmSimdPeak, type MachineLimits } from '../lib/limits.js';
 import type { TfModule } from '../peers/tfjs.js';
 import type { Case, OpSpec, Section, SectionOptions } from '../lib/types.js';
 
@@ -227,7 +228,8 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
 
 /**
  * The section's machine limits: STREAM copy/triad over 3 × 80 MB (far beyond the 32 MB L3), best
- * of 10 (3 in `--quick`); and erlangen's wasm SIMD GEMM (the `cpu` backend's float32 `matmul`
+ * of 10 (3 in `--quick`); the single-thread wasm SIMD float32 peak (the % column's compute
+ * reference); and erlangen's wasm SIMD GEMM (the `cpu` backend's float32 `matmul`
  * kernel) at 256×256·256×256 — operands 768 KB, cache-resident, compute-bound — called directly
  * with a preallocated output, repeated, best of 7 (3) timings: once on a runtime of its own with
  * one thread, once on the shared runtime's pool (`wasmThreads()` threads, as `matmul` runs).
@@ -247,6 +249,8 @@ function tensorLimits({ quick }: SectionOptions): MachineLimits {
       flopsPerCall: 2 * n * n * n, inner: quick ? 5 : 20, runs: quick ? 3 : 7, call: () => { k([a, b], [o], attrs); },
     }));
   };
+  const simd = wasmSimdPeak({ iters: quick ? 5_000_000 : 20_000_000, runs: quick ? 3 : 7 });
+  all.push(...simd);
   if (wasmAvailable()) {
     const one = createWasmRuntime(1);
     try {
@@ -256,7 +260,9 @@ function tensorLimits({ quick }: SectionOptions): MachineLimits {
     }
     if (wasmThreads() > 1) gemm(wasmThreads(), null);
   }
-  return machineLimits(all);
+  // the % column's compute reference: the wasm SIMD peak of one thread (the best of its variants)
+  const flops = [...simd].sort((x, y) => y.rate - x.rate)[0];
+  return machineLimits(all, flops ? { flops } : {});
 }
 
 export const tensorSection: Section = {
