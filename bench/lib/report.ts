@@ -7,6 +7,7 @@
  * @module
  */
 import type { SectionResult } from './runner.js';
+import { pctOfLimit, type MachineLimits } from './limits.js';
 import type { Measurement, OpSpec } from './types.js';
 
 /** One JSON line of `--json`. */
@@ -20,6 +21,8 @@ export interface JsonLine {
   runs: number;
   gflops?: number;
   gb_per_s?: number;
+  /** GFLOP/s (ops with flops) or GB/s (ops with bytes) as a percentage of the section's measured limit. */
+  pct_of_limit?: number;
   error?: string;
 }
 
@@ -82,6 +85,8 @@ export function jsonLines(r: SectionResult): JsonLine[] {
         ratio_vs: ratiosFor(r, op.id, impl), ...(m?.min_ms !== undefined ? { min_ms: round(m.min_ms, 5) } : {}),
         runs: m?.runs ?? 0, ...rates(op, ms),
       };
+      const pct = pctOfLimit(r.limits, op, ms);
+      if (pct !== undefined) line.pct_of_limit = round(pct, 3);
       if (ms === null) line.error = missingReason(r, impl, m);
       out.push(line);
     }
@@ -99,6 +104,20 @@ function fmtRate(op: OpSpec, ms: number | null): string {
   return '';
 }
 
+const fmtPct = (p: number | undefined): string => (p === undefined ? '' : `${p >= 10 ? p.toFixed(0) : p.toFixed(1)} %`);
+const fmtLimit = (l: { kind: 'bandwidth' | 'flops'; rate: number }): string => `${l.rate.toFixed(l.rate >= 10 ? 1 : 2)} ${l.kind === 'flops' ? 'GFLOP/s' : 'GB/s'}`;
+
+/** Header lines of the measured machine limits (none when the section measures none). */
+function limitLines(limits: MachineLimits | undefined): string[] {
+  if (!limits) return [];
+  const out = ['  machine limits, measured before the ops (the % column is GFLOP/s or GB/s over the marked reference):'];
+  for (const l of limits.all) {
+    const ref = l === limits.bandwidth || l === limits.flops ? ' [reference]' : '';
+    out.push(`    ${fmtLimit(l).padStart(14)}  ${l.what}${ref}`);
+  }
+  return out;
+}
+
 /** The human-readable report of one section. */
 export function table(r: SectionResult): string {
   const get = lookup(r);
@@ -108,12 +127,14 @@ export function table(r: SectionResult): string {
   const iw = Math.max(...r.impls.map((i) => i.length));
   for (const s of r.status) lines.push(`  ${s.impl.padEnd(iw)}  ${s.ok ? '' : '✗ '}${s.detail}`);
   lines.push(`  ${r.quick ? 'quick' : 'full'} run; 1-min load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after (on a busy machine all timings are inflated)`);
+  lines.push(...limitLines(r.limits));
   lines.push('');
 
   const erl = r.erlangenImpls;
   const ratioHead = erl.map((e) => `×${e.replace('erlangen-', '')}`);
-  const W = [36, 12, 15];
-  const head = ['op / impl'.padEnd(W[0]!), 'median ms'.padStart(W[1]!), 'rate'.padStart(W[2]!), ...ratioHead.map((h) => h.padStart(10))];
+  const W = [36, 12, 15, 8];
+  const pctCol = r.limits !== undefined;
+  const head = ['op / impl'.padEnd(W[0]!), 'median ms'.padStart(W[1]!), 'rate'.padStart(W[2]!), ...(pctCol ? ['% limit'.padStart(W[3]!)] : []), ...ratioHead.map((h) => h.padStart(10))];
   lines.push(head.join(' '));
   lines.push('-'.repeat(head.join(' ').length));
   for (const op of r.ops) {
@@ -127,6 +148,7 @@ export function table(r: SectionResult): string {
         cells.push(`— ${missingReason(r, impl, m)}`.slice(0, 90));
       } else {
         cells.push(fmtMs(ms).padStart(W[1]!), fmtRate(op, ms).padStart(W[2]!));
+        if (pctCol) cells.push(fmtPct(pctOfLimit(r.limits, op, ms)).padStart(W[3]!));
         if (!erl.includes(impl)) {
           for (const e of erl) {
             const em = get(op.id, e)?.median_ms;
@@ -139,6 +161,7 @@ export function table(r: SectionResult): string {
   }
   lines.push('');
   lines.push(`× columns: peer ms / erlangen ms (> 1: erlangen is faster). Medians of the timed runs${r.quick ? ' (--quick: few runs, rough)' : ''}.`);
+  if (pctCol) lines.push('% limit: the row\'s GFLOP/s over the measured compute reference, or its GB/s over the measured bandwidth reference (one thread; multi-threaded peers can exceed 100 %).');
 
   // Summary matrix: one row per op, one column per peer, for each erlangen impl.
   for (const e of erl) {
@@ -168,7 +191,8 @@ export function markdown(r: SectionResult): string {
   const erl = r.erlangenImpls;
   const peers = r.impls.filter((i) => !erl.includes(i));
   const lines: string[] = [];
-  const head = ['op', ...erl.map((e) => `${e} ms`), 'rate', ...peers.map((p) => `${p} ms (×)`)];
+  const pctCol = r.limits !== undefined;
+  const head = ['op', ...erl.map((e) => `${e} ms`), 'rate', ...(pctCol ? ['% limit'] : []), ...peers.map((p) => `${p} ms (×)`)];
   lines.push(`| ${head.join(' | ')} |`);
   lines.push(`| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
   for (const op of r.ops) {
@@ -179,6 +203,7 @@ export function markdown(r: SectionResult): string {
       row.push(ms === null ? '—' : fmtMs(ms));
     }
     row.push(fmtRate(op, e0));
+    if (pctCol) row.push(fmtPct(pctOfLimit(r.limits, op, e0)));
     for (const p of peers) {
       const pm = get(op.id, p)?.median_ms ?? null;
       row.push(pm === null ? '—' : `${fmtMs(pm)} (${e0 !== null ? fmtRatio(pm / e0) : '?'})`);
@@ -187,6 +212,7 @@ export function markdown(r: SectionResult): string {
   }
   lines.push('');
   lines.push(`(×): peer ms / ${erl[0] ?? 'erlangen'} ms, > 1 means erlangen is faster. ${r.quick ? 'Quick' : 'Full'} run; 1-min load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after.`);
+  for (const l of r.limits?.all ?? []) lines.push(`- limit: ${fmtLimit(l)}, ${l.what}${l === r.limits?.bandwidth || l === r.limits?.flops ? ' (reference of % limit)' : ''}`);
   lines.push('');
   for (const s of r.status) lines.push(`- \`${s.impl}\`: ${s.ok ? '' : '✗ '}${s.detail}`);
   return lines.join('\n');

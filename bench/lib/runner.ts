@@ -10,6 +10,7 @@ import { getBackend, listBackends, setBackend } from '../../src/backend/index.js
 import { activateTfjs, type TfPeer } from '../peers/tfjs.js';
 import { TorchPeer } from '../peers/torch.js';
 import { timeCase, median } from './timing.js';
+import type { MachineLimits } from './limits.js';
 import type { Case, Measurement, OpSpec, PeerStatus, Section, SectionOptions } from './types.js';
 
 export interface RunOptions extends SectionOptions {
@@ -30,6 +31,8 @@ export interface SectionResult {
   readonly quick: boolean;
   /** 1-minute load average before and after the section (other processes skew the timings). */
   readonly load: readonly [number, number];
+  /** The machine limits the section measured before its ops (none when it has no `limits`). */
+  readonly limits?: MachineLimits;
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
@@ -40,6 +43,11 @@ export async function runSection(section: Section, opts: RunOptions): Promise<Se
   const load0 = loadavg()[0] ?? 0;
   const ops = section.ops(opts).filter((op) => !opts.opFilter.length || opts.opFilter.some((f) => op.id.includes(f)));
   const results: Measurement[] = [];
+  let limits: MachineLimits | undefined;
+  if (section.limits && ops.length) {
+    limits = section.limits(opts);
+    for (const l of limits.all) log(`  [${section.name}] limit: ${l.rate.toFixed(1)} ${l.kind === 'flops' ? 'GFLOP/s' : 'GB/s'} — ${l.what}`);
+  }
   const record = (m: Measurement): void => {
     results.push(m);
     log(`  [${section.name}] ${m.impl.padEnd(15)} ${m.op.padEnd(28)} ` +
@@ -103,5 +111,5 @@ export async function runSection(section: Section, opts: RunOptions): Promise<Se
 
   const status = peerStatus();
   const impls = [...erlangenImpls, ...status.map((s) => s.impl)];
-  return { section, ops, impls, erlangenImpls, results, status, quick: opts.quick, load: [load0, loadavg()[0] ?? 0] };
+  return { section, ops, impls, erlangenImpls, results, status, quick: opts.quick, load: [load0, loadavg()[0] ?? 0], ...(limits ? { limits } : {}) };
 }

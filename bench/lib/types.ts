@@ -5,6 +5,7 @@
  * @module
  */
 import type { TfModule } from '../peers/tfjs.js';
+import type { MachineLimits } from './limits.js';
 
 /** One benchmarked operation. Everything but `label` travels as JSON to the Python peer. */
 export interface OpSpec {
@@ -58,6 +59,11 @@ export interface Section {
    * `{section, threads, ops}` as JSON and prints one JSON result per line (see peers/torch_bench.py).
    */
   readonly torch?: { readonly script: string; readonly threads: readonly number[] };
+  /**
+   * Measure the machine's limits (./limits.ts) before the ops run; the report then prints them at
+   * the top and every op's rate as a percentage of them.
+   */
+  limits?(opts: SectionOptions): MachineLimits;
   /** Extra lines printed under the section's table (e.g. whether a target was met), from the measurements. */
   notes?(get: (op: string, impl: string) => Measurement | undefined, erlangenImpls: readonly string[], peers: readonly string[]): string[];
 }

@@ -1,6 +1,10 @@
 /**
  * Tensor section (issue 2, item 9): matmul, conv2d, attention-sized batched matmul, elementwise
- * ops and reductions, all float32, side by side with PyTorch and TF.js.
+ * ops and reductions, all float32, side by side with PyTorch and TF.js. Before the ops it measures
+ * the machine's limits (issue 17, item 4; docs/design/bench-limits.md) — STREAM copy and triad
+ * bandwidth, the single-thread wasm SIMD peak and the achievable GEMM rate of erlangen's wasm kernel
+ * at 256×256×256 — and the report
+ * gives every op's GB/s or GFLOP/s as a percentage of them.
  * @module
  */
 import {
@@ -10,7 +14,10 @@ import { Rng } from '../../src/util/rng.js';
 import { C } from '../../src/group/index.js';
 import { regular } from '../../src/rep/index.js';
 import { R2Conv } from '../../src/grid/index.js';
-import { resolveKernel, type KernelTensor } from '../../src/backend/index.js';
+import {
+  backendByName, createWasmBackend, createWasmRuntime, resolveKernel, wasmAvailable, wasmThreads, type KernelTensor, type WasmArena,
+} from '../../src/backend/index.js';
+import { computePeak, machineLimits, streamBandwidth, wasmSimdPeak, type MachineLimits } from '../lib/limits.js';
 import type { TfModule } from '../peers/tfjs.js';
 import type { Case, OpSpec, Section, SectionOptions } from '../lib/types.js';
 
@@ -219,10 +226,50 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
   };
 }
 
+/**
+ * The section's machine limits: STREAM copy/triad over 3 × 80 MB (far beyond the 32 MB L3), best
+ * of 10 (3 in `--quick`); the single-thread wasm SIMD float32 peak (the % column's compute
+ * reference); and erlangen's wasm SIMD GEMM (the `cpu` backend's float32 `matmul`
+ * kernel) at 256×256·256×256 — operands 768 KB, cache-resident, compute-bound — called directly
+ * with a preallocated output, repeated, best of 7 (3) timings: once on a runtime of its own with
+ * one thread, once on the shared runtime's pool (`wasmThreads()` threads, as `matmul` runs).
+ */
+function tensorLimits({ quick }: SectionOptions): MachineLimits {
+  const all = streamBandwidth({ mb: 80, runs: quick ? 3 : 10 });
+  const n = 256, rng = new Rng(7);
+  const kt = (t: Tensor): KernelTensor => ({ data: t.data as Float32Array, shape: [...t.shape], dtype: 'float32' });
+  const a = kt(randn(rng, [n, n], { dtype: 'float32' })), b = kt(randn(rng, [n, n], { dtype: 'float32' }));
+  const o: KernelTensor = { data: new Float32Array(n * n), shape: [n, n], dtype: 'float32' };
+  const attrs = { transA: false, transB: false };
+  const gemm = (threads: number, runtime: WasmArena | null): void => {
+    const backend = runtime ? createWasmBackend({ name: `bench-gemm-${threads}t`, runtime, minGemm: 0 }) : backendByName('cpu');
+    const k = resolveKernel('matmul', backend);
+    all.push(computePeak({
+      what: `GEMM: erlangen's wasm SIMD float32 matmul kernel ${n}×${n}·${n}×${n}, ${threads} thread${threads > 1 ? 's' : ''} (cache-resident, compute-bound)`,
+      flopsPerCall: 2 * n * n * n, inner: quick ? 5 : 20, runs: quick ? 3 : 7, call: () => { k([a, b], [o], attrs); },
+    }));
+  };
+  const simd = wasmSimdPeak({ iters: quick ? 5_000_000 : 20_000_000, runs: quick ? 3 : 7 });
+  all.push(...simd);
+  if (wasmAvailable()) {
+    const one = createWasmRuntime(1);
+    try {
+      if (one) gemm(1, one);
+    } finally {
+      one?.dispose();
+    }
+    if (wasmThreads() > 1) gemm(wasmThreads(), null);
+  }
+  // the % column's compute reference: the wasm SIMD peak of one thread (the best of its variants)
+  const flops = [...simd].sort((x, y) => y.rate - x.rate)[0];
+  return machineLimits(all, flops ? { flops } : {});
+}
+
 export const tensorSection: Section = {
   name: 'tensor',
   title: 'Tensor ops (float32)',
   ops: tensorOps,
+  limits: tensorLimits,
   erlangen: erlangenCase,
   tfjs: tfjsCase,
   torch: { script: 'bench/peers/torch_bench.py', threads: [1, 2] },
