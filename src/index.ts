@@ -207,4 +207,5 @@ export {
 export type { NceInputs, LangevinOptions, EnergyActivation, EnergyMLPOptions } from './nn/index.js';
 // compiled training steps (static buffer plan) and the engine's allocation counter
 export { compile, allocationStats, resetAllocationStats } from './tensor/index.js';
+export { bufferPoolLimit, bufferPoolStats, clearBufferPool, resetBufferPoolStats, setBufferPoolLimit, type BufferPoolStats } from './tensor/index.js';
 export type { CompileOptions, CompiledStep, BufferPlanStats, StepUpdater, AllocationStats } from './tensor/index.js';

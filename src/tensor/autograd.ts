@@ -8,6 +8,8 @@
  */
 import { GradError, ShapeError, fmtShape } from '../util/errors.js';
 import { activeRecorder, apply, enableGrad, noGrad, trackFresh, withBackwardLabel } from './engine.js';
+import { releaseBuffer } from './buffer-pool.js';
+import type { TypedArray } from '../backend/types.js';
 import type { OpDef } from './op-def.js';
 import { type GradNode, Tensor } from './tensor.js';
 import { describe } from './shape-util.js';
@@ -180,6 +182,12 @@ function runPass(
     const prev = grads.get(r);
     grads.set(r, hand(prev ? add(prev, seeds[k]!) : seeds[k]!));
   });
+  // Storage that outlives the pass (leaves' .grad, grad()'s results): every other tensor the pass
+  // allocated is dead when it ends and goes back to the buffer pool — unless a hook ran (a hook
+  // may keep any tensor it sees or makes), the graph is recorded (createGraph) or traced.
+  const kept = new Set<TypedArray>();
+  let recycle = !createGraph && activeRecorder() === null;
+  const keep = (g: Tensor): void => { if (recycle) kept.add(g.data); };
   const pass = (): void => trackFresh((fresh) => {
     const owned = (g: Tensor, hooked: boolean): boolean => !hooked && !callerSeeds.has(g) && fresh.has(g) && handed.get(g) === 1;
     for (let k = order.length - 1; k >= 0; k--) {
@@ -189,17 +197,19 @@ function runPass(
       grads.delete(t);
       if (needed && !needed.has(t)) continue;
       const hooked = (t.hooks?.length ?? 0) > 0;
+      if (hooked) recycle = false;
       if (t.hooks) for (const h of t.hooks) g = h(g) ?? g;
       const node = t.node;
       if (capture) {
-        if (capture.has(t)) capture.set(t, g);
+        if (capture.has(t)) { capture.set(t, g); keep(g); }
         if (!node) continue;
       } else {
         if (!node) {
           accumulate(t, g, owned(g, hooked));
+          keep(t.grad!);
           continue;
         }
-        if (t.retainsGrad) accumulate(t, g, owned(g, hooked));
+        if (t.retainsGrad) { accumulate(t, g, owned(g, hooked)); keep(t.grad!); }
       }
       const needs = node.inputs.map((x) => x.requiresGrad && (!needed || needed.has(x)));
       if (!needs.some(Boolean)) continue;
@@ -218,6 +228,7 @@ function runPass(
         grads.set(x, hand(prev ? add(prev, gi) : gi));
       }
     }
+    if (recycle) for (const t of fresh) if (!kept.has(t.data)) releaseBuffer(t.data);
   });
   if (createGraph) enableGrad(pass);
   else noGrad(pass);

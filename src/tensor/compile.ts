@@ -10,6 +10,7 @@ import type { Backend, DType, Kernel, KernelTensor, TypedArray } from '../backen
 import { getBackend, resolveKernel } from '../backend/registry.js';
 import { ValueError, fmtShape } from '../util/errors.js';
 import { allocCounted } from './engine.js';
+import { OVERWRITES } from './buffer-pool.js';
 import { checkedSize } from './shape-util.js';
 import { Tensor } from './tensor.js';
 import { type InputSpec, type Plan, trace } from './trace.js';
@@ -65,13 +66,6 @@ export interface CompiledStep {
   /** The parameters whose gradients the step computes, in trace order (inputs with requiresGrad aside). */
   readonly params: readonly Tensor[];
 }
-
-/** Ops whose kernels write every output element (their pooled outputs are not cleared first). */
-const OVERWRITES = new Set([
-  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'relu', 'leakyRelu', 'elu', 'gelu', 'silu',
-  'reciprocal', 'square', 'step', 'powScalar', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
-  'matmul', 'dropoutMask',
-]);
 
 /** Storage of one symbolic tensor: a view of a pooled or pinned buffer, an input, or a constant. */
 interface Slot {

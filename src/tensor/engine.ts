@@ -4,7 +4,9 @@
  * @module
  */
 import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
+import { allocArray } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
+import { OVERWRITES, POOL_MIN_BYTES, takeBuffer } from './buffer-pool.js';
 import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
 import { checkedSize, describe } from './shape-util.js';
 import type { Meta, OpDef } from './op-def.js';
@@ -37,7 +39,8 @@ const state = {
 /**
  * Run `fn` while collecting the tensors that ops allocate fresh storage for (alias outputs such as
  * reshape are not collected). The backward pass uses it to hand a leaf a gradient it exclusively
- * owns without copying it.
+ * owns without copying it, and to return the storage of the rest to the buffer pool
+ * (./buffer-pool.ts) when it ends.
  */
 export function trackFresh<T>(fn: (fresh: ReadonlySet<Tensor>) => T): T {
   const prev = state.fresh;
@@ -48,6 +51,15 @@ export function trackFresh<T>(fn: (fresh: ReadonlySet<Tensor>) => T): T {
   } finally {
     state.fresh = prev;
   }
+}
+
+/**
+ * Mark `t` as referenced beyond the computation that made it (e.g. stored in a cache): the
+ * backward pass then never returns its storage to the buffer pool. A no-op outside a pass.
+ */
+export function retainStorage(t: Tensor): void {
+  const fresh = state.fresh;
+  if (fresh) for (const f of fresh) if (f.data === t.data) fresh.delete(f); // t may be a view of it
 }
 
 /** Run `fn` with gradient recording disabled. */
@@ -139,6 +151,23 @@ export function allocationStats(): AllocationStats {
   return { count: allocs.count, bytes: allocs.bytes };
 }
 
+/**
+ * @internal Storage for an eager op's output: an array from the buffer pool when one of this
+ * dtype and length is held (zeroed unless the op writes every element), else a fresh counted one.
+ * Only for backends whose storage is plain typed arrays (`alloc` is the standard one).
+ */
+function allocOutput(backend: Backend, op: OpDef, dtype: Meta['dtype'], shape: readonly number[]): TypedArray {
+  const n = checkedSize(op.name, shape);
+  if (backend.alloc === allocArray && dtype !== 'int32' && n * (dtype === 'float64' ? 8 : 4) >= POOL_MIN_BYTES) {
+    const a = takeBuffer(dtype, n);
+    if (a) {
+      if (!OVERWRITES.has(op.name)) a.fill(0);
+      return a;
+    }
+  }
+  return allocCounted(backend, op.name, dtype, n);
+}
+
 /** Reset the {@link allocationStats} counter to zero. */
 export function resetAllocationStats(): void {
   allocs.count = 0;
@@ -170,7 +199,7 @@ export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
     return [view];
   }
   // Sizes are checked before allocating (SizeError naming the op), for every op.
-  const outs = metas.map((m) => new Tensor(allocCounted(backend, op.name, m.dtype, m.shape), m.shape, m.dtype));
+  const outs = metas.map((m) => new Tensor(allocOutput(backend, op, m.dtype, m.shape), m.shape, m.dtype));
   const kernel = op.hostKernel ?? resolveKernel(op.name, backend);
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));

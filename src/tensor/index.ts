@@ -57,4 +57,5 @@ export type { GeluApproximate } from './ops/elementwise.js';
 export { compile } from './compile.js';
 export type { CompileOptions, CompiledStep, BufferPlanStats, StepUpdater } from './compile.js';
 export { allocationStats, resetAllocationStats } from './engine.js';
+export { bufferPoolLimit, bufferPoolStats, clearBufferPool, resetBufferPoolStats, setBufferPoolLimit, type BufferPoolStats } from './buffer-pool.js';
 export type { AllocationStats } from './engine.js';

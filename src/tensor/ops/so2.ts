@@ -10,7 +10,7 @@
  * @module
  */
 import { IndexError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
-import { apply, isGradEnabled } from '../engine.js';
+import { apply, isGradEnabled, retainStorage } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import { Tensor } from '../tensor.js';
 import { cast, reshape, requireFloat } from './base.js';
@@ -166,6 +166,7 @@ function storeTable(angle: So2Values, L: number, table: Tensor): void {
   if (angle instanceof Tensor || table.requiresGrad || table.isSymbolic) return;
   const key = `${L}|${table.dtype}`;
   const entries = (tables.get(angle) ?? []).filter((x) => x.key !== key);
+  retainStorage(table); // cached: its storage must outlive a backward pass that made it
   entries.push({ key, angles: angle.slice(), table });
   tables.set(angle, entries);
 }
