@@ -173,6 +173,23 @@ function runPass(
     }
   }
   const grads = new Map<Tensor, Tensor>();
+  // Recycling (docs/design/memory.md) is off when a hook is registered below the roots (a hook may
+  // keep any tensor it sees or makes), when the graph is recorded (createGraph) or traced.
+  const recycle = !createGraph && activeRecorder() === null && !order.some((t) => (t.hooks?.length ?? 0) > 0);
+  // How many gradients in `grads` use each storage (a gradient may be a view of another's).
+  const live = new Map<TypedArray, number>();
+  const setGrad = (t: Tensor, g: Tensor): void => {
+    const old = grads.get(t);
+    if (old) unref(old);
+    grads.set(t, g);
+    if (recycle) live.set(g.data, (live.get(g.data) ?? 0) + 1);
+  };
+  const unref = (g: Tensor): void => {
+    if (!recycle) return;
+    const n = live.get(g.data)! - 1;
+    if (n === 0) live.delete(g.data);
+    else live.set(g.data, n);
+  };
   // How often each gradient tensor was handed to a tensor: a leaf may keep a gradient without a
   // copy only if an op of this pass allocated it (fresh, not an alias, not the caller's seed) and
   // it went to that leaf alone.
@@ -180,39 +197,55 @@ function runPass(
   const hand = (g: Tensor): Tensor => { handed.set(g, (handed.get(g) ?? 0) + 1); return g; };
   roots.forEach((r, k) => {
     const prev = grads.get(r);
-    grads.set(r, hand(prev ? add(prev, seeds[k]!) : seeds[k]!));
+    setGrad(r, hand(prev ? add(prev, seeds[k]!) : seeds[k]!));
   });
-  // Storage that outlives the pass (leaves' .grad, grad()'s results): every other tensor the pass
-  // allocated is dead when it ends and goes back to the buffer pool — unless a hook ran (a hook
-  // may keep any tensor it sees or makes), the graph is recorded (createGraph) or traced.
+  // Recycling (docs/design/memory.md): the storage of a tensor this pass allocated goes back to
+  // the buffer pool as soon as nothing the engine knows of uses it — no gradient waiting in
+  // `grads`, not a leaf's .grad or a grad() result (`kept`), not retained by a cache
+  // (retainStorage).
   const kept = new Set<TypedArray>();
-  let recycle = !createGraph && activeRecorder() === null;
   const keep = (g: Tensor): void => { if (recycle) kept.add(g.data); };
   const pass = (): void => trackFresh((fresh) => {
-    const owned = (g: Tensor, hooked: boolean): boolean => !hooked && !callerSeeds.has(g) && fresh.has(g) && handed.get(g) === 1;
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k]!;
+    const owned = (g: Tensor, hooked: boolean): boolean => !hooked && !callerSeeds.has(g) && fresh.set.has(g) && handed.get(g) === 1;
+    const pending = new Set<TypedArray>(); // storage of fresh tensors not yet recycled
+    let scanned = 0;
+    const dead: TypedArray[] = []; // storage that just stopped being a waiting gradient
+    const sweep = (all: boolean): void => {
+      const cands = dead.splice(0);
+      for (; scanned < fresh.list.length; scanned++) {
+        const d = fresh.list[scanned]!.data;
+        pending.add(d);
+        cands.push(d);
+      }
+      for (const d of all ? [...pending] : cands) {
+        if (!pending.has(d) || kept.has(d) || fresh.retained.has(d) || live.has(d)) continue;
+        pending.delete(d);
+        releaseBuffer(d);
+      }
+    };
+    const visit = (t: Tensor): void => {
       let g = grads.get(t);
-      if (!g) continue;
+      if (!g) return;
       grads.delete(t);
-      if (needed && !needed.has(t)) continue;
+      unref(g);
+      if (recycle) dead.push(g.data);
+      if (needed && !needed.has(t)) return;
       const hooked = (t.hooks?.length ?? 0) > 0;
-      if (hooked) recycle = false;
       if (t.hooks) for (const h of t.hooks) g = h(g) ?? g;
       const node = t.node;
       if (capture) {
         if (capture.has(t)) { capture.set(t, g); keep(g); }
-        if (!node) continue;
+        if (!node) return;
       } else {
         if (!node) {
           accumulate(t, g, owned(g, hooked));
           keep(t.grad!);
-          continue;
+          return;
         }
         if (t.retainsGrad) { accumulate(t, g, owned(g, hooked)); keep(t.grad!); }
       }
       const needs = node.inputs.map((x) => x.requiresGrad && (!needed || needed.has(x)));
-      if (!needs.some(Boolean)) continue;
+      if (!needs.some(Boolean)) return;
       checkVersions(node);
       const rule = (): (Tensor | null)[] => withBackwardLabel(node.op.name, () => node.op.backward!({ inputs: node.inputs, outputs: node.outputs, grad: g!, attrs: node.attrs, needs }));
       const once = createGraph ? node.op.notTwiceDifferentiable : undefined;
@@ -225,10 +258,15 @@ function runPass(
           throw new ShapeError(`${op} of '${node.op.name}': gradient for input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
         }
         const prev = grads.get(x);
-        grads.set(x, hand(prev ? add(prev, gi) : gi));
+        if (prev && recycle) dead.push(prev.data);
+        setGrad(x, hand(prev ? add(prev, gi) : gi));
       }
+    };
+    for (let k = order.length - 1; k >= 0; k--) {
+      visit(order[k]!);
+      if (recycle) sweep(false);
     }
-    if (recycle) for (const t of fresh) if (!kept.has(t.data)) releaseBuffer(t.data);
+    if (recycle) sweep(true);
   });
   if (createGraph) enableGrad(pass);
   else noGrad(pass);

@@ -33,18 +33,28 @@ const state = {
   recorder: null as Recorder | null,
   backwardOf: null as string | null,
   /** While a backward pass runs: every tensor an op allocates (not aliases), see {@link trackFresh}. */
-  fresh: null as Set<Tensor> | null,
+  fresh: null as FreshTensors | null,
 };
 
 /**
- * Run `fn` while collecting the tensors that ops allocate fresh storage for (alias outputs such as
- * reshape are not collected). The backward pass uses it to hand a leaf a gradient it exclusively
- * owns without copying it, and to return the storage of the rest to the buffer pool
- * (./buffer-pool.ts) when it ends.
+ * The tensors ops allocated fresh storage for while {@link trackFresh} ran (alias outputs such as
+ * reshape are not collected): `set` for membership, `list` in allocation order, and the storage
+ * that {@link retainStorage} marked as referenced elsewhere.
  */
-export function trackFresh<T>(fn: (fresh: ReadonlySet<Tensor>) => T): T {
+export interface FreshTensors {
+  readonly set: Set<Tensor>;
+  readonly list: Tensor[];
+  readonly retained: Set<TypedArray>;
+}
+
+/**
+ * Run `fn` while collecting the tensors that ops allocate fresh storage for. The backward pass
+ * uses it to hand a leaf a gradient it exclusively owns without copying it, and to return the
+ * storage of dead temporaries to the buffer pool (./buffer-pool.ts).
+ */
+export function trackFresh<T>(fn: (fresh: FreshTensors) => T): T {
   const prev = state.fresh;
-  const fresh = new Set<Tensor>();
+  const fresh: FreshTensors = { set: new Set(), list: [], retained: new Set() };
   state.fresh = fresh;
   try {
     return fn(fresh);
@@ -54,12 +64,12 @@ export function trackFresh<T>(fn: (fresh: ReadonlySet<Tensor>) => T): T {
 }
 
 /**
- * Mark `t` as referenced beyond the computation that made it (e.g. stored in a cache): the
- * backward pass then never returns its storage to the buffer pool. A no-op outside a pass.
+ * Mark `t`'s storage as referenced beyond the computation that made it (e.g. stored in a cache):
+ * a backward pass then never returns it to the buffer pool (nor the storage of the tensor `t` is a
+ * view of). A no-op outside a pass.
  */
 export function retainStorage(t: Tensor): void {
-  const fresh = state.fresh;
-  if (fresh) for (const f of fresh) if (f.data === t.data) fresh.delete(f); // t may be a view of it
+  state.fresh?.retained.add(t.data);
 }
 
 /** Run `fn` with gradient recording disabled. */
@@ -205,7 +215,7 @@ export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   kernel(kin, kout, attrs);
   markMutated(op, inputs);
-  if (state.fresh) for (const o of outs) state.fresh.add(o);
+  if (state.fresh) for (const o of outs) { state.fresh.set.add(o); state.fresh.list.push(o); }
   return outs;
 }
 
