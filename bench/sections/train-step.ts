@@ -170,7 +170,7 @@ function erlangenCase(op: OpSpec): Case {
     }
     run = () => { step.run(...inputs); };
     const s = step.stats;
-    plan = `${s.steps} kernel calls, ${s.intermediates} intermediates in ${s.buffers} pooled buffers (${mb(s.pooledBytes)}; peak live ${mb(s.peakLiveBytes)}) + ${mb(s.pinnedBytes)} pinned; an unplanned replay allocates ${mb(s.unplannedBytes)}`;
+    plan = `${s.steps} recorded ops → ${s.kernelCalls} kernel calls (${s.fusedOps} ops fused into ${s.fusedKernels} elementwise kernels), ${s.intermediates} intermediates in ${s.buffers} pooled buffers (${mb(s.pooledBytes)}; peak live ${mb(s.peakLiveBytes)}) + ${mb(s.pinnedBytes)} pinned; an unplanned replay allocates ${mb(s.unplannedBytes)}`;
   } else {
     run = () => {
       opt.zeroGrad();

@@ -11,6 +11,8 @@ import { getBackend, resolveKernel } from '../backend/registry.js';
 import { ValueError, fmtShape } from '../util/errors.js';
 import { allocCounted } from './engine.js';
 import { OVERWRITES } from './buffer-pool.js';
+import { type FusedArg, type FusedMember, type FusedRead, MAX_FUSED, fusableOp, fusedKernel } from './fusion.js';
+import type { OpDef } from './op-def.js';
 import { checkedSize } from './shape-util.js';
 import { Tensor } from './tensor.js';
 import { type InputSpec, type Plan, trace } from './trace.js';
@@ -31,6 +33,12 @@ export interface CompileOptions {
   readonly optimizer?: StepUpdater;
   /** Backend whose kernels run the plan (default: the active one at compile time). */
   readonly backend?: Backend;
+  /**
+   * Fuse chains of elementwise ops whose intermediates nothing else reads into one generated loop
+   * (default true; only on the `js` and `cpu` backends, whose kernels for these ops return the JS
+   * reference's bits). Results are the same bits either way.
+   */
+  readonly fuse?: boolean;
 }
 
 /** Sizes of a compiled step's buffer plan. */
@@ -49,6 +57,11 @@ export interface BufferPlanStats {
   readonly pinnedBytes: number;
   /** Bytes an unplanned replay allocates per run (every intermediate and output afresh). */
   readonly unplannedBytes: number;
+  /** Kernel calls a run makes (views and fused members excluded). */
+  readonly kernelCalls: number;
+  /** Fused elementwise kernels, and the recorded ops they replace. */
+  readonly fusedKernels: number;
+  readonly fusedOps: number;
 }
 
 /** A compiled step: call `run` with concrete inputs of the traced shapes. */
@@ -119,10 +132,117 @@ export function compile(step: (...inputs: Tensor[]) => Tensor[] | Tensor, opts: 
   for (const leaf of leafGrads.keys()) {
     if (leaf.grad !== null) throw new ValueError(`compile: a parameter ${fmtShape(leaf.shape)} already has a gradient; clear it (optimizer.zeroGrad()) before compiling`);
   }
-  return buildExecutor(plan, opts.backend ?? getBackend(), opts.optimizer ?? null);
+  const backend = opts.backend ?? getBackend();
+  const fuse = opts.fuse !== false && (backend.name === 'js' || backend.name === 'cpu');
+  return buildExecutor(plan, backend, opts.optimizer ?? null, fuse);
 }
 
-function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | null): CompiledStep {
+/** One call a compiled run makes: a recorded step, or a fused group of elementwise steps. */
+interface ExecStep {
+  /** The op's name (the last member's for a group). */
+  readonly name: string;
+  /** The recorded op (null for a fused group). */
+  readonly op: OpDef | null;
+  readonly alias: boolean;
+  readonly ins: readonly Slot[];
+  readonly outs: readonly Slot[];
+  readonly attrs: unknown;
+  /** The generated kernel of a fused group. */
+  readonly kernel: Kernel | null;
+  /** Recorded ops a fused group replaces (0 for a plain step). */
+  readonly members: number;
+}
+
+function unfused(st: Plan['steps'][number], ins: Slot[], outs: Slot[]): ExecStep {
+  return { name: st.op.name, op: st.op, alias: st.op.alias === true, ins, outs, attrs: st.attrs, kernel: null, members: 0 };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Group elementwise steps (docs/design/compiled-steps.md, "Elementwise fusion"): a fusable step
+ * absorbs the group that produced one of its inputs when that value is an intermediate (not pinned,
+ * no views) of the same shape and dtype, read by this step alone, and no step in between writes in
+ * place (the absorbed members then read their inputs later than recorded). Operands of one element
+ * broadcast; any other broadcasting keeps the step unfused.
+ */
+function fuseSteps(plan: Plan, stepIn: Slot[][], stepOut: Slot[][], slots: Map<Tensor, Slot>): ExecStep[] {
+  const steps = plan.steps;
+  // readers of each storage root (through any view), and the roots that have views
+  const readers = new Map<Slot, Set<number>>();
+  stepIn.forEach((ins, i) => { for (const sl of ins) (readers.get(sl.root) ?? readers.set(sl.root, new Set()).get(sl.root)!).add(i); });
+  const viewed = new Set<Slot>();
+  for (const sl of slots.values()) if (sl.root !== sl) viewed.add(sl.root);
+  const mutBefore: number[] = [0]; // steps that write in place among the first i
+  steps.forEach((st, i) => mutBefore.push(mutBefore[i]! + (st.op.mutates?.length ? 1 : 0)));
+  const group: ({ members: number[]; first: number } | null)[] = steps.map(() => null);
+  const absorbed = new Set<number>();
+  steps.forEach((st, i) => {
+    const out = stepOut[i]![0];
+    if (st.op.alias || !fusableOp(st.op.name) || stepOut[i]!.length !== 1 || !out || (out.kt.dtype !== 'float32' && out.kt.dtype !== 'float64')) return;
+    const ins = stepIn[i]!;
+    if (!ins.every((sl) => sl.kt.dtype === out.kt.dtype && readOf(sl.kt.shape, out.kt.shape) !== null)) return;
+    let members = [i], first = i;
+    for (const sl of new Set(ins)) {
+      const g = sl.def >= 0 && sl.root === sl ? group[sl.def] : null;
+      if (!g || absorbed.has(sl.def) || sl.pinned || viewed.has(sl) || !sameShape(sl.kt.shape, out.kt.shape)) continue;
+      const rd = readers.get(sl)!;
+      if (rd.size !== 1 || !rd.has(i) || members.length + g.members.length > MAX_FUSED) continue;
+      if (mutBefore[i]! - mutBefore[g.first + 1]! !== 0) continue;
+      members = [...g.members, ...members];
+      first = Math.min(first, g.first);
+      absorbed.add(sl.def);
+    }
+    group[i] = { members: members.sort((a, b) => a - b), first };
+  });
+  const exec: ExecStep[] = [];
+  steps.forEach((st, i) => {
+    if (absorbed.has(i)) return;
+    const g = group[i];
+    if (!g || g.members.length === 1) { exec.push(unfused(st, stepIn[i]!, stepOut[i]!)); return; }
+    const pos = new Map<number, number>(g.members.map((m, k) => [m, k]));
+    const ext: Slot[] = [];
+    const outShape = stepOut[i]![0]!.kt.shape;
+    let rowLength = 1;
+    const members: FusedMember[] = g.members.map((m) => ({
+      op: steps[m]!.op.name,
+      alpha: (steps[m]!.attrs as { alpha?: number } | undefined)?.alpha ?? 0,
+      args: stepIn[m]!.map((sl): FusedArg => {
+        if (sl.def >= 0 && sl.root === sl && pos.has(sl.def)) return { member: pos.get(sl.def)! };
+        let e = ext.indexOf(sl);
+        if (e < 0) e = ext.push(sl) - 1;
+        const read = readOf(sl.kt.shape, outShape)!;
+        if (read === 'row') rowLength = Math.max(rowLength, sizeOf(sl.kt.shape));
+        return { ext: e, read };
+      }),
+    }));
+    // every row operand must have the same length (the loop has one column count)
+    const rowsOk = members.every((m) => m.args.every((a) => !('ext' in a) || a.read !== 'row' || sizeOf(ext[a.ext]!.kt.shape) === rowLength));
+    const kernel = rowsOk ? fusedKernel(stepOut[i]![0]!.kt.dtype as 'float32' | 'float64', members, ext.length, rowLength) : null;
+    if (!kernel) { for (const m of g.members) exec.push(unfused(steps[m]!, stepIn[m]!, stepOut[m]!)); return; }
+    exec.push({ name: st.op.name, op: null, alias: false, ins: ext, outs: stepOut[i]!, attrs: null, kernel, members: g.members.length });
+  });
+  return exec;
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * How a fused kernel reads an operand of shape `s` broadcast to `out`: element by element (same
+ * shape), one element, or as a row (after dropping leading 1s, `s` equals the trailing dims of
+ * `out`); null for any other broadcast.
+ */
+function readOf(s: readonly number[], out: readonly number[]): FusedRead | null {
+  if (sameShape(s, out)) return 'full';
+  if (sizeOf(s) === 1) return 'scalar';
+  let lead = 0;
+  while (lead < s.length && s[lead] === 1) lead++;
+  const tail = s.slice(lead);
+  if (tail.length === 0 || tail.length > out.length) return null;
+  return sameShape(tail, out.slice(out.length - tail.length)) ? 'row' : null;
+}
+
+function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | null, fuse: boolean): CompiledStep {
   const slots = new Map<Tensor, Slot>();
   const inputSlots: Slot[][] = plan.inputs.map(() => []);
   const make = (t: Tensor, root: Slot | null, input: number, constant: Tensor | null, def: number): Slot => {
@@ -164,25 +284,34 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
   const params = leaves.filter((_, k) => leafInput[k]! < 0);
   for (const s of [...outSlots, ...gradSlots]) s.root.pinned = true;
 
+  // What runs: every recorded step, or a fused group of elementwise steps in place of its last one.
+  const exec = fuse ? fuseSteps(plan, stepIn, stepOut, slots) : plan.steps.map((st, i) => unfused(st, stepIn[i]!, stepOut[i]!));
+  // Liveness over what runs (a fused group reads its members' inputs when it runs).
+  for (const sl of slots.values()) sl.last = -1;
+  exec.forEach((e, i) => { for (const sl of e.ins) sl.root.last = Math.max(sl.root.last, i); });
+  for (const sl of [...outSlots, ...gradSlots]) sl.root.last = exec.length;
+
   // Linear scan: outputs take a free buffer of their dtype and size class, then the storage whose
   // last reader is this step returns to the pool. An output never shares its step's inputs.
   const free = new Map<string, TypedArray[]>();
   const owner = new Map<Slot, TypedArray>();
   let buffers = 0, pooledBytes = 0, pinnedBytes = 0, live = 0, peakLiveBytes = 0, unplannedBytes = 0, intermediates = 0;
+  plan.steps.forEach((st, i) => {
+    for (const sl of stepOut[i]!) if (sl.root === sl) unplannedBytes += checkedSize(st.op.name, sl.kt.shape) * bytesOf(sl.kt.dtype);
+  });
   const release = (s: Slot): void => {
     const buf = owner.get(s)!;
     const key = `${s.kt.dtype}:${buf.length}`;
     (free.get(key) ?? free.set(key, []).get(key)!).push(buf);
     live -= s.kt.data.length * bytesOf(s.kt.dtype);
   };
-  plan.steps.forEach((st, i) => {
-    for (const s of stepOut[i]!) {
+  exec.forEach((e, i) => {
+    for (const s of e.outs) {
       if (s.root !== s) continue;
-      const n = checkedSize(st.op.name, s.kt.shape); // SizeError naming the op before allocating
+      const n = checkedSize(e.name, s.kt.shape); // SizeError naming the op before allocating
       intermediates++;
-      unplannedBytes += n * bytesOf(s.kt.dtype);
       if (s.pinned) {
-        const buf = allocCounted(backend, st.op.name, s.kt.dtype, n);
+        const buf = allocCounted(backend, e.name, s.kt.dtype, n);
         pinnedBytes += buf.byteLength;
         s.kt.data = buf;
         continue;
@@ -191,7 +320,7 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
       const key = `${s.kt.dtype}:${cls}`;
       let buf = free.get(key)?.pop();
       if (!buf) {
-        buf = allocCounted(backend, st.op.name, s.kt.dtype, cls);
+        buf = allocCounted(backend, e.name, s.kt.dtype, cls);
         buffers++;
         pooledBytes += buf.byteLength;
       }
@@ -200,11 +329,11 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
       live += n * bytesOf(s.kt.dtype);
     }
     peakLiveBytes = Math.max(peakLiveBytes, live);
-    for (const s of stepOut[i]!) if (s.root === s && !s.pinned && s.last < i) release(s); // never read
+    for (const s of e.outs) if (s.root === s && !s.pinned && s.last < i) release(s); // never read
     const seen = new Set<Slot>();
-    for (const s of stepIn[i]!) {
+    for (const s of e.ins) {
       const r = s.root;
-      if (r.def >= 0 && !r.pinned && r.last === i && !seen.has(r)) {
+      if (r.def >= 0 && !r.pinned && r.last === i && !seen.has(r) && owner.has(r)) {
         seen.add(r);
         release(r);
       }
@@ -220,13 +349,14 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
   const pinnedData = new Set<TypedArray>(planned.map((s) => s.kt.data));
 
   // Per-step kernel calls, resolved once.
-  const kernels: (Kernel | null)[] = plan.steps.map((st) => (st.op.alias ? null : st.op.hostKernel ?? resolveKernel(st.op.name, backend)));
-  const kin: KernelTensor[][] = stepIn.map((ins) => ins.map((s) => s.kt));
-  const kout: KernelTensor[][] = stepOut.map((outs) => outs.map((s) => s.kt));
-  const clear: TypedArray[][] = plan.steps.map((st, i) => (OVERWRITES.has(st.op.name) || st.op.alias ? [] : stepOut[i]!.map((s) => s.kt.data)));
-  const mutated: Tensor[][] = plan.steps.map((st, i) => (st.op.mutates ?? []).map((k) => stepIn[i]![k]!.constant).filter((t): t is Tensor => t !== null));
-  const nSteps = plan.steps.length;
-  const attrs = plan.steps.map((st) => st.attrs);
+  const kernels: (Kernel | null)[] = exec.map((e) => e.kernel ?? (e.alias ? null : e.op!.hostKernel ?? resolveKernel(e.name, backend)));
+  const kin: KernelTensor[][] = exec.map((e) => e.ins.map((s) => s.kt));
+  const kout: KernelTensor[][] = exec.map((e) => e.outs.map((s) => s.kt));
+  const clear: TypedArray[][] = exec.map((e) => (e.kernel || OVERWRITES.has(e.name) || e.alias ? [] : e.outs.map((s) => s.kt.data)));
+  const mutated: Tensor[][] = exec.map((e) => (e.op?.mutates ?? []).map((k) => e.ins[k]!.constant).filter((t): t is Tensor => t !== null));
+  const nSteps = exec.length;
+  const attrs = exec.map((e) => e.attrs);
+  const fusedOps = exec.reduce((n, e) => n + e.members, 0);
 
   const run = (...inputs: Tensor[]): Tensor[] => {
     if (inputs.length !== plan.inputs.length) throw new ValueError(`compiled step: expected ${plan.inputs.length} inputs, got ${inputs.length}`);
@@ -257,7 +387,10 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
     optimizer?.step();
     return outs;
   };
-  const stats: BufferPlanStats = { steps: nSteps, intermediates, buffers, pooledBytes, peakLiveBytes, pinnedBytes, unplannedBytes };
+  const stats: BufferPlanStats = {
+    steps: plan.steps.length, intermediates, buffers, pooledBytes, peakLiveBytes, pinnedBytes, unplannedBytes,
+    kernelCalls: exec.filter((e) => !e.alias).length, fusedKernels: exec.filter((e) => e.members > 0).length, fusedOps,
+  };
   return { run, plan, stats, params };
 }
 
