@@ -63,6 +63,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const f = 1 - lr * wd;
       for (let i = 0; i < p.length; i++) p[i] = p[i]! * f;
     }
+    if (!vmax) { // the common case, without per-element branches (same arithmetic, same bits)
+      if (this.decoupled || wd === 0) adamLoop(p, grad, m, v, sgn, b1, b2, bc2sqrt, eps, stepSize);
+      else adamLoopL2(p, grad, m, v, sgn, wd, b1, b2, bc2sqrt, eps, stepSize);
+      return;
+    }
     for (let i = 0; i < p.length; i++) {
       let d = sgn * grad[i]!;
       if (!this.decoupled && wd !== 0) d += wd * p[i]!;
@@ -76,6 +81,31 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const denom = Math.sqrt(s) / bc2sqrt + eps;
       p[i] = p[i]! - stepSize * (m[i]! / denom);
     }
+  }
+}
+
+/** One Adam update of `p` (see {@link Adam}), without weight decay in the gradient and without AMSGrad. */
+function adamLoop(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
+  const c1 = 1 - b1, c2 = 1 - b2, n = p.length;
+  for (let i = 0; i < n; i++) {
+    const d = sgn * grad[i]!;
+    m[i] = m[i]! * b1 + c1 * d;
+    v[i] = v[i]! * b2 + c2 * d * d;
+    const denom = Math.sqrt(v[i]!) / bc2sqrt + eps;
+    p[i] = p[i]! - stepSize * (m[i]! / denom);
+  }
+}
+
+/** {@link adamLoop} with L2 weight decay in the gradient (Adam's `weightDecay`). */
+function adamLoopL2(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, wd: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
+  const c1 = 1 - b1, c2 = 1 - b2, n = p.length;
+  for (let i = 0; i < n; i++) {
+    let d = sgn * grad[i]!;
+    d += wd * p[i]!;
+    m[i] = m[i]! * b1 + c1 * d;
+    v[i] = v[i]! * b2 + c2 * d * d;
+    const denom = Math.sqrt(v[i]!) / bc2sqrt + eps;
+    p[i] = p[i]! - stepSize * (m[i]! / denom);
   }
 }
 
