@@ -8,7 +8,7 @@
  * @module
  */
 import {
-  add, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
+  add, compile, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { C } from '../../src/group/index.js';
@@ -75,6 +75,12 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
       spec({ id: `${fn}_10m`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M`, kind: 'binary', params: { fn, shape: [N10M] }, bytes: 12 * N10M }, STREAM, quick)),
     ...(['exp', 'relu'] as const).map((fn) =>
       spec({ id: `${fn}_10m`, label: `${fn} 10M`, kind: 'unary', params: { fn, shape: [N10M] }, bytes: 8 * N10M }, STREAM, quick)),
+    // the same maps in a compiled step: the output is a planned buffer, written again every run (no
+    // fresh pages); PyTorch's peer writes into a preallocated output (out=; relu: clamp_min(·, 0, out=))
+    ...(['add', 'mul'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_compiled`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M, compiled (torch: out=)`, kind: 'binary', params: { fn, shape: [N10M], compiled: true }, bytes: 12 * N10M }, STREAM, quick)),
+    ...(['exp', 'relu'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_compiled`, label: `${fn} 10M, compiled (torch: out=)`, kind: 'unary', params: { fn, shape: [N10M], compiled: true }, bytes: 8 * N10M }, STREAM, quick)),
     spec({ id: 'sum_10m', label: 'sum 10M → scalar', kind: 'reduce', params: { fn: 'sum', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
     spec({ id: 'sum_lastaxis_10000x1000', label: 'sum [10000,1000] over last axis', kind: 'reduce', params: { fn: 'sum', shape: [10_000, 1000], axes: [-1] }, bytes: 4 * N10M + 4 * 10_000 }, STREAM, quick),
     spec({ id: 'max_10m', label: 'max 10M → scalar', kind: 'reduce', params: { fn: 'max', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
@@ -131,12 +137,22 @@ function erlangenCase(op: OpSpec): Case {
     }
     case 'binary': {
       const a = r(p.shape), b = r(p.shape);
-      f = p.fn === 'add' ? () => add(a, b) : () => mul(a, b);
+      const g = p.fn === 'add' ? add : mul;
+      if (p.compiled) {
+        const step = compile((u, v) => [g(u!, v!)], { inputs: [{ shape: a.shape }, { shape: b.shape }] });
+        return { run: () => { step.run(a, b); } };
+      }
+      f = () => g(a, b);
       break;
     }
     case 'unary': {
       const x = r(p.shape);
-      f = p.fn === 'exp' ? () => exp(x) : () => relu(x);
+      const g = p.fn === 'exp' ? exp : relu;
+      if (p.compiled) {
+        const step = compile((u) => [g(u!)], { inputs: [{ shape: x.shape }] });
+        return { run: () => { step.run(x); } };
+      }
+      f = () => g(x);
       break;
     }
     case 'reduce': {
@@ -198,11 +214,13 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
       };
     }
     case 'binary': {
+      if (p.compiled) return null; // no compiled or out= form in TF.js
       const a = r(p.shape), b = r(p.shape);
       f = p.fn === 'add' ? () => tf.add(a, b) : () => tf.mul(a, b);
       break;
     }
     case 'unary': {
+      if (p.compiled) return null;
       const x = r(p.shape);
       f = p.fn === 'exp' ? () => tf.exp(x) : () => tf.relu(x);
       break;
