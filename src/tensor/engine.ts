@@ -6,9 +6,9 @@
 import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
 import { allocArray } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
-import { OVERWRITES, POOL_MIN_BYTES, takeBuffer } from './buffer-pool.js';
+import { OVERWRITES, POOL_MIN_BYTES, releaseBuffer, takeBuffer } from './buffer-pool.js';
 import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
-import { checkedSize, describe } from './shape-util.js';
+import { checkedSize, describe, setCompositeScope } from './shape-util.js';
 import type { Meta, OpDef } from './op-def.js';
 import { Tensor } from './tensor.js';
 
@@ -71,6 +71,45 @@ export function trackFresh<T>(fn: (fresh: FreshTensors) => T): T {
 export function retainStorage(t: Tensor): void {
   state.fresh?.retained.add(t.data);
 }
+
+/**
+ * Run a composite op's body (`fn`) and, when gradients are not recorded, return to the buffer pool
+ * the storage of every tensor it allocated that it does not return: with recording off no graph
+ * node holds them, and the composite's code is the engine's own (docs/design/memory.md). What it
+ * returns (tensors, arrays of tensors — and whatever those are views of) and what a cache retained
+ * ({@link retainStorage}) survives and is passed on to an enclosing tracker (an outer composite,
+ * a backward pass). A result of any other kind releases nothing. Installed as the scope of `asOp`.
+ */
+export function recycleTemporaries<T>(fn: () => T): T {
+  if (state.gradEnabled || state.recorder) return fn();
+  const parent = state.fresh;
+  const mine: FreshTensors = { set: new Set(), list: [], retained: new Set() };
+  state.fresh = mine;
+  let out: T;
+  try {
+    out = fn();
+  } finally {
+    state.fresh = parent;
+  }
+  const keep = new Set<TypedArray>();
+  let known = true;
+  const collect = (v: unknown): void => {
+    if (v instanceof Tensor) keep.add(v.data);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else known = false;
+  };
+  collect(out);
+  for (const t of mine.list) {
+    if (known && !keep.has(t.data) && !mine.retained.has(t.data)) { releaseBuffer(t.data); continue; }
+    if (parent) {
+      parent.set.add(t);
+      parent.list.push(t);
+      if (mine.retained.has(t.data)) parent.retained.add(t.data);
+    }
+  }
+  return out;
+}
+setCompositeScope(recycleTemporaries);
 
 /** Run `fn` with gradient recording disabled. */
 export function noGrad<T>(fn: () => T): T {

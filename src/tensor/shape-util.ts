@@ -122,10 +122,22 @@ export function describe(v: unknown): string {
  */
 export function asOp<T>(op: string, fn: () => T): T {
   try {
-    return fn();
+    return compositeScope(fn);
   } catch (e) {
     throw renamed(op, e);
   }
+}
+
+/**
+ * How {@link asOp} runs a composite's body: the engine installs a scope that, without gradient
+ * recording, returns the composite's dead temporaries to the buffer pool (see `recycleTemporaries`
+ * in ./engine.ts; installed there so that this module does not import the engine).
+ */
+let compositeScope: <T>(fn: () => T) => T = (fn) => fn();
+
+/** @internal set the scope {@link asOp} runs composites in (the engine does, once). */
+export function setCompositeScope(scope: <T>(fn: () => T) => T): void {
+  compositeScope = scope;
 }
 
 /** The error `e` with its message prefixed by `op` (unless it already starts with it). */
