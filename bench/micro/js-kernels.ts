@@ -3,12 +3,12 @@
  * (single-threaded): median ms per call at 10M float32, 10M float64 and 1M int32 elements, into a
  * fresh output (allocated inside the timed call, as the tensor layer does) and into a preallocated one.
  *
- * Run: `npx tsx bench/micro/js-kernels.ts [--quick] [--before <src dir>] [--only <op,...>]`.
+ * Run: `npx tsx bench/micro/js-kernels.ts [--quick] [--reps <n>] [--before <src dir>] [--only <op,...>]`.
  * `--before` names the `src` directory of another checkout (e.g. the commit before a kernel change):
  * its JS backend is timed side by side with this one, and the columns give both and their ratio.
  * Every kernel is first run on all three dtypes at a small size, as in a program that mixes dtypes,
  * so kernels whose loops are shared between dtypes are timed with the polymorphic code they run in
- * real use.
+ * real use. Sizes: multiples of 20 000 (the warm-up size) that 1000 and 10 000 divide.
  */
 import { jsBackend } from '../../src/backend/js/backend.js';
 import { specialiseStats } from '../../src/backend/js/specialise.js';
@@ -23,7 +23,7 @@ const argOf = (name: string): string | undefined => {
 };
 const beforeDir = argOf('--before');
 const only = argOf('--only')?.split(',');
-const REPS = quick ? 3 : 7;
+const REPS = Number(argOf('--reps') ?? (quick ? 3 : 7));
 
 /** One benchmark case: the kernel name, the inputs' shapes for `n` elements, the output's shape and dtype, attrs. */
 interface Case {
@@ -62,7 +62,7 @@ const CASES: Case[] = [
   { name: 'sum all', op: 'sum', dtypes: ALL, inputs: (n) => [[n]], out: () => [], attrs: () => ({ axes: [0] }) },
   { name: 'sum rows [R,1000]→[R]', op: 'sum', dtypes: ALL, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n)], attrs: () => ({ axes: [1] }) },
   { name: 'sum axis 0 [R,1000]→[1000]', op: 'sum', dtypes: ALL, inputs: (n) => [[rows(n), W]], out: () => [W], attrs: () => ({ axes: [0] }) },
-  { name: 'sum axis 0 [1000,R]→[R] (transpose)', op: 'sum', dtypes: FLOAT, inputs: (n) => [[W, rows(n)]], out: (n) => [rows(n)], attrs: () => ({ axes: [0] }) },
+  { name: 'sum axis 1 [10,1000,R/1e4] (transpose)', op: 'sum', dtypes: ALL, inputs: (n) => [[10, W, n / 1e4]], out: (n) => [10, n / 1e4], attrs: () => ({ axes: [1] }) },
   { name: 'prod all', op: 'prod', dtypes: FLOAT, inputs: (n) => [[n]], out: () => [], attrs: () => ({ axes: [0] }) },
   { name: 'max all', op: 'max', dtypes: ALL, inputs: (n) => [[n]], out: () => [], attrs: () => ({ axes: [0] }) },
   { name: 'min rows [R,1000]', op: 'min', dtypes: FLOAT, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n)], attrs: () => ({ axes: [1] }) },
@@ -98,33 +98,37 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
-/** Median ms of `k` on the case at size n, fresh and preallocated output. */
-function time(k: Kernel, c: Case, d: DType, n: number): { fresh: number; pre: number } {
+/**
+ * Median ms of each kernel in `ks` on the case at size n, into a fresh and into a preallocated
+ * output; the kernels take turns within each repetition (in alternating order), so that drifts of
+ * the machine's load and of the heap's state fall on all of them alike.
+ */
+function time(ks: Kernel[], c: Case, d: DType, n: number): { fresh: number; pre: number }[] {
   const { ins, outShape, outDtype, attrs } = tensors(c, d, n);
   const size = sizeOf(outShape);
   const pre = { data: allocArray(outDtype, size), shape: outShape, dtype: outDtype };
-  const freshT: number[] = [], preT: number[] = [];
+  const freshT: number[][] = ks.map(() => []), preT: number[][] = ks.map(() => []);
   for (let rep = 0; rep < REPS + 1; rep++) {
-    let t0 = performance.now();
-    k(ins, [{ data: allocArray(outDtype, size), shape: outShape, dtype: outDtype }], attrs);
-    const tf = performance.now() - t0;
-    t0 = performance.now();
-    k(ins, [pre], attrs);
-    const tp = performance.now() - t0;
-    if (rep > 0) { freshT.push(tf); preT.push(tp); }
+    for (let q = 0; q < ks.length; q++) {
+      const i = rep % 2 === 0 ? q : ks.length - 1 - q, k = ks[i]!;
+      let t0 = performance.now();
+      k(ins, [{ data: allocArray(outDtype, size), shape: outShape, dtype: outDtype }], attrs);
+      const tf = performance.now() - t0;
+      t0 = performance.now();
+      k(ins, [pre], attrs);
+      const tp = performance.now() - t0;
+      if (rep > 0) { freshT[i]!.push(tf); preT[i]!.push(tp); }
+    }
   }
-  return { fresh: median(freshT), pre: median(preT) };
+  return ks.map((_, i) => ({ fresh: median(freshT[i]!), pre: median(preT[i]!) }));
 }
 
 /** Run every kernel on all three dtypes at a small size, as a program that mixes dtypes does. */
 function warm(kernels: Readonly<Record<string, Kernel>>): void {
-  for (let it = 0; it < 200; it++) {
-    for (const c of CASES) {
-      for (const d of ALL) {
-        if (c.op === 'cast' && d === 'int32') continue;
-        const { ins, outShape, outDtype, attrs } = tensors(c, d, 4000);
-        kernels[c.op]!(ins, [{ data: allocArray(outDtype, sizeOf(outShape)), shape: outShape, dtype: outDtype }], attrs);
-      }
+  const calls = CASES.flatMap((c) => ALL.filter((d) => !(c.op === 'cast' && d === 'int32')).map((d) => ({ c, ...tensors(c, d, 20_000) })));
+  for (let it = 0; it < 100; it++) {
+    for (const { c, ins, outShape, outDtype, attrs } of calls) {
+      kernels[c.op]!(ins, [{ data: allocArray(outDtype, sizeOf(outShape)), shape: outShape, dtype: outDtype }], attrs);
     }
   }
 }
@@ -142,10 +146,9 @@ async function main(): Promise<void> {
     if (only && !only.includes(c.op)) continue;
     for (const d of c.dtypes) {
       const n = d === 'int32' ? 1_000_000 : 10_000_000;
-      const now = time(jsBackend.kernels[c.op]!, c, d, n);
+      const [now, old] = time(before ? [jsBackend.kernels[c.op]!, before.kernels[c.op]!] : [jsBackend.kernels[c.op]!], c, d, n) as [{ fresh: number; pre: number }, { fresh: number; pre: number } | undefined];
       const label = `${c.name.padEnd(38)} ${d.padEnd(8)}`;
-      if (before) {
-        const old = time(before.kernels[c.op]!, c, d, n);
+      if (old) {
         console.log(`${label} |   ${f(old.fresh)} ${f(now.fresh)} ${(old.fresh / now.fresh).toFixed(2).padStart(5)}x |   ${f(old.pre)} ${f(now.pre)} ${(old.pre / now.pre).toFixed(2).padStart(5)}x`);
       } else {
         console.log(`${label} | ${f(now.fresh)} ${f(now.pre)}`);

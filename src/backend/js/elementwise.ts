@@ -202,7 +202,8 @@ function binaryLoops(f: (x: number, y: number) => number): BinaryLoops {
       let oa = 0, ob = 0;
       for (let base = 0; base < total; base += inner) {
         let pa = oa, pb = ob;
-        for (let j = 0; j < inner; j++, pa += ia, pb += ib) r[base + j] = f(a[pa]!, b[pb]!);
+        const end = base + inner;
+        for (let k = base; k < end; k++, pa += ia, pb += ib) r[k] = f(a[pa]!, b[pb]!);
         for (let d = nd - 2; d >= 0; d--) {
           idx[d]!++;
           oa += sa[d]!;
@@ -246,7 +247,8 @@ function whereLoop(): (c: TypedArray, a: TypedArray, b: TypedArray, r: TypedArra
     let oc = 0, oa = 0, ob = 0;
     for (let base = 0; base < total; base += inner) {
       let pc = oc, pa = oa, pb = ob;
-      for (let j = 0; j < inner; j++, pc += ic, pa += ia, pb += ib) r[base + j] = cd[pc] !== 0 ? a[pa]! : b[pb]!;
+      const end = base + inner;
+      for (let k = base; k < end; k++, pc += ic, pa += ia, pb += ib) r[k] = cd[pc] !== 0 ? a[pa]! : b[pb]!;
       for (let d = nd - 2; d >= 0; d--) {
         idx[d]!++;
         oc += sc[d]!;

@@ -68,7 +68,8 @@ function layoutLoopsFactory(): LayoutLoops {
         if (block) out.set(x.subarray(off, off + inner), base);
         else {
           let p = off;
-          for (let j = 0; j < inner; j++, p += si) out[base + j] = x[p]!;
+          const end = base + inner;
+          for (let k = base; k < end; k++, p += si) out[k] = x[p]!;
         }
         for (let d = nd - 2; d >= 0; d--) {
           idx[d]!++;
@@ -81,8 +82,8 @@ function layoutLoopsFactory(): LayoutLoops {
     },
     (a, r, outer, innerX, innerOut, off) => {
       for (let i = 0; i < outer; i++) {
-        const src = i * innerX, dst = i * innerOut + off;
-        for (let j = 0; j < innerX; j++) r[dst + j] = a[src + j]!;
+        const dst = i * innerOut + off, end = dst + innerX;
+        for (let k = dst, p = i * innerX; k < end; k++, p++) r[k] = a[p]!;
       }
     },
   ];

@@ -34,12 +34,12 @@ function sumRowsLoop(): RowsLoop {
   return (a, rows, len, r) => {
     for (let i = 0; i < rows; i++) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      const base = i * len;
-      let j = 0;
-      for (; j + 3 < len; j += 4) {
-        s0 += a[base + j]!; s1 += a[base + j + 1]!; s2 += a[base + j + 2]!; s3 += a[base + j + 3]!;
+      const base = i * len, end = base + len, end4 = end - (len & 3);
+      let p = base;
+      for (; p < end4; p += 4) {
+        s0 += a[p]!; s1 += a[p + 1]!; s2 += a[p + 2]!; s3 += a[p + 3]!;
       }
-      for (; j < len; j++) s0 += a[base + j]!;
+      for (; p < end; p++) s0 += a[p]!;
       r[i] = (s0 + s1) + (s2 + s3);
     }
   };
