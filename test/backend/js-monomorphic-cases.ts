@@ -219,6 +219,26 @@ export function reference(c: KCase): TypedArray {
         }
         break;
       }
+      case 'dimMap': {
+        const maps = c.attrs.maps as Int32Array[], xs = strides(x!.shape);
+        for (let i = 0; i < r.length; i++) {
+          const idx = unravel(i, oShape);
+          let p = 0;
+          maps.forEach((m, d) => (p += m[idx[d]!]! * xs[d]!));
+          r[i] = x!.data[p]!;
+        }
+        break;
+      }
+      case 'dimMapScatter': {
+        // r = fill, mapped positions set to 0 first (when fill ≠ 0), then r[map(i)] += g[i] in row-major order of g
+        const maps = c.attrs.maps as Int32Array[], fill = c.attrs.fill as number, os = strides(oShape);
+        const pos = (i: number): number => unravel(i, x!.shape).reduce((p, k, d) => p + maps[d]![k]! * os[d]!, 0);
+        r.fill(fill);
+        if (x!.shape.length === 0) { r[0] = x!.data[0]!; break; } // a 0-d gradient is assigned, not added
+        if (fill !== 0) for (let i = 0; i < x!.data.length; i++) r[pos(i)] = 0;
+        for (let i = 0; i < x!.data.length; i++) r[pos(i)]! += x!.data[i]!;
+        break;
+      }
       case 'copy':
         for (let i = 0; i < r.length; i++) r[i] = x!.data[i]!;
         break;
@@ -297,6 +317,11 @@ export function battery(seed: number): KCase[] {
     cs.push({ op: 'expand', ins: [t(d, [3, 1])], out: { shape: [2, 3, 5], dtype: d }, attrs: {} });
     cs.push({ op: 'concat', ins: [t(d, [3, 2]), t(d, [3, 5])], out: { shape: [3, 7], dtype: d }, attrs: { axis: 1 } });
     cs.push({ op: 'copy', ins: [t(d, [11])], out: { shape: [11], dtype: d }, attrs: {} });
+    const maps = [new Int32Array([2, 0, 2]), new Int32Array([1, 2, 3, 4])];
+    cs.push({ op: 'dimMap', ins: [t(d, [3, 6])], out: { shape: [3, 4], dtype: d }, attrs: { maps } });
+    cs.push({ op: 'dimMap', ins: [t(d, [3, 6])], out: { shape: [3, 3], dtype: d }, attrs: { maps: [maps[0]!, new Int32Array([5, 0, 3])] } });
+    cs.push({ op: 'dimMapScatter', ins: [t(d, [3, 4])], out: { shape: [3, 6], dtype: d }, attrs: { maps, fill: 0 } });
+    cs.push({ op: 'dimMapScatter', ins: [t(d, [3, 3])], out: { shape: [3, 6], dtype: d }, attrs: { maps: [maps[0]!, new Int32Array([5, 0, 5])], fill: 2 } });
   }
   return cs;
 }

@@ -4,7 +4,7 @@
  * elementwise op (unary, binary on every broadcasting path, where, cast, siluGrad), every reduction
  * path (trailing rows, leading axes, transposed axes; sum's four accumulators, max/min's four
  * lanes), argmax/argmin, cumsum/cumprod, permute (blocked transpose, strided, block rows), expand,
- * concat and copy, in float32, float64 and int32, on special values (NaN of both signs, ±0, ±∞,
+ * concat, copy, dimMap and its scatter, in float32, float64 and int32, on special values (NaN of both signs, ±0, ±∞,
  * subnormals), odd lengths and broadcasting shapes. The same holds when code generation is refused,
  * both simulated in process and for real in a child process run with Node's
  * `--disallow-code-generation-from-strings` (as under a strict CSP).
@@ -103,6 +103,23 @@ describe('JS kernels: per-dtype loop copies against naive references (property)'
       const axis = rng.int(sh.length);
       const ins = Array.from({ length: parts }, () => tensor(rng, d, sh.map((n, i) => (i === axis ? rng.int(5) : n))));
       check({ op: 'concat', ins, out: { shape: sh.map((n, i) => (i === axis ? ins.reduce((t, a) => t + a.shape[axis]!, 0) : n)), dtype: d }, attrs: { axis } });
+    }), RUNS);
+  });
+
+  it('dimMap (slice, flip, roll, gathers with repeats) and its scatter adjoint (duplicates accumulate; zero and non-zero fill)', () => {
+    const mapsArb = shape(0, 4).chain((sh) => fc.tuple(fc.constant(sh), fc.tuple(...sh.map((n) => (n === 0
+      ? fc.constant<number[]>([])
+      : fc.oneof(
+        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 7 }),
+        fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: 80 })).map(([s0, len]) => Array.from({ length: Math.min(len, n - s0) }, (_, j) => s0 + j)),
+        fc.constant(Array.from({ length: n }, (_, j) => n - 1 - j)),
+      ))))));
+    fc.assert(fc.property(dtype, mapsArb, fc.constantFrom(0, 2, -0.5), seed, (d, [sh, ms], fill, s) => {
+      const rng = new Rng(s);
+      const maps = ms.map((m) => Int32Array.from(m));
+      const mshape = ms.map((m) => m.length);
+      check({ op: 'dimMap', ins: [tensor(rng, d, sh)], out: { shape: mshape, dtype: d }, attrs: { maps } });
+      check({ op: 'dimMapScatter', ins: [tensor(rng, d, mshape)], out: { shape: sh, dtype: d }, attrs: { maps, fill } });
     }), RUNS);
   });
 

@@ -109,36 +109,10 @@ export const expandKernel: Kernel = ([x], [o]) => {
  */
 export const dimMapKernel: Kernel = ([x], [o], { maps }: { maps: Int32Array[] }) => {
   const a = x!.data, r = o!.data;
-  const xs = stridesOf(x!.shape);
-  const shape = o!.shape;
-  const nd = shape.length;
-  const total = r.length;
-  if (total === 0) return;
-  if (nd === 0) { r[0] = a[0]!; return; }
-  const inner = shape[nd - 1]!;
-  const lastMap = maps[nd - 1]!;
-  const lastStride = xs[nd - 1]!;
-  const idx = new Array<number>(nd).fill(0);
-  let base = 0;
-  for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
-  const contiguous = lastStride === 1 && isRun(lastMap);
-  const first = lastMap[0]!;
-  for (let o0 = 0; o0 < total; o0 += inner) {
-    if (contiguous) {
-      const b = base + first;
-      for (let j = 0; j < inner; j++) r[o0 + j] = a[b + j]!;
-    } else {
-      for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
-    }
-    for (let d = nd - 2; d >= 0; d--) {
-      const m = maps[d]!;
-      base -= m[idx[d]!]! * xs[d]!;
-      idx[d]!++;
-      if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * xs[d]!; break; }
-      idx[d] = 0;
-      base += m[0]! * xs[d]!;
-    }
-  }
+  if (r.length === 0) return;
+  if (o!.shape.length === 0) { r[0] = a[0]!; return; }
+  const lastMap = maps[maps.length - 1]!;
+  dimMapLoops.get(kindOf(a) * 3 + kindOf(r))[0](a, r, stridesOf(x!.shape), o!.shape, maps, isRun(lastMap));
 };
 
 /**
@@ -149,44 +123,85 @@ export const dimMapScatterKernel: Kernel = ([g], [o], { maps, fill }: { maps: In
   const a = g!.data, r = o!.data;
   const f = fill ?? 0;
   r.fill(f);
-  const os = stridesOf(o!.shape);
-  const shape = g!.shape;
-  const nd = shape.length;
-  const total = a.length;
-  if (total === 0) return;
-  if (nd === 0) { r[0] = a[0]!; return; }
-  // row by row over the last dimension (as dimMap): the outer offset is updated like an odometer
-  const inner = shape[nd - 1]!;
-  const lastMap = maps[nd - 1]!;
-  const lastStride = os[nd - 1]!;
-  const contiguous = lastStride === 1 && isRun(lastMap);
-  const first = lastMap[0]!;
-  const idx = new Array<number>(nd).fill(0);
-  // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
-  for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
-    idx.fill(0);
-    let base = 0;
-    for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * os[d]!;
-    for (let i0 = 0; i0 < total; i0 += inner) {
-      if (pass === 0) {
-        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride] = 0;
-      } else if (contiguous) {
-        const b = base + first;
-        for (let j = 0; j < inner; j++) r[b + j]! += a[i0 + j]!;
-      } else {
-        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride]! += a[i0 + j]!;
-      }
-      for (let d = nd - 2; d >= 0; d--) {
-        const m = maps[d]!;
-        base -= m[idx[d]!]! * os[d]!;
-        idx[d]!++;
-        if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * os[d]!; break; }
-        idx[d] = 0;
-        base += m[0]! * os[d]!;
-      }
-    }
-  }
+  if (a.length === 0) return;
+  if (g!.shape.length === 0) { r[0] = a[0]!; return; }
+  const lastMap = maps[maps.length - 1]!;
+  dimMapLoops.get(kindOf(a) * 3 + kindOf(r))[1](a, r, stridesOf(o!.shape), g!.shape, maps, isRun(lastMap), f);
 };
+
+/**
+ * dimMap's gather and its scatter adjoint, row by row over the last dimension with the outer offset
+ * updated like an odometer (copied per dtype pair by {@link Specialised}; see specialise.ts). The
+ * shapes have rank ≥ 1 and at least one element; `run`: the last map is a run of consecutive indices.
+ */
+function dimMapLoopsFactory(): readonly [
+  gather: (a: TypedArray, r: TypedArray, xs: readonly number[], shape: readonly number[], maps: readonly Int32Array[], run: boolean) => void,
+  scatter: (a: TypedArray, r: TypedArray, os: readonly number[], shape: readonly number[], maps: readonly Int32Array[], run: boolean, f: number) => void,
+] {
+  return [
+    (a, r, xs, shape, maps, run) => {
+      const nd = shape.length, total = r.length;
+      const inner = shape[nd - 1]!;
+      const lastMap = maps[nd - 1]!;
+      const lastStride = xs[nd - 1]!;
+      const idx = new Array<number>(nd).fill(0);
+      let base = 0;
+      for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
+      const contiguous = lastStride === 1 && run;
+      const first = lastMap[0]!;
+      for (let o0 = 0; o0 < total; o0 += inner) {
+        if (contiguous) {
+          const b = base + first;
+          for (let j = 0; j < inner; j++) r[o0 + j] = a[b + j]!;
+        } else {
+          for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
+        }
+        for (let d = nd - 2; d >= 0; d--) {
+          const m = maps[d]!;
+          base -= m[idx[d]!]! * xs[d]!;
+          idx[d]!++;
+          if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * xs[d]!; break; }
+          idx[d] = 0;
+          base += m[0]! * xs[d]!;
+        }
+      }
+    },
+    (a, r, os, shape, maps, run, f) => {
+      const nd = shape.length, total = a.length;
+      const inner = shape[nd - 1]!;
+      const lastMap = maps[nd - 1]!;
+      const lastStride = os[nd - 1]!;
+      const contiguous = lastStride === 1 && run;
+      const first = lastMap[0]!;
+      const idx = new Array<number>(nd).fill(0);
+      // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
+      for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
+        idx.fill(0);
+        let base = 0;
+        for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * os[d]!;
+        for (let i0 = 0; i0 < total; i0 += inner) {
+          if (pass === 0) {
+            for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride] = 0;
+          } else if (contiguous) {
+            const b = base + first;
+            for (let j = 0; j < inner; j++) r[b + j]! += a[i0 + j]!;
+          } else {
+            for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride]! += a[i0 + j]!;
+          }
+          for (let d = nd - 2; d >= 0; d--) {
+            const m = maps[d]!;
+            base -= m[idx[d]!]! * os[d]!;
+            idx[d]!++;
+            if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * os[d]!; break; }
+            idx[d] = 0;
+            base += m[0]! * os[d]!;
+          }
+        }
+      }
+    },
+  ];
+}
+const dimMapLoops = new Specialised('dimMap', dimMapLoopsFactory, []);
 
 /** Whether `m` is a run of consecutive integers m[0], m[0] + 1, … */
 function isRun(m: Int32Array): boolean {
