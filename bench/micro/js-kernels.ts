@@ -43,6 +43,9 @@ const FLOAT: readonly DType[] = ['float32', 'float64'];
 const W = 1000; // row width of the 2-D cases
 const rows = (n: number): number => n / W;
 
+/** Int32Array [start, start + step, …] of length n. */
+const iota = (n: number, start: number, step: number): Int32Array => Int32Array.from({ length: n }, (_, i) => start + i * step);
+
 const CASES: Case[] = [
   ...['neg', 'abs', 'square', 'relu'].map((op) => ({ name: op, op, dtypes: ALL, inputs: (n: number) => [[n]], out: (n: number) => [n] })),
   ...['exp', 'sqrt', 'sigmoid', 'step'].map((op) => ({ name: op, op, dtypes: FLOAT, inputs: (n: number) => [[n]], out: (n: number) => [n] })),
@@ -74,6 +77,10 @@ const CASES: Case[] = [
   { name: 'permute [100,R/100,10] (2,0,1)', op: 'permute', dtypes: FLOAT, inputs: (n) => [[100, n / 1000, 10]], out: (n) => [10, 100, n / 1000], attrs: () => ({ perm: [2, 0, 1] }) },
   { name: 'expand [1000]→[R,1000]', op: 'expand', dtypes: ALL, inputs: () => [[W]], out: (n) => [rows(n), W] },
   { name: 'expand [R,1]→[R,1000]', op: 'expand', dtypes: FLOAT, inputs: (n) => [[rows(n), 1]], out: (n) => [rows(n), W] },
+  { name: 'cumsum axis 0 [R,1000]', op: 'cumsum', dtypes: FLOAT, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n), W], attrs: () => ({ axis: 0 }) },
+  { name: 'slice [R,1000]→[R,500] (dimMap)', op: 'dimMap', dtypes: ALL, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n), W / 2], attrs: (n) => ({ maps: [iota(rows(n), 0, 1), iota(W / 2, 100, 1)] }) },
+  { name: 'flip last axis [R,1000] (dimMap)', op: 'dimMap', dtypes: FLOAT, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n), W], attrs: (n) => ({ maps: [iota(rows(n), 0, 1), iota(W, W - 1, -1)] }) },
+  { name: 'pad [R,1000]→[R,1002] (dimMapScatter)', op: 'dimMapScatter', dtypes: FLOAT, inputs: (n) => [[rows(n), W]], out: (n) => [rows(n), W + 2], attrs: (n) => ({ maps: [iota(rows(n), 0, 1), iota(W, 1, 1)], fill: 0 }) },
   { name: 'concat 2×[R,500] axis 1', op: 'concat', dtypes: ALL, inputs: (n) => [[rows(n), W / 2], [rows(n), W / 2]], out: (n) => [rows(n), W], attrs: () => ({ axis: 1 }) },
 ];
 

@@ -150,11 +150,11 @@ function dimMapLoopsFactory(): readonly [
       const contiguous = lastStride === 1 && run;
       const first = lastMap[0]!;
       for (let o0 = 0; o0 < total; o0 += inner) {
+        const end = o0 + inner;
         if (contiguous) {
-          const b = base + first;
-          for (let j = 0; j < inner; j++) r[o0 + j] = a[b + j]!;
+          for (let k = o0, p = base + first; k < end; k++, p++) r[k] = a[p]!;
         } else {
-          for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
+          for (let k = o0, j = 0; k < end; k++, j++) r[k] = a[base + lastMap[j]! * lastStride]!;
         }
         for (let d = nd - 2; d >= 0; d--) {
           const m = maps[d]!;

@@ -27,6 +27,18 @@ export interface ScanAttrs {
  */
 function scanLoop(prod: boolean): (xd: TypedArray, yd: TypedArray, outer: number, len: number, inner: number, rev: boolean) => void {
   return (xd, yd, outer, len, inner, rev) => {
+    if (inner === 1) { // the scanned axis is the last: one running value, no accumulator array
+      for (let o = 0; o < outer; o++) {
+        const base = o * len;
+        let acc = prod ? 1 : 0;
+        for (let s = 0; s < len; s++) {
+          const p = base + (rev ? len - 1 - s : s);
+          acc = prod ? acc * xd[p]! : acc + xd[p]!;
+          yd[p] = acc;
+        }
+      }
+      return;
+    }
     const acc = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       const base = o * len * inner;
