@@ -82,8 +82,8 @@ function layoutLoopsFactory(): LayoutLoops {
     },
     (a, r, outer, innerX, innerOut, off) => {
       for (let i = 0; i < outer; i++) {
-        const dst = i * innerOut + off, end = dst + innerX;
-        for (let k = dst, p = i * innerX; k < end; k++, p++) r[k] = a[p]!;
+        const src = i * innerX, dst = i * innerOut + off;
+        for (let j = 0; j < innerX; j++) r[dst + j] = a[src + j]!;
       }
     },
   ];
