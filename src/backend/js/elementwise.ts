@@ -70,11 +70,16 @@ export function unaryKernel(op: string): Kernel {
   if (!f) throw new Error(`unknown unary op ${op}`);
   const loops = new Specialised(`unary:${op}`, unaryLoop, [f]);
   // relu and step: branch-free on the float bits (branchless.ts); the loop for int32
-  const bits = op === 'relu' ? reluBits : op === 'step' ? stepBits : undefined;
-  if (bits) {
+  if (op === 'relu') {
     return ([x], [o]) => {
       const a = x!.data, r = o!.data;
-      if (!bits(a, r)) loops.get(kindOf(a) * 3 + kindOf(r))(a, r, 0);
+      if (!reluBits(a, r)) loops.get(kindOf(a) * 3 + kindOf(r))(a, r, 0);
+    };
+  }
+  if (op === 'step') {
+    return ([x], [o]) => {
+      const a = x!.data, r = o!.data;
+      if (!stepBits(a, r)) loops.get(kindOf(a) * 3 + kindOf(r))(a, r, 0);
     };
   }
   return ([x], [o], attrs: { alpha?: number }) => {
