@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BINARY_FNS, UNARY_FNS } from '../../src/backend/js/elementwise.js';
 import { jsBackend } from '../../src/backend/js/backend.js';
-import { setCodegen, specialiseStats } from '../../src/backend/js/specialise.js';
+import { Specialised, kindOf, setCodegen, specialiseStats } from '../../src/backend/js/specialise.js';
 import type { DType } from '../../src/backend/types.js';
 import { sizeOf } from '../../src/backend/types.js';
 import { Rng } from '../../src/util/rng.js';
@@ -129,6 +129,37 @@ describe('JS kernels: per-dtype loop copies against naive references (property)'
     expect(st.forbidden).toBe(false);
     expect(st.fallbacks).toBe(0);
     expect(st.compiled).toBeGreaterThan(100);
+  });
+});
+
+describe('Specialised: the per-dtype table of loop copies', () => {
+  const factory = (k: number) => (a: Float64Array) => a[0]! * k;
+
+  it('compiles one copy per class combination, lazily, and caches it; each copy is distinct code bound to the env', () => {
+    const t = new Specialised('test:scale', factory, [3]);
+    const c0 = specialiseStats().compiled;
+    const f0 = t.get(0);
+    expect(specialiseStats().compiled).toBe(c0 + 1);
+    expect(t.get(0)).toBe(f0);
+    expect(specialiseStats().compiled).toBe(c0 + 1);
+    const f1 = t.get(1);
+    expect(f1).not.toBe(f0);
+    expect(specialiseStats().compiled).toBe(c0 + 2);
+    expect(f0(new Float64Array([2]))).toBe(6);
+    expect(f1(new Float64Array([2]))).toBe(6);
+  });
+
+  it('kindOf numbers the three array classes 0, 1, 2', () => {
+    expect([new Float32Array(1), new Float64Array(1), new Int32Array(1)].map(kindOf)).toEqual([0, 1, 2]);
+  });
+
+  it('a factory whose text fails standalone (a free variable read when it runs) falls back for that table only, code generation staying allowed', () => {
+    const outer = 5;
+    const t = new Specialised('test:free-variable', () => { const m = outer; return (a: Float64Array) => a[0]! * m; }, []);
+    const fb = specialiseStats().fallbacks;
+    expect(t.get(0)(new Float64Array([2]))).toBe(10); // the copy threw ReferenceError (outer); this is the factory itself
+    expect(specialiseStats().fallbacks).toBe(fb + 1);
+    expect(specialiseStats().forbidden).toBe(false);
   });
 });
 

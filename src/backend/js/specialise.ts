@@ -17,6 +17,9 @@
  * `--disallow-code-generation-from-strings`) the factory itself is used: the same answers, with
  * shared (polymorphic) code.
  *
+ * A factory's text must reference only its parameters and globals: a free variable read by the
+ * factory itself makes that table fall back, but one read only inside a returned loop throws when
+ * the loop runs (test/backend/js-monomorphic.test.ts runs every kernel's copies on every dtype).
  * Factories must not contain named inner functions: tools that keep function names (esbuild's
  * `keepNames`, used by tsx) wrap them in `__name(…)`, which the copies bind to the identity.
  * @module
