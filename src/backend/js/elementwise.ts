@@ -6,6 +6,7 @@ import type { Kernel, KernelTensor, TypedArray } from '../types.js';
 import { stridesOf, sizeOf } from '../types.js';
 import { erf, normCdf, sigmoid, softplus } from './math.js';
 import { reluBits, stepBits } from './branchless.js';
+import { Specialised, kindOf } from './specialise.js';
 
 /** Scalar definitions of the unary ops (`a` is the op's scalar attribute, e.g. a slope). */
 export const UNARY_FNS: Readonly<Record<string, (x: number, a: number) => number>> = {
@@ -52,68 +53,52 @@ export const BINARY_FNS: Readonly<Record<string, (x: number, y: number) => numbe
   ge: (x, y) => (x >= y ? 1 : 0),
 };
 
-/**
- * A per-op copy of a loop. Every closure made by one factory shares its code and its type feedback
- * in V8, so a scalar function called inside becomes a megamorphic call; compiling the loop text
- * once per op gives each op its own code in which `f` is inlined (3–10× faster). Falls back to the
- * shared closure where code generation is not allowed (a strict CSP).
- */
-function specialise<T>(src: string, f: unknown, fallback: T): T {
-  try {
-    return new Function('f', `'use strict'; return ${src};`)(f) as T;
-  } catch {
-    return fallback;
-  }
-}
-
+/** A unary op's loop: r[i] = f(a[i], alpha). */
 type UnaryLoop = (a: TypedArray, r: TypedArray, alpha: number) => void;
-type RowLoop = (a: TypedArray, b: TypedArray, r: TypedArray, n: number, pa: number, ia: number, pb: number, ib: number, base: number) => void;
 
-const UNARY_SRC = 'function unaryLoop(a, r, al) { const n = r.length; for (let i = 0; i < n; i++) r[i] = f(a[i], al); }';
-const ROW_SRC = 'function rowLoop(a, b, r, n, pa, ia, pb, ib, base) { for (let j = 0; j < n; j++, pa += ia, pb += ib) r[base + j] = f(a[pa], b[pb]); }';
+/** Loop factory for a unary op (copied per op and dtype pair by {@link Specialised}; see specialise.ts). */
+function unaryLoop(f: (x: number, a: number) => number): UnaryLoop {
+  return (a, r, al) => {
+    const n = r.length;
+    for (let i = 0; i < n; i++) r[i] = f(a[i]!, al);
+  };
+}
 
 /** Kernel factory for a unary op; attrs `{ alpha?: number }`. */
 export function unaryKernel(op: string): Kernel {
   const f = UNARY_FNS[op];
   if (!f) throw new Error(`unknown unary op ${op}`);
-  // The hottest ops keep hand-written loops.
-  switch (op) {
-    case 'neg':
-      return ([x], [o]) => {
-        const a = x!.data, r = o!.data;
-        for (let i = 0; i < a.length; i++) r[i] = -a[i]!;
-      };
-    case 'exp':
-      return ([x], [o]) => {
-        const a = x!.data, r = o!.data;
-        for (let i = 0; i < a.length; i++) r[i] = Math.exp(a[i]!);
-      };
-    case 'relu': // branch-free on the bits (branchless.ts); the scalar loop for other arrays
-      return ([x], [o]) => {
-        const a = x!.data, r = o!.data;
-        if (reluBits(a, r)) return;
-        for (let i = 0; i < a.length; i++) {
-          const v = a[i]!;
-          r[i] = v > 0 ? v : v === v ? 0 : v;
-        }
-      };
-    case 'step':
-      return ([x], [o]) => {
-        const a = x!.data, r = o!.data;
-        if (stepBits(a, r)) return;
-        for (let i = 0; i < a.length; i++) r[i] = a[i]! > 0 ? 1 : 0;
-      };
-    case 'square':
-      return ([x], [o]) => {
-        const a = x!.data, r = o!.data;
-        for (let i = 0; i < a.length; i++) r[i] = a[i]! * a[i]!;
-      };
+  const loops = new Specialised(`unary:${op}`, unaryLoop, [f]);
+  // relu and step: branch-free on the float bits (branchless.ts); the loop for int32
+  if (op === 'relu') {
+    return ([x], [o]) => {
+      const a = x!.data, r = o!.data;
+      if (!reluBits(a, r)) loops.get(kindOf(a) * 3 + kindOf(r))(a, r, 0);
+    };
   }
-  const loop = specialise<UnaryLoop>(UNARY_SRC, f, (a, r, al) => {
-    for (let i = 0; i < r.length; i++) r[i] = f(a[i]!, al);
-  });
-  return ([x], [o], attrs: { alpha?: number }) => loop(x!.data, o!.data, attrs?.alpha ?? 0);
+  if (op === 'step') {
+    return ([x], [o]) => {
+      const a = x!.data, r = o!.data;
+      if (!stepBits(a, r)) loops.get(kindOf(a) * 3 + kindOf(r))(a, r, 0);
+    };
+  }
+  return ([x], [o], attrs: { alpha?: number }) => {
+    const a = x!.data, r = o!.data;
+    loops.get(kindOf(a) * 3 + kindOf(r))(a, r, attrs?.alpha ?? 0);
+  };
 }
+
+/** siluGrad's loop (see {@link siluGradKernel}). */
+function siluGradLoop(sig: (x: number) => number): (a: TypedArray, b: TypedArray, r: TypedArray) => void {
+  return (a, b, r) => {
+    const n = r.length;
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!, s = sig(v);
+      r[i] = b[i]! * s * (1 + v * (1 - s));
+    }
+  };
+}
+const siluGradLoops = new Specialised('siluGrad', siluGradLoop, [sigmoid]);
 
 /**
  * siluGrad; inputs (x, g) of one shape: out = g · σ(x) · (1 + x(1 − σ(x))), SiLU's vector–Jacobian
@@ -121,10 +106,7 @@ export function unaryKernel(op: string): Kernel {
  */
 export const siluGradKernel: Kernel = ([x, g], [o]) => {
   const a = x!.data, b = g!.data, r = o!.data;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!, s = sigmoid(v);
-    r[i] = b[i]! * s * (1 + v * (1 - s));
-  }
+  siluGradLoops.get(kindOf(a) * 9 + kindOf(b) * 3 + kindOf(r))(a, b, r);
 };
 
 /**
@@ -169,28 +151,6 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function fastSame(op: string, a: TypedArray, b: TypedArray, r: TypedArray): boolean {
-  const n = r.length;
-  switch (op) {
-    case 'add': for (let i = 0; i < n; i++) r[i] = a[i]! + b[i]!; return true;
-    case 'sub': for (let i = 0; i < n; i++) r[i] = a[i]! - b[i]!; return true;
-    case 'mul': for (let i = 0; i < n; i++) r[i] = a[i]! * b[i]!; return true;
-    case 'div': for (let i = 0; i < n; i++) r[i] = a[i]! / b[i]!; return true;
-    default: return false;
-  }
-}
-
-function fastScalarRight(op: string, a: TypedArray, s: number, r: TypedArray): boolean {
-  const n = r.length;
-  switch (op) {
-    case 'add': for (let i = 0; i < n; i++) r[i] = a[i]! + s; return true;
-    case 'sub': for (let i = 0; i < n; i++) r[i] = a[i]! - s; return true;
-    case 'mul': for (let i = 0; i < n; i++) r[i] = a[i]! * s; return true;
-    case 'div': for (let i = 0; i < n; i++) r[i] = a[i]! / s; return true;
-    default: return false;
-  }
-}
-
 /**
  * Merge adjacent output dimensions that every operand traverses contiguously (or broadcasts
  * along together), so the innermost loop is as long as possible.
@@ -213,48 +173,124 @@ export function coalesce(shape: readonly number[], strides: number[][]): { shape
   return { shape: outShape, strides: out };
 }
 
+/** A binary op's loops: same shape, scalar right, scalar left, and the general broadcast. */
+type BinaryLoops = readonly [
+  same: (a: TypedArray, b: TypedArray, r: TypedArray) => void,
+  right: (a: TypedArray, s: number, r: TypedArray) => void,
+  left: (s: number, b: TypedArray, r: TypedArray) => void,
+  bcast: (a: TypedArray, b: TypedArray, r: TypedArray, shape: readonly number[], sa: readonly number[], sb: readonly number[]) => void,
+];
+
+/**
+ * Loop factory for a binary op (copied per op and dtype triple by {@link Specialised}). `bcast` walks
+ * the (coalesced, rank ≥ 1) output row by row, as {@link forEachRow} does, with the operands'
+ * element strides `sa`, `sb` (0 where they broadcast).
+ */
+function binaryLoops(f: (x: number, y: number) => number): BinaryLoops {
+  return [
+    (a, b, r) => {
+      const n = r.length;
+      for (let i = 0; i < n; i++) r[i] = f(a[i]!, b[i]!);
+    },
+    (a, s, r) => {
+      const n = r.length;
+      for (let i = 0; i < n; i++) r[i] = f(a[i]!, s);
+    },
+    (s, b, r) => {
+      const n = r.length;
+      for (let i = 0; i < n; i++) r[i] = f(s, b[i]!);
+    },
+    (a, b, r, shape, sa, sb) => {
+      const nd = shape.length, total = r.length;
+      const inner = shape[nd - 1]!, ia = sa[nd - 1]!, ib = sb[nd - 1]!;
+      const idx = new Array<number>(nd).fill(0);
+      let oa = 0, ob = 0;
+      for (let base = 0; base < total; base += inner) {
+        let pa = oa, pb = ob;
+        const end = base + inner;
+        for (let k = base; k < end; k++, pa += ia, pb += ib) r[k] = f(a[pa]!, b[pb]!);
+        for (let d = nd - 2; d >= 0; d--) {
+          idx[d]!++;
+          oa += sa[d]!;
+          ob += sb[d]!;
+          if (idx[d]! < shape[d]!) break;
+          oa -= sa[d]! * shape[d]!;
+          ob -= sb[d]! * shape[d]!;
+          idx[d] = 0;
+        }
+      }
+    },
+  ];
+}
+
 /** Kernel factory for a broadcasting binary op. */
 export function binaryKernel(op: string): Kernel {
   const f = BINARY_FNS[op];
   if (!f) throw new Error(`unknown binary op ${op}`);
-  const row = specialise<RowLoop>(ROW_SRC, f, (a, b, r, n, pa, ia, pb, ib, base) => {
-    for (let j = 0; j < n; j++, pa += ia, pb += ib) r[base + j] = f(a[pa]!, b[pb]!);
-  });
+  const loops = new Specialised(`binary:${op}`, binaryLoops, [f]);
   return ([x, y], [o]) => {
     const a = x!.data, b = y!.data, r = o!.data;
-    if (sameShape(x!.shape, o!.shape) && sameShape(y!.shape, o!.shape)) {
-      if (fastSame(op, a, b, r)) return;
-      row(a, b, r, r.length, 0, 1, 0, 1, 0);
-      return;
-    }
-    if (b.length === 1 && sameShape(x!.shape, o!.shape)) {
-      if (fastScalarRight(op, a, b[0]!, r)) return;
-    }
+    const [same, right, left, bcast] = loops.get(kindOf(a) * 9 + kindOf(b) * 3 + kindOf(r));
+    const xFull = sameShape(x!.shape, o!.shape), yFull = sameShape(y!.shape, o!.shape);
+    if (xFull && yFull) return same(a, b, r);
+    if (xFull && b.length === 1) return right(a, b[0]!, r);
+    if (yFull && a.length === 1) return left(a[0]!, b, r);
+    if (r.length === 0) return;
     const c = coalesce(o!.shape, [broadcastStrides(x!.shape, o!.shape), broadcastStrides(y!.shape, o!.shape)]);
-    const nd = c.shape.length;
-    if (nd === 0) { row(a, b, r, r.length, 0, 0, 0, 0, 0); return; }
-    const [sa, sb] = c.strides as [number[], number[]];
-    const ia = sa[nd - 1]!, ib = sb[nd - 1]!, inner = c.shape[nd - 1]!;
-    forEachRow(c.shape, [sa, sb], (base, offs) => row(a, b, r, inner, offs[0]!, ia, offs[1]!, ib, base));
+    if (c.shape.length === 0) return right(a, b[0]!, r); // every operand holds one element
+    bcast(a, b, r, c.shape, c.strides[0]!, c.strides[1]!);
   };
 }
+
+/** where's loop over the coalesced (rank ≥ 1) output; strides as in {@link binaryLoops}. */
+function whereLoop(): (c: TypedArray, a: TypedArray, b: TypedArray, r: TypedArray, shape: readonly number[], st: readonly (readonly number[])[]) => void {
+  return (cd, a, b, r, shape, st) => {
+    const sc = st[0]!, sa = st[1]!, sb = st[2]!;
+    const nd = shape.length, total = r.length;
+    const inner = shape[nd - 1]!, ic = sc[nd - 1]!, ia = sa[nd - 1]!, ib = sb[nd - 1]!;
+    const idx = new Array<number>(nd).fill(0);
+    let oc = 0, oa = 0, ob = 0;
+    for (let base = 0; base < total; base += inner) {
+      let pc = oc, pa = oa, pb = ob;
+      const end = base + inner;
+      for (let k = base; k < end; k++, pc += ic, pa += ia, pb += ib) r[k] = cd[pc] !== 0 ? a[pa]! : b[pb]!;
+      for (let d = nd - 2; d >= 0; d--) {
+        idx[d]!++;
+        oc += sc[d]!;
+        oa += sa[d]!;
+        ob += sb[d]!;
+        if (idx[d]! < shape[d]!) break;
+        oc -= sc[d]! * shape[d]!;
+        oa -= sa[d]! * shape[d]!;
+        ob -= sb[d]! * shape[d]!;
+        idx[d] = 0;
+      }
+    }
+  };
+}
+const whereLoops = new Specialised('where', whereLoop, []);
 
 /** `where(cond, a, b)`: cond ≠ 0 picks a, else b; all three broadcast. */
 export const whereKernel: Kernel = ([c, x, y], [o]) => {
   const cd = c!.data, a = x!.data, b = y!.data, r = o!.data;
-  const strides = [c!, x!, y!].map((t: KernelTensor) => broadcastStrides(t.shape, o!.shape));
-  const nd = o!.shape.length;
-  const inner = nd ? o!.shape[nd - 1]! : 1;
-  const ic = nd ? strides[0]![nd - 1]! : 0, ia = nd ? strides[1]![nd - 1]! : 0, ib = nd ? strides[2]![nd - 1]! : 0;
-  forEachRow(o!.shape, strides, (base, offs) => {
-    let pc = offs[0]!, pa = offs[1]!, pb = offs[2]!;
-    for (let j = 0; j < inner; j++, pc += ic, pa += ia, pb += ib) r[base + j] = cd[pc] !== 0 ? a[pa]! : b[pb]!;
-  });
+  if (r.length === 0) return;
+  const k = coalesce(o!.shape, [c!, x!, y!].map((t: KernelTensor) => broadcastStrides(t.shape, o!.shape)));
+  if (k.shape.length === 0) { r[0] = cd[0] !== 0 ? a[0]! : b[0]!; return; }
+  whereLoops.get(kindOf(cd) * 27 + kindOf(a) * 9 + kindOf(b) * 3 + kindOf(r))(cd, a, b, r, k.shape, k.strides);
 };
+
+/** cast's loop to int32: truncation toward zero (NaN and out-of-range values wrap as ToInt32 does). */
+function truncLoop(): (a: TypedArray, r: TypedArray) => void {
+  return (a, r) => {
+    const n = a.length;
+    for (let i = 0; i < n; i++) r[i] = Math.trunc(a[i]!);
+  };
+}
+const truncLoops = new Specialised('castInt32', truncLoop, []);
 
 /** `cast`: convert storage to the output dtype. */
 export const castKernel: Kernel = ([x], [o]) => {
   const a = x!.data, r = o!.data;
-  if (o!.dtype === 'int32') for (let i = 0; i < a.length; i++) r[i] = Math.trunc(a[i]!);
+  if (o!.dtype === 'int32') truncLoops.get(kindOf(a))(a, r);
   else r.set(a);
 };

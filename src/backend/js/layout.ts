@@ -5,7 +5,8 @@
  */
 import type { Kernel, TypedArray } from '../types.js';
 import { allocArray, sizeOf, stridesOf } from '../types.js';
-import { broadcastStrides, forEachRow } from './elementwise.js';
+import { broadcastStrides, coalesce } from './elementwise.js';
+import { Specialised, kindOf } from './specialise.js';
 
 /** out = permute(x, perm): out.shape[i] = x.shape[perm[i]]. */
 export function permuteData(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
@@ -26,30 +27,68 @@ export function permuteData(x: TypedArray, shape: readonly number[], perm: reado
   const outShape = perm.map((p) => shape[p]!);
   const st = perm.map((p) => xs[p]!);
   const nd = outShape.length;
-  if (nd === 2 && perm[0] === 1 && perm[1] === 0) {
-    // blocked 2-D transpose
-    const R = outShape[0]!, C = outShape[1]!; // out is R×C, x is C×R
-    const B = 32;
-    for (let i0 = 0; i0 < R; i0 += B) {
-      const i1 = Math.min(i0 + B, R);
-      for (let j0 = 0; j0 < C; j0 += B) {
-        const j1 = Math.min(j0 + B, C);
-        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * C + j] = x[j * R + i]!;
-      }
-    }
-    return;
-  }
-  const inner = nd ? outShape[nd - 1]! : 1;
-  const si = nd ? st[nd - 1]! : 0;
-  if (si === 1 && inner >= 64) { // contiguous rows: block copies
-    forEachRow(outShape, [st], (base, offs) => { out.set(x.subarray(offs[0]!, offs[0]! + inner), base); });
-    return;
-  }
-  forEachRow(outShape, [st], (base, offs) => {
-    let p = offs[0]!;
-    for (let j = 0; j < inner; j++, p += si) out[base + j] = x[p]!;
-  });
+  if (out.length === 0) return;
+  if (nd === 0) { out[0] = x[0]!; return; }
+  const [transpose, gather] = layoutLoops.get(kindOf(x) * 3 + kindOf(out));
+  if (nd === 2 && perm[0] === 1 && perm[1] === 0) return transpose(x, out, outShape[0]!, outShape[1]!);
+  gather(x, out, outShape, st, st[nd - 1] === 1 && outShape[nd - 1]! >= 64);
 }
+
+/** Copy loops of the layout kernels (copied per dtype pair by {@link Specialised}; see specialise.ts). */
+type LayoutLoops = readonly [
+  /** out (R×C) = transpose of x (C×R), in 32×32 blocks. */
+  transpose: (x: TypedArray, out: TypedArray, R: number, C: number) => void,
+  /**
+   * out[i₀,…,i_{n−1}] = x[Σ i_d st[d]] row by row over `shape` (rank ≥ 1), as {@link forEachRow}
+   * walks it; `block`: the rows are contiguous in x (st[n−1] = 1) and copied whole.
+   */
+  gather: (x: TypedArray, out: TypedArray, shape: readonly number[], st: readonly number[], block: boolean) => void,
+  /** Concat's copy of one input: out[i·innerOut + off + j] = a[i·innerX + j]. */
+  concat: (a: TypedArray, r: TypedArray, outer: number, innerX: number, innerOut: number, off: number) => void,
+];
+
+function layoutLoopsFactory(): LayoutLoops {
+  return [
+    (x, out, R, C) => {
+      const B = 32;
+      for (let i0 = 0; i0 < R; i0 += B) {
+        const i1 = Math.min(i0 + B, R);
+        for (let j0 = 0; j0 < C; j0 += B) {
+          const j1 = Math.min(j0 + B, C);
+          for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * C + j] = x[j * R + i]!;
+        }
+      }
+    },
+    (x, out, shape, st, block) => {
+      const nd = shape.length, total = out.length;
+      const inner = shape[nd - 1]!, si = st[nd - 1]!;
+      const idx = new Array<number>(nd).fill(0);
+      let off = 0;
+      for (let base = 0; base < total; base += inner) {
+        if (block) out.set(x.subarray(off, off + inner), base);
+        else {
+          let p = off;
+          const end = base + inner;
+          for (let k = base; k < end; k++, p += si) out[k] = x[p]!;
+        }
+        for (let d = nd - 2; d >= 0; d--) {
+          idx[d]!++;
+          off += st[d]!;
+          if (idx[d]! < shape[d]!) break;
+          off -= st[d]! * shape[d]!;
+          idx[d] = 0;
+        }
+      }
+    },
+    (a, r, outer, innerX, innerOut, off) => {
+      for (let i = 0; i < outer; i++) {
+        const src = i * innerX, dst = i * innerOut + off;
+        for (let j = 0; j < innerX; j++) r[dst + j] = a[src + j]!;
+      }
+    },
+  ];
+}
+const layoutLoops = new Specialised('layout', layoutLoopsFactory, []);
 
 /** Permute kernel; attrs `{ perm }`. */
 export const permuteKernel: Kernel = ([x], [o], { perm }: { perm: number[] }) => permuteData(x!.data, x!.shape, perm, o!.data);
@@ -57,14 +96,10 @@ export const permuteKernel: Kernel = ([x], [o], { perm }: { perm: number[] }) =>
 /** Broadcast `x` to the output shape (numpy rules). */
 export const expandKernel: Kernel = ([x], [o]) => {
   const a = x!.data, r = o!.data;
-  const st = broadcastStrides(x!.shape, o!.shape);
-  const nd = o!.shape.length;
-  const inner = nd ? o!.shape[nd - 1]! : 1;
-  const si = nd ? st[nd - 1]! : 0;
-  forEachRow(o!.shape, [st], (base, offs) => {
-    let p = offs[0]!;
-    for (let j = 0; j < inner; j++, p += si) r[base + j] = a[p]!;
-  });
+  if (r.length === 0) return;
+  const c = coalesce(o!.shape, [broadcastStrides(x!.shape, o!.shape)]);
+  if (c.shape.length === 0) { r[0] = a[0]!; return; }
+  layoutLoops.get(kindOf(a) * 3 + kindOf(r))[1](a, r, c.shape, c.strides[0]!, false);
 };
 
 /**
@@ -74,36 +109,10 @@ export const expandKernel: Kernel = ([x], [o]) => {
  */
 export const dimMapKernel: Kernel = ([x], [o], { maps }: { maps: Int32Array[] }) => {
   const a = x!.data, r = o!.data;
-  const xs = stridesOf(x!.shape);
-  const shape = o!.shape;
-  const nd = shape.length;
-  const total = r.length;
-  if (total === 0) return;
-  if (nd === 0) { r[0] = a[0]!; return; }
-  const inner = shape[nd - 1]!;
-  const lastMap = maps[nd - 1]!;
-  const lastStride = xs[nd - 1]!;
-  const idx = new Array<number>(nd).fill(0);
-  let base = 0;
-  for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
-  const contiguous = lastStride === 1 && isRun(lastMap);
-  const first = lastMap[0]!;
-  for (let o0 = 0; o0 < total; o0 += inner) {
-    if (contiguous) {
-      const b = base + first;
-      for (let j = 0; j < inner; j++) r[o0 + j] = a[b + j]!;
-    } else {
-      for (let j = 0; j < inner; j++) r[o0 + j] = a[base + lastMap[j]! * lastStride]!;
-    }
-    for (let d = nd - 2; d >= 0; d--) {
-      const m = maps[d]!;
-      base -= m[idx[d]!]! * xs[d]!;
-      idx[d]!++;
-      if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * xs[d]!; break; }
-      idx[d] = 0;
-      base += m[0]! * xs[d]!;
-    }
-  }
+  if (r.length === 0) return;
+  if (o!.shape.length === 0) { r[0] = a[0]!; return; }
+  const lastMap = maps[maps.length - 1]!;
+  dimMapLoops.get(kindOf(a) * 3 + kindOf(r))[0](a, r, stridesOf(x!.shape), o!.shape, maps, isRun(lastMap));
 };
 
 /**
@@ -114,44 +123,85 @@ export const dimMapScatterKernel: Kernel = ([g], [o], { maps, fill }: { maps: In
   const a = g!.data, r = o!.data;
   const f = fill ?? 0;
   r.fill(f);
-  const os = stridesOf(o!.shape);
-  const shape = g!.shape;
-  const nd = shape.length;
-  const total = a.length;
-  if (total === 0) return;
-  if (nd === 0) { r[0] = a[0]!; return; }
-  // row by row over the last dimension (as dimMap): the outer offset is updated like an odometer
-  const inner = shape[nd - 1]!;
-  const lastMap = maps[nd - 1]!;
-  const lastStride = os[nd - 1]!;
-  const contiguous = lastStride === 1 && isRun(lastMap);
-  const first = lastMap[0]!;
-  const idx = new Array<number>(nd).fill(0);
-  // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
-  for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
-    idx.fill(0);
-    let base = 0;
-    for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * os[d]!;
-    for (let i0 = 0; i0 < total; i0 += inner) {
-      if (pass === 0) {
-        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride] = 0;
-      } else if (contiguous) {
-        const b = base + first;
-        for (let j = 0; j < inner; j++) r[b + j]! += a[i0 + j]!;
-      } else {
-        for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride]! += a[i0 + j]!;
-      }
-      for (let d = nd - 2; d >= 0; d--) {
-        const m = maps[d]!;
-        base -= m[idx[d]!]! * os[d]!;
-        idx[d]!++;
-        if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * os[d]!; break; }
-        idx[d] = 0;
-        base += m[0]! * os[d]!;
-      }
-    }
-  }
+  if (a.length === 0) return;
+  if (g!.shape.length === 0) { r[0] = a[0]!; return; }
+  const lastMap = maps[maps.length - 1]!;
+  dimMapLoops.get(kindOf(a) * 3 + kindOf(r))[1](a, r, stridesOf(o!.shape), g!.shape, maps, isRun(lastMap), f);
 };
+
+/**
+ * dimMap's gather and its scatter adjoint, row by row over the last dimension with the outer offset
+ * updated like an odometer (copied per dtype pair by {@link Specialised}; see specialise.ts). The
+ * shapes have rank ≥ 1 and at least one element; `run`: the last map is a run of consecutive indices.
+ */
+function dimMapLoopsFactory(): readonly [
+  gather: (a: TypedArray, r: TypedArray, xs: readonly number[], shape: readonly number[], maps: readonly Int32Array[], run: boolean) => void,
+  scatter: (a: TypedArray, r: TypedArray, os: readonly number[], shape: readonly number[], maps: readonly Int32Array[], run: boolean, f: number) => void,
+] {
+  return [
+    (a, r, xs, shape, maps, run) => {
+      const nd = shape.length, total = r.length;
+      const inner = shape[nd - 1]!;
+      const lastMap = maps[nd - 1]!;
+      const lastStride = xs[nd - 1]!;
+      const idx = new Array<number>(nd).fill(0);
+      let base = 0;
+      for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * xs[d]!;
+      const contiguous = lastStride === 1 && run;
+      const first = lastMap[0]!;
+      for (let o0 = 0; o0 < total; o0 += inner) {
+        const end = o0 + inner;
+        if (contiguous) {
+          for (let k = o0, p = base + first; k < end; k++, p++) r[k] = a[p]!;
+        } else {
+          for (let k = o0, j = 0; k < end; k++, j++) r[k] = a[base + lastMap[j]! * lastStride]!;
+        }
+        for (let d = nd - 2; d >= 0; d--) {
+          const m = maps[d]!;
+          base -= m[idx[d]!]! * xs[d]!;
+          idx[d]!++;
+          if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * xs[d]!; break; }
+          idx[d] = 0;
+          base += m[0]! * xs[d]!;
+        }
+      }
+    },
+    (a, r, os, shape, maps, run, f) => {
+      const nd = shape.length, total = a.length;
+      const inner = shape[nd - 1]!;
+      const lastMap = maps[nd - 1]!;
+      const lastStride = os[nd - 1]!;
+      const contiguous = lastStride === 1 && run;
+      const first = lastMap[0]!;
+      const idx = new Array<number>(nd).fill(0);
+      // With a non-zero fill, the mapped positions start from 0 (not from the fill value).
+      for (let pass = f === 0 ? 1 : 0; pass < 2; pass++) {
+        idx.fill(0);
+        let base = 0;
+        for (let d = 0; d < nd - 1; d++) base += maps[d]![0]! * os[d]!;
+        for (let i0 = 0; i0 < total; i0 += inner) {
+          if (pass === 0) {
+            for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride] = 0;
+          } else if (contiguous) {
+            const b = base + first;
+            for (let j = 0; j < inner; j++) r[b + j]! += a[i0 + j]!;
+          } else {
+            for (let j = 0; j < inner; j++) r[base + lastMap[j]! * lastStride]! += a[i0 + j]!;
+          }
+          for (let d = nd - 2; d >= 0; d--) {
+            const m = maps[d]!;
+            base -= m[idx[d]!]! * os[d]!;
+            idx[d]!++;
+            if (idx[d]! < shape[d]!) { base += m[idx[d]!]! * os[d]!; break; }
+            idx[d] = 0;
+            base += m[0]! * os[d]!;
+          }
+        }
+      }
+    },
+  ];
+}
+const dimMapLoops = new Specialised('dimMap', dimMapLoopsFactory, []);
 
 /** Whether `m` is a run of consecutive integers m[0], m[0] + 1, … */
 function isRun(m: Int32Array): boolean {
@@ -165,13 +215,11 @@ export const concatKernel: Kernel = (xs, [o], { axis }: { axis: number }) => {
   const outer = sizeOf(shape.slice(0, axis));
   const innerOut = sizeOf(shape.slice(axis));
   let off = 0;
+  const r = o!.data;
   for (const x of xs) {
     const innerX = sizeOf(x.shape.slice(axis));
-    const a = x.data, r = o!.data;
-    for (let i = 0; i < outer; i++) {
-      const src = i * innerX, dst = i * innerOut + off;
-      for (let j = 0; j < innerX; j++) r[dst + j] = a[src + j]!;
-    }
+    const a = x.data;
+    layoutLoops.get(kindOf(a) * 3 + kindOf(r))[2](a, r, outer, innerX, innerOut, off);
     off += innerX;
   }
 };
