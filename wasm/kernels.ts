@@ -1161,3 +1161,337 @@ function so2SegSum<T>(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr
 export function so2SegSumF32(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f32>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
 /** {@link so2SegSumF32} for float64. */
 export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f64>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
+
+// ------------------------------------------------------------------ elementwise maps and reductions
+// (src/backend/wasm/elementwise.ts). Elementwise results do not depend on how [0, n) is chunked:
+// every element is computed alone, and the scalar tails run the vector code on a splat (lane 0).
+// Op codes, shared with src/backend/wasm/elementwise.ts:
+//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt
+//   binary 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge
+//   reduce 0 sum, 1 max, 2 min
+
+@inline function lane0<T>(v: v128): T {
+  if (sizeof<T>() == 4) return <T>f32x4.extract_lane(v, 0);
+  return <T>f64x2.extract_lane(v, 0);
+}
+
+/**
+ * One unary op on a vector, with the reference's special values (src/backend/js/elementwise.ts):
+ * relu keeps x where x > 0 or x is NaN and gives +0 elsewhere (relu(−0) = +0); step is 1 where
+ * x > 0, else +0 (NaN included); rsqrt of a float32 is 1 / √x in float64, rounded once, as the
+ * reference computes it.
+ */
+@inline function ewUnary<T>(op: i32, x: v128): v128 {
+  if (sizeof<T>() == 4) {
+    switch (op) {
+      case 0: return f32x4.neg(x);
+      case 1: return f32x4.abs(x);
+      case 2: return v128.and(x, v128.or(f32x4.gt(x, f32x4.splat(0)), f32x4.ne(x, x)));
+      case 3: return v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1));
+      case 4: return f32x4.mul(x, x);
+      case 5: return f32x4.sqrt(x);
+      case 6: return f32x4.div(f32x4.splat(1), x);
+      default: {
+        const one = f64x2.splat(1);
+        const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(x)));
+        const hi = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
+        return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      }
+    }
+  }
+  switch (op) {
+    case 0: return f64x2.neg(x);
+    case 1: return f64x2.abs(x);
+    case 2: return v128.and(x, v128.or(f64x2.gt(x, f64x2.splat(0)), f64x2.ne(x, x)));
+    case 3: return v128.and(f64x2.gt(x, f64x2.splat(0)), f64x2.splat(1));
+    case 4: return f64x2.mul(x, x);
+    case 5: return f64x2.sqrt(x);
+    case 6: return f64x2.div(f64x2.splat(1), x);
+    default: return f64x2.div(f64x2.splat(1), f64x2.sqrt(x));
+  }
+}
+
+/**
+ * One binary op on vectors, with the reference's special values: maximum / minimum give NaN when
+ * either side is NaN, else `a > b ? a : b` (`a < b ? a : b`), so equal zeros give b; comparisons
+ * give 1 or +0 (NaN compares unequal to everything).
+ */
+@inline function ewBinary<T>(op: i32, a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) {
+    const one = f32x4.splat(1);
+    switch (op) {
+      case 0: return f32x4.add(a, b);
+      case 1: return f32x4.sub(a, b);
+      case 2: return f32x4.mul(a, b);
+      case 3: return f32x4.div(a, b);
+      case 4: return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+      case 5: return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
+      case 6: return v128.and(f32x4.eq(a, b), one);
+      case 7: return v128.and(f32x4.ne(a, b), one);
+      case 8: return v128.and(f32x4.lt(a, b), one);
+      case 9: return v128.and(f32x4.le(a, b), one);
+      case 10: return v128.and(f32x4.gt(a, b), one);
+      default: return v128.and(f32x4.ge(a, b), one);
+    }
+  }
+  const one = f64x2.splat(1);
+  switch (op) {
+    case 0: return f64x2.add(a, b);
+    case 1: return f64x2.sub(a, b);
+    case 2: return f64x2.mul(a, b);
+    case 3: return f64x2.div(a, b);
+    case 4: return v128.bitselect(a, b, v128.or(f64x2.gt(a, b), f64x2.ne(a, a)));
+    case 5: return v128.bitselect(a, b, v128.or(f64x2.lt(a, b), f64x2.ne(a, a)));
+    case 6: return v128.and(f64x2.eq(a, b), one);
+    case 7: return v128.and(f64x2.ne(a, b), one);
+    case 8: return v128.and(f64x2.lt(a, b), one);
+    case 9: return v128.and(f64x2.le(a, b), one);
+    case 10: return v128.and(f64x2.gt(a, b), one);
+    default: return v128.and(f64x2.ge(a, b), one);
+  }
+}
+
+/** out[i] = op(x[i]) for i ∈ [i0, i1) (`op` a constant after inlining: one loop per op). */
+@inline function mapLoop<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  let i = i0;
+  for (; i + 2 * L <= i1; i += 2 * L) {
+    const p = <usize>i << sh;
+    v128.store(out + p, ewUnary<T>(op, v128.load(x + p)));
+    v128.store(out + p, ewUnary<T>(op, v128.load(x + p, 16)), 16);
+  }
+  for (; i < i1; i++) { const p = <usize>i << sh; store<T>(out + p, lane0<T>(ewUnary<T>(op, vsplat<T>(load<T>(x + p))))); }
+}
+function mapAny<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
+  switch (op) {
+    case 0: mapLoop<T>(0, x, i0, i1, out); break;
+    case 1: mapLoop<T>(1, x, i0, i1, out); break;
+    case 2: mapLoop<T>(2, x, i0, i1, out); break;
+    case 3: mapLoop<T>(3, x, i0, i1, out); break;
+    case 4: mapLoop<T>(4, x, i0, i1, out); break;
+    case 5: mapLoop<T>(5, x, i0, i1, out); break;
+    case 6: mapLoop<T>(6, x, i0, i1, out); break;
+    default: mapLoop<T>(7, x, i0, i1, out);
+  }
+}
+/** out[i] = op(x[i]) for i ∈ [i0, i1), float32 (op codes above; `out` may be `x`). */
+export function mapF32(op: i32, x: usize, i0: i32, i1: i32, out: usize): void { mapAny<f32>(op, x, i0, i1, out); }
+/** {@link mapF32} for float64. */
+export function mapF64(op: i32, x: usize, i0: i32, i1: i32, out: usize): void { mapAny<f64>(op, x, i0, i1, out); }
+
+/**
+ * out[j] = op(a[j], b[j]) for j < n, where a side with `va` (`vb`) false is the one element at
+ * `pa` (`pb`), broadcast (both flags constants after inlining).
+ */
+@inline function binRow<T>(op: i32, pa: usize, va: bool, pb: usize, vb: bool, n: i32, po: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const sa = vsplat<T>(load<T>(pa)), sb = vsplat<T>(load<T>(pb));
+  let j = 0;
+  for (; j + 2 * L <= n; j += 2 * L) {
+    const p = <usize>j << sh;
+    v128.store(po + p, ewBinary<T>(op, va ? v128.load(pa + p) : sa, vb ? v128.load(pb + p) : sb));
+    v128.store(po + p, ewBinary<T>(op, va ? v128.load(pa + p, 16) : sa, vb ? v128.load(pb + p, 16) : sb), 16);
+  }
+  for (; j < n; j++) {
+    const p = <usize>j << sh;
+    store<T>(po + p, lane0<T>(ewBinary<T>(op, va ? vsplat<T>(load<T>(pa + p)) : sa, vb ? vsplat<T>(load<T>(pb + p)) : sb)));
+  }
+}
+
+/**
+ * The broadcasting forms of a binary op (`mode`): 0 same shape, over elements [i0, i1);
+ * 1 b a scalar; 2 a a scalar (elements); over rows [i0, i1) of N elements: 3 b one row of N
+ * (b[j]), 4 a one row, 5 b one element per row (b[r]), 6 a one element per row.
+ */
+@inline function binModes<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const e0 = <usize>i0 << sh;
+  switch (mode) {
+    case 0: binRow<T>(op, a + e0, true, b + e0, true, i1 - i0, out + e0); break;
+    case 1: binRow<T>(op, a + e0, true, b, false, i1 - i0, out + e0); break;
+    case 2: binRow<T>(op, a, false, b + e0, true, i1 - i0, out + e0); break;
+    case 3: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + o, true, b, true, N, out + o); } break;
+    case 4: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a, true, b + o, true, N, out + o); } break;
+    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + o, true, b + (<usize>r << sh), false, N, out + o); } break;
+    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + (<usize>r << sh), false, b + o, true, N, out + o); }
+  }
+}
+function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
+  switch (op) {
+    case 0: binModes<T>(0, mode, a, b, N, i0, i1, out); break;
+    case 1: binModes<T>(1, mode, a, b, N, i0, i1, out); break;
+    case 2: binModes<T>(2, mode, a, b, N, i0, i1, out); break;
+    case 3: binModes<T>(3, mode, a, b, N, i0, i1, out); break;
+    case 4: binModes<T>(4, mode, a, b, N, i0, i1, out); break;
+    case 5: binModes<T>(5, mode, a, b, N, i0, i1, out); break;
+    case 6: binModes<T>(6, mode, a, b, N, i0, i1, out); break;
+    case 7: binModes<T>(7, mode, a, b, N, i0, i1, out); break;
+    case 8: binModes<T>(8, mode, a, b, N, i0, i1, out); break;
+    case 9: binModes<T>(9, mode, a, b, N, i0, i1, out); break;
+    case 10: binModes<T>(10, mode, a, b, N, i0, i1, out); break;
+    default: binModes<T>(11, mode, a, b, N, i0, i1, out);
+  }
+}
+/** out = op(a, b) in broadcasting form `mode` over [i0, i1) (see {@link binModes}), float32; `out` may be a or b when not broadcast. */
+export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f32>(op, mode, a, b, N, i0, i1, out); }
+/** {@link binF32} for float64. */
+export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, i0, i1, out); }
+
+function whereAny<T>(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), z = vsplat<T>(<T>0);
+  let i = i0;
+  for (; i + L <= i1; i += L) {
+    const p = <usize>i << sh;
+    const m = sizeof<T>() == 4 ? f32x4.ne(v128.load(c + p), z) : f64x2.ne(v128.load(c + p), z);
+    v128.store(out + p, v128.bitselect(v128.load(a + p), v128.load(b + p), m));
+  }
+  for (; i < i1; i++) { const p = <usize>i << sh; store<T>(out + p, load<T>(c + p) != <T>0 ? load<T>(a + p) : load<T>(b + p)); }
+}
+/** out[i] = c[i] ≠ 0 ? a[i] : b[i] for i ∈ [i0, i1) (float32; NaN ≠ 0 picks a). */
+export function whereF32(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void { whereAny<f32>(c, a, b, i0, i1, out); }
+/** {@link whereF32} for float64. */
+export function whereF64(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void { whereAny<f64>(c, a, b, i0, i1, out); }
+
+/** The extreme of m and the lanes of v, lane 0 first (first wins among equals). */
+@inline function foldLanes<T>(mx: bool, m: f64, v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    const a = <f64>f32x4.extract_lane(v, 0), b = <f64>f32x4.extract_lane(v, 1), c = <f64>f32x4.extract_lane(v, 2), d = <f64>f32x4.extract_lane(v, 3);
+    if (mx ? a > m : a < m) m = a;
+    if (mx ? b > m : b < m) m = b;
+    if (mx ? c > m : c < m) m = c;
+    if (mx ? d > m : d < m) m = d;
+    return m;
+  }
+  const a = f64x2.extract_lane(v, 0), b = f64x2.extract_lane(v, 1);
+  if (mx ? a > m : a < m) m = a;
+  if (mx ? b > m : b < m) m = b;
+  return m;
+}
+
+/**
+ * Sum (op 0), max (1) or min (2) of x[i0, i1) as a float64. Sums: float32 elements are widened
+ * to float64 (as the reference's accumulators are), eight lanes — element i goes to lane
+ * (i − i0) mod 8 while a whole block of 8 remains — added as ((l0 + l1) + (l2 + l3)) + … (see
+ * the end) and then the tail in order. Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
+ * gives NaN).
+ */
+@inline function reduceRange<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  let i = i0;
+  if (op == 0) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    if (sizeof<T>() == 4) {
+      for (; i + 8 <= i1; i += 8) {
+        const p = x + (<usize>i << sh);
+        const v0 = v128.load(p), v1 = v128.load(p, 16);
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v0));
+        s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i8x16.shuffle(v0, v0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        s2 = f64x2.add(s2, f64x2.promote_low_f32x4(v1));
+        s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i8x16.shuffle(v1, v1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      }
+    } else {
+      for (; i + 8 <= i1; i += 8) {
+        const p = x + (<usize>i << sh);
+        s0 = f64x2.add(s0, v128.load(p));
+        s1 = f64x2.add(s1, v128.load(p, 16));
+        s2 = f64x2.add(s2, v128.load(p, 32));
+        s3 = f64x2.add(s3, v128.load(p, 48));
+      }
+    }
+    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    for (; i < i1; i++) t += <f64>load<T>(x + (<usize>i << sh));
+    return t;
+  }
+  const L = 16 / sizeof<T>();
+  const mx = op == 1;
+  let m0 = vsplat<T>(<T>(mx ? -Infinity : Infinity)), m1 = m0, nan = vzero();
+  for (; i + 2 * L <= i1; i += 2 * L) {
+    const p = x + (<usize>i << sh);
+    const v0 = v128.load(p), v1 = v128.load(p, 16);
+    if (sizeof<T>() == 4) {
+      m0 = mx ? f32x4.pmax(m0, v0) : f32x4.pmin(m0, v0);
+      m1 = mx ? f32x4.pmax(m1, v1) : f32x4.pmin(m1, v1);
+      nan = v128.or(nan, v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)));
+    } else {
+      m0 = mx ? f64x2.pmax(m0, v0) : f64x2.pmin(m0, v0);
+      m1 = mx ? f64x2.pmax(m1, v1) : f64x2.pmin(m1, v1);
+      nan = v128.or(nan, v128.or(f64x2.ne(v0, v0), f64x2.ne(v1, v1)));
+    }
+  }
+  if (v128.any_true(nan)) return NaN;
+  let m: f64 = mx ? -Infinity : Infinity;
+  m = foldLanes<T>(mx, m, m0);
+  m = foldLanes<T>(mx, m, m1);
+  for (; i < i1; i++) {
+    const v = <f64>load<T>(x + (<usize>i << sh));
+    if (v != v) return NaN;
+    if (mx ? v > m : v < m) m = v;
+  }
+  return m;
+}
+
+/**
+ * Fixed-size chunk partials of a row reduction: chunk c ∈ [c0, c1) is chunk k = c mod `cpr` of
+ * row r = ⌊c / cpr⌋, elements [r·len + k·CH, r·len + min(len, (k+1)·CH)); parts[c] (float64) is
+ * its sum / max / min (see {@link reduceRange}). The chunks depend on the shape only, so the
+ * caller's in-order combination gives the same bits for any thread count.
+ */
+@inline function reducePartsAny<T>(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const r = c / cpr, k = c - r * cpr;
+    const base = r * len, s = base + k * CH, e = base + min(len, (k + 1) * CH);
+    store<f64>(parts + (<usize>c << 3), op == 0 ? reduceRange<T>(0, x, s, e) : op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e));
+  }
+}
+/** Chunk partials of a sum (op 0), max (1) or min (2), float32 (see {@link reducePartsAny}). */
+export function reducePartsF32(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void { reducePartsAny<f32>(op, x, len, CH, cpr, c0, c1, parts); }
+/** {@link reducePartsF32} for float64. */
+export function reducePartsF64(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void { reducePartsAny<f64>(op, x, len, CH, cpr, c0, c1, parts); }
+
+/** out[r] = sum / max / min of row r of `len` elements, r ∈ [r0, r1) (one {@link reduceRange} per row). */
+@inline function reduceRowsAny<T>(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let r = r0; r < r1; r++) {
+    const s = r * len, e = s + len;
+    store<T>(out + (<usize>r << sh), <T>(op == 0 ? reduceRange<T>(0, x, s, e) : op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e)));
+  }
+}
+/** Row sums / maxima / minima (op 0 / 1 / 2) of x[R, len] for rows [r0, r1), float32. */
+export function reduceRowsF32(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { reduceRowsAny<f32>(op, x, len, r0, r1, out); }
+/** {@link reduceRowsF32} for float64. */
+export function reduceRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { reduceRowsAny<f64>(op, x, len, r0, r1, out); }
+
+/** The first i ∈ [i0, i1) with x[i] = m (the first NaN when m is NaN), −1 if none. */
+@inline function firstIndexAny<T>(x: usize, i0: i32, i1: i32, m: f64): i32 {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), nan = m != m;
+  const mv = vsplat<T>(<T>m);
+  let i = i0;
+  for (; i + L <= i1; i += L) {
+    const v = v128.load(x + (<usize>i << sh));
+    const hit = sizeof<T>() == 4 ? (nan ? f32x4.ne(v, v) : f32x4.eq(v, mv)) : (nan ? f64x2.ne(v, v) : f64x2.eq(v, mv));
+    if (v128.any_true(hit)) break;
+  }
+  for (; i < i1; i++) { const v = <f64>load<T>(x + (<usize>i << sh)); if (nan ? v != v : v == m) return i; }
+  return -1;
+}
+/** {@link firstIndexAny} for float32 (argmax / argmin: the first position of the extreme). */
+export function firstIndexF32(x: usize, i0: i32, i1: i32, m: f64): i32 { return firstIndexAny<f32>(x, i0, i1, m); }
+/** {@link firstIndexAny} for float64. */
+export function firstIndexF64(x: usize, i0: i32, i1: i32, m: f64): i32 { return firstIndexAny<f64>(x, i0, i1, m); }
+
+/**
+ * out[r] (int32) = the position in row r of its first maximum (op 1) or minimum (op 2), or of its
+ * first NaN when it has one — the reference's argmax / argmin — for rows [r0, r1) of x[R, len].
+ */
+@inline function argRowsAny<T>(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const s = r * len, e = s + len;
+    const m = op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e);
+    store<i32>(out + (<usize>r << 2), firstIndexAny<T>(x, s, e, m) - s);
+  }
+}
+/** Row argmax (op 1) / argmin (op 2) of float32 x[R, len], rows [r0, r1). */
+export function argRowsF32(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f32>(op, x, len, r0, r1, out); }
+/** {@link argRowsF32} for float64. */
+export function argRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f64>(op, x, len, r0, r1, out); }

@@ -1,0 +1,257 @@
+/**
+ * The wasm SIMD elementwise maps and reductions of the wasm provider (./kernels.ts merges them into
+ * its table): unary neg, abs, relu, step, square, sqrt, reciprocal, rsqrt; binary add, sub, mul,
+ * div, maximum, minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a
+ * scalar on either side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element
+ * per row ([M, N] with [M, 1]); `where` on three operands of one shape; sum, max, min over all
+ * elements or the trailing axes of a contiguous tensor, and argmax / argmin over the last axis;
+ * float32 (f32x4) and float64 (f64x2).
+ *
+ * Elementwise results are the reference's bits (src/backend/js/elementwise.ts), special values
+ * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
+ * float64 and rounded once, as the reference does), and any NaN the reference gives is a NaN here
+ * (its payload is not specified). Reductions add in a different order from the reference (fixed
+ * chunks of {@link REDUCE_CHUNK} elements, each summed in eight float64 lanes, the chunk partials
+ * added in chunk order), so sums agree within rounding; the order depends on the shape only, never
+ * on the thread count. Max / min / argmax / argmin are exact (NaN wins, the first extreme wins).
+ *
+ * Every call copies its inputs into the wasm memory and the output back (tensor storage is plain
+ * JS typed arrays), so `accepts` takes a call only from sizes where that was measured to beat the
+ * JS reference (the `MIN_*` constants; docs/design/wasm-kernels.md has the figures).
+ * @module
+ */
+import type { KernelTensor, TypedArray } from '../types.js';
+import type { ProviderKernel } from '../dispatch.js';
+import { MAX_CHUNKS, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+
+/** Options (a subset of the wasm provider's, same meaning). */
+export interface ElementwiseOptions {
+  /** 0: take every call (tests); otherwise the measured per-class minimum sizes apply, and at least this. */
+  minWork?: number;
+  /** Split a call across the threads from this many elements on (default: the class's measured figure). */
+  parallelMinWork?: number;
+  /** The runtime to run on (default: the shared one). */
+  runtime?: WasmArena;
+}
+
+/** Unary op codes of wasm/kernels.ts `mapF32` / `mapF64`. */
+export const UNARY_CODES: Readonly<Record<string, number>> = { neg: 0, abs: 1, relu: 2, step: 3, square: 4, sqrt: 5, reciprocal: 6, rsqrt: 7 };
+/** Binary op codes of wasm/kernels.ts `binF32` / `binF64`. */
+export const BINARY_CODES: Readonly<Record<string, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
+};
+const REDUCE_CODES: Readonly<Record<string, number>> = { sum: 0, max: 1, min: 2, argmax: 1, argmin: 2 };
+
+/**
+ * Elements per reduction chunk: a row of at least this many elements is reduced as chunks of this
+ * size (partials combined in chunk order), shorter rows one per call of the row kernel. Fixed, so
+ * the grouping of a sum depends on the shape alone.
+ */
+export const REDUCE_CHUNK = 1 << 15;
+
+/** Smallest call (output elements) the provider takes for a unary map (measured, see the module doc). */
+export const MIN_UNARY = 1 << 16;
+/** Smallest call (output elements) for a binary op or `where`. */
+export const MIN_BINARY = 1 << 16;
+/** Smallest call (input elements) for a reduction. */
+export const MIN_REDUCE = 1 << 14;
+/** Elements from which a call runs on the pool's threads (waking them costs 0.1–0.5 ms on a VM). */
+export const PARALLEL_ELEMENTS = 1 << 20;
+
+/** Chunks per thread of a threaded call (dynamic scheduling; results do not depend on the split). */
+const CHUNKS_PER_THREAD = 8;
+
+const chunked = (n: number, T: number): [number, number][] => splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+
+/** Write one element per 4 KiB page of a fresh output while the workers compute (see ./kernels.ts). */
+function touchPages(out: TypedArray): void {
+  const step = 4096 / out.BYTES_PER_ELEMENT;
+  for (let i = 0; i < out.length; i += step) out[i] = 0;
+}
+
+const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/**
+ * How an operand of shape `s` maps onto an output of shape `o` with `n` elements: all of it
+ * ('full'), one element ('scalar'), one trailing block broadcast over the leading dimensions
+ * ('row', N = its size) or one element per trailing block ('col', N = the block's size); null for
+ * any other broadcast (left to the reference).
+ */
+export function operandForm(s: readonly number[], o: readonly number[], n: number): { kind: 'full' | 'scalar' | 'row' | 'col'; N: number } | null {
+  const size = sizeOf(s);
+  if (size === n) return { kind: 'full', N: n };
+  if (size === 1) return { kind: 'scalar', N: 1 };
+  if (s.length > o.length) return null;
+  const p = [...new Array<number>(o.length - s.length).fill(1), ...s];
+  let k = 0;
+  while (k < p.length && p[k] === 1) k++; // row: 1 … 1, o[k], …, o[r−1]
+  if (p.slice(k).every((d, i) => d === o[k + i])) return { kind: 'row', N: sizeOf(o.slice(k)) };
+  let j = p.length - 1;
+  while (j >= 0 && p[j] === 1) j--; // col: o[0], …, o[j], 1 … 1
+  if (p.slice(0, j + 1).every((d, i) => d === o[i])) return { kind: 'col', N: sizeOf(o.slice(j + 1)) };
+  return null;
+}
+
+/** The `binF32` mode and row length of a binary call, or null when the provider does not take it. */
+function binaryMode(a: KernelTensor, b: KernelTensor, o: KernelTensor): { mode: number; N: number } | null {
+  const n = o.data.length;
+  const fa = operandForm(a.shape, o.shape, n), fb = operandForm(b.shape, o.shape, n);
+  if (!fa || !fb) return null;
+  if (fa.kind === 'full') {
+    switch (fb.kind) {
+      case 'full': return { mode: 0, N: n };
+      case 'scalar': return { mode: 1, N: n };
+      case 'row': return { mode: 3, N: fb.N };
+      case 'col': return { mode: 5, N: fb.N };
+    }
+  }
+  if (fb.kind !== 'full') return null;
+  switch (fa.kind) {
+    case 'scalar': return { mode: 2, N: n };
+    case 'row': return { mode: 4, N: fa.N };
+    default: return { mode: 6, N: fa.N };
+  }
+}
+
+/** Reduced axes are the trailing ones (rows × len in memory order); the row length, or −1. */
+function trailingLen(x: KernelTensor, axes: readonly number[]): number {
+  const nd = x.shape.length;
+  if (axes.length === 0) return -1;
+  if (!axes.every((a, i) => a === nd - axes.length + i)) return -1;
+  return sizeOf(axes.map((a) => x.shape[a]!));
+}
+
+const isFloat = (t: KernelTensor | undefined): boolean => t?.dtype === 'float32' || t?.dtype === 'float64';
+
+/** The elementwise and reduction kernels and their `accepts` rule (merged into the wasm provider). */
+export function elementwiseKernels(opts: ElementwiseOptions = {}): {
+  kernels: Record<string, ProviderKernel>;
+  accepts: (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: any) => boolean;
+} {
+  const always = opts.minWork === 0;
+  const floor = opts.minWork ?? 0;
+  const min = (measured: number): number => (always ? 1 : Math.max(floor, measured, 1));
+  const parMin = opts.parallelMinWork ?? PARALLEL_ELEMENTS;
+  const par = (a: WasmArena, n: number): number => (n >= parMin ? a.threads : 1);
+  const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
+  const rt = (): WasmArena => runtime()!;
+
+  const unary = (code: number): ProviderKernel => ([x], [o]) => {
+    const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(px, o!.data);
+  };
+
+  const binary = (code: number): ProviderKernel => ([x, y], [o]) => {
+    const m = binaryMode(x!, y!, o!);
+    if (!m) return false;
+    const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), py = a.put(y!.data as Float32Array | Float64Array);
+    const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? py : px; // the full operand's slot
+    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n);
+    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, 0, 0, po], 5, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(po, o!.data);
+  };
+
+  const where: ProviderKernel = ([c, x, y], [o]) => {
+    const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n);
+    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, 0, 0, px], 3, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(px, o!.data);
+  };
+
+  /**
+   * Sum / max / min over rows of `len` (the trailing axes): rows of at least REDUCE_CHUNK elements
+   * as chunk partials combined here in chunk order, shorter rows one row per kernel call.
+   */
+  const reduce = (op: string): ProviderKernel => ([x], [o], attrs: { axes: number[] }) => {
+    const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
+    const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    if (len < REDUCE_CHUNK) {
+      const po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
+      a.get(po, out);
+      return;
+    }
+    const parts = partials(a, code, px, len, rows, d64, T), cpr = parts.length / rows;
+    for (let r = 0; r < rows; r++) {
+      let s = parts[r * cpr]!;
+      for (let k = 1; k < cpr; k++) {
+        const v = parts[r * cpr + k]!;
+        if (code === 0) s += v;
+        else if (v !== v || s !== s) s = NaN;
+        else if (code === 1 ? v > s : v < s) s = v;
+      }
+      out[r] = s;
+    }
+  };
+
+  /** Chunk partials (float64, a copy) of rows of `len` ≥ REDUCE_CHUNK: [rows, ⌈len / REDUCE_CHUNK⌉]. */
+  function partials(a: WasmArena, code: number, px: number, len: number, rows: number, d64: boolean, T: number): Float64Array {
+    const cpr = Math.ceil(len / REDUCE_CHUNK), C = rows * cpr, pp = a.alloc(C * 8);
+    a.parallelChunks(d64 ? 'reducePartsF64' : 'reducePartsF32', [code, px, len, REDUCE_CHUNK, cpr, 0, 0, pp], 5, chunked(C, T));
+    return a.view(new Float64Array(0), pp, C).slice();
+  }
+
+  /** argmax / argmin over the last axis: the extreme per row, then its first position. */
+  const arg = (op: string): ProviderKernel => ([x], [o]) => {
+    const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
+    const len = rows === 0 ? 0 : n / rows;
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    if (len < REDUCE_CHUNK) {
+      const po = a.alloc(rows * 4);
+      a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
+      a.get(po, out as Int32Array);
+      return;
+    }
+    const parts = partials(a, code, px, len, rows, d64, T), cpr = parts.length / rows;
+    const first = d64 ? a.k.firstIndexF64 : a.k.firstIndexF32;
+    for (let r = 0; r < rows; r++) {
+      let m = parts[r * cpr]!;
+      for (let k = 1; k < cpr && m === m; k++) {
+        const v = parts[r * cpr + k]!;
+        if (v !== v || (code === 1 ? v > m : v < m)) m = v;
+      }
+      let k = 0; // the first chunk holding the extreme (or a NaN) holds its first position
+      while (m === m ? parts[r * cpr + k] !== m : parts[r * cpr + k] === parts[r * cpr + k]) k++;
+      const s = r * len + k * REDUCE_CHUNK;
+      out[r] = first(px, s, Math.min(r * len + len, s + REDUCE_CHUNK), m) - r * len;
+    }
+  };
+
+  const kernels: Record<string, ProviderKernel> = { where };
+  for (const [op, code] of Object.entries(UNARY_CODES)) kernels[op] = unary(code);
+  for (const [op, code] of Object.entries(BINARY_CODES)) kernels[op] = binary(code);
+  for (const op of ['sum', 'max', 'min']) kernels[op] = reduce(op);
+  for (const op of ['argmax', 'argmin']) kernels[op] = arg(op);
+
+  const accepts = (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: any): boolean => {
+    const x = inputs[0]!, o = outputs[0]!;
+    if (!isFloat(x)) return false;
+    if (op in UNARY_CODES) {
+      if (o.dtype !== x.dtype || !(o.data.length >= min(MIN_UNARY))) return false;
+    } else if (op in BINARY_CODES) {
+      const y = inputs[1]!;
+      if (y.dtype !== x.dtype || o.dtype !== x.dtype || !(o.data.length >= min(MIN_BINARY)) || !binaryMode(x, y, o)) return false;
+    } else if (op === 'where') {
+      const [c, a, b] = inputs as [KernelTensor, KernelTensor, KernelTensor];
+      const n = o.data.length;
+      if (c.dtype !== a.dtype || b.dtype !== a.dtype || !isFloat(a) || c.data.length !== n || a.data.length !== n || b.data.length !== n
+        || !(n >= min(MIN_BINARY))) return false;
+    } else if (op === 'argmax' || op === 'argmin') {
+      const nd = x.shape.length, axis = (attrs as { axis: number }).axis;
+      if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
+    } else { // sum, max, min
+      if (trailingLen(x, (attrs as { axes: number[] }).axes) < 1 || !(x.data.length >= min(MIN_REDUCE)) || o.data.length === 0) return false;
+    }
+    return runtime() !== null;
+  };
+  return { kernels, accepts };
+}
