@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmRuntime, jsBackend, wasmKernels, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
 import { wasmProvider } from '../../src/backend/wasm/kernels.js';
-import { BINARY_CODES, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
+import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
 import type { WasmArena } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -270,6 +270,11 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(p.accepts('sum', [t([MIN_REDUCE])], [t([])], { axes: [0] })).toBe(true);
     expect(p.accepts('sum', [t([MIN_REDUCE - 1])], [t([])], { axes: [0] })).toBe(false);
     expect(all.accepts('add', [t([3]), t([3])], [t([3])], {})).toBe(true);
+    // a long float64 sum stays on JS (the copy into wasm costs more than the JS sum)
+    expect(p.accepts('sum', [t([MAX_SUM_F64 + 1], 'float64')], [t([], 'float64')], { axes: [0] })).toBe(false);
+    expect(p.accepts('sum', [t([MAX_SUM_F64], 'float64')], [t([], 'float64')], { axes: [0] })).toBe(true);
+    expect(p.accepts('max', [t([MAX_SUM_F64 + 1], 'float64')], [t([], 'float64')], { axes: [0] })).toBe(true);
+    expect(p.accepts('sum', [t([MAX_SUM_F64 + 1])], [t([])], { axes: [0] })).toBe(true);
     expect(all.accepts('add', [t([0]), t([0])], [t([0])], {})).toBe(false); // empty: the reference
   });
   it('leaves other dtypes, broadcasts and axes to the reference', () => {

@@ -28,7 +28,7 @@ import { MAX_CHUNKS, splitRange, wasmRuntime, type WasmArena } from './runtime.j
 export interface ElementwiseOptions {
   /** 0: take every call (tests); otherwise the measured per-class minimum sizes apply, and at least this. */
   minWork?: number;
-  /** Split a call across the threads from this many elements on (default: the class's measured figure). */
+  /** Split a call across the threads from this many elements on (default: the class's measured figure, {@link PARALLEL_ELEMENTWISE} or {@link PARALLEL_REDUCE}). */
   parallelMinWork?: number;
   /** The runtime to run on (default: the shared one). */
   runtime?: WasmArena;
@@ -49,14 +49,33 @@ const REDUCE_CODES: Readonly<Record<string, number>> = { sum: 0, max: 1, min: 2,
  */
 export const REDUCE_CHUNK = 1 << 15;
 
-/** Smallest call (output elements) the provider takes for a unary map (measured, see the module doc). */
-export const MIN_UNARY = 1 << 16;
-/** Smallest call (output elements) for a binary op or `where`. */
-export const MIN_BINARY = 1 << 16;
-/** Smallest call (input elements) for a reduction. */
-export const MIN_REDUCE = 1 << 14;
-/** Elements from which a call runs on the pool's threads (waking them costs 0.1–0.5 ms on a VM). */
-export const PARALLEL_ELEMENTS = 1 << 20;
+// Thresholds, from the lower-quartile times of one kernel call with a fresh output (Node 22, the
+// 2-core VM, shared: ±20%); JS reference vs wasm on one thread, float32 unless marked:
+//   relu   1024: 1.9 vs 1.4 µs · 4096: 5.1 vs 2.0 µs · 1M: 1.6 vs 0.43 ms · 10M: 37.5 vs 27.0 ms
+//   add    1024: 1.8 vs 2.2 µs · 2048: 3.3 vs 1.8 µs · 1M: 2.1 vs 0.66 ms · 10M: 37.7 vs 27.6 ms
+//   sum    2048: 0.9 vs 1.1 µs · 4096: 1.6 vs 1.5 µs · 1M: 0.57 vs 0.24 ms · 10M: 5.8 vs 3.4 ms
+//   max    2048: 1.7 vs 1.0 µs · 4096: 3.3 vs 1.3 µs · 10M: 10.5 vs 3.5 ms
+//   sum f64  64K: 35 vs 15 µs · 1M: 0.40 vs 0.36 ms · 4M: 2.0 vs 3.7 ms · 10M: 5.3 vs 10.3 ms
+// (a float64 sum reads its 8 bytes an element as fast in JS as the copy into wasm does).
+/** Smallest call (output elements) the provider takes for a unary map (relu: wasm from 1024 on). */
+export const MIN_UNARY = 1024;
+/** Smallest call (output elements) for a binary op or `where` (add: wasm from 2048 on). */
+export const MIN_BINARY = 2048;
+/** Smallest call (input elements) for a reduction (sum: a tie at 4096). */
+export const MIN_REDUCE = 4096;
+/** Largest float64 sum the provider takes: beyond, the copy into wasm costs more than the JS sum. */
+export const MAX_SUM_F64 = 1 << 20;
+/**
+ * Elements from which an elementwise call runs on the pool's threads: 2 threads against 1 on
+ * float32 add, 1M: 0.81 vs 0.66 ms; 2M: 1.92 vs 1.97; 4M: 3.24 vs 3.58; 10M: 26.8 vs 27.6 (the
+ * main thread faults in the output's pages meanwhile).
+ */
+export const PARALLEL_ELEMENTWISE = 1 << 22;
+/**
+ * Elements from which a reduction runs on the threads: the single-threaded copy-in dominates
+ * (float32 sum 2 vs 1 threads: 4M 1.81 vs 1.50 ms, 10M 2.84 vs 3.36 ms).
+ */
+export const PARALLEL_REDUCE = 1 << 23;
 
 /** Chunks per thread of a threaded call (dynamic scheduling; results do not depend on the split). */
 const CHUNKS_PER_THREAD = 8;
@@ -131,8 +150,9 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   const always = opts.minWork === 0;
   const floor = opts.minWork ?? 0;
   const min = (measured: number): number => (always ? 1 : Math.max(floor, measured, 1));
-  const parMin = opts.parallelMinWork ?? PARALLEL_ELEMENTS;
-  const par = (a: WasmArena, n: number): number => (n >= parMin ? a.threads : 1);
+  /** Threads for a call of n elements (the option, when given, for every class). */
+  const par = (a: WasmArena, n: number, reduction = false): number =>
+    (n >= (opts.parallelMinWork ?? (reduction ? PARALLEL_REDUCE : PARALLEL_ELEMENTWISE)) ? a.threads : 1);
   const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
   const rt = (): WasmArena => runtime()!;
 
@@ -172,7 +192,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, true);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(out.byteLength);
       a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
@@ -204,7 +224,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, true);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(rows * 4);
       a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
@@ -249,7 +269,9 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
       const nd = x.shape.length, axis = (attrs as { axis: number }).axis;
       if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
     } else { // sum, max, min
-      if (trailingLen(x, (attrs as { axes: number[] }).axes) < 1 || !(x.data.length >= min(MIN_REDUCE)) || o.data.length === 0) return false;
+      const n = x.data.length;
+      if (trailingLen(x, (attrs as { axes: number[] }).axes) < 1 || !(n >= min(MIN_REDUCE)) || o.data.length === 0) return false;
+      if (op === 'sum' && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;
     }
     return runtime() !== null;
   };
