@@ -1166,13 +1166,69 @@ export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize,
 // (src/backend/wasm/elementwise.ts). Elementwise results do not depend on how [0, n) is chunked:
 // every element is computed alone, and the scalar tails run the vector code on a splat (lane 0).
 // Op codes, shared with src/backend/wasm/elementwise.ts:
-//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt
+//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt, 8 tanh, 9 log
+//          (8 and 9: float32 only — float64 codes ≥ 7 compute rsqrt)
 //   binary 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge
 //   reduce 0 sum, 1 max, 2 min
 
 @inline function lane0<T>(v: v128): T {
   if (sizeof<T>() == 4) return <T>f32x4.extract_lane(v, 0);
   return <T>f64x2.extract_lane(v, 0);
+}
+
+/**
+ * tanh of 4 float32 lanes (Cephes `tanhf`): x + x³·P(x²) for |x| < 0.625, else
+ * sign(x)·(1 − 2 / (e^{2|x|} + 1)) with {@link expF32x4} (which saturates: ±1 for large |x|);
+ * ±0 and NaN pass through. A few ulp.
+ */
+@inline function tanhF32x4(x: v128): v128 {
+  const ax = f32x4.abs(x), z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const one = f32x4.splat(1);
+  const e = expF32x4(f32x4.add(ax, ax));
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000))); // big ≥ 0: copy the sign of x
+  const r = v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(0))); // tanh(−0) = −0 (the polynomial gives +0)
+}
+
+/**
+ * Natural log of 4 float32 lanes (Cephes `logf`): x = m·2^e with m ∈ [√½, √2), log(m) by a degree-9
+ * polynomial in m − 1, e·ln 2 in two parts; subnormals scaled by 2^23 first; log(±0) = −∞,
+ * log(x < 0) = NaN, log(+∞) = +∞, NaN stays NaN. About 1 ulp.
+ */
+@inline function logF32x4(x: v128): v128 {
+  const sub = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, sub);
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(sub, i32x4.splat(23)));
+  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
+  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, lo); // (lo is −1 where true)
+  m = f32x4.sub(f32x4.add(m, v128.and(m, lo)), f32x4.splat(1));
+  const z = f32x4.mul(m, m);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, m), z);
+  const fe = f32x4.convert_i32x4_s(e);
+  y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(f32x4.add(m, y), f32x4.mul(fe, f32x4.splat(0.693359375)));
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(Infinity)));
+  return v128.bitselect(f32x4.splat(NaN), r, v128.or(f32x4.lt(x, f32x4.splat(0)), f32x4.ne(x, x)));
 }
 
 /**
@@ -1191,6 +1247,8 @@ export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize,
       case 4: return f32x4.mul(x, x);
       case 5: return f32x4.sqrt(x);
       case 6: return f32x4.div(f32x4.splat(1), x);
+      case 8: return tanhF32x4(x);
+      case 9: return logF32x4(x);
       default: {
         const one = f64x2.splat(1);
         const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(x)));
@@ -1271,7 +1329,9 @@ function mapAny<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
     case 4: mapLoop<T>(4, x, i0, i1, out); break;
     case 5: mapLoop<T>(5, x, i0, i1, out); break;
     case 6: mapLoop<T>(6, x, i0, i1, out); break;
-    default: mapLoop<T>(7, x, i0, i1, out);
+    case 7: mapLoop<T>(7, x, i0, i1, out); break;
+    case 8: if (sizeof<T>() == 4) mapLoop<T>(8, x, i0, i1, out); break;
+    default: if (sizeof<T>() == 4) mapLoop<T>(9, x, i0, i1, out);
   }
 }
 /** out[i] = op(x[i]) for i ∈ [i0, i1), float32 (op codes above; `out` may be `x`). */
@@ -1298,41 +1358,46 @@ export function mapF64(op: i32, x: usize, i0: i32, i1: i32, out: usize): void { 
   }
 }
 
+/** {@link binRow} for each op (`va`, `vb` constants): one loop per op, chosen once per row. */
+@inline function binRowOps<T>(op: i32, pa: usize, va: bool, pb: usize, vb: bool, n: i32, po: usize): void {
+  switch (op) {
+    case 0: binRow<T>(0, pa, va, pb, vb, n, po); break;
+    case 1: binRow<T>(1, pa, va, pb, vb, n, po); break;
+    case 2: binRow<T>(2, pa, va, pb, vb, n, po); break;
+    case 3: binRow<T>(3, pa, va, pb, vb, n, po); break;
+    case 4: binRow<T>(4, pa, va, pb, vb, n, po); break;
+    case 5: binRow<T>(5, pa, va, pb, vb, n, po); break;
+    case 6: binRow<T>(6, pa, va, pb, vb, n, po); break;
+    case 7: binRow<T>(7, pa, va, pb, vb, n, po); break;
+    case 8: binRow<T>(8, pa, va, pb, vb, n, po); break;
+    case 9: binRow<T>(9, pa, va, pb, vb, n, po); break;
+    case 10: binRow<T>(10, pa, va, pb, vb, n, po); break;
+    default: binRow<T>(11, pa, va, pb, vb, n, po);
+  }
+}
+function binVV<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, true, pb, true, n, po); }
+function binVS<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, true, pb, false, n, po); }
+function binSV<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, false, pb, true, n, po); }
+
 /**
  * The broadcasting forms of a binary op (`mode`): 0 same shape, over elements [i0, i1);
  * 1 b a scalar; 2 a a scalar (elements); over rows [i0, i1) of N elements: 3 b one row of N
  * (b[j]), 4 a one row, 5 b one element per row (b[r]), 6 a one element per row.
  */
-@inline function binModes<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
+function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
   const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
   const e0 = <usize>i0 << sh;
   switch (mode) {
-    case 0: binRow<T>(op, a + e0, true, b + e0, true, i1 - i0, out + e0); break;
-    case 1: binRow<T>(op, a + e0, true, b, false, i1 - i0, out + e0); break;
-    case 2: binRow<T>(op, a, false, b + e0, true, i1 - i0, out + e0); break;
-    case 3: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + o, true, b, true, N, out + o); } break;
-    case 4: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a, true, b + o, true, N, out + o); } break;
-    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + o, true, b + (<usize>r << sh), false, N, out + o); } break;
-    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binRow<T>(op, a + (<usize>r << sh), false, b + o, true, N, out + o); }
+    case 0: binVV<T>(op, a + e0, b + e0, i1 - i0, out + e0); break;
+    case 1: binVS<T>(op, a + e0, b, i1 - i0, out + e0); break;
+    case 2: binSV<T>(op, a, b + e0, i1 - i0, out + e0); break;
+    case 3: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a + o, b, N, out + o); } break;
+    case 4: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a, b + o, N, out + o); } break;
+    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVS<T>(op, a + o, b + (<usize>r << sh), N, out + o); } break;
+    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binSV<T>(op, a + (<usize>r << sh), b + o, N, out + o); }
   }
 }
-function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
-  switch (op) {
-    case 0: binModes<T>(0, mode, a, b, N, i0, i1, out); break;
-    case 1: binModes<T>(1, mode, a, b, N, i0, i1, out); break;
-    case 2: binModes<T>(2, mode, a, b, N, i0, i1, out); break;
-    case 3: binModes<T>(3, mode, a, b, N, i0, i1, out); break;
-    case 4: binModes<T>(4, mode, a, b, N, i0, i1, out); break;
-    case 5: binModes<T>(5, mode, a, b, N, i0, i1, out); break;
-    case 6: binModes<T>(6, mode, a, b, N, i0, i1, out); break;
-    case 7: binModes<T>(7, mode, a, b, N, i0, i1, out); break;
-    case 8: binModes<T>(8, mode, a, b, N, i0, i1, out); break;
-    case 9: binModes<T>(9, mode, a, b, N, i0, i1, out); break;
-    case 10: binModes<T>(10, mode, a, b, N, i0, i1, out); break;
-    default: binModes<T>(11, mode, a, b, N, i0, i1, out);
-  }
-}
-/** out = op(a, b) in broadcasting form `mode` over [i0, i1) (see {@link binModes}), float32; `out` may be a or b when not broadcast. */
+/** out = op(a, b) in broadcasting form `mode` over [i0, i1) (see {@link binAny}), float32; `out` may be a or b when not broadcast. */
 export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f32>(op, mode, a, b, N, i0, i1, out); }
 /** {@link binF32} for float64. */
 export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, i0, i1, out); }
@@ -1375,7 +1440,7 @@ export function whereF64(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: us
  * the end) and then the tail in order. Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
  * gives NaN).
  */
-@inline function reduceRange<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
+@inline function reduceRangeOp<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
   const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
   let i = i0;
   if (op == 0) {
@@ -1431,6 +1496,11 @@ export function whereF64(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: us
   return m;
 }
 
+/** {@link reduceRangeOp} with one loop per op. */
+function reduceRange<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
+  return op == 0 ? reduceRangeOp<T>(0, x, i0, i1) : op == 1 ? reduceRangeOp<T>(1, x, i0, i1) : reduceRangeOp<T>(2, x, i0, i1);
+}
+
 /**
  * Fixed-size chunk partials of a row reduction: chunk c ∈ [c0, c1) is chunk k = c mod `cpr` of
  * row r = ⌊c / cpr⌋, elements [r·len + k·CH, r·len + min(len, (k+1)·CH)); parts[c] (float64) is
@@ -1441,7 +1511,7 @@ export function whereF64(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: us
   for (let c = c0; c < c1; c++) {
     const r = c / cpr, k = c - r * cpr;
     const base = r * len, s = base + k * CH, e = base + min(len, (k + 1) * CH);
-    store<f64>(parts + (<usize>c << 3), op == 0 ? reduceRange<T>(0, x, s, e) : op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e));
+    store<f64>(parts + (<usize>c << 3), reduceRange<T>(op, x, s, e));
   }
 }
 /** Chunk partials of a sum (op 0), max (1) or min (2), float32 (see {@link reducePartsAny}). */
@@ -1454,7 +1524,7 @@ export function reducePartsF64(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c
   const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
   for (let r = r0; r < r1; r++) {
     const s = r * len, e = s + len;
-    store<T>(out + (<usize>r << sh), <T>(op == 0 ? reduceRange<T>(0, x, s, e) : op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e)));
+    store<T>(out + (<usize>r << sh), <T>reduceRange<T>(op, x, s, e));
   }
 }
 /** Row sums / maxima / minima (op 0 / 1 / 2) of x[R, len] for rows [r0, r1), float32. */
@@ -1487,7 +1557,7 @@ export function firstIndexF64(x: usize, i0: i32, i1: i32, m: f64): i32 { return 
 @inline function argRowsAny<T>(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void {
   for (let r = r0; r < r1; r++) {
     const s = r * len, e = s + len;
-    const m = op == 1 ? reduceRange<T>(1, x, s, e) : reduceRange<T>(2, x, s, e);
+    const m = reduceRange<T>(op, x, s, e);
     store<i32>(out + (<usize>r << 2), firstIndexAny<T>(x, s, e, m) - s);
   }
 }

@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmRuntime, jsBackend, wasmKernels, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
 import { wasmProvider } from '../../src/backend/wasm/kernels.js';
-import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
+import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, TRANSCENDENTAL_CODES, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
 import type { WasmArena } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -154,6 +154,57 @@ describe('wasm elementwise: special values, bit for bit', () => {
       }
     });
   }
+});
+
+/** Largest distance in float32 steps (ulp) between same-signed finite values of two arrays. */
+function maxUlp(got: Float32Array, ref: Float32Array): number {
+  const g = new Int32Array(got.buffer, got.byteOffset, got.length), r = new Int32Array(ref.buffer, ref.byteOffset, ref.length);
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) m = Math.max(m, (g[i]! ^ r[i]!) < 0 ? Infinity : Math.abs(g[i]! - r[i]!));
+  return m;
+}
+
+describe('wasm elementwise: float32 tanh and log by polynomials', () => {
+  const n = 200_003;
+  const sweeps: Record<string, [number, number, boolean][]> = {
+    tanh: [[-12, 12, false], [-1e-3, 1e-3, false], [-0.7, 0.7, false], [-45, -1, true]],
+    log: [[-45.2, 38.5, true], [0.5, 2, false], [0.7, 0.72, false]],
+  };
+  for (const op of Object.keys(TRANSCENDENTAL_CODES)) {
+    it(`${op}: within 1 ulp of Math.${op} on sweeps (subnormals included), special values exact, on 1, 2, 4 threads`, () => {
+      for (const [lo, hi, exp10] of sweeps[op]!) {
+        const x = new Float32Array(n);
+        for (let i = 0; i < n; i++) { const t = lo + ((hi - lo) * i) / (n - 1); x[i] = exp10 ? (op === 'tanh' ? -1 : 1) * 10 ** t : t; }
+        const xt = kt(x, [n], 'float32'), ref = run(jsBackend.kernels, op, [xt], [n], 'float32') as Float32Array;
+        for (const [T, k] of tables) {
+          const u = maxUlp(run(k, op, [xt], [n], 'float32') as Float32Array, ref);
+          if (!(u <= 1)) throw new Error(`${op} on [${lo}, ${hi}]${exp10 ? ' (powers of 10)' : ''}, ${T} threads: ${u} ulp`);
+        }
+      }
+      const sp = specials('float32'), rot: number[] = [];
+      for (let s = 0; s < 4; s++) for (let i = 0; i < sp.length; i++) rot.push(sp[(i + s) % sp.length]!);
+      const xt = kt(Float32Array.from(rot), [rot.length], 'float32'), ref = run(jsBackend.kernels, op, [xt], [rot.length], 'float32');
+      const got = run(tables[0]![1], op, [xt], [rot.length], 'float32');
+      for (let i = 0; i < rot.length; i++) {
+        const r = ref[i]!, g = got[i]!;
+        if (!Number.isFinite(r) || r === 0 || Math.abs(r) === 1) expect(Object.is(g, r) || (Number.isNaN(g) && Number.isNaN(r)), `${op}(${rot[i]}) = ${g}, reference ${r}`).toBe(true);
+        else expect(Math.abs(g - r)).toBeLessThanOrEqual(Math.abs(r) * 2 ** -23);
+      }
+    });
+    it(`${op}: the ulp check fails on an output one step off`, () => {
+      const r = Float32Array.from([0.5, -2, 3]), g = r.slice();
+      new Int32Array(g.buffer)[1]! += 2;
+      expect(maxUlp(g, r)).toBe(2);
+      expect(maxUlp(Float32Array.from([-0.5]), Float32Array.from([0.5]))).toBe(Infinity);
+    });
+  }
+  it('float64 tanh / log stay on the reference', () => {
+    const p = wasmProvider({ runtime: runtimes[0]!, minWork: 0 });
+    const t64 = kt(new Float64Array(8), [8], 'float64'), t32 = kt(new Float32Array(8), [8], 'float32');
+    expect(p.accepts('tanh', [t64], [t64], {})).toBe(false);
+    expect(p.accepts('log', [t64], [t64], {})).toBe(false);
+    expect(p.accepts('log', [t32], [t32], {})).toBe(true);
+  });
 });
 
 describe('wasm elementwise: random data at odd sizes and shapes', () => {

@@ -1,6 +1,7 @@
 /**
  * The wasm SIMD elementwise maps and reductions of the wasm provider (./kernels.ts merges them into
- * its table): unary neg, abs, relu, step, square, sqrt, reciprocal, rsqrt; binary add, sub, mul,
+ * its table): unary neg, abs, relu, step, square, sqrt, reciprocal, rsqrt (and float32 tanh, log
+ * by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul,
  * div, maximum, minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a
  * scalar on either side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element
  * per row ([M, N] with [M, 1]); `where` on three operands of one shape; sum, max, min over all
@@ -36,6 +37,12 @@ export interface ElementwiseOptions {
 
 /** Unary op codes of wasm/kernels.ts `mapF32` / `mapF64`. */
 export const UNARY_CODES: Readonly<Record<string, number>> = { neg: 0, abs: 1, relu: 2, step: 3, square: 4, sqrt: 5, reciprocal: 6, rsqrt: 7 };
+/**
+ * Float32-only unary maps by polynomial (Cephes `tanhf`, `logf`; wasm/kernels.ts `tanhF32x4`,
+ * `logF32x4`): a few ulp from the reference's `Math.tanh` / `Math.log` (the conformance tolerance
+ * is 2e-5), special values exact. Float64 stays on the reference.
+ */
+export const TRANSCENDENTAL_CODES: Readonly<Record<string, number>> = { tanh: 8, log: 9 };
 /** Binary op codes of wasm/kernels.ts `binF32` / `binF64`. */
 export const BINARY_CODES: Readonly<Record<string, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
@@ -59,6 +66,14 @@ export const REDUCE_CHUNK = 1 << 15;
 // (a float64 sum reads its 8 bytes an element as fast in JS as the copy into wasm does).
 /** Smallest call (output elements) the provider takes for a unary map (relu: wasm from 1024 on). */
 export const MIN_UNARY = 1024;
+/**
+ * Smallest call (output elements) for tanh / log (float32): compute-bound, wasm wins from the
+ * smallest sizes measured (tanh 256: 3.0 vs 1.8 µs; 1M: 23.0 vs 3.8 ms; 10M: 245 vs 58 ms;
+ * log 256: 4.0 vs 2.1 µs; 10M: 208 vs 46 ms).
+ */
+export const MIN_TRANSCENDENTAL = 256;
+/** Elements from which tanh / log run on the threads (2 vs 1 threads: tanh 4096: 11.2 vs 14.4 µs, 64K: 0.14 vs 0.22 ms; 1024: a tie). */
+export const PARALLEL_TRANSCENDENTAL = 1 << 12;
 /** Smallest call (output elements) for a binary op or `where` (add: wasm from 2048 on). */
 export const MIN_BINARY = 2048;
 /** Smallest call (input elements) for a reduction (sum: a tie at 4096). */
@@ -151,15 +166,14 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   const floor = opts.minWork ?? 0;
   const min = (measured: number): number => (always ? 1 : Math.max(floor, measured, 1));
   /** Threads for a call of n elements (the option, when given, for every class). */
-  const par = (a: WasmArena, n: number, reduction = false): number =>
-    (n >= (opts.parallelMinWork ?? (reduction ? PARALLEL_REDUCE : PARALLEL_ELEMENTWISE)) ? a.threads : 1);
+  const par = (a: WasmArena, n: number, from: number): number => (n >= (opts.parallelMinWork ?? from) ? a.threads : 1);
   const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
   const rt = (): WasmArena => runtime()!;
 
   const unary = (code: number): ProviderKernel => ([x], [o]) => {
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n);
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : PARALLEL_ELEMENTWISE);
     a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(px, o!.data);
   };
@@ -171,7 +185,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const px = a.put(x!.data as Float32Array | Float64Array), py = a.put(y!.data as Float32Array | Float64Array);
     const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? py : px; // the full operand's slot
-    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n);
+    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, PARALLEL_ELEMENTWISE);
     a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, 0, 0, po], 5, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(po, o!.data);
   };
@@ -179,7 +193,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   const where: ProviderKernel = ([c, x, y], [o]) => {
     const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
-    const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n);
+    const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n, PARALLEL_ELEMENTWISE);
     a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, 0, 0, px], 3, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(px, o!.data);
   };
@@ -192,7 +206,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, true);
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(out.byteLength);
       a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
@@ -224,7 +238,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, true);
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(rows * 4);
       a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
@@ -247,7 +261,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   };
 
   const kernels: Record<string, ProviderKernel> = { where };
-  for (const [op, code] of Object.entries(UNARY_CODES)) kernels[op] = unary(code);
+  for (const [op, code] of Object.entries({ ...UNARY_CODES, ...TRANSCENDENTAL_CODES })) kernels[op] = unary(code);
   for (const [op, code] of Object.entries(BINARY_CODES)) kernels[op] = binary(code);
   for (const op of ['sum', 'max', 'min']) kernels[op] = reduce(op);
   for (const op of ['argmax', 'argmin']) kernels[op] = arg(op);
@@ -257,6 +271,8 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     if (!isFloat(x)) return false;
     if (op in UNARY_CODES) {
       if (o.dtype !== x.dtype || !(o.data.length >= min(MIN_UNARY))) return false;
+    } else if (op in TRANSCENDENTAL_CODES) {
+      if (x.dtype !== 'float32' || o.dtype !== 'float32' || !(o.data.length >= min(MIN_TRANSCENDENTAL))) return false;
     } else if (op in BINARY_CODES) {
       const y = inputs[1]!;
       if (y.dtype !== x.dtype || o.dtype !== x.dtype || !(o.data.length >= min(MIN_BINARY)) || !binaryMode(x, y, o)) return false;
