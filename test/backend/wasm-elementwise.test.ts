@@ -8,11 +8,12 @@
  * provider's accepts rule (the calls it leaves to the reference).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWasmRuntime, jsBackend, wasmKernels, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
+import { cpuBackend, createWasmRuntime, jsBackend, setBackend, wasmKernels, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
 import { wasmProvider } from '../../src/backend/wasm/kernels.js';
 import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, TRANSCENDENTAL_CODES, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
-import type { WasmArena } from '../../src/backend/wasm/runtime.js';
+import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
+import { add, argmax, backward, fromData, gt, maximum, mul, randn, relu, sum, tanh, where } from '../../src/index.js';
 
 const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -352,5 +353,42 @@ describe('wasm elementwise: which calls the provider takes', () => {
       rt.parallelChunks = orig;
     }
     expect(seen).toEqual(['binF32', 'mapF32', 'reducePartsF32', 'argRowsF32']);
+  });
+});
+
+describe('wasm elementwise: the default cpu backend', () => {
+  const f = (shape: number[], dtype: DType = 'float32'): KernelTensor => kt(alloc(dtype, size(shape)), shape, dtype);
+  it('chooses wasm from the thresholds on, the reference below', () => {
+    const w = wasmRuntime() ? 'wasm' : 'js';
+    expect(cpuBackend.explain('add', [f([64, 64]), f([64])], [f([64, 64])], {})).toBe(w);
+    expect(cpuBackend.explain('add', [f([16, 64]), f([64])], [f([16, 64])], {})).toBe('js');
+    expect(cpuBackend.explain('add', [f([64, 64]), f([64, 1, 1])], [f([64, 64, 64])], {})).toBe('js'); // an outer product
+    expect(cpuBackend.explain('tanh', [f([300])], [f([300])], {})).toBe(w);
+    expect(cpuBackend.explain('tanh', [f([300], 'float64')], [f([300], 'float64')], {})).toBe('js');
+    expect(cpuBackend.explain('sum', [f([2000, 3])], [f([2000])], { axes: [1] })).toBe(w);
+    expect(cpuBackend.explain('sum', [f([2000, 3])], [f([3])], { axes: [0] })).toBe('js');
+  });
+  it('forward and backward through the public ops: the reference\'s values, wasm kernels used', () => {
+    const results: Record<string, number[][]> = {};
+    const before = { ...cpuBackend.counts.add }, beforeSum = { ...cpuBackend.counts.sum };
+    for (const name of ['js', 'cpu']) {
+      setBackend(name);
+      try {
+        const x = fromData(Float32Array.from(randn(new Rng(5), [300, 64]).data), [300, 64], { requiresGrad: true });
+        const b = fromData(Float32Array.from(randn(new Rng(6), [64]).data), [64], { requiresGrad: true });
+        const h = tanh(relu(add(mul(x, 1.5), b)));
+        const y = where(gt(h, 0.3), h, maximum(h, mul(x, -0.25)));
+        const loss = sum(mul(y, y));
+        backward(loss);
+        results[name] = [Array.from(y.data), Array.from(loss.data), Array.from(x.grad!.data), Array.from(b.grad!.data), Array.from(argmax(y, 1).data)];
+      } finally { setBackend('cpu'); }
+    }
+    const [c, j] = [results.cpu!, results.js!];
+    // tanh is within 1 ulp (not bit-identical); the rest follows within float32 rounding
+    for (let i = 0; i < c.length; i++) expect(firstDiff(Float64Array.from(c[i]!), Float64Array.from(j[i]!), false, 1e-5), `output ${i}`).toBeNull();
+    if (wasmRuntime()) {
+      expect(cpuBackend.counts.add!.wasm).toBeGreaterThan(before.wasm!);
+      expect(cpuBackend.counts.sum!.wasm).toBeGreaterThan(beforeSum.wasm!);
+    }
   });
 });

@@ -56,7 +56,7 @@ const REDUCE_CODES: Readonly<Record<string, number>> = { sum: 0, max: 1, min: 2,
  */
 export const REDUCE_CHUNK = 1 << 15;
 
-// Thresholds, from the lower-quartile times of one kernel call with a fresh output (Node 22, the
+// Thresholds, from the lower-quartile times of one kernel call with a fresh output (Node 20, the
 // 2-core VM, shared: ±20%); JS reference vs wasm on one thread, float32 unless marked:
 //   relu   1024: 1.9 vs 1.4 µs · 4096: 5.1 vs 2.0 µs · 1M: 1.6 vs 0.43 ms · 10M: 37.5 vs 27.0 ms
 //   add    1024: 1.8 vs 2.2 µs · 2048: 3.3 vs 1.8 µs · 1M: 2.1 vs 0.66 ms · 10M: 37.7 vs 27.6 ms
