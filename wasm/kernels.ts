@@ -1565,3 +1565,30 @@ export function firstIndexF64(x: usize, i0: i32, i1: i32, m: f64): i32 { return 
 export function argRowsF32(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f32>(op, x, len, r0, r1, out); }
 /** {@link argRowsF32} for float64. */
 export function argRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f64>(op, x, len, r0, r1, out); }
+
+/**
+ * Sums over the leading axes, out[j] = Σ_i x[i·W + j] for columns j ∈ [j0, j1), adding rows in
+ * ascending i into the output element with rounding after each addition (`T` arithmetic) — the
+ * reference's order (src/backend/js/reduce.ts, its leading-axis sum), so its bits, for any split of
+ * the columns.
+ */
+@inline function colSumAny<T>(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let j = j0; j < j1; j++) store<T>(out + (<usize>j << sh), <T>0);
+  for (let b = j0; b < j1; b += 256) { // 256 columns at a time: the block of out stays in L1
+    const e = min(j1, b + 256);
+    for (let i = 0; i < rows; i++) {
+      const row = x + ((<usize>i * <usize>W) << sh);
+      let j = b;
+      for (; j + L <= e; j += L) {
+        const p = <usize>j << sh;
+        v128.store(out + p, sizeof<T>() == 4 ? f32x4.add(v128.load(out + p), v128.load(row + p)) : f64x2.add(v128.load(out + p), v128.load(row + p)));
+      }
+      for (; j < e; j++) { const p = <usize>j << sh; store<T>(out + p, load<T>(out + p) + load<T>(row + p)); }
+    }
+  }
+}
+/** Leading-axis sums of float32 x[rows, W] for columns [j0, j1) (see {@link colSumAny}). */
+export function colSumF32(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f32>(x, rows, W, j0, j1, out); }
+/** {@link colSumF32} for float64. */
+export function colSumF64(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f64>(x, rows, W, j0, j1, out); }

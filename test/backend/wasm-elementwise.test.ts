@@ -273,6 +273,24 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
         }
       }
     });
+    it(`sums over leading axes: the reference's bits (same order, same rounding) (${dtype})`, () => {
+      const shapes: [number[], number[]][] = [
+        [[7, 33], [0]], [[2, 3, 4], [0, 1]], [[2, 3, 4], [0]], [[3001, 5], [0]], [[5, 1001], [0]], [[300, 600], [0]], [[1, 9], [0]], [[4, 1], [0]],
+      ];
+      for (const [shape, axes] of shapes) {
+        const n = size(shape), data = floats(rng, n, dtype);
+        if (n > 40) { data[3] = Infinity; data[n - 1] = NaN; data[10] = -0; } // specials in the columns
+        const x = kt(data, shape, dtype), out = shape.slice(axes.length);
+        const ref = run(jsBackend.kernels, 'sum', [x], out, dtype, { axes });
+        for (const [T, k] of tables) {
+          const d = firstDiff(run(k, 'sum', [x], out, dtype, { axes }), ref, true);
+          if (d) throw new Error(`sum [${shape}] axes [${axes}] ${dtype} on ${T} threads: ${d}`);
+        }
+      }
+      // a column of −0 only sums to +0 (0 + −0), as the reference's zero-filled output does
+      const z = kt(arr(dtype, [-0, -0, -0, -0, -0, -0]), [3, 2], dtype);
+      for (const [, k] of tables) expect(Object.is(run(k, 'sum', [z], [2], dtype, { axes: [0] })[0], 0)).toBe(true);
+    });
     it(`a NaN anywhere in a long row wins max, min, argmax, argmin (${dtype})`, () => {
       const n = 3 * REDUCE_CHUNK + 5;
       for (const at of [0, 5, REDUCE_CHUNK, 2 * REDUCE_CHUNK + 7, n - 1]) {
@@ -333,7 +351,9 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('add', [t([4, 3], 'float64'), t([4, 3])], [t([4, 3], 'float64')], {})).toBe(false);
     expect(all.accepts('add', [t([2, 1, 7]), t([2, 3, 7])], [t([2, 3, 7])], {})).toBe(false);
     expect(all.accepts('add', [t([3, 1]), t([1, 7])], [t([3, 7])], {})).toBe(false);
-    expect(all.accepts('sum', [t([4, 3])], [t([3])], { axes: [0] })).toBe(false);
+    expect(all.accepts('sum', [t([4, 3])], [t([3])], { axes: [0] })).toBe(true); // leading axes: column sums
+    expect(all.accepts('max', [t([4, 3])], [t([3])], { axes: [0] })).toBe(false);
+    expect(all.accepts('sum', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(false);
     expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([3])], [t([4, 3])], {})).toBe(false);
     expect(all.accepts('neg', [t([4], 'int32')], [t([4], 'int32')], {})).toBe(false);
@@ -366,7 +386,9 @@ describe('wasm elementwise: the default cpu backend', () => {
     expect(cpuBackend.explain('tanh', [f([300])], [f([300])], {})).toBe(w);
     expect(cpuBackend.explain('tanh', [f([300], 'float64')], [f([300], 'float64')], {})).toBe('js');
     expect(cpuBackend.explain('sum', [f([2000, 3])], [f([2000])], { axes: [1] })).toBe(w);
-    expect(cpuBackend.explain('sum', [f([2000, 3])], [f([3])], { axes: [0] })).toBe('js');
+    expect(cpuBackend.explain('sum', [f([2000, 3])], [f([3])], { axes: [0] })).toBe(w);
+    expect(cpuBackend.explain('sum', [f([20, 3])], [f([3])], { axes: [0] })).toBe('js');
+    expect(cpuBackend.explain('max', [f([2000, 3])], [f([3])], { axes: [0] })).toBe('js');
   });
   it('forward and backward through the public ops: the reference\'s values, wasm kernels used', () => {
     const results: Record<string, number[][]> = {};

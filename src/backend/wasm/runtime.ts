@@ -93,6 +93,8 @@ export interface WasmKernelExports {
   firstIndexF64(x: number, i0: number, i1: number, m: number): number;
   argRowsF32(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
   argRowsF64(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
+  colSumF32(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
+  colSumF64(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
 }
 
 /** Name of a kernel export. */
