@@ -1166,8 +1166,8 @@ export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize,
 // (src/backend/wasm/elementwise.ts). Elementwise results do not depend on how [0, n) is chunked:
 // every element is computed alone, and the scalar tails run the vector code on a splat (lane 0).
 // Op codes, shared with src/backend/wasm/elementwise.ts:
-//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt, 8 tanh, 9 log
-//          (8 and 9: float32 only — float64 codes ≥ 7 compute rsqrt)
+//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt, 8 tanh, 9 log,
+//          10 gelu (8–10: float32 only; float64 has no loop for them)
 //   binary 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge
 //   reduce 0 sum, 1 max, 2 min
 
@@ -1232,6 +1232,43 @@ export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize,
 }
 
 /**
+ * GELU x·Φ(x) of 4 float32 lanes, Φ(x) = ½(1 + erf(x/√2)) = ½·erfc(−x/√2): for |x/√2| < ½ erf by its
+ * Maclaurin series (8 terms, truncation < 1e-11); beyond, erfc(z) = e^{−z²}·R(z), R a degree-9
+ * polynomial in t = 1 / (1 + z/2) (least squares on [0.45, 10], 3e-9 relative; 3e-7 evaluated in
+ * float32), taken as Φ = erfc/2 for x < 0 (no cancellation in the lower tail) and 1 − erfc/2 above;
+ * erfc = 0 for z > 9.5 (so gelu(−∞) = NaN, as the reference's −∞·0). NaN stays NaN, ±0 stays ±0.
+ */
+@inline function geluF32x4(x: v128): v128 {
+  const zs = f32x4.mul(x, f32x4.splat(0.7071067811865476)), z = f32x4.abs(zs), z2 = f32x4.mul(zs, zs);
+  let s = f32x4.splat(-1.4925650248187594e-5); // erf(z)/z as a series in z²
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.2055332626914605e-4));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-8.548327023163438e-4));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(5.223977845162153e-3));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-2.686617150902748e-2));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.1283791810274124e-1));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-3.7612637877464294e-1));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.128379225730896));
+  const half = f32x4.splat(0.5);
+  const phiSmall = f32x4.add(half, f32x4.mul(half, f32x4.mul(s, zs)));
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(z, half)));
+  let r = f32x4.splat(-0.07496034212914045);
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.353566938742456));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(-0.6152602046179071));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.4109099318562416));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(-0.1111362324031258));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.23673257960537872));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.23445347894720492));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.28370732239498275));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.2819739119950312));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(3.964935286981941e-6));
+  let erfc = f32x4.mul(expF32x4(f32x4.neg(z2)), r);
+  erfc = v128.andnot(erfc, f32x4.gt(z, f32x4.splat(9.5)));
+  const he = f32x4.mul(half, erfc);
+  const phiBig = v128.bitselect(he, f32x4.sub(f32x4.splat(1), he), f32x4.lt(x, f32x4.splat(0)));
+  return f32x4.mul(x, v128.bitselect(phiSmall, phiBig, f32x4.lt(z, half)));
+}
+
+/**
  * One unary op on a vector, with the reference's special values (src/backend/js/elementwise.ts):
  * relu keeps x where x > 0 or x is NaN and gives +0 elsewhere (relu(−0) = +0); step is 1 where
  * x > 0, else +0 (NaN included); rsqrt of a float32 is 1 / √x in float64, rounded once, as the
@@ -1249,6 +1286,7 @@ export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize,
       case 6: return f32x4.div(f32x4.splat(1), x);
       case 8: return tanhF32x4(x);
       case 9: return logF32x4(x);
+      case 10: return geluF32x4(x);
       default: {
         const one = f64x2.splat(1);
         const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(x)));
@@ -1331,7 +1369,8 @@ function mapAny<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
     case 6: mapLoop<T>(6, x, i0, i1, out); break;
     case 7: mapLoop<T>(7, x, i0, i1, out); break;
     case 8: if (sizeof<T>() == 4) mapLoop<T>(8, x, i0, i1, out); break;
-    default: if (sizeof<T>() == 4) mapLoop<T>(9, x, i0, i1, out);
+    case 9: if (sizeof<T>() == 4) mapLoop<T>(9, x, i0, i1, out); break;
+    default: if (sizeof<T>() == 4) mapLoop<T>(10, x, i0, i1, out);
   }
 }
 /** out[i] = op(x[i]) for i ∈ [i0, i1), float32 (op codes above; `out` may be `x`). */

@@ -117,7 +117,7 @@ export function determinismCases(): Case[] {
     }
     out.push({ name: `sum leading axis ${dt}`, op: 'sum', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
     const y = kt(floats(r2, M * N, dt, 3), [M, N], dt), row = kt(floats(r2, N, dt, 1), [N], dt), col = kt(floats(r2, M, dt, 1), [M, 1], dt);
-    for (const op of dt === 'float32' ? ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'log'] : ['relu', 'sqrt', 'rsqrt', 'reciprocal']) out.push({ name: `${op} ${dt}`, op, inputs: [mat], outputs: [[M, N]], attrs: {} });
+    for (const op of dt === 'float32' ? ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'log', 'gelu'] : ['relu', 'sqrt', 'rsqrt', 'reciprocal']) out.push({ name: `${op} ${dt}`, op, inputs: [mat], outputs: [[M, N]], attrs: {} });
     out.push({ name: `add ${dt}`, op: 'add', inputs: [mat, y], outputs: [[M, N]], attrs: {} });
     out.push({ name: `mul row ${dt}`, op: 'mul', inputs: [mat, row], outputs: [[M, N]], attrs: {} });
     out.push({ name: `maximum col ${dt}`, op: 'maximum', inputs: [col, y], outputs: [[M, N]], attrs: {} });

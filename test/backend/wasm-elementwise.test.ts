@@ -171,7 +171,8 @@ describe('wasm elementwise: float32 tanh and log by polynomials', () => {
     tanh: [[-12, 12, false], [-1e-3, 1e-3, false], [-0.7, 0.7, false], [-45, -1, true]],
     log: [[-45.2, 38.5, true], [0.5, 2, false], [0.7, 0.72, false]],
   };
-  for (const op of Object.keys(TRANSCENDENTAL_CODES)) {
+  expect(Object.keys(TRANSCENDENTAL_CODES)).toEqual(['tanh', 'log', 'gelu']);
+  for (const op of ['tanh', 'log']) {
     it(`${op}: within 1 ulp of Math.${op} on sweeps (subnormals included), special values exact, on 1, 2, 4 threads`, () => {
       for (const [lo, hi, exp10] of sweeps[op]!) {
         const x = new Float32Array(n);
@@ -199,11 +200,27 @@ describe('wasm elementwise: float32 tanh and log by polynomials', () => {
       expect(maxUlp(Float32Array.from([-0.5]), Float32Array.from([0.5]))).toBe(Infinity);
     });
   }
-  it('float64 tanh / log stay on the reference', () => {
+  it('gelu: within 1e-6 of the reference relative to max(1, |gelu|) (the conformance measure, whose tolerance is 2e-5), 1e-6 relative for |x| ≤ 3, special values exact', () => {
+    const n = 200_003, x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = -14 + (28 * i) / (n - 1);
+    const xt = kt(x, [n], 'float32'), ref = run(jsBackend.kernels, 'gelu', [xt], [n], 'float32');
+    for (const [T, k] of tables) {
+      const got = run(k, 'gelu', [xt], [n], 'float32');
+      expect(firstDiff(got, ref, false, 1e-6), `${T} threads`).toBeNull();
+      let rel = 0;
+      for (let i = 0; i < n; i++) if (Math.abs(x[i]!) <= 3 && ref[i] !== 0) rel = Math.max(rel, Math.abs(got[i]! - ref[i]!) / Math.abs(ref[i]!));
+      expect(rel).toBeLessThan(1e-6);
+    }
+    const sp = Float32Array.from([0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 3e38, -3e38, 20, -20]);
+    const st = kt(sp, [sp.length], 'float32'), r = run(jsBackend.kernels, 'gelu', [st], [sp.length], 'float32');
+    expect(firstDiff(run(tables[1]![1], 'gelu', [st], [sp.length], 'float32'), r, true)).toBeNull();
+  });
+  it('float64 tanh / log / gelu stay on the reference', () => {
     const p = wasmProvider({ runtime: runtimes[0]!, minWork: 0 });
     const t64 = kt(new Float64Array(8), [8], 'float64'), t32 = kt(new Float32Array(8), [8], 'float32');
     expect(p.accepts('tanh', [t64], [t64], {})).toBe(false);
     expect(p.accepts('log', [t64], [t64], {})).toBe(false);
+    expect(p.accepts('gelu', [t64], [t64], {})).toBe(false);
     expect(p.accepts('log', [t32], [t32], {})).toBe(true);
   });
 });
