@@ -1441,20 +1441,36 @@ export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, 
 /** {@link binF32} for float64. */
 export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, i0, i1, out); }
 
-function whereAny<T>(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void {
+/** out[i] = c[i] ≠ 0 ? a[i] : b[i] over [i0, i1), `va` / `vb` false: a / b one element (constants after inlining). */
+@inline function whereLoop<T>(c: usize, a: usize, va: bool, b: usize, vb: bool, i0: i32, i1: i32, out: usize): void {
   const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), z = vsplat<T>(<T>0);
+  const sa = vsplat<T>(load<T>(a)), sb = vsplat<T>(load<T>(b));
   let i = i0;
   for (; i + L <= i1; i += L) {
     const p = <usize>i << sh;
     const m = sizeof<T>() == 4 ? f32x4.ne(v128.load(c + p), z) : f64x2.ne(v128.load(c + p), z);
-    v128.store(out + p, v128.bitselect(v128.load(a + p), v128.load(b + p), m));
+    v128.store(out + p, v128.bitselect(va ? v128.load(a + p) : sa, vb ? v128.load(b + p) : sb, m));
   }
-  for (; i < i1; i++) { const p = <usize>i << sh; store<T>(out + p, load<T>(c + p) != <T>0 ? load<T>(a + p) : load<T>(b + p)); }
+  for (; i < i1; i++) {
+    const p = <usize>i << sh;
+    store<T>(out + p, load<T>(c + p) != <T>0 ? load<T>(va ? a + p : a) : load<T>(vb ? b + p : b));
+  }
 }
-/** out[i] = c[i] ≠ 0 ? a[i] : b[i] for i ∈ [i0, i1) (float32; NaN ≠ 0 picks a). */
-export function whereF32(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void { whereAny<f32>(c, a, b, i0, i1, out); }
+function whereAny<T>(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void {
+  switch (mode) {
+    case 0: whereLoop<T>(c, a, true, b, true, i0, i1, out); break;
+    case 1: whereLoop<T>(c, a, false, b, true, i0, i1, out); break;
+    case 2: whereLoop<T>(c, a, true, b, false, i0, i1, out); break;
+    default: whereLoop<T>(c, a, false, b, false, i0, i1, out);
+  }
+}
+/**
+ * out[i] = c[i] ≠ 0 ? a[i] : b[i] for i ∈ [i0, i1) (float32; NaN ≠ 0 picks a); `mode` bit 0: a is
+ * one element, bit 1: b is one element (broadcast).
+ */
+export function whereF32(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void { whereAny<f32>(c, a, b, mode, i0, i1, out); }
 /** {@link whereF32} for float64. */
-export function whereF64(c: usize, a: usize, b: usize, i0: i32, i1: i32, out: usize): void { whereAny<f64>(c, a, b, i0, i1, out); }
+export function whereF64(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void { whereAny<f64>(c, a, b, mode, i0, i1, out); }
 
 /** The extreme of m and the lanes of v, lane 0 first (first wins among equals). */
 @inline function foldLanes<T>(mx: bool, m: f64, v: v128): f64 {

@@ -132,8 +132,11 @@ describe('wasm elementwise: special values, bit for bit', () => {
     it(`where (${dtype})`, () => {
       const c = kt(arr(dtype, rot), [rot.length], dtype);
       const x = kt(arr(dtype, rot.map((_, i) => i + 0.5)), [rot.length], dtype), y = kt(arr(dtype, rot.map((_, i) => -i)), [rot.length], dtype);
-      const ref = run(jsBackend.kernels, 'where', [c, x, y], [rot.length], dtype);
-      for (const [T, k] of tables) expect(firstDiff(run(k, 'where', [c, x, y], [rot.length], dtype), ref, true), `${T} threads`).toBeNull();
+      const s0 = kt(arr(dtype, [-0]), [], dtype), sn = kt(arr(dtype, [NaN]), [1], dtype);
+      for (const [label, a, b] of [['same', x, y], ['scalar b', x, s0], ['scalar a', sn, y], ['both scalar', s0, sn]] as const) {
+        const ref = run(jsBackend.kernels, 'where', [c, a, b], [rot.length], dtype);
+        for (const [T, k] of tables) expect(firstDiff(run(k, 'where', [c, a, b], [rot.length], dtype), ref, true), `${label} on ${T} threads`).toBeNull();
+      }
     });
     it(`reductions of special values (${dtype})`, () => {
       // ±∞ together (sum NaN), one NaN late in a long row, −∞ only, zeros of both signs
@@ -236,6 +239,8 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
           ...unaryOps.map((op): [string, KernelTensor[]] => [op, [x]]),
           ...binaryOps.flatMap((op): [string, KernelTensor[]][] => [[op, [x, y]], [op, [x, s]], [op, [s, y]]]),
           ['where', [kt(arr(dtype, Array.from(x.data, (u) => (u > 0 ? u : 0))), [n], dtype), x, y]],
+          ['where', [kt(arr(dtype, Array.from(x.data, (u) => (u > 0 ? u : 0))), [n], dtype), x, s]],
+          ['where', [kt(arr(dtype, Array.from(x.data, (u) => (u > 0 ? u : 0))), [n], dtype), s, y]],
         ];
         for (const [op, ins] of cases) {
           const ref = run(jsBackend.kernels, op, ins, [n], dtype);
@@ -373,6 +378,8 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('sum', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(false);
     expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([3])], [t([4, 3])], {})).toBe(false);
+    expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([])], [t([4, 3])], {})).toBe(true);
+    expect(all.accepts('where', [t([3]), t([4, 3]), t([4, 3])], [t([4, 3])], {})).toBe(false);
     expect(all.accepts('neg', [t([4], 'int32')], [t([4], 'int32')], {})).toBe(false);
     expect(all.accepts('sum', [t([4, 3], 'float64')], [t([4], 'float64')], { axes: [1] })).toBe(true);
   });

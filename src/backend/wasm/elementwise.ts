@@ -4,7 +4,7 @@
  * gelu by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul,
  * div, maximum, minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a
  * scalar on either side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element
- * per row ([M, N] with [M, 1]); `where` on three operands of one shape; sum, max, min over all
+ * per row ([M, N] with [M, 1]); `where` with the condition's shape for the output and each value of that shape or one element; sum, max, min over all
  * elements or the trailing axes of a contiguous tensor, sum over leading axes (bias gradients: the
  * reference's order and bits), and argmax / argmin over the last axis;
  * float32 (f32x4) and float64 (f64x2).
@@ -210,8 +210,9 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
     const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n, PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, 0, 0, px], 3, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    const mode = (x!.data.length === n ? 0 : 1) | (y!.data.length === n ? 0 : 2); // a one-element a / b is broadcast
+    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, pc], 4, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(pc, o!.data);
   };
 
   /**
@@ -302,8 +303,8 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     } else if (op === 'where') {
       const [c, a, b] = inputs as [KernelTensor, KernelTensor, KernelTensor];
       const n = o.data.length;
-      if (c.dtype !== a.dtype || b.dtype !== a.dtype || !isFloat(a) || c.data.length !== n || a.data.length !== n || b.data.length !== n
-        || !(n >= min(MIN_BINARY))) return false;
+      const fits = (t: KernelTensor): boolean => t.data.length === n || t.data.length === 1; // same shape, or one element
+      if (c.dtype !== a.dtype || b.dtype !== a.dtype || !isFloat(a) || c.data.length !== n || !fits(a) || !fits(b) || !(n >= min(MIN_BINARY))) return false;
     } else if (op === 'argmax' || op === 'argmin') {
       const nd = x.shape.length, axis = (attrs as { axis: number }).axis;
       if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;

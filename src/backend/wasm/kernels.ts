@@ -4,7 +4,8 @@
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
  * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
  * gradients: im2col blocks packed straight into the GEMM, see `convGeo`) and float32 `exp` /
- * `sigmoid` / `silu` / `siluGrad`. `accepts` takes a call when the wasm runtime is loaded, the
+ * `sigmoid` / `silu` / `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
+ * with their own measured thresholds. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
  * the kernel then copies its inputs into the module's memory, validates indices there and
  * **declines** (returns false, before writing any output) on a bad index or when the call does not

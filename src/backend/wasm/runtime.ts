@@ -83,8 +83,8 @@ export interface WasmKernelExports {
   mapF64(op: number, x: number, i0: number, i1: number, out: number): void;
   binF32(op: number, mode: number, a: number, b: number, N: number, i0: number, i1: number, out: number): void;
   binF64(op: number, mode: number, a: number, b: number, N: number, i0: number, i1: number, out: number): void;
-  whereF32(c: number, a: number, b: number, i0: number, i1: number, out: number): void;
-  whereF64(c: number, a: number, b: number, i0: number, i1: number, out: number): void;
+  whereF32(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
+  whereF64(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
   reducePartsF32(op: number, x: number, len: number, CH: number, cpr: number, c0: number, c1: number, parts: number): void;
   reducePartsF64(op: number, x: number, len: number, CH: number, cpr: number, c0: number, c1: number, parts: number): void;
   reduceRowsF32(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
