@@ -1490,9 +1490,10 @@ export function whereF64(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i
 
 /**
  * Sum (op 0), max (1) or min (2) of x[i0, i1) as a float64. Sums: float32 elements are widened
- * to float64 (as the reference's accumulators are), eight lanes — element i goes to lane
- * (i − i0) mod 8 while a whole block of 8 remains — added as ((l0 + l1) + (l2 + l3)) + … (see
- * the end) and then the tail in order. Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
+ * to float64 (as the reference's accumulators are) into four f64x2 accumulators s₀…s₃ — element
+ * i0 + 8k + j goes to accumulator ⌊j / 2⌋, lane j mod 2, while a whole block of 8 remains — then
+ * s = (s₀ + s₁) + (s₂ + s₃) lane by lane, lane 0 + lane 1, and the tail added in order (float64
+ * the same, two elements per vector). Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
  * gives NaN).
  */
 @inline function reduceRangeOp<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {

@@ -7,7 +7,7 @@
  */
 
 /** SHA-256 of wasm/kernels.ts this module was built from. */
-export const KERNELS_SOURCE_SHA256 = '686fc913b5185070945157d88fcec1ad41d36db6eaf567ea7892dd7446c71255';
+export const KERNELS_SOURCE_SHA256 = 'a94d959a3e67a28351e8523312829bf7f2e332e829207665f32f5c9502e071b1';
 
 /** Byte offset of the memory import's limits flag (0x01 here; 0x03 = shared). */
 export const KERNELS_MEMORY_FLAG_OFFSET = 188;
