@@ -1,13 +1,13 @@
 /**
  * The wasm SIMD elementwise maps and reductions of the wasm provider (./kernels.ts merges them into
  * its table): unary neg, abs, relu, step, square, sqrt, reciprocal, rsqrt (and float32 tanh, log,
- * gelu by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul,
- * div, maximum, minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a
- * scalar on either side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element
- * per row ([M, N] with [M, 1]); `where` with the condition's shape for the output and each value of that shape or one element; sum, max, min over all
- * elements or the trailing axes of a contiguous tensor, sum over leading axes (bias gradients: the
- * reference's order and bits), and argmax / argmin over the last axis;
- * float32 (f32x4) and float64 (f64x2).
+ * gelu by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul, div, maximum,
+ * minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a scalar on either
+ * side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element per row ([M, N]
+ * with [M, 1]); `where` with the condition's shape for the output and each value of that shape or
+ * one element; sum, max, min over all elements or the trailing axes of a contiguous tensor, sum over
+ * leading axes (bias gradients: the reference's order and bits), and argmax / argmin over the last
+ * axis; float32 (f32x4) and float64 (f64x2).
  *
  * Elementwise results are the reference's bits (src/backend/js/elementwise.ts), special values
  * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
@@ -71,12 +71,15 @@ export const REDUCE_CHUNK = 1 << 15;
 /** Smallest call (output elements) the provider takes for a unary map (relu: wasm from 1024 on). */
 export const MIN_UNARY = 1024;
 /**
- * Smallest call (output elements) for tanh / log (float32): compute-bound, wasm wins from the
- * smallest sizes measured (tanh 256: 3.0 vs 1.8 µs; 1M: 23.0 vs 3.8 ms; 10M: 245 vs 58 ms;
- * log 256: 4.0 vs 2.1 µs; 10M: 208 vs 46 ms).
+ * Smallest call (output elements) for tanh / log / gelu (float32): compute-bound, wasm wins from the
+ * smallest size measured (tanh 256: 3.0 vs 1.8 µs; 1M: 23.0 vs 3.8 ms; 10M: 245 vs 58 ms; log 256:
+ * 4.0 vs 2.1 µs; 10M: 208 vs 46 ms; gelu 256: 9.1 vs 2.1 µs; 1M: 78 vs 4.6 ms; 10M: 609 vs 66 ms).
  */
-export const MIN_TRANSCENDENTAL = 256; // gelu: 256: 9.1 vs 2.1 µs; 1M: 78 vs 4.6 ms; 10M: 609 vs 66 ms
-/** Elements from which tanh / log run on the threads (2 vs 1 threads: tanh 4096: 11.2 vs 14.4 µs, 64K: 0.14 vs 0.22 ms; 1024: a tie). */
+export const MIN_TRANSCENDENTAL = 256;
+/**
+ * Elements from which tanh / log / gelu run on the threads (2 vs 1 threads: tanh 4096: 11.2 vs
+ * 14.4 µs, 64K: 0.14 vs 0.22 ms; 1024: a tie).
+ */
 export const PARALLEL_TRANSCENDENTAL = 1 << 12;
 /** Smallest call (output elements) for a binary op or `where` (add: wasm from 2048 on). */
 export const MIN_BINARY = 2048;
