@@ -1421,9 +1421,10 @@ function binSV<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binR
 /**
  * The broadcasting forms of a binary op (`mode`): 0 same shape, over elements [i0, i1);
  * 1 b a scalar; 2 a a scalar (elements); over rows [i0, i1) of N elements: 3 b one row of N
- * (b[j]), 4 a one row, 5 b one element per row (b[r]), 6 a one element per row.
+ * (b[j]), 4 a one row, 5 b one element per row, cycling with period `mid` (b[r mod mid]: [M, 1]
+ * with mid = M, or a middle block such as a [1, C, 1, 1] bias), 6 a one element per row likewise.
  */
-function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void {
+function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void {
   const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
   const e0 = <usize>i0 << sh;
   switch (mode) {
@@ -1432,14 +1433,14 @@ function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: 
     case 2: binSV<T>(op, a, b + e0, i1 - i0, out + e0); break;
     case 3: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a + o, b, N, out + o); } break;
     case 4: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a, b + o, N, out + o); } break;
-    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVS<T>(op, a + o, b + (<usize>r << sh), N, out + o); } break;
-    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binSV<T>(op, a + (<usize>r << sh), b + o, N, out + o); }
+    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVS<T>(op, a + o, b + (<usize>(r % mid) << sh), N, out + o); } break;
+    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binSV<T>(op, a + (<usize>(r % mid) << sh), b + o, N, out + o); }
   }
 }
 /** out = op(a, b) in broadcasting form `mode` over [i0, i1) (see {@link binAny}), float32; `out` may be a or b when not broadcast. */
-export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f32>(op, mode, a, b, N, i0, i1, out); }
+export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void { binAny<f32>(op, mode, a, b, N, mid, i0, i1, out); }
 /** {@link binF32} for float64. */
-export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, i0, i1, out); }
+export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, mid, i0, i1, out); }
 
 /** out[i] = c[i] ≠ 0 ? a[i] : b[i] over [i0, i1), `va` / `vb` false: a / b one element (constants after inlining). */
 @inline function whereLoop<T>(c: usize, a: usize, va: bool, b: usize, vb: bool, i0: i32, i1: i32, out: usize): void {

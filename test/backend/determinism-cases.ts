@@ -121,6 +121,7 @@ export function determinismCases(): Case[] {
     out.push({ name: `add ${dt}`, op: 'add', inputs: [mat, y], outputs: [[M, N]], attrs: {} });
     out.push({ name: `mul row ${dt}`, op: 'mul', inputs: [mat, row], outputs: [[M, N]], attrs: {} });
     out.push({ name: `maximum col ${dt}`, op: 'maximum', inputs: [col, y], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `add middle block ${dt}`, op: 'add', inputs: [kt(floats(r2, 7 * M * N, dt, 1), [7, M, N], dt), col], outputs: [[7, M, N]], attrs: {} });
     out.push({ name: `where ${dt}`, op: 'where', inputs: [y, mat, y], outputs: [[M, N]], attrs: {} });
     out.push({ name: `where scalar ${dt}`, op: 'where', inputs: [y, mat, kt(floats(r2, 1, dt, 1), [], dt)], outputs: [[M, N]], attrs: {} });
   }

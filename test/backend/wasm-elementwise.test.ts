@@ -115,15 +115,18 @@ describe('wasm elementwise: special values, bit for bit', () => {
       const A = kt(arr(dtype, a), [V, V], dtype), B = kt(arr(dtype, b), [V, V], dtype);
       const row = kt(arr(dtype, v), [V], dtype), row1 = kt(arr(dtype, v), [1, V], dtype), col = kt(arr(dtype, v), [V, 1], dtype);
       const forms: [string, KernelTensor, KernelTensor][] = [['same', A, B], ['row b', A, row], ['row a', row1, B], ['col b', A, col], ['col a', col, B]];
+      const A3 = kt(arr(dtype, [...a, ...a]), [2, V, V], dtype), mid = kt(arr(dtype, v), [V, 1], dtype); // a middle block: [V, 1] against [2, V, V]
+      const forms3: [string, KernelTensor, KernelTensor][] = [['middle b', A3, mid], ['middle a', mid, A3]];
       for (const s of v) {
         const sc = kt(arr(dtype, [s]), [], dtype);
         forms.push([`scalar b ${s}`, A, sc], [`scalar a ${s}`, kt(arr(dtype, [s]), [1, 1], dtype), B]);
       }
       for (const op of binaryOps) {
-        for (const [label, x, y] of forms) {
-          const ref = run(jsBackend.kernels, op, [x, y], [V, V], dtype);
+        for (const [label, x, y] of [...forms, ...forms3]) {
+          const shape = label.startsWith('middle') ? [2, V, V] : [V, V];
+          const ref = run(jsBackend.kernels, op, [x, y], shape, dtype);
           for (const [T, k] of tables) {
-            const d = firstDiff(run(k, op, [x, y], [V, V], dtype), ref, true);
+            const d = firstDiff(run(k, op, [x, y], shape, dtype), ref, true);
             if (d) throw new Error(`${op} ${label} ${dtype} on ${T} threads: ${d}`);
           }
         }
@@ -251,12 +254,14 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
         }
       }
     });
-    it(`binary broadcasts: rows, [1, N], per-row [M, 1], higher ranks (${dtype})`, () => {
+    it(`binary broadcasts: rows, [1, N], per-row [M, 1], middle blocks [1, C, 1, 1], higher ranks (${dtype})`, () => {
       const shapes: [number[], number[], number[]][] = [
         [[5, 7], [7], [5, 7]], [[5, 7], [1, 7], [5, 7]], [[5, 7], [5, 1], [5, 7]], [[7], [5, 7], [5, 7]], [[5, 1], [5, 7], [5, 7]],
         [[2, 3, 9], [9], [2, 3, 9]], [[2, 3, 9], [3, 9], [2, 3, 9]], [[2, 3, 9], [2, 3, 1], [2, 3, 9]], [[2, 3, 9], [2, 1, 1], [2, 3, 9]],
         [[1, 9], [301, 9], [301, 9]], [[301, 1], [301, 33], [301, 33]], [[64, 1000], [1000], [64, 1000]], [[4, 3], [4, 1], [4, 3]],
         [[0, 5], [5], [0, 5]],
+        [[2, 3, 4, 5], [1, 3, 1, 1], [2, 3, 4, 5]], [[3, 1, 1], [2, 3, 4, 5], [2, 3, 4, 5]], [[2, 3, 9], [3, 1], [2, 3, 9]], [[4, 6, 5], [6, 1], [4, 6, 5]],
+        [[8, 16, 13, 11], [16, 1, 1], [8, 16, 13, 11]],
       ];
       for (const [sa, sb, so] of shapes) {
         const x = kt(floats(rng, size(sa), dtype), sa, dtype), y = kt(floats(rng, size(sb), dtype), sb, dtype);
@@ -345,14 +350,16 @@ describe('wasm elementwise: which calls the provider takes', () => {
   const p = wasmProvider({ runtime }), all = wasmProvider({ runtime, minWork: 0 });
   const t = (shape: number[], dtype: DType = 'float32'): KernelTensor => kt(alloc(dtype, size(shape)), shape, dtype);
   it('the broadcast forms', () => {
-    expect(operandForm([5, 7], [5, 7], 35)).toEqual({ kind: 'full', N: 35 });
-    expect(operandForm([], [5, 7], 35)).toEqual({ kind: 'scalar', N: 1 });
-    expect(operandForm([1, 7], [5, 7], 35)).toEqual({ kind: 'row', N: 7 });
-    expect(operandForm([3, 7], [2, 3, 7], 42)).toEqual({ kind: 'row', N: 21 });
-    expect(operandForm([5, 1], [5, 7], 35)).toEqual({ kind: 'col', N: 7 });
-    expect(operandForm([2, 1, 1], [2, 3, 7], 42)).toEqual({ kind: 'col', N: 21 });
+    expect(operandForm([5, 7], [5, 7], 35)).toEqual({ kind: 'full', N: 35, mid: 1 });
+    expect(operandForm([], [5, 7], 35)).toEqual({ kind: 'scalar', N: 1, mid: 1 });
+    expect(operandForm([1, 7], [5, 7], 35)).toEqual({ kind: 'row', N: 7, mid: 1 });
+    expect(operandForm([3, 7], [2, 3, 7], 42)).toEqual({ kind: 'row', N: 21, mid: 1 });
+    expect(operandForm([5, 1], [5, 7], 35)).toEqual({ kind: 'block', N: 7, mid: 5 });
+    expect(operandForm([2, 1, 1], [2, 3, 7], 42)).toEqual({ kind: 'block', N: 21, mid: 2 });
+    expect(operandForm([3, 1], [2, 3, 7], 42)).toEqual({ kind: 'block', N: 7, mid: 3 });
+    expect(operandForm([1, 3, 1, 1], [2, 3, 4, 5], 120)).toEqual({ kind: 'block', N: 20, mid: 3 });
     expect(operandForm([2, 1, 7], [2, 3, 7], 42)).toBeNull();
-    expect(operandForm([3, 1], [2, 3, 7], 42)).toBeNull();
+    expect(operandForm([2, 1, 1, 5], [2, 3, 4, 5], 120)).toBeNull();
   });
   it('sizes from the measured thresholds; every size with minWork 0', () => {
     expect(p.accepts('add', [t([MIN_BINARY]), t([MIN_BINARY])], [t([MIN_BINARY])], {})).toBe(true);
@@ -373,6 +380,7 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('add', [t([4, 3], 'float64'), t([4, 3])], [t([4, 3], 'float64')], {})).toBe(false);
     expect(all.accepts('add', [t([2, 1, 7]), t([2, 3, 7])], [t([2, 3, 7])], {})).toBe(false);
     expect(all.accepts('add', [t([3, 1]), t([1, 7])], [t([3, 7])], {})).toBe(false);
+    expect(all.accepts('add', [t([2, 3, 4, 5]), t([1, 3, 1, 1])], [t([2, 3, 4, 5])], {})).toBe(true);
     expect(all.accepts('sum', [t([4, 3])], [t([3])], { axes: [0] })).toBe(true); // leading axes: column sums
     expect(all.accepts('max', [t([4, 3])], [t([3])], { axes: [0] })).toBe(false);
     expect(all.accepts('sum', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(false);

@@ -4,7 +4,7 @@
  * gelu by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul, div, maximum,
  * minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a scalar on either
  * side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element per row ([M, N]
- * with [M, 1]); `where` with the condition's shape for the output and each value of that shape or
+ * with [M, 1], [B, C, H, W] with [1, C, 1, 1]: see {@link operandForm}); `where` with the condition's shape for the output and each value of that shape or
  * one element; sum, max, min over all elements or the trailing axes of a contiguous tensor, sum over
  * leading axes (bias gradients: the reference's order and bits), and argmax / argmin over the last
  * axis; float32 (f32x4) and float64 (f64x2).
@@ -122,42 +122,43 @@ const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 /**
  * How an operand of shape `s` maps onto an output of shape `o` with `n` elements: all of it
  * ('full'), one element ('scalar'), one trailing block broadcast over the leading dimensions
- * ('row', N = its size) or one element per trailing block ('col', N = the block's size); null for
- * any other broadcast (left to the reference).
+ * ('row', N = its size), or one contiguous block of dimensions [k, j] with 1 elsewhere ('block':
+ * element ⌊i / N⌋ mod `mid` for output element i, N = the size of the output's dimensions after j,
+ * mid = the block's size — [M, 1] against [M, N], or a [1, C, 1, 1] bias against [B, C, H, W]);
+ * null for any other broadcast (left to the reference).
  */
-export function operandForm(s: readonly number[], o: readonly number[], n: number): { kind: 'full' | 'scalar' | 'row' | 'col'; N: number } | null {
+export function operandForm(s: readonly number[], o: readonly number[], n: number): { kind: 'full' | 'scalar' | 'row' | 'block'; N: number; mid: number } | null {
   const size = sizeOf(s);
-  if (size === n) return { kind: 'full', N: n };
-  if (size === 1) return { kind: 'scalar', N: 1 };
+  if (size === n) return { kind: 'full', N: n, mid: 1 };
+  if (size === 1) return { kind: 'scalar', N: 1, mid: 1 };
   if (s.length > o.length) return null;
-  const p = [...new Array<number>(o.length - s.length).fill(1), ...s];
-  let k = 0;
-  while (k < p.length && p[k] === 1) k++; // row: 1 … 1, o[k], …, o[r−1]
-  if (p.slice(k).every((d, i) => d === o[k + i])) return { kind: 'row', N: sizeOf(o.slice(k)) };
-  let j = p.length - 1;
-  while (j >= 0 && p[j] === 1) j--; // col: o[0], …, o[j], 1 … 1
-  if (p.slice(0, j + 1).every((d, i) => d === o[i])) return { kind: 'col', N: sizeOf(o.slice(j + 1)) };
-  return null;
+  const off = o.length - s.length, dim = (d: number): number => (d < off ? 1 : s[d - off]!);
+  let k = 0, j = o.length - 1;
+  while (k < o.length && dim(k) === 1) k++;
+  while (j >= 0 && dim(j) === 1) j--;
+  for (let d = k; d <= j; d++) if (dim(d) !== o[d]) return null;
+  const N = sizeOf(o.slice(j + 1));
+  return N === 1 ? { kind: 'row', N: size, mid: 1 } : { kind: 'block', N, mid: size };
 }
 
-/** The `binF32` mode and row length of a binary call, or null when the provider does not take it. */
-function binaryMode(a: KernelTensor, b: KernelTensor, o: KernelTensor): { mode: number; N: number } | null {
+/** The `binF32` mode, row length and period of a binary call, or null when the provider does not take it. */
+function binaryMode(a: KernelTensor, b: KernelTensor, o: KernelTensor): { mode: number; N: number; mid: number } | null {
   const n = o.data.length;
   const fa = operandForm(a.shape, o.shape, n), fb = operandForm(b.shape, o.shape, n);
   if (!fa || !fb) return null;
   if (fa.kind === 'full') {
     switch (fb.kind) {
-      case 'full': return { mode: 0, N: n };
-      case 'scalar': return { mode: 1, N: n };
-      case 'row': return { mode: 3, N: fb.N };
-      case 'col': return { mode: 5, N: fb.N };
+      case 'full': return { mode: 0, N: n, mid: 1 };
+      case 'scalar': return { mode: 1, N: n, mid: 1 };
+      case 'row': return { mode: 3, N: fb.N, mid: 1 };
+      case 'block': return { mode: 5, N: fb.N, mid: fb.mid };
     }
   }
   if (fb.kind !== 'full') return null;
   switch (fa.kind) {
-    case 'scalar': return { mode: 2, N: n };
-    case 'row': return { mode: 4, N: fa.N };
-    default: return { mode: 6, N: fa.N };
+    case 'scalar': return { mode: 2, N: n, mid: 1 };
+    case 'row': return { mode: 4, N: fa.N, mid: 1 };
+    default: return { mode: 6, N: fa.N, mid: fa.mid };
   }
 }
 
@@ -205,7 +206,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const px = a.put(x!.data as Float32Array | Float64Array), py = a.put(y!.data as Float32Array | Float64Array);
     const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? py : px; // the full operand's slot
     const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, 0, 0, po], 5, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
     a.get(po, o!.data);
   };
 

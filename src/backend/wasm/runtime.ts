@@ -81,8 +81,8 @@ export interface WasmKernelExports {
   so2SegSumF64(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
   mapF32(op: number, x: number, i0: number, i1: number, out: number): void;
   mapF64(op: number, x: number, i0: number, i1: number, out: number): void;
-  binF32(op: number, mode: number, a: number, b: number, N: number, i0: number, i1: number, out: number): void;
-  binF64(op: number, mode: number, a: number, b: number, N: number, i0: number, i1: number, out: number): void;
+  binF32(op: number, mode: number, a: number, b: number, N: number, mid: number, i0: number, i1: number, out: number): void;
+  binF64(op: number, mode: number, a: number, b: number, N: number, mid: number, i0: number, i1: number, out: number): void;
   whereF32(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
   whereF64(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
   reducePartsF32(op: number, x: number, len: number, CH: number, cpr: number, c0: number, c1: number, parts: number): void;
