@@ -1649,3 +1649,53 @@ export function argRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: u
 export function colSumF32(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f32>(x, rows, W, j0, j1, out); }
 /** {@link colSumF32} for float64. */
 export function colSumF64(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f64>(x, rows, W, j0, j1, out); }
+/**
+ * Sums over a middle block of axes: x as [B, rows, W], out[b, j] = Σ_i x[b, i, j] for b ∈ [b0, b1),
+ * each batch by {@link colSumAny} (rows added in ascending order; float64 — float32 accumulates in
+ * float64, see {@link colSumBatchF32}).
+ */
+@inline function colSumBatchAny<T>(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let b = b0; b < b1; b++) colSumAny<T>(x + ((<usize>b * <usize>rows * <usize>W) << sh), rows, W, 0, W, out + ((<usize>b * <usize>W) << sh));
+}
+/**
+ * Column sums of float32 x[rows, W] accumulated in float64 (as the reference's row sums are) and
+ * rounded once: 16 columns (one cache line a row) at a time in eight f64x2 accumulators, rows in
+ * ascending order; the last W mod 16 columns one by one.
+ */
+function colSumWideF32(x: usize, rows: i32, W: i32, out: usize): void {
+  const rs = <usize>W << 2;
+  let j = 0;
+  for (; j + 16 <= W; j += 16) {
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    let p = x + (<usize>j << 2);
+    for (let i = 0; i < rows; i++, p += rs) {
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v0));
+      a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i8x16.shuffle(v0, v0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v1));
+      a3 = f64x2.add(a3, f64x2.promote_low_f32x4(i8x16.shuffle(v1, v1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a4 = f64x2.add(a4, f64x2.promote_low_f32x4(v2));
+      a5 = f64x2.add(a5, f64x2.promote_low_f32x4(i8x16.shuffle(v2, v2, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a6 = f64x2.add(a6, f64x2.promote_low_f32x4(v3));
+      a7 = f64x2.add(a7, f64x2.promote_low_f32x4(i8x16.shuffle(v3, v3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+    }
+    const o = out + (<usize>j << 2);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 16);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a4), f32x4.demote_f64x2_zero(a5), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a6), f32x4.demote_f64x2_zero(a7), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 48);
+  }
+  for (; j < W; j++) {
+    let t: f64 = 0;
+    let p = x + (<usize>j << 2);
+    for (let i = 0; i < rows; i++, p += rs) t += <f64>load<f32>(p);
+    store<f32>(out + (<usize>j << 2), <f32>t);
+  }
+}
+/** Middle-axes sums of float32 x[B, rows, W] for batches [b0, b1), accumulated in float64 ({@link colSumWideF32}). */
+export function colSumBatchF32(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  for (let b = b0; b < b1; b++) colSumWideF32(x + ((<usize>b * <usize>rows * <usize>W) << 2), rows, W, out + ((<usize>b * <usize>W) << 2));
+}
+/** {@link colSumBatchF32} for float64. */
+export function colSumBatchF64(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { colSumBatchAny<f64>(x, rows, W, b0, b1, out); }

@@ -6,8 +6,9 @@
  * side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element per row ([M, N]
  * with [M, 1], [B, C, H, W] with [1, C, 1, 1]: see {@link operandForm}); `where` with the condition's shape for the output and each value of that shape or
  * one element; sum, max, min over all elements or the trailing axes of a contiguous tensor, sum over
- * leading axes (bias gradients: the reference's order and bits), and argmax / argmin over the last
- * axis; float32 (f32x4) and float64 (f64x2).
+ * leading axes (bias gradients: the reference's order and bits) and over a middle block of axes
+ * (batched column sums, rows in ascending order), and argmax / argmin over the last axis; float32
+ * (f32x4) and float64 (f64x2).
  *
  * Elementwise results are the reference's bits (src/backend/js/elementwise.ts), special values
  * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
@@ -167,6 +168,16 @@ function leadingAxes(x: KernelTensor, axes: readonly number[]): boolean {
   return axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
 }
 
+/**
+ * A sum over a contiguous block of axes [k, j] with 0 < k and j < rank − 1: x as [B, rows, W]
+ * (B, rows, W the products of the dimensions before, in and after the block), or null.
+ */
+function middleAxes(x: KernelTensor, axes: readonly number[]): { B: number; rows: number; W: number } | null {
+  const nd = x.shape.length, k = axes[0] ?? 0, j = axes[axes.length - 1] ?? -1;
+  if (axes.length === 0 || k === 0 || j >= nd - 1 || !axes.every((a, i) => a === k + i)) return null;
+  return { B: sizeOf(x.shape.slice(0, k)), rows: sizeOf(x.shape.slice(k, j + 1)), W: sizeOf(x.shape.slice(j + 1)) };
+}
+
 /** Reduced axes are the trailing ones (rows × len in memory order); the row length, or −1. */
 function trailingLen(x: KernelTensor, axes: readonly number[]): number {
   const nd = x.shape.length;
@@ -228,6 +239,13 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
     const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
+    const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
+    if (midAx) { // a sum over middle axes: batches of column sums, split by batches
+      const po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'colSumBatchF64' : 'colSumBatchF32', [px, midAx.rows, midAx.W, 0, 0, po], 3, chunked(midAx.B, T));
+      a.get(po, out);
+      return;
+    }
     if (len < 0) { // a sum over leading axes (accepts checked): one thread by default (see MIN_COLSUM); columns split in blocks of 16 when told to split
       const W = rows, po = a.alloc(out.byteLength), blocks = Math.ceil(W / 16);
       const cols = chunked(blocks, opts.parallelMinWork === undefined ? 1 : T).map(([b0, b1]): [number, number] => [b0 * 16, Math.min(W, b1 * 16)]);
@@ -314,7 +332,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
       if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
-      const lead = op === 'sum' && leadingAxes(x, axes);
+      const lead = op === 'sum' && (leadingAxes(x, axes) || middleAxes(x, axes) !== null);
       if (!lead && trailingLen(x, axes) < 1) return false;
       if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
       if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;

@@ -95,6 +95,8 @@ export interface WasmKernelExports {
   argRowsF64(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
   colSumF32(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
   colSumF64(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
+  colSumBatchF32(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colSumBatchF64(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
 }
 
 /** Name of a kernel export. */
