@@ -1699,3 +1699,39 @@ export function colSumBatchF32(x: usize, rows: i32, W: i32, b0: i32, b1: i32, ou
 }
 /** {@link colSumBatchF32} for float64. */
 export function colSumBatchF64(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { colSumBatchAny<f64>(x, rows, W, b0, b1, out); }
+
+/**
+ * Column maxima (op 1) / minima (op 2) of x as [B, rows, W] for batches [b0, b1): out[b, j] over
+ * the rows in ascending order, a NaN sticking once seen (NaN wins, as in the reference); rows = 0
+ * gives −∞ / +∞. When the extreme is a zero of both signs, the first one seen is kept.
+ */
+@inline function colExtremeAny<T>(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), mx = op == 1;
+  for (let b = b0; b < b1; b++) {
+    const xb = x + ((<usize>b * <usize>rows * <usize>W) << sh), ob = out + ((<usize>b * <usize>W) << sh);
+    for (let j = 0; j < W; j++) store<T>(ob + (<usize>j << sh), <T>(mx ? -Infinity : Infinity));
+    for (let c = 0; c < W; c += 256) { // 256 columns at a time: the block of out stays in L1
+      const e = min(W, c + 256);
+      for (let i = 0; i < rows; i++) {
+        const row = xb + ((<usize>i * <usize>W) << sh);
+        let j = c;
+        for (; j + L <= e; j += L) {
+          const p = <usize>j << sh, v = v128.load(row + p), m = v128.load(ob + p);
+          // take v where it is more extreme or NaN, unless m is already NaN
+          const take = sizeof<T>() == 4
+            ? v128.andnot(v128.or(mx ? f32x4.gt(v, m) : f32x4.lt(v, m), f32x4.ne(v, v)), f32x4.ne(m, m))
+            : v128.andnot(v128.or(mx ? f64x2.gt(v, m) : f64x2.lt(v, m), f64x2.ne(v, v)), f64x2.ne(m, m));
+          v128.store(ob + p, v128.bitselect(v, m, take));
+        }
+        for (; j < e; j++) {
+          const p = <usize>j << sh, v = load<T>(row + p), m = load<T>(ob + p);
+          if (m == m && ((mx ? v > m : v < m) || v != v)) store<T>(ob + p, v);
+        }
+      }
+    }
+  }
+}
+/** Column max (op 1) / min (op 2) of float32 x[B, rows, W], batches [b0, b1) (see {@link colExtremeAny}). */
+export function colExtremeF32(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f32>(1, x, rows, W, b0, b1, out); else colExtremeAny<f32>(2, x, rows, W, b0, b1, out); }
+/** {@link colExtremeF32} for float64. */
+export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f64>(1, x, rows, W, b0, b1, out); else colExtremeAny<f64>(2, x, rows, W, b0, b1, out); }

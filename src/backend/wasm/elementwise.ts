@@ -7,8 +7,8 @@
  * with [M, 1], [B, C, H, W] with [1, C, 1, 1]: see {@link operandForm}); `where` with the condition's shape for the output and each value of that shape or
  * one element; sum, max, min over all elements or the trailing axes of a contiguous tensor, sum over
  * leading axes (bias gradients: the reference's order and bits) and over a middle block of axes
- * (batched column sums, rows in ascending order), and argmax / argmin over the last axis; float32
- * (f32x4) and float64 (f64x2).
+ * (batched column sums, rows in ascending order), max and min over those too (column extremes), and
+ * argmax / argmin over the last axis; float32 (f32x4) and float64 (f64x2).
  *
  * Elementwise results are the reference's bits (src/backend/js/elementwise.ts), special values
  * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
@@ -87,12 +87,12 @@ export const MIN_BINARY = 2048;
 /** Smallest call (input elements) for a reduction (sum: a tie at 4096). */
 export const MIN_REDUCE = 4096;
 /**
- * Smallest sum over leading axes (input elements). JS vs wasm, float32 [n / 64, 64] over axis 0:
+ * Smallest sum / max / min over leading or middle axes (input elements). JS vs wasm, float32 [n / 64, 64] over axis 0:
  * 1024: 1.5 vs 1.2 µs · 64K: 81 vs 11 µs · 1M: 1.94 vs 0.20 ms · 10M: 19.4 vs 3.3 ms; [64, n / 64]:
  * 10M 21.2 vs 6.5 ms; float64 [n / 64, 64] 10M: 19.6 vs 6.7 ms. These run on one thread: every
  * thread would stream all the rows for its columns (2 threads: 8.2 ms at 10M).
  */
-export const MIN_COLSUM = 1024;
+export const MIN_COLSUM = 1024; // column max, float32 [n / 64, 64]: 1024: 3.4 vs 1.2 µs; 1M: 4.9 vs 0.25 ms; 10M: 56 vs 3.8 ms
 /** Largest float64 sum over trailing axes the provider takes: beyond, the copy into wasm costs more than the JS sum. */
 export const MAX_SUM_F64 = 1 << 20;
 /**
@@ -240,6 +240,12 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
+    if (len < 0 && code !== 0) { // max / min over leading or middle axes: column extremes, split by batches
+      const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'colExtremeF64' : 'colExtremeF32', [code, px, g.rows, g.W, 0, 0, po], 4, chunked(g.B, T));
+      a.get(po, out);
+      return;
+    }
     if (midAx) { // a sum over middle axes: batches of column sums, split by batches
       const po = a.alloc(out.byteLength);
       a.parallelChunks(d64 ? 'colSumBatchF64' : 'colSumBatchF32', [px, midAx.rows, midAx.W, 0, 0, po], 3, chunked(midAx.B, T));
@@ -332,7 +338,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
       if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
-      const lead = op === 'sum' && (leadingAxes(x, axes) || middleAxes(x, axes) !== null);
+      const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
       if (!lead && trailingLen(x, axes) < 1) return false;
       if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
       if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;

@@ -97,6 +97,8 @@ export interface WasmKernelExports {
   colSumF64(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
   colSumBatchF32(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   colSumBatchF64(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colExtremeF32(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
 }
 
 /** Name of a kernel export. */
