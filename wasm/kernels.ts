@@ -1161,3 +1161,577 @@ function so2SegSum<T>(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr
 export function so2SegSumF32(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f32>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
 /** {@link so2SegSumF32} for float64. */
 export function so2SegSumF64(m: usize, F: i32, L: i32, coef: usize, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize, scratch: usize): void { so2SegSum<f64>(m, F, L, coef, perm, rowptr, s0, s1, out, scratch); }
+
+// ------------------------------------------------------------------ elementwise maps and reductions
+// (src/backend/wasm/elementwise.ts). Elementwise results do not depend on how [0, n) is chunked:
+// every element is computed alone, and the scalar tails run the vector code on a splat (lane 0).
+// Op codes, shared with src/backend/wasm/elementwise.ts:
+//   unary  0 neg, 1 abs, 2 relu, 3 step, 4 square, 5 sqrt, 6 reciprocal, 7 rsqrt, 8 tanh, 9 log,
+//          10 gelu (8–10: float32 only; float64 has no loop for them)
+//   binary 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge
+//   reduce 0 sum, 1 max, 2 min
+
+@inline function lane0<T>(v: v128): T {
+  if (sizeof<T>() == 4) return <T>f32x4.extract_lane(v, 0);
+  return <T>f64x2.extract_lane(v, 0);
+}
+
+/**
+ * tanh of 4 float32 lanes (Cephes `tanhf`): x + x³·P(x²) for |x| < 0.625, else
+ * sign(x)·(1 − 2 / (e^{2|x|} + 1)) with {@link expF32x4} (which saturates: ±1 for large |x|);
+ * ±0 and NaN pass through. A few ulp.
+ */
+@inline function tanhF32x4(x: v128): v128 {
+  const ax = f32x4.abs(x), z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const one = f32x4.splat(1);
+  const e = expF32x4(f32x4.add(ax, ax));
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000))); // big ≥ 0: copy the sign of x
+  const r = v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(0))); // tanh(−0) = −0 (the polynomial gives +0)
+}
+
+/**
+ * Natural log of 4 float32 lanes (Cephes `logf`): x = m·2^e with m ∈ [√½, √2), log(m) by a degree-9
+ * polynomial in m − 1, e·ln 2 in two parts; subnormals scaled by 2^23 first; log(±0) = −∞,
+ * log(x < 0) = NaN, log(+∞) = +∞, NaN stays NaN. About 1 ulp.
+ */
+@inline function logF32x4(x: v128): v128 {
+  const sub = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, sub);
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(sub, i32x4.splat(23)));
+  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
+  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, lo); // (lo is −1 where true)
+  m = f32x4.sub(f32x4.add(m, v128.and(m, lo)), f32x4.splat(1));
+  const z = f32x4.mul(m, m);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, m), z);
+  const fe = f32x4.convert_i32x4_s(e);
+  y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(f32x4.add(m, y), f32x4.mul(fe, f32x4.splat(0.693359375)));
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(Infinity)));
+  return v128.bitselect(f32x4.splat(NaN), r, v128.or(f32x4.lt(x, f32x4.splat(0)), f32x4.ne(x, x)));
+}
+
+/**
+ * GELU x·Φ(x) of 4 float32 lanes, Φ(x) = ½(1 + erf(x/√2)) = ½·erfc(−x/√2): for |x/√2| < ½ erf by its
+ * Maclaurin series (8 terms, truncation < 1e-11); beyond, erfc(z) = e^{−z²}·R(z), R a degree-9
+ * polynomial in t = 1 / (1 + z/2) (least squares on [0.45, 10], 3e-9 relative; 3e-7 evaluated in
+ * float32), taken as Φ = erfc/2 for x < 0 (no cancellation in the lower tail) and 1 − erfc/2 above;
+ * erfc = 0 for z > 9.5 (so gelu(−∞) = NaN, as the reference's −∞·0). NaN stays NaN, ±0 stays ±0.
+ */
+@inline function geluF32x4(x: v128): v128 {
+  const zs = f32x4.mul(x, f32x4.splat(0.7071067811865476)), z = f32x4.abs(zs), z2 = f32x4.mul(zs, zs);
+  let s = f32x4.splat(-1.4925650248187594e-5); // erf(z)/z as a series in z²
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.2055332626914605e-4));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-8.548327023163438e-4));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(5.223977845162153e-3));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-2.686617150902748e-2));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.1283791810274124e-1));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-3.7612637877464294e-1));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.128379225730896));
+  const half = f32x4.splat(0.5);
+  const phiSmall = f32x4.add(half, f32x4.mul(half, f32x4.mul(s, zs)));
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(z, half)));
+  let r = f32x4.splat(-0.07496034212914045);
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.353566938742456));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(-0.6152602046179071));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.4109099318562416));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(-0.1111362324031258));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.23673257960537872));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.23445347894720492));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.28370732239498275));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(0.2819739119950312));
+  r = f32x4.add(f32x4.mul(r, t), f32x4.splat(3.964935286981941e-6));
+  let erfc = f32x4.mul(expF32x4(f32x4.neg(z2)), r);
+  erfc = v128.andnot(erfc, f32x4.gt(z, f32x4.splat(9.5)));
+  const he = f32x4.mul(half, erfc);
+  const phiBig = v128.bitselect(he, f32x4.sub(f32x4.splat(1), he), f32x4.lt(x, f32x4.splat(0)));
+  return f32x4.mul(x, v128.bitselect(phiSmall, phiBig, f32x4.lt(z, half)));
+}
+
+/**
+ * One unary op on a vector, with the reference's special values (src/backend/js/elementwise.ts):
+ * relu keeps x where x > 0 or x is NaN and gives +0 elsewhere (relu(−0) = +0); step is 1 where
+ * x > 0, else +0 (NaN included); rsqrt of a float32 is 1 / √x in float64, rounded once, as the
+ * reference computes it.
+ */
+@inline function ewUnary<T>(op: i32, x: v128): v128 {
+  if (sizeof<T>() == 4) {
+    switch (op) {
+      case 0: return f32x4.neg(x);
+      case 1: return f32x4.abs(x);
+      case 2: return v128.and(x, v128.or(f32x4.gt(x, f32x4.splat(0)), f32x4.ne(x, x)));
+      case 3: return v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1));
+      case 4: return f32x4.mul(x, x);
+      case 5: return f32x4.sqrt(x);
+      case 6: return f32x4.div(f32x4.splat(1), x);
+      case 8: return tanhF32x4(x);
+      case 9: return logF32x4(x);
+      case 10: return geluF32x4(x);
+      default: {
+        const one = f64x2.splat(1);
+        const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(x)));
+        const hi = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
+        return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      }
+    }
+  }
+  switch (op) {
+    case 0: return f64x2.neg(x);
+    case 1: return f64x2.abs(x);
+    case 2: return v128.and(x, v128.or(f64x2.gt(x, f64x2.splat(0)), f64x2.ne(x, x)));
+    case 3: return v128.and(f64x2.gt(x, f64x2.splat(0)), f64x2.splat(1));
+    case 4: return f64x2.mul(x, x);
+    case 5: return f64x2.sqrt(x);
+    case 6: return f64x2.div(f64x2.splat(1), x);
+    default: return f64x2.div(f64x2.splat(1), f64x2.sqrt(x));
+  }
+}
+
+/**
+ * One binary op on vectors, with the reference's special values: maximum / minimum give NaN when
+ * either side is NaN, else `a > b ? a : b` (`a < b ? a : b`), so equal zeros give b; comparisons
+ * give 1 or +0 (NaN compares unequal to everything).
+ */
+@inline function ewBinary<T>(op: i32, a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) {
+    const one = f32x4.splat(1);
+    switch (op) {
+      case 0: return f32x4.add(a, b);
+      case 1: return f32x4.sub(a, b);
+      case 2: return f32x4.mul(a, b);
+      case 3: return f32x4.div(a, b);
+      case 4: return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+      case 5: return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
+      case 6: return v128.and(f32x4.eq(a, b), one);
+      case 7: return v128.and(f32x4.ne(a, b), one);
+      case 8: return v128.and(f32x4.lt(a, b), one);
+      case 9: return v128.and(f32x4.le(a, b), one);
+      case 10: return v128.and(f32x4.gt(a, b), one);
+      default: return v128.and(f32x4.ge(a, b), one);
+    }
+  }
+  const one = f64x2.splat(1);
+  switch (op) {
+    case 0: return f64x2.add(a, b);
+    case 1: return f64x2.sub(a, b);
+    case 2: return f64x2.mul(a, b);
+    case 3: return f64x2.div(a, b);
+    case 4: return v128.bitselect(a, b, v128.or(f64x2.gt(a, b), f64x2.ne(a, a)));
+    case 5: return v128.bitselect(a, b, v128.or(f64x2.lt(a, b), f64x2.ne(a, a)));
+    case 6: return v128.and(f64x2.eq(a, b), one);
+    case 7: return v128.and(f64x2.ne(a, b), one);
+    case 8: return v128.and(f64x2.lt(a, b), one);
+    case 9: return v128.and(f64x2.le(a, b), one);
+    case 10: return v128.and(f64x2.gt(a, b), one);
+    default: return v128.and(f64x2.ge(a, b), one);
+  }
+}
+
+/** out[i] = op(x[i]) for i ∈ [i0, i1) (`op` a constant after inlining: one loop per op). */
+@inline function mapLoop<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  let i = i0;
+  for (; i + 2 * L <= i1; i += 2 * L) {
+    const p = <usize>i << sh;
+    v128.store(out + p, ewUnary<T>(op, v128.load(x + p)));
+    v128.store(out + p, ewUnary<T>(op, v128.load(x + p, 16)), 16);
+  }
+  for (; i < i1; i++) { const p = <usize>i << sh; store<T>(out + p, lane0<T>(ewUnary<T>(op, vsplat<T>(load<T>(x + p))))); }
+}
+function mapAny<T>(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
+  switch (op) {
+    case 0: mapLoop<T>(0, x, i0, i1, out); break;
+    case 1: mapLoop<T>(1, x, i0, i1, out); break;
+    case 2: mapLoop<T>(2, x, i0, i1, out); break;
+    case 3: mapLoop<T>(3, x, i0, i1, out); break;
+    case 4: mapLoop<T>(4, x, i0, i1, out); break;
+    case 5: mapLoop<T>(5, x, i0, i1, out); break;
+    case 6: mapLoop<T>(6, x, i0, i1, out); break;
+    case 7: mapLoop<T>(7, x, i0, i1, out); break;
+    case 8: if (sizeof<T>() == 4) mapLoop<T>(8, x, i0, i1, out); break;
+    case 9: if (sizeof<T>() == 4) mapLoop<T>(9, x, i0, i1, out); break;
+    default: if (sizeof<T>() == 4) mapLoop<T>(10, x, i0, i1, out);
+  }
+}
+/** out[i] = op(x[i]) for i ∈ [i0, i1), float32 (op codes above; `out` may be `x`). */
+export function mapF32(op: i32, x: usize, i0: i32, i1: i32, out: usize): void { mapAny<f32>(op, x, i0, i1, out); }
+/** {@link mapF32} for float64. */
+export function mapF64(op: i32, x: usize, i0: i32, i1: i32, out: usize): void { mapAny<f64>(op, x, i0, i1, out); }
+
+/**
+ * out[j] = op(a[j], b[j]) for j < n, where a side with `va` (`vb`) false is the one element at
+ * `pa` (`pb`), broadcast (both flags constants after inlining).
+ */
+@inline function binRow<T>(op: i32, pa: usize, va: bool, pb: usize, vb: bool, n: i32, po: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const sa = vsplat<T>(load<T>(pa)), sb = vsplat<T>(load<T>(pb));
+  let j = 0;
+  for (; j + 2 * L <= n; j += 2 * L) {
+    const p = <usize>j << sh;
+    v128.store(po + p, ewBinary<T>(op, va ? v128.load(pa + p) : sa, vb ? v128.load(pb + p) : sb));
+    v128.store(po + p, ewBinary<T>(op, va ? v128.load(pa + p, 16) : sa, vb ? v128.load(pb + p, 16) : sb), 16);
+  }
+  for (; j < n; j++) {
+    const p = <usize>j << sh;
+    store<T>(po + p, lane0<T>(ewBinary<T>(op, va ? vsplat<T>(load<T>(pa + p)) : sa, vb ? vsplat<T>(load<T>(pb + p)) : sb)));
+  }
+}
+
+/** {@link binRow} for each op (`va`, `vb` constants): one loop per op, chosen once per row. */
+@inline function binRowOps<T>(op: i32, pa: usize, va: bool, pb: usize, vb: bool, n: i32, po: usize): void {
+  switch (op) {
+    case 0: binRow<T>(0, pa, va, pb, vb, n, po); break;
+    case 1: binRow<T>(1, pa, va, pb, vb, n, po); break;
+    case 2: binRow<T>(2, pa, va, pb, vb, n, po); break;
+    case 3: binRow<T>(3, pa, va, pb, vb, n, po); break;
+    case 4: binRow<T>(4, pa, va, pb, vb, n, po); break;
+    case 5: binRow<T>(5, pa, va, pb, vb, n, po); break;
+    case 6: binRow<T>(6, pa, va, pb, vb, n, po); break;
+    case 7: binRow<T>(7, pa, va, pb, vb, n, po); break;
+    case 8: binRow<T>(8, pa, va, pb, vb, n, po); break;
+    case 9: binRow<T>(9, pa, va, pb, vb, n, po); break;
+    case 10: binRow<T>(10, pa, va, pb, vb, n, po); break;
+    default: binRow<T>(11, pa, va, pb, vb, n, po);
+  }
+}
+function binVV<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, true, pb, true, n, po); }
+function binVS<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, true, pb, false, n, po); }
+function binSV<T>(op: i32, pa: usize, pb: usize, n: i32, po: usize): void { binRowOps<T>(op, pa, false, pb, true, n, po); }
+
+/**
+ * The broadcasting forms of a binary op (`mode`): 0 same shape, over elements [i0, i1);
+ * 1 b a scalar; 2 a a scalar (elements); over rows [i0, i1) of N elements: 3 b one row of N
+ * (b[j]), 4 a one row, 5 b one element per row, cycling with period `mid` (b[r mod mid]: [M, 1]
+ * with mid = M, or a middle block such as a [1, C, 1, 1] bias), 6 a one element per row likewise.
+ */
+function binAny<T>(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const e0 = <usize>i0 << sh;
+  switch (mode) {
+    case 0: binVV<T>(op, a + e0, b + e0, i1 - i0, out + e0); break;
+    case 1: binVS<T>(op, a + e0, b, i1 - i0, out + e0); break;
+    case 2: binSV<T>(op, a, b + e0, i1 - i0, out + e0); break;
+    case 3: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a + o, b, N, out + o); } break;
+    case 4: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVV<T>(op, a, b + o, N, out + o); } break;
+    case 5: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binVS<T>(op, a + o, b + (<usize>(r % mid) << sh), N, out + o); } break;
+    default: for (let r = i0; r < i1; r++) { const o = (<usize>r * <usize>N) << sh; binSV<T>(op, a + (<usize>(r % mid) << sh), b + o, N, out + o); }
+  }
+}
+/** out = op(a, b) in broadcasting form `mode` over [i0, i1) (see {@link binAny}), float32; `out` may be a or b when not broadcast. */
+export function binF32(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void { binAny<f32>(op, mode, a, b, N, mid, i0, i1, out); }
+/** {@link binF32} for float64. */
+export function binF64(op: i32, mode: i32, a: usize, b: usize, N: i32, mid: i32, i0: i32, i1: i32, out: usize): void { binAny<f64>(op, mode, a, b, N, mid, i0, i1, out); }
+
+/** out[i] = c[i] ≠ 0 ? a[i] : b[i] over [i0, i1), `va` / `vb` false: a / b one element (constants after inlining). */
+@inline function whereLoop<T>(c: usize, a: usize, va: bool, b: usize, vb: bool, i0: i32, i1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), z = vsplat<T>(<T>0);
+  const sa = vsplat<T>(load<T>(a)), sb = vsplat<T>(load<T>(b));
+  let i = i0;
+  for (; i + L <= i1; i += L) {
+    const p = <usize>i << sh;
+    const m = sizeof<T>() == 4 ? f32x4.ne(v128.load(c + p), z) : f64x2.ne(v128.load(c + p), z);
+    v128.store(out + p, v128.bitselect(va ? v128.load(a + p) : sa, vb ? v128.load(b + p) : sb, m));
+  }
+  for (; i < i1; i++) {
+    const p = <usize>i << sh;
+    store<T>(out + p, load<T>(c + p) != <T>0 ? load<T>(va ? a + p : a) : load<T>(vb ? b + p : b));
+  }
+}
+function whereAny<T>(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void {
+  switch (mode) {
+    case 0: whereLoop<T>(c, a, true, b, true, i0, i1, out); break;
+    case 1: whereLoop<T>(c, a, false, b, true, i0, i1, out); break;
+    case 2: whereLoop<T>(c, a, true, b, false, i0, i1, out); break;
+    default: whereLoop<T>(c, a, false, b, false, i0, i1, out);
+  }
+}
+/**
+ * out[i] = c[i] ≠ 0 ? a[i] : b[i] for i ∈ [i0, i1) (float32; NaN ≠ 0 picks a); `mode` bit 0: a is
+ * one element, bit 1: b is one element (broadcast).
+ */
+export function whereF32(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void { whereAny<f32>(c, a, b, mode, i0, i1, out); }
+/** {@link whereF32} for float64. */
+export function whereF64(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i32, out: usize): void { whereAny<f64>(c, a, b, mode, i0, i1, out); }
+
+/** The extreme of m and the lanes of v, lane 0 first (first wins among equals). */
+@inline function foldLanes<T>(mx: bool, m: f64, v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    const a = <f64>f32x4.extract_lane(v, 0), b = <f64>f32x4.extract_lane(v, 1), c = <f64>f32x4.extract_lane(v, 2), d = <f64>f32x4.extract_lane(v, 3);
+    if (mx ? a > m : a < m) m = a;
+    if (mx ? b > m : b < m) m = b;
+    if (mx ? c > m : c < m) m = c;
+    if (mx ? d > m : d < m) m = d;
+    return m;
+  }
+  const a = f64x2.extract_lane(v, 0), b = f64x2.extract_lane(v, 1);
+  if (mx ? a > m : a < m) m = a;
+  if (mx ? b > m : b < m) m = b;
+  return m;
+}
+
+/**
+ * Sum (op 0), max (1) or min (2) of x[i0, i1) as a float64. Sums: float32 elements are widened
+ * to float64 (as the reference's accumulators are) into four f64x2 accumulators s₀…s₃ — element
+ * i0 + 8k + j goes to accumulator ⌊j / 2⌋, lane j mod 2, while a whole block of 8 remains — then
+ * s = (s₀ + s₁) + (s₂ + s₃) lane by lane, lane 0 + lane 1, and the tail added in order (float64
+ * the same, two elements per vector). Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
+ * gives NaN).
+ */
+@inline function reduceRangeOp<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  let i = i0;
+  if (op == 0) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    if (sizeof<T>() == 4) {
+      for (; i + 8 <= i1; i += 8) {
+        const p = x + (<usize>i << sh);
+        const v0 = v128.load(p), v1 = v128.load(p, 16);
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v0));
+        s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i8x16.shuffle(v0, v0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        s2 = f64x2.add(s2, f64x2.promote_low_f32x4(v1));
+        s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i8x16.shuffle(v1, v1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      }
+    } else {
+      for (; i + 8 <= i1; i += 8) {
+        const p = x + (<usize>i << sh);
+        s0 = f64x2.add(s0, v128.load(p));
+        s1 = f64x2.add(s1, v128.load(p, 16));
+        s2 = f64x2.add(s2, v128.load(p, 32));
+        s3 = f64x2.add(s3, v128.load(p, 48));
+      }
+    }
+    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    for (; i < i1; i++) t += <f64>load<T>(x + (<usize>i << sh));
+    return t;
+  }
+  const L = 16 / sizeof<T>();
+  const mx = op == 1;
+  let m0 = vsplat<T>(<T>(mx ? -Infinity : Infinity)), m1 = m0, nan = vzero();
+  for (; i + 2 * L <= i1; i += 2 * L) {
+    const p = x + (<usize>i << sh);
+    const v0 = v128.load(p), v1 = v128.load(p, 16);
+    if (sizeof<T>() == 4) {
+      m0 = mx ? f32x4.pmax(m0, v0) : f32x4.pmin(m0, v0);
+      m1 = mx ? f32x4.pmax(m1, v1) : f32x4.pmin(m1, v1);
+      nan = v128.or(nan, v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)));
+    } else {
+      m0 = mx ? f64x2.pmax(m0, v0) : f64x2.pmin(m0, v0);
+      m1 = mx ? f64x2.pmax(m1, v1) : f64x2.pmin(m1, v1);
+      nan = v128.or(nan, v128.or(f64x2.ne(v0, v0), f64x2.ne(v1, v1)));
+    }
+  }
+  if (v128.any_true(nan)) return NaN;
+  let m: f64 = mx ? -Infinity : Infinity;
+  m = foldLanes<T>(mx, m, m0);
+  m = foldLanes<T>(mx, m, m1);
+  for (; i < i1; i++) {
+    const v = <f64>load<T>(x + (<usize>i << sh));
+    if (v != v) return NaN;
+    if (mx ? v > m : v < m) m = v;
+  }
+  return m;
+}
+
+/** {@link reduceRangeOp} with one loop per op. */
+function reduceRange<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
+  return op == 0 ? reduceRangeOp<T>(0, x, i0, i1) : op == 1 ? reduceRangeOp<T>(1, x, i0, i1) : reduceRangeOp<T>(2, x, i0, i1);
+}
+
+/**
+ * Fixed-size chunk partials of a row reduction: chunk c ∈ [c0, c1) is chunk k = c mod `cpr` of
+ * row r = ⌊c / cpr⌋, elements [r·len + k·CH, r·len + min(len, (k+1)·CH)); parts[c] (float64) is
+ * its sum / max / min (see {@link reduceRange}). The chunks depend on the shape only, so the
+ * caller's in-order combination gives the same bits for any thread count.
+ */
+@inline function reducePartsAny<T>(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const r = c / cpr, k = c - r * cpr;
+    const base = r * len, s = base + k * CH, e = base + min(len, (k + 1) * CH);
+    store<f64>(parts + (<usize>c << 3), reduceRange<T>(op, x, s, e));
+  }
+}
+/** Chunk partials of a sum (op 0), max (1) or min (2), float32 (see {@link reducePartsAny}). */
+export function reducePartsF32(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void { reducePartsAny<f32>(op, x, len, CH, cpr, c0, c1, parts); }
+/** {@link reducePartsF32} for float64. */
+export function reducePartsF64(op: i32, x: usize, len: i32, CH: i32, cpr: i32, c0: i32, c1: i32, parts: usize): void { reducePartsAny<f64>(op, x, len, CH, cpr, c0, c1, parts); }
+
+/** out[r] = sum / max / min of row r of `len` elements, r ∈ [r0, r1) (one {@link reduceRange} per row). */
+@inline function reduceRowsAny<T>(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let r = r0; r < r1; r++) {
+    const s = r * len, e = s + len;
+    store<T>(out + (<usize>r << sh), <T>reduceRange<T>(op, x, s, e));
+  }
+}
+/** Row sums / maxima / minima (op 0 / 1 / 2) of x[R, len] for rows [r0, r1), float32. */
+export function reduceRowsF32(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { reduceRowsAny<f32>(op, x, len, r0, r1, out); }
+/** {@link reduceRowsF32} for float64. */
+export function reduceRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { reduceRowsAny<f64>(op, x, len, r0, r1, out); }
+
+/** The first i ∈ [i0, i1) with x[i] = m (the first NaN when m is NaN), −1 if none. */
+@inline function firstIndexAny<T>(x: usize, i0: i32, i1: i32, m: f64): i32 {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), nan = m != m;
+  const mv = vsplat<T>(<T>m);
+  let i = i0;
+  for (; i + L <= i1; i += L) {
+    const v = v128.load(x + (<usize>i << sh));
+    const hit = sizeof<T>() == 4 ? (nan ? f32x4.ne(v, v) : f32x4.eq(v, mv)) : (nan ? f64x2.ne(v, v) : f64x2.eq(v, mv));
+    if (v128.any_true(hit)) break;
+  }
+  for (; i < i1; i++) { const v = <f64>load<T>(x + (<usize>i << sh)); if (nan ? v != v : v == m) return i; }
+  return -1;
+}
+/** {@link firstIndexAny} for float32 (argmax / argmin: the first position of the extreme). */
+export function firstIndexF32(x: usize, i0: i32, i1: i32, m: f64): i32 { return firstIndexAny<f32>(x, i0, i1, m); }
+/** {@link firstIndexAny} for float64. */
+export function firstIndexF64(x: usize, i0: i32, i1: i32, m: f64): i32 { return firstIndexAny<f64>(x, i0, i1, m); }
+
+/**
+ * out[r] (int32) = the position in row r of its first maximum (op 1) or minimum (op 2), or of its
+ * first NaN when it has one — the reference's argmax / argmin — for rows [r0, r1) of x[R, len].
+ */
+@inline function argRowsAny<T>(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const s = r * len, e = s + len;
+    const m = reduceRange<T>(op, x, s, e);
+    store<i32>(out + (<usize>r << 2), firstIndexAny<T>(x, s, e, m) - s);
+  }
+}
+/** Row argmax (op 1) / argmin (op 2) of float32 x[R, len], rows [r0, r1). */
+export function argRowsF32(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f32>(op, x, len, r0, r1, out); }
+/** {@link argRowsF32} for float64. */
+export function argRowsF64(op: i32, x: usize, len: i32, r0: i32, r1: i32, out: usize): void { argRowsAny<f64>(op, x, len, r0, r1, out); }
+
+/**
+ * Sums over the leading axes, out[j] = Σ_i x[i·W + j] for columns j ∈ [j0, j1), adding rows in
+ * ascending i into the output element with rounding after each addition (`T` arithmetic) — the
+ * reference's order (src/backend/js/reduce.ts, its leading-axis sum), so its bits, for any split of
+ * the columns.
+ */
+@inline function colSumAny<T>(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let j = j0; j < j1; j++) store<T>(out + (<usize>j << sh), <T>0);
+  for (let b = j0; b < j1; b += 256) { // 256 columns at a time: the block of out stays in L1
+    const e = min(j1, b + 256);
+    for (let i = 0; i < rows; i++) {
+      const row = x + ((<usize>i * <usize>W) << sh);
+      let j = b;
+      for (; j + L <= e; j += L) {
+        const p = <usize>j << sh;
+        v128.store(out + p, sizeof<T>() == 4 ? f32x4.add(v128.load(out + p), v128.load(row + p)) : f64x2.add(v128.load(out + p), v128.load(row + p)));
+      }
+      for (; j < e; j++) { const p = <usize>j << sh; store<T>(out + p, load<T>(out + p) + load<T>(row + p)); }
+    }
+  }
+}
+/** Leading-axis sums of float32 x[rows, W] for columns [j0, j1) (see {@link colSumAny}). */
+export function colSumF32(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f32>(x, rows, W, j0, j1, out); }
+/** {@link colSumF32} for float64. */
+export function colSumF64(x: usize, rows: i32, W: i32, j0: i32, j1: i32, out: usize): void { colSumAny<f64>(x, rows, W, j0, j1, out); }
+/**
+ * Sums over a middle block of axes: x as [B, rows, W], out[b, j] = Σ_i x[b, i, j] for b ∈ [b0, b1),
+ * each batch by {@link colSumAny} (rows added in ascending order; float64 — float32 accumulates in
+ * float64, see {@link colSumBatchF32}).
+ */
+@inline function colSumBatchAny<T>(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  for (let b = b0; b < b1; b++) colSumAny<T>(x + ((<usize>b * <usize>rows * <usize>W) << sh), rows, W, 0, W, out + ((<usize>b * <usize>W) << sh));
+}
+/**
+ * Column sums of float32 x[rows, W] accumulated in float64 (as the reference's row sums are) and
+ * rounded once: 16 columns (one cache line a row) at a time in eight f64x2 accumulators, rows in
+ * ascending order; the last W mod 16 columns one by one.
+ */
+function colSumWideF32(x: usize, rows: i32, W: i32, out: usize): void {
+  const rs = <usize>W << 2;
+  let j = 0;
+  for (; j + 16 <= W; j += 16) {
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    let p = x + (<usize>j << 2);
+    for (let i = 0; i < rows; i++, p += rs) {
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v0));
+      a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i8x16.shuffle(v0, v0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v1));
+      a3 = f64x2.add(a3, f64x2.promote_low_f32x4(i8x16.shuffle(v1, v1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a4 = f64x2.add(a4, f64x2.promote_low_f32x4(v2));
+      a5 = f64x2.add(a5, f64x2.promote_low_f32x4(i8x16.shuffle(v2, v2, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      a6 = f64x2.add(a6, f64x2.promote_low_f32x4(v3));
+      a7 = f64x2.add(a7, f64x2.promote_low_f32x4(i8x16.shuffle(v3, v3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+    }
+    const o = out + (<usize>j << 2);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 16);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a4), f32x4.demote_f64x2_zero(a5), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
+    v128.store(o, i8x16.shuffle(f32x4.demote_f64x2_zero(a6), f32x4.demote_f64x2_zero(a7), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 48);
+  }
+  for (; j < W; j++) {
+    let t: f64 = 0;
+    let p = x + (<usize>j << 2);
+    for (let i = 0; i < rows; i++, p += rs) t += <f64>load<f32>(p);
+    store<f32>(out + (<usize>j << 2), <f32>t);
+  }
+}
+/** Middle-axes sums of float32 x[B, rows, W] for batches [b0, b1), accumulated in float64 ({@link colSumWideF32}). */
+export function colSumBatchF32(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  for (let b = b0; b < b1; b++) colSumWideF32(x + ((<usize>b * <usize>rows * <usize>W) << 2), rows, W, out + ((<usize>b * <usize>W) << 2));
+}
+/** {@link colSumBatchF32} for float64. */
+export function colSumBatchF64(x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { colSumBatchAny<f64>(x, rows, W, b0, b1, out); }
+
+/**
+ * Column maxima (op 1) / minima (op 2) of x as [B, rows, W] for batches [b0, b1): out[b, j] over
+ * the rows in ascending order, a NaN sticking once seen (NaN wins, as in the reference); rows = 0
+ * gives −∞ / +∞. When the extreme is a zero of both signs, the first one seen is kept.
+ */
+@inline function colExtremeAny<T>(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3), mx = op == 1;
+  for (let b = b0; b < b1; b++) {
+    const xb = x + ((<usize>b * <usize>rows * <usize>W) << sh), ob = out + ((<usize>b * <usize>W) << sh);
+    for (let j = 0; j < W; j++) store<T>(ob + (<usize>j << sh), <T>(mx ? -Infinity : Infinity));
+    for (let c = 0; c < W; c += 256) { // 256 columns at a time: the block of out stays in L1
+      const e = min(W, c + 256);
+      for (let i = 0; i < rows; i++) {
+        const row = xb + ((<usize>i * <usize>W) << sh);
+        let j = c;
+        for (; j + L <= e; j += L) {
+          const p = <usize>j << sh, v = v128.load(row + p), m = v128.load(ob + p);
+          // take v where it is more extreme or NaN, unless m is already NaN
+          const take = sizeof<T>() == 4
+            ? v128.andnot(v128.or(mx ? f32x4.gt(v, m) : f32x4.lt(v, m), f32x4.ne(v, v)), f32x4.ne(m, m))
+            : v128.andnot(v128.or(mx ? f64x2.gt(v, m) : f64x2.lt(v, m), f64x2.ne(v, v)), f64x2.ne(m, m));
+          v128.store(ob + p, v128.bitselect(v, m, take));
+        }
+        for (; j < e; j++) {
+          const p = <usize>j << sh, v = load<T>(row + p), m = load<T>(ob + p);
+          if (m == m && ((mx ? v > m : v < m) || v != v)) store<T>(ob + p, v);
+        }
+      }
+    }
+  }
+}
+/** Column max (op 1) / min (op 2) of float32 x[B, rows, W], batches [b0, b1) (see {@link colExtremeAny}). */
+export function colExtremeF32(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f32>(1, x, rows, W, b0, b1, out); else colExtremeAny<f32>(2, x, rows, W, b0, b1, out); }
+/** {@link colExtremeF32} for float64. */
+export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f64>(1, x, rows, W, b0, b1, out); else colExtremeAny<f64>(2, x, rows, W, b0, b1, out); }

@@ -104,6 +104,30 @@ export function determinismCases(): Case[] {
   const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
   for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });
   out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });
+  // elementwise maps and reductions (src/backend/wasm/elementwise.ts): sums over fixed chunks of
+  // 2^15 elements (a long row: 3 chunks and a tail), rows shorter than a chunk, maps and broadcasts
+  for (const dt of ['float32', 'float64'] as const) {
+    const r2 = new Rng(dt === 'float32' ? 404 : 505), L = 3 * 32768 + 5, M = 301, N = 37;
+    const long = kt(floats(r2, L, dt, 3), [L], dt), mat = kt(floats(r2, M * N, dt, 3), [M, N], dt);
+    const wide = kt(floats(r2, 2 * 40_001, dt, 3), [2, 40_001], dt);
+    for (const op of ['sum', 'max', 'min']) {
+      out.push({ name: `${op} all ${dt}`, op, inputs: [long], outputs: [[]], attrs: { axes: [0] } });
+      out.push({ name: `${op} rows ${dt}`, op, inputs: [mat], outputs: [[M]], attrs: { axes: [1] } });
+      out.push({ name: `${op} long rows ${dt}`, op, inputs: [wide], outputs: [[2]], attrs: { axes: [1] } });
+    }
+    out.push({ name: `sum leading axis ${dt}`, op: 'sum', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
+    out.push({ name: `sum middle axis ${dt}`, op: 'sum', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[7, N]], attrs: { axes: [1] } });
+    out.push({ name: `max leading axis ${dt}`, op: 'max', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
+    out.push({ name: `min middle axis ${dt}`, op: 'min', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[7, N]], attrs: { axes: [1] } });
+    const y = kt(floats(r2, M * N, dt, 3), [M, N], dt), row = kt(floats(r2, N, dt, 1), [N], dt), col = kt(floats(r2, M, dt, 1), [M, 1], dt);
+    for (const op of dt === 'float32' ? ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'log', 'gelu'] : ['relu', 'sqrt', 'rsqrt', 'reciprocal']) out.push({ name: `${op} ${dt}`, op, inputs: [mat], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `add ${dt}`, op: 'add', inputs: [mat, y], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `mul row ${dt}`, op: 'mul', inputs: [mat, row], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `maximum col ${dt}`, op: 'maximum', inputs: [col, y], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `add middle block ${dt}`, op: 'add', inputs: [kt(floats(r2, 7 * M * N, dt, 1), [7, M, N], dt), col], outputs: [[7, M, N]], attrs: {} });
+    out.push({ name: `where ${dt}`, op: 'where', inputs: [y, mat, y], outputs: [[M, N]], attrs: {} });
+    out.push({ name: `where scalar ${dt}`, op: 'where', inputs: [y, mat, kt(floats(r2, 1, dt, 1), [], dt)], outputs: [[M, N]], attrs: {} });
+  }
   return out;
 }
 

@@ -4,7 +4,8 @@
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
  * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
  * gradients: im2col blocks packed straight into the GEMM, see `convGeo`) and float32 `exp` /
- * `sigmoid` / `silu` / `siluGrad`. `accepts` takes a call when the wasm runtime is loaded, the
+ * `sigmoid` / `silu` / `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
+ * with their own measured thresholds. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
  * the kernel then copies its inputs into the module's memory, validates indices there and
  * **declines** (returns false, before writing any output) on a bad index or when the call does not
@@ -22,6 +23,7 @@ import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
+import { elementwiseKernels } from './elementwise.js';
 import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
 /** Options of {@link wasmKernels}. */
@@ -476,6 +478,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
   };
+  // elementwise maps and reductions (./elementwise.ts), with their own accepts rule
+  const ew = elementwiseKernels({ minWork: opts.minWork, parallelMinWork: opts.parallelMinWork, runtime: opts.runtime });
+  for (const [name, k] of Object.entries(ew.kernels)) if (!(name in table)) table[name] = k;
   // A call whose buffers do not fit the wasm32 memory (4 GiB) declines (an allocation throws
   // before any output is written): the next provider runs it.
   const kernels: Record<string, ProviderKernel> = {};
@@ -495,6 +500,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   const enough = (work: number): boolean => work >= minWork && work > 0;
   const accepts = (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: { transA?: boolean }): boolean => {
     const x = inputs[0]!;
+    if (op in ew.kernels) return ew.accepts(op, inputs, outputs, attrs);
     switch (op) {
       case 'gatherSegmentSum': case 'gatherSegmentWeightedSum': // x, (w,) gather, ids: E gathered rows
         if (!isFloat(x) || !enough(inputs[op === 'gatherSegmentSum' ? 1 : 2]!.data.length * rowSize(x))) return false;

@@ -79,6 +79,26 @@ export interface WasmKernelExports {
   so2GatherF64(x: number, F: number, L: number, idx: number, coef: number, k0: number, k1: number, out: number, scratch: number): void;
   so2SegSumF32(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
   so2SegSumF64(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
+  mapF32(op: number, x: number, i0: number, i1: number, out: number): void;
+  mapF64(op: number, x: number, i0: number, i1: number, out: number): void;
+  binF32(op: number, mode: number, a: number, b: number, N: number, mid: number, i0: number, i1: number, out: number): void;
+  binF64(op: number, mode: number, a: number, b: number, N: number, mid: number, i0: number, i1: number, out: number): void;
+  whereF32(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
+  whereF64(c: number, a: number, b: number, mode: number, i0: number, i1: number, out: number): void;
+  reducePartsF32(op: number, x: number, len: number, CH: number, cpr: number, c0: number, c1: number, parts: number): void;
+  reducePartsF64(op: number, x: number, len: number, CH: number, cpr: number, c0: number, c1: number, parts: number): void;
+  reduceRowsF32(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
+  reduceRowsF64(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
+  firstIndexF32(x: number, i0: number, i1: number, m: number): number;
+  firstIndexF64(x: number, i0: number, i1: number, m: number): number;
+  argRowsF32(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
+  argRowsF64(op: number, x: number, len: number, r0: number, r1: number, out: number): void;
+  colSumF32(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
+  colSumF64(x: number, rows: number, W: number, j0: number, j1: number, out: number): void;
+  colSumBatchF32(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colSumBatchF64(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colExtremeF32(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
 }
 
 /** Name of a kernel export. */

@@ -1,0 +1,349 @@
+/**
+ * The wasm SIMD elementwise maps and reductions of the wasm provider (./kernels.ts merges them into
+ * its table): unary neg, abs, relu, step, square, sqrt, reciprocal, rsqrt (and float32 tanh, log,
+ * gelu by polynomials, see {@link TRANSCENDENTAL_CODES}); binary add, sub, mul, div, maximum,
+ * minimum and the comparisons eq, ne, lt, le, gt, ge, for operands of one shape, a scalar on either
+ * side, one row broadcast over the rows ([M, N] with [N] / [1, N]) or one element per row ([M, N]
+ * with [M, 1], [B, C, H, W] with [1, C, 1, 1]: see {@link operandForm}); `where` with the condition's shape for the output and each value of that shape or
+ * one element; sum, max, min over all elements or the trailing axes of a contiguous tensor, sum over
+ * leading axes (bias gradients: the reference's order and bits) and over a middle block of axes
+ * (batched column sums, rows in ascending order), max and min over those too (column extremes), and
+ * argmax / argmin over the last axis; float32 (f32x4) and float64 (f64x2).
+ *
+ * Elementwise results are the reference's bits (src/backend/js/elementwise.ts), special values
+ * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
+ * float64 and rounded once, as the reference does), and any NaN the reference gives is a NaN here
+ * (its payload is not specified). Reductions add in a different order from the reference (fixed
+ * chunks of {@link REDUCE_CHUNK} elements, each summed in eight float64 lanes, the chunk partials
+ * added in chunk order), so sums agree within rounding; the order depends on the shape only, never
+ * on the thread count. Max / min / argmax / argmin are exact (NaN wins, the first extreme wins).
+ *
+ * Every call copies its inputs into the wasm memory and the output back (tensor storage is plain
+ * JS typed arrays), so `accepts` takes a call only from sizes where that was measured to beat the
+ * JS reference (the `MIN_*` constants; docs/design/wasm-kernels.md has the figures).
+ * @module
+ */
+import type { KernelTensor, TypedArray } from '../types.js';
+import type { ProviderKernel } from '../dispatch.js';
+import { MAX_CHUNKS, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
+
+/** Options (a subset of the wasm provider's, same meaning). */
+export interface ElementwiseOptions {
+  /** 0: take every call (tests); otherwise the measured per-class minimum sizes apply, and at least this. */
+  minWork?: number;
+  /** Split a call across the threads from this many elements on (default: the class's measured figure, {@link PARALLEL_ELEMENTWISE} or {@link PARALLEL_REDUCE}). */
+  parallelMinWork?: number;
+  /** The runtime to run on (default: the shared one). */
+  runtime?: WasmArena;
+}
+
+/** Unary op codes of wasm/kernels.ts `mapF32` / `mapF64`. */
+export const UNARY_CODES: Readonly<Record<string, number>> = { neg: 0, abs: 1, relu: 2, step: 3, square: 4, sqrt: 5, reciprocal: 6, rsqrt: 7 };
+/**
+ * Float32-only unary maps by polynomial (wasm/kernels.ts `tanhF32x4`, `logF32x4`, `geluF32x4`):
+ * tanh and log (Cephes `tanhf`, `logf`) within 1 ulp of the reference's `Math.tanh` / `Math.log`;
+ * gelu within 1e-6 relative for |x| ≤ 3 and 1.2e-7 of max(1, |gelu|) everywhere (the conformance
+ * measure; its tolerance is 2e-5) — in the lower tail closer to the true value than the reference,
+ * whose 1 + erf(x/√2) cancels (it gives −0 below x ≈ −8.5). Special values exact. Float64 stays on
+ * the reference.
+ */
+export const TRANSCENDENTAL_CODES: Readonly<Record<string, number>> = { tanh: 8, log: 9, gelu: 10 };
+/** Binary op codes of wasm/kernels.ts `binF32` / `binF64`. */
+export const BINARY_CODES: Readonly<Record<string, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
+};
+const REDUCE_CODES: Readonly<Record<string, number>> = { sum: 0, max: 1, min: 2, argmax: 1, argmin: 2 };
+
+/**
+ * Elements per reduction chunk: a row of at least this many elements is reduced as chunks of this
+ * size (partials combined in chunk order), shorter rows one per call of the row kernel. Fixed, so
+ * the grouping of a sum depends on the shape alone.
+ */
+export const REDUCE_CHUNK = 1 << 15;
+
+// Thresholds, from the lower-quartile times of one kernel call with a fresh output (Node 20, the
+// 2-core VM, shared: ±20%); JS reference vs wasm on one thread, float32 unless marked:
+//   relu   1024: 1.9 vs 1.4 µs · 4096: 5.1 vs 2.0 µs · 1M: 1.6 vs 0.43 ms · 10M: 37.5 vs 27.0 ms
+//   add    1024: 1.8 vs 2.2 µs · 2048: 3.3 vs 1.8 µs · 1M: 2.1 vs 0.66 ms · 10M: 37.7 vs 27.6 ms
+//   sum    2048: 0.9 vs 1.1 µs · 4096: 1.6 vs 1.5 µs · 1M: 0.57 vs 0.24 ms · 10M: 5.8 vs 3.4 ms
+//   max    2048: 1.7 vs 1.0 µs · 4096: 3.3 vs 1.3 µs · 10M: 10.5 vs 3.5 ms
+//   sum f64  64K: 35 vs 15 µs · 1M: 0.40 vs 0.36 ms · 4M: 2.0 vs 3.7 ms · 10M: 5.3 vs 10.3 ms
+// (a float64 sum reads its 8 bytes an element as fast in JS as the copy into wasm does).
+/** Smallest call (output elements) the provider takes for a unary map (relu: wasm from 1024 on). */
+export const MIN_UNARY = 1024;
+/**
+ * Smallest call (output elements) for tanh / log / gelu (float32): compute-bound, wasm wins from the
+ * smallest size measured (tanh 256: 3.0 vs 1.8 µs; 1M: 23.0 vs 3.8 ms; 10M: 245 vs 58 ms; log 256:
+ * 4.0 vs 2.1 µs; 10M: 208 vs 46 ms; gelu 256: 9.1 vs 2.1 µs; 1M: 78 vs 4.6 ms; 10M: 609 vs 66 ms).
+ */
+export const MIN_TRANSCENDENTAL = 256;
+/**
+ * Elements from which tanh / log / gelu run on the threads (2 vs 1 threads: tanh 4096: 11.2 vs
+ * 14.4 µs, 64K: 0.14 vs 0.22 ms; 1024: a tie).
+ */
+export const PARALLEL_TRANSCENDENTAL = 1 << 12;
+/** Smallest call (output elements) for a binary op or `where` (add: wasm from 2048 on). */
+export const MIN_BINARY = 2048;
+/** Smallest call (input elements) for a reduction (sum: a tie at 4096). */
+export const MIN_REDUCE = 4096;
+/**
+ * Smallest sum / max / min over leading or middle axes (input elements). JS vs wasm, float32 [n / 64, 64] over axis 0:
+ * 1024: 1.5 vs 1.2 µs · 64K: 81 vs 11 µs · 1M: 1.94 vs 0.20 ms · 10M: 19.4 vs 3.3 ms; [64, n / 64]:
+ * 10M 21.2 vs 6.5 ms; float64 [n / 64, 64] 10M: 19.6 vs 6.7 ms. These run on one thread: every
+ * thread would stream all the rows for its columns (2 threads: 8.2 ms at 10M).
+ */
+export const MIN_COLSUM = 1024; // column max, float32 [n / 64, 64]: 1024: 3.4 vs 1.2 µs; 1M: 4.9 vs 0.25 ms; 10M: 56 vs 3.8 ms
+/** Largest float64 sum over trailing axes the provider takes: beyond, the copy into wasm costs more than the JS sum. */
+export const MAX_SUM_F64 = 1 << 20;
+/**
+ * Elements from which an elementwise call runs on the pool's threads: 2 threads against 1 on
+ * float32 add, 1M: 0.81 vs 0.66 ms; 2M: 1.92 vs 1.97; 4M: 3.24 vs 3.58; 10M: 26.8 vs 27.6 (the
+ * main thread faults in the output's pages meanwhile).
+ */
+export const PARALLEL_ELEMENTWISE = 1 << 22;
+/**
+ * Elements from which a reduction runs on the threads: the single-threaded copy-in dominates
+ * (float32 sum 2 vs 1 threads: 4M 1.81 vs 1.50 ms, 10M 2.84 vs 3.36 ms).
+ */
+export const PARALLEL_REDUCE = 1 << 23;
+
+/** Chunks per thread of a threaded call (dynamic scheduling; results do not depend on the split). */
+const CHUNKS_PER_THREAD = 8;
+
+const chunked = (n: number, T: number): [number, number][] => splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
+
+/** Write one element per 4 KiB page of a fresh output while the workers compute (see ./kernels.ts). */
+function touchPages(out: TypedArray): void {
+  const step = 4096 / out.BYTES_PER_ELEMENT;
+  for (let i = 0; i < out.length; i += step) out[i] = 0;
+}
+
+const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/**
+ * How an operand of shape `s` maps onto an output of shape `o` with `n` elements: all of it
+ * ('full'), one element ('scalar'), one trailing block broadcast over the leading dimensions
+ * ('row', N = its size), or one contiguous block of dimensions [k, j] with 1 elsewhere ('block':
+ * element ⌊i / N⌋ mod `mid` for output element i, N = the size of the output's dimensions after j,
+ * mid = the block's size — [M, 1] against [M, N], or a [1, C, 1, 1] bias against [B, C, H, W]);
+ * null for any other broadcast (left to the reference).
+ */
+export function operandForm(s: readonly number[], o: readonly number[], n: number): { kind: 'full' | 'scalar' | 'row' | 'block'; N: number; mid: number } | null {
+  const size = sizeOf(s);
+  if (size === n) return { kind: 'full', N: n, mid: 1 };
+  if (size === 1) return { kind: 'scalar', N: 1, mid: 1 };
+  if (s.length > o.length) return null;
+  const off = o.length - s.length, dim = (d: number): number => (d < off ? 1 : s[d - off]!);
+  let k = 0, j = o.length - 1;
+  while (k < o.length && dim(k) === 1) k++;
+  while (j >= 0 && dim(j) === 1) j--;
+  for (let d = k; d <= j; d++) if (dim(d) !== o[d]) return null;
+  const N = sizeOf(o.slice(j + 1));
+  return N === 1 ? { kind: 'row', N: size, mid: 1 } : { kind: 'block', N, mid: size };
+}
+
+/** The `binF32` mode, row length and period of a binary call, or null when the provider does not take it. */
+function binaryMode(a: KernelTensor, b: KernelTensor, o: KernelTensor): { mode: number; N: number; mid: number } | null {
+  const n = o.data.length;
+  const fa = operandForm(a.shape, o.shape, n), fb = operandForm(b.shape, o.shape, n);
+  if (!fa || !fb) return null;
+  if (fa.kind === 'full') {
+    switch (fb.kind) {
+      case 'full': return { mode: 0, N: n, mid: 1 };
+      case 'scalar': return { mode: 1, N: n, mid: 1 };
+      case 'row': return { mode: 3, N: fb.N, mid: 1 };
+      case 'block': return { mode: 5, N: fb.N, mid: fb.mid };
+    }
+  }
+  if (fb.kind !== 'full') return null;
+  switch (fa.kind) {
+    case 'scalar': return { mode: 2, N: n, mid: 1 };
+    case 'row': return { mode: 4, N: fa.N, mid: 1 };
+    default: return { mode: 6, N: fa.N, mid: fa.mid };
+  }
+}
+
+/** A sum over leading axes [0, k) with k < rank (the reference's row-accumulating case). */
+function leadingAxes(x: KernelTensor, axes: readonly number[]): boolean {
+  return axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+}
+
+/**
+ * A sum over a contiguous block of axes [k, j] with 0 < k and j < rank − 1: x as [B, rows, W]
+ * (B, rows, W the products of the dimensions before, in and after the block), or null.
+ */
+function middleAxes(x: KernelTensor, axes: readonly number[]): { B: number; rows: number; W: number } | null {
+  const nd = x.shape.length, k = axes[0] ?? 0, j = axes[axes.length - 1] ?? -1;
+  if (axes.length === 0 || k === 0 || j >= nd - 1 || !axes.every((a, i) => a === k + i)) return null;
+  return { B: sizeOf(x.shape.slice(0, k)), rows: sizeOf(x.shape.slice(k, j + 1)), W: sizeOf(x.shape.slice(j + 1)) };
+}
+
+/** Reduced axes are the trailing ones (rows × len in memory order); the row length, or −1. */
+function trailingLen(x: KernelTensor, axes: readonly number[]): number {
+  const nd = x.shape.length;
+  if (axes.length === 0) return -1;
+  if (!axes.every((a, i) => a === nd - axes.length + i)) return -1;
+  return sizeOf(axes.map((a) => x.shape[a]!));
+}
+
+const isFloat = (t: KernelTensor | undefined): boolean => t?.dtype === 'float32' || t?.dtype === 'float64';
+
+/** The elementwise and reduction kernels and their `accepts` rule (merged into the wasm provider). */
+export function elementwiseKernels(opts: ElementwiseOptions = {}): {
+  kernels: Record<string, ProviderKernel>;
+  accepts: (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: any) => boolean;
+} {
+  const always = opts.minWork === 0;
+  const floor = opts.minWork ?? 0;
+  const min = (measured: number): number => (always ? 1 : Math.max(floor, measured, 1));
+  /** Threads for a call of n elements (the option, when given, for every class). */
+  const par = (a: WasmArena, n: number, from: number): number => (n >= (opts.parallelMinWork ?? from) ? a.threads : 1);
+  const runtime = (): WasmArena | null => opts.runtime ?? wasmRuntime();
+  const rt = (): WasmArena => runtime()!;
+
+  const unary = (code: number): ProviderKernel => ([x], [o]) => {
+    const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : PARALLEL_ELEMENTWISE);
+    a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(px, o!.data);
+  };
+
+  const binary = (code: number): ProviderKernel => ([x, y], [o]) => {
+    const m = binaryMode(x!, y!, o!);
+    if (!m) return false;
+    const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), py = a.put(y!.data as Float32Array | Float64Array);
+    const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? py : px; // the full operand's slot
+    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, PARALLEL_ELEMENTWISE);
+    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(po, o!.data);
+  };
+
+  const where: ProviderKernel = ([c, x, y], [o]) => {
+    const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
+    a.reset();
+    const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n, PARALLEL_ELEMENTWISE);
+    const mode = (x!.data.length === n ? 0 : 1) | (y!.data.length === n ? 0 : 2); // a one-element a / b is broadcast
+    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, pc], 4, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(pc, o!.data);
+  };
+
+  /**
+   * Sum / max / min over rows of `len` (the trailing axes): rows of at least REDUCE_CHUNK elements
+   * as chunk partials combined here in chunk order, shorter rows one row per kernel call.
+   */
+  const reduce = (op: string): ProviderKernel => ([x], [o], attrs: { axes: number[] }) => {
+    const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
+    const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
+    const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
+    if (len < 0 && code !== 0) { // max / min over leading or middle axes: column extremes, split by batches
+      const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'colExtremeF64' : 'colExtremeF32', [code, px, g.rows, g.W, 0, 0, po], 4, chunked(g.B, T));
+      a.get(po, out);
+      return;
+    }
+    if (midAx) { // a sum over middle axes: batches of column sums, split by batches
+      const po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'colSumBatchF64' : 'colSumBatchF32', [px, midAx.rows, midAx.W, 0, 0, po], 3, chunked(midAx.B, T));
+      a.get(po, out);
+      return;
+    }
+    if (len < 0) { // a sum over leading axes (accepts checked): one thread by default (see MIN_COLSUM); columns split in blocks of 16 when told to split
+      const W = rows, po = a.alloc(out.byteLength), blocks = Math.ceil(W / 16);
+      const cols = chunked(blocks, opts.parallelMinWork === undefined ? 1 : T).map(([b0, b1]): [number, number] => [b0 * 16, Math.min(W, b1 * 16)]);
+      a.parallelChunks(d64 ? 'colSumF64' : 'colSumF32', [px, n / W, W, 0, 0, po], 3, cols);
+      a.get(po, out);
+      return;
+    }
+    if (len < REDUCE_CHUNK) {
+      const po = a.alloc(out.byteLength);
+      a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
+      a.get(po, out);
+      return;
+    }
+    const parts = partials(a, code, px, len, rows, d64, T), cpr = parts.length / rows;
+    for (let r = 0; r < rows; r++) {
+      let s = parts[r * cpr]!;
+      for (let k = 1; k < cpr; k++) {
+        const v = parts[r * cpr + k]!;
+        if (code === 0) s += v;
+        else if (v !== v || s !== s) s = NaN;
+        else if (code === 1 ? v > s : v < s) s = v;
+      }
+      out[r] = s;
+    }
+  };
+
+  /** Chunk partials (float64, a copy) of rows of `len` ≥ REDUCE_CHUNK: [rows, ⌈len / REDUCE_CHUNK⌉]. */
+  function partials(a: WasmArena, code: number, px: number, len: number, rows: number, d64: boolean, T: number): Float64Array {
+    const cpr = Math.ceil(len / REDUCE_CHUNK), C = rows * cpr, pp = a.alloc(C * 8);
+    a.parallelChunks(d64 ? 'reducePartsF64' : 'reducePartsF32', [code, px, len, REDUCE_CHUNK, cpr, 0, 0, pp], 5, chunked(C, T));
+    return a.view(new Float64Array(0), pp, C).slice();
+  }
+
+  /** argmax / argmin over the last axis: the extreme per row, then its first position. */
+  const arg = (op: string): ProviderKernel => ([x], [o]) => {
+    const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
+    const len = rows === 0 ? 0 : n / rows;
+    a.reset();
+    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
+    if (len < REDUCE_CHUNK) {
+      const po = a.alloc(rows * 4);
+      a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
+      a.get(po, out as Int32Array);
+      return;
+    }
+    const parts = partials(a, code, px, len, rows, d64, T), cpr = parts.length / rows;
+    const first = d64 ? a.k.firstIndexF64 : a.k.firstIndexF32;
+    for (let r = 0; r < rows; r++) {
+      let m = parts[r * cpr]!;
+      for (let k = 1; k < cpr && m === m; k++) {
+        const v = parts[r * cpr + k]!;
+        if (v !== v || (code === 1 ? v > m : v < m)) m = v;
+      }
+      let k = 0; // the first chunk holding the extreme (or a NaN) holds its first position
+      while (m === m ? parts[r * cpr + k] !== m : parts[r * cpr + k] === parts[r * cpr + k]) k++;
+      const s = r * len + k * REDUCE_CHUNK;
+      out[r] = first(px, s, Math.min(r * len + len, s + REDUCE_CHUNK), m) - r * len;
+    }
+  };
+
+  const kernels: Record<string, ProviderKernel> = { where };
+  for (const [op, code] of Object.entries({ ...UNARY_CODES, ...TRANSCENDENTAL_CODES })) kernels[op] = unary(code);
+  for (const [op, code] of Object.entries(BINARY_CODES)) kernels[op] = binary(code);
+  for (const op of ['sum', 'max', 'min']) kernels[op] = reduce(op);
+  for (const op of ['argmax', 'argmin']) kernels[op] = arg(op);
+
+  const accepts = (op: string, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], attrs: any): boolean => {
+    const x = inputs[0]!, o = outputs[0]!;
+    if (!isFloat(x)) return false;
+    if (op in UNARY_CODES) {
+      if (o.dtype !== x.dtype || !(o.data.length >= min(MIN_UNARY))) return false;
+    } else if (op in TRANSCENDENTAL_CODES) {
+      if (x.dtype !== 'float32' || o.dtype !== 'float32' || !(o.data.length >= min(MIN_TRANSCENDENTAL))) return false;
+    } else if (op in BINARY_CODES) {
+      const y = inputs[1]!;
+      if (y.dtype !== x.dtype || o.dtype !== x.dtype || !(o.data.length >= min(MIN_BINARY)) || !binaryMode(x, y, o)) return false;
+    } else if (op === 'where') {
+      const [c, a, b] = inputs as [KernelTensor, KernelTensor, KernelTensor];
+      const n = o.data.length;
+      const fits = (t: KernelTensor): boolean => t.data.length === n || t.data.length === 1; // same shape, or one element
+      if (c.dtype !== a.dtype || b.dtype !== a.dtype || !isFloat(a) || c.data.length !== n || !fits(a) || !fits(b) || !(n >= min(MIN_BINARY))) return false;
+    } else if (op === 'argmax' || op === 'argmin') {
+      const nd = x.shape.length, axis = (attrs as { axis: number }).axis;
+      if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
+    } else { // sum, max, min
+      const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
+      const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
+      if (!lead && trailingLen(x, axes) < 1) return false;
+      if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
+      if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;
+    }
+    return runtime() !== null;
+  };
+  return { kernels, accepts };
+}
