@@ -11,7 +11,7 @@ import { getBackend, resolveKernel } from '../backend/registry.js';
 import { ValueError, fmtShape } from '../util/errors.js';
 import { allocCounted } from './engine.js';
 import { OVERWRITES } from './buffer-pool.js';
-import { type FusedArg, type FusedMember, type FusedRead, MAX_FUSED, fusableOp, fusedKernel } from './fusion.js';
+import { FUSE_MIN_ELEMENTS, type FusedArg, type FusedMember, type FusedRead, MAX_FUSED, fusableOp, fusedKernel } from './fusion.js';
 import type { OpDef } from './op-def.js';
 import { checkedSize } from './shape-util.js';
 import { Tensor } from './tensor.js';
@@ -34,11 +34,13 @@ export interface CompileOptions {
   /** Backend whose kernels run the plan (default: the active one at compile time). */
   readonly backend?: Backend;
   /**
-   * Fuse chains of elementwise ops whose intermediates nothing else reads into one generated loop
-   * (default true; only on the `js` and `cpu` backends, whose kernels for these ops return the JS
-   * reference's bits). Results are the same bits either way.
+   * Fuse chains of branch-free elementwise ops whose intermediates nothing else reads into one
+   * generated loop (default true; only on the `js` and `cpu` backends, whose kernels for these ops
+   * return the JS reference's bits). Results are the same bits either way.
    */
   readonly fuse?: boolean;
+  /** Fuse only groups whose output has at least this many elements (default `FUSE_MIN_ELEMENTS`, 2²¹). */
+  readonly fuseMinElements?: number;
 }
 
 /** Sizes of a compiled step's buffer plan. */
@@ -134,7 +136,7 @@ export function compile(step: (...inputs: Tensor[]) => Tensor[] | Tensor, opts: 
   }
   const backend = opts.backend ?? getBackend();
   const fuse = opts.fuse !== false && (backend.name === 'js' || backend.name === 'cpu');
-  return buildExecutor(plan, backend, opts.optimizer ?? null, fuse);
+  return buildExecutor(plan, backend, opts.optimizer ?? null, fuse ? opts.fuseMinElements ?? FUSE_MIN_ELEMENTS : null);
 }
 
 /** One call a compiled run makes: a recorded step, or a fused group of elementwise steps. */
@@ -161,12 +163,13 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.len
 
 /**
  * Group elementwise steps (docs/design/compiled-steps.md, "Elementwise fusion"): a fusable step
+ * with an output of at least `minElements` elements
  * absorbs the group that produced one of its inputs when that value is an intermediate (not pinned,
  * no views) of the same shape and dtype, read by this step alone, and no step in between writes in
  * place (the absorbed members then read their inputs later than recorded). Operands of one element
  * broadcast; any other broadcasting keeps the step unfused.
  */
-function fuseSteps(plan: Plan, stepIn: Slot[][], stepOut: Slot[][], slots: Map<Tensor, Slot>): ExecStep[] {
+function fuseSteps(plan: Plan, stepIn: Slot[][], stepOut: Slot[][], slots: Map<Tensor, Slot>, minElements: number): ExecStep[] {
   const steps = plan.steps;
   // readers of each storage root (through any view), and the roots that have views
   const readers = new Map<Slot, Set<number>>();
@@ -180,6 +183,7 @@ function fuseSteps(plan: Plan, stepIn: Slot[][], stepOut: Slot[][], slots: Map<T
   steps.forEach((st, i) => {
     const out = stepOut[i]![0];
     if (st.op.alias || !fusableOp(st.op.name) || stepOut[i]!.length !== 1 || !out || (out.kt.dtype !== 'float32' && out.kt.dtype !== 'float64')) return;
+    if (sizeOf(out.kt.shape) < minElements) return; // small: the per-op SIMD kernels are as fast
     const ins = stepIn[i]!;
     if (!ins.every((sl) => sl.kt.dtype === out.kt.dtype && readOf(sl.kt.shape, out.kt.shape) !== null)) return;
     let members = [i], first = i;
@@ -206,7 +210,6 @@ function fuseSteps(plan: Plan, stepIn: Slot[][], stepOut: Slot[][], slots: Map<T
     let rowLength = 1;
     const members: FusedMember[] = g.members.map((m) => ({
       op: steps[m]!.op.name,
-      alpha: (steps[m]!.attrs as { alpha?: number } | undefined)?.alpha ?? 0,
       args: stepIn[m]!.map((sl): FusedArg => {
         if (sl.def >= 0 && sl.root === sl && pos.has(sl.def)) return { member: pos.get(sl.def)! };
         let e = ext.indexOf(sl);
@@ -242,7 +245,7 @@ function readOf(s: readonly number[], out: readonly number[]): FusedRead | null 
   return sameShape(tail, out.slice(out.length - tail.length)) ? 'row' : null;
 }
 
-function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | null, fuse: boolean): CompiledStep {
+function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | null, fuseMin: number | null): CompiledStep {
   const slots = new Map<Tensor, Slot>();
   const inputSlots: Slot[][] = plan.inputs.map(() => []);
   const make = (t: Tensor, root: Slot | null, input: number, constant: Tensor | null, def: number): Slot => {
@@ -285,7 +288,7 @@ function buildExecutor(plan: Plan, backend: Backend, optimizer: StepUpdater | nu
   for (const s of [...outSlots, ...gradSlots]) s.root.pinned = true;
 
   // What runs: every recorded step, or a fused group of elementwise steps in place of its last one.
-  const exec = fuse ? fuseSteps(plan, stepIn, stepOut, slots) : plan.steps.map((st, i) => unfused(st, stepIn[i]!, stepOut[i]!));
+  const exec = fuseMin !== null ? fuseSteps(plan, stepIn, stepOut, slots, fuseMin) : plan.steps.map((st, i) => unfused(st, stepIn[i]!, stepOut[i]!));
   // Liveness over what runs (a fused group reads its members' inputs when it runs).
   for (const sl of slots.values()) sl.last = -1;
   exec.forEach((e, i) => { for (const sl of e.ins) sl.root.last = Math.max(sl.root.last, i); });
