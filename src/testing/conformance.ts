@@ -15,7 +15,7 @@ import {
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft, cumsum, cumprod,
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape,
+  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm,
 } from '../tensor/index.js';
 
 /** One conformance case: a tensor function and the shapes of its inputs. */
@@ -136,6 +136,24 @@ export function conformanceCases(): ConformanceCase[] {
       const y = silu(x);
       backward(sum(mul(y, g)));
       return [y, x.grad!];
+    },
+  });
+  c.push({
+    name: 'softmax / logSoftmax (last and middle axis) and their gradients (softmaxGrad, logSoftmaxGrad)',
+    inputs: [{ shape: [3, 4, 5], requiresGrad: true }, { shape: [3, 4, 5] }],
+    fn: (x, g) => {
+      const y = softmax(x, -1), z = logSoftmax(x, 1);
+      backward(add(sum(mul(y, g)), sum(mul(z, g))));
+      return [y, z, x.grad!];
+    },
+  });
+  c.push({
+    name: 'layerNorm over two axes with weight and bias, and its gradients (layerNormGrad)',
+    inputs: [{ shape: [4, 3, 5], requiresGrad: true }, { shape: [3, 5], requiresGrad: true }, { shape: [3, 5], requiresGrad: true }, { shape: [4, 3, 5] }],
+    fn: (x, w, b, g) => {
+      const y = layerNorm(x, [3, 5], w, b);
+      backward(sum(mul(y, g)));
+      return [y, x.grad!, w.grad!, b.grad!];
     },
   });
   c.push({

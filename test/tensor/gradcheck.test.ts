@@ -503,8 +503,18 @@ describe('neural-network functions', () => {
     gc((x) => logSoftmax(x), [rnd([2, 4], -2, 2)]);
     gc((x) => x.logSoftmax(1), [rnd([2, 3, 2], -2, 2)]);
   });
+  it('softmaxGrad and logSoftmaxGrad directly (the rules of softmax and logSoftmax), on a middle axis', () => {
+    for (const [f, name] of [[softmax, 'softmaxGrad'], [logSoftmax, 'logSoftmaxGrad']] as const) {
+      const y = f(rnd([2, 3, 2], -2, 2), 1);
+      const [gx] = y.node!.op.backward!({ inputs: y.node!.inputs, outputs: y.node!.outputs, grad: rnd([2, 3, 2]), attrs: y.node!.attrs, needs: [true] });
+      expect(gx!.node!.op.name).toBe(name);
+      gc((yy, g) => apply(gx!.node!.op, [yy, g], gx!.node!.attrs), [rnd([2, 3, 2], name === 'softmaxGrad' ? 0.05 : -3, name === 'softmaxGrad' ? 0.9 : -0.1), rnd([2, 3, 2])]);
+    }
+  });
   it('layerNorm (with and without affine parameters)', () => {
     gc((x) => layerNorm(x, [4]), [rnd([2, 4])]);
+    gc((x, b) => layerNorm(x, [4], null, b), [rnd([3, 4]), rnd([4])]);
+    gc((x, w) => layerNorm(x, [4], w, null, 0), [rnd([3, 4]), rnd([4])]);
     gc((x, w, b) => layerNorm(x, [2, 3], w, b), [rnd([2, 2, 3]), rnd([2, 3]), rnd([2, 3])]);
   });
   it('batchNorm training (x, weight, bias) and eval', () => {
@@ -565,7 +575,9 @@ describe('losses', () => {
 describe('coverage', () => {
   it('every differentiable primitive kernel of the JS backend was gradchecked above', () => {
     // Kernels without a gradient: comparisons, arg-reductions and the Heaviside step.
-    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step']);
+    // layerNormGrad is layerNorm's backward kernel, run only by a pass that records no graph (the
+    // rule of a recording pass is written with ops): the layerNorm cases above check its values.
+    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step', 'layerNormGrad']);
     const missing = Object.keys(jsBackend.kernels).filter((k) => !nonDifferentiable.has(k) && !covered.has(k));
     expect(missing).toEqual([]);
   });

@@ -16,6 +16,8 @@ import { so2CoefGradKernel, so2GatherKernel, so2SegmentSumKernel } from './so2.j
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from './conv.js';
 import { fftC2CKernel, rfftR2CKernel } from './fft.js';
 import { cumprodKernel, cumsumKernel } from './scan.js';
+import { logSoftmaxGradKernel, logSoftmaxKernel, softmaxGradKernel, softmaxKernel } from './softmax.js';
+import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
@@ -62,6 +64,12 @@ const kernels: Record<string, Kernel> = {
   rfftR2C: rfftR2CKernel,
   cumsum: cumsumKernel,
   cumprod: cumprodKernel,
+  softmax: softmaxKernel,
+  softmaxGrad: softmaxGradKernel,
+  logSoftmax: logSoftmaxKernel,
+  logSoftmaxGrad: logSoftmaxGradKernel,
+  layerNorm: layerNormKernel,
+  layerNormGrad: layerNormGradKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

@@ -1,6 +1,7 @@
 /**
- * Composite neural-network functions: softmax, logSoftmax, layerNorm, batchNorm, dropout.
- * None needs a gradient rule: they are compositions of primitives.
+ * Neural-network functions: batchNorm and dropout (compositions of primitives, with the running
+ * statistics and the mask as host-state primitives), and — re-exported from their own modules —
+ * softmax, logSoftmax (./softmax.ts) and layerNorm (./layer-norm.ts), which are primitives.
  * @module
  */
 import { ShapeError, ValueError, fmtShape } from '../../util/errors.js';
@@ -9,52 +10,13 @@ import type { KernelTensor } from '../../backend/types.js';
 import { dispatch, noGrad } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
-import { detach, reshape, sum } from './base.js';
-import { add, div, exp, mul, rsqrt, sub } from './elementwise.js';
-import { logsumexp, max, mean, variance } from './reduce.js';
-import { asOp, normAxis, requireArray, requireTensor } from '../shape-util.js';
+import { reshape } from './base.js';
+import { add, mul, rsqrt, sub } from './elementwise.js';
+import { mean, variance } from './reduce.js';
+import { asOp, requireTensor } from '../shape-util.js';
 
-/** softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along `axis` (max-shifted for stability). */
-export function softmax(x: Tensor, axis = -1): Tensor {
-  requireTensor('softmax', 'x', x);
-  return asOp('softmax', () => {
-    const a = normAxis('softmax', axis, x.ndim);
-    const e = exp(sub(x, detach(max(x, a, true))));
-    return div(e, sum(e, a, true));
-  });
-}
-
-/** log softmax(x) = x − logsumexp(x) along `axis`. */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  requireTensor('logSoftmax', 'x', x);
-  return asOp('logSoftmax', () => {
-    const a = normAxis('logSoftmax', axis, x.ndim);
-    return sub(x, logsumexp(x, a, true));
-  });
-}
-
-/**
- * Layer normalisation (Ba et al., "Layer Normalization", 2016, arXiv:1607.06450):
- * y = (x − E[x]) / √(Var[x] + ε) · γ + β over the trailing `normalizedShape` axes (biased variance).
- */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  requireTensor('layerNorm', 'x', x);
-  requireArray('layerNorm', 'normalizedShape', normalizedShape);
-  return asOp('layerNorm', () => {
-    const k = normalizedShape.length;
-    const tail = x.shape.slice(x.ndim - k);
-    if (k === 0 || k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
-      throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the trailing axes of ${fmtShape(x.shape)}`);
-    }
-    const axes = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-    const mu = mean(x, axes, true);
-    const v = variance(x, axes, true, 0);
-    let y = mul(sub(x, mu), rsqrt(add(v, eps)));
-    if (weight) y = mul(y, weight);
-    if (bias) y = add(y, bias);
-    return y;
-  });
-}
+export { softmax, logSoftmax } from './softmax.js';
+export { layerNorm } from './layer-norm.js';
 
 /** Options of `batchNorm`. */
 export interface BatchNormOptions {
