@@ -168,11 +168,12 @@ export function table(r: SectionResult): string {
     lines.push('');
     lines.push(`ratios vs ${e} (peer ms / ${e} ms):`);
     const pw = peers.map((p) => Math.max(9, p.length));
-    const hdr = ['op'.padEnd(28), `${e} ms`.padStart(16), ...peers.map((p, i) => p.padStart(pw[i]!))];
+    const ow = Math.max(28, ...r.ops.map((op) => op.id.length)); // the op column fits the longest id
+    const hdr = ['op'.padEnd(ow), `${e} ms`.padStart(16), ...peers.map((p, i) => p.padStart(pw[i]!))];
     lines.push(hdr.join(' '));
     for (const op of r.ops) {
       const em = get(op.id, e)?.median_ms ?? null;
-      const row = [op.id.padEnd(28), (em === null ? '—' : fmtMs(em)).padStart(16)];
+      const row = [op.id.padEnd(ow), (em === null ? '—' : fmtMs(em)).padStart(16)];
       peers.forEach((p, i) => {
         const pm = get(op.id, p)?.median_ms ?? null;
         row.push((pm !== null && em !== null ? fmtRatio(pm / em) : '—').padStart(pw[i]!));

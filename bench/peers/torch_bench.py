@@ -114,6 +114,25 @@ def t_reduce(p, gen):
     raise ValueError(f"unknown reduction {fn}")
 
 
+def t_softmax(p, gen):
+    """softmax / log_softmax along params["axis"]."""
+    x, axis = randn(p["shape"], gen), p["axis"]
+    if p["fn"] == "softmax":
+        return lambda: torch.softmax(x, axis)
+    if p["fn"] == "logsoftmax":
+        return lambda: torch.log_softmax(x, axis)
+    raise ValueError(f"unknown softmax variant {p['fn']}")
+
+
+def t_layernorm(p, gen):
+    """F.layer_norm over the last axis, with a weight and a bias of that length."""
+    shape = p["shape"]
+    n = shape[-1]
+    x, w, b = randn(shape, gen), randn([n], gen), randn([n], gen)
+    eps = p["eps"]
+    return lambda: F.layer_norm(x, [n], w, b, eps)
+
+
 def t_matmul_onednn(p, gen):
     """torch.matmul on this Debian build goes to the reference BLAS (BLAS_INFO=generic); oneDNN
     (mkldnn_linear) is the fast path torch has for a 2-D float32 product. B is pre-transposed and
@@ -135,6 +154,8 @@ BUILDERS = {
         "unary": t_unary,
         "binary": t_binary,
         "reduce": t_reduce,
+        "softmax": t_softmax,
+        "layernorm": t_layernorm,
     },
     # "graph": {...}  (issue 5: index_add_, scatter_add_, sparse CSR matmul, EGNN epoch)
 }

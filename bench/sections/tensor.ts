@@ -1,6 +1,6 @@
 /**
  * Tensor section (issue 2, item 9): matmul, conv2d, attention-sized batched matmul, elementwise
- * ops and reductions, all float32, side by side with PyTorch and TF.js. Before the ops it measures
+ * ops, reductions and the row-wise softmax, logSoftmax and layerNorm, all float32, side by side with PyTorch and TF.js. Before the ops it measures
  * the machine's limits (issue 17, item 4; docs/design/bench-limits.md) — STREAM copy and triad
  * bandwidth, the single-thread wasm SIMD peak and the achievable GEMM rate of erlangen's wasm kernel
  * at 256×256×256 — and the report
@@ -8,7 +8,7 @@
  * @module
  */
 import {
-  add, compile, conv2d, exp, matmul, max, mul, noGrad, randn, relu, sum, type Tensor,
+  add, compile, conv2d, exp, layerNorm, logSoftmax, matmul, max, mul, noGrad, randn, relu, softmax, sum, type Tensor,
 } from '../../src/tensor/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { C } from '../../src/group/index.js';
@@ -84,6 +84,19 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
     spec({ id: 'sum_10m', label: 'sum 10M → scalar', kind: 'reduce', params: { fn: 'sum', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
     spec({ id: 'sum_lastaxis_10000x1000', label: 'sum [10000,1000] over last axis', kind: 'reduce', params: { fn: 'sum', shape: [10_000, 1000], axes: [-1] }, bytes: 4 * N10M + 4 * 10_000 }, STREAM, quick),
     spec({ id: 'max_10m', label: 'max 10M → scalar', kind: 'reduce', params: { fn: 'max', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
+    // row-wise normalisations over the last axis of [10000, 1000]. `bytes` counts the compulsory
+    // memory traffic, x read once and y written once (8 B per element): a row is 4 KB, so the
+    // passes a kernel makes over it (max, exp-sum and normalise; mean, variance and normalise)
+    // after the first read are served from cache, not memory. layerNorm's weight and bias
+    // ([1000] each, 8 KB) are added once.
+    ...(['softmax', 'logsoftmax'] as const).map((fn) => spec({
+      id: `${fn}_lastaxis_10000x1000`, label: `${fn === 'softmax' ? 'softmax' : 'logSoftmax'} [10000,1000] over last axis`,
+      kind: 'softmax', params: { fn, shape: [10_000, 1000], axis: -1 }, bytes: 8 * N10M,
+    }, STREAM, quick)),
+    spec({
+      id: 'layernorm_10000x1000', label: 'layerNorm [10000,1000] over last axis, weight + bias (TF.js: composite from tf.moments)',
+      kind: 'layernorm', params: { shape: [10_000, 1000], eps: 1e-5 }, bytes: 8 * N10M + 8 * 1000,
+    }, STREAM, quick),
   ];
 }
 
@@ -161,6 +174,17 @@ function erlangenCase(op: OpSpec): Case {
       f = p.fn === 'sum' ? () => sum(x, axes) : () => max(x, axes);
       break;
     }
+    case 'softmax': {
+      const x = r(p.shape), axis = p.axis as number;
+      f = p.fn === 'softmax' ? () => softmax(x, axis) : () => logSoftmax(x, axis);
+      break;
+    }
+    case 'layernorm': {
+      const shape = shapeOf(p.shape), n = shape[shape.length - 1]!, eps = p.eps as number;
+      const x = r(shape), w = r([n]), b = r([n]);
+      f = () => layerNorm(x, [n], w, b, eps);
+      break;
+    }
     default:
       throw new Error(`tensor bench: unknown op kind ${op.kind}`);
   }
@@ -229,6 +253,24 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
       const x = r(p.shape);
       const axes = (p.axes as number[] | null) ?? undefined;
       f = p.fn === 'sum' ? () => tf.sum(x, axes) : () => tf.max(x, axes);
+      break;
+    }
+    case 'softmax': {
+      // tf.softmax / tf.logSoftmax take the axis as their second argument (-1: the last one)
+      const x = r(p.shape), axis = p.axis as number;
+      f = p.fn === 'softmax' ? () => tf.softmax(x, axis) : () => tf.logSoftmax(x, axis);
+      break;
+    }
+    case 'layernorm': {
+      // tfjs-core has no functional layer norm: a composite of tf.moments over the last axis,
+      // y = (x − mean)·rsqrt(var + eps)·w + b (biased variance, as erlangen and PyTorch); its
+      // intermediates are freed by the tf.tidy around every call
+      const shape = shapeOf(p.shape), n = shape[shape.length - 1]!, eps = p.eps as number;
+      const x = r(shape), w = r([n]), b = r([n]);
+      f = () => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), w), b);
+      };
       break;
     }
     default:
