@@ -1735,3 +1735,87 @@ export function colSumBatchF64(x: usize, rows: i32, W: i32, b0: i32, b1: i32, ou
 export function colExtremeF32(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f32>(1, x, rows, W, b0, b1, out); else colExtremeAny<f32>(2, x, rows, W, b0, b1, out); }
 /** {@link colExtremeF32} for float64. */
 export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1: i32, out: usize): void { if (op == 1) colExtremeAny<f64>(1, x, rows, W, b0, b1, out); else colExtremeAny<f64>(2, x, rows, W, b0, b1, out); }
+
+// ------------------------------------------------------------------ softmax / log-softmax rows
+
+/** Lanes 2 and 3 of a float32 vector promoted to float64. */
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/**
+ * Softmax (op 0) or log-softmax (op 1) of the float32 rows [r0, r1) of x[rows, L] into out (which
+ * may be x): m = the row's maximum (f32.max: NaN wins; log-softmax shifts by 0 where m = ±∞),
+ * e = exp(x − m) by {@link expF32x4}, s = Σ e in float64 (two f64x2 accumulators per vector
+ * block, then the tail in order) rounded to float32; softmax stores e / s, log-softmax
+ * x − (log s + m) with log s and the sum rounded to float32, as the reference rounds them. Each
+ * row is computed alone, so results never depend on how rows are split across threads.
+ */
+export function softmaxRowsF32(op: i32, x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 2), orow = out + ((<usize>r * <usize>L) << 2);
+    let mv = f32x4.splat(-Infinity);
+    let j = 0;
+    for (; j + 4 <= L; j += 4) mv = f32x4.max(mv, v128.load(xr + (<usize>j << 2)));
+    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
+    if (op == 1 && (m == Infinity || m == -Infinity)) m = 0;
+    const ms = f32x4.splat(m);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << 2;
+      const e = expF32x4(f32x4.sub(v128.load(xr + p), ms));
+      if (op == 0) v128.store(orow + p, e);
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+      s1 = f64x2.add(s1, promoteHigh(e));
+    }
+    let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+    for (; j < L; j++) {
+      const p = <usize>j << 2;
+      const e = expF32s(load<f32>(xr + p) - m);
+      if (op == 0) store<f32>(orow + p, e);
+      s += <f64>e;
+    }
+    const s32 = <f32>s;
+    if (op == 0) {
+      const sv = f32x4.splat(s32);
+      j = 0;
+      for (; j + 4 <= L; j += 4) { const p = <usize>j << 2; v128.store(orow + p, f32x4.div(v128.load(orow + p), sv)); }
+      for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(orow + p) / s32); }
+    } else {
+      const lr = <f32>(<f32>Math.log(<f64>s32) + m);
+      const rv = f32x4.splat(lr);
+      j = 0;
+      for (; j + 4 <= L; j += 4) { const p = <usize>j << 2; v128.store(orow + p, f32x4.sub(v128.load(xr + p), rv)); }
+      for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(xr + p) - lr); }
+    }
+  }
+}
+
+/**
+ * Log-softmax's gradient on the float32 rows [r0, r1) of [rows, L]: out = g − exp(y) · S with
+ * S = Σ g in float64 rounded to float32 and exp(y) by {@link expF32x4}, its product with S
+ * rounded to float32 (out may be g).
+ */
+export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 2, yr = y + off, gr = g + off, orow = out + off;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const v = v128.load(gr + (<usize>j << 2));
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+      s1 = f64x2.add(s1, promoteHigh(v));
+    }
+    let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+    for (; j < L; j++) s += <f64>load<f32>(gr + (<usize>j << 2));
+    const S = <f32>s, sv = f32x4.splat(S);
+    j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << 2;
+      v128.store(orow + p, f32x4.sub(v128.load(gr + p), f32x4.mul(expF32x4(v128.load(yr + p)), sv)));
+    }
+    for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(gr + p) - expF32s(load<f32>(yr + p)) * S); }
+  }
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/util/rng.js';
 import { DTypeError, ShapeError, ValueError } from '../../src/util/errors.js';
-import { grad, layerNorm, logSoftmax, randn, softmax, sum, mul, tensor, type Tensor } from '../../src/tensor/index.js';
+import { grad, layerNorm, logSoftmax, normal, randn, softmax, sum, mul, tensor, type Tensor } from '../../src/tensor/index.js';
 
 const f32 = Math.fround;
 
@@ -63,7 +63,7 @@ describe('softmax and logSoftmax kernels', () => {
     const name = log ? 'logSoftmax' : 'softmax';
     const f = log ? logSoftmax : softmax;
     it(`${name} float32 equals the op-by-op float32 formula bit for bit, on every axis`, () => {
-      const x = randn(rng, [4, 5, 6], { dtype: 'float32', std: 3 });
+      const x = normal(rng, [4, 5, 6], 0, 3, { dtype: 'float32' });
       for (const axis of [0, 1, 2]) {
         const want = alongAxis(x.data, [4, 5, 6], axis, (v) => softmaxRef(v, log));
         expect(bitDiff(f(x, axis).data, want)).toEqual([]);
@@ -71,7 +71,7 @@ describe('softmax and logSoftmax kernels', () => {
       }
     });
     it(`${name} float64 matches the formula to 1e-15 and sums to one (softmax)`, () => {
-      const x = randn(rng, [3, 7, 2], { dtype: 'float64', std: 4 });
+      const x = normal(rng, [3, 7, 2], 0, 4, { dtype: 'float64' });
       const y = f(x, 1);
       const want = alongAxis(x.data, [3, 7, 2], 1, (v) => {
         const m = Math.max(...v);
@@ -118,7 +118,7 @@ describe('layerNorm kernel', () => {
   };
 
   it('float64 matches the formula to 1e-14 with and without weight and bias, over two axes', () => {
-    const x = randn(rng, [5, 3, 4], { dtype: 'float64', std: 2, mean: 1 });
+    const x = normal(rng, [5, 3, 4], 1, 2, { dtype: 'float64' });
     const w = randn(rng, [3, 4], { dtype: 'float64' }), b = randn(rng, [3, 4], { dtype: 'float64' });
     for (const [ww, bb] of [[null, null], [w, null], [null, b], [w, b]] as const) {
       const y = layerNorm(x, [3, 4], ww, bb, 1e-3).data;
@@ -130,7 +130,7 @@ describe('layerNorm kernel', () => {
   });
 
   it('float32 is the float64 result rounded once (statistics in float64)', () => {
-    const x = randn(rng, [6, 33], { dtype: 'float32', std: 5, mean: 100 });
+    const x = normal(rng, [6, 33], 100, 5, { dtype: 'float32' });
     const w = randn(rng, [33], { dtype: 'float32' }), b = randn(rng, [33], { dtype: 'float32' });
     const y = layerNorm(x, [33], w, b).data;
     const want: number[] = [];
@@ -140,7 +140,7 @@ describe('layerNorm kernel', () => {
   });
 
   it('the backward kernel (no graph recorded) and the ops rule (createGraph) agree to 1e-13 in float64', () => {
-    const x = randn(rng, [4, 2, 5], { dtype: 'float64', requiresGrad: true, std: 2 });
+    const x = normal(rng, [4, 2, 5], 0, 2, { dtype: 'float64', requiresGrad: true });
     const w = randn(rng, [2, 5], { dtype: 'float64', requiresGrad: true }), b = randn(rng, [2, 5], { dtype: 'float64', requiresGrad: true });
     const g = randn(rng, [4, 2, 5], { dtype: 'float64' });
     const loss = (): Tensor => sum(mul(layerNorm(x, [2, 5], w, b), g));

@@ -473,7 +473,31 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.get(po, o!.data);
   };
 
+  // softmax / log-softmax over the last axis (float32): one pass per row for the maximum, one for
+  // exp and its float64 sum, one to scale — rows split across the threads (each row on one thread)
+  const softmaxRows = (op: 0 | 1): ProviderKernel => (inputs, outputs) => {
+    const [x] = inputs, [o] = outputs;
+    const n = x!.data.length, L = x!.shape[x!.shape.length - 1]!, rows = n / L;
+    const a = rt();
+    a.reset();
+    const px = a.put(x!.data as Float32Array);
+    const T = par(a, n * 8);
+    a.parallelChunks('softmaxRowsF32', [op, px, L, 0, 0, px], 3, chunked(rows, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(px, o!.data);
+  };
+  const logSoftmaxGrad: ProviderKernel = (inputs, outputs) => {
+    const [y, g] = inputs, [o] = outputs;
+    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
+    const a = rt();
+    a.reset();
+    const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array);
+    const T = par(a, n * 8);
+    a.parallelChunks('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, pg], 3, chunked(rows, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(pg, o!.data);
+  };
+
   const table: Record<string, ProviderKernel> = {
+    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), logSoftmaxGrad,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
@@ -515,6 +539,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         break;
       case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad': case 'so2SegmentSum':
         if (!isFloat(x) || !enough(x.data.length)) return false;
+        break;
+      case 'softmax': case 'logSoftmax': case 'logSoftmaxGrad': // float32, over the last axis
+        if (!f32(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
         break;
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds
         const os = outputs[0]!.shape, r = os.length;

@@ -99,6 +99,8 @@ export interface WasmKernelExports {
   colSumBatchF64(x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   colExtremeF32(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
+  softmaxRowsF32(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
+  logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
 }
 
 /** Name of a kernel export. */

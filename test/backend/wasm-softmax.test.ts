@@ -1,0 +1,103 @@
+/**
+ * The wasm float32 softmax / log-softmax rows and log-softmax gradient (wasm/kernels.ts
+ * `softmaxRowsF32`, `logSoftmaxGradRowsF32`) against the JS reference on 1, 2 and 4 threads: within
+ * 2 ulp-scale tolerance (the SIMD exp polynomial and the sum order differ from the reference's
+ * Math.exp and ascending sum), identical bits for every thread count, special values (NaN, ±∞ rows)
+ * handled as the reference handles them, row lengths around the vector width; and the provider's
+ * accepts rule (float32, last axis only).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWasmRuntime, jsBackend, type Kernel, type KernelTensor } from '../../src/backend/index.js';
+import { wasmKernels, wasmProvider } from '../../src/backend/wasm/kernels.js';
+import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
+import { Rng } from '../../src/util/rng.js';
+
+/**
+ * The first element where `got` and `ref` differ by more than rtol·|ref| + atol (exact: other
+ * bits), NaN matching only NaN and ±∞ only itself; null when none.
+ */
+function firstDiff(got: Float32Array, ref: Float32Array, exact: boolean, rtol = 0, atol = 0): string | null {
+  if (got.length !== ref.length) return `length ${got.length} ≠ ${ref.length}`;
+  for (let i = 0; i < ref.length; i++) {
+    const g = got[i]!, r = ref[i]!;
+    if (Number.isNaN(r) || Number.isNaN(g)) {
+      if (Number.isNaN(r) && Number.isNaN(g)) continue;
+      return `[${i}]: ${g} vs ${r}`;
+    }
+    const close = g === r || (Number.isFinite(r) && Math.abs(g - r) <= rtol * Math.abs(r) + atol);
+    if (exact ? !Object.is(g, r) : !close) return `[${i}]: ${g} vs ${r}`;
+  }
+  return null;
+}
+
+const runtimes: WasmArena[] = [];
+const tables: [number, Record<string, Kernel>][] = [1, 2, 4].map((T) => {
+  const runtime = createWasmRuntime(T)!;
+  runtimes.push(runtime);
+  return [T, wasmKernels({ minWork: 0, parallelMinWork: 0, runtime })];
+});
+afterAll(() => { for (const r of runtimes) r.dispose(); });
+
+const kt = (data: Float32Array, shape: number[]): KernelTensor => ({ data, shape, dtype: 'float32' });
+
+function run(k: Kernel, inputs: Float32Array[], shape: number[]): Float32Array {
+  const o = new Float32Array(inputs[0]!.length).fill(7);
+  k(inputs.map((d) => kt(d, shape)), [kt(o, shape)], { axis: shape.length - 1 });
+  return o;
+}
+
+function data(rng: Rng, n: number, scale: number): Float32Array {
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) d[i] = (rng.uniform() * 2 - 1) * scale;
+  return d;
+}
+
+describe('wasm softmax rows (float32, last axis)', () => {
+  const rng = new Rng(5);
+  for (const L of [1, 3, 4, 5, 8, 17, 64, 1000]) {
+    it(`softmax, logSoftmax and logSoftmaxGrad, rows of ${L}: close to the reference, same bits on 1, 2, 4 threads`, () => {
+      const rows = 37, shape = [rows, L], n = rows * L;
+      const x = data(rng, n, 20), g = data(rng, n, 1);
+      for (const op of ['softmax', 'logSoftmax', 'logSoftmaxGrad'] as const) {
+        const ins = op === 'logSoftmaxGrad' ? [run(jsBackend.kernels.logSoftmax!, [x], shape), g] : [x];
+        const ref = run(jsBackend.kernels[op]!, ins, shape);
+        const outs = tables.map(([, t]) => run(t[op]!, ins, shape));
+        // the gradient subtracts two terms: an absolute tolerance on the scale of g
+        // relative to each value (softmax: down to underflow); the gradient subtracts two terms, so
+        // also an absolute tolerance on the scale of Σ|g|
+        expect(firstDiff(outs[0]!, ref, false, 3e-6, op === 'logSoftmaxGrad' ? 3e-7 * L : 1e-37), op).toBeNull();
+        for (const o of outs.slice(1)) expect(firstDiff(o, outs[0]!, true), `${op} threads`).toBeNull();
+      }
+    });
+  }
+
+  it('special rows: NaN anywhere, +∞, all −∞, huge values — as the reference', () => {
+    const rows = [
+      [1, NaN, 2, 3, 4], [Infinity, 0, 1, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+      [3e38, 3.1e38, -3e38, 0, 1], [-Infinity, 0, -Infinity, 1, -Infinity], [Infinity, Infinity, 1, 2, 3],
+    ];
+    const x = Float32Array.from(rows.flat()), shape = [rows.length, 5];
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const ref = run(jsBackend.kernels[op]!, [x], shape);
+      for (const [T, t] of tables) expect(firstDiff(run(t[op]!, [x], shape), ref, false, 3e-6, 1e-37), `${op} on ${T} threads`).toBeNull();
+    }
+  });
+
+  it('the tolerance check fails on a value off by 1e-5 relative', () => {
+    const x = data(rng, 64, 3), shape = [4, 16];
+    const ref = run(jsBackend.kernels.softmax!, [x], shape), bad = run(tables[0]![1].softmax!, [x], shape);
+    bad[5] = bad[5]! * (1 + 1e-5);
+    expect(firstDiff(bad, ref, false, 3e-6, 1e-37)).not.toBeNull();
+    expect(firstDiff(run(tables[0]![1].softmax!, [x], shape), ref, false, 3e-6, 1e-37)).toBeNull();
+  });
+
+  it('accepts float32 over the last axis only; the reference runs the rest', () => {
+    if (!wasmRuntime()) return;
+    const p = wasmProvider({ minWork: 0 });
+    const f = new Float32Array(12), d = new Float64Array(12);
+    expect(p.accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
+    expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
+    expect(p.accepts('softmax', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 1 })).toBe(false);
+    expect(wasmProvider({}).accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(false); // below minWork
+  });
+});
