@@ -10,6 +10,9 @@
  *   --quick          few repetitions (CI smoke test; numbers are rough)
  *   --op SUBSTR      only ops whose id contains SUBSTR (repeatable)
  *   --markdown       a Markdown table instead of the text table (for docs/guide/08-performance.md)
+ *   --no-huge-pages  do not re-run with glibc's huge-page tunable (see bench/lib/huge-pages.ts):
+ *                    on Linux with transparent huge pages in madvise mode the bench otherwise
+ *                    re-runs itself with GLIBC_TUNABLES=glibc.malloc.hugetlb=1
  *
  * Progress and notes about missing peers go to stderr; the report goes to stdout.
  * @module
@@ -17,14 +20,15 @@
 import { runSection } from './lib/runner.js';
 import { jsonLines, markdown, table } from './lib/report.js';
 import { SECTIONS } from './sections/index.js';
+import { HUGETLB_TUNABLE, canRequestHugePages, freshPageCost, hugePagesRequested, rerunWithHugePages, thpMode } from './lib/huge-pages.js';
 
-interface Args { only: string[]; json: boolean; markdown: boolean; quick: boolean; ops: string[] }
+interface Args { only: string[]; json: boolean; markdown: boolean; quick: boolean; ops: string[]; hugePages: boolean }
 
-const USAGE = `usage: npm run bench -- [--only SECTION] [--json] [--quick] [--op SUBSTR] [--markdown]
+const USAGE = `usage: npm run bench -- [--only SECTION] [--json] [--quick] [--op SUBSTR] [--markdown] [--no-huge-pages]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { only: [], json: false, markdown: false, quick: false, ops: [] };
+  const a: Args = { only: [], json: false, markdown: false, quick: false, ops: [], hugePages: true };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const value = (): string => {
@@ -37,6 +41,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (x === '--json') a.json = true;
     else if (x === '--markdown') a.markdown = true;
     else if (x === '--quick') a.quick = true;
+    else if (x === '--no-huge-pages') a.hugePages = false;
     else if (x === '--only' || x.startsWith('--only=')) a.only.push(...value().split(','));
     else if (x === '--op' || x.startsWith('--op=')) a.ops.push(...value().split(','));
     else if (x === '--help' || x === '-h') {
@@ -60,9 +65,13 @@ async function main(): Promise<void> {
     console.error(`bench: unknown section ${unknown.map((n) => `'${n}'`).join(', ')}\n${USAGE}`);
     process.exit(2);
   }
+  if (args.hugePages && canRequestHugePages()) process.exit(rerunWithHugePages());
   const sections = args.only.length ? SECTIONS.filter((s) => args.only.includes(s.name)) : SECTIONS;
   const log = (line: string): void => { process.stderr.write(line + '\n'); };
   log(`erlangen bench — node ${process.version}, ${args.quick ? 'quick' : 'full'} run, sections: ${sections.map((s) => s.name).join(', ')}`);
+  const pages = hugePagesRequested() ? `huge pages requested (GLIBC_TUNABLES=${HUGETLB_TUNABLE}, THP ${thpMode()})`
+    : `4 KiB pages (THP ${thpMode() ?? 'n/a'}${args.hugePages ? '' : ', --no-huge-pages'})`;
+  log(`memory: ${pages}; a fresh 64 MB array costs ${freshPageCost().toFixed(2)} ms/MB to fault in`);
   const t0 = performance.now();
   for (const section of sections) {
     const r = await runSection(section, { quick: args.quick, opFilter: args.ops, log });

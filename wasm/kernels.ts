@@ -186,8 +186,10 @@ export function gdotF64(a: usize, b: usize, F: i32, H: i32, ia: usize, ib: usize
  */
 @inline function expF32x4(v: v128): v128 {
   const magic = f32x4.splat(12582912.0);
-  let x = f32x4.min(v, f32x4.splat(88.8));
-  x = f32x4.max(x, f32x4.splat(-104.0));
+  // pmin / pmax (b < a ? b : a) are one x64 instruction each, where min / max take several for
+  // their NaN and ±0 rules; with these constant bounds they give the same lanes (a NaN stays NaN)
+  let x = f32x4.pmin(v, f32x4.splat(88.8));
+  x = f32x4.pmax(x, f32x4.splat(-104.0));
   const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
   const fx = f32x4.sub(t, magic);
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
@@ -1754,10 +1756,16 @@ export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1:
 export function softmaxRowsF32(op: i32, x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
   for (let r = r0; r < r1; r++) {
     const xr = x + ((<usize>r * <usize>L) << 2), orow = out + ((<usize>r * <usize>L) << 2);
-    let mv = f32x4.splat(-Infinity);
+    // the maximum by pmax (one instruction; NaN lanes are tracked apart and win at the end)
+    let mv = f32x4.splat(-Infinity), nanv = f32x4.splat(0);
     let j = 0;
-    for (; j + 4 <= L; j += 4) mv = f32x4.max(mv, v128.load(xr + (<usize>j << 2)));
+    for (; j + 4 <= L; j += 4) {
+      const v = v128.load(xr + (<usize>j << 2));
+      mv = f32x4.pmax(mv, v);
+      nanv = v128.or(nanv, f32x4.ne(v, v));
+    }
     let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    if (v128.any_true(nanv)) m = NaN;
     for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
     if (op == 1 && (m == Infinity || m == -Infinity)) m = 0;
     const ms = f32x4.splat(m);
@@ -1817,5 +1825,112 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
       v128.store(orow + p, f32x4.sub(v128.load(gr + p), f32x4.mul(expF32x4(v128.load(yr + p)), sv)));
     }
     for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(gr + p) - expF32s(load<f32>(yr + p)) * S); }
+  }
+}
+
+// ------------------------------------------------------------------ layer norm rows
+
+/** Σ of float32 x[0, L) in float64: four f64x2 accumulators over 8-lane blocks, then the tail in order. */
+@inline function rowSumF32(x: usize, L: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 8 <= L; j += 8) {
+    const p = x + (<usize>j << 2), v0 = v128.load(p), v1 = v128.load(p, 16);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v0));
+    a1 = f64x2.add(a1, promoteHigh(v0));
+    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v1));
+    a3 = f64x2.add(a3, promoteHigh(v1));
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < L; j++) s += <f64>load<f32>(x + (<usize>j << 2));
+  return s;
+}
+
+/** Σ (x − m)² of float32 x[0, L) in float64 (the same blocking as {@link rowSumF32}). */
+@inline function rowSqDevF32(x: usize, L: i32, m: f64): f64 {
+  const mv = f64x2.splat(m);
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 8 <= L; j += 8) {
+    const p = x + (<usize>j << 2), v0 = v128.load(p), v1 = v128.load(p, 16);
+    const d0 = f64x2.sub(f64x2.promote_low_f32x4(v0), mv), d1 = f64x2.sub(promoteHigh(v0), mv);
+    const d2 = f64x2.sub(f64x2.promote_low_f32x4(v1), mv), d3 = f64x2.sub(promoteHigh(v1), mv);
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+    a2 = f64x2.add(a2, f64x2.mul(d2, d2));
+    a3 = f64x2.add(a3, f64x2.mul(d3, d3));
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < L; j++) { const d = <f64>load<f32>(x + (<usize>j << 2)) - m; s += d * d; }
+  return s;
+}
+
+/**
+ * Layer norm of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, σ² = Σ(x − μ)² / L (float64,
+ * {@link rowSumF32} / {@link rowSqDevF32}), r = 1 / √(σ² + ε) with ε the float64 at `peps`, and
+ * y = (x − μ) · r · w + b evaluated in float64 (f64x2) and rounded once, as the JS reference
+ * evaluates it; w / b are skipped where the pointer is 0. mu[row] and rs[row] get μ and r (float32).
+ */
+export function layerNormRowsF32(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void {
+  const eps = load<f64>(peps);
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 2, xr = x + off, yr = y + off;
+    const m = rowSumF32(xr, L) / <f64>L;
+    const rr = 1 / Math.sqrt(rowSqDevF32(xr, L, m) / <f64>L + eps);
+    store<f32>(mu + (<usize>r << 2), <f32>m);
+    store<f32>(rs + (<usize>r << 2), <f32>rr);
+    const mv = f64x2.splat(m), rv = f64x2.splat(rr);
+    let j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << 2, v = v128.load(xr + p);
+      let lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), rv);
+      let hi = f64x2.mul(f64x2.sub(promoteHigh(v), mv), rv);
+      if (w) { const wv = v128.load(w + p); lo = f64x2.mul(lo, f64x2.promote_low_f32x4(wv)); hi = f64x2.mul(hi, promoteHigh(wv)); }
+      if (b) { const bv = v128.load(b + p); lo = f64x2.add(lo, f64x2.promote_low_f32x4(bv)); hi = f64x2.add(hi, promoteHigh(bv)); }
+      v128.store(yr + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    }
+    for (; j < L; j++) {
+      const p = <usize>j << 2;
+      let v = (<f64>load<f32>(xr + p) - m) * rr;
+      if (w) v *= <f64>load<f32>(w + p);
+      if (b) v += <f64>load<f32>(b + p);
+      store<f32>(yr + p, <f32>v);
+    }
+  }
+}
+
+/**
+ * Layer norm's backward on the float32 rows [r0, r1) of [rows, L], a chunk of `CR` rows (the
+ * caller's chunks start at multiples of CR): with x̂ = (x − μ) · r and a = g · w (g where w = 0),
+ * gx = r · (a − mean(a) − x̂ · mean(a · x̂)) per row, in float64 and rounded once; and the chunk's
+ * partial sums Σ g · x̂ and Σ g over its rows, in ascending row order, into float64 slots
+ * parts[(r0 / CR) · 2L + j] and [… + L + j]. The caller adds the chunks' partials in chunk order,
+ * so the weight and bias gradients do not depend on the thread count.
+ */
+export function layerNormGradRowsF32(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void {
+  const pw = parts + ((<usize>(r0 / CR) * <usize>L * 2) << 3), pb = pw + (<usize>L << 3);
+  for (let j = 0; j < L; j++) { store<f64>(pw + (<usize>j << 3), 0); store<f64>(pb + (<usize>j << 3), 0); }
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 2, xr = x + off, gr = g + off, or = gx + off;
+    const m = <f64>load<f32>(mu + (<usize>r << 2)), rr = <f64>load<f32>(rs + (<usize>r << 2));
+    let c1: f64 = 0, c2: f64 = 0;
+    for (let j = 0; j < L; j++) {
+      const p = <usize>j << 2, gj = <f64>load<f32>(gr + p), xh = (<f64>load<f32>(xr + p) - m) * rr;
+      const a = w ? gj * <f64>load<f32>(w + p) : gj;
+      c1 += a;
+      c2 += a * xh;
+      const q = <usize>j << 3;
+      store<f64>(pw + q, load<f64>(pw + q) + gj * xh);
+      store<f64>(pb + q, load<f64>(pb + q) + gj);
+    }
+    c1 /= <f64>L;
+    c2 /= <f64>L;
+    for (let j = 0; j < L; j++) {
+      const p = <usize>j << 2, xh = (<f64>load<f32>(xr + p) - m) * rr;
+      const gj = <f64>load<f32>(gr + p), a = w ? gj * <f64>load<f32>(w + p) : gj;
+      store<f32>(or + p, <f32>(rr * (a - c1 - xh * c2)));
+    }
   }
 }

@@ -50,6 +50,9 @@ export interface WasmKernelOptions {
 /** Most chunks (of images) of a weight gradient: partial sums fixed by the shape, added in order. */
 const CONV_WGRAD_CHUNKS = 16;
 
+/** Most chunks of rows of a layer-norm backward (each holds float64 partials of the weight and bias gradients). */
+const LAYERNORM_CHUNKS = 64;
+
 /** Chunks per thread of the dynamically scheduled gather-sums (≈ 1 ms each at 1M edges × 64 features). */
 const CHUNKS_PER_THREAD = 16;
 
@@ -496,8 +499,51 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.get(pg, o!.data);
   };
 
+  // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
+  // chunks of rows (LAYERNORM_CHUNKS at most, set by the shape), their float64 partials added in
+  // chunk order here, so no result depends on the thread count
+  const layerNorm: ProviderKernel = (inputs, outputs, attrs: { size: number; eps: number; hasWeight: boolean; hasBias: boolean }) => {
+    const x = inputs[0]!, [y, mu, rs] = outputs;
+    const n = x.data.length, L = attrs.size, rows = n / L;
+    const a = rt();
+    a.reset();
+    const px = a.put(x.data as Float32Array);
+    const pw = attrs.hasWeight ? a.put(inputs[1]!.data as Float32Array) : 0;
+    const pb = attrs.hasBias ? a.put(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
+    const peps = a.alloc(8);
+    a.view(new Float64Array(0), peps, 1)[0] = attrs.eps;
+    const py = a.alloc(n * 4), pmu = a.alloc(rows * 4), prs = a.alloc(rows * 4);
+    const T = par(a, n * 8);
+    a.parallelChunks('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), T > 1 ? () => touchPages(y!.data) : undefined);
+    a.get(py, y!.data);
+    a.get(pmu, mu!.data);
+    a.get(prs, rs!.data);
+  };
+  const layerNormGrad: ProviderKernel = (inputs, outputs, attrs: { size: number; hasWeight: boolean }) => {
+    const [x, mu, rs, g] = inputs, [gx, gw, gb] = outputs;
+    const n = x!.data.length, L = attrs.size, rows = n / L;
+    const CR = Math.ceil(rows / LAYERNORM_CHUNKS), count = Math.ceil(rows / CR);
+    const a = rt();
+    a.reset();
+    const px = a.put(x!.data as Float32Array), pmu = a.put(mu!.data as Float32Array), prs = a.put(rs!.data as Float32Array);
+    const pg = a.put(g!.data as Float32Array), pw = attrs.hasWeight ? a.put(inputs[4]!.data as Float32Array) : 0;
+    const pgx = a.alloc(n * 4), parts = a.alloc(count * 2 * L * 8);
+    const chunks = Array.from({ length: count }, (_, k): [number, number] => [k * CR, Math.min(rows, (k + 1) * CR)]);
+    const T = par(a, n * 8);
+    if (T > 1) a.parallelChunks('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, () => touchPages(gx!.data));
+    else for (const [r0, r1] of chunks) a.k.layerNormGradRowsF32(px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
+    a.get(pgx, gx!.data);
+    const P = a.view(new Float64Array(0), parts, count * 2 * L), W = gw!.data, B = gb!.data;
+    for (let j = 0; j < L; j++) {
+      let sw = 0, sb = 0;
+      for (let k = 0; k < count; k++) { sw += P[k * 2 * L + j]!; sb += P[k * 2 * L + L + j]!; }
+      W[j] = sw;
+      B[j] = sb;
+    }
+  };
+
   const table: Record<string, ProviderKernel> = {
-    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), logSoftmaxGrad,
+    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), logSoftmaxGrad, layerNorm, layerNormGrad,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
@@ -539,6 +585,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         break;
       case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad': case 'so2SegmentSum':
         if (!isFloat(x) || !enough(x.data.length)) return false;
+        break;
+      case 'layerNorm': case 'layerNormGrad': // float32
+        if (!f32(x) || !enough(x.data.length)) return false;
         break;
       case 'softmax': case 'logSoftmax': case 'logSoftmaxGrad': // float32, over the last axis
         if (!f32(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;

@@ -1,6 +1,7 @@
 /**
- * The wasm float32 softmax / log-softmax rows and log-softmax gradient (wasm/kernels.ts
- * `softmaxRowsF32`, `logSoftmaxGradRowsF32`) against the JS reference on 1, 2 and 4 threads: within
+ * The wasm float32 row kernels — softmax / log-softmax and log-softmax's gradient (wasm/kernels.ts
+ * `softmaxRowsF32`, `logSoftmaxGradRowsF32`), layer norm and its gradient (`layerNormRowsF32`,
+ * `layerNormGradRowsF32`) — against the JS reference on 1, 2 and 4 threads. Softmax: within
  * 2 ulp-scale tolerance (the SIMD exp polynomial and the sum order differ from the reference's
  * Math.exp and ascending sum), identical bits for every thread count, special values (NaN, ±∞ rows)
  * handled as the reference handles them, row lengths around the vector width; and the provider's
@@ -99,5 +100,50 @@ describe('wasm softmax rows (float32, last axis)', () => {
     expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
     expect(p.accepts('softmax', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 1 })).toBe(false);
     expect(wasmProvider({}).accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(false); // below minWork
+  });
+});
+
+describe('wasm layer norm rows (float32)', () => {
+  const rng = new Rng(9);
+  const call = (k: Kernel, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object): Float32Array[] => {
+    const outs = outShapes.map((sh) => new Float32Array(sh.reduce((p, d) => p * d, 1)).fill(7));
+    k(ins.map((d, i) => kt(d, shapes[i]!)), outs.map((d, i) => kt(d, outShapes[i]!)), attrs);
+    return outs;
+  };
+  for (const [rows, L] of [[1, 1], [5, 3], [37, 8], [200, 33], [130, 1000]] as const) {
+    for (const affine of [false, true]) {
+      it(`forward and backward, ${rows} rows of ${L}${affine ? ', weight and bias' : ''}: close to the reference, same bits on 1, 2, 4 threads`, () => {
+        const n = rows * L, x = data(rng, n, 3), w = data(rng, L, 2), b = data(rng, L, 1), g = data(rng, n, 1);
+        for (let i = 0; i < n; i++) x[i] = x[i]! + 50; // an offset: the two-pass variance matters
+        const attrs = { size: L, eps: 1e-5, hasWeight: affine, hasBias: affine };
+        const fin = affine ? [x, w, b] : [x], fsh = affine ? [[rows, L], [L], [L]] : [[rows, L]];
+        const fo = [[rows, L], [rows], [rows]];
+        const ref = call(jsBackend.kernels.layerNorm!, fin, fsh, fo, attrs);
+        const got = tables.map(([, t]) => call(t.layerNorm!, fin, fsh, fo, attrs));
+        for (let k = 0; k < 3; k++) {
+          expect(firstDiff(got[0]![k]!, ref[k]!, false, 2e-6, 2e-6), `forward output ${k}`).toBeNull();
+          for (const o of got.slice(1)) expect(firstDiff(o[k]!, got[0]![k]!, true), `forward output ${k} threads`).toBeNull();
+        }
+        // the backward from the reference's statistics
+        const bin = [x, ref[1]!, ref[2]!, g, ...(affine ? [w] : [])], bsh = [[rows, L], [rows], [rows], [rows, L], [L]];
+        const bo = [[rows, L], [L], [L]];
+        const bref = call(jsBackend.kernels.layerNormGrad!, bin, bsh, bo, attrs);
+        const bgot = tables.map(([, t]) => call(t.layerNormGrad!, bin, bsh, bo, attrs));
+        for (let k = 0; k < 3; k++) {
+          // gx is computed in the reference's order (same bits up to float32 rounding of the result);
+          // gγ, gβ add the rows' terms in chunks: within rounding of a float64 sum over `rows` terms
+          expect(firstDiff(bgot[0]![k]!, bref[k]!, false, 1e-6, 1e-6), `backward output ${k}`).toBeNull();
+          for (const o of bgot.slice(1)) expect(firstDiff(o[k]!, bgot[0]![k]!, true), `backward output ${k} threads`).toBeNull();
+        }
+      });
+    }
+  }
+  it('accepts float32 only', () => {
+    if (!wasmRuntime()) return;
+    const p = wasmProvider({ minWork: 0 });
+    const f = new Float32Array(12), d = new Float64Array(12);
+    const attrs = { size: 4, eps: 1e-5, hasWeight: false, hasBias: false };
+    expect(p.accepts('layerNorm', [kt(f, [3, 4])], [kt(f, [3, 4])], attrs)).toBe(true);
+    expect(p.accepts('layerNorm', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(false);
   });
 });
