@@ -15,7 +15,7 @@ import {
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft, cumsum, cumprod,
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm,
+  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm, clamp,
 } from '../tensor/index.js';
 
 /** One conformance case: a tensor function and the shapes of its inputs. */
@@ -62,6 +62,7 @@ export function conformanceCases(): ConformanceCase[] {
     c.push({ name: `${name} same shape [4,5]`, inputs: [{ shape: [4, 5] }, { shape: [4, 5] }], fn: (a, b) => [f(a, b)] });
     c.push({ name: `${name} broadcast [2,1,5]⊕[3,1]`, inputs: [{ shape: [2, 1, 5] }, { shape: [3, 1] }], fn: (a, b) => [f(a, b)] });
   }
+  c.push({ name: 'clamp (both bounds, one bound)', inputs: [{ shape: [4, 9] }], fn: (x) => [clamp(x, -0.5, 0.7), clamp(x, null, 0.2), clamp(x, -0.1)] });
   c.push({ name: 'pow positive base', inputs: [{ shape: [6] }, { shape: [6] }], fn: (a, b) => [pow(a, b)], positive: true });
   c.push({ name: 'where broadcast', inputs: [{ shape: [4, 1] }, { shape: [1, 3] }, { shape: [4, 3] }], fn: (cnd, a, b) => [where(gt(cnd, 0), a, b)] });
   c.push({ name: 'cast round trip', inputs: [{ shape: [7] }], fn: (x) => [cast(cast(x, 'float64'), 'float32'), cast(cast(mul(x, 10), 'int32'), 'float32')] });

@@ -9,7 +9,7 @@ import {
   Tensor, apply, tensor, uniform, indices, detach, grad,
   reshape, expand, permute, sum, cast, clone,
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
-  reciprocal, square, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, siluGrad,
+  reciprocal, square, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, siluGrad, clamp,
   max, min, prod, logsumexp, norm, slice, pad, concat, flip, matmul, einsum,
   indexSelect, indexAdd, takeAlongAxis, scatterAdd,
   segmentSum, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
@@ -176,6 +176,10 @@ describe('reductions', () => {
   it('prod with one and two zeros in a group (exact Hessian at zeros)', () => {
     gg((x) => prod(x, 1), [v64([1.5, 0, -2, 0.7, 0.3, 0.5, 2, 1.1, 0, 0, 3, 1], [3, 4])]);
     gg((x) => prod(x), [v64([0, 0, 0.5, 2])]);
+  });
+  it('clamp (its second derivative is 0 inside and outside the bounds)', () => {
+    gg((x) => square(clamp(x, -0.5, 0.5)), [rnd([2, 5])]);
+    gg((x) => mul(clamp(x, null, 0.3), x), [rnd([6])]);
   });
   it('max and min (no ties)', () => {
     gg((x) => square(max(x, 1)), [rnd([3, 4])]);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/util/rng.js';
 import { DTypeError, ShapeError, ValueError } from '../../src/util/errors.js';
-import { grad, layerNorm, logSoftmax, normal, randn, softmax, sum, mul, tensor, type Tensor } from '../../src/tensor/index.js';
+import { clamp, grad, layerNorm, logSoftmax, normal, randn, softmax, sum, mul, tensor, type Tensor } from '../../src/tensor/index.js';
 
 const f32 = Math.fround;
 
@@ -164,5 +164,27 @@ describe('layerNorm kernel', () => {
     expect(() => layerNorm(x, [3], null, null, NaN)).toThrow(/eps/);
     expect(() => layerNorm(tensor([[1, 2]], { dtype: 'int32' }), [2])).toThrow(DTypeError);
     expect(() => layerNorm(x, [3], randn(rng, [3], { dtype: 'float64' }))).toThrow(/layerNorm: dtypes differ/);
+  });
+});
+
+describe('clamp kernel', () => {
+  it('NaN stays NaN, −0 stays −0, bounds are compared and returned in the dtype', () => {
+    const y = clamp(tensor([NaN, -0, -3, 3, 0.05, 0.2], { dtype: 'float32' }), 0.1, 1).data;
+    expect(Number.isNaN(y[0])).toBe(true);
+    expect(Array.from(y.slice(1))).toEqual([0.1, 0.1, 1, 0.1, 0.2].map(f32));
+    const z = clamp(tensor([-0, 2, -2], { dtype: 'float64' }), -1).data;
+    expect(Object.is(z[0], -0)).toBe(true);
+    expect(Array.from(z.slice(1))).toEqual([2, -1]);
+    expect(Object.is(clamp(tensor([-0], { dtype: 'float64' }), -1, 1).data[0], -0)).toBe(true);
+  });
+  it('gradient: 1 inside and on the bounds, 0 outside', () => {
+    const x = tensor([-2, -1, 0, 1, 2], { dtype: 'float64', requiresGrad: true });
+    const [g] = grad(sum(clamp(x, -1, 1)), [x]);
+    expect(Array.from(g!.data)).toEqual([0, 1, 1, 1, 0]);
+  });
+  it('named errors: int32, NaN bound, lo > hi', () => {
+    expect(() => clamp(tensor([1], { dtype: 'int32' }), 0)).toThrow(DTypeError);
+    expect(() => clamp(tensor([1]), NaN)).toThrow(/clamp: lower bound/);
+    expect(() => clamp(tensor([1]), 2, 1)).toThrow(ValueError);
   });
 });

@@ -18,6 +18,7 @@ import { fftC2CKernel, rfftR2CKernel } from './fft.js';
 import { cumprodKernel, cumsumKernel } from './scan.js';
 import { logSoftmaxGradKernel, logSoftmaxKernel, softmaxGradKernel, softmaxKernel } from './softmax.js';
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
+import { clampKernel } from './clamp.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
@@ -70,6 +71,7 @@ const kernels: Record<string, Kernel> = {
   logSoftmaxGrad: logSoftmaxGradKernel,
   layerNorm: layerNormKernel,
   layerNormGrad: layerNormGradKernel,
+  clamp: clampKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

@@ -282,7 +282,30 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   return apply(whereOp, [c, ta, tb]);
 }
 
-/** Clamp into [lo, hi] (either bound may be omitted); gradient 1 inside, including the bounds. */
+/**
+ * `clamp` as one primitive (one pass, where the composition of comparisons and `where` made four).
+ * Gradient: g where lo ≤ x ≤ hi (the bounds included, and NaN passes), 0 outside — written with
+ * comparisons and `where`, so its own derivative is 0 almost everywhere.
+ */
+const clampOp: OpDef<{ lo: number; hi: number }> = {
+  name: 'clamp',
+  infer: ([x]) => {
+    requireFloat('clamp', x!);
+    return [{ shape: x!.shape, dtype: x!.dtype }];
+  },
+  backward: ({ grad, inputs: [x], attrs: { lo, hi } }) => {
+    let g = grad;
+    if (lo !== -Infinity) g = where(lt(x!, lo), 0, g);
+    if (hi !== Infinity) g = where(gt(x!, hi), 0, g);
+    return [g];
+  },
+};
+
+/**
+ * Clamp into [lo, hi] (either bound may be omitted): x < lo → lo, x > hi → hi, else x (NaN stays
+ * NaN); the bounds are compared in the tensor's dtype. Gradient 1 inside, including the bounds.
+ * @throws ValueError for a NaN or non-number bound or lo > hi; DTypeError for an int32 tensor
+ */
 export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
   requireTensor('clamp', 'x', x);
   if (!(x instanceof Tensor)) throw new DTypeError(`clamp: x must be a Tensor, got ${describe(x)}`);
@@ -290,10 +313,5 @@ export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor
     if (v != null && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(`clamp: ${name} bound must be a number (not NaN), got ${describe(v)}`);
   }
   if (lo != null && hi != null && lo > hi) throw new ValueError(`clamp: lower bound ${lo} exceeds upper bound ${hi}`);
-  return asOp('clamp', () => {
-    let y = x;
-    if (lo != null) y = where(lt(y, lo), lo, y);
-    if (hi != null) y = where(gt(y, hi), hi, y);
-    return y;
-  });
+  return apply(clampOp, [x], { lo: lo ?? -Infinity, hi: hi ?? Infinity });
 }
