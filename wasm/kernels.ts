@@ -1934,3 +1934,63 @@ export function layerNormGradRowsF32(x: usize, mu: usize, rs: usize, g: usize, w
     }
   }
 }
+
+// ------------------------------------------------------------------ clamp, logsumexp rows
+
+/**
+ * out[i] = x < lo ? lo : x > hi ? hi : x for i ∈ [i0, i1), with lo, hi the two values of x's type
+ * at `pb` (±∞ for an omitted bound): pmax(x, lo) is `x < lo ? lo : x` and pmin(·, hi) is
+ * `hi < · ? hi : ·`, one instruction each — the reference's selections exactly (NaN stays NaN,
+ * −0 stays −0). The tail runs the vector code on a splat.
+ */
+@inline function clampAny<T>(x: usize, pb: usize, i0: i32, i1: i32, out: usize): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3), L = 16 / sizeof<T>();
+  const lo = vsplat<T>(load<T>(pb)), hi = vsplat<T>(load<T>(pb + sizeof<T>()));
+  let i = i0;
+  for (; i + L <= i1; i += L) {
+    const p = <usize>i << sh, v = v128.load(x + p);
+    v128.store(out + p, sizeof<T>() == 4 ? f32x4.pmin(f32x4.pmax(v, lo), hi) : f64x2.pmin(f64x2.pmax(v, lo), hi));
+  }
+  for (; i < i1; i++) {
+    const p = <usize>i << sh, v = vsplat<T>(load<T>(x + p));
+    if (sizeof<T>() == 4) store<f32>(out + p, f32x4.extract_lane(f32x4.pmin(f32x4.pmax(v, lo), hi), 0));
+    else store<f64>(out + p, f64x2.extract_lane(f64x2.pmin(f64x2.pmax(v, lo), hi), 0));
+  }
+}
+/** {@link clampAny} for float32. */
+export function clampF32(x: usize, pb: usize, i0: i32, i1: i32, out: usize): void { clampAny<f32>(x, pb, i0, i1, out); }
+/** {@link clampAny} for float64. */
+export function clampF64(x: usize, pb: usize, i0: i32, i1: i32, out: usize): void { clampAny<f64>(x, pb, i0, i1, out); }
+
+/**
+ * logsumexp of the float32 rows [r0, r1) of x[rows, L] into out[row]: the log-softmax pass of
+ * {@link softmaxRowsF32} (maximum, shift by 0 where it is ±∞, SIMD exp, float64 sum rounded to
+ * float32) without the output pass: out = (log s rounded to float32) + m, rounded.
+ */
+export function logsumexpRowsF32(x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 2);
+    let mv = f32x4.splat(-Infinity), nanv = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const v = v128.load(xr + (<usize>j << 2));
+      mv = f32x4.pmax(mv, v);
+      nanv = v128.or(nanv, f32x4.ne(v, v));
+    }
+    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    if (v128.any_true(nanv)) m = NaN;
+    for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
+    if (m == Infinity || m == -Infinity) m = 0;
+    const ms = f32x4.splat(m);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>j << 2)), ms));
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+      s1 = f64x2.add(s1, promoteHigh(e));
+    }
+    let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+    for (; j < L; j++) s += <f64>expF32s(load<f32>(xr + (<usize>j << 2)) - m);
+    store<f32>(out + (<usize>r << 2), <f32>(<f32>Math.log(<f64><f32>s) + m));
+  }
+}

@@ -15,7 +15,7 @@ import {
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft, cumsum, cumprod,
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm, clamp,
+  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm, clamp, variance, logsumexp,
 } from '../tensor/index.js';
 
 /** One conformance case: a tensor function and the shapes of its inputs. */
@@ -68,6 +68,7 @@ export function conformanceCases(): ConformanceCase[] {
   c.push({ name: 'cast round trip', inputs: [{ shape: [7] }], fn: (x) => [cast(cast(x, 'float64'), 'float32'), cast(cast(mul(x, 10), 'int32'), 'float32')] });
   for (const axes of [[1], [0, 2], [0, 1, 2]]) {
     c.push({ name: `sum/prod/max/min axes [${axes}]`, inputs: [{ shape: [3, 4, 5] }], fn: (x) => [sum(x, axes), prod(x, axes), max(x, axes, true), min(x, axes)] });
+    c.push({ name: `variance/logsumexp axes [${axes}]`, inputs: [{ shape: [3, 4, 5] }], fn: (x) => [variance(x, axes), variance(x, axes, true, 0), logsumexp(x, axes)] });
   }
   c.push({ name: 'argmax/argmin', inputs: [{ shape: [4, 6] }], fn: (x) => [cast(argmax(x, 1), 'float32'), cast(argmin(x, 0), 'float32'), cast(argmax(x), 'float32')] });
   c.push({ name: 'permute 3-d and transpose 2-d', inputs: [{ shape: [3, 4, 5] }, { shape: [33, 40] }], fn: (x, y) => [permute(x, [2, 0, 1]), permute(y, [1, 0])] });

@@ -147,3 +147,58 @@ describe('wasm layer norm rows (float32)', () => {
     expect(p.accepts('layerNorm', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(false);
   });
 });
+
+describe('wasm clamp and logsumexp rows', () => {
+  const rng = new Rng(13);
+  it('clamp gives the reference bits (NaN, ±0, ±∞, subnormals, the bounds themselves) on 1, 2, 4 threads, float32 and float64', () => {
+    const specials = [NaN, -NaN, 0, -0, 1, -1, 0.5, -0.5, Infinity, -Infinity, 1e-45, -1e-45, 3e38, -3e38, 0.25, -0.25, 0.3, -0.3];
+    for (const dtype of ['float32', 'float64'] as const) {
+      const C = dtype === 'float32' ? Float32Array : Float64Array;
+      const x = C.from([...specials, ...Array.from({ length: 301 }, () => rng.uniform() * 2 - 1)]);
+      for (const [lo, hi] of [[-0.3, 0.25], [0, Infinity], [-Infinity, -0], [0.1, 0.1]] as const) {
+        const run2 = (k: Kernel): Float64Array | Float32Array => {
+          const o = new C(x.length).fill(7);
+          k([{ data: x, shape: [x.length], dtype }], [{ data: o, shape: [x.length], dtype }], { lo, hi });
+          return o;
+        };
+        const ref = run2(jsBackend.kernels.clamp!);
+        for (const [T, t] of tables) {
+          const got = run2(t.clamp!);
+          for (let i = 0; i < x.length; i++) {
+            const ok = Object.is(got[i], ref[i]) || (Number.isNaN(got[i]) && Number.isNaN(ref[i]));
+            if (!ok) expect.fail(`${dtype} clamp(${x[i]}, ${lo}, ${hi}) on ${T} threads: ${got[i]} vs ${ref[i]}`);
+          }
+        }
+      }
+    }
+  });
+
+  for (const L of [1, 3, 8, 33, 1000]) {
+    it(`logsumexp over rows of ${L} (and two trailing axes): close to the reference, same bits on 1, 2, 4 threads`, () => {
+      const rows = 29, n = rows * L, x = data(rng, n, 30);
+      x[0] = NaN;
+      if (L > 1) { x[L] = Infinity; for (let j = 0; j < L; j++) x[2 * L + j] = -Infinity; }
+      for (const [shape, axes] of [[[rows, L], [1]], [[rows, 1, L], [1, 2]]] as const) {
+        const call = (k: Kernel): Float32Array => {
+          const o = new Float32Array(rows).fill(7);
+          k([kt(x, [...shape])], [kt(o, [rows])], { axes: [...axes] });
+          return o;
+        };
+        const ref = call(jsBackend.kernels.logsumexp!);
+        const outs = tables.map(([, t]) => call(t.logsumexp!));
+        expect(firstDiff(outs[0]!, ref, false, 3e-7, 3e-6)).toBeNull();
+        for (const o of outs.slice(1)) expect(firstDiff(o, outs[0]!, true)).toBeNull();
+      }
+    });
+  }
+
+  it('logsumexp over leading axes and float64 stay on the reference', () => {
+    if (!wasmRuntime()) return;
+    const p = wasmProvider({ minWork: 0 });
+    const f = new Float32Array(12), d = new Float64Array(12);
+    expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0] })).toBe(false);
+    expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1] })).toBe(true);
+    expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(false);
+    expect(p.accepts('clamp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { lo: 0, hi: 1 })).toBe(true);
+  });
+});

@@ -10,7 +10,7 @@ import {
   reshape, expand, permute, sum, cast, clone,
   neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, silu, softplus, erf,
   reciprocal, square, powScalar, add, sub, mul, div, pow, maximum, minimum, gt, where, siluGrad, clamp,
-  max, min, prod, logsumexp, norm, slice, pad, concat, flip, matmul, einsum,
+  max, min, prod, logsumexp, norm, variance, std, slice, pad, concat, flip, matmul, einsum,
   indexSelect, indexAdd, takeAlongAxis, scatterAdd,
   segmentSum, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, cumsum, cumprod,
@@ -196,6 +196,11 @@ describe('reductions', () => {
     gg((x) => layerNorm(x, [4]), [rnd([2, 4])]);
     gg((x, w) => layerNorm(x, [2, 2], w), [rnd([2, 2, 2]), rnd([2, 2])]);
     gg((x, b) => layerNorm(x, [3], null, b), [rnd([2, 3]), rnd([3])]);
+  });
+  it('variance (unbiased, biased, over two axes, keepDims) and std', () => {
+    gg((x) => variance(x, 1), [rnd([2, 4])]);
+    gg((x) => variance(x, [0, 2], true, 0), [rnd([2, 3, 2])]);
+    gg((x) => std(x, 0), [rnd([4, 2])]);
   });
   it('composites and primitives of nn: logsumexp, norm, softmax, logSoftmax, layerNorm, crossEntropy', () => {
     gg((x) => logsumexp(x, 1), [rnd([2, 4], -2, 2)]);

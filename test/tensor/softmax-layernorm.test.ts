@@ -1,12 +1,12 @@
 /**
- * softmax, logSoftmax and layerNorm as single-kernel primitives: values against scalar references
+ * softmax, logSoftmax, layerNorm, clamp, variance and logsumexp as single-kernel primitives: values against scalar references
  * written here (float32 bit for bit, float64 to 1e-15), special values, both backward paths of
  * layerNorm, errors. Gradients are checked numerically in gradcheck / double-backward tests.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/util/rng.js';
 import { DTypeError, ShapeError, ValueError } from '../../src/util/errors.js';
-import { clamp, grad, layerNorm, logSoftmax, normal, randn, softmax, sum, mul, tensor, type Tensor } from '../../src/tensor/index.js';
+import { clamp, grad, layerNorm, logSoftmax, logsumexp, normal, randn, softmax, sum, mul, tensor, variance, type Tensor } from '../../src/tensor/index.js';
 
 const f32 = Math.fround;
 
@@ -186,5 +186,54 @@ describe('clamp kernel', () => {
     expect(() => clamp(tensor([1], { dtype: 'int32' }), 0)).toThrow(DTypeError);
     expect(() => clamp(tensor([1]), NaN)).toThrow(/clamp: lower bound/);
     expect(() => clamp(tensor([1]), 2, 1)).toThrow(ValueError);
+  });
+});
+
+describe('variance and logsumexp kernels', () => {
+  const rng = new Rng(21);
+  /** Reduce a [3, 4, 5] array over axes 0 and 2 with `f` (groups in the order of axis 1). */
+  const over02 = (d: ArrayLike<number>, f: (v: number[]) => number): number[] =>
+    [0, 1, 2, 3].map((j) => f([0, 1, 2].flatMap((i) => [0, 1, 2, 3, 4].map((k) => d[i * 20 + j * 5 + k]!))));
+
+  it('variance float64 over non-trailing axes matches the two-pass formula to 1e-15', () => {
+    const x = normal(rng, [3, 4, 5], 2, 3, { dtype: 'float64' });
+    for (const c of [0, 1]) {
+      const want = over02(x.data, (v) => {
+        const m = v.reduce((a, b) => a + b, 0) / v.length;
+        return v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - c);
+      });
+      const got = variance(x, [0, 2], false, c).data;
+      want.forEach((w, i) => expect(Math.abs(got[i]! - w)).toBeLessThan(1e-15 * w));
+    }
+  });
+
+  it('float32 variance of data far from zero keeps its digits (statistics in float64)', () => {
+    const x = normal(rng, [1, 4096], 1e4, 1, { dtype: 'float32' });
+    const v = Array.from(x.data);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const want = v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1);
+    expect(Math.abs(variance(x, 1).data[0]! - want) / want).toBeLessThan(1e-6);
+  });
+
+  it('variance edge cases: one element (NaN unbiased, 0 biased)', () => {
+    expect(Number.isNaN(variance(tensor([3]), 0).data[0])).toBe(true);
+    expect(variance(tensor([3]), 0, false, 0).data[0]).toBe(0);
+    expect(() => variance(tensor([1, 2]), 0, false, NaN)).toThrow(/variance: correction/);
+    expect(() => variance(tensor([1, 2], { dtype: 'int32' }), 0)).toThrow(DTypeError);
+  });
+
+  it('logsumexp float32 equals the op-by-op float32 formula bit for bit; special groups', () => {
+    const x = normal(rng, [3, 4, 5], 0, 4, { dtype: 'float32' });
+    const want = over02(x.data, (v) => {
+      const m = Math.max(...v);
+      const s = f32(v.map((b) => f32(Math.exp(f32(b - m)))).reduce((a, b) => a + b, 0));
+      return f32(f32(Math.log(s)) + m);
+    });
+    expect(bitDiff(logsumexp(x, [0, 2]).data, want)).toEqual([]);
+    const y = logsumexp(tensor([[-Infinity, -Infinity], [Infinity, 1], [NaN, 1], [1000, 1000]], { dtype: 'float64' }), 1).data;
+    expect(y[0]).toBe(-Infinity);
+    expect(y[1]).toBe(Infinity);
+    expect(Number.isNaN(y[2])).toBe(true);
+    expect(Math.abs(y[3]! - (1000 + Math.LN2))).toBeLessThan(1e-12);
   });
 });

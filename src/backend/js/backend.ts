@@ -19,6 +19,7 @@ import { cumprodKernel, cumsumKernel } from './scan.js';
 import { logSoftmaxGradKernel, logSoftmaxKernel, softmaxGradKernel, softmaxKernel } from './softmax.js';
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 import { clampKernel } from './clamp.js';
+import { logsumexpKernel, varianceKernel } from './moments.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
@@ -72,6 +73,8 @@ const kernels: Record<string, Kernel> = {
   layerNorm: layerNormKernel,
   layerNormGrad: layerNormGradKernel,
   clamp: clampKernel,
+  variance: varianceKernel,
+  logsumexp: logsumexpKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

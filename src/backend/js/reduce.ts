@@ -10,7 +10,7 @@ import { Specialised, kindOf } from './specialise.js';
 /**
  * Bring the reduced axes to the end: returns rows×len data where each row is reduced.
  */
-function asRows(x: KernelTensor, axes: readonly number[]): { data: TypedArray; rows: number; len: number } {
+export function asRows(x: KernelTensor, axes: readonly number[]): { data: TypedArray; rows: number; len: number } {
   const nd = x.shape.length;
   const keep: number[] = [];
   for (let d = 0; d < nd; d++) if (!axes.includes(d)) keep.push(d);

@@ -542,7 +542,35 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     }
   };
 
+  // clamp (float32 / float64): pmin(pmax(x, lo), hi), the bounds passed in memory
+  const clamp: ProviderKernel = (inputs, outputs, attrs: { lo: number; hi: number }) => {
+    const [x] = inputs, [o] = outputs;
+    const n = x!.data.length, d64 = x!.dtype === 'float64';
+    const a = rt();
+    a.reset();
+    const px = a.put(x!.data as FloatArray);
+    const pb = a.alloc(16);
+    const b = a.view(x!.data as FloatArray, pb, 2);
+    b[0] = attrs.lo;
+    b[1] = attrs.hi;
+    const T = par(a, n);
+    a.parallelChunks(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
+    a.get(px, o!.data);
+  };
+  // logsumexp over trailing axes (float32): one row per group
+  const logsumexp: ProviderKernel = (inputs, outputs) => {
+    const [x] = inputs, [o] = outputs;
+    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
+    const a = rt();
+    a.reset();
+    const px = a.put(x!.data as Float32Array), po = a.alloc(rows * 4);
+    const T = par(a, x!.data.length * 8);
+    a.parallelChunks('logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(rows, T));
+    a.get(po, o!.data);
+  };
+
   const table: Record<string, ProviderKernel> = {
+    clamp, logsumexp,
     softmax: softmaxRows(0), logSoftmax: softmaxRows(1), logSoftmaxGrad, layerNorm, layerNormGrad,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
@@ -586,6 +614,14 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'segmentSum': case 'segmentSoftmax': case 'segmentSoftmaxGrad': case 'so2SegmentSum':
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
+      case 'clamp': // float32 / float64 maps
+        if (!isFloat(x) || !enough(x.data.length)) return false;
+        break;
+      case 'logsumexp': { // float32 over trailing axes
+        const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
+        if (!f32(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
+        break;
+      }
       case 'layerNorm': case 'layerNormGrad': // float32
         if (!f32(x) || !enough(x.data.length)) return false;
         break;

@@ -103,6 +103,9 @@ export interface WasmKernelExports {
   logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   layerNormRowsF32(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
   layerNormGradRowsF32(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
+  clampF32(x: number, pb: number, i0: number, i1: number, out: number): void;
+  clampF64(x: number, pb: number, i0: number, i1: number, out: number): void;
+  logsumexpRowsF32(x: number, L: number, r0: number, r1: number, out: number): void;
 }
 
 /** Name of a kernel export. */

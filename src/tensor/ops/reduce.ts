@@ -1,6 +1,6 @@
 /**
- * Reductions over any axes with keepDims: max, min, prod (primitives), argmax, argmin, and the
- * composites mean, var, std, logsumexp, norm.
+ * Reductions over any axes with keepDims: max, min, prod, variance, logsumexp (primitives),
+ * argmax, argmin, and the composites mean, std, norm.
  * @module
  */
 import { ValueError } from '../../util/errors.js';
@@ -8,8 +8,8 @@ import { apply, dispatch } from '../engine.js';
 import type { OpDef } from '../op-def.js';
 import { asOp, normAxes, normAxis, requireTensor } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
-import { detach, expand, reducedShape, requireFloat, reshape, sum } from './base.js';
-import { abs, add, div, eq, exp, gt, log, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
+import { expand, reducedShape, requireFloat, reshape, sum } from './base.js';
+import { abs, div, eq, exp, gt, mul, powScalar, sqrt, square, sub, where } from './elementwise.js';
 
 type Axes = number | readonly number[] | null | undefined;
 
@@ -131,14 +131,32 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   });
 }
 
-/** Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var). */
+/**
+ * variance as one primitive (two float64 passes per group, rounded once). Its gradient,
+ * g · 2(x − mean(x)) / (n − correction), is written with ops, so it is differentiable again.
+ */
+const varianceOp: OpDef<{ axes: number[]; keepDims: boolean; correction: number }> = {
+  name: 'variance',
+  infer: ([x], { axes, keepDims }) => {
+    requireFloat('variance', x!);
+    return [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }];
+  },
+  saved: [0],
+  backward: ({ grad, inputs: [x], attrs: { axes, correction } }) => {
+    const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+    const g = reshape(grad, reducedShape(x!.shape, axes, true));
+    return [mul(g, mul(sub(x!, mean(x!, axes, true)), 2 / Math.max(n - correction, 0)))];
+  },
+};
+
+/**
+ * Variance over `axes` with Bessel's correction `correction` (default 1, unbiased, as torch.var):
+ * Σ(x − μ)² / max(n − correction, 0), computed in float64 in two passes and rounded once.
+ */
 export function variance(x: Tensor, axes?: Axes, keepDims = false, correction = 1): Tensor {
   requireTensor('variance', 'x', x);
-  return asOp('variance', () => {
-    const n = count(x, axes);
-    const mu = mean(x, axes, true);
-    return div(sum(square(sub(x, mu)), axes, keepDims), Math.max(n - correction, 0));
-  });
+  if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`variance: correction must be a finite number, got ${String(correction)}`);
+  return apply(varianceOp, [x], { axes: normAxes('variance', axes, x.ndim), keepDims, correction });
 }
 
 /** Standard deviation over `axes` (unbiased by default). */
@@ -149,17 +167,29 @@ export function std(x: Tensor, axes?: Axes, keepDims = false, correction = 1): T
   });
 }
 
-/** log Σ exp(x) over `axes`, computed stably (max-shifted). */
+/**
+ * logsumexp as one primitive. Its gradient g · exp(x − y) (the softmax of the group) is written
+ * with ops, so it is differentiable again.
+ */
+const logsumexpOp: OpDef<{ axes: number[]; keepDims: boolean }> = {
+  name: 'logsumexp',
+  infer: ([x], { axes, keepDims }) => {
+    requireFloat('logsumexp', x!);
+    return [{ shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype }];
+  },
+  backward: ({ grad, inputs: [x], outputs: [y], attrs: { axes } }) => {
+    const ks = reducedShape(x!.shape, axes, true);
+    return [mul(reshape(grad, ks), exp(sub(x!, reshape(y!, ks))))];
+  },
+};
+
+/**
+ * log Σ exp(x) over `axes`, computed stably: shifted by the maximum m (by 0 where m = ±∞, so an
+ * all −∞ group gives −∞ and one holding +∞ gives +∞, as torch), in one kernel.
+ */
 export function logsumexp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   requireTensor('logsumexp', 'x', x);
-  return asOp('logsumexp', () => {
-    const m0 = detach(max(x, axes, true));
-    // A group that is all −Inf (or has +Inf) would give x − m = NaN; shift by 0 there instead (→ −Inf / +Inf, as torch).
-    const m = where(eq(abs(m0), Infinity), 0, m0);
-    const s = log(sum(exp(sub(x, m)), axes, true));
-    const r = add(s, m);
-    return keepDims ? r : reshape(r, reducedShape(x.shape, normAxes('logsumexp', axes, x.ndim), false));
-  });
+  return apply(logsumexpOp, [x], { axes: normAxes('logsumexp', axes, x.ndim), keepDims });
 }
 
 /** p-norm over `axes` (default p = 2, all axes). */
