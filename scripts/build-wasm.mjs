@@ -70,9 +70,10 @@ export const KERNELS_SOURCE_SHA256 = '${sha256}';
 /** Byte offset of the memory import's limits flag (0x01 here; 0x03 = shared). */
 export const KERNELS_MEMORY_FLAG_OFFSET = ${flagOffset};
 
-/** The module (imports a plain memory), base64. */
-export const KERNELS_WASM_BASE64 =
-${lines.map((l, i) => `  '${l}'${i === lines.length - 1 ? ';' : ' +'}`).join('\n')}
+/** The module (imports a plain memory), base64 (lines of an array: a chain of \`+\` this long overflows parsers' recursion). */
+export const KERNELS_WASM_BASE64 = [
+${lines.map((l) => `  '${l}',`).join('\n')}
+].join('');
 `;
 }
 
