@@ -1745,6 +1745,47 @@ export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1:
   return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+/** The maximum of float32 x[0, L) by pmax lanes (one instruction), NaN if any element is NaN. */
+@inline function rowMaxF32(xr: usize, L: i32): f32 {
+  let mv = f32x4.splat(-Infinity), nanv = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= L; j += 4) {
+    const v = v128.load(xr + (<usize>j << 2));
+    mv = f32x4.pmax(mv, v);
+    nanv = v128.or(nanv, f32x4.ne(v, v));
+  }
+  let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  if (v128.any_true(nanv)) m = NaN;
+  for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
+  return m;
+}
+
+/**
+ * Σ exp(x − m) over float32 x[0, L) by {@link expF32x4}, in float64 (two f64x2 accumulators over
+ * the vector blocks, then the tail in order); with `keep`, each exponential is also written to
+ * orow (a constant after inlining).
+ */
+@inline function rowExpSumF32(xr: usize, L: i32, m: f32, keep: bool, orow: usize): f64 {
+  const ms = f32x4.splat(m);
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= L; j += 4) {
+    const p = <usize>j << 2;
+    const e = expF32x4(f32x4.sub(v128.load(xr + p), ms));
+    if (keep) v128.store(orow + p, e);
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+    s1 = f64x2.add(s1, promoteHigh(e));
+  }
+  let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+  for (; j < L; j++) {
+    const p = <usize>j << 2;
+    const e = expF32s(load<f32>(xr + p) - m);
+    if (keep) store<f32>(orow + p, e);
+    s += <f64>e;
+  }
+  return s;
+}
+
 /**
  * Softmax (op 0) or log-softmax (op 1) of the float32 rows [r0, r1) of x[rows, L] into out (which
  * may be x): m = the row's maximum (f32.max: NaN wins; log-softmax shifts by 0 where m = ±∞),
@@ -1756,45 +1797,18 @@ export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1:
 export function softmaxRowsF32(op: i32, x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
   for (let r = r0; r < r1; r++) {
     const xr = x + ((<usize>r * <usize>L) << 2), orow = out + ((<usize>r * <usize>L) << 2);
-    // the maximum by pmax (one instruction; NaN lanes are tracked apart and win at the end)
-    let mv = f32x4.splat(-Infinity), nanv = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= L; j += 4) {
-      const v = v128.load(xr + (<usize>j << 2));
-      mv = f32x4.pmax(mv, v);
-      nanv = v128.or(nanv, f32x4.ne(v, v));
-    }
-    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    if (v128.any_true(nanv)) m = NaN;
-    for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
+    let m = rowMaxF32(xr, L);
     if (op == 1 && (m == Infinity || m == -Infinity)) m = 0;
-    const ms = f32x4.splat(m);
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
-    j = 0;
-    for (; j + 4 <= L; j += 4) {
-      const p = <usize>j << 2;
-      const e = expF32x4(f32x4.sub(v128.load(xr + p), ms));
-      if (op == 0) v128.store(orow + p, e);
-      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
-      s1 = f64x2.add(s1, promoteHigh(e));
-    }
-    let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
-    for (; j < L; j++) {
-      const p = <usize>j << 2;
-      const e = expF32s(load<f32>(xr + p) - m);
-      if (op == 0) store<f32>(orow + p, e);
-      s += <f64>e;
-    }
+    const s = op == 0 ? rowExpSumF32(xr, L, m, true, orow) : rowExpSumF32(xr, L, m, false, orow);
     const s32 = <f32>s;
+    let j = 0;
     if (op == 0) {
       const sv = f32x4.splat(s32);
-      j = 0;
       for (; j + 4 <= L; j += 4) { const p = <usize>j << 2; v128.store(orow + p, f32x4.div(v128.load(orow + p), sv)); }
       for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(orow + p) / s32); }
     } else {
       const lr = <f32>(<f32>Math.log(<f64>s32) + m);
       const rv = f32x4.splat(lr);
-      j = 0;
       for (; j + 4 <= L; j += 4) { const p = <usize>j << 2; v128.store(orow + p, f32x4.sub(v128.load(xr + p), rv)); }
       for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(xr + p) - lr); }
     }
@@ -1970,27 +1984,9 @@ export function clampF64(x: usize, pb: usize, i0: i32, i1: i32, out: usize): voi
 export function logsumexpRowsF32(x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
   for (let r = r0; r < r1; r++) {
     const xr = x + ((<usize>r * <usize>L) << 2);
-    let mv = f32x4.splat(-Infinity), nanv = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= L; j += 4) {
-      const v = v128.load(xr + (<usize>j << 2));
-      mv = f32x4.pmax(mv, v);
-      nanv = v128.or(nanv, f32x4.ne(v, v));
-    }
-    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    if (v128.any_true(nanv)) m = NaN;
-    for (; j < L; j++) m = max<f32>(m, load<f32>(xr + (<usize>j << 2)));
+    let m = rowMaxF32(xr, L);
     if (m == Infinity || m == -Infinity) m = 0;
-    const ms = f32x4.splat(m);
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
-    j = 0;
-    for (; j + 4 <= L; j += 4) {
-      const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>j << 2)), ms));
-      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
-      s1 = f64x2.add(s1, promoteHigh(e));
-    }
-    let s: f64 = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
-    for (; j < L; j++) s += <f64>expF32s(load<f32>(xr + (<usize>j << 2)) - m);
+    const s = rowExpSumF32(xr, L, m, false, 0);
     store<f32>(out + (<usize>r << 2), <f32>(<f32>Math.log(<f64><f32>s) + m));
   }
 }

@@ -13,6 +13,7 @@ import { wasmProvider } from '../../src/backend/wasm/kernels.js';
 import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, TRANSCENDENTAL_CODES, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
 import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
+import { firstDiff } from './first-diff.js';
 import { add, argmax, backward, fromData, gt, maximum, mul, randn, relu, sum, tanh, where } from '../../src/index.js';
 
 const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
@@ -35,24 +36,6 @@ function run(kernels: Readonly<Record<string, Kernel>>, op: string, inputs: Kern
   return o;
 }
 
-/**
- * The first difference between `got` and the reference `ref`, or null. `exact`: the same bits
- * (any NaN matches any NaN: the reference's NaN payloads are not specified), else |got − ref| ≤
- * rtol · max(1, |ref|) + atol per element with NaN only against NaN and ±∞ only against itself.
- */
-export function firstDiff(got: TypedArray, ref: TypedArray, exact: boolean, rtol = 0, atol = 0): string | null {
-  if (got.length !== ref.length) return `length ${got.length} ≠ ${ref.length}`;
-  for (let i = 0; i < ref.length; i++) {
-    const g = got[i]!, r = ref[i]!;
-    if (Number.isNaN(r) || Number.isNaN(g)) {
-      if (Number.isNaN(r) && Number.isNaN(g)) continue;
-      return `[${i}]: ${g} vs ${r}`;
-    }
-    const close = g === r || (Number.isFinite(r) && Math.abs(g - r) <= rtol * Math.max(1, Math.abs(r)) + atol);
-    if (exact ? !Object.is(g, r) : !close) return `[${i}]: ${g} vs ${r}`;
-  }
-  return null;
-}
 
 /** Special values of a dtype: zeros, ones, halves, extremes, subnormals, infinities, NaN. */
 function specials(dtype: DType): number[] {

@@ -12,24 +12,11 @@ import { createWasmRuntime, jsBackend, type Kernel, type KernelTensor } from '..
 import { wasmKernels, wasmProvider } from '../../src/backend/wasm/kernels.js';
 import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
+import { firstDiff as diff } from './first-diff.js';
 
-/**
- * The first element where `got` and `ref` differ by more than rtol·|ref| + atol (exact: other
- * bits), NaN matching only NaN and ±∞ only itself; null when none.
- */
-function firstDiff(got: Float32Array, ref: Float32Array, exact: boolean, rtol = 0, atol = 0): string | null {
-  if (got.length !== ref.length) return `length ${got.length} ≠ ${ref.length}`;
-  for (let i = 0; i < ref.length; i++) {
-    const g = got[i]!, r = ref[i]!;
-    if (Number.isNaN(r) || Number.isNaN(g)) {
-      if (Number.isNaN(r) && Number.isNaN(g)) continue;
-      return `[${i}]: ${g} vs ${r}`;
-    }
-    const close = g === r || (Number.isFinite(r) && Math.abs(g - r) <= rtol * Math.abs(r) + atol);
-    if (exact ? !Object.is(g, r) : !close) return `[${i}]: ${g} vs ${r}`;
-  }
-  return null;
-}
+/** {@link diff} relative to each value (softmax probabilities go down to underflow). */
+const firstDiff = (got: Float32Array, ref: Float32Array, exact: boolean, rtol = 0, atol = 0): string | null => diff(got, ref, exact, rtol, atol, true);
+
 
 const runtimes: WasmArena[] = [];
 const tables: [number, Record<string, Kernel>][] = [1, 2, 4].map((T) => {
@@ -90,6 +77,14 @@ describe('wasm softmax rows (float32, last axis)', () => {
     bad[5] = bad[5]! * (1 + 1e-5);
     expect(firstDiff(bad, ref, false, 3e-6, 1e-37)).not.toBeNull();
     expect(firstDiff(run(tables[0]![1].softmax!, [x], shape), ref, false, 3e-6, 1e-37)).toBeNull();
+    // the shared helper's other modes: scaled by max(1, |ref|), and exact bits
+    const one = Float32Array.of(1), near = Float32Array.of(1.001);
+    expect(diff(near, one, false, 1e-4)).not.toBeNull();
+    expect(diff(near, one, false, 1e-2)).toBeNull();
+    expect(diff(Float32Array.of(NaN), one, false, 1)).not.toBeNull();
+    expect(diff(Float32Array.of(Infinity), Float32Array.of(3e38), false, 1)).not.toBeNull();
+    expect(diff(Float32Array.of(-0), Float32Array.of(0), true)).not.toBeNull();
+    expect(diff(Float32Array.of(NaN), Float32Array.of(NaN), true)).toBeNull();
   });
 
   it('accepts float32 over the last axis only; the reference runs the rest', () => {

@@ -39,10 +39,11 @@ type Loop2 = (x: TypedArray, y: TypedArray, outer: number, L: number, inner: num
 type Loop3 = (a: TypedArray, b: TypedArray, out: TypedArray, outer: number, L: number, inner: number) => void;
 
 /**
- * softmax loop; `f32` rounds x − m to float32 before exp, as float32 storage does. Slices are
- * walked with stride `inner`; each slice's maximum and sum stay in locals.
+ * softmax (`log` false) or logSoftmax (`log` true) loop; `f32` rounds every stored intermediate to
+ * float32 (x − m before exp, …), as float32 storage does. Slices are walked with stride `inner`;
+ * each slice's maximum and sum stay in locals. Both flags are constants of a compiled copy.
  */
-function softmaxLoop(f32: boolean): Loop2 {
+function softmaxLoop(f32: boolean, log: boolean): Loop2 {
   return (x, y, outer, L, inner) => {
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
@@ -54,43 +55,26 @@ function softmaxLoop(f32: boolean): Loop2 {
           else if (v !== v) nan = true;
         }
         if (nan) m = NaN;
-        let s = 0;
-        for (let p = base; p < end; p += inner) {
-          const d = x[p]! - m;
-          y[p] = Math.exp(f32 ? Math.fround(d) : d);
-          s += y[p]!;
-        }
-        const t = f32 ? Math.fround(s) : s;
-        for (let p = base; p < end; p += inner) y[p] = y[p]! / t;
-      }
-    }
-  };
-}
-
-/** logSoftmax loop (see the module comment for the shift and the rounding points). */
-function logSoftmaxLoop(f32: boolean): Loop2 {
-  return (x, y, outer, L, inner) => {
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * L * inner + i, end = base + L * inner;
-        let m = -Infinity, nan = false;
-        for (let p = base; p < end; p += inner) {
-          const v = x[p]!;
-          if (v > m) m = v;
-          else if (v !== v) nan = true;
-        }
-        if (nan) m = NaN;
-        else if (m === Infinity || m === -Infinity) m = 0;
+        else if (log && (m === Infinity || m === -Infinity)) m = 0;
         let s = 0;
         for (let p = base; p < end; p += inner) {
           const d = x[p]! - m;
           const e = Math.exp(f32 ? Math.fround(d) : d);
-          s += f32 ? Math.fround(e) : e;
+          if (log) s += f32 ? Math.fround(e) : e;
+          else {
+            y[p] = e;
+            s += y[p]!;
+          }
         }
-        const l = Math.log(f32 ? Math.fround(s) : s);
-        const r0 = (f32 ? Math.fround(l) : l) + m;
-        const r = f32 ? Math.fround(r0) : r0;
-        for (let p = base; p < end; p += inner) y[p] = x[p]! - r;
+        const t = f32 ? Math.fround(s) : s;
+        if (log) {
+          const l = Math.log(t);
+          const r0 = (f32 ? Math.fround(l) : l) + m;
+          const r = f32 ? Math.fround(r0) : r0;
+          for (let p = base; p < end; p += inner) y[p] = x[p]! - r;
+        } else {
+          for (let p = base; p < end; p += inner) y[p] = y[p]! / t;
+        }
       }
     }
   };
@@ -138,13 +122,13 @@ function logSoftmaxGradLoop(f32: boolean): Loop3 {
 
 /** Per-dtype tables: index 0 float32 copies, 1 float64. */
 const tables = {
-  softmax: [new Specialised('softmax32', softmaxLoop, [true]), new Specialised('softmax64', softmaxLoop, [false])],
-  logSoftmax: [new Specialised('logSoftmax32', logSoftmaxLoop, [true]), new Specialised('logSoftmax64', logSoftmaxLoop, [false])],
+  softmax: [new Specialised('softmax32', softmaxLoop, [true, false]), new Specialised('softmax64', softmaxLoop, [false, false])],
+  logSoftmax: [new Specialised('logSoftmax32', softmaxLoop, [true, true]), new Specialised('logSoftmax64', softmaxLoop, [false, true])],
   softmaxGrad: [new Specialised('softmaxGrad32', softmaxGradLoop, [true]), new Specialised('softmaxGrad64', softmaxGradLoop, [false])],
   logSoftmaxGrad: [new Specialised('logSoftmaxGrad32', logSoftmaxGradLoop, [true]), new Specialised('logSoftmaxGrad64', logSoftmaxGradLoop, [false])],
 };
 
-const unaryAlongAxis = (t: readonly Specialised<[boolean], Loop2>[]): Kernel => ([x], [y], { axis }: SoftmaxAttrs) => {
+const unaryAlongAxis = (t: readonly Specialised<[boolean, boolean], Loop2>[]): Kernel => ([x], [y], { axis }: SoftmaxAttrs) => {
   const k = kindOf(x!.data);
   t[k]!.get(k).call(null, x!.data, y!.data, ...splitAxis(x!.shape, axis));
 };
