@@ -15,7 +15,7 @@ import {
   reciprocal, square, step, powScalar, sum, prod, max, min, argmax, argmin, permute, expand, slice, pad, concat, clone,
   matmul, indexSelect, indexAdd, takeAlongAxis, scatterAdd, segmentSum, segmentMax, segmentMin, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, irfft, cumsum, cumprod,
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm, clamp, variance, logsumexp,
+  conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d, backward, reshape, softmax, logSoftmax, layerNorm, clamp, variance, logsumexp, batchNorm,
 } from '../tensor/index.js';
 
 /** One conformance case: a tensor function and the shapes of its inputs. */
@@ -154,6 +154,15 @@ export function conformanceCases(): ConformanceCase[] {
     inputs: [{ shape: [4, 3, 5], requiresGrad: true }, { shape: [3, 5], requiresGrad: true }, { shape: [3, 5], requiresGrad: true }, { shape: [4, 3, 5] }],
     fn: (x, w, b, g) => {
       const y = layerNorm(x, [3, 5], w, b);
+      backward(sum(mul(y, g)));
+      return [y, x.grad!, w.grad!, b.grad!];
+    },
+  });
+  c.push({
+    name: 'batchNorm in training with weight and bias, and its gradients (batchNormGrad)',
+    inputs: [{ shape: [3, 4, 2, 3], requiresGrad: true }, { shape: [4], requiresGrad: true }, { shape: [4], requiresGrad: true }, { shape: [3, 4, 2, 3] }],
+    fn: (x, w, b, g) => {
+      const y = batchNorm(x, null, null, w, b);
       backward(sum(mul(y, g)));
       return [y, x.grad!, w.grad!, b.grad!];
     },

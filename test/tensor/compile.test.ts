@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Tensor, add, allocationStats, compile, div, dropout, mseLoss, mul, randn, relu, resetAllocationStats, runPlan, trace, zeros, ones,
-  batchNorm, tensor, mean, variance,
+  batchNorm, tensor,
 } from '../../src/tensor/index.js';
 import { BatchNorm1d, Dropout, Linear, ReLU, Sequential } from '../../src/nn/index.js';
 import { Module } from '../../src/nn/index.js';
@@ -208,8 +208,15 @@ describe('stochastic and stateful primitives in plans', () => {
     const x = randn(new Rng(4), [7, 3]);
     const rm = zeros([3]), rv = ones([3]);
     batchNorm(x, rm, rv);
-    // the old code: r ← (1 − m)·r + m·stat with the float32 batch statistics, per channel
-    const mu = mean(x, [0], true).data, v = variance(x, [0], true, 0).data, n = 7, m = 0.1;
+    // r ← (1 − m)·r + m·stat per channel, with the batch statistics as the batchNorm kernel has them
+    // (float64 mean and biased variance over the batch, rounded to float32)
+    const n = 7, m = 0.1, mu: number[] = [], v: number[] = [];
+    for (let c = 0; c < 3; c++) {
+      const col = [0, 1, 2, 3, 4, 5, 6].map((i) => x.data[i * 3 + c]!);
+      const m64 = col.reduce((a, b) => a + b, 0) / n;
+      mu.push(Math.fround(m64));
+      v.push(Math.fround(col.reduce((a, b) => a + (b - m64) ** 2, 0) / n));
+    }
     for (let c = 0; c < 3; c++) {
       expect(rm.data[c]).toBe(Math.fround((1 - m) * 0 + m * mu[c]!));
       expect(rv.data[c]).toBe(Math.fround((1 - m) * 1 + m * v[c]! * (n / (n - 1))));

@@ -15,7 +15,7 @@ import {
   segmentSum, segmentMax, segmentMin, segmentSoftmax, gatherSegmentSum, gatherSegmentWeightedSum, gatherDot,
   so2RotateGather, so2RotateSegmentMean, fft, rfft, cumsum, cumprod,
   conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveMaxPool2d,
-  softmax, logSoftmax, layerNorm, crossEntropy,
+  softmax, logSoftmax, layerNorm, batchNorm, crossEntropy,
 } from '../../src/tensor/index.js';
 import type { OpDef } from '../../src/tensor/index.js';
 import { GradError, Rng } from '../../src/util/index.js';
@@ -192,6 +192,10 @@ describe('reductions', () => {
       gg((y, g) => apply(n.op, [y, g], n.attrs), [rnd([3, 4], name === 'softmaxGrad' ? 0.05 : -3, name === 'softmaxGrad' ? 0.9 : -0.1), rnd([3, 4])]);
     }
   });
+  it('batchNorm in training (with and without weight and bias, spatial axes)', () => {
+    gg((x, w, b) => batchNorm(x, null, null, w, b), [rnd([4, 3]), rnd([3]), rnd([3])]);
+    gg((x) => square(batchNorm(x, null, null)), [rnd([2, 2, 3])]);
+  });
   it('layerNorm without affine parameters, with one, over two axes', () => {
     gg((x) => layerNorm(x, [4]), [rnd([2, 4])]);
     gg((x, w) => layerNorm(x, [2, 2], w), [rnd([2, 2, 2]), rnd([2, 2])]);
@@ -322,9 +326,10 @@ describe('convolution and pooling', () => {
 describe('coverage', () => {
   it('every differentiable primitive kernel of the JS backend was gradgradchecked above', () => {
     // Kernels without a gradient at all: comparisons, arg-reductions and the Heaviside step.
-    // layerNormGrad: layerNorm's backward kernel, run only by passes that record no graph (under
-    // createGraph the rule is written with ops, gradgradchecked through layerNorm above).
-    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step', 'layerNormGrad']);
+    // layerNormGrad / batchNormGrad: the backward kernels of layerNorm / batchNorm, run only by
+    // passes that record no graph (under createGraph the rules are written with ops,
+    // gradgradchecked through layerNorm and batchNorm above).
+    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step', 'layerNormGrad', 'batchNormGrad']);
     // Kernels of ops marked notTwiceDifferentiable (raise GradError on a second derivative): none at present.
     const onceOnly = new Set<string>();
     const missing = Object.keys(jsBackend.kernels).filter((k) => !nonDifferentiable.has(k) && !onceOnly.has(k) && !covered.has(k));

@@ -519,6 +519,8 @@ describe('neural-network functions', () => {
   });
   it('batchNorm training (x, weight, bias) and eval', () => {
     gc((x, w, b) => batchNorm(x, null, null, w, b), [rnd([4, 3]), rnd([3]), rnd([3])]);
+    gc((x) => batchNorm(x, null, null), [rnd([3, 2, 3])]);
+    gc((x, b) => batchNorm(x, null, null, null, b), [rnd([2, 3, 2, 2]), rnd([3])]);
     gc((x, w, b) => batchNorm(x, zeros([2], { dtype: 'float64' }), zeros([2], { dtype: 'float64' }), w, b), [rnd([2, 2, 2, 2]), rnd([2]), rnd([2])]);
     const rm = c64([0.1, -0.2]), rv = c64([0.5, 1.5]);
     gc((x, w, b) => batchNorm(x, rm, rv, w, b, { training: false }), [rnd([3, 2, 2]), rnd([2]), rnd([2])]);
@@ -575,9 +577,10 @@ describe('losses', () => {
 describe('coverage', () => {
   it('every differentiable primitive kernel of the JS backend was gradchecked above', () => {
     // Kernels without a gradient: comparisons, arg-reductions and the Heaviside step.
-    // layerNormGrad is layerNorm's backward kernel, run only by a pass that records no graph (the
-    // rule of a recording pass is written with ops): the layerNorm cases above check its values.
-    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step', 'layerNormGrad']);
+    // layerNormGrad / batchNormGrad are layerNorm's / batchNorm's backward kernels, run only by a
+    // pass that records no graph (a recording pass's rule is written with ops): the layerNorm and
+    // batchNorm cases above check their values.
+    const nonDifferentiable = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'step', 'layerNormGrad', 'batchNormGrad']);
     const missing = Object.keys(jsBackend.kernels).filter((k) => !nonDifferentiable.has(k) && !covered.has(k));
     expect(missing).toEqual([]);
   });

@@ -20,6 +20,7 @@ import { logSoftmaxGradKernel, logSoftmaxKernel, softmaxGradKernel, softmaxKerne
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 import { clampKernel } from './clamp.js';
 import { logsumexpKernel, varianceKernel } from './moments.js';
+import { batchNormGradKernel, batchNormKernel } from './batch-norm.js';
 import { adaptiveMaxPool2dKernel, avgPool2dGradKernel, avgPool2dKernel, maxPool2dGradKernel, maxPool2dKernel } from './pool.js';
 
 const kernels: Record<string, Kernel> = {
@@ -75,6 +76,8 @@ const kernels: Record<string, Kernel> = {
   clamp: clampKernel,
   variance: varianceKernel,
   logsumexp: logsumexpKernel,
+  batchNorm: batchNormKernel,
+  batchNormGrad: batchNormGradKernel,
 };
 for (const op of Object.keys(UNARY_FNS)) kernels[op] = unaryKernel(op);
 for (const op of Object.keys(BINARY_FNS)) kernels[op] = binaryKernel(op);

@@ -12,7 +12,7 @@ import type { OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './base.js';
 import { add, mul, rsqrt, sub } from './elementwise.js';
-import { mean, variance } from './reduce.js';
+import { batchNormTraining } from './batch-norm.js';
 import { asOp, requireTensor } from '../shape-util.js';
 
 export { softmax, logSoftmax } from './softmax.js';
@@ -46,23 +46,19 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     }
     const training = opts.training ?? true;
     const eps = opts.eps ?? 1e-5, m = opts.momentum ?? 0.1;
-    let mu: Tensor, v: Tensor;
     if (training) {
-      const axes = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
       const n = x.size / C;
       if (n <= 1) throw new ValueError(`batchNorm: expected more than one value per channel when training, got input ${fmtShape(x.shape)}`);
-      mu = mean(x, axes, true);
-      v = variance(x, axes, true, 0);
+      const [y, mu, v] = batchNormTraining(x, weight ?? null, bias ?? null, eps);
       // An in-place primitive: run now when eager, recorded (and run on every replay) when tracing.
       if (runningMean && runningVar) {
         const stats = [runningMean, runningVar, mu, v];
         noGrad(() => dispatch(RUNNING_STATS_OP, stats, { momentum: m, n }));
       }
-    } else {
-      if (!runningMean || !runningVar) throw new ValueError('batchNorm: eval mode needs running statistics');
-      mu = reshape(runningMean, bshape);
-      v = reshape(runningVar, bshape);
+      return y;
     }
+    if (!runningMean || !runningVar) throw new ValueError('batchNorm: eval mode needs running statistics');
+    const mu = reshape(runningMean, bshape), v = reshape(runningVar, bshape);
     let y = mul(sub(x, mu), rsqrt(add(v, eps)));
     if (weight) y = mul(y, reshape(weight, bshape));
     if (bias) y = add(y, reshape(bias, bshape));
