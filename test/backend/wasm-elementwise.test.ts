@@ -7,26 +7,21 @@
  * (max, min, argmax, argmin), at sizes around the vector widths and the reduction chunk; and the
  * provider's accepts rule (the calls it leaves to the reference).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { cpuBackend, createWasmRuntime, jsBackend, setBackend, wasmKernels, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
+import { cpuBackend, jsBackend, setBackend, type DType, type Kernel, type KernelTensor, type TypedArray } from '../../src/backend/index.js';
 import { wasmProvider } from '../../src/backend/wasm/kernels.js';
 import { BINARY_CODES, MAX_SUM_F64, MIN_BINARY, MIN_REDUCE, MIN_UNARY, REDUCE_CHUNK, TRANSCENDENTAL_CODES, UNARY_CODES, operandForm } from '../../src/backend/wasm/elementwise.js';
-import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
+import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
-import { firstDiff } from './first-diff.js';
+import { firstDiff, threadTables } from './wasm-test-helpers.js';
 import { add, argmax, backward, fromData, gt, maximum, mul, randn, relu, sum, tanh, where } from '../../src/index.js';
 
 const kt = (data: TypedArray, shape: number[], dtype: DType): KernelTensor => ({ data, shape, dtype });
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const alloc = (dtype: DType, n: number): TypedArray => (dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : new Int32Array(n));
 
-const runtimes: WasmArena[] = [];
-const tables: [number, Record<string, Kernel>][] = [1, 2, 4].map((T) => {
-  const runtime = createWasmRuntime(T)!;
-  runtimes.push(runtime);
-  return [T, wasmKernels({ minWork: 0, parallelMinWork: 0, runtime })];
-});
-afterAll(() => { for (const r of runtimes) r.dispose(); });
+const tables = threadTables();
+const runtimes = tables.map(([, , r]) => r);
 
 /** Run `op` on a kernel table into a fresh output of `shape` (dtype `od`). */
 function run(kernels: Readonly<Record<string, Kernel>>, op: string, inputs: KernelTensor[], shape: number[], od: DType, attrs: object = {}): TypedArray {

@@ -7,24 +7,18 @@
  * handled as the reference handles them, row lengths around the vector width; and the provider's
  * accepts rule (float32, last axis only).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createWasmRuntime, jsBackend, type Kernel, type KernelTensor } from '../../src/backend/index.js';
-import { wasmKernels, wasmProvider } from '../../src/backend/wasm/kernels.js';
-import { wasmRuntime, type WasmArena } from '../../src/backend/wasm/runtime.js';
+import { describe, expect, it } from 'vitest';
+import { jsBackend, type Kernel, type KernelTensor } from '../../src/backend/index.js';
+import { wasmProvider } from '../../src/backend/wasm/kernels.js';
+import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
 import { Rng } from '../../src/util/rng.js';
-import { firstDiff as diff } from './first-diff.js';
+import { firstDiff as diff, threadTables } from './wasm-test-helpers.js';
 
 /** {@link diff} relative to each value (softmax probabilities go down to underflow). */
 const firstDiff = (got: Float32Array, ref: Float32Array, exact: boolean, rtol = 0, atol = 0): string | null => diff(got, ref, exact, rtol, atol, true);
 
 
-const runtimes: WasmArena[] = [];
-const tables: [number, Record<string, Kernel>][] = [1, 2, 4].map((T) => {
-  const runtime = createWasmRuntime(T)!;
-  runtimes.push(runtime);
-  return [T, wasmKernels({ minWork: 0, parallelMinWork: 0, runtime })];
-});
-afterAll(() => { for (const r of runtimes) r.dispose(); });
+const tables = threadTables();
 
 const kt = (data: Float32Array, shape: number[]): KernelTensor => ({ data, shape, dtype: 'float32' });
 

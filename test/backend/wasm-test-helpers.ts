@@ -1,8 +1,25 @@
 /**
- * Comparison helper of the wasm kernel tests: the first element where a kernel's result differs
- * from the reference's. test/backend/wasm-rows.test.ts checks that it reports what it should.
+ * Helpers of the wasm kernel tests: kernel tables on 1, 2 and 4 threads, and the first element
+ * where a kernel's result differs from the reference's (test/backend/wasm-rows.test.ts checks that
+ * it reports what it should).
  */
-import type { TypedArray } from '../../src/backend/index.js';
+import { afterAll } from 'vitest';
+import { createWasmRuntime, wasmKernels, type Kernel, type TypedArray } from '../../src/backend/index.js';
+import type { WasmArena } from '../../src/backend/wasm/runtime.js';
+
+/**
+ * The wasm kernel tables on runtimes of 1, 2 and 4 threads, every call taken (`minWork` 0) and
+ * split (`parallelMinWork` 0), as [threads, kernels, runtime]; the runtimes are disposed after the
+ * calling test file.
+ */
+export function threadTables(): [number, Record<string, Kernel>, WasmArena][] {
+  const tables = [1, 2, 4].map((T): [number, Record<string, Kernel>, WasmArena] => {
+    const runtime = createWasmRuntime(T)!;
+    return [T, wasmKernels({ minWork: 0, parallelMinWork: 0, runtime }), runtime];
+  });
+  afterAll(() => { for (const [, , r] of tables) r.dispose(); });
+  return tables;
+}
 
 /**
  * The first difference between `got` and the reference `ref`, or null. `exact`: the same bits
