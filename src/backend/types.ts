@@ -40,8 +40,49 @@ export interface Backend {
   readonly kernels: Readonly<Record<string, Kernel>>;
 }
 
-/** Allocate zeroed storage of a dtype. */
+/** Where large float storage may live instead of a plain array (the wasm provider installs resident storage, ./wasm/resident.ts). */
+export interface ResidentStorage {
+  /** An array of `size` elements (zeroed when `zero`), or null for a plain one; `grow` false: only storage that is free now. */
+  alloc(dtype: DType, size: number, zero: boolean, grow: boolean): TypedArray | null;
+  /** Take back `a`, which nothing references any more; false when `a` is not its own. */
+  free(a: TypedArray): boolean;
+}
+
+let resident: ResidentStorage | null = null;
+
+/** @internal Install the resident storage (null: plain arrays only). */
+export function setResidentStorage(r: ResidentStorage | null): void {
+  resident = r;
+}
+
+/**
+ * @internal Storage for an op's output: resident storage only where a free block can be reused
+ * (zeroed when `zero`; otherwise not necessarily, the op writes every element), else a plain
+ * zeroed array. Op outputs do not grow the resident heap: most are dropped by user code, and in a
+ * synchronous loop the garbage collector's finalizers never run to take them back.
+ */
+export function allocOpOutput(dtype: DType, size: number, zero: boolean): TypedArray {
+  return (resident !== null && dtype !== 'int32' ? resident.alloc(dtype, size, zero, false) : null) ?? plainArray(dtype, size);
+}
+
+/** @internal Hand storage nothing references any more back to resident storage; false when it is a plain array. */
+export function freeResidentArray(a: TypedArray): boolean {
+  return resident !== null && resident.free(a);
+}
+
+/**
+ * Allocate zeroed storage of a dtype: large float storage is resident in the wasm kernels' memory
+ * where that is on (see `residentStats`), otherwise a plain typed array.
+ */
 export function allocArray(dtype: DType, size: number): TypedArray {
+  if (resident !== null && dtype !== 'int32') {
+    const a = resident.alloc(dtype, size, true, true);
+    if (a !== null) return a;
+  }
+  return plainArray(dtype, size);
+}
+
+function plainArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

@@ -12,7 +12,7 @@
  * docs/design/memory.md describes which lifetimes are known and why the pool takes nothing else.
  * @module
  */
-import type { DType, TypedArray } from '../backend/types.js';
+import { freeResidentArray, type DType, type TypedArray } from '../backend/types.js';
 import { ValueError } from '../util/errors.js';
 
 /** Smallest array the pool keeps (bytes): below this, allocation is cheap (no fresh pages). */
@@ -71,6 +71,7 @@ function drop(a: TypedArray, dtype: PoolDType): void {
  * arrays are dropped.
  */
 export function releaseBuffer(a: TypedArray): void {
+  if (freeResidentArray(a)) return; // resident storage: back to the wasm heap at once
   const dtype = poolable(a);
   if (dtype === null || order.has(a)) return;
   if (a.byteLength > limit) { counts.evicted++; return; }

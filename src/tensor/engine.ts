@@ -4,7 +4,7 @@
  * @module
  */
 import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
-import { allocArray } from '../backend/types.js';
+import { allocArray, allocOpOutput } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
 import { OVERWRITES, POOL_MIN_BYTES, releaseBuffer, takeBuffer } from './buffer-pool.js';
 import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
@@ -213,6 +213,10 @@ function allocOutput(backend: Backend, op: OpDef, dtype: Meta['dtype'], shape: r
       if (!OVERWRITES.has(op.name)) a.fill(0);
       return a;
     }
+    const r = allocOpOutput(dtype, n, !OVERWRITES.has(op.name)); // a free resident block, else a plain array
+    allocs.count++;
+    allocs.bytes += r.byteLength;
+    return r;
   }
   return allocCounted(backend, op.name, dtype, n);
 }

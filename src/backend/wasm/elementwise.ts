@@ -23,7 +23,7 @@
  * JS reference (the `MIN_*` constants; docs/design/wasm-kernels.md has the figures).
  * @module
  */
-import type { KernelTensor, TypedArray } from '../types.js';
+import type { FloatArray, KernelTensor, TypedArray } from '../types.js';
 import type { ProviderKernel } from '../dispatch.js';
 import { MAX_CHUNKS, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -118,6 +118,15 @@ function touchPages(out: TypedArray): void {
   for (let i = 0; i < out.length; i += step) out[i] = 0;
 }
 
+/**
+ * The `beforeOwn` of a threaded call writing `out`: fault in its pages meanwhile when the result
+ * is copied there afterwards; nothing when the kernel writes it in place (resident: the workers
+ * are writing it).
+ */
+export function touchFresh(a: WasmArena, out: TypedArray, threads: number): (() => void) | undefined {
+  return threads > 1 && !a.owns(out) ? () => touchPages(out) : undefined;
+}
+
 const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /**
@@ -204,9 +213,10 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   const unary = (code: number): ProviderKernel => ([x], [o]) => {
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    const xd = x!.data as FloatArray, od = o!.data as FloatArray;
+    const px = a.input(xd), po = a.outputOver(od, xd, px), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : PARALLEL_ELEMENTWISE);
+    a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   const binary = (code: number): ProviderKernel => ([x, y], [o]) => {
@@ -214,20 +224,23 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     if (!m) return false;
     const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), py = a.put(y!.data as Float32Array | Float64Array);
-    const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? py : px; // the full operand's slot
+    const xd = x!.data as FloatArray, yd = y!.data as FloatArray, od = o!.data as FloatArray;
+    const px = a.input(xd), py = a.input(yd);
+    const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? a.outputOver(od, yd, py) : a.outputOver(od, xd, px); // over the full operand's copy
     const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(po, o!.data);
+    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   const where: ProviderKernel = ([c, x, y], [o]) => {
     const a = rt(), n = o!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
-    const pc = a.put(c!.data as Float32Array), px = a.put(x!.data as Float32Array), py = a.put(y!.data as Float32Array), T = par(a, n, PARALLEL_ELEMENTWISE);
+    const cd = c!.data as FloatArray, od = o!.data as FloatArray;
+    const pc = a.input(cd), px = a.input(x!.data as FloatArray), py = a.input(y!.data as FloatArray), T = par(a, n, PARALLEL_ELEMENTWISE);
+    const po = a.outputOver(od, cd, pc);
     const mode = (x!.data.length === n ? 0 : 1) | (y!.data.length === n ? 0 : 2); // a one-element a / b is broadcast
-    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, pc], 4, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(pc, o!.data);
+    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, po], 4, chunked(n, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   /**
@@ -238,31 +251,31 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
+    const px = a.input(x!.data as FloatArray), T = par(a, n, PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
     if (len < 0 && code !== 0) { // max / min over leading or middle axes: column extremes, split by batches
-      const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.alloc(out.byteLength);
+      const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'colExtremeF64' : 'colExtremeF32', [code, px, g.rows, g.W, 0, 0, po], 4, chunked(g.B, T));
-      a.get(po, out);
+      a.finish(po, out as FloatArray);
       return;
     }
     if (midAx) { // a sum over middle axes: batches of column sums, split by batches
-      const po = a.alloc(out.byteLength);
+      const po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'colSumBatchF64' : 'colSumBatchF32', [px, midAx.rows, midAx.W, 0, 0, po], 3, chunked(midAx.B, T));
-      a.get(po, out);
+      a.finish(po, out as FloatArray);
       return;
     }
     if (len < 0) { // a sum over leading axes (accepts checked): one thread by default (see MIN_COLSUM); columns split in blocks of 16 when told to split
-      const W = rows, po = a.alloc(out.byteLength), blocks = Math.ceil(W / 16);
+      const W = rows, po = a.output(out as FloatArray), blocks = Math.ceil(W / 16);
       const cols = chunked(blocks, opts.parallelMinWork === undefined ? 1 : T).map(([b0, b1]): [number, number] => [b0 * 16, Math.min(W, b1 * 16)]);
       a.parallelChunks(d64 ? 'colSumF64' : 'colSumF32', [px, n / W, W, 0, 0, po], 3, cols);
-      a.get(po, out);
+      a.finish(po, out as FloatArray);
       return;
     }
     if (len < REDUCE_CHUNK) {
-      const po = a.alloc(out.byteLength);
+      const po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
-      a.get(po, out);
+      a.finish(po, out as FloatArray);
       return;
     }
     const parts = partials(a, code, px, len, rows, d64, T), cpr = parts.length / rows;
@@ -290,7 +303,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
-    const px = a.put(x!.data as Float32Array | Float64Array), T = par(a, n, PARALLEL_REDUCE);
+    const px = a.input(x!.data as FloatArray), T = par(a, n, PARALLEL_REDUCE);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(rows * 4);
       a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));

@@ -23,7 +23,8 @@ import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
-import { elementwiseKernels } from './elementwise.js';
+import { elementwiseKernels, touchFresh } from './elementwise.js';
+import './resident.js'; // installs resident storage (allocArray)
 import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
 /** Options of {@link wasmKernels}. */
@@ -310,22 +311,26 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   const wasmGemm = (a: WasmArena, A: Float32Array, aOff: number, transA: boolean, B: Float32Array, bOff: number, transB: boolean, C: Float32Array, cOff: number, M: number, K: number, N: number, accumulate: boolean): void => {
     const slivers = Math.ceil(N / 8);
     a.reset();
-    const pA = a.alloc(M * K * 4), pB = a.alloc(K * N * 4), pBp = a.alloc(slivers * 8 * K * 4), pC = a.alloc(M * N * 4);
+    // operands in the wasm memory (resident) are read and written where they lie
+    const inPlace = (X: Float32Array, off: number): number => (a.owns(X) ? X.byteOffset + 4 * off : -1);
+    let pA = inPlace(A, aOff), pB = inPlace(B, bOff), pC = inPlace(C, cOff);
+    const cIn = pC >= 0;
+    if (pA < 0) pA = a.put(A.subarray(aOff, aOff + M * K));
+    if (pB < 0) pB = a.put(B.subarray(bOff, bOff + K * N));
+    const pBp = a.alloc(slivers * 8 * K * 4);
+    if (!cIn) pC = accumulate ? a.put(C.subarray(cOff, cOff + M * N)) : a.alloc(M * N * 4);
     const T = par(a, M * K * N / 16);
     const scratch = a.alloc(T * GEMM_SCRATCH);
-    a.view(A, pA, M * K).set(A.subarray(aOff, aOff + M * K));
-    a.view(B, pB, K * N).set(B.subarray(bOff, bOff + K * N));
-    if (accumulate) a.view(C, pC, M * N).set(C.subarray(cOff, cOff + M * N));
     a.parallel('packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
     // row blocks (multiples of 4 rows) taken dynamically, each thread with its own packing scratch;
     // meanwhile the caller faults in C's pages when C is a fresh output (not when accumulating).
     // Deterministic: each element of C is one thread's sum over k in a fixed order, whichever
     // thread takes its rows.
     const rows = chunked(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
-    const fresh = T > 1 && !accumulate && cOff === 0 && M * N === C.length;
+    const fresh = T > 1 && !accumulate && !cIn && cOff === 0 && M * N === C.length;
     a.parallelChunks('gemmF32', [pA, transA ? 1 : 0, pBp, pC, M, K, N, 0, 0, accumulate ? 1 : 0, scratch, scratch + GEMM_SCRATCH - 128], 7, rows,
       fresh ? () => touchPages(C) : undefined, { pos: [10, 11], stride: GEMM_SCRATCH });
-    C.set(a.view(C, pC, M * N), cOff);
+    if (!cIn) C.set(a.view(C, pC, M * N), cOff);
   };
 
   // float32 convolutions: im2col fused into the GEMM's packing, per block of output columns, on
@@ -423,10 +428,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x!.data.length;
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as Float32Array);
+    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
+    const px = a.input(xd), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks(name, [px, 0, 0, px], 1, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    a.parallelChunks(name, [px, 0, 0, po], 1, chunked(n, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   // SiLU's backward in one pass (the composed rule is six elementwise ops and five temporaries)
@@ -435,10 +441,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x!.data.length;
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as Float32Array), pg = a.put(g!.data as Float32Array);
+    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
+    const px = a.input(xd), pg = a.input(g!.data as Float32Array), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks('siluGradF32', [px, pg, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    a.parallelChunks('siluGradF32', [px, pg, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   // SO(2) transport (GEM-CNN, wasm/kernels.ts `so2GatherF32` / `so2SegSumF32`): the rotating gather
@@ -447,7 +454,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // Rows are padded by one vector on each side in the arena (the kernels read a row's neighbours
   // one element beyond its ends, into lanes they then discard).
   const so2Scratch = (L: number, d64: boolean): number => line(40 * (2 * L + 1) * (d64 ? 8 : 4)); // masks and P, Q (segment sum: 4 edges' worth)
-  const putPadded = (a: WasmArena, x: TypedArray): number => { a.alloc(16); const p = a.put(x); a.alloc(16); return p; };
+  const putPadded = (a: WasmArena, x: TypedArray): number => { // one block: 16 bytes, x, 16 bytes
+    const p = a.alloc(x.byteLength + 32) + 16;
+    a.view(x as Float32Array, p, x.length).set(x as Float32Array);
+    return p;
+  };
   const so2Gather: ProviderKernel = ([x, gi, t], [o], attrs: { maxOrder: number }) => {
     const L = attrs.maxOrder, F = rowSize(x!), R = x!.shape[0]!, idx = gi!.data, E = idx.length, d64 = f64(x!);
     if (F % (2 * L + 1) !== 0) return false; // the reference throws
@@ -483,20 +494,22 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x!.data.length, L = x!.shape[x!.shape.length - 1]!, rows = n / L;
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as Float32Array);
+    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
+    const px = a.input(xd), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks('softmaxRowsF32', [op, px, L, 0, 0, px], 3, chunked(rows, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    a.parallelChunks('softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
   const logSoftmaxGrad: ProviderKernel = (inputs, outputs) => {
     const [y, g] = inputs, [o] = outputs;
     const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
     const a = rt();
     a.reset();
-    const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array);
+    const gd = g!.data as Float32Array, od = o!.data as Float32Array;
+    const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
     const T = par(a, n * 8);
-    a.parallelChunks('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, pg], 3, chunked(rows, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(pg, o!.data);
+    a.parallelChunks('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
 
   // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
@@ -507,17 +520,18 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x.data.length, L = attrs.size, rows = n / L;
     const a = rt();
     a.reset();
-    const px = a.put(x.data as Float32Array);
-    const pw = attrs.hasWeight ? a.put(inputs[1]!.data as Float32Array) : 0;
-    const pb = attrs.hasBias ? a.put(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
+    const px = a.input(x.data as Float32Array);
+    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as Float32Array) : 0;
+    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
     const peps = a.alloc(8);
     a.view(new Float64Array(0), peps, 1)[0] = attrs.eps;
-    const py = a.alloc(n * 4), pmu = a.alloc(rows * 4), prs = a.alloc(rows * 4);
+    const yd = y!.data as Float32Array, mud = mu!.data as Float32Array, rsd = rs!.data as Float32Array;
+    const py = a.output(yd), pmu = a.output(mud), prs = a.output(rsd);
     const T = par(a, n * 8);
-    a.parallelChunks('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), T > 1 ? () => touchPages(y!.data) : undefined);
-    a.get(py, y!.data);
-    a.get(pmu, mu!.data);
-    a.get(prs, rs!.data);
+    a.parallelChunks('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), touchFresh(a, yd, T));
+    a.finish(py, yd);
+    a.finish(pmu, mud);
+    a.finish(prs, rsd);
   };
   const layerNormGrad: ProviderKernel = (inputs, outputs, attrs: { size: number; hasWeight: boolean }) => {
     const [x, mu, rs, g] = inputs, [gx, gw, gb] = outputs;
@@ -525,14 +539,14 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const CR = Math.ceil(rows / LAYERNORM_CHUNKS), count = Math.ceil(rows / CR);
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as Float32Array), pmu = a.put(mu!.data as Float32Array), prs = a.put(rs!.data as Float32Array);
-    const pg = a.put(g!.data as Float32Array), pw = attrs.hasWeight ? a.put(inputs[4]!.data as Float32Array) : 0;
-    const pgx = a.alloc(n * 4), parts = a.alloc(count * 2 * L * 8);
+    const px = a.input(x!.data as Float32Array), pmu = a.input(mu!.data as Float32Array), prs = a.input(rs!.data as Float32Array);
+    const pg = a.input(g!.data as Float32Array), pw = attrs.hasWeight ? a.input(inputs[4]!.data as Float32Array) : 0;
+    const gxd = gx!.data as Float32Array, pgx = a.output(gxd), parts = a.alloc(count * 2 * L * 8);
     const chunks = Array.from({ length: count }, (_, k): [number, number] => [k * CR, Math.min(rows, (k + 1) * CR)]);
     const T = par(a, n * 8);
-    if (T > 1) a.parallelChunks('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, () => touchPages(gx!.data));
+    if (T > 1) a.parallelChunks('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, touchFresh(a, gxd, T));
     else for (const [r0, r1] of chunks) a.k.layerNormGradRowsF32(px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
-    a.get(pgx, gx!.data);
+    a.finish(pgx, gxd);
     const P = a.view(new Float64Array(0), parts, count * 2 * L), W = gw!.data, B = gb!.data;
     for (let j = 0; j < L; j++) {
       let sw = 0, sb = 0;
@@ -548,14 +562,15 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x!.data.length, d64 = x!.dtype === 'float64';
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as FloatArray);
+    const xd = x!.data as FloatArray, od = o!.data as FloatArray;
+    const px = a.input(xd), po = a.outputOver(od, xd, px);
     const pb = a.alloc(16);
-    const b = a.view(x!.data as FloatArray, pb, 2);
+    const b = a.view(xd, pb, 2);
     b[0] = attrs.lo;
     b[1] = attrs.hi;
     const T = par(a, n);
-    a.parallelChunks(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, px], 2, chunked(n, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(px, o!.data);
+    a.parallelChunks(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
+    a.finish(po, od);
   };
   // logsumexp over trailing axes (float32): one row per group
   const logsumexp: ProviderKernel = (inputs, outputs) => {
@@ -563,10 +578,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
     const a = rt();
     a.reset();
-    const px = a.put(x!.data as Float32Array), po = a.alloc(rows * 4);
+    const od = o!.data as Float32Array, px = a.input(x!.data as Float32Array), po = a.output(od);
     const T = par(a, x!.data.length * 8);
     a.parallelChunks('logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(rows, T));
-    a.get(po, o!.data);
+    a.finish(po, od);
   };
 
   const table: Record<string, ProviderKernel> = {

@@ -22,11 +22,9 @@
  */
 import { KERNELS_MEMORY_FLAG_OFFSET, KERNELS_WASM_BASE64 } from './binary.js';
 import { BackendError } from '../../util/errors.js';
+import { LINE, MAX_PAGES, WasmHeap, WasmMemoryError } from './heap.js';
 
-/** A kernel call needs more wasm memory than wasm32 allows or the platform grants (the kernels then fall back to JS). */
-export class WasmMemoryError extends BackendError {
-  override name = 'WasmMemoryError';
-}
+export { WasmMemoryError };
 
 type Fn = (...args: number[]) => number | void;
 
@@ -157,20 +155,45 @@ export const PARALLEL_MIN_WORK = 1 << 21;
  * oversubscribed (other processes, or several erlangen processes).
  */
 const SPIN_MS = 0.2;
-const PAGE = 65536;
-/** Allocation alignment: one cache line. */
-const LINE = 64;
-/** wasm32: 4 GiB of linear memory at most. */
-const MAX_PAGES = 65536;
+/** The smallest scratch block the arena takes from the heap. */
+const MIN_SCRATCH = 1 << 20;
+
+/** Bytes the arena copied into and out of the wasm memory, see {@link WasmArena.copyStats}. */
+export interface CopyStats {
+  /** Bytes of kernel inputs copied in (inputs resident in this memory are read in place). */
+  inBytes: number;
+  /** Bytes of kernel outputs copied out (resident outputs are written in place). */
+  outBytes: number;
+}
 
 /**
- * A bump allocator over the module's memory for one kernel call: `reset()`, `alloc`/`put` the
- * inputs and outputs, run, `get` the outputs. The memory grows as needed and is reused across
- * calls (it never shrinks; its high-water mark is the largest call so far).
+ * A kernel call's scratch in the module's memory, and the memory's owner: `reset()`, then
+ * `alloc`/`put` inputs and outputs (or take resident ones in place: {@link input},
+ * {@link output}), run, `get` / {@link finish} the outputs. Scratch is a bump allocator over a
+ * block of the memory's heap (./heap.ts), which also holds the resident tensors (./resident.ts):
+ * the block is kept across calls, and a call that needs more takes further blocks, which the next
+ * `reset()` merges into one of the call's size (its high-water mark).
  */
 export class WasmArena {
-  private top = ARENA_START;
-  constructor(readonly memory: WebAssembly.Memory, readonly k: WasmKernelExports, readonly pool: WorkerPool | null) {}
+  /** The allocator of the memory above the static data and the control slots. */
+  readonly heap: WasmHeap;
+  /** Whether the memory is shared (it never detaches on growth: views into it stay valid, so tensors may live in it). */
+  readonly shared: boolean;
+  private readonly buffers = new WeakSet<object>();
+  private chunk = -1;
+  private chunkEnd = 0;
+  private top = 0;
+  /** Blocks taken during this call besides `chunk`, and the bytes the call allocated. */
+  private extra: number[] = [];
+  private callBytes = 0;
+  private readonly copies: CopyStats = { inBytes: 0, outBytes: 0 };
+
+  constructor(readonly memory: WebAssembly.Memory, readonly k: WasmKernelExports, readonly pool: WorkerPool | null) {
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    // only a shared memory's views survive its growth: a plain memory's arrays are never read in place
+    if (this.shared) this.buffers.add(memory.buffer);
+    this.heap = new WasmHeap(memory, ARENA_START, () => { if (this.shared) this.buffers.add(memory.buffer); });
+  }
 
   /** Number of threads {@link parallel} runs on (1 without a pool). */
   get threads(): number {
@@ -182,29 +205,51 @@ export class WasmArena {
     this.pool?.terminate();
   }
 
+  /** Whether `a` lies in this runtime's memory (a resident array or a view of one): kernels read and write it in place. */
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  /** Bytes copied in and out since the runtime started (the counters are live: read, then compare). */
+  copyStats(): Readonly<CopyStats> {
+    return this.copies;
+  }
+
   /** Start a new call: forget all previous allocations. */
   reset(): void {
-    this.top = ARENA_START;
+    if (this.extra.length > 0) { // the last call outgrew the block: one block of its size from now on
+      for (const b of this.extra) this.heap.free(b);
+      this.heap.free(this.chunk);
+      this.extra = [];
+      this.chunk = this.heap.alloc(Math.max(MIN_SCRATCH, this.callBytes));
+      this.chunkEnd = this.chunk + this.heap.sizeAt(this.chunk);
+    }
+    this.top = this.chunk;
+    this.callBytes = 0;
   }
 
   /**
-   * Reserve `bytes` and return the offset, aligned to a 64-byte cache line (a 256-byte row then
-   * spans 4 lines, not 5: the gather-sums read ≈ 20% less); grows the memory. Throws
-   * {@link WasmMemoryError} past 4 GiB.
+   * Reserve `bytes` of scratch for this call and return the offset, aligned to a 64-byte cache
+   * line (a 256-byte row then spans 4 lines, not 5: the gather-sums read ≈ 20% less); takes a
+   * further heap block when the call's block is full. Throws {@link WasmMemoryError} past 4 GiB.
+   * Consecutive allocations are not necessarily adjacent.
    */
   alloc(bytes: number): number {
-    const off = this.top;
-    this.top = off + Math.ceil(bytes / LINE) * LINE;
-    const need = Math.ceil(this.top / PAGE);
-    const have = this.memory.buffer.byteLength / PAGE;
-    if (need > have) {
-      if (need > MAX_PAGES) throw new WasmMemoryError(`wasm kernels: a call needs ${this.top} bytes, more than the 4 GiB of wasm32 memory`);
-      try {
-        this.memory.grow(need - have);
-      } catch (e) {
-        throw new WasmMemoryError(`wasm kernels: growing the memory to ${need * PAGE} bytes failed (${(e as Error).message})`);
+    const b = Math.ceil(bytes / LINE) * LINE;
+    this.callBytes += b;
+    if (this.chunk < 0 || this.top + b > this.chunkEnd) {
+      const size = Math.max(MIN_SCRATCH, b, this.callBytes);
+      const blk = this.heap.alloc(size);
+      if (this.chunk >= 0) {
+        if (this.top === this.chunk && this.extra.length === 0) this.heap.free(this.chunk); // nothing of this call in it
+        else this.extra.push(this.chunk);
       }
+      this.chunk = blk;
+      this.chunkEnd = blk + this.heap.sizeAt(blk);
+      this.top = blk;
     }
+    const off = this.top;
+    this.top = off + b;
     return off;
   }
 
@@ -212,12 +257,42 @@ export class WasmArena {
   put(a: Arr): number {
     const off = this.alloc(a.byteLength);
     this.view(a, off, a.length).set(a);
+    this.copies.inBytes += a.byteLength;
     return off;
   }
 
   /** Copy `dst.length` elements at `off` into `dst`. */
   get(off: number, dst: Arr): void {
     dst.set(this.view(dst, off, dst.length));
+    this.copies.outBytes += dst.byteLength;
+  }
+
+  /** The offset of input `a`: where it lies when it is in this memory, else a copy ({@link put}). The kernel must not write it. */
+  input(a: Arr): number {
+    return this.buffers.has(a.buffer) ? a.byteOffset : this.put(a);
+  }
+
+  /**
+   * Where a kernel writes output `o`: in place when `o` is in this memory, else `reuse` (scratch
+   * this call already holds of `o`'s size, e.g. a copied input that may be overwritten; −1: none)
+   * or fresh scratch. {@link finish} copies it out.
+   */
+  output(o: Arr, reuse = -1): number {
+    if (this.buffers.has(o.buffer)) return o.byteOffset;
+    return reuse >= 0 ? reuse : this.alloc(o.byteLength);
+  }
+
+  /** Finish output `o` written at `off` (from {@link output}): copy it out unless it was written in place. */
+  finish(off: number, o: Arr): void {
+    if (!(off === o.byteOffset && this.buffers.has(o.buffer))) this.get(off, o);
+  }
+
+  /**
+   * {@link output} for an elementwise kernel that may write over its input `x`, which
+   * {@link input} placed at `px`: a copy of `x` of `o`'s size is reused as the output's scratch.
+   */
+  outputOver(o: Arr, x: Arr, px: number): number {
+    return this.output(o, !this.buffers.has(x.buffer) && x.byteLength === o.byteLength ? px : -1);
   }
 
   /** A view of `n` elements at `off` with the element type of `like`. */
@@ -409,7 +484,7 @@ interface AnyWorker { terminate(): unknown }
 /** The browser's Worker, as far as the pool needs it. */
 interface WebWorker extends AnyWorker { postMessage(m: unknown): void; addEventListener(type: 'error', f: () => void): void }
 type WebWorkerCtor = new (url: string) => WebWorker;
-type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker;
+type WorkerCtor = new (src: string, opts: { eval: true; execArgv: string[]; workerData: unknown }) => NodeWorker;
 
 /** Worker threads serving kernel calls through control slots in the shared memory (Atomics wait/notify). */
 export class WorkerPool {
@@ -438,7 +513,8 @@ export class WorkerPool {
       const I = new Int32Array(memory.buffer, slot, SLOT_INTS);
       I.fill(0);
       slots.push(I);
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: mod, memory, slot, names } });
+      // execArgv: none of the parent's flags (`--input-type=module` would make this CommonJS source a module)
+      const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: mod, memory, slot, names } });
       worker.unref();
       workers.push(worker);
     }
@@ -659,10 +735,16 @@ async function pooledWeb(mod: WebAssembly.Module, web: WebApi, threads: number):
   return pool ? new WasmArena(memory, a.k, pool) : null;
 }
 
-/** A single-threaded runtime from the plain-memory module `mod`. */
-function single(mod: WebAssembly.Module): WasmArena {
-  return instantiate(mod, new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES }), null);
+/**
+ * A single-threaded runtime: in Node on a shared memory (module variant `shared`), so tensors can
+ * be resident in it as on a pooled runtime; elsewhere on a plain memory.
+ */
+function single(mod: WebAssembly.Module, shared = false): WasmArena {
+  return instantiate(mod, new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared }), null);
 }
+
+/** Whether a single-threaded runtime gets a shared memory: in Node, where SharedArrayBuffer always exists. */
+const sharedSingle = (node: NodeApi | null): boolean => node !== null && typeof SharedArrayBuffer === 'function';
 
 /** Load synchronously on `threads` threads (the pool when it starts, else one thread). */
 function load(threads: number): WasmArena {
@@ -671,7 +753,8 @@ function load(threads: number): WasmArena {
     const a = pooled(compileOptimised(moduleBytes(true), node.v8), node, threads);
     if (a) return a;
   }
-  return single(compileOptimised(moduleBytes(), node?.v8));
+  const shared = sharedSingle(node);
+  return single(compileOptimised(moduleBytes(shared), node?.v8), shared);
 }
 
 /**
@@ -725,7 +808,8 @@ export function wasmReady(): Promise<boolean> {
       const node = nodeApi(), threads = node?.threads ?? 1;
       if (web) arena = await pooledWeb(await WebAssembly.compile(moduleBytes(true)), web, web.threads);
       else if (canPool(node, threads)) arena = pooled(await WebAssembly.compile(moduleBytes(true)), node, threads);
-      arena ??= single(await WebAssembly.compile(moduleBytes()));
+      const shared = !web && sharedSingle(node);
+      arena ??= single(await WebAssembly.compile(moduleBytes(shared)), shared);
       failed = false;
       return true;
     } catch {
