@@ -12,6 +12,7 @@ export {
 } from './util/errors.js';
 export { registerBackend, setBackend, getBackend, listBackends, jsBackend, cpuBackend, createWasmBackend, wasmAvailable, wasmReady, wasmThreads } from './backend/index.js';
 export type { WasmKernelOptions } from './backend/index.js';
+export { isResident, residentLimit, residentStats, resetResidentStats, setResidentLimit, type ResidentStats } from './backend/index.js';
 export type { Backend, BackendInfo, DType, FloatDType, Kernel, KernelTensor, TypedArray } from './backend/index.js';
 export {
   Tensor, noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyMode, backward, trace, runPlan,

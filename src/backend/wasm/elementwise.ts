@@ -18,9 +18,10 @@
  * added in chunk order), so sums agree within rounding; the order depends on the shape only, never
  * on the thread count. Max / min / argmax / argmin are exact (NaN wins, the first extreme wins).
  *
- * Every call copies its inputs into the wasm memory and the output back (tensor storage is plain
- * JS typed arrays), so `accepts` takes a call only from sizes where that was measured to beat the
- * JS reference (the `MIN_*` constants; docs/design/wasm-kernels.md has the figures).
+ * Inputs and outputs that are resident (./resident.ts: large float tensors live in the wasm
+ * memory) are read and written where they lie; plain arrays are copied in and the output copied
+ * back. `accepts` takes a call only from sizes where wasm was measured to beat the JS reference
+ * with those copies (the `MIN_*` constants; docs/design/wasm-kernels.md has the figures).
  * @module
  */
 import type { FloatArray, KernelTensor, TypedArray } from '../types.js';
@@ -106,6 +107,17 @@ export const PARALLEL_ELEMENTWISE = 1 << 22;
  * (float32 sum 2 vs 1 threads: 4M 1.81 vs 1.50 ms, 10M 2.84 vs 3.36 ms).
  */
 export const PARALLEL_REDUCE = 1 << 23;
+
+/**
+ * Elements from which a call whose operands are all resident (read and written in place, nothing
+ * copied) runs on the threads: 2 vs 1 threads, float32, workers awake: sum 2M 0.17 vs 0.34 ms, 4M
+ * 0.34 vs 0.64–0.71; add 2M 0.22 vs 0.54; relu 4M 0.37 vs 0.82 — gains above the 0.1–0.5 ms a
+ * sleeping worker takes to wake from 2M on.
+ */
+export const PARALLEL_RESIDENT = 1 << 21;
+
+/** Whether every array of a call lies in the runtime's memory (resident: no copies). */
+const inPlace = (a: WasmArena, ...arrs: TypedArray[]): boolean => arrs.every((t) => a.owns(t));
 
 /** Chunks per thread of a threaded call (dynamic scheduling; results do not depend on the split). */
 const CHUNKS_PER_THREAD = 8;
@@ -214,7 +226,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64';
     a.reset();
     const xd = x!.data as FloatArray, od = o!.data as FloatArray;
-    const px = a.input(xd), po = a.outputOver(od, xd, px), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : PARALLEL_ELEMENTWISE);
+    const px = a.input(xd), po = a.outputOver(od, xd, px), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : inPlace(a, xd, od) ? PARALLEL_RESIDENT : PARALLEL_ELEMENTWISE);
     a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
     a.finish(po, od);
   };
@@ -227,7 +239,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const xd = x!.data as FloatArray, yd = y!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), py = a.input(yd);
     const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? a.outputOver(od, yd, py) : a.outputOver(od, xd, px); // over the full operand's copy
-    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, PARALLEL_ELEMENTWISE);
+    const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, inPlace(a, xd, yd, od) ? PARALLEL_RESIDENT : PARALLEL_ELEMENTWISE);
     a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), touchFresh(a, od, T));
     a.finish(po, od);
   };
@@ -251,7 +263,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
-    const px = a.input(x!.data as FloatArray), T = par(a, n, PARALLEL_REDUCE);
+    const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
     if (len < 0 && code !== 0) { // max / min over leading or middle axes: column extremes, split by batches
       const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.output(out as FloatArray);
@@ -303,7 +315,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
-    const px = a.input(x!.data as FloatArray), T = par(a, n, PARALLEL_REDUCE);
+    const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(rows * 4);
       a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));

@@ -7,7 +7,9 @@
  * `sigmoid` / `silu` / `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
  * with their own measured thresholds. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
- * the kernel then copies its inputs into the module's memory, validates indices there and
+ * the kernel then copies its inputs into the module's memory (resident ones, ./resident.ts, it
+ * reads in place; the elementwise, row, GEMM and exp-family kernels also write resident outputs in
+ * place), validates indices there and
  * **declines** (returns false, before writing any output) on a bad index or when the call does not
  * fit the wasm32 memory — the chain then runs the next provider, down to the reference, which
  * throws the named error. Sums run gather-style over the CSR of the segment ids from the shared

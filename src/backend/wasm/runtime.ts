@@ -1,7 +1,8 @@
 /**
  * The WebAssembly runtime of the SIMD kernels: instantiates the module of `binary.ts` (built from
- * wasm/kernels.ts) with a memory owned here, a per-call arena in that memory into which kernel
- * wrappers copy their inputs and from which they copy their outputs, and — in Node, and in a
+ * wasm/kernels.ts) with a memory owned here, a heap of blocks in that memory (./heap.ts) holding
+ * each call's scratch — into which kernel wrappers copy plain-array inputs and from which they copy
+ * outputs — and resident tensors (./resident.ts), which kernels read and write in place; and — in Node, and in a
  * cross-origin isolated browser page or Web Worker — a pool of worker threads sharing that memory,
  * so a kernel's range passes run on every core.
  *
