@@ -866,59 +866,47 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
 
 // ------------------------------------------------------------------ float32 transcendental maps
 
-/** out[i] = exp(x[i]) for i ∈ [i0, i1) (float32, ≈ 1e-7 relative; in place allowed). */
-export function expF32(x: usize, i0: i32, i1: i32, out: usize): void {
-  let i = i0;
-  // four independent vectors a step: the polynomial is one long dependency chain per vector, so
-  // interleaving four keeps the SIMD units busy (10M elements: 9.3 → 7.1 ms on one thread)
-  for (; i + 16 <= i1; i += 16) {
-    const p = <usize>i << 2;
-    const a = expF32x4(v128.load(x + p)), b = expF32x4(v128.load(x + p, 16)), c = expF32x4(v128.load(x + p, 32)), d = expF32x4(v128.load(x + p, 48));
-    v128.store(out + p, a);
-    v128.store(out + p, b, 16);
-    v128.store(out + p, c, 32);
-    v128.store(out + p, d, 48);
-  }
-  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expF32x4(v128.load(x + p))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, expF32s(load<f32>(x + p))); }
-}
-
 /** σ(x) = 1 / (1 + e^{−x}) on 4 lanes (0 below −88, 1 above 88, NaN stays NaN). */
 @inline function sigmoidF32x4(v: v128): v128 {
   const one = f32x4.splat(1.0);
   return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(v))));
 }
 
-/** out[i] = σ(x[i]) for i ∈ [i0, i1) (float32). */
-export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void {
-  let i = i0;
-  for (; i + 16 <= i1; i += 16) { // four independent vectors a step, as in expF32
-    const p = <usize>i << 2;
-    const a = sigmoidF32x4(v128.load(x + p)), b = sigmoidF32x4(v128.load(x + p, 16)), c = sigmoidF32x4(v128.load(x + p, 32)), d = sigmoidF32x4(v128.load(x + p, 48));
-    v128.store(out + p, a);
-    v128.store(out + p, b, 16);
-    v128.store(out + p, c, 32);
-    v128.store(out + p, d, 48);
-  }
-  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, sigmoidF32x4(v128.load(x + p))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(x + p))), 0)); }
+/** exp (op 0), σ (1) or SiLU x · σ(x) (2) of 4 lanes. */
+@inline function expFamilyF32x4(op: i32, v: v128): v128 {
+  return op == 0 ? expF32x4(v) : op == 1 ? sigmoidF32x4(v) : f32x4.mul(v, sigmoidF32x4(v));
 }
 
-/** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float32 SiLU). */
-export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void {
+/**
+ * out[i] = f(x[i]) for i ∈ [i0, i1), f of {@link expFamilyF32x4} (`op` a constant at each call, so
+ * each export is its own loop). Four independent vectors a step: the polynomial is one long
+ * dependency chain per vector, and four in flight keep the SIMD units busy (10M exps: 9.3 → 7.1 ms
+ * on one thread). The tail takes lane 0 of the vector formula, so an element's bits never depend
+ * on where a chunk boundary falls.
+ */
+@inline function expFamilyF32(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
   let i = i0;
-  for (; i + 16 <= i1; i += 16) { // four independent vectors a step, as in expF32
+  for (; i + 16 <= i1; i += 16) {
     const p = <usize>i << 2;
-    const va = v128.load(x + p), vb = v128.load(x + p, 16), vc = v128.load(x + p, 32), vd = v128.load(x + p, 48);
-    const a = f32x4.mul(va, sigmoidF32x4(va)), b = f32x4.mul(vb, sigmoidF32x4(vb)), c = f32x4.mul(vc, sigmoidF32x4(vc)), d = f32x4.mul(vd, sigmoidF32x4(vd));
+    const a = expFamilyF32x4(op, v128.load(x + p)), b = expFamilyF32x4(op, v128.load(x + p, 16));
+    const c = expFamilyF32x4(op, v128.load(x + p, 32)), d = expFamilyF32x4(op, v128.load(x + p, 48));
     v128.store(out + p, a);
     v128.store(out + p, b, 16);
     v128.store(out + p, c, 32);
     v128.store(out + p, d, 48);
   }
-  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; const v = v128.load(x + p); v128.store(out + p, f32x4.mul(v, sigmoidF32x4(v))); }
-  for (; i < i1; i++) { const p = <usize>i << 2; const v = f32x4.splat(load<f32>(x + p)); store<f32>(out + p, f32x4.extract_lane(f32x4.mul(v, sigmoidF32x4(v)), 0)); }
+  for (; i + 4 <= i1; i += 4) { const p = <usize>i << 2; v128.store(out + p, expFamilyF32x4(op, v128.load(x + p))); }
+  for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, f32x4.extract_lane(expFamilyF32x4(op, f32x4.splat(load<f32>(x + p))), 0)); }
 }
+
+/** out[i] = exp(x[i]) for i ∈ [i0, i1) (float32, ≈ 1e-7 relative; in place allowed). */
+export function expF32(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF32(0, x, i0, i1, out); }
+
+/** out[i] = σ(x[i]) for i ∈ [i0, i1) (float32). */
+export function sigmoidF32(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF32(1, x, i0, i1, out); }
+
+/** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float32 SiLU). */
+export function siluF32(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF32(2, x, i0, i1, out); }
 
 /** out[i] = g[i] · σ(x[i]) · (1 + x[i] · (1 − σ(x[i]))) for i ∈ [i0, i1): SiLU's vector–Jacobian product (float32). */
 export function siluGradF32(x: usize, g: usize, i0: i32, i1: i32, out: usize): void {
