@@ -160,6 +160,27 @@ describe('resident arrays', () => {
   });
 });
 
+describe('resident storage settings from the environment', () => {
+  const run = (env: Record<string, string>): { limit: number; resident: boolean } => {
+    const code = `
+      const { allocArray } = await import('./src/backend/index.ts');
+      const { isResident, residentLimit } = await import('./src/backend/wasm/resident.ts');
+      const a = allocArray('float32', 1 << 16);
+      console.log(JSON.stringify({ limit: residentLimit(), resident: isResident(a) }));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { limit: number; resident: boolean };
+  };
+  it('ERLANGEN_WASM_RESIDENT_MB: 0 turns it off, a number of MiB bounds it, anything else keeps 1 GiB; one thread too', () => {
+    expect(run({ ERLANGEN_WASM_RESIDENT_MB: '0' })).toEqual({ limit: 0, resident: false });
+    expect(run({ ERLANGEN_WASM_RESIDENT_MB: '2' })).toEqual({ limit: 2 * 2 ** 20, resident: true });
+    expect(run({ ERLANGEN_WASM_RESIDENT_MB: 'lots' })).toEqual({ limit: 2 ** 30, resident: true });
+    expect(run({ ERLANGEN_WASM_THREADS: '1' })).toEqual({ limit: 2 ** 30, resident: true });
+  });
+});
+
 /** A copy of `src` resident in runtime `rt`'s memory (a block of its heap). */
 function residentIn(rt: WasmArena, src: Float32Array | Float64Array): Float32Array | Float64Array {
   const off = rt.heap.alloc(src.byteLength);

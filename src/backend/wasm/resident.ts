@@ -22,7 +22,8 @@
  * it ends; past the limit new arrays are plain ones, so memory stays bounded either way.
  *
  * Node: on by default (`ERLANGEN_WASM_RESIDENT_MB`, default 1024; 0 turns it off). Browsers: off
- * unless `globalThis.ERLANGEN_WASM_RESIDENT_MB` is set, since some web APIs (`Blob`, `TextDecoder`)
+ * unless `globalThis.ERLANGEN_WASM_RESIDENT_MB` is set (both read at the first large allocation;
+ * {@link setResidentLimit} overrides them), since some web APIs (`Blob`, `TextDecoder`)
  * refuse views of shared memory. docs/design/memory.md ("Resident storage") has the design and the
  * measurements.
  * @module
@@ -92,7 +93,8 @@ export interface ResidentStats {
 
 const DEFAULT_MIN_BYTES = 64 * 1024;
 let minBytes = DEFAULT_MIN_BYTES;
-let limit = defaultLimit();
+/** The bound (null: not read yet — the environment's setting is read at the first allocation). */
+let limit: number | null = null;
 let bytes = 0;
 let arrays = 0;
 const counts = { allocated: 0, freedByEngine: 0, freedByGc: 0, refused: 0 };
@@ -123,13 +125,14 @@ function defaultLimit(): number {
  * with `grow` false — no free block to reuse without growing the heap.
  */
 export function allocResident(dtype: DType, n: number, zero: boolean, grow = true): TypedArray | null {
-  if (dtype === 'int32' || limit === 0) return null;
+  const max = (limit ??= defaultLimit());
+  if (dtype === 'int32' || max === 0) return null;
   const size = n * (dtype === 'float64' ? 8 : 4);
   if (!(size >= minBytes) || !Number.isSafeInteger(n)) return null;
   const rt = home ?? wasmRuntime();
   if (!rt || !rt.shared) return null;
   home = rt;
-  if (bytes + size > limit) { counts.refused++; return null; }
+  if (bytes + size > max) { counts.refused++; return null; }
   let off: number;
   try {
     off = rt.heap.alloc(size, zero, grow);
@@ -181,7 +184,7 @@ export function setResidentMinBytes(bytes: number): void {
 
 /** The bound on resident bytes (0: resident storage is off). */
 export function residentLimit(): number {
-  return limit;
+  return (limit ??= defaultLimit());
 }
 
 /**
@@ -195,7 +198,7 @@ export function setResidentLimit(bytes: number): void {
 
 /** Counters and occupancy, see {@link ResidentStats}. */
 export function residentStats(): ResidentStats {
-  return { residentBytes: bytes, residentArrays: arrays, limitBytes: limit, memoryBytes: home?.heap.stats().memoryBytes ?? 0, ...counts };
+  return { residentBytes: bytes, residentArrays: arrays, limitBytes: residentLimit(), memoryBytes: home?.heap.stats().memoryBytes ?? 0, ...counts };
 }
 
 /** Reset the counters of {@link residentStats} (not what is resident). */
