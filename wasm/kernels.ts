@@ -2034,3 +2034,163 @@ export function logsumexpRowsF32(x: usize, L: i32, r0: i32, r1: i32, out: usize)
     store<f32>(out + (<usize>r << 2), <f32>(<f32>Math.log(<f64><f32>s) + m));
   }
 }
+
+// ------------------------------------------------------------------ optimizer updates
+
+/**
+ * One Adam / AdamW step on elements [i0, i1) of a parameter p, its gradient g and moments m, v,
+ * in place — the arithmetic of src/optim/adam.ts's loops, operation for operation in float64 with
+ * the stored values rounded to `T` where the reference stores them, so the same bits. The float64
+ * scalars at `sc`: [sgn, wd, b1, b2, c1 = 1 − b1, c2 = 1 − b2, √(1 − b2ᵗ), eps, lr / (1 − b1ᵗ),
+ * 1 − lr·wd]. `mode` bit 0: L2 weight decay (d += wd · p); bit 1: decoupled decay first
+ * (p ← p · (1 − lr·wd), rounded to `T`, AdamW). Per element:
+ *   d = sgn · g (+ wd · p); m = T(m·b1 + c1·d); v = T(v·b2 + (c2·d)·d);
+ *   p = T(p − step · (m / (√v / bc2 + eps))).
+ */
+@inline function adamAny<T>(p: usize, g: usize, m: usize, v: usize, sc: usize, mode: i32, i0: i32, i1: i32): void {
+  const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const sgn = load<f64>(sc), wd = load<f64>(sc, 8), b1 = load<f64>(sc, 16), b2 = load<f64>(sc, 24), c1 = load<f64>(sc, 32), c2 = load<f64>(sc, 40);
+  const bc2 = load<f64>(sc, 48), eps = load<f64>(sc, 56), step = load<f64>(sc, 64), f = load<f64>(sc, 72);
+  const l2 = (mode & 1) != 0, decay = (mode & 2) != 0;
+  let i = i0;
+  if (sizeof<T>() == 4) { // four elements a step: two f64x2 halves, rounded to float32 where the reference stores
+    for (; i + 4 <= i1; i += 4) {
+      const o = <usize>i << 2;
+      const P = v128.load(p + o), G = v128.load(g + o), M = v128.load(m + o), V = v128.load(v + o);
+      const lo = adamF64x2(f64x2.promote_low_f32x4(P), f64x2.promote_low_f32x4(G), f64x2.promote_low_f32x4(M), f64x2.promote_low_f32x4(V), sgn, wd, b1, b2, c1, c2, bc2, eps, step, f, l2, decay, true);
+      const mlo = adamM, vlo = adamV;
+      const hi = adamF64x2(promoteHigh(P), promoteHigh(G), promoteHigh(M), promoteHigh(V), sgn, wd, b1, b2, c1, c2, bc2, eps, step, f, l2, decay, true);
+      v128.store(p + o, join32(lo, hi));
+      v128.store(m + o, join32(mlo, adamM));
+      v128.store(v + o, join32(vlo, adamV));
+    }
+  } else {
+    for (; i + 2 <= i1; i += 2) {
+      const o = <usize>i << 3;
+      const P = adamF64x2(v128.load(p + o), v128.load(g + o), v128.load(m + o), v128.load(v + o), sgn, wd, b1, b2, c1, c2, bc2, eps, step, f, l2, decay, false);
+      v128.store(p + o, P);
+      v128.store(m + o, adamM);
+      v128.store(v + o, adamV);
+    }
+  }
+  for (; i < i1; i++) { // the tail: the same operations on one element
+    const o = <usize>i << sh;
+    let pi = <f64>load<T>(p + o);
+    if (decay) pi = <f64><T>(pi * f);
+    let d = sgn * <f64>load<T>(g + o);
+    if (l2) d = d + wd * pi;
+    const mi = <f64><T>(<f64>load<T>(m + o) * b1 + c1 * d);
+    const vi = <f64><T>(<f64>load<T>(v + o) * b2 + c2 * d * d);
+    store<T>(m + o, <T>mi);
+    store<T>(v + o, <T>vi);
+    store<T>(p + o, <T>(pi - step * (mi / (Math.sqrt(vi) / bc2 + eps))));
+  }
+}
+
+/** The new moments of the last {@link adamF64x2} call (its second and third results). */
+let adamM = f64x2.splat(0), adamV = f64x2.splat(0);
+
+/** x rounded to float32 and back, per lane (the value a float32 store keeps). */
+@inline function round32(x: v128): v128 { return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)); }
+
+/** Two f64x2 halves rounded to float32, as one f32x4 (lo in lanes 0–1, hi in 2–3). */
+@inline function join32(lo: v128, hi: v128): v128 {
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+/** {@link adamAny}'s element update on two float64 lanes (`r32`: round stored values to float32); returns p, leaves m, v in adamM, adamV. */
+@inline function adamF64x2(P: v128, G: v128, M: v128, V: v128, sgn: f64, wd: f64, b1: f64, b2: f64, c1: f64, c2: f64, bc2: f64, eps: f64, step: f64, f: f64, l2: bool, decay: bool, r32: bool): v128 {
+  let p = P;
+  if (decay) { p = f64x2.mul(p, f64x2.splat(f)); if (r32) p = round32(p); }
+  let d = f64x2.mul(f64x2.splat(sgn), G);
+  if (l2) d = f64x2.add(d, f64x2.mul(f64x2.splat(wd), p));
+  let m = f64x2.add(f64x2.mul(M, f64x2.splat(b1)), f64x2.mul(f64x2.splat(c1), d));
+  let v = f64x2.add(f64x2.mul(V, f64x2.splat(b2)), f64x2.mul(f64x2.mul(f64x2.splat(c2), d), d));
+  if (r32) { m = round32(m); v = round32(v); }
+  adamM = m;
+  adamV = v;
+  const denom = f64x2.add(f64x2.div(f64x2.sqrt(v), f64x2.splat(bc2)), f64x2.splat(eps));
+  return f64x2.sub(p, f64x2.mul(f64x2.splat(step), f64x2.div(m, denom)));
+}
+/** {@link adamAny} for float32 tensors (float64 arithmetic, float32 storage). */
+export function adamF32(p: usize, g: usize, m: usize, v: usize, sc: usize, mode: i32, i0: i32, i1: i32): void { adamAny<f32>(p, g, m, v, sc, mode, i0, i1); }
+/** {@link adamAny} for float64 tensors. */
+export function adamF64(p: usize, g: usize, m: usize, v: usize, sc: usize, mode: i32, i0: i32, i1: i32): void { adamAny<f64>(p, g, m, v, sc, mode, i0, i1); }
+
+/**
+ * One SGD step on elements [i0, i1) of p with gradient g and momentum buffer b (0 without
+ * momentum), in place — src/optim/sgd.ts's loop, operation for operation in float64 with stored
+ * values rounded to `T`. Scalars at `sc` (float64): [sgn, wd, μ, 1 − dampening, lr]. `mode` bits:
+ * 1 weight decay, 2 momentum, 4 the first step (b ← d), 8 Nesterov. Per element:
+ *   d = sgn · g (+ wd · p); b = T(first ? d : μ·b + (1 − τ)·d); d = nesterov ? d + μ·b : b;
+ *   p = T(p − lr · d).
+ */
+@inline function sgdAny<T>(p: usize, g: usize, b: usize, sc: usize, mode: i32, i0: i32, i1: i32): void {
+  const L = 16 / sizeof<T>(), sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
+  const sgn = load<f64>(sc), wd = load<f64>(sc, 8), mu = load<f64>(sc, 16), damp1 = load<f64>(sc, 24), lr = load<f64>(sc, 32);
+  const decay = (mode & 1) != 0, mom = (mode & 2) != 0, first = (mode & 4) != 0, nest = (mode & 8) != 0;
+  let i = i0;
+  for (; i + L <= i1; i += L) { // float32: two f64x2 halves; float64: one
+    const o = <usize>i << sh;
+    const P = v128.load(p + o), G = v128.load(g + o), B = mom && !first ? v128.load(b + o) : v128.splat<i32>(0);
+    if (sizeof<T>() == 4) {
+      const lo = sgdF64x2(f64x2.promote_low_f32x4(P), f64x2.promote_low_f32x4(G), f64x2.promote_low_f32x4(B), sgn, wd, mu, damp1, lr, decay, mom, first, nest, true);
+      const blo = sgdB;
+      const hi = sgdF64x2(promoteHigh(P), promoteHigh(G), promoteHigh(B), sgn, wd, mu, damp1, lr, decay, mom, first, nest, true);
+      v128.store(p + o, join32(lo, hi));
+      if (mom) v128.store(b + o, join32(blo, sgdB));
+    } else {
+      v128.store(p + o, sgdF64x2(P, G, B, sgn, wd, mu, damp1, lr, decay, mom, first, nest, false));
+      if (mom) v128.store(b + o, sgdB);
+    }
+  }
+  for (; i < i1; i++) { // the tail: the same operations on one element
+    const o = <usize>i << sh;
+    const pi = <f64>load<T>(p + o);
+    let d = sgn * <f64>load<T>(g + o);
+    if (decay) d = d + wd * pi;
+    if (mom) {
+      const bi = <f64><T>(first ? d : mu * <f64>load<T>(b + o) + damp1 * d);
+      store<T>(b + o, <T>bi);
+      d = nest ? d + mu * bi : bi;
+    }
+    store<T>(p + o, <T>(pi - lr * d));
+  }
+}
+
+/** The new momentum of the last {@link sgdF64x2} call. */
+let sgdB = f64x2.splat(0);
+
+/** {@link sgdAny}'s element update on two float64 lanes (`r32`: round stored values to float32); returns p, leaves b in sgdB. */
+@inline function sgdF64x2(P: v128, G: v128, B: v128, sgn: f64, wd: f64, mu: f64, damp1: f64, lr: f64, decay: bool, mom: bool, first: bool, nest: bool, r32: bool): v128 {
+  let d = f64x2.mul(f64x2.splat(sgn), G);
+  if (decay) d = f64x2.add(d, f64x2.mul(f64x2.splat(wd), P));
+  if (mom) {
+    let b = first ? d : f64x2.add(f64x2.mul(f64x2.splat(mu), B), f64x2.mul(f64x2.splat(damp1), d));
+    if (r32) b = round32(b);
+    sgdB = b;
+    d = nest ? f64x2.add(d, f64x2.mul(f64x2.splat(mu), b)) : b;
+  }
+  return f64x2.sub(P, f64x2.mul(f64x2.splat(lr), d));
+}
+/** {@link sgdAny} for float32 tensors (float64 arithmetic, float32 storage). */
+export function sgdF32(p: usize, g: usize, b: usize, sc: usize, mode: i32, i0: i32, i1: i32): void {
+  // one loop per mode (the flags are constants in each copy: no branches per element)
+  switch (mode) {
+    case 0: sgdAny<f32>(p, g, b, sc, 0, i0, i1); break;
+    case 1: sgdAny<f32>(p, g, b, sc, 1, i0, i1); break;
+    case 2: sgdAny<f32>(p, g, b, sc, 2, i0, i1); break;
+    case 3: sgdAny<f32>(p, g, b, sc, 3, i0, i1); break;
+    default: sgdAny<f32>(p, g, b, sc, mode, i0, i1);
+  }
+}
+/** {@link sgdAny} for float64 tensors. */
+export function sgdF64(p: usize, g: usize, b: usize, sc: usize, mode: i32, i0: i32, i1: i32): void {
+  switch (mode) {
+    case 0: sgdAny<f64>(p, g, b, sc, 0, i0, i1); break;
+    case 1: sgdAny<f64>(p, g, b, sc, 1, i0, i1); break;
+    case 2: sgdAny<f64>(p, g, b, sc, 2, i0, i1); break;
+    case 3: sgdAny<f64>(p, g, b, sc, 3, i0, i1); break;
+    default: sgdAny<f64>(p, g, b, sc, mode, i0, i1);
+  }
+}

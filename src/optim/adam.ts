@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import { ValueError } from '../util/errors.js';
+import { wasmAdamStep } from '../tensor/optimizer-kernels.js';
 import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
@@ -59,9 +60,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const bc2sqrt = Math.sqrt(1 - b2 ** step);
     const stepSize = lr / bc1;
     const sgn = maximize ? -1 : 1;
-    if (this.decoupled && wd !== 0) {
-      const f = 1 - lr * wd;
-      for (let i = 0; i < p.length; i++) p[i] = p[i]! * f;
+    const decay = this.decoupled && wd !== 0 ? 1 - lr * wd : null;
+    // the common case as one fused wasm pass (the same bits as the loops below) where it is taken
+    if (!vmax && wasmAdamStep(p, grad, m, v, { sgn, wd: this.decoupled ? 0 : wd, b1, b2, bc2sqrt, eps, stepSize, decay })) return;
+    if (decay !== null) {
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! * decay;
     }
     if (!vmax) { // the common case, without per-element branches (same arithmetic, same bits)
       if (this.decoupled || wd === 0) adamLoop(p, grad, m, v, sgn, b1, b2, bc2sqrt, eps, stepSize);
@@ -84,8 +87,8 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 }
 
-/** One Adam update of `p` (see {@link Adam}), without weight decay in the gradient and without AMSGrad. */
-function adamLoop(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
+/** @internal One Adam update of `p` (see {@link Adam}), without weight decay in the gradient and without AMSGrad (the reference of the fused kernel). */
+export function adamLoop(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
   const c1 = 1 - b1, c2 = 1 - b2, n = p.length;
   for (let i = 0; i < n; i++) {
     const d = sgn * grad[i]!;
@@ -96,8 +99,8 @@ function adamLoop(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray,
   }
 }
 
-/** {@link adamLoop} with L2 weight decay in the gradient (Adam's `weightDecay`). */
-function adamLoopL2(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, wd: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
+/** @internal {@link adamLoop} with L2 weight decay in the gradient (Adam's `weightDecay`). */
+export function adamLoopL2(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, sgn: number, wd: number, b1: number, b2: number, bc2sqrt: number, eps: number, stepSize: number): void {
   const c1 = 1 - b1, c2 = 1 - b2, n = p.length;
   for (let i = 0; i < n; i++) {
     let d = sgn * grad[i]!;

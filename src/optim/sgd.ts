@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/index.js';
 import { ValueError } from '../util/errors.js';
 import { Optimizer, flag, nonNegative } from './optimizer.js';
 import type { FloatArray, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
+import { wasmSgdStep, type SgdStepScalars } from '../tensor/optimizer-kernels.js';
 
 /** Hyperparameters of `SGD` (PyTorch defaults except `lr`, which is required). */
 export interface SGDOptions {
@@ -58,16 +59,24 @@ export class SGD extends Optimizer<SGDOptions> {
     let buf = st.momentumBuffer as FloatArray | undefined;
     const first = mu !== 0 && !buf;
     if (first) st.momentumBuffer = buf = this.buffer(param);
-    for (let i = 0; i < p.length; i++) {
-      let d = sgn * grad[i]!;
-      if (wd !== 0) d += wd * p[i]!;
-      if (mu !== 0) {
-        const b = first ? d : mu * buf![i]! + (1 - dampening) * d;
-        buf![i] = b;
-        const bb = buf![i]!; // rounded to the buffer's dtype, as PyTorch's in-place update
-        d = nesterov ? d + mu * bb : bb;
-      }
-      p[i] = p[i]! - lr * d;
+    // one fused wasm pass (the same bits as the loop below) where it is taken
+    const s = { sgn, wd, mu, dampening, lr, nesterov, first };
+    if (!wasmSgdStep(p, grad, mu !== 0 ? buf! : null, s)) sgdLoop(p, grad, mu !== 0 ? buf! : null, s);
+  }
+}
+
+/** @internal One SGD update of `p` in JS (the reference of the fused kernel); `buf` is null without momentum. */
+export function sgdLoop(p: FloatArray, grad: FloatArray, buf: FloatArray | null, s: SgdStepScalars): void {
+  const { sgn, wd, mu, dampening, lr, nesterov, first } = s;
+  for (let i = 0; i < p.length; i++) {
+    let d = sgn * grad[i]!;
+    if (wd !== 0) d += wd * p[i]!;
+    if (mu !== 0) {
+      const b = first ? d : mu * buf![i]! + (1 - dampening) * d;
+      buf![i] = b;
+      const bb = buf![i]!; // rounded to the buffer's dtype, as PyTorch's in-place update
+      d = nesterov ? d + mu * bb : bb;
     }
+    p[i] = p[i]! - lr * d;
   }
 }

@@ -104,6 +104,10 @@ export interface WasmKernelExports {
   layerNormGradRowsF32(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
   clampF32(x: number, pb: number, i0: number, i1: number, out: number): void;
   clampF64(x: number, pb: number, i0: number, i1: number, out: number): void;
+  adamF32(p: number, g: number, m: number, v: number, sc: number, mode: number, i0: number, i1: number): void;
+  adamF64(p: number, g: number, m: number, v: number, sc: number, mode: number, i0: number, i1: number): void;
+  sgdF32(p: number, g: number, b: number, sc: number, mode: number, i0: number, i1: number): void;
+  sgdF64(p: number, g: number, b: number, sc: number, mode: number, i0: number, i1: number): void;
   logsumexpRowsF32(x: number, L: number, r0: number, r1: number, out: number): void;
 }
 
