@@ -105,7 +105,7 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
-  it('single-threaded (ERLANGEN_WASM_THREADS=1: plain memory, no workers) in a child process', () => {
+  it('single-threaded (ERLANGEN_WASM_THREADS=1: no workers; in Node a shared memory, for resident storage) in a child process', () => {
     const script = `
       import { wasmThreads } from './src/backend/wasm/runtime.ts';
       import { fromData, gatherSegmentSum, segmentSoftmax, matmul, randn } from './src/index.ts';
