@@ -36,6 +36,13 @@ function floats(rng: Rng, n: number, dtype: DType): Float32Array | Float64Array 
   return a;
 }
 
+/** A copy of a with element i moved up by one unit in the last place. */
+function f32ulp(a: Float32Array, i: number): Float32Array {
+  const c = a.slice();
+  new Uint32Array(c.buffer)[i]! += 1;
+  return c;
+}
+
 function expectClose(got: TypedArray, want: TypedArray, tol: number): void {
   expect(got.length).toBe(want.length);
   let err = 0, scale = 1;
@@ -229,6 +236,48 @@ describe('wasm SIMD kernels', () => {
         }
       }
     }
+  });
+
+  it('exp, σ, SiLU, the softmax rows and logsumexp: the direct exponent formula (|x| ≤ 87) gives the bits of the clamped one', () => {
+    // the kernels take a 16-lane block by the direct formula when every lane is within ±87, else by
+    // the clamped one: the same values with an outlier every 8 lanes (every block has one) must
+    // keep their bits
+    const rng = new Rng(22), n = 4096, L = 256;
+    const edge = [87, -87, 86.99999, -86.99999, 0, -0, 1e-40, -1e-40, 0.3465736, -0.3465736];
+    const base = new Float32Array(n), poisoned = new Float32Array(n);
+    for (let i = 0; i < n; i++) base[i] = i < edge.length ? edge[i]! : (rng.uniform() * 2 - 1) * 87;
+    const outliers = [100, -100, NaN, Infinity, -Infinity, 87.00001, -87.00001, 3e38];
+    for (let i = 0; i < n; i++) poisoned[i] = i % 8 === 7 ? outliers[(i >> 3) % outliers.length]! : base[i]!;
+    const sameBits = (a: TypedArray, b: TypedArray, skip: (i: number) => boolean, what: string): void => {
+      const ia = new Uint32Array(a.buffer, a.byteOffset, a.length), ib = new Uint32Array(b.buffer, b.byteOffset, b.length);
+      for (let i = 0; i < a.length; i++) if (!skip(i) && ia[i] !== ib[i]) throw new Error(`${what}: element ${i} (x = ${base[i]}): ${a[i]} vs ${b[i]}`);
+    };
+    for (const op of ['exp', 'sigmoid', 'silu']) {
+      const f = (x: Float32Array): TypedArray => run(wasm, op, [kt(x, [n], 'float32')], { shape: [n], dtype: 'float32' }, {});
+      sameBits(f(base), f(poisoned), (i) => i % 8 === 7, op);
+    }
+    // rows: x ∈ [m − 20, m] (m the row's maximum) and, every 8 lanes, m − 86.5 — its exponential
+    // (3·10⁻³⁸) vanishes in float64 sums of terms ≥ 2·10⁻⁹, as the outlier −1000's 0 does
+    const R = n / L, xr = new Float32Array(n);
+    for (let i = 0; i < n; i++) xr[i] = rng.uniform() * 20;
+    for (let r = 0; r < R; r++) {
+      let m = -Infinity;
+      for (let j = 0; j < L; j++) if (j % 8 !== 7) m = Math.max(m, xr[r * L + j]!);
+      for (let j = 7; j < L; j += 8) xr[r * L + j] = m - 86.5;
+    }
+    const xp = xr.map((v, i) => (i % 8 === 7 ? -1000 : v));
+    const rows = (op: string, ins: Float32Array[]): TypedArray => run(wasm, op, ins.map((d) => kt(d, [R, L], 'float32')), { shape: [R, L], dtype: 'float32' }, { axis: 1 });
+    sameBits(rows('softmax', [xr]), rows('softmax', [xp]), (i) => i % 8 === 7, 'softmax');
+    sameBits(rows('logSoftmax', [xr]), rows('logSoftmax', [xp]), (i) => i % 8 === 7, 'logSoftmax');
+    const lse = (x: Float32Array): TypedArray => run(wasm, 'logsumexp', [kt(x, [R, L], 'float32')], { shape: [R], dtype: 'float32' }, { axes: [1] });
+    sameBits(lse(xr), lse(xp), () => false, 'logsumexp');
+    // log-softmax's gradient g − exp(y)·Σg: the outliers of y change no sum
+    const y = new Float32Array(n).map(() => -rng.uniform() * 87), yp = y.map((v, i) => (i % 8 === 7 ? -1000 : v));
+    const g = new Float32Array(n).map(() => rng.uniform() - 0.5);
+    sameBits(rows('logSoftmaxGrad', [y, g]), rows('logSoftmaxGrad', [yp, g]), (i) => i % 8 === 7, 'logSoftmaxGrad');
+    // the check can fail: a value one ulp off is reported
+    const e = f32ulp(rows('softmax', [xr]) as Float32Array, 5);
+    expect(() => sameBits(rows('softmax', [xr]), e, () => false, 'softmax')).toThrow(/element 5/);
   });
 
   it('falls back to the reference, with its named errors, on bad indices', () => {
