@@ -124,7 +124,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const { csr, pperm, prowptr } = c;
     const T = par(a, E * F);
     const byPos = splitRange(E, T);
-    const px = a.put(x.data as Float32Array | Float64Array);
+    const px = a.input(x.data as Float32Array | Float64Array);
     let prows = pperm;
     if (gather) {
       // rows[k] = gather[perm[k]]: 1M random reads of a 4 MB array cost 1.5–3 ms, so the result
@@ -141,17 +141,17 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     }
     let pw = 0;
     if (w) {
-      const pw0 = a.put(w.data as Float32Array | Float64Array);
+      const pw0 = a.input(w.data as Float32Array | Float64Array);
       pw = a.alloc(w.data.byteLength);
       a.parallel(d64 ? 'permuteRowsF64' : 'permuteRowsF32', byPos.map(([k0, k1]) => [pw0, H, pperm, k0, k1, pw]));
     }
-    const po = a.alloc(S * F * x.data.BYTES_PER_ELEMENT);
+    const po = a.output(out as Float32Array | Float64Array);
     // Chunks taken dynamically by the threads, while this one first faults in the pages of the fresh
     // output array (a freshly mapped 25 MB costs 10+ ms of page faults in the copy below otherwise;
     // this way the workers sum meanwhile and this thread takes fewer chunks).
     const chunks = splitCsr(csr.rowptr, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
-    a.parallelChunks(d64 ? 'gsumF64' : 'gsumF32', [px, F, H, prows, pw, prowptr, 0, 0, po], 6, chunks, T > 1 ? () => touchPages(out) : undefined);
-    a.get(po, out);
+    a.parallelChunks(d64 ? 'gsumF64' : 'gsumF32', [px, F, H, prows, pw, prowptr, 0, 0, po], 6, chunks, touchFresh(a, out, T));
+    a.finish(po, out as Float32Array | Float64Array);
     return true;
   }
 
@@ -177,11 +177,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const pia = a.put(ia!.data as Int32Array), pib = a.put(ib!.data as Int32Array);
     if (a.k.firstBadId(pia, E, xa!.shape[0]!, 0) !== -1 || a.k.firstBadId(pib, E, xb!.shape[0]!, 0) !== -1) return false;
-    const pa = a.put(xa!.data as Float32Array), pb = a.put(xb!.data as Float32Array);
-    const po = a.alloc(o!.data.byteLength);
+    const pa = a.input(xa!.data as Float32Array), pb = a.input(xb!.data as Float32Array);
+    const po = a.output(o!.data as Float32Array);
     const T = par(a, E * F);
-    a.parallelChunks(f64(xa!) ? 'gdotF64' : 'gdotF32', [pa, pb, F, attrs.heads, pia, pib, 0, 0, po], 6, chunked(E, T), T > 1 ? () => touchPages(o!.data) : undefined);
-    a.get(po, o!.data);
+    a.parallelChunks(f64(xa!) ? 'gdotF64' : 'gdotF32', [pa, pb, F, attrs.heads, pia, pib, 0, 0, po], 6, chunked(E, T), touchFresh(a, o!.data, T));
+    a.finish(po, o!.data as Float32Array);
   };
 
   /** Copy ids in and check them in wasm; the offset, or −1 when an id is bad (then the reference throws). */
@@ -236,8 +236,8 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const p = segmentPasses(x!, si!.data, attrs);
     if (!p) return false;
     const { a, pids, n, C, d64, SC, chunks, T, csr } = p;
-    const px = a.put(x!.data as Float32Array), po = a.alloc(x!.data.byteLength);
-    const touch = T > 1 ? () => touchPages(o!.data) : undefined; // overlapped with the workers' first edge pass
+    const px = a.input(x!.data as Float32Array), po = a.output(o!.data as Float32Array);
+    const touch = touchFresh(a, o!.data, T); // overlapped with the workers' first edge pass
     // Shift invariance: when max − min of all scores is small (no exp can overflow or flush a
     // whole segment to 0, and x − shift rounds as finely as with per-segment maxima), shift by the
     // global max — one SIMD min/max pass instead of the max pass with its scattered stores.
@@ -271,7 +271,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     }
     a.parallel(d64 ? 'recipF64' : 'recipF32', splitRange(SC, par(a, SC)).map(([i0, i1]) => [ps + i0 * (d64 ? 8 : 4), i1 - i0]));
     a.parallelChunks(d64 ? 'scaleF64' : 'scaleF32', [C, pids, 0, 0, po, ps], 2, chunks);
-    a.get(po, o!.data);
+    a.finish(po, o!.data as Float32Array);
   };
 
   const segmentSoftmaxGrad: ProviderKernel = (inputs, outputs, attrs: { numSegments: number; sorted?: boolean }) => {
@@ -279,17 +279,17 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const p = segmentPasses(y!, si!.data, attrs);
     if (!p) return false;
     const { a, pids, C, d64, SC, chunks, T, csr } = p;
-    const py = a.put(y!.data as Float32Array), pg = a.put(g!.data as Float32Array), po = a.alloc(y!.data.byteLength);
+    const py = a.input(y!.data as Float32Array), pg = a.input(g!.data as Float32Array), po = a.output(o!.data as Float32Array);
     let pd: number;
     if (!csr) {
       pd = scratch(a, SC, d64, 0);
       a.parallelChunks(d64 ? 'gradDotF64' : 'gradDotF32', [py, pg, C, pids, 0, 0, pd], 4, chunks);
     } else { // Σ g·y per segment on one thread each, in CSR (ascending edge) order: the one-thread sums' bits
       pd = a.alloc(SC * (d64 ? 8 : 4));
-      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [py, pg, C, csr.pperm, csr.prowptr, 0, 0, pd], 5, csr.segs, T > 1 ? () => touchPages(o!.data) : undefined);
+      a.parallelChunks(d64 ? 'csrSumF64' : 'csrSumF32', [py, pg, C, csr.pperm, csr.prowptr, 0, 0, pd], 5, csr.segs, touchFresh(a, o!.data, T));
     }
     a.parallelChunks(d64 ? 'gradOutF64' : 'gradOutF32', [py, pg, C, pids, 0, 0, pd, po], 4, chunks);
-    a.get(po, o!.data);
+    a.finish(po, o!.data as Float32Array);
   };
 
   // float32 GEMM: op(B) packed once per call (in parallel over column slivers), C's rows split
@@ -367,7 +367,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const g = convGeo(a, x!.shape, w!.shape, o!.shape, at, CONV_FWD_MIN_NC);
     if (!(g.work > 0)) return false; // empty sums: the reference writes the zeros
-    const px = a.put(x!.data as Float32Array), pw0 = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const px = a.input(x!.data as Float32Array), pw0 = a.input(w!.data as Float32Array), po = a.output(o!.data as Float32Array);
     const T = par(a, g.work / 16), stride = line(128 + g.NC * g.Kc * 4);
     // the weight packed once for every column block (4-row slivers per depth block, group by group)
     const Mp = Math.ceil(g.Og / 4) * 4, pw = a.alloc(g.G * Mp * g.Kc * 4);
@@ -376,8 +376,8 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     }
     const scr = a.alloc(T * stride);
     a.parallelChunks('conv2dF32', [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
-      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
-    a.get(po, o!.data);
+      touchFresh(a, o!.data, T), { pos: [6], stride });
+    a.finish(po, o!.data as Float32Array);
   };
 
   const conv2dGradInput: ProviderKernel = ([gy, w], [o], at: Conv2dAttrs) => {
@@ -385,12 +385,12 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const g = convGeo(a, o!.shape, w!.shape, gy!.shape, at);
     if (!(g.work > 0)) return false;
-    const pg = a.put(gy!.data as Float32Array), pw = a.put(w!.data as Float32Array), po = a.alloc(o!.data.byteLength);
+    const pg = a.input(gy!.data as Float32Array), pw = a.input(w!.data as Float32Array), po = a.output(o!.data as Float32Array);
     const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Og * 4 + g.NC * g.Kc * 4);
     const scr = a.alloc(T * stride);
     a.parallelChunks('conv2dGradInputF32', [g.geo, pg, pw, po, 0, 0, scr], 4, chunked(g.N * g.G, T),
-      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [6], stride });
-    a.get(po, o!.data);
+      touchFresh(a, o!.data, T), { pos: [6], stride });
+    a.finish(po, o!.data as Float32Array);
   };
 
   const conv2dGradWeight: ProviderKernel = ([x, gy], [o], at: Conv2dAttrs) => {
@@ -398,7 +398,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const g = convGeo(a, x!.shape, o!.shape, gy!.shape, at);
     if (!(g.work > 0)) return false;
-    const px = a.put(x!.data as Float32Array), pg = a.put(gy!.data as Float32Array);
+    const px = a.input(x!.data as Float32Array), pg = a.input(gy!.data as Float32Array);
     const chunks: [number, number][] = [];
     for (let n0 = 0; n0 < g.N; n0 += g.B) chunks.push([n0, Math.min(g.N, n0 + g.B)]);
     const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * 4);
@@ -412,9 +412,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       for (const ch of chunks) a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, [ch], undefined, { pos: [6], stride });
     }
     // the chunks' partial sums, added in chunk order (a fixed grouping for any thread count)
-    const po = a.alloc(size * 4);
+    const po = a.output(o!.data as Float32Array);
     a.k.sumPartsF32(ppart, chunks.length, size, 0, size, po);
-    a.get(po, o!.data);
+    a.finish(po, o!.data as Float32Array);
   };
 
   const matmul: ProviderKernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
@@ -468,11 +468,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const pidx = a.put(idx as Int32Array);
     if (a.k.firstBadId(pidx, E, R, 0) !== -1) return false;
-    const px = putPadded(a, x!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const px = putPadded(a, x!.data), pt = a.input(t!.data as Float32Array | Float64Array), po = a.output(o!.data as Float32Array | Float64Array);
     const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
     a.parallelChunks(d64 ? 'so2GatherF64' : 'so2GatherF32', [px, F, L, pidx, pt, 0, 0, po, scr], 5, chunked(E, T),
-      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [8], stride });
-    a.get(po, o!.data);
+      touchFresh(a, o!.data, T), { pos: [8], stride });
+    a.finish(po, o!.data as Float32Array | Float64Array);
   };
   const so2SegmentSum: ProviderKernel = ([m, t, si], [o], attrs: { maxOrder: number; numSegments: number }) => {
     const L = attrs.maxOrder, F = rowSize(m!), ids = si!.data, E = ids.length, S = attrs.numSegments, d64 = f64(m!);
@@ -481,12 +481,12 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.reset();
     const c = csrIn(a, a.put(ids as Int32Array), ids, S);
     if (!c) return false;
-    const pm = putPadded(a, m!.data), pt = a.put(t!.data as Float32Array | Float64Array), po = a.alloc(o!.data.byteLength);
+    const pm = putPadded(a, m!.data), pt = a.input(t!.data as Float32Array | Float64Array), po = a.output(o!.data as Float32Array | Float64Array);
     const T = par(a, E * F * 4), stride = so2Scratch(L, d64), scr = a.alloc(T * stride);
     const chunks = splitCsr(c.csr.rowptr, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);
     a.parallelChunks(d64 ? 'so2SegSumF64' : 'so2SegSumF32', [pm, F, L, pt, c.pperm, c.prowptr, 0, 0, po, scr], 6, chunks,
-      T > 1 ? () => touchPages(o!.data) : undefined, { pos: [9], stride });
-    a.get(po, o!.data);
+      touchFresh(a, o!.data, T), { pos: [9], stride });
+    a.finish(po, o!.data as Float32Array | Float64Array);
   };
 
   // softmax / log-softmax over the last axis (float32): one pass per row for the maximum, one for
