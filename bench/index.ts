@@ -10,9 +10,10 @@
  *   --quick          few repetitions (CI smoke test; numbers are rough)
  *   --op SUBSTR      only ops whose id contains SUBSTR (repeatable)
  *   --markdown       a Markdown table instead of the text table (for docs/guide/08-performance.md)
- *   --no-huge-pages  do not re-run with glibc's huge-page tunable (see bench/lib/huge-pages.ts):
+ *   --no-huge-pages  do not re-run with glibc's malloc tunables (see bench/lib/huge-pages.ts):
  *                    on Linux with transparent huge pages in madvise mode the bench otherwise
- *                    re-runs itself with GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+ *                    re-runs itself with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 and malloc's mmap
+ *                    and trim thresholds raised (freed large arrays reused, not re-faulted)
  *
  * Progress and notes about missing peers go to stderr; the report goes to stdout.
  * @module
@@ -20,7 +21,7 @@
 import { runSection } from './lib/runner.js';
 import { jsonLines, markdown, table } from './lib/report.js';
 import { SECTIONS } from './sections/index.js';
-import { HUGETLB_TUNABLE, canRequestHugePages, freshPageCost, hugePagesRequested, rerunWithHugePages, thpMode } from './lib/huge-pages.js';
+import { canRequestHugePages, freshPageCost, hugePagesRequested, rerunWithHugePages, thpMode } from './lib/huge-pages.js';
 
 interface Args { only: string[]; json: boolean; markdown: boolean; quick: boolean; ops: string[]; hugePages: boolean }
 
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const sections = args.only.length ? SECTIONS.filter((s) => args.only.includes(s.name)) : SECTIONS;
   const log = (line: string): void => { process.stderr.write(line + '\n'); };
   log(`erlangen bench — node ${process.version}, ${args.quick ? 'quick' : 'full'} run, sections: ${sections.map((s) => s.name).join(', ')}`);
-  const pages = hugePagesRequested() ? `huge pages requested (GLIBC_TUNABLES=${HUGETLB_TUNABLE}, THP ${thpMode()})`
+  const pages = hugePagesRequested() ? `huge pages requested (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}, THP ${thpMode()})`
     : `4 KiB pages (THP ${thpMode() ?? 'n/a'}${args.hugePages ? '' : ', --no-huge-pages'})`;
   log(`memory: ${pages}; a fresh 64 MB array costs ${freshPageCost().toFixed(2)} ms/MB to fault in`);
   const t0 = performance.now();

@@ -4,10 +4,13 @@
  * on the VMs this bench was tuned on that costs 0.1–4 ms per MB (it varies from day to day), more
  * than the op itself. With transparent huge pages in `madvise` mode (Debian's default) a process
  * can ask glibc's malloc to mark such regions for 2 MiB pages — `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`,
- * read once at process start (glibc ≥ 2.35) — which cuts the faults 512-fold. JavaScript cannot
- * call madvise itself, so the bench re-runs itself with the tunable set (the PyTorch peer inherits
- * it); `--no-huge-pages` measures without. docs/design/memory.md has the measurements and the
- * same advice for applications.
+ * read once at process start (glibc ≥ 2.35) — which cuts the faults 512-fold. Raising malloc's
+ * mmap and trim thresholds (`glibc.malloc.mmap_threshold`, `glibc.malloc.trim_threshold`) keeps
+ * such arrays in malloc's heap once the garbage collector has freed them, so the next one reuses
+ * pages already mapped instead of faulting in new ones. JavaScript cannot call madvise or mallopt
+ * itself, so the bench re-runs itself with the three tunables set (the PyTorch peer inherits them);
+ * `--no-huge-pages` measures without. docs/design/memory.md has the measurements and the same
+ * advice for applications.
  * @module
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +18,13 @@ import { readFileSync } from 'node:fs';
 
 /** The glibc tunable that makes malloc advise huge pages for the regions it maps. */
 export const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb=1';
+
+/**
+ * The tunables the bench re-runs with: huge pages, and malloc's heap (not a fresh mapping) for
+ * blocks below 1 GiB, kept when freed (no trimming below 4 GiB at the top) — so a 40 MB array
+ * allocated after another was collected reuses its pages.
+ */
+export const MALLOC_TUNABLES = [HUGETLB_TUNABLE, 'glibc.malloc.mmap_threshold=1073741824', 'glibc.malloc.trim_threshold=4294967296'].join(':');
 
 /** The kernel's transparent-huge-page mode ('always', 'madvise', 'never'), or null off Linux. */
 export function thpMode(): string | null {
@@ -44,11 +54,11 @@ export function canRequestHugePages(): boolean {
 }
 
 /**
- * Run this same command again with {@link HUGETLB_TUNABLE} added to `GLIBC_TUNABLES` and return
+ * Run this same command again with {@link MALLOC_TUNABLES} added to `GLIBC_TUNABLES` and return
  * its exit status (the caller exits with it).
  */
 export function rerunWithHugePages(): number {
-  const tunables = [process.env.GLIBC_TUNABLES, HUGETLB_TUNABLE].filter(Boolean).join(':');
+  const tunables = [process.env.GLIBC_TUNABLES, MALLOC_TUNABLES].filter(Boolean).join(':');
   const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, GLIBC_TUNABLES: tunables },
