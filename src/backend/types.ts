@@ -57,12 +57,31 @@ export function setResidentStorage(r: ResidentStorage | null): void {
 
 /**
  * @internal Storage for an op's output: resident storage only where a free block can be reused
- * (zeroed when `zero`; otherwise not necessarily, the op writes every element), else a plain
- * zeroed array. Op outputs do not grow the resident heap: most are dropped by user code, and in a
- * synchronous loop the garbage collector's finalizers never run to take them back.
+ * (zeroed when `zero`; otherwise not necessarily, the op writes every element), else a plain array
+ * — zeroed when `zero`, else, in Node, memory not cleared first ({@link uninitializedArray}). Op
+ * outputs do not grow the resident heap: most are dropped by user code, and in a synchronous loop
+ * the garbage collector's finalizers never run to take them back.
  */
 export function allocOpOutput(dtype: DType, size: number, zero: boolean): TypedArray {
-  return (resident !== null && dtype !== 'int32' ? resident.alloc(dtype, size, zero, false) : null) ?? plainArray(dtype, size);
+  return (resident !== null && dtype !== 'int32' ? resident.alloc(dtype, size, zero, false) : null)
+    ?? (zero ? plainArray(dtype, size) : uninitializedArray(dtype, size));
+}
+
+/** Smallest float array (bytes) taken without clearing: below it a zeroed array costs nothing worth saving. */
+const UNINITIALIZED_MIN_BYTES = 64 * 1024;
+
+/**
+ * A float array whose contents are whatever the allocator held, for an output the op overwrites
+ * entirely: Node's `Buffer.allocUnsafeSlow` (malloc, where an `ArrayBuffer` is calloc'd — a
+ * reused 40 MB block costs ≈ 2 ms to clear; its own `ArrayBuffer`, offset 0). Elsewhere, or for
+ * int32 and small arrays, a zeroed array. `Buffer` is looked up at each call.
+ */
+function uninitializedArray(dtype: DType, size: number): TypedArray {
+  const bytes = size * (dtype === 'float64' ? 8 : 4);
+  const B = (globalThis as { Buffer?: { allocUnsafeSlow?: (n: number) => Uint8Array } }).Buffer;
+  if (dtype === 'int32' || !(bytes >= UNINITIALIZED_MIN_BYTES) || typeof B?.allocUnsafeSlow !== 'function') return plainArray(dtype, size);
+  const u = B.allocUnsafeSlow(bytes);
+  return dtype === 'float64' ? new Float64Array(u.buffer as ArrayBuffer, u.byteOffset, size) : new Float32Array(u.buffer as ArrayBuffer, u.byteOffset, size);
 }
 
 /** @internal Hand storage nothing references any more back to resident storage; false when it is a plain array. */
