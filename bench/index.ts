@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   log(`erlangen bench — node ${process.version}, ${args.quick ? 'quick' : 'full'} run, sections: ${sections.map((s) => s.name).join(', ')}`);
   const pages = hugePagesRequested() ? `huge pages requested (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}, THP ${thpMode()})`
     : `4 KiB pages (THP ${thpMode() ?? 'n/a'}${args.hugePages ? '' : ', --no-huge-pages'})`;
-  log(`memory: ${pages}; a fresh 64 MB array costs ${freshPageCost().toFixed(2)} ms/MB to fault in`);
+  log(`memory: ${pages}; allocating and touching a 64 MB array costs ${freshPageCost().toFixed(2)} ms/MB`);
   const t0 = performance.now();
   for (const section of sections) {
     const r = await runSection(section, { quick: args.quick, opFilter: args.ops, log });

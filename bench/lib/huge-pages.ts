@@ -67,7 +67,11 @@ export function rerunWithHugePages(): number {
   return r.status ?? 1;
 }
 
-/** Milliseconds per MB to allocate a fresh 64 MB array and write one element per 4 KiB page (best of 5). */
+/**
+ * Milliseconds per MB to allocate a 64 MB array and write one element per 4 KiB page (best of 5):
+ * the page-fault cost of fresh memory, or — with malloc's heap kept ({@link MALLOC_TUNABLES}) — of
+ * a reused block (the best of five finds one).
+ */
 export function freshPageCost(mb = 64): number {
   let best = Infinity;
   for (let k = 0; k < 5; k++) {
