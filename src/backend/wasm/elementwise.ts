@@ -227,8 +227,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const xd = x!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), po = a.outputOver(od, xd, px), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : inPlace(a, xd, od) ? PARALLEL_RESIDENT : PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   const binary = (code: number): ProviderKernel => ([x, y], [o]) => {
@@ -240,8 +239,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const px = a.input(xd), py = a.input(yd);
     const po = m.mode === 2 || m.mode === 4 || m.mode === 6 ? a.outputOver(od, yd, py) : a.outputOver(od, xd, px); // over the full operand's copy
     const units = m.mode >= 3 ? (m.N === 0 ? 0 : n / m.N) : n, T = par(a, n, inPlace(a, xd, yd, od) ? PARALLEL_RESIDENT : PARALLEL_ELEMENTWISE);
-    a.parallelChunks(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut(d64 ? 'binF64' : 'binF32', [code, m.mode, px, py, m.N, m.mid, 0, 0, po], 6, chunked(units, T), po, od, m.mode >= 3 ? m.N : 1, touchFresh(a, od, T));
   };
 
   const where: ProviderKernel = ([c, x, y], [o]) => {
@@ -251,8 +249,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const pc = a.input(cd), px = a.input(x!.data as FloatArray), py = a.input(y!.data as FloatArray), T = par(a, n, PARALLEL_ELEMENTWISE);
     const po = a.outputOver(od, cd, pc);
     const mode = (x!.data.length === n ? 0 : 1) | (y!.data.length === n ? 0 : 2); // a one-element a / b is broadcast
-    a.parallelChunks(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, po], 4, chunked(n, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut(d64 ? 'whereF64' : 'whereF32', [pc, px, py, mode, 0, 0, po], 4, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   /**

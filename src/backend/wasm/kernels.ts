@@ -433,8 +433,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const xd = x!.data as Float32Array, od = o!.data as Float32Array;
     const px = a.input(xd), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks(name, [px, 0, 0, po], 1, chunked(n, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut(name, [px, 0, 0, po], 1, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   // SiLU's backward in one pass (the composed rule is six elementwise ops and five temporaries)
@@ -446,8 +445,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const xd = x!.data as Float32Array, od = o!.data as Float32Array;
     const px = a.input(xd), pg = a.input(g!.data as Float32Array), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks('siluGradF32', [px, pg, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut('siluGradF32', [px, pg, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   // SO(2) transport (GEM-CNN, wasm/kernels.ts `so2GatherF32` / `so2SegSumF32`): the rotating gather
@@ -499,8 +497,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const xd = x!.data as Float32Array, od = o!.data as Float32Array;
     const px = a.input(xd), po = a.outputOver(od, xd, px);
     const T = par(a, n * 8);
-    a.parallelChunks('softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut('softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
   const logSoftmaxGrad: ProviderKernel = (inputs, outputs) => {
     const [y, g] = inputs, [o] = outputs;
@@ -510,8 +507,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const gd = g!.data as Float32Array, od = o!.data as Float32Array;
     const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
     const T = par(a, n * 8);
-    a.parallelChunks('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
 
   // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
@@ -530,8 +526,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const yd = y!.data as Float32Array, mud = mu!.data as Float32Array, rsd = rs!.data as Float32Array;
     const py = a.output(yd), pmu = a.output(mud), prs = a.output(rsd);
     const T = par(a, n * 8);
-    a.parallelChunks('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), touchFresh(a, yd, T));
-    a.finish(py, yd);
+    a.parallelChunksOut('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), py, yd, L, touchFresh(a, yd, T));
     a.finish(pmu, mud);
     a.finish(prs, rsd);
   };
@@ -546,9 +541,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const gxd = gx!.data as Float32Array, pgx = a.output(gxd), parts = a.alloc(count * 2 * L * 8);
     const chunks = Array.from({ length: count }, (_, k): [number, number] => [k * CR, Math.min(rows, (k + 1) * CR)]);
     const T = par(a, n * 8);
-    if (T > 1) a.parallelChunks('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, touchFresh(a, gxd, T));
-    else for (const [r0, r1] of chunks) a.k.layerNormGradRowsF32(px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
-    a.finish(pgx, gxd);
+    if (T > 1) a.parallelChunksOut('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, pgx, gxd, L, touchFresh(a, gxd, T));
+    else {
+      for (const [r0, r1] of chunks) a.k.layerNormGradRowsF32(px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
+      a.finish(pgx, gxd);
+    }
     const P = a.view(new Float64Array(0), parts, count * 2 * L), W = gw!.data, B = gb!.data;
     for (let j = 0; j < L; j++) {
       let sw = 0, sb = 0;
@@ -571,8 +568,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     b[0] = attrs.lo;
     b[1] = attrs.hi;
     const T = par(a, n);
-    a.parallelChunks(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, po], 2, chunked(n, T), touchFresh(a, od, T));
-    a.finish(po, od);
+    a.parallelChunksOut(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
   // logsumexp over trailing axes (float32): one row per group
   const logsumexp: ProviderKernel = (inputs, outputs) => {

@@ -145,6 +145,12 @@ const CHUNK_COUNTER = CTL_START - 128;
  * start-up (a view made later could see a stale length after the memory grew on another thread).
  */
 const CHUNK_TABLE = 16384;
+/**
+ * Completion flags of a chunked call's chunks, one int32 each (a thread stores 1 when it has run
+ * chunk c), after the chunk table: {@link WasmArena.parallelChunksOut} copies finished chunks out
+ * while the others run.
+ */
+const CHUNK_DONE = 24640;
 /** Most chunks one call can have (the table's room). */
 export const MAX_CHUNKS = 1024;
 /**
@@ -372,6 +378,70 @@ export class WasmArena {
       this.pool.join();
     }
   }
+
+  /**
+   * {@link parallelChunks} for a kernel that writes output `o` at `off` (from {@link output}),
+   * then {@link finish}: when `o` is not in this memory, this thread copies each chunk's result
+   * out as soon as the chunk is done — between the chunks it runs itself, and while it waits for
+   * the workers' last ones — so the copy overlaps the computation instead of following it (an
+   * eager op's output is a plain array: the copy of 40 MB costs as much as a two-thread
+   * elementwise kernel). Chunk [s, e) covers elements [s·unit, e·unit) of `o`. Same results as
+   * `parallelChunks` then `finish`.
+   */
+  parallelChunksOut(name: KernelName, args: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], off: number, o: Arr, unit: number, beforeOwn?: () => void): void {
+    if ((off === o.byteOffset && this.buffers.has(o.buffer)) || !this.pool || chunks.length <= 1) {
+      this.parallelChunks(name, args, pos, chunks, beforeOwn);
+      this.finish(off, o);
+      return;
+    }
+    if (chunks.length > MAX_CHUNKS) throw new BackendError(`wasm kernels: ${chunks.length} chunks, more than ${MAX_CHUNKS}`);
+    const f = this.k[name] as unknown as Fn;
+    const a = [...args], n = chunks.length;
+    const t = new Int32Array(this.memory.buffer, CHUNK_TABLE, 1 + 2 * n);
+    t[0] = n;
+    chunks.forEach(([c0, c1], i) => { t[1 + 2 * i] = c0; t[2 + 2 * i] = c1; });
+    const done = new Int32Array(this.memory.buffer, CHUNK_DONE, n);
+    done.fill(0);
+    const counter = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1);
+    Atomics.store(counter, 0, 0);
+    const src = this.view(o, off, o.length);
+    let next = 0; // chunks [0, next) are copied out
+    const drain = (): void => {
+      while (next < n && Atomics.load(done, next) === 1) {
+        const s = chunks[next]![0] * unit, e = chunks[next]![1] * unit;
+        o.set(src.subarray(s, e), s);
+        next++;
+      }
+    };
+    const pool = this.pool;
+    pool.startChunks(name, a, pos, CHUNK_TABLE, Math.min(pool.size, n - 1));
+    try {
+      beforeOwn?.();
+      for (;;) {
+        drain();
+        const c = Atomics.add(counter, 0, 1);
+        if (c >= n) break;
+        a[pos] = chunks[c]![0];
+        a[pos + 1] = chunks[c]![1];
+        f(...a);
+        Atomics.store(done, c, 1);
+      }
+      // the workers' last chunks: copy each as it finishes; once they are all idle every flag is final
+      while (next < n) {
+        const idle = pool.idle();
+        drain();
+        if (idle) break;
+      }
+    } finally {
+      pool.join();
+    }
+    this.copies.outBytes += (next < n ? chunks[next]![0] * unit : o.length) * o.BYTES_PER_ELEMENT;
+    if (next < n) { // not reached unless a worker failed (join throws then)
+      const s = chunks[next]![0] * unit;
+      o.set(src.subarray(s), s);
+      this.copies.outBytes += (o.length - s) * o.BYTES_PER_ELEMENT;
+    }
+  }
 }
 
 /** Split [0, n) into at most `parts` contiguous ranges of (nearly) equal length, as [start, end) pairs. */
@@ -426,6 +496,7 @@ const WORKER_BODY = `
 const I = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
 const counter = new Int32Array(memory.buffer, ${CHUNK_COUNTER}, 1);
 const T = new Int32Array(memory.buffer, ${CHUNK_TABLE}, ${1 + 2 * MAX_CHUNKS});
+const D = new Int32Array(memory.buffer, ${CHUNK_DONE}, ${MAX_CHUNKS});
 let fns;
 try {
   const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernels: abort'); } } });
@@ -457,6 +528,7 @@ if (fns) for (;;) {
         a[pos] = T[1 + 2 * c];
         a[pos + 1] = T[2 + 2 * c];
         f(...a);
+        Atomics.store(D, c, 1);
       }
     }
     I[30] = 0;
@@ -613,6 +685,12 @@ export class WorkerPool {
   /** Terminate the workers. */
   terminate(): void {
     for (const w of this.workers) void w.terminate();
+  }
+
+  /** Whether every started worker has finished its job (its chunk flags are then final). */
+  idle(): boolean {
+    for (let w = 0; w < this.busy; w++) if (Atomics.load(this.slots[w]!, 0) !== 0) return false;
+    return true;
   }
 
   /** Wait for the started workers; throws if one of them failed. */
