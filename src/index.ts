@@ -33,7 +33,7 @@ export {
 export type {
   Plan, InputSpec, CreateOptions, TensorLike, SliceSpec, IndexLike, SegmentOptions, Conv2dOptions, Pool2dOptions, BatchNormOptions,
   PadMode, PadOptions, AdaptiveSize, InterpolateMode, InterpolateOptions,
-  Reduction, CrossEntropyOptions, NestedArray, GradHook,
+  Reduction, CrossEntropyOptions, NestedArray, GradHook, OutOptions,
 } from './tensor/index.js';
 export {
   Parameter, Module, Linear, Bilinear, Sequential, MLP, ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softplus, Softmax, Identity,

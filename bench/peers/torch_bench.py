@@ -82,13 +82,13 @@ def t_steerable(p, gen):
 
 
 # into a preallocated output (the "compiled" rows: erlangen's compiled step writes a planned
-# buffer); torch.relu has no out= argument, clamp_min(·, 0) computes the same values
+# buffer; the "out=" rows: erlangen's eager op writes a given tensor); torch.relu has no out= argument, clamp_min(·, 0) computes the same values
 UNARY_OUT = {"exp": lambda x, y: torch.exp(x, out=y), "relu": lambda x, y: torch.clamp_min(x, 0, out=y)}
 
 
 def t_unary(p, gen):
     x = randn(p["shape"], gen)
-    if p.get("compiled"):
+    if p.get("compiled") or p.get("out"):
         y, f = torch.empty_like(x), UNARY_OUT[p["fn"]]
         return lambda: f(x, y)
     f = UNARY[p["fn"]]
@@ -97,7 +97,7 @@ def t_unary(p, gen):
 
 def t_binary(p, gen):
     a, b, f = randn(p["shape"], gen), randn(p["shape"], gen), BINARY[p["fn"]]
-    if p.get("compiled"):
+    if p.get("compiled") or p.get("out"):
         y = torch.empty_like(a)
         return lambda: f(a, b, out=y)
     return lambda: f(a, b)

@@ -81,6 +81,12 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
       spec({ id: `${fn}_10m_compiled`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M, compiled (torch: out=)`, kind: 'binary', params: { fn, shape: [N10M], compiled: true }, bytes: 12 * N10M }, STREAM, quick)),
     ...(['exp', 'relu'] as const).map((fn) =>
       spec({ id: `${fn}_10m_compiled`, label: `${fn} 10M, compiled (torch: out=)`, kind: 'unary', params: { fn, shape: [N10M], compiled: true }, bytes: 8 * N10M }, STREAM, quick)),
+    // eager ops writing a given tensor (out=: no allocation, a resident output written in place);
+    // PyTorch's peer likewise (out=)
+    ...(['add', 'mul'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_out`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M, eager out=`, kind: 'binary', params: { fn, shape: [N10M], out: true }, bytes: 12 * N10M }, STREAM, quick)),
+    ...(['exp', 'relu'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_out`, label: `${fn} 10M, eager out=`, kind: 'unary', params: { fn, shape: [N10M], out: true }, bytes: 8 * N10M }, STREAM, quick)),
     spec({ id: 'sum_10m', label: 'sum 10M → scalar', kind: 'reduce', params: { fn: 'sum', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
     spec({ id: 'sum_lastaxis_10000x1000', label: 'sum [10000,1000] over last axis', kind: 'reduce', params: { fn: 'sum', shape: [10_000, 1000], axes: [-1] }, bytes: 4 * N10M + 4 * 10_000 }, STREAM, quick),
     spec({ id: 'max_10m', label: 'max 10M → scalar', kind: 'reduce', params: { fn: 'max', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
@@ -155,6 +161,10 @@ function erlangenCase(op: OpSpec): Case {
         const step = compile((u, v) => [g(u!, v!)], { inputs: [{ shape: a.shape }, { shape: b.shape }] });
         return { run: () => { step.run(a, b); } };
       }
+      if (p.out) {
+        const out = r(p.shape);
+        return { run: () => { noGrad(() => g(a, b, { out })); } };
+      }
       f = () => g(a, b);
       break;
     }
@@ -164,6 +174,10 @@ function erlangenCase(op: OpSpec): Case {
       if (p.compiled) {
         const step = compile((u) => [g(u!)], { inputs: [{ shape: x.shape }] });
         return { run: () => { step.run(x); } };
+      }
+      if (p.out) {
+        const out = r(p.shape);
+        return { run: () => { noGrad(() => g(x, { out })); } };
       }
       f = () => g(x);
       break;
@@ -238,13 +252,13 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
       };
     }
     case 'binary': {
-      if (p.compiled) return null; // no compiled or out= form in TF.js
+      if (p.compiled || p.out) return null; // no compiled or out= form in TF.js
       const a = r(p.shape), b = r(p.shape);
       f = p.fn === 'add' ? () => tf.add(a, b) : () => tf.mul(a, b);
       break;
     }
     case 'unary': {
-      if (p.compiled) return null;
+      if (p.compiled || p.out) return null;
       const x = r(p.shape);
       f = p.fn === 'exp' ? () => tf.exp(x) : () => tf.relu(x);
       break;

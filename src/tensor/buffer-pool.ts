@@ -150,6 +150,6 @@ export function resetBufferPoolStats(): void {
  */
 export const OVERWRITES: ReadonlySet<string> = new Set([
   'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'relu', 'leakyRelu', 'elu', 'gelu', 'silu',
-  'reciprocal', 'square', 'step', 'powScalar', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
+  'reciprocal', 'square', 'step', 'powScalar', 'sigmoid', 'erf', 'siluGrad', 'where', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
   'matmul', 'dropoutMask', 'softmax', 'softmaxGrad', 'logSoftmax', 'logSoftmaxGrad', 'layerNorm', 'layerNormGrad', 'clamp', 'variance', 'logsumexp', 'batchNorm', 'batchNormGrad',
 ]);

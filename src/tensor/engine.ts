@@ -7,7 +7,7 @@ import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
 import { allocArray, allocOpOutput } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
 import { OVERWRITES, POOL_MIN_BYTES, releaseBuffer, takeBuffer } from './buffer-pool.js';
-import { AnomalyError, DTypeError, fmtShape } from '../util/errors.js';
+import { AnomalyError, DTypeError, GradError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { checkedSize, describe, setCompositeScope } from './shape-util.js';
 import type { Meta, OpDef } from './op-def.js';
 import { Tensor } from './tensor.js';
@@ -316,4 +316,77 @@ export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): 
 /** Apply a single-output primitive op. */
 export function apply(op: OpDef, inputs: readonly Tensor[], attrs: unknown = {}): Tensor {
   return dispatch(op, inputs, attrs)[0]!;
+}
+
+/** Options of the ops that can write their result into an existing tensor (PyTorch's `out=`). */
+export interface OutOptions {
+  /**
+   * A tensor of the result's shape and dtype to write the result into, in place; the op returns
+   * it. No gradient is recorded, so the op must run under `noGrad` or on inputs that do not
+   * require grad, and `out` must not require grad unless under `noGrad` (an in-place parameter
+   * update). `out` may be one of the inputs itself (`relu(x, { out: x })`) but must not overlap
+   * any input otherwise. Its version is bumped, so a backward pass that saved it detects the write.
+   * Not while tracing: `compile` plans its own buffers.
+   */
+  readonly out?: Tensor | null;
+}
+
+/** Backends whose elementwise kernels may write the storage they read (out= aliasing an input). */
+const ALIAS_SAFE = new Set(['cpu', 'js']);
+
+const overlaps = (a: TypedArray, b: TypedArray): boolean =>
+  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+
+/**
+ * Apply a single-output primitive op, writing the result into `opts.out` when given (see
+ * {@link OutOptions}) — the eager path without a fresh output: no allocation, and a resident `out`
+ * is written by the wasm kernels in place. Without `out`, {@link apply}.
+ * @throws DTypeError / ShapeError when `out` is not a tensor of the result's dtype and shape;
+ *   GradError when a gradient would be recorded, or `out` requires grad with gradients on;
+ *   ValueError while tracing, or when `out` overlaps an input without being exactly its elements
+ */
+export function applyInto(op: OpDef, inputs: readonly Tensor[], attrs: unknown, opts: OutOptions | undefined): Tensor {
+  if (opts === undefined || opts === null) return apply(op, inputs, attrs);
+  if (typeof opts !== 'object') throw new ValueError(`${op.name}: options must be an object such as { out }, got ${describe(opts)}`);
+  const out = opts.out;
+  if (out === undefined || out === null) return apply(op, inputs, attrs);
+  if (!(out instanceof Tensor)) throw new DTypeError(`${op.name}: out must be a Tensor, got ${describe(out)}`);
+  for (let i = 0; i < inputs.length; i++) {
+    if (!(inputs[i] instanceof Tensor)) throw new DTypeError(`${op.name}: input ${i} must be a Tensor, got ${describe(inputs[i])}`);
+  }
+  const shapes = inputs.map((t) => fmtShape(t.shape)).join(', ');
+  if (state.recorder) throw new ValueError(`${op.name}: out= cannot be traced (a compiled step plans its own buffers); call ${op.name} without out inside compile / trace`);
+  if (state.gradEnabled && op.backward) {
+    const i = inputs.findIndex((t) => t.requiresGrad);
+    if (i >= 0) throw new GradError(`${op.name}: out= records no gradient, but input ${i} ${fmtShape(inputs[i]!.shape)} requires grad; call it under noGrad(…) or on detached inputs`);
+  }
+  if (state.gradEnabled && out.requiresGrad) throw new GradError(`${op.name}: out ${fmtShape(out.shape)} requires grad; writing it in place would bypass autograd (update it under noGrad(…))`);
+  const [m] = op.infer(inputs, attrs);
+  if (!m) throw new ValueError(`${op.name}: has no output to write into out`);
+  if (out.dtype !== m.dtype) throw new DTypeError(`${op.name}: out is ${out.dtype} but the result of inputs ${shapes} is ${m.dtype}`);
+  if (out.shape.length !== m.shape.length || out.shape.some((d, k) => d !== m.shape[k])) {
+    throw new ShapeError(`${op.name}: out has shape ${fmtShape(out.shape)} but the result of inputs ${shapes} has shape ${fmtShape(m.shape)}`);
+  }
+  const od = out.data;
+  let aliased = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const d = inputs[i]!.data;
+    if (!overlaps(d, od)) continue;
+    if (d.buffer === od.buffer && d.byteOffset === od.byteOffset && d.length === od.length && d.BYTES_PER_ELEMENT === od.BYTES_PER_ELEMENT) { aliased = true; continue; }
+    throw new ValueError(`${op.name}: out ${fmtShape(out.shape)} overlaps input ${i} ${fmtShape(inputs[i]!.shape)} without being exactly its elements; pass a separate out, or the input itself`);
+  }
+  const backend = getBackend();
+  const kernel = op.hostKernel ?? resolveKernel(op.name, backend);
+  const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
+  if (OVERWRITES.has(op.name) && (!aliased || ALIAS_SAFE.has(backend.name))) {
+    kernel(kin, [{ data: od, shape: out.shape, dtype: out.dtype }], attrs); // written in place
+  } else { // a kernel that accumulates into zeros, or a backend not known to be safe in place: a temporary
+    const tmp = allocArray(out.dtype, od.length);
+    kernel(kin, [{ data: tmp, shape: out.shape, dtype: out.dtype }], attrs);
+    od.set(tmp as never);
+  }
+  markMutated(op, inputs);
+  out.markModified();
+  if (state.anomaly) checkAnomaly(op, inputs, [out]);
+  return out;
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abs, add, backward, batchNorm, clamp, cos, div, dropout, elu, eq, exp, expm1, fromData, ge, gelu, gt, layerNorm, le, leakyRelu,
   log, log1p, logSoftmax, logsumexp, lt, matmul, maximum, minimum, mul, ne, neg, pow, powScalar, reciprocal, relu, rsqrt, sign,
-  silu, sin, softmax, sqrt, square, step, sub, sum, tanh, variance, type Tensor,
+  silu, sin, softmax, sqrt, square, step, sub, sum, tanh, variance, sigmoid, erf, where, type Tensor,
 } from '../../src/tensor/index.js';
 import { OVERWRITES, clearBufferPool, bufferPoolLimit, setBufferPoolLimit } from '../../src/tensor/buffer-pool.js';
 import { trace } from '../../src/tensor/trace.js';
@@ -37,9 +37,9 @@ function pass(x: Tensor, y: Tensor, w: Tensor, g: Tensor): Tensor[] {
   const pos = add(abs(x), 0.5);
   const u = [
     neg(x), sign(x), exp(x), log(pos), log1p(pos), expm1(x), sqrt(pos), rsqrt(pos), sin(x), cos(x), tanh(x), relu(x),
-    leakyRelu(x, 0.1), elu(x), gelu(x), silu(x), reciprocal(pos), square(x), step(x), powScalar(pos, 1.5),
+    leakyRelu(x, 0.1), elu(x), gelu(x), silu(x), reciprocal(pos), square(x), step(x), powScalar(pos, 1.5), sigmoid(x), erf(x),
   ];
-  const b = [add(x, y), sub(x, y), mul(x, y), div(x, add(abs(y), 1)), pow(pos, y), maximum(x, y), minimum(x, y)];
+  const b = [add(x, y), sub(x, y), mul(x, y), div(x, add(abs(y), 1)), pow(pos, y), maximum(x, y), minimum(x, y), where(gt(x, 0), x, y)];
   const c = [eq(x, y), ne(x, y), lt(x, y), le(x, y), gt(x, y), ge(x, y)];
   const mm = matmul(x, w);
   const d = dropout(x, 0.3, new Rng(3));

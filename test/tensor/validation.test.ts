@@ -201,7 +201,7 @@ describe('missing or non-tensor arguments', () => {
   });
   it('no exported op lets a TypeError escape for undefined / null arguments', () => {
     // low-level helpers on the hot path (not user-facing ops) are left out
-    const skip = new Set(['dispatch', 'apply', 'executeOp', 'noGrad', 'enableGrad', 'detectAnomaly', 'trace', 'runPlan', 'Tensor', 'broadcastShapes', 'checkedSize']);
+    const skip = new Set(['dispatch', 'apply', 'applyInto', 'executeOp', 'noGrad', 'enableGrad', 'detectAnomaly', 'trace', 'runPlan', 'Tensor', 'broadcastShapes', 'checkedSize']);
     const escaped: string[] = [];
     for (const [name, f] of Object.entries(TensorModule)) {
       if (typeof f !== 'function' || skip.has(name)) continue;

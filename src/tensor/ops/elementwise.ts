@@ -3,7 +3,7 @@
  * @module
  */
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../util/errors.js';
-import { apply } from '../engine.js';
+import { apply, applyInto, type OutOptions } from '../engine.js';
 import type { BackwardCtx, OpDef } from '../op-def.js';
 import { asOp, broadcastShapes, describe, requireTensor } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
@@ -69,24 +69,24 @@ const U = {
   }),
 };
 
-/** −x */ export const neg = (x: Tensor): Tensor => apply(U.neg, [x]);
-/** |x| */ export const abs = (x: Tensor): Tensor => apply(U.abs, [x]);
-/** sign(x) ∈ {−1, 0, 1} (gradient 0). */ export const sign = (x: Tensor): Tensor => apply(U.sign, [x]);
-/** eˣ */ export const exp = (x: Tensor): Tensor => apply(U.exp, [x]);
-/** ln x */ export const log = (x: Tensor): Tensor => apply(U.log, [x]);
-/** ln(1 + x), accurate near 0. */ export const log1p = (x: Tensor): Tensor => apply(U.log1p, [x]);
-/** eˣ − 1, accurate near 0. */ export const expm1 = (x: Tensor): Tensor => apply(U.expm1, [x]);
-/** √x */ export const sqrt = (x: Tensor): Tensor => apply(U.sqrt, [x]);
-/** 1/√x */ export const rsqrt = (x: Tensor): Tensor => apply(U.rsqrt, [x]);
-/** sin x */ export const sin = (x: Tensor): Tensor => apply(U.sin, [x]);
-/** cos x */ export const cos = (x: Tensor): Tensor => apply(U.cos, [x]);
-/** tanh x */ export const tanh = (x: Tensor): Tensor => apply(U.tanh, [x]);
-/** σ(x) = 1/(1 + e^{−x}) */ export const sigmoid = (x: Tensor): Tensor => apply(U.sigmoid, [x]);
-/** max(x, 0) */ export const relu = (x: Tensor): Tensor => apply(U.relu, [x]);
+/** −x */ export const neg = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.neg, [x], {}, opts);
+/** |x| */ export const abs = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.abs, [x], {}, opts);
+/** sign(x) ∈ {−1, 0, 1} (gradient 0). */ export const sign = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.sign, [x], {}, opts);
+/** eˣ */ export const exp = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.exp, [x], {}, opts);
+/** ln x */ export const log = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.log, [x], {}, opts);
+/** ln(1 + x), accurate near 0. */ export const log1p = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.log1p, [x], {}, opts);
+/** eˣ − 1, accurate near 0. */ export const expm1 = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.expm1, [x], {}, opts);
+/** √x */ export const sqrt = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.sqrt, [x], {}, opts);
+/** 1/√x */ export const rsqrt = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.rsqrt, [x], {}, opts);
+/** sin x */ export const sin = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.sin, [x], {}, opts);
+/** cos x */ export const cos = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.cos, [x], {}, opts);
+/** tanh x */ export const tanh = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.tanh, [x], {}, opts);
+/** σ(x) = 1/(1 + e^{−x}) */ export const sigmoid = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.sigmoid, [x], {}, opts);
+/** max(x, 0) */ export const relu = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.relu, [x], {}, opts);
 /** x for x > 0, αx otherwise (default α = 0.01). */
-export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply(U.leakyRelu, [x], { alpha });
+export const leakyRelu = (x: Tensor, alpha = 0.01, opts?: OutOptions): Tensor => applyInto(U.leakyRelu, [x], { alpha }, opts);
 /** x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
-export const elu = (x: Tensor, alpha = 1): Tensor => apply(U.elu, [x], { alpha });
+export const elu = (x: Tensor, alpha = 1, opts?: OutOptions): Tensor => applyInto(U.elu, [x], { alpha }, opts);
 /** How {@link gelu} evaluates Φ: exactly ('none', erf-based) or by the tanh approximation. */
 export type GeluApproximate = 'none' | 'tanh';
 
@@ -112,7 +112,7 @@ export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: G
     return mul(mul(x, 0.5), add(tanh(inner), 1));
   });
 }
-/** SiLU / swish x·σ(x). */ export const silu = (x: Tensor): Tensor => apply(U.silu, [x]);
+/** SiLU / swish x·σ(x). */ export const silu = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.silu, [x], {}, opts);
 /**
  * softplus, `torch.nn.functional.softplus`: (1/β)·ln(1 + e^{βx}), and x itself where βx exceeds
  * `threshold` (the linear regime, for numerical stability; defaults β = 1, threshold = 20 as
@@ -132,11 +132,11 @@ export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: 
     return threshold === Infinity ? y : where(gt(bx, threshold), x, y);
   });
 }
-/** Error function. */ export const erf = (x: Tensor): Tensor => apply(U.erf, [x]);
-/** 1/x */ export const reciprocal = (x: Tensor): Tensor => apply(U.reciprocal, [x]);
-/** x² */ export const square = (x: Tensor): Tensor => apply(U.square, [x]);
-/** Heaviside step 1[x > 0] (gradient 0). */ export const step = (x: Tensor): Tensor => apply(U.step, [x]);
-/** xᵃ for a constant exponent a. */ export const powScalar = (x: Tensor, a: number): Tensor => apply(U.powScalar, [x], { alpha: a });
+/** Error function. */ export const erf = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.erf, [x], {}, opts);
+/** 1/x */ export const reciprocal = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.reciprocal, [x], {}, opts);
+/** x² */ export const square = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.square, [x], {}, opts);
+/** Heaviside step 1[x > 0] (gradient 0). */ export const step = (x: Tensor, opts?: OutOptions): Tensor => applyInto(U.step, [x], {}, opts);
+/** xᵃ for a constant exponent a. */ export const powScalar = (x: Tensor, a: number, opts?: OutOptions): Tensor => applyInto(U.powScalar, [x], { alpha: a }, opts);
 
 function binaryOp(name: string, rule?: (c: BackwardCtx<unknown>) => [Tensor | null, Tensor | null], saved?: readonly number[]): OpDef {
   return {
@@ -197,28 +197,28 @@ function checkOperand(op: string, name: string, v: unknown): void {
   if (!(v instanceof Tensor) && typeof v !== 'number') throw new DTypeError(`${op}: operand ${name} must be a Tensor or a number, got ${describe(v)}`);
 }
 
-function bin(op: OpDef, a: Operand, b: Operand): Tensor {
+function bin(op: OpDef, a: Operand, b: Operand, opts?: OutOptions): Tensor {
   checkOperand(op.name, 'a', a);
   checkOperand(op.name, 'b', b);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new DTypeError(`${op.name}: at least one operand must be a Tensor`);
   const ta = a instanceof Tensor ? a : asTensor(a, b as Tensor);
   const tb = b instanceof Tensor ? b : asTensor(b, ta);
-  return apply(op, [ta, tb]);
+  return applyInto(op, [ta, tb], {}, opts);
 }
 
-/** a + b (broadcasting). */ export const add = (a: Operand, b: Operand): Tensor => bin(B.add, a, b);
-/** a − b */ export const sub = (a: Operand, b: Operand): Tensor => bin(B.sub, a, b);
-/** a · b (elementwise) */ export const mul = (a: Operand, b: Operand): Tensor => bin(B.mul, a, b);
-/** a / b */ export const div = (a: Operand, b: Operand): Tensor => bin(B.div, a, b);
-/** aᵇ */ export const pow = (a: Operand, b: Operand): Tensor => (typeof b === 'number' && a instanceof Tensor ? asOp('pow', () => powScalar(a, b)) : bin(B.pow, a, b));
-/** Elementwise maximum (NaN propagates). */ export const maximum = (a: Operand, b: Operand): Tensor => bin(B.maximum, a, b);
-/** Elementwise minimum (NaN propagates). */ export const minimum = (a: Operand, b: Operand): Tensor => bin(B.minimum, a, b);
-/** 1 where a = b else 0 (same float dtype; no gradient). */ export const eq = (a: Operand, b: Operand): Tensor => bin(B.eq, a, b);
-/** 1 where a ≠ b */ export const ne = (a: Operand, b: Operand): Tensor => bin(B.ne, a, b);
-/** 1 where a < b */ export const lt = (a: Operand, b: Operand): Tensor => bin(B.lt, a, b);
-/** 1 where a ≤ b */ export const le = (a: Operand, b: Operand): Tensor => bin(B.le, a, b);
-/** 1 where a > b */ export const gt = (a: Operand, b: Operand): Tensor => bin(B.gt, a, b);
-/** 1 where a ≥ b */ export const ge = (a: Operand, b: Operand): Tensor => bin(B.ge, a, b);
+/** a + b (broadcasting). */ export const add = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.add, a, b, opts);
+/** a − b */ export const sub = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.sub, a, b, opts);
+/** a · b (elementwise) */ export const mul = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.mul, a, b, opts);
+/** a / b */ export const div = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.div, a, b, opts);
+/** aᵇ */ export const pow = (a: Operand, b: Operand, opts?: OutOptions): Tensor => (typeof b === 'number' && a instanceof Tensor ? (opts?.out ? powScalar(a, b, opts) : asOp('pow', () => powScalar(a, b))) : bin(B.pow, a, b, opts));
+/** Elementwise maximum (NaN propagates). */ export const maximum = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.maximum, a, b, opts);
+/** Elementwise minimum (NaN propagates). */ export const minimum = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.minimum, a, b, opts);
+/** 1 where a = b else 0 (same float dtype; no gradient). */ export const eq = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.eq, a, b, opts);
+/** 1 where a ≠ b */ export const ne = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.ne, a, b, opts);
+/** 1 where a < b */ export const lt = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.lt, a, b, opts);
+/** 1 where a ≤ b */ export const le = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.le, a, b, opts);
+/** 1 where a > b */ export const gt = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.gt, a, b, opts);
+/** 1 where a ≥ b */ export const ge = (a: Operand, b: Operand, opts?: OutOptions): Tensor => bin(B.ge, a, b, opts);
 
 /**
  * SiLU's vector–Jacobian product as one op: g · σ(x) · (1 + x(1 − σ(x))) — one kernel pass instead
@@ -271,7 +271,7 @@ const whereOp: OpDef = {
 };
 
 /** cond ≠ 0 ? a : b, elementwise with broadcasting (no gradient w.r.t. cond). */
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+export function where(cond: Tensor, a: Operand, b: Operand, opts?: OutOptions): Tensor {
   requireTensor('where', 'cond', cond);
   if (!(cond instanceof Tensor)) throw new DTypeError(`where: cond must be a Tensor, got ${describe(cond)}`);
   checkOperand('where', 'a', a);
@@ -279,7 +279,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond;
   const ta = asTensor(a, like), tb = asTensor(b, like);
   const c = cond.dtype === ta.dtype ? cond : cast(cond, ta.dtype); // a recorded op: no host read of cond
-  return apply(whereOp, [c, ta, tb]);
+  return applyInto(whereOp, [c, ta, tb], {}, opts);
 }
 
 /**
@@ -306,12 +306,12 @@ const clampOp: OpDef<{ lo: number; hi: number }> = {
  * NaN); the bounds are compared in the tensor's dtype. Gradient 1 inside, including the bounds.
  * @throws ValueError for a NaN or non-number bound or lo > hi; DTypeError for an int32 tensor
  */
-export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+export function clamp(x: Tensor, lo?: number | null, hi?: number | null, opts?: OutOptions): Tensor {
   requireTensor('clamp', 'x', x);
   if (!(x instanceof Tensor)) throw new DTypeError(`clamp: x must be a Tensor, got ${describe(x)}`);
   for (const [name, v] of [['lower', lo], ['upper', hi]] as const) {
     if (v != null && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(`clamp: ${name} bound must be a number (not NaN), got ${describe(v)}`);
   }
   if (lo != null && hi != null && lo > hi) throw new ValueError(`clamp: lower bound ${lo} exceeds upper bound ${hi}`);
-  return apply(clampOp, [x], { lo: lo ?? -Infinity, hi: hi ?? Infinity });
+  return applyInto(clampOp, [x], { lo: lo ?? -Infinity, hi: hi ?? Infinity }, opts);
 }
