@@ -2031,6 +2031,52 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
 }
 
 /**
+ * Variance of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, then Σ(x − μ)² in float64
+ * ({@link rowSumF32} / {@link rowSqDevF32}, the reference's two passes in lane order), divided by
+ * the float64 at `pden` (L − correction, at least 0: Σ/0 as the reference) and rounded once into
+ * out[row].
+ */
+export function varianceRowsF32(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void {
+  const den = load<f64>(pden);
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 2);
+    const m = rowSumF32(xr, L) / <f64>L;
+    store<f32>(out + (<usize>r << 2), <f32>(rowSqDevF32(xr, L, m) / den));
+  }
+}
+
+/**
+ * softmax's gradient over float32 rows [r0, r1) of [rows, L]: s = Σ g·y (each product rounded to
+ * float32, as the reference stores it, summed in float64 over four f64x2 accumulators of 8-lane
+ * blocks, then the tail in order), t = s rounded to float32, gx = y · (g − t) in float32.
+ */
+export function softmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 2, yr = y + off, gr = g + off, orow = out + off;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 8 <= L; j += 8) {
+      const p = <usize>j << 2;
+      const q0 = f32x4.mul(v128.load(gr + p), v128.load(yr + p)), q1 = f32x4.mul(v128.load(gr + p, 16), v128.load(yr + p, 16));
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(q0));
+      a1 = f64x2.add(a1, promoteHigh(q0));
+      a2 = f64x2.add(a2, f64x2.promote_low_f32x4(q1));
+      a3 = f64x2.add(a3, promoteHigh(q1));
+    }
+    const t4 = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+    let s = f64x2.extract_lane(t4, 0) + f64x2.extract_lane(t4, 1);
+    for (; j < L; j++) { const p = <usize>j << 2; s += <f64>(load<f32>(gr + p) * load<f32>(yr + p)); }
+    const t = <f32>s, tv = f32x4.splat(t);
+    j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << 2;
+      v128.store(orow + p, f32x4.mul(v128.load(yr + p), f32x4.sub(v128.load(gr + p), tv)));
+    }
+    for (; j < L; j++) { const p = <usize>j << 2; store<f32>(orow + p, load<f32>(yr + p) * (load<f32>(gr + p) - t)); }
+  }
+}
+
+/**
  * Layer norm of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, σ² = Σ(x − μ)² / L (float64,
  * {@link rowSumF32} / {@link rowSqDevF32}), r = 1 / √(σ² + ε) with ε the float64 at `peps`, and
  * y = (x − μ) · r · w + b evaluated in float64 (f64x2) and rounded once, as the JS reference

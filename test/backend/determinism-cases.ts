@@ -104,6 +104,11 @@ export function determinismCases(): Case[] {
   const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
   for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });
   out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });
+  if (d === 'float32') { // float32 row kernels: softmax's gradient, variance over the last axis
+    const rs = [97, 103], ym = kt(uniform(rng, 97 * 103, d, 0, 0.05), rs, d), gr = kt(floats(rng, 97 * 103, d, 1), rs, d);
+    out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
+    out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
+  }
   // elementwise maps and reductions (src/backend/wasm/elementwise.ts): sums over fixed chunks of
   // 2^15 elements (a long row: 3 chunks and a tail), rows shorter than a chunk, maps and broadcasts
   for (const dt of ['float32', 'float64'] as const) {

@@ -72,6 +72,7 @@ const cases: Case[] = [
   { op: 'softmax', inputs: (g) => [[f32(-20, 20)(g), [R, L]]], outputs: [[R, L]], attrs: { axis: 1 }, chunked: [0] },
   { op: 'logSoftmax', inputs: (g) => [[f32(-20, 20)(g), [R, L]]], outputs: [[R, L]], attrs: { axis: 1 }, chunked: [0] },
   { op: 'logSoftmaxGrad', inputs: (g) => [[f32(-9, -1)(g), [R, L]], [f32()(g), [R, L]]], outputs: [[R, L]], attrs: { axis: 1 }, chunked: [0] },
+  { op: 'softmaxGrad', inputs: (g) => [[f32(0, 0.01)(g), [R, L]], [f32()(g), [R, L]]], outputs: [[R, L]], attrs: { axis: 1 }, chunked: [0] },
   {
     op: 'layerNorm', inputs: (g) => [[f32()(g), [R, L]], [uniform(g, L, false), [L]], [uniform(g, L, false), [L]]],
     outputs: [[R, L], [R], [R]], attrs: { size: L, eps: 1e-5, hasWeight: true, hasBias: true }, chunked: [0],

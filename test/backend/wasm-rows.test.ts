@@ -37,17 +37,18 @@ function data(rng: Rng, n: number, scale: number): Float32Array {
 describe('wasm softmax rows (float32, last axis)', () => {
   const rng = new Rng(5);
   for (const L of [1, 3, 4, 5, 8, 17, 64, 1000]) {
-    it(`softmax, logSoftmax and logSoftmaxGrad, rows of ${L}: close to the reference, same bits on 1, 2, 4 threads`, () => {
+    it(`softmax, logSoftmax and their gradients, rows of ${L}: close to the reference, same bits on 1, 2, 4 threads`, () => {
       const rows = 37, shape = [rows, L], n = rows * L;
       const x = data(rng, n, 20), g = data(rng, n, 1);
-      for (const op of ['softmax', 'logSoftmax', 'logSoftmaxGrad'] as const) {
-        const ins = op === 'logSoftmaxGrad' ? [run(jsBackend.kernels.logSoftmax!, [x], shape), g] : [x];
+      for (const op of ['softmax', 'logSoftmax', 'logSoftmaxGrad', 'softmaxGrad'] as const) {
+        const ins = op === 'logSoftmaxGrad' ? [run(jsBackend.kernels.logSoftmax!, [x], shape), g]
+          : op === 'softmaxGrad' ? [run(jsBackend.kernels.softmax!, [x], shape), g] : [x];
         const ref = run(jsBackend.kernels[op]!, ins, shape);
         const outs = tables.map(([, t]) => run(t[op]!, ins, shape));
         // the gradient subtracts two terms: an absolute tolerance on the scale of g
         // relative to each value (softmax: down to underflow); the gradient subtracts two terms, so
         // also an absolute tolerance on the scale of Σ|g|
-        expect(firstDiff(outs[0]!, ref, false, 3e-6, op === 'logSoftmaxGrad' ? 3e-7 * L : 1e-37), op).toBeNull();
+        expect(firstDiff(outs[0]!, ref, false, 3e-6, op.endsWith('Grad') ? 3e-7 * L : 1e-37), op).toBeNull();
         for (const o of outs.slice(1)) expect(firstDiff(o, outs[0]!, true), `${op} threads`).toBeNull();
       }
     });
@@ -189,5 +190,42 @@ describe('wasm clamp and logsumexp rows', () => {
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1] })).toBe(true);
     expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(false);
     expect(p.accepts('clamp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { lo: 0, hi: 1 })).toBe(true);
+  });
+});
+
+describe('wasm variance rows (float32, trailing axes)', () => {
+  const rng = new Rng(17);
+  for (const L of [1, 2, 7, 8, 33, 1000]) {
+    it(`variance over rows of ${L} (and two trailing axes), corrections 0, 1 and 2.5: close to the reference, same bits on 1, 2, 4 threads`, () => {
+      const rows = 31, n = rows * L, x = data(rng, n, 3);
+      for (let i = 0; i < n; i++) x[i] = x[i]! + 100; // an offset: the two passes matter
+      x[0] = NaN;
+      if (L > 1) x[L + 1] = Infinity;
+      for (const correction of [0, 1, 2.5]) {
+        for (const [shape, axes] of [[[rows, L], [1]], [[rows, 1, L], [1, 2]]] as const) {
+          const call = (k: Kernel): Float32Array => {
+            const o = new Float32Array(rows).fill(7);
+            k([kt(x, [...shape])], [kt(o, [rows])], { axes: [...axes], correction });
+            return o;
+          };
+          const ref = call(jsBackend.kernels.variance!);
+          const outs = tables.map(([, t]) => call(t.variance!));
+          // NaN where the reference gives NaN (a NaN or ∞ in the row, or 0/0), ∞ where it does
+          expect(firstDiff(outs[0]!, ref, false, 1e-6, 1e-6), `correction ${correction}`).toBeNull();
+          for (const o of outs.slice(1)) expect(firstDiff(o, outs[0]!, true)).toBeNull();
+        }
+      }
+    });
+  }
+
+  it('leading axes and float64 stay on the reference', () => {
+    if (!wasmRuntime()) return;
+    const p = wasmProvider({ minWork: 0 });
+    const f = new Float32Array(12), d = new Float64Array(12);
+    expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1], correction: 1 })).toBe(true);
+    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(false);
+    expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
+    expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
   });
 });

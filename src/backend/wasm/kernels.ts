@@ -510,6 +510,32 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.parallelChunksOut('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
 
+  // softmax's gradient over the last axis (float32): gx = y ⊙ (g − Σ g ⊙ y), rows split across the threads
+  const softmaxGrad: ProviderKernel = (inputs, outputs) => {
+    const [y, g] = inputs, [o] = outputs;
+    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
+    const a = rt();
+    a.reset();
+    const gd = g!.data as Float32Array, od = o!.data as Float32Array;
+    const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
+    const T = par(a, n * 4);
+    a.parallelChunksOut('softmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+  };
+
+  // variance over trailing axes (float32): two float64 passes per row, rows split across the threads
+  const variance: ProviderKernel = (inputs, outputs, attrs: { axes: number[]; correction: number }) => {
+    const [x] = inputs, [o] = outputs;
+    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
+    const a = rt();
+    a.reset();
+    const od = o!.data as Float32Array, px = a.input(x!.data as Float32Array), po = a.output(od);
+    const pden = a.alloc(8);
+    a.view(new Float64Array(0), pden, 1)[0] = Math.max(L - attrs.correction, 0);
+    const T = par(a, x!.data.length * 2);
+    a.parallelChunks('varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
+    a.finish(po, od);
+  };
+
   // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
   // chunks of rows (LAYERNORM_CHUNKS at most, set by the shape), their float64 partials added in
   // chunk order here, so no result depends on the thread count
@@ -584,7 +610,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
 
   const table: Record<string, ProviderKernel> = {
     clamp, logsumexp,
-    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), logSoftmaxGrad, layerNorm, layerNormGrad,
+    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), softmaxGrad, logSoftmaxGrad, layerNorm, layerNormGrad, variance,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
@@ -630,7 +656,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'clamp': // float32 / float64 maps
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'logsumexp': { // float32 over trailing axes
+      case 'logsumexp': case 'variance': { // float32 over trailing axes
         const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
         if (!f32(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
         break;
@@ -638,7 +664,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'layerNorm': case 'layerNormGrad': // float32
         if (!f32(x) || !enough(x.data.length)) return false;
         break;
-      case 'softmax': case 'logSoftmax': case 'logSoftmaxGrad': // float32, over the last axis
+      case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32, over the last axis
         if (!f32(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
         break;
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds

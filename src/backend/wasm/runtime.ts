@@ -100,6 +100,8 @@ export interface WasmKernelExports {
   colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   softmaxRowsF32(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
   logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
+  softmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
+  varianceRowsF32(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
   layerNormRowsF32(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
   layerNormGradRowsF32(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
   clampF32(x: number, pb: number, i0: number, i1: number, out: number): void;
