@@ -2030,6 +2030,114 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
   return s;
 }
 
+// ------------------------------------------------------------------ batch norm (training)
+
+/**
+ * Batch-norm statistics of channels [c0, c1) of float32 x viewed as [N, C, S]: μ = Σx / (N·S) and
+ * σ² = Σ(x − μ)² / (N·S) in float64, each [n, c] block summed by {@link rowSumF32} /
+ * {@link rowSqDevF32} and the block sums added in ascending n (the reference's order of blocks);
+ * μ and σ² rounded into mu[c], va[c], and the float64 μ and r = 1 / √(σ² + ε) (ε the float64 at
+ * `peps`) into st[2c], st[2c + 1] for {@link batchNormApplyF32}.
+ */
+export function batchNormStatsF32(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void {
+  const eps = load<f64>(peps), M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
+    const m = s / M;
+    let q: f64 = 0;
+    for (let n = 0; n < N; n++) q += rowSqDevF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S, m);
+    store<f32>(mu + (<usize>c << 2), <f32>m);
+    store<f32>(va + (<usize>c << 2), <f32>(q / M));
+    store<f64>(st + (<usize>c << 4), m);
+    store<f64>(st + (<usize>c << 4), 1 / Math.sqrt(q / M + eps), 8);
+  }
+}
+
+/**
+ * y = (x − μ) · a + o over the [n, c] blocks [u0, u1) of float32 x[N, C, S] (block u is channel
+ * u mod C), in float64 and rounded once, with μ, r from st (float64 pairs per channel),
+ * a = r · γ[c] (r without a weight) and o = β[c] (0 without a bias, still added: the reference's
+ * arithmetic, −0 included).
+ */
+export function batchNormApplyF32(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void {
+  for (let u = u0; u < u1; u++) {
+    const c = u % C, off = (<usize>u * <usize>S) << 2, xr = x + off, yr = y + off;
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const a = w ? r * <f64>load<f32>(w + (<usize>c << 2)) : r, o: f64 = b ? <f64>load<f32>(b + (<usize>c << 2)) : 0;
+    const mv = f64x2.splat(m), av = f64x2.splat(a), ov = f64x2.splat(o);
+    let j = 0;
+    for (; j + 4 <= S; j += 4) {
+      const p = <usize>j << 2, v = v128.load(xr + p);
+      const lo = f64x2.add(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), av), ov);
+      const hi = f64x2.add(f64x2.mul(f64x2.sub(promoteHigh(v), mv), av), ov);
+      v128.store(yr + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    }
+    for (; j < S; j++) { const p = <usize>j << 2; store<f32>(yr + p, <f32>((<f64>load<f32>(xr + p) - m) * a + o)); }
+  }
+}
+
+/**
+ * The channel sums of batch norm's backward for channels [c0, c1): Σg and Σ g·(x − μ)·r (float64,
+ * each product (g · (x − μ)) · r as the reference evaluates it; per block in lanes, blocks added in
+ * ascending n), with μ, r from st, into sums[2c], sums[2c + 1].
+ */
+export function batchNormGradStatsF32(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const mv = f64x2.splat(m), rv = f64x2.splat(r);
+    let sg: f64 = 0, sx: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const off = (<usize>(n * C + c) * <usize>S) << 2, xr = x + off, gr = g + off;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+      let j = 0;
+      for (; j + 4 <= S; j += 4) {
+        const p = <usize>j << 2, xv = v128.load(xr + p), gv = v128.load(gr + p);
+        const gl = f64x2.promote_low_f32x4(gv), gh = promoteHigh(gv);
+        a0 = f64x2.add(a0, gl);
+        a1 = f64x2.add(a1, gh);
+        q0 = f64x2.add(q0, f64x2.mul(f64x2.mul(gl, f64x2.sub(f64x2.promote_low_f32x4(xv), mv)), rv));
+        q1 = f64x2.add(q1, f64x2.mul(f64x2.mul(gh, f64x2.sub(promoteHigh(xv), mv)), rv));
+      }
+      const at = f64x2.add(a0, a1), qt = f64x2.add(q0, q1);
+      let a = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1), q = f64x2.extract_lane(qt, 0) + f64x2.extract_lane(qt, 1);
+      for (; j < S; j++) {
+        const p = <usize>j << 2, gk = <f64>load<f32>(gr + p);
+        a += gk;
+        q += gk * (<f64>load<f32>(xr + p) - m) * r;
+      }
+      sg += a;
+      sx += q;
+    }
+    store<f64>(sums + (<usize>c << 4), sg);
+    store<f64>(sums + (<usize>c << 4), sx, 8);
+  }
+}
+
+/**
+ * gx = sc · (g − k₁ − (x − μ) · r · k₂) over the [n, c] blocks [u0, u1) of [N, C, S] (float64,
+ * rounded once), with μ, r from st and sc, k₁, k₂ from coef (three float64 per channel).
+ */
+export function batchNormGradApplyF32(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void {
+  for (let u = u0; u < u1; u++) {
+    const c = u % C, off = (<usize>u * <usize>S) << 2, xr = x + off, gr = g + off, orow = gx + off;
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const k = coef + <usize>c * 24, sc = load<f64>(k), k1 = load<f64>(k, 8), k2 = load<f64>(k, 16);
+    const mv = f64x2.splat(m), rv = f64x2.splat(r), sv = f64x2.splat(sc), k1v = f64x2.splat(k1), k2v = f64x2.splat(k2);
+    let j = 0;
+    for (; j + 4 <= S; j += 4) {
+      const p = <usize>j << 2, xv = v128.load(xr + p), gv = v128.load(gr + p);
+      const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(gv), k1v), f64x2.mul(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), mv), rv), k2v)));
+      const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(promoteHigh(gv), k1v), f64x2.mul(f64x2.mul(f64x2.sub(promoteHigh(xv), mv), rv), k2v)));
+      v128.store(orow + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    }
+    for (; j < S; j++) {
+      const p = <usize>j << 2;
+      store<f32>(orow + p, <f32>(sc * (<f64>load<f32>(gr + p) - k1 - (<f64>load<f32>(xr + p) - m) * r * k2)));
+    }
+  }
+}
+
 /**
  * Variance of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, then Σ(x − μ)² in float64
  * ({@link rowSumF32} / {@link rowSqDevF32}, the reference's two passes in lane order), divided by

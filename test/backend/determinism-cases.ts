@@ -108,6 +108,11 @@ export function determinismCases(): Case[] {
     const rs = [97, 103], ym = kt(uniform(rng, 97 * 103, d, 0, 0.05), rs, d), gr = kt(floats(rng, 97 * 103, d, 1), rs, d);
     out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
     out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
+    const bs = [6, 13, 131], bx = kt(floats(rng, 6 * 13 * 131, d, 2), bs, d), bg = kt(floats(rng, 6 * 13 * 131, d, 1), bs, d);
+    const bw = kt(floats(rng, 13, d, 1), [13], d), bb = kt(floats(rng, 13, d, 1), [13], d);
+    const bmu = kt(floats(rng, 13, d, 0.1), [13], d), bva = kt(uniform(rng, 13, d, 0.5, 2), [13], d);
+    out.push({ name: 'batchNorm', op: 'batchNorm', inputs: [bx, bw, bb], outputs: [bs, [13], [13]], attrs: { eps: 1e-5, hasWeight: true, hasBias: true } });
+    out.push({ name: 'batchNormGrad', op: 'batchNormGrad', inputs: [bx, bmu, bva, bg, bw], outputs: [bs, [13], [13]], attrs: { eps: 1e-5, hasWeight: true } });
   }
   // elementwise maps and reductions (src/backend/wasm/elementwise.ts): sums over fixed chunks of
   // 2^15 elements (a long row: 3 chunks and a tail), rows shorter than a chunk, maps and broadcasts

@@ -78,6 +78,14 @@ const cases: Case[] = [
     outputs: [[R, L], [R], [R]], attrs: { size: L, eps: 1e-5, hasWeight: true, hasBias: true }, chunked: [0],
   },
   {
+    op: 'batchNorm', inputs: (g) => [[uniform(g, N, false), [8, 12, L]], [uniform(g, 12, false), [12]], [uniform(g, 12, false), [12]]],
+    outputs: [[8, 12, L], [12], [12]], attrs: { eps: 1e-5, hasWeight: true, hasBias: true }, chunked: [0],
+  },
+  {
+    op: 'batchNormGrad', inputs: (g) => [[uniform(g, N, false), [8, 12, L]], [uniform(g, 12, false), [12]], [uniform(g, 12, false, 0.5, 2), [12]], [uniform(g, N, false), [8, 12, L]], [uniform(g, 12, false), [12]]],
+    outputs: [[8, 12, L], [12], [12]], attrs: { eps: 1e-5, hasWeight: true }, chunked: [0],
+  },
+  {
     op: 'layerNormGrad', inputs: (g) => [[f32()(g), [R, L]], [uniform(g, R, false), [R]], [uniform(g, R, false, 0.5, 2), [R]], [f32()(g), [R, L]], [uniform(g, L, false), [L]]],
     outputs: [[R, L], [L], [L]], attrs: { size: L, hasWeight: true }, chunked: [0],
   },
@@ -105,9 +113,9 @@ describe('outputs copied out chunk by chunk while the kernel runs', () => {
           k(resIns, plain.map((o, i) => kt(o, c.outputs[i]!)), c.attrs);
           const c1 = rt.copyStats();
           expect(c1.inBytes).toBe(c0.inBytes);
-          // every output written by the kernel's own scratch is counted once (layerNormGrad's
-          // weight and bias gradients are summed here from float64 partials: not a copy)
-          const copied = c.op === 'layerNormGrad' ? plain[0]!.byteLength : plain.reduce((b, o) => b + o.byteLength, 0);
+          // every output written by the kernel's own scratch is counted once (the weight and bias
+          // gradients of layer and batch norm are summed here from float64 partials: not a copy)
+          const copied = c.op.endsWith('NormGrad') ? plain[0]!.byteLength : plain.reduce((b, o) => b + o.byteLength, 0);
           expect(c1.outBytes - c0.outBytes).toBe(copied);
           for (let i = 0; i < plain.length; i++) {
             expect(firstDiff(plain[i]!, resOuts[i]!, true), `${c.op} output ${i}, round ${round}`).toBeNull();

@@ -229,3 +229,47 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
   });
 });
+
+describe('wasm batch norm (float32, training, x as [N, C, S])', () => {
+  const rng = new Rng(23);
+  const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+  const call = (k: Kernel, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object): Float32Array[] => {
+    const outs = outShapes.map((sh) => new Float32Array(size(sh)).fill(7));
+    k(ins.map((d, i) => kt(d, shapes[i]!)), outs.map((d, i) => kt(d, outShapes[i]!)), attrs);
+    return outs;
+  };
+  for (const xs of [[5, 3], [4, 5, 7], [3, 4, 6, 5], [8, 16, 33]]) {
+    for (const affine of [false, true]) {
+      it(`forward and backward, x ${JSON.stringify(xs)}${affine ? ', weight and bias' : ''}: close to the reference, same bits on 1, 2, 4 threads`, () => {
+        const C = xs[1]!, n = size(xs), x = data(rng, n, 3), g = data(rng, n, 1), w = data(rng, C, 2), b = data(rng, C, 1);
+        for (let i = 0; i < n; i++) x[i] = x[i]! + 20; // an offset: the two passes matter
+        const attrs = { eps: 1e-5, hasWeight: affine, hasBias: affine };
+        const fin = affine ? [x, w, b] : [x], fsh = affine ? [xs, [C], [C]] : [xs];
+        const fo = [xs, [C], [C]];
+        const ref = call(jsBackend.kernels.batchNorm!, fin, fsh, fo, attrs);
+        const got = tables.map(([, t]) => call(t.batchNorm!, fin, fsh, fo, attrs));
+        for (let k = 0; k < 3; k++) {
+          expect(firstDiff(got[0]![k]!, ref[k]!, false, 2e-6, 2e-6), `forward output ${k}`).toBeNull();
+          for (const o of got.slice(1)) expect(firstDiff(o[k]!, got[0]![k]!, true), `forward output ${k} threads`).toBeNull();
+        }
+        const bin = [x, ref[1]!, ref[2]!, g, ...(affine ? [w] : [])], bsh = [xs, [C], [C], xs, [C]];
+        const bref = call(jsBackend.kernels.batchNormGrad!, bin, bsh, fo, attrs);
+        const bgot = tables.map(([, t]) => call(t.batchNormGrad!, bin, bsh, fo, attrs));
+        for (let k = 0; k < 3; k++) {
+          // gx, and the channel sums gγ, gβ: float64 sums in another order, rounded once
+          expect(firstDiff(bgot[0]![k]!, bref[k]!, false, 2e-6, 2e-6), `backward output ${k}`).toBeNull();
+          for (const o of bgot.slice(1)) expect(firstDiff(o[k]!, bgot[0]![k]!, true), `backward output ${k} threads`).toBeNull();
+        }
+      });
+    }
+  }
+
+  it('accepts float32 with a channel axis only', () => {
+    if (!wasmRuntime()) return;
+    const p = wasmProvider({ minWork: 0 });
+    const f = new Float32Array(12), d = new Float64Array(12), attrs = { eps: 1e-5, hasWeight: false, hasBias: false };
+    expect(p.accepts('batchNorm', [kt(f, [3, 4])], [kt(f, [3, 4])], attrs)).toBe(true);
+    expect(p.accepts('batchNorm', [kt(f, [12])], [kt(f, [12])], attrs)).toBe(false);
+    expect(p.accepts('batchNormGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(false);
+  });
+});

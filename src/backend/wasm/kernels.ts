@@ -536,6 +536,52 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.finish(po, od);
   };
 
+  // batch norm in training mode (float32), x as [N, C, S]: the channels' statistics split across
+  // the threads by channel (each channel's blocks added in ascending n on one thread), then the
+  // [n, c] blocks normalised — no result depends on the thread count
+  const bnDims = (shape: readonly number[]): [number, number, number] => [shape[0]!, shape[1]!, shape.slice(2).reduce((p, d) => p * d, 1)];
+  const batchNorm: ProviderKernel = (inputs, outputs, attrs: { eps: number; hasWeight: boolean; hasBias: boolean }) => {
+    const x = inputs[0]!, [y, mu, va] = outputs, [N, C, S] = bnDims(x.shape);
+    const a = rt();
+    a.reset();
+    const px = a.input(x.data as Float32Array);
+    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as Float32Array) : 0;
+    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
+    const peps = a.alloc(8), st = a.alloc(16 * C);
+    const yd = y!.data as Float32Array, mud = mu!.data as Float32Array, vad = va!.data as Float32Array;
+    const py = a.output(yd), pmu = a.output(mud), pva = a.output(vad);
+    a.view(new Float64Array(0), peps, 1)[0] = attrs.eps;
+    const T = par(a, x.data.length * 4);
+    a.parallelChunks('batchNormStatsF32', [px, N, C, S, peps, 0, 0, pmu, pva, st], 5, chunked(C, T));
+    a.parallelChunksOut('batchNormApplyF32', [px, pw, pb, C, S, st, 0, 0, py], 6, chunked(N * C, T), py, yd, S, touchFresh(a, yd, T));
+    a.finish(pmu, mud);
+    a.finish(pva, vad);
+  };
+  const batchNormGrad: ProviderKernel = (inputs, outputs, attrs: { eps: number; hasWeight: boolean }) => {
+    const [x, mu, va, g] = inputs, [gx, gw, gb] = outputs, [N, C, S] = bnDims(x!.shape), M = N * S;
+    const a = rt();
+    a.reset();
+    const px = a.input(x!.data as Float32Array), pg = a.input(g!.data as Float32Array);
+    const st = a.alloc(16 * C), sums = a.alloc(16 * C), coef = a.alloc(24 * C);
+    const gxd = gx!.data as Float32Array, pgx = a.output(gxd);
+    // μ and r = 1/√(σ² + ε) from the float32 statistics, as the reference derives them
+    const stv = a.view(new Float64Array(0), st, 2 * C), m = mu!.data, v = va!.data;
+    for (let c = 0; c < C; c++) { stv[2 * c] = m[c]!; stv[2 * c + 1] = 1 / Math.sqrt(v[c]! + attrs.eps); }
+    const T = par(a, x!.data.length * 4);
+    a.parallelChunks('batchNormGradStatsF32', [px, pg, N, C, S, st, 0, 0, sums], 6, chunked(C, T));
+    const sv = a.view(new Float64Array(0), sums, 2 * C), cv = a.view(new Float64Array(0), coef, 3 * C);
+    const st2 = a.view(new Float64Array(0), st, 2 * C), w = attrs.hasWeight ? inputs[4]!.data : null, W = gw!.data, B = gb!.data;
+    for (let c = 0; c < C; c++) {
+      const r = st2[2 * c + 1]!;
+      cv[3 * c] = w !== null ? r * w[c]! : r;
+      cv[3 * c + 1] = sv[2 * c]! / M;
+      cv[3 * c + 2] = sv[2 * c + 1]! / M;
+      W[c] = sv[2 * c + 1]!;
+      B[c] = sv[2 * c]!;
+    }
+    a.parallelChunksOut('batchNormGradApplyF32', [px, pg, C, S, st, coef, 0, 0, pgx], 6, chunked(N * C, T), pgx, gxd, S, touchFresh(a, gxd, T));
+  };
+
   // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
   // chunks of rows (LAYERNORM_CHUNKS at most, set by the shape), their float64 partials added in
   // chunk order here, so no result depends on the thread count
@@ -610,7 +656,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
 
   const table: Record<string, ProviderKernel> = {
     clamp, logsumexp,
-    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), softmaxGrad, logSoftmaxGrad, layerNorm, layerNormGrad, variance,
+    softmax: softmaxRows(0), logSoftmax: softmaxRows(1), softmaxGrad, logSoftmaxGrad, layerNorm, layerNormGrad, variance, batchNorm, batchNormGrad,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
     exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
@@ -661,6 +707,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!f32(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
         break;
       }
+      case 'batchNorm': case 'batchNormGrad': // float32, x [N, C, …]
+        if (!f32(x) || x.shape.length < 2 || !enough(x.data.length)) return false;
+        break;
       case 'layerNorm': case 'layerNormGrad': // float32
         if (!f32(x) || !enough(x.data.length)) return false;
         break;

@@ -101,6 +101,10 @@ export interface WasmKernelExports {
   softmaxRowsF32(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
   logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   softmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
+  batchNormStatsF32(x: number, N: number, C: number, S: number, peps: number, c0: number, c1: number, mu: number, va: number, st: number): void;
+  batchNormApplyF32(x: number, w: number, b: number, C: number, S: number, st: number, u0: number, u1: number, y: number): void;
+  batchNormGradStatsF32(x: number, g: number, N: number, C: number, S: number, st: number, c0: number, c1: number, sums: number): void;
+  batchNormGradApplyF32(x: number, g: number, C: number, S: number, st: number, coef: number, u0: number, u1: number, gx: number): void;
   varianceRowsF32(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
   layerNormRowsF32(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
   layerNormGradRowsF32(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
