@@ -2030,6 +2030,190 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
   return s;
 }
 
+// ------------------------------------------------------------------ float64 rows: variance, layer norm, batch norm
+
+/** Σ of float64 x[0, L): four f64x2 accumulators over 8-element blocks, (a₀ + a₁) + (a₂ + a₃), the lanes, then the tail in order. */
+@inline function rowSumF64(x: usize, L: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 8 <= L; j += 8) {
+    const p = x + (<usize>j << 3);
+    a0 = f64x2.add(a0, v128.load(p));
+    a1 = f64x2.add(a1, v128.load(p, 16));
+    a2 = f64x2.add(a2, v128.load(p, 32));
+    a3 = f64x2.add(a3, v128.load(p, 48));
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < L; j++) s += load<f64>(x + (<usize>j << 3));
+  return s;
+}
+
+/** Σ (x − m)² of float64 x[0, L) (the blocking of {@link rowSumF64}). */
+@inline function rowSqDevF64(x: usize, L: i32, m: f64): f64 {
+  const mv = f64x2.splat(m);
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 8 <= L; j += 8) {
+    const p = x + (<usize>j << 3);
+    const d0 = f64x2.sub(v128.load(p), mv), d1 = f64x2.sub(v128.load(p, 16), mv), d2 = f64x2.sub(v128.load(p, 32), mv), d3 = f64x2.sub(v128.load(p, 48), mv);
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+    a2 = f64x2.add(a2, f64x2.mul(d2, d2));
+    a3 = f64x2.add(a3, f64x2.mul(d3, d3));
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < L; j++) { const d = load<f64>(x + (<usize>j << 3)) - m; s += d * d; }
+  return s;
+}
+
+/** {@link varianceRowsF32} for float64 rows. */
+export function varianceRowsF64(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void {
+  const den = load<f64>(pden);
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 3);
+    store<f64>(out + (<usize>r << 3), rowSqDevF64(xr, L, rowSumF64(xr, L) / <f64>L) / den);
+  }
+}
+
+/** {@link layerNormRowsF32} for float64 rows: y = ((x − μ) · r) · w + b in f64x2, μ and r stored as float64. */
+export function layerNormRowsF64(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void {
+  const eps = load<f64>(peps);
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 3, xr = x + off, yr = y + off;
+    const m = rowSumF64(xr, L) / <f64>L;
+    const rr = 1 / Math.sqrt(rowSqDevF64(xr, L, m) / <f64>L + eps);
+    store<f64>(mu + (<usize>r << 3), m);
+    store<f64>(rs + (<usize>r << 3), rr);
+    const mv = f64x2.splat(m), rv = f64x2.splat(rr);
+    let j = 0;
+    for (; j + 2 <= L; j += 2) {
+      const p = <usize>j << 3;
+      let v = f64x2.mul(f64x2.sub(v128.load(xr + p), mv), rv);
+      if (w) v = f64x2.mul(v, v128.load(w + p));
+      if (b) v = f64x2.add(v, v128.load(b + p));
+      v128.store(yr + p, v);
+    }
+    for (; j < L; j++) {
+      const p = <usize>j << 3;
+      let v = (load<f64>(xr + p) - m) * rr;
+      if (w) v *= load<f64>(w + p);
+      if (b) v += load<f64>(b + p);
+      store<f64>(yr + p, v);
+    }
+  }
+}
+
+/** {@link layerNormGradRowsF32} for float64 rows (the reference's loop, scalar). */
+export function layerNormGradRowsF64(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void {
+  const pw = parts + ((<usize>(r0 / CR) * <usize>L * 2) << 3), pb = pw + (<usize>L << 3);
+  for (let j = 0; j < L; j++) { store<f64>(pw + (<usize>j << 3), 0); store<f64>(pb + (<usize>j << 3), 0); }
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 3, xr = x + off, gr = g + off, or = gx + off;
+    const m = load<f64>(mu + (<usize>r << 3)), rr = load<f64>(rs + (<usize>r << 3));
+    let c1: f64 = 0, c2: f64 = 0;
+    for (let j = 0; j < L; j++) {
+      const p = <usize>j << 3, gj = load<f64>(gr + p), xh = (load<f64>(xr + p) - m) * rr;
+      const a = w ? gj * load<f64>(w + p) : gj;
+      c1 += a;
+      c2 += a * xh;
+      store<f64>(pw + p, load<f64>(pw + p) + gj * xh);
+      store<f64>(pb + p, load<f64>(pb + p) + gj);
+    }
+    c1 /= <f64>L;
+    c2 /= <f64>L;
+    for (let j = 0; j < L; j++) {
+      const p = <usize>j << 3, xh = (load<f64>(xr + p) - m) * rr;
+      const gj = load<f64>(gr + p), a = w ? gj * load<f64>(w + p) : gj;
+      store<f64>(or + p, rr * (a - c1 - xh * c2));
+    }
+  }
+}
+
+/** {@link batchNormStatsF32} for float64 x (μ and σ² stored as float64). */
+export function batchNormStatsF64(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void {
+  const eps = load<f64>(peps), M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
+    const m = s / M;
+    let q: f64 = 0;
+    for (let n = 0; n < N; n++) q += rowSqDevF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S, m);
+    store<f64>(mu + (<usize>c << 3), m);
+    store<f64>(va + (<usize>c << 3), q / M);
+    store<f64>(st + (<usize>c << 4), m);
+    store<f64>(st + (<usize>c << 4), 1 / Math.sqrt(q / M + eps), 8);
+  }
+}
+
+/** {@link batchNormApplyF32} for float64 x. */
+export function batchNormApplyF64(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void {
+  for (let u = u0; u < u1; u++) {
+    const c = u % C, off = (<usize>u * <usize>S) << 3, xr = x + off, yr = y + off;
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const a = w ? r * load<f64>(w + (<usize>c << 3)) : r, o: f64 = b ? load<f64>(b + (<usize>c << 3)) : 0;
+    const mv = f64x2.splat(m), av = f64x2.splat(a), ov = f64x2.splat(o);
+    let j = 0;
+    for (; j + 2 <= S; j += 2) {
+      const p = <usize>j << 3;
+      v128.store(yr + p, f64x2.add(f64x2.mul(f64x2.sub(v128.load(xr + p), mv), av), ov));
+    }
+    for (; j < S; j++) { const p = <usize>j << 3; store<f64>(yr + p, (load<f64>(xr + p) - m) * a + o); }
+  }
+}
+
+/** {@link batchNormGradStatsF32} for float64 x and g. */
+export function batchNormGradStatsF64(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const mv = f64x2.splat(m), rv = f64x2.splat(r);
+    let sg: f64 = 0, sx: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const off = (<usize>(n * C + c) * <usize>S) << 3, xr = x + off, gr = g + off;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+      let j = 0;
+      for (; j + 4 <= S; j += 4) {
+        const p = <usize>j << 3, g0 = v128.load(gr + p), g1 = v128.load(gr + p, 16);
+        a0 = f64x2.add(a0, g0);
+        a1 = f64x2.add(a1, g1);
+        q0 = f64x2.add(q0, f64x2.mul(f64x2.mul(g0, f64x2.sub(v128.load(xr + p), mv)), rv));
+        q1 = f64x2.add(q1, f64x2.mul(f64x2.mul(g1, f64x2.sub(v128.load(xr + p, 16), mv)), rv));
+      }
+      const at = f64x2.add(a0, a1), qt = f64x2.add(q0, q1);
+      let a = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1), q = f64x2.extract_lane(qt, 0) + f64x2.extract_lane(qt, 1);
+      for (; j < S; j++) {
+        const p = <usize>j << 3, gk = load<f64>(gr + p);
+        a += gk;
+        q += gk * (load<f64>(xr + p) - m) * r;
+      }
+      sg += a;
+      sx += q;
+    }
+    store<f64>(sums + (<usize>c << 4), sg);
+    store<f64>(sums + (<usize>c << 4), sx, 8);
+  }
+}
+
+/** {@link batchNormGradApplyF32} for float64 x and g. */
+export function batchNormGradApplyF64(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void {
+  for (let u = u0; u < u1; u++) {
+    const c = u % C, off = (<usize>u * <usize>S) << 3, xr = x + off, gr = g + off, orow = gx + off;
+    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
+    const k = coef + <usize>c * 24, sc = load<f64>(k), k1 = load<f64>(k, 8), k2 = load<f64>(k, 16);
+    const mv = f64x2.splat(m), rv = f64x2.splat(r), sv = f64x2.splat(sc), k1v = f64x2.splat(k1), k2v = f64x2.splat(k2);
+    let j = 0;
+    for (; j + 2 <= S; j += 2) {
+      const p = <usize>j << 3;
+      v128.store(orow + p, f64x2.mul(sv, f64x2.sub(f64x2.sub(v128.load(gr + p), k1v), f64x2.mul(f64x2.mul(f64x2.sub(v128.load(xr + p), mv), rv), k2v))));
+    }
+    for (; j < S; j++) {
+      const p = <usize>j << 3;
+      store<f64>(orow + p, sc * (load<f64>(gr + p) - k1 - (load<f64>(xr + p) - m) * r * k2));
+    }
+  }
+}
+
 // ------------------------------------------------------------------ batch norm (training)
 
 /**

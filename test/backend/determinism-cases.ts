@@ -104,9 +104,9 @@ export function determinismCases(): Case[] {
   const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
   for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });
   out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });
-  if (d === 'float32') { // float32 row kernels: softmax's gradient, variance over the last axis
+  { // row kernels: softmax's gradient (float32), variance over the last axis, batch norm
     const rs = [97, 103], ym = kt(uniform(rng, 97 * 103, d, 0, 0.05), rs, d), gr = kt(floats(rng, 97 * 103, d, 1), rs, d);
-    out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
+    if (d === 'float32') out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
     out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
     const bs = [6, 13, 131], bx = kt(floats(rng, 6 * 13 * 131, d, 2), bs, d), bg = kt(floats(rng, 6 * 13 * 131, d, 1), bs, d);
     const bw = kt(floats(rng, 13, d, 1), [13], d), bb = kt(floats(rng, 13, d, 1), [13], d);

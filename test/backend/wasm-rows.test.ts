@@ -128,13 +128,14 @@ describe('wasm layer norm rows (float32)', () => {
       });
     }
   }
-  it('accepts float32 only', () => {
+  it('accepts float32 and float64, not int32', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
-    const f = new Float32Array(12), d = new Float64Array(12);
+    const f = new Float32Array(12), d = new Float64Array(12), i = new Int32Array(12);
     const attrs = { size: 4, eps: 1e-5, hasWeight: false, hasBias: false };
     expect(p.accepts('layerNorm', [kt(f, [3, 4])], [kt(f, [3, 4])], attrs)).toBe(true);
-    expect(p.accepts('layerNorm', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(false);
+    expect(p.accepts('layerNorm', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(true);
+    expect(p.accepts('layerNorm', [{ data: i, shape: [3, 4], dtype: 'int32' }], [{ data: i, shape: [3, 4], dtype: 'int32' }], attrs)).toBe(false);
   });
 });
 
@@ -218,13 +219,14 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     });
   }
 
-  it('leading axes and float64 stay on the reference', () => {
+  it('leading axes stay on the reference; float64 is taken', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0], correction: 1 })).toBe(false);
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1], correction: 1 })).toBe(true);
-    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(true);
+    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(false);
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
   });
@@ -264,12 +266,56 @@ describe('wasm batch norm (float32, training, x as [N, C, S])', () => {
     }
   }
 
-  it('accepts float32 with a channel axis only', () => {
+  it('accepts float32 and float64 with a channel axis only', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12), attrs = { eps: 1e-5, hasWeight: false, hasBias: false };
     expect(p.accepts('batchNorm', [kt(f, [3, 4])], [kt(f, [3, 4])], attrs)).toBe(true);
     expect(p.accepts('batchNorm', [kt(f, [12])], [kt(f, [12])], attrs)).toBe(false);
-    expect(p.accepts('batchNormGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(false);
+    expect(p.accepts('batchNormGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], attrs)).toBe(true);
   });
+});
+
+describe('wasm float64 rows: variance, layer norm, batch norm (f64x2)', () => {
+  const rng = new Rng(29);
+  const size = (sh: readonly number[]): number => sh.reduce((p, d) => p * d, 1);
+  const f64 = (n: number, scale: number, offset = 0): Float64Array => Float64Array.from({ length: n }, () => offset + (rng.uniform() * 2 - 1) * scale);
+  const k64 = (data: Float64Array, shape: readonly number[]): KernelTensor => ({ data, shape: [...shape], dtype: 'float64' });
+  const call = (k: Kernel, ins: [Float64Array, readonly number[]][], outShapes: readonly (readonly number[])[], attrs: object): Float64Array[] => {
+    const outs = outShapes.map((sh) => new Float64Array(size(sh)).fill(7));
+    k(ins.map(([d, sh]) => k64(d, sh)), outs.map((d, i) => k64(d, outShapes[i]!)), attrs);
+    return outs;
+  };
+  /** Against the reference within float64 rounding of sums in another order; the same bits on every thread count. */
+  const check = (op: string, ins: [Float64Array, readonly number[]][], outShapes: readonly (readonly number[])[], attrs: object, tol = 1e-12): Float64Array[] => {
+    const ref = call(jsBackend.kernels[op]!, ins, outShapes, attrs);
+    const got = tables.map(([, t]) => call(t[op]!, ins, outShapes, attrs));
+    for (let k = 0; k < outShapes.length; k++) {
+      expect(diff(got[0]![k]!, ref[k]!, false, tol, tol), `${op} output ${k}`).toBeNull();
+      for (const o of got.slice(1)) expect(diff(o[k]!, got[0]![k]!, true), `${op} output ${k} threads`).toBeNull();
+    }
+    return ref;
+  };
+  for (const L of [1, 3, 8, 17, 1000]) {
+    it(`variance and layer norm (forward and backward) over rows of ${L}`, () => {
+      const rows = 23, n = rows * L, x = f64(n, 3, 40), g = f64(n, 1), w = f64(L, 2), b = f64(L, 1);
+      x[1] = NaN;
+      for (const correction of [0, 1]) check('variance', [[x, [rows, L]]], [[rows]], { axes: [1], correction });
+      for (const affine of [false, true]) {
+        const attrs = { size: L, eps: 1e-5, hasWeight: affine, hasBias: affine };
+        const ref = check('layerNorm', [[x, [rows, L]], ...(affine ? [[w, [L]], [b, [L]]] as [Float64Array, number[]][] : [])], [[rows, L], [rows], [rows]], attrs);
+        check('layerNormGrad', [[x, [rows, L]], [ref[1]!, [rows]], [ref[2]!, [rows]], [g, [rows, L]], ...(affine ? [[w, [L]]] as [Float64Array, number[]][] : [])], [[rows, L], [L], [L]], attrs);
+      }
+    });
+  }
+  for (const xs of [[5, 3], [4, 5, 7], [3, 4, 6, 5], [8, 16, 33]]) {
+    it(`batch norm forward and backward, x ${JSON.stringify(xs)}`, () => {
+      const C = xs[1]!, n = size(xs), x = f64(n, 3, 20), g = f64(n, 1), w = f64(C, 2), b = f64(C, 1);
+      for (const affine of [false, true]) {
+        const attrs = { eps: 1e-5, hasWeight: affine, hasBias: affine };
+        const ref = check('batchNorm', [[x, xs], ...(affine ? [[w, [C]], [b, [C]]] as [Float64Array, number[]][] : [])], [xs, [C], [C]], attrs);
+        check('batchNormGrad', [[x, xs], [ref[1]!, [C]], [ref[2]!, [C]], [g, xs], ...(affine ? [[w, [C]]] as [Float64Array, number[]][] : [])], [xs, [C], [C]], attrs);
+      }
+    });
+  }
 });

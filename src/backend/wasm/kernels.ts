@@ -528,11 +528,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
     const a = rt();
     a.reset();
-    const od = o!.data as Float32Array, px = a.input(x!.data as Float32Array), po = a.output(od);
+    const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
     const pden = a.alloc(8);
     a.view(new Float64Array(0), pden, 1)[0] = Math.max(L - attrs.correction, 0);
     const T = par(a, x!.data.length * 2);
-    a.parallelChunks('varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
+    a.parallelChunks(f64(x!) ? 'varianceRowsF64' : 'varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
     a.finish(po, od);
   };
 
@@ -544,16 +544,16 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const x = inputs[0]!, [y, mu, va] = outputs, [N, C, S] = bnDims(x.shape);
     const a = rt();
     a.reset();
-    const px = a.input(x.data as Float32Array);
-    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as Float32Array) : 0;
-    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
+    const px = a.input(x.data as FloatArray), d64 = f64(x);
+    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as FloatArray) : 0;
+    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as FloatArray) : 0;
     const peps = a.alloc(8), st = a.alloc(16 * C);
-    const yd = y!.data as Float32Array, mud = mu!.data as Float32Array, vad = va!.data as Float32Array;
+    const yd = y!.data as FloatArray, mud = mu!.data as FloatArray, vad = va!.data as FloatArray;
     const py = a.output(yd), pmu = a.output(mud), pva = a.output(vad);
     a.view(new Float64Array(0), peps, 1)[0] = attrs.eps;
     const T = par(a, x.data.length * 4);
-    a.parallelChunks('batchNormStatsF32', [px, N, C, S, peps, 0, 0, pmu, pva, st], 5, chunked(C, T));
-    a.parallelChunksOut('batchNormApplyF32', [px, pw, pb, C, S, st, 0, 0, py], 6, chunked(N * C, T), py, yd, S, touchFresh(a, yd, T));
+    a.parallelChunks(d64 ? 'batchNormStatsF64' : 'batchNormStatsF32', [px, N, C, S, peps, 0, 0, pmu, pva, st], 5, chunked(C, T));
+    a.parallelChunksOut(d64 ? 'batchNormApplyF64' : 'batchNormApplyF32', [px, pw, pb, C, S, st, 0, 0, py], 6, chunked(N * C, T), py, yd, S, touchFresh(a, yd, T));
     a.finish(pmu, mud);
     a.finish(pva, vad);
   };
@@ -561,14 +561,14 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const [x, mu, va, g] = inputs, [gx, gw, gb] = outputs, [N, C, S] = bnDims(x!.shape), M = N * S;
     const a = rt();
     a.reset();
-    const px = a.input(x!.data as Float32Array), pg = a.input(g!.data as Float32Array);
+    const px = a.input(x!.data as FloatArray), pg = a.input(g!.data as FloatArray), d64 = f64(x!);
     const st = a.alloc(16 * C), sums = a.alloc(16 * C), coef = a.alloc(24 * C);
-    const gxd = gx!.data as Float32Array, pgx = a.output(gxd);
+    const gxd = gx!.data as FloatArray, pgx = a.output(gxd);
     // μ and r = 1/√(σ² + ε) from the float32 statistics, as the reference derives them
     const stv = a.view(new Float64Array(0), st, 2 * C), m = mu!.data, v = va!.data;
     for (let c = 0; c < C; c++) { stv[2 * c] = m[c]!; stv[2 * c + 1] = 1 / Math.sqrt(v[c]! + attrs.eps); }
     const T = par(a, x!.data.length * 4);
-    a.parallelChunks('batchNormGradStatsF32', [px, pg, N, C, S, st, 0, 0, sums], 6, chunked(C, T));
+    a.parallelChunks(d64 ? 'batchNormGradStatsF64' : 'batchNormGradStatsF32', [px, pg, N, C, S, st, 0, 0, sums], 6, chunked(C, T));
     const sv = a.view(new Float64Array(0), sums, 2 * C), cv = a.view(new Float64Array(0), coef, 3 * C);
     const st2 = a.view(new Float64Array(0), st, 2 * C), w = attrs.hasWeight ? inputs[4]!.data : null, W = gw!.data, B = gb!.data;
     for (let c = 0; c < C; c++) {
@@ -579,7 +579,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       W[c] = sv[2 * c + 1]!;
       B[c] = sv[2 * c]!;
     }
-    a.parallelChunksOut('batchNormGradApplyF32', [px, pg, C, S, st, coef, 0, 0, pgx], 6, chunked(N * C, T), pgx, gxd, S, touchFresh(a, gxd, T));
+    a.parallelChunksOut(d64 ? 'batchNormGradApplyF64' : 'batchNormGradApplyF32', [px, pg, C, S, st, coef, 0, 0, pgx], 6, chunked(N * C, T), pgx, gxd, S, touchFresh(a, gxd, T));
   };
 
   // layer norm (float32): rows split across the threads; the weight / bias gradients from fixed
@@ -590,15 +590,15 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const n = x.data.length, L = attrs.size, rows = n / L;
     const a = rt();
     a.reset();
-    const px = a.input(x.data as Float32Array);
-    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as Float32Array) : 0;
-    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as Float32Array) : 0;
+    const px = a.input(x.data as FloatArray);
+    const pw = attrs.hasWeight ? a.input(inputs[1]!.data as FloatArray) : 0;
+    const pb = attrs.hasBias ? a.input(inputs[attrs.hasWeight ? 2 : 1]!.data as FloatArray) : 0;
     const peps = a.alloc(8);
     a.view(new Float64Array(0), peps, 1)[0] = attrs.eps;
-    const yd = y!.data as Float32Array, mud = mu!.data as Float32Array, rsd = rs!.data as Float32Array;
+    const yd = y!.data as FloatArray, mud = mu!.data as FloatArray, rsd = rs!.data as FloatArray;
     const py = a.output(yd), pmu = a.output(mud), prs = a.output(rsd);
     const T = par(a, n * 8);
-    a.parallelChunksOut('layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), py, yd, L, touchFresh(a, yd, T));
+    a.parallelChunksOut(f64(x) ? 'layerNormRowsF64' : 'layerNormRowsF32', [px, pw, pb, L, peps, 0, 0, py, pmu, prs], 5, chunked(rows, T), py, yd, L, touchFresh(a, yd, T));
     a.finish(pmu, mud);
     a.finish(prs, rsd);
   };
@@ -608,14 +608,14 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const CR = Math.ceil(rows / LAYERNORM_CHUNKS), count = Math.ceil(rows / CR);
     const a = rt();
     a.reset();
-    const px = a.input(x!.data as Float32Array), pmu = a.input(mu!.data as Float32Array), prs = a.input(rs!.data as Float32Array);
-    const pg = a.input(g!.data as Float32Array), pw = attrs.hasWeight ? a.input(inputs[4]!.data as Float32Array) : 0;
-    const gxd = gx!.data as Float32Array, pgx = a.output(gxd), parts = a.alloc(count * 2 * L * 8);
+    const px = a.input(x!.data as FloatArray), pmu = a.input(mu!.data as FloatArray), prs = a.input(rs!.data as FloatArray);
+    const pg = a.input(g!.data as FloatArray), pw = attrs.hasWeight ? a.input(inputs[4]!.data as FloatArray) : 0;
+    const gxd = gx!.data as FloatArray, pgx = a.output(gxd), parts = a.alloc(count * 2 * L * 8);
     const chunks = Array.from({ length: count }, (_, k): [number, number] => [k * CR, Math.min(rows, (k + 1) * CR)]);
-    const T = par(a, n * 8);
-    if (T > 1) a.parallelChunksOut('layerNormGradRowsF32', [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, pgx, gxd, L, touchFresh(a, gxd, T));
+    const T = par(a, n * 8), name = f64(x!) ? 'layerNormGradRowsF64' : 'layerNormGradRowsF32';
+    if (T > 1) a.parallelChunksOut(name, [px, pmu, prs, pg, pw, L, CR, 0, 0, pgx, parts], 7, chunks, pgx, gxd, L, touchFresh(a, gxd, T));
     else {
-      for (const [r0, r1] of chunks) a.k.layerNormGradRowsF32(px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
+      for (const [r0, r1] of chunks) a.k[name](px, pmu, prs, pg, pw, L, CR, r0, r1, pgx, parts);
       a.finish(pgx, gxd);
     }
     const P = a.view(new Float64Array(0), parts, count * 2 * L), W = gw!.data, B = gb!.data;
@@ -702,17 +702,22 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'clamp': // float32 / float64 maps
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'logsumexp': case 'variance': { // float32 over trailing axes
+      case 'logsumexp': { // float32 over trailing axes
         const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
         if (!f32(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
         break;
       }
-      case 'batchNorm': case 'batchNormGrad': // float32, x [N, C, …]
-        if (!f32(x) || x.shape.length < 2 || !enough(x.data.length)) return false;
+      case 'batchNorm': case 'batchNormGrad': // float32 / float64, x [N, C, …]
+        if (!isFloat(x) || x.shape.length < 2 || !enough(x.data.length)) return false;
         break;
-      case 'layerNorm': case 'layerNormGrad': // float32
-        if (!f32(x) || !enough(x.data.length)) return false;
+      case 'layerNorm': case 'layerNormGrad': // float32 / float64
+        if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
+      case 'variance': { // float32 / float64 over trailing axes
+        const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
+        if (!isFloat(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
+        break;
+      }
       case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32, over the last axis
         if (!f32(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
         break;

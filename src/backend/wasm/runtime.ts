@@ -106,6 +106,13 @@ export interface WasmKernelExports {
   batchNormGradStatsF32(x: number, g: number, N: number, C: number, S: number, st: number, c0: number, c1: number, sums: number): void;
   batchNormGradApplyF32(x: number, g: number, C: number, S: number, st: number, coef: number, u0: number, u1: number, gx: number): void;
   varianceRowsF32(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
+  varianceRowsF64(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
+  layerNormRowsF64(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
+  layerNormGradRowsF64(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
+  batchNormStatsF64(x: number, N: number, C: number, S: number, peps: number, c0: number, c1: number, mu: number, va: number, st: number): void;
+  batchNormApplyF64(x: number, w: number, b: number, C: number, S: number, st: number, u0: number, u1: number, y: number): void;
+  batchNormGradStatsF64(x: number, g: number, N: number, C: number, S: number, st: number, c0: number, c1: number, sums: number): void;
+  batchNormGradApplyF64(x: number, g: number, C: number, S: number, st: number, coef: number, u0: number, u1: number, gx: number): void;
   layerNormRowsF32(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
   layerNormGradRowsF32(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
   clampF32(x: number, pb: number, i0: number, i1: number, out: number): void;
