@@ -333,6 +333,16 @@ export interface OutOptions {
 
 /** Backends whose elementwise kernels may write the storage they read (out= aliasing an input). */
 const ALIAS_SAFE = new Set(['cpu', 'js']);
+/**
+ * Ops whose kernels read element i of every input before writing element i of the output (and
+ * nothing else), so on an {@link ALIAS_SAFE} backend they may write over an input; others (softmax
+ * reads its row again after writing it) go through a temporary when `out` is an input.
+ */
+const ELEMENTWISE = new Set([
+  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'elu',
+  'silu', 'erf', 'reciprocal', 'square', 'step', 'powScalar', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where', 'clamp',
+]);
 
 const overlaps = (a: TypedArray, b: TypedArray): boolean =>
   a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
@@ -378,7 +388,7 @@ export function applyInto(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
   const backend = getBackend();
   const kernel = op.hostKernel ?? resolveKernel(op.name, backend);
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
-  if (OVERWRITES.has(op.name) && (!aliased || ALIAS_SAFE.has(backend.name))) {
+  if (OVERWRITES.has(op.name) && (!aliased || (ALIAS_SAFE.has(backend.name) && ELEMENTWISE.has(op.name)))) {
     kernel(kin, [{ data: od, shape: out.shape, dtype: out.dtype }], attrs); // written in place
   } else { // a kernel that accumulates into zeros, or a backend not known to be safe in place: a temporary
     const tmp = allocArray(out.dtype, od.length);

@@ -1,5 +1,5 @@
 /**
- * `out=` (OutOptions, `applyInto`): the elementwise ops writing their result into a given tensor.
+ * `out=` (OutOptions, `applyInto`): the elementwise ops, softmax and log-softmax writing their result into a given tensor.
  * Every op that takes it, on the cpu (wasm kernels from their thresholds on) and js backends, float32
  * and float64, small and large: the bits of the op without `out`, every element written (out is
  * poisoned first), `out` returned and its version bumped; `out` being an input itself; no output
@@ -12,7 +12,7 @@ import { isResident } from '../../src/backend/wasm/resident.js';
 import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
 import {
   abs, add, allocationStats, clamp, compile, cos, div, elu, eq, erf, exp, expm1, fromData, ge, gt, le, leakyRelu, log, log1p, lt,
-  maximum, minimum, mul, ne, neg, noGrad, pow, powScalar, randn, reciprocal, relu, rsqrt, sigmoid, sign, silu, sin, sqrt, square, step,
+  logSoftmax, maximum, minimum, mul, ne, neg, noGrad, pow, powScalar, randn, reciprocal, relu, rsqrt, sigmoid, sign, silu, sin, softmax, sqrt, square, step,
   sub, tanh, Tensor, where, type OutOptions,
 } from '../../src/tensor/index.js';
 import { resetAllocationStats } from '../../src/tensor/engine.js';
@@ -41,6 +41,10 @@ const ops: Op[] = [
   ['add (number)', ([a], o) => add(a!, 2.5, o), 1],
   ['where', ([c, a, b], o) => where(c!, a!, b!, o), 3],
   ['clamp', ([x], o) => clamp(x!, -0.5, 0.75, o), 1],
+  // row ops: an input as out goes through a temporary
+  ['softmax', ([x], o) => softmax(x!, -1, o), 1],
+  ['softmax (axis 0)', ([x], o) => softmax(x!, 0, o), 1],
+  ['logSoftmax', ([x], o) => logSoftmax(x!, -1, o), 1],
 ];
 
 const bits = (t: Tensor): Buffer => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);

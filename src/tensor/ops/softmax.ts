@@ -5,7 +5,7 @@
  * of their own, so every order of derivative stays available.
  * @module
  */
-import { apply } from '../engine.js';
+import { apply, applyInto, type OutOptions } from '../engine.js';
 import type { Meta, OpDef } from '../op-def.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError, fmtShape } from '../../util/errors.js';
@@ -80,6 +80,7 @@ const logSoftmaxOp: OpDef<AxisAttrs> = {
  *
  * @param x a float tensor of rank ≥ 1
  * @param axis the axis to normalise along (negative counts from the end)
+ * @param opts `{ out }`: write the result into a given tensor (see `OutOptions`)
  * @throws ShapeError for an axis out of range; DTypeError for an int32 tensor
  *
  * @example
@@ -87,9 +88,9 @@ const logSoftmaxOp: OpDef<AxisAttrs> = {
  * softmax(tensor([[1, 2, 3]])).toArray(); // [[0.0900…, 0.2447…, 0.6652…]]
  * ```
  */
-export function softmax(x: Tensor, axis = -1): Tensor {
+export function softmax(x: Tensor, axis = -1, opts?: OutOptions): Tensor {
   requireTensor('softmax', 'x', x);
-  return apply(softmaxOp, [x], { axis: normAxis('softmax', axis, x.ndim) });
+  return applyInto(softmaxOp, [x], { axis: normAxis('softmax', axis, x.ndim) }, opts);
 }
 
 /**
@@ -99,6 +100,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  *
  * @param x a float tensor of rank ≥ 1
  * @param axis the axis to normalise along (negative counts from the end)
+ * @param opts `{ out }`: write the result into a given tensor (see `OutOptions`)
  * @throws ShapeError for an axis out of range; DTypeError for an int32 tensor
  *
  * @example
@@ -106,7 +108,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  * logSoftmax(tensor([0, 0])).toArray(); // [-0.6931…, -0.6931…]
  * ```
  */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
+export function logSoftmax(x: Tensor, axis = -1, opts?: OutOptions): Tensor {
   requireTensor('logSoftmax', 'x', x);
-  return apply(logSoftmaxOp, [x], { axis: normAxis('logSoftmax', axis, x.ndim) });
+  return applyInto(logSoftmaxOp, [x], { axis: normAxis('logSoftmax', axis, x.ndim) }, opts);
 }
