@@ -2214,6 +2214,30 @@ export function batchNormGradApplyF64(x: usize, g: usize, C: i32, S: i32, st: us
   }
 }
 
+// ------------------------------------------------------------------ sums over outer and inner axes
+
+/**
+ * Σ over n and s of float32 x viewed as [N, C, S], for the kept indices [c0, c1): each [n, c]
+ * block of S by {@link rowSumF32}, the blocks added in ascending n in float64, rounded once into
+ * out[c] — a sum over leading and trailing axes together (a channel statistic of [N, C, H, W]).
+ */
+export function sumOuterInnerF32(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void {
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
+    store<f32>(out + (<usize>c << 2), <f32>s);
+  }
+}
+
+/** {@link sumOuterInnerF32} for float64 x. */
+export function sumOuterInnerF64(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void {
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
+    store<f64>(out + (<usize>c << 3), s);
+  }
+}
+
 // ------------------------------------------------------------------ batch norm (training)
 
 /**

@@ -314,6 +314,19 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
         }
       }
     });
+    it(`sums over leading and trailing axes together (a channel statistic): within one rounding of the reference (${dtype})`, () => {
+      const shapes: [number[], number[]][] = [[[2, 3, 4], [0, 2]], [[8, 16, 33], [0, 2]], [[3, 4, 6, 5], [0, 2, 3]], [[2, 3, 4, 5], [0, 1, 3]], [[5, 7, 1], [0, 2]], [[9, 2, 1000], [0, 2]]];
+      for (const [shape, axes] of shapes) {
+        const x = kt(floats(rng, size(shape), dtype), shape, dtype), out = shape.filter((_, d) => !axes.includes(d));
+        const ref = run(jsBackend.kernels, 'sum', [x], out, dtype, { axes });
+        const outs = tables.map(([, k]) => run(k, 'sum', [x], out, dtype, { axes }));
+        for (const [i, [T]] of tables.entries()) {
+          const d = firstDiff(outs[i]!, ref, false, dtype === 'float32' ? 2.5e-7 : 1e-13); // float32: one rounding
+          if (d) throw new Error(`sum [${shape}] axes [${axes}] ${dtype} on ${T} threads: ${d}`);
+          expect(firstDiff(outs[i]!, outs[0]!, true), `${T} threads`).toBeNull();
+        }
+      }
+    });
     it(`max / min over leading and middle axes: the reference's values, NaN wins (${dtype})`, () => {
       const shapes: [number[], number[]][] = [[[7, 33], [0]], [[300, 600], [0]], [[2, 3, 4], [0, 1]], [[2, 3, 4], [1]], [[5, 300, 33], [1]], [[2, 3, 4, 5], [1, 2]], [[4, 1], [0]], [[7, 1, 9], [1]]];
       for (const [shape, axes] of shapes) {
@@ -395,7 +408,8 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('sum', [t([4, 3])], [t([3])], { axes: [0] })).toBe(true); // leading axes: column sums
     expect(all.accepts('max', [t([4, 3])], [t([3])], { axes: [0] })).toBe(true); // column extremes
     expect(all.accepts('sum', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(true); // a middle axis
-    expect(all.accepts('sum', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(false);
+    expect(all.accepts('sum', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(true); // outer and inner axes: per kept index
+    expect(all.accepts('sum', [t([2, 3, 4, 5])], [t([3, 5])], { axes: [0, 2] })).toBe(false); // a kept axis between reduced ones
     expect(all.accepts('min', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(true);
     expect(all.accepts('max', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(false);
     expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(false);

@@ -199,6 +199,20 @@ function middleAxes(x: KernelTensor, axes: readonly number[]): { B: number; rows
   return { B: sizeOf(x.shape.slice(0, k)), rows: sizeOf(x.shape.slice(k, j + 1)), W: sizeOf(x.shape.slice(j + 1)) };
 }
 
+/**
+ * A sum over leading axes [0, k) and trailing axes (j, rank) together, k ≥ 1, j < rank − 1, keeping
+ * the block [k, j] (a channel statistic of [N, C, H, W] over axes 0, 2, 3): x as [N, C, S], or null.
+ */
+function outerInnerAxes(x: KernelTensor, axes: readonly number[]): { N: number; C: number; S: number } | null {
+  const nd = x.shape.length;
+  let k = 0;
+  while (k < axes.length && axes[k] === k) k++;
+  const tail = axes.length - k;
+  if (k === 0 || tail === 0 || k + tail >= nd) return null;
+  for (let i = 0; i < tail; i++) if (axes[k + i] !== nd - tail + i) return null;
+  return { N: sizeOf(x.shape.slice(0, k)), C: sizeOf(x.shape.slice(k, nd - tail)), S: sizeOf(x.shape.slice(nd - tail)) };
+}
+
 /** Reduced axes are the trailing ones (rows × len in memory order); the row length, or −1. */
 function trailingLen(x: KernelTensor, axes: readonly number[]): number {
   const nd = x.shape.length;
@@ -262,6 +276,13 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
+    const oi = len < 0 && code === 0 && !midAx ? outerInnerAxes(x!, attrs.axes) : null;
+    if (oi) { // a sum over leading and trailing axes: per kept index, split by kept indices
+      const po = a.output(out as FloatArray);
+      a.parallelChunks(d64 ? 'sumOuterInnerF64' : 'sumOuterInnerF32', [px, oi.N, oi.C, oi.S, 0, 0, po], 4, chunked(oi.C, T));
+      a.finish(po, out as FloatArray);
+      return;
+    }
     if (len < 0 && code !== 0) { // max / min over leading or middle axes: column extremes, split by batches
       const g = midAx ?? { B: 1, rows: n / rows, W: rows }, po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'colExtremeF64' : 'colExtremeF32', [code, px, g.rows, g.W, 0, 0, po], 4, chunked(g.B, T));
@@ -361,7 +382,8 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
       const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
-      if (!lead && trailingLen(x, axes) < 1) return false;
+      const oi = op === 'sum' && !lead && outerInnerAxes(x, axes) !== null; // sums over outer and inner axes
+      if (!lead && !oi && trailingLen(x, axes) < 1) return false;
       if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
       if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;
     }
