@@ -2238,6 +2238,36 @@ export function sumOuterInnerF64(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: 
   }
 }
 
+/**
+ * Variance over n and s of float32 x viewed as [N, C, S] for the kept indices [c0, c1):
+ * μ = Σx / (N·S), then Σ(x − μ)² (float64; blocks by {@link rowSumF32} / {@link rowSqDevF32}, added
+ * in ascending n), divided by the float64 at `pden` and rounded once into out[c].
+ */
+export function varianceOuterInnerF32(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void {
+  const den = load<f64>(pden), M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
+    const m = s / M;
+    let q: f64 = 0;
+    for (let n = 0; n < N; n++) q += rowSqDevF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S, m);
+    store<f32>(out + (<usize>c << 2), <f32>(q / den));
+  }
+}
+
+/** {@link varianceOuterInnerF32} for float64 x. */
+export function varianceOuterInnerF64(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void {
+  const den = load<f64>(pden), M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
+    const m = s / M;
+    let q: f64 = 0;
+    for (let n = 0; n < N; n++) q += rowSqDevF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S, m);
+    store<f64>(out + (<usize>c << 3), q / den);
+  }
+}
+
 // ------------------------------------------------------------------ batch norm (training)
 
 /**

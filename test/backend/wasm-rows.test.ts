@@ -219,6 +219,28 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     });
   }
 
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`variance over leading and trailing axes together (${dtype}): close to the reference, same bits on 1, 2, 4 threads`, () => {
+      for (const [shape, axes] of [[[2, 3, 4], [0, 2]], [[8, 16, 33], [0, 2]], [[3, 4, 6, 5], [0, 2, 3]], [[9, 2, 1000], [0, 2]]] as const) {
+        const n = shape.reduce((p, d) => p * d, 1), C = dtype === 'float32' ? Float32Array : Float64Array;
+        const vals = Array.from({ length: n }, () => 30 + (rng.uniform() * 2 - 1) * 3);
+        const x = dtype === 'float32' ? Float32Array.from(vals) : Float64Array.from(vals);
+        const oshape = shape.filter((_, d) => !(axes as readonly number[]).includes(d)), on = oshape.reduce((p, d) => p * d, 1);
+        for (const correction of [0, 1]) {
+          const call = (k: Kernel): Float32Array | Float64Array => {
+            const o = new C(on).fill(7);
+            k([{ data: x, shape: [...shape], dtype }], [{ data: o, shape: oshape, dtype }], { axes: [...axes], correction });
+            return o;
+          };
+          const ref = call(jsBackend.kernels.variance!);
+          const outs = tables.map(([, t]) => call(t.variance!));
+          expect(diff(outs[0]!, ref, false, dtype === 'float32' ? 1e-6 : 1e-12, dtype === 'float32' ? 1e-6 : 1e-12), `[${shape}] axes [${axes}]`).toBeNull();
+          for (const o of outs.slice(1)) expect(diff(o, outs[0]!, true)).toBeNull();
+        }
+      }
+    });
+  }
+
   it('leading axes stay on the reference; float64 is taken', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
@@ -227,6 +249,7 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2], correction: 1 })).toBe(true);
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
   });

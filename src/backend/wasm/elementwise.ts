@@ -203,7 +203,7 @@ function middleAxes(x: KernelTensor, axes: readonly number[]): { B: number; rows
  * A sum over leading axes [0, k) and trailing axes (j, rank) together, k ≥ 1, j < rank − 1, keeping
  * the block [k, j] (a channel statistic of [N, C, H, W] over axes 0, 2, 3): x as [N, C, S], or null.
  */
-function outerInnerAxes(x: KernelTensor, axes: readonly number[]): { N: number; C: number; S: number } | null {
+export function outerInnerAxes(x: KernelTensor, axes: readonly number[]): { N: number; C: number; S: number } | null {
   const nd = x.shape.length;
   let k = 0;
   while (k < axes.length && axes[k] === k) k++;

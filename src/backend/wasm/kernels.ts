@@ -25,7 +25,7 @@ import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
-import { elementwiseKernels, touchFresh } from './elementwise.js';
+import { elementwiseKernels, outerInnerAxes, touchFresh } from './elementwise.js';
 import './resident.js'; // installs resident storage (allocArray)
 import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -525,14 +525,16 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // variance over trailing axes (float32): two float64 passes per row, rows split across the threads
   const variance: ProviderKernel = (inputs, outputs, attrs: { axes: number[]; correction: number }) => {
     const [x] = inputs, [o] = outputs;
-    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
+    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows, d64 = f64(x!);
+    const oi = outerInnerAxes(x!, attrs.axes); // leading and trailing axes together (else trailing ones)
     const a = rt();
     a.reset();
     const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
     const pden = a.alloc(8);
     a.view(new Float64Array(0), pden, 1)[0] = Math.max(L - attrs.correction, 0);
     const T = par(a, x!.data.length * 2);
-    a.parallelChunks(f64(x!) ? 'varianceRowsF64' : 'varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
+    if (oi) a.parallelChunks(d64 ? 'varianceOuterInnerF64' : 'varianceOuterInnerF32', [px, oi.N, oi.C, oi.S, pden, 0, 0, po], 5, chunked(oi.C, T));
+    else a.parallelChunks(d64 ? 'varianceRowsF64' : 'varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
     a.finish(po, od);
   };
 
@@ -713,9 +715,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'layerNorm': case 'layerNormGrad': // float32 / float64
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'variance': { // float32 / float64 over trailing axes
+      case 'variance': { // float32 / float64 over trailing axes, or leading and trailing ones together
         const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
-        if (!isFloat(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
+        const ok = ax.every((v, i) => v === nd - ax.length + i) || outerInnerAxes(x, ax) !== null;
+        if (!isFloat(x) || !ok || !enough(x.data.length)) return false;
         break;
       }
       case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32, over the last axis

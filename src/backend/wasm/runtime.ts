@@ -109,6 +109,8 @@ export interface WasmKernelExports {
   varianceRowsF64(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
   sumOuterInnerF32(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
   sumOuterInnerF64(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
+  varianceOuterInnerF32(x: number, N: number, C: number, S: number, pden: number, c0: number, c1: number, out: number): void;
+  varianceOuterInnerF64(x: number, N: number, C: number, S: number, pden: number, c0: number, c1: number, out: number): void;
   layerNormRowsF64(x: number, w: number, b: number, L: number, peps: number, r0: number, r1: number, y: number, mu: number, rs: number): void;
   layerNormGradRowsF64(x: number, mu: number, rs: number, g: number, w: number, L: number, CR: number, r0: number, r1: number, gx: number, parts: number): void;
   batchNormStatsF64(x: number, N: number, C: number, S: number, peps: number, c0: number, c1: number, mu: number, va: number, st: number): void;
