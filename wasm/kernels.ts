@@ -1991,34 +1991,50 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
   }
 }
 
-// ------------------------------------------------------------------ layer norm rows
+// ------------------------------------------------------------------ rows and channels of float32 / float64: variance, layer norm, batch norm
+//
+// Each kernel below is one generic body over the element type T (f32 or f64), exported once per
+// type. Values are read four at a time as two f64x2 — elements [0, 1] and [2, 3] — (float32:
+// promoted from one vector; float64: two vectors), computed in float64 and written back the same
+// way (float32: demoted, rounded once), so both types run the same float64 arithmetic.
 
-/** Σ of float32 x[0, L) in float64: four f64x2 accumulators over 8-lane blocks, then the tail in order. */
-@inline function rowSumF32(x: usize, L: i32): f64 {
+/** log₂ of T's size: the shift from an element index to a byte offset. */
+@inline function shiftOf<T>(): usize { return sizeof<T>() == 4 ? 2 : 3; }
+/** Elements 0 and 1 of the four at p, as float64. */
+@inline function lo4<T>(p: usize): v128 { return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load(p)) : v128.load(p); }
+/** Elements 2 and 3 of the four at p, as float64. */
+@inline function hi4<T>(p: usize): v128 { return sizeof<T>() == 4 ? promoteHigh(v128.load(p)) : v128.load(p, 16); }
+
+/**
+ * Σ of x[0, L) of type T in float64: four f64x2 accumulators over 8-element blocks (elements
+ * 8k + {0, 1} → a₀, {2, 3} → a₁, {4, 5} → a₂, {6, 7} → a₃), (a₀ + a₁) + (a₂ + a₃), the two lanes,
+ * then the tail in order.
+ */
+@inline function rowSum<T>(x: usize, L: i32): f64 {
+  const sh = shiftOf<T>();
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let j = 0;
   for (; j + 8 <= L; j += 8) {
-    const p = x + (<usize>j << 2), v0 = v128.load(p), v1 = v128.load(p, 16);
-    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v0));
-    a1 = f64x2.add(a1, promoteHigh(v0));
-    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v1));
-    a3 = f64x2.add(a3, promoteHigh(v1));
+    const p = x + (<usize>j << sh), q = p + (<usize>4 << sh);
+    a0 = f64x2.add(a0, lo4<T>(p));
+    a1 = f64x2.add(a1, hi4<T>(p));
+    a2 = f64x2.add(a2, lo4<T>(q));
+    a3 = f64x2.add(a3, hi4<T>(q));
   }
   const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  for (; j < L; j++) s += <f64>load<f32>(x + (<usize>j << 2));
+  for (; j < L; j++) s += <f64>load<T>(x + (<usize>j << sh));
   return s;
 }
 
-/** Σ (x − m)² of float32 x[0, L) in float64 (the same blocking as {@link rowSumF32}). */
-@inline function rowSqDevF32(x: usize, L: i32, m: f64): f64 {
-  const mv = f64x2.splat(m);
+/** Σ (x − m)² of x[0, L) of type T in float64 (the blocking of {@link rowSum}). */
+@inline function rowSqDev<T>(x: usize, L: i32, m: f64): f64 {
+  const sh = shiftOf<T>(), mv = f64x2.splat(m);
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let j = 0;
   for (; j + 8 <= L; j += 8) {
-    const p = x + (<usize>j << 2), v0 = v128.load(p), v1 = v128.load(p, 16);
-    const d0 = f64x2.sub(f64x2.promote_low_f32x4(v0), mv), d1 = f64x2.sub(promoteHigh(v0), mv);
-    const d2 = f64x2.sub(f64x2.promote_low_f32x4(v1), mv), d3 = f64x2.sub(promoteHigh(v1), mv);
+    const p = x + (<usize>j << sh), q = p + (<usize>4 << sh);
+    const d0 = f64x2.sub(lo4<T>(p), mv), d1 = f64x2.sub(hi4<T>(p), mv), d2 = f64x2.sub(lo4<T>(q), mv), d3 = f64x2.sub(hi4<T>(q), mv);
     a0 = f64x2.add(a0, f64x2.mul(d0, d0));
     a1 = f64x2.add(a1, f64x2.mul(d1, d1));
     a2 = f64x2.add(a2, f64x2.mul(d2, d2));
@@ -2026,323 +2042,225 @@ export function logSoftmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i
   }
   const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  for (; j < L; j++) { const d = <f64>load<f32>(x + (<usize>j << 2)) - m; s += d * d; }
+  for (; j < L; j++) { const d = <f64>load<T>(x + (<usize>j << sh)) - m; s += d * d; }
   return s;
 }
-
-// ------------------------------------------------------------------ float64 rows: variance, layer norm, batch norm
-
-/** Σ of float64 x[0, L): four f64x2 accumulators over 8-element blocks, (a₀ + a₁) + (a₂ + a₃), the lanes, then the tail in order. */
-@inline function rowSumF64(x: usize, L: i32): f64 {
-  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 8 <= L; j += 8) {
-    const p = x + (<usize>j << 3);
-    a0 = f64x2.add(a0, v128.load(p));
-    a1 = f64x2.add(a1, v128.load(p, 16));
-    a2 = f64x2.add(a2, v128.load(p, 32));
-    a3 = f64x2.add(a3, v128.load(p, 48));
+/** Store four float64 values (lo: elements 0, 1; hi: 2, 3) as T at p (float32: rounded once). */
+@inline function store4<T>(p: usize, lo: v128, hi: v128): void {
+  if (sizeof<T>() == 4) {
+    v128.store(p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  } else {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
   }
-  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  for (; j < L; j++) s += load<f64>(x + (<usize>j << 3));
-  return s;
 }
 
-/** Σ (x − m)² of float64 x[0, L) (the blocking of {@link rowSumF64}). */
-@inline function rowSqDevF64(x: usize, L: i32, m: f64): f64 {
-  const mv = f64x2.splat(m);
-  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 8 <= L; j += 8) {
-    const p = x + (<usize>j << 3);
-    const d0 = f64x2.sub(v128.load(p), mv), d1 = f64x2.sub(v128.load(p, 16), mv), d2 = f64x2.sub(v128.load(p, 32), mv), d3 = f64x2.sub(v128.load(p, 48), mv);
-    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
-    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
-    a2 = f64x2.add(a2, f64x2.mul(d2, d2));
-    a3 = f64x2.add(a3, f64x2.mul(d3, d3));
-  }
-  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  for (; j < L; j++) { const d = load<f64>(x + (<usize>j << 3)) - m; s += d * d; }
-  return s;
-}
-
-/** {@link varianceRowsF32} for float64 rows. */
-export function varianceRowsF64(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void {
-  const den = load<f64>(pden);
+/**
+ * Variance of the rows [r0, r1) of x[rows, L] (T = f32 / f64): μ = Σx / L, then Σ(x − μ)² in
+ * float64 ({@link rowSum} / {@link rowSqDev}, the reference's two passes in lane order), divided by
+ * the float64 at `pden` (L − correction, at least 0: Σ/0 as the reference) and rounded once into
+ * out[row].
+ */
+@inline function varianceRows<T>(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void {
+  const den = load<f64>(pden), sh = shiftOf<T>();
   for (let r = r0; r < r1; r++) {
-    const xr = x + ((<usize>r * <usize>L) << 3);
-    store<f64>(out + (<usize>r << 3), rowSqDevF64(xr, L, rowSumF64(xr, L) / <f64>L) / den);
+    const xr = x + ((<usize>r * <usize>L) << sh);
+    store<T>(out + (<usize>r << sh), <T>(rowSqDev<T>(xr, L, rowSum<T>(xr, L) / <f64>L) / den));
   }
 }
+export function varianceRowsF32(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void { varianceRows<f32>(x, L, pden, r0, r1, out); }
+export function varianceRowsF64(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void { varianceRows<f64>(x, L, pden, r0, r1, out); }
 
-/** {@link layerNormRowsF32} for float64 rows: y = ((x − μ) · r) · w + b in f64x2, μ and r stored as float64. */
-export function layerNormRowsF64(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void {
-  const eps = load<f64>(peps);
+/**
+ * Layer norm of the rows [r0, r1) of x[rows, L] (T = f32 / f64): μ = Σx / L, σ² = Σ(x − μ)² / L
+ * (float64, {@link rowSum} / {@link rowSqDev}), r = 1 / √(σ² + ε) with ε the float64 at `peps`,
+ * and y = (x − μ) · r · w + b evaluated in float64 (f64x2) and rounded once, as the JS reference
+ * evaluates it; w / b are skipped where the pointer is 0. mu[row] and rs[row] get μ and r.
+ */
+@inline function layerNormRows<T>(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void {
+  const eps = load<f64>(peps), sh = shiftOf<T>();
   for (let r = r0; r < r1; r++) {
-    const off = (<usize>r * <usize>L) << 3, xr = x + off, yr = y + off;
-    const m = rowSumF64(xr, L) / <f64>L;
-    const rr = 1 / Math.sqrt(rowSqDevF64(xr, L, m) / <f64>L + eps);
-    store<f64>(mu + (<usize>r << 3), m);
-    store<f64>(rs + (<usize>r << 3), rr);
+    const off = (<usize>r * <usize>L) << sh, xr = x + off, yr = y + off;
+    const m = rowSum<T>(xr, L) / <f64>L;
+    const rr = 1 / Math.sqrt(rowSqDev<T>(xr, L, m) / <f64>L + eps);
+    store<T>(mu + (<usize>r << sh), <T>m);
+    store<T>(rs + (<usize>r << sh), <T>rr);
     const mv = f64x2.splat(m), rv = f64x2.splat(rr);
     let j = 0;
-    for (; j + 2 <= L; j += 2) {
-      const p = <usize>j << 3;
-      let v = f64x2.mul(f64x2.sub(v128.load(xr + p), mv), rv);
-      if (w) v = f64x2.mul(v, v128.load(w + p));
-      if (b) v = f64x2.add(v, v128.load(b + p));
-      v128.store(yr + p, v);
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << sh;
+      let lo = f64x2.mul(f64x2.sub(lo4<T>(xr + p), mv), rv);
+      let hi = f64x2.mul(f64x2.sub(hi4<T>(xr + p), mv), rv);
+      if (w) { lo = f64x2.mul(lo, lo4<T>(w + p)); hi = f64x2.mul(hi, hi4<T>(w + p)); }
+      if (b) { lo = f64x2.add(lo, lo4<T>(b + p)); hi = f64x2.add(hi, hi4<T>(b + p)); }
+      store4<T>(yr + p, lo, hi);
     }
     for (; j < L; j++) {
-      const p = <usize>j << 3;
-      let v = (load<f64>(xr + p) - m) * rr;
-      if (w) v *= load<f64>(w + p);
-      if (b) v += load<f64>(b + p);
-      store<f64>(yr + p, v);
+      const p = <usize>j << sh;
+      let v = (<f64>load<T>(xr + p) - m) * rr;
+      if (w) v *= <f64>load<T>(w + p);
+      if (b) v += <f64>load<T>(b + p);
+      store<T>(yr + p, <T>v);
     }
   }
 }
+export function layerNormRowsF32(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void { layerNormRows<f32>(x, w, b, L, peps, r0, r1, y, mu, rs); }
+export function layerNormRowsF64(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void { layerNormRows<f64>(x, w, b, L, peps, r0, r1, y, mu, rs); }
 
-/** {@link layerNormGradRowsF32} for float64 rows (the reference's loop, scalar). */
-export function layerNormGradRowsF64(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void {
+/**
+ * Layer norm's backward on the rows [r0, r1) of [rows, L] (T = f32 / f64), a chunk of `CR` rows
+ * (the caller's chunks start at multiples of CR): with x̂ = (x − μ) · r and a = g · w (g where
+ * w = 0), gx = r · (a − mean(a) − x̂ · mean(a · x̂)) per row, in float64 and rounded once; and the
+ * chunk's partial sums Σ g · x̂ and Σ g over its rows, in ascending row order, into float64 slots
+ * parts[(r0 / CR) · 2L + j] and [… + L + j]. The caller adds the chunks' partials in chunk order,
+ * so the weight and bias gradients do not depend on the thread count.
+ */
+@inline function layerNormGradRows<T>(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void {
+  const sh = shiftOf<T>();
   const pw = parts + ((<usize>(r0 / CR) * <usize>L * 2) << 3), pb = pw + (<usize>L << 3);
   for (let j = 0; j < L; j++) { store<f64>(pw + (<usize>j << 3), 0); store<f64>(pb + (<usize>j << 3), 0); }
   for (let r = r0; r < r1; r++) {
-    const off = (<usize>r * <usize>L) << 3, xr = x + off, gr = g + off, or = gx + off;
-    const m = load<f64>(mu + (<usize>r << 3)), rr = load<f64>(rs + (<usize>r << 3));
+    const off = (<usize>r * <usize>L) << sh, xr = x + off, gr = g + off, or = gx + off;
+    const m = <f64>load<T>(mu + (<usize>r << sh)), rr = <f64>load<T>(rs + (<usize>r << sh));
     let c1: f64 = 0, c2: f64 = 0;
     for (let j = 0; j < L; j++) {
-      const p = <usize>j << 3, gj = load<f64>(gr + p), xh = (load<f64>(xr + p) - m) * rr;
-      const a = w ? gj * load<f64>(w + p) : gj;
+      const p = <usize>j << sh, gj = <f64>load<T>(gr + p), xh = (<f64>load<T>(xr + p) - m) * rr;
+      const a = w ? gj * <f64>load<T>(w + p) : gj;
       c1 += a;
       c2 += a * xh;
-      store<f64>(pw + p, load<f64>(pw + p) + gj * xh);
-      store<f64>(pb + p, load<f64>(pb + p) + gj);
+      const q = <usize>j << 3;
+      store<f64>(pw + q, load<f64>(pw + q) + gj * xh);
+      store<f64>(pb + q, load<f64>(pb + q) + gj);
     }
     c1 /= <f64>L;
     c2 /= <f64>L;
     for (let j = 0; j < L; j++) {
-      const p = <usize>j << 3, xh = (load<f64>(xr + p) - m) * rr;
-      const gj = load<f64>(gr + p), a = w ? gj * load<f64>(w + p) : gj;
-      store<f64>(or + p, rr * (a - c1 - xh * c2));
+      const p = <usize>j << sh, xh = (<f64>load<T>(xr + p) - m) * rr;
+      const gj = <f64>load<T>(gr + p), a = w ? gj * <f64>load<T>(w + p) : gj;
+      store<T>(or + p, <T>(rr * (a - c1 - xh * c2)));
     }
   }
 }
-
-/** {@link batchNormStatsF32} for float64 x (μ and σ² stored as float64). */
-export function batchNormStatsF64(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void {
-  const eps = load<f64>(peps), M = <f64>N * <f64>S;
-  for (let c = c0; c < c1; c++) {
-    let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
-    const m = s / M;
-    let q: f64 = 0;
-    for (let n = 0; n < N; n++) q += rowSqDevF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S, m);
-    store<f64>(mu + (<usize>c << 3), m);
-    store<f64>(va + (<usize>c << 3), q / M);
-    store<f64>(st + (<usize>c << 4), m);
-    store<f64>(st + (<usize>c << 4), 1 / Math.sqrt(q / M + eps), 8);
-  }
-}
-
-/** {@link batchNormApplyF32} for float64 x. */
-export function batchNormApplyF64(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void {
-  for (let u = u0; u < u1; u++) {
-    const c = u % C, off = (<usize>u * <usize>S) << 3, xr = x + off, yr = y + off;
-    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
-    const a = w ? r * load<f64>(w + (<usize>c << 3)) : r, o: f64 = b ? load<f64>(b + (<usize>c << 3)) : 0;
-    const mv = f64x2.splat(m), av = f64x2.splat(a), ov = f64x2.splat(o);
-    let j = 0;
-    for (; j + 2 <= S; j += 2) {
-      const p = <usize>j << 3;
-      v128.store(yr + p, f64x2.add(f64x2.mul(f64x2.sub(v128.load(xr + p), mv), av), ov));
-    }
-    for (; j < S; j++) { const p = <usize>j << 3; store<f64>(yr + p, (load<f64>(xr + p) - m) * a + o); }
-  }
-}
-
-/** {@link batchNormGradStatsF32} for float64 x and g. */
-export function batchNormGradStatsF64(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void {
-  for (let c = c0; c < c1; c++) {
-    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
-    const mv = f64x2.splat(m), rv = f64x2.splat(r);
-    let sg: f64 = 0, sx: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      const off = (<usize>(n * C + c) * <usize>S) << 3, xr = x + off, gr = g + off;
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
-      let j = 0;
-      for (; j + 4 <= S; j += 4) {
-        const p = <usize>j << 3, g0 = v128.load(gr + p), g1 = v128.load(gr + p, 16);
-        a0 = f64x2.add(a0, g0);
-        a1 = f64x2.add(a1, g1);
-        q0 = f64x2.add(q0, f64x2.mul(f64x2.mul(g0, f64x2.sub(v128.load(xr + p), mv)), rv));
-        q1 = f64x2.add(q1, f64x2.mul(f64x2.mul(g1, f64x2.sub(v128.load(xr + p, 16), mv)), rv));
-      }
-      const at = f64x2.add(a0, a1), qt = f64x2.add(q0, q1);
-      let a = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1), q = f64x2.extract_lane(qt, 0) + f64x2.extract_lane(qt, 1);
-      for (; j < S; j++) {
-        const p = <usize>j << 3, gk = load<f64>(gr + p);
-        a += gk;
-        q += gk * (load<f64>(xr + p) - m) * r;
-      }
-      sg += a;
-      sx += q;
-    }
-    store<f64>(sums + (<usize>c << 4), sg);
-    store<f64>(sums + (<usize>c << 4), sx, 8);
-  }
-}
-
-/** {@link batchNormGradApplyF32} for float64 x and g. */
-export function batchNormGradApplyF64(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void {
-  for (let u = u0; u < u1; u++) {
-    const c = u % C, off = (<usize>u * <usize>S) << 3, xr = x + off, gr = g + off, orow = gx + off;
-    const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
-    const k = coef + <usize>c * 24, sc = load<f64>(k), k1 = load<f64>(k, 8), k2 = load<f64>(k, 16);
-    const mv = f64x2.splat(m), rv = f64x2.splat(r), sv = f64x2.splat(sc), k1v = f64x2.splat(k1), k2v = f64x2.splat(k2);
-    let j = 0;
-    for (; j + 2 <= S; j += 2) {
-      const p = <usize>j << 3;
-      v128.store(orow + p, f64x2.mul(sv, f64x2.sub(f64x2.sub(v128.load(gr + p), k1v), f64x2.mul(f64x2.mul(f64x2.sub(v128.load(xr + p), mv), rv), k2v))));
-    }
-    for (; j < S; j++) {
-      const p = <usize>j << 3;
-      store<f64>(orow + p, sc * (load<f64>(gr + p) - k1 - (load<f64>(xr + p) - m) * r * k2));
-    }
-  }
-}
-
-// ------------------------------------------------------------------ sums over outer and inner axes
+export function layerNormGradRowsF32(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void { layerNormGradRows<f32>(x, mu, rs, g, w, L, CR, r0, r1, gx, parts); }
+export function layerNormGradRowsF64(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void { layerNormGradRows<f64>(x, mu, rs, g, w, L, CR, r0, r1, gx, parts); }
 
 /**
- * Σ over n and s of float32 x viewed as [N, C, S], for the kept indices [c0, c1): each [n, c]
- * block of S by {@link rowSumF32}, the blocks added in ascending n in float64, rounded once into
+ * Σ over n and s of x viewed as [N, C, S] (T = f32 / f64), for the kept indices [c0, c1): each
+ * [n, c] block of S by {@link rowSum}, the blocks added in ascending n in float64, rounded once into
  * out[c] — a sum over leading and trailing axes together (a channel statistic of [N, C, H, W]).
  */
-export function sumOuterInnerF32(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void {
+@inline function sumOuterInner<T>(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void {
+  const sh = shiftOf<T>();
   for (let c = c0; c < c1; c++) {
     let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
-    store<f32>(out + (<usize>c << 2), <f32>s);
+    for (let n = 0; n < N; n++) s += rowSum<T>(x + ((<usize>(n * C + c) * <usize>S) << sh), S);
+    store<T>(out + (<usize>c << sh), <T>s);
   }
 }
+export function sumOuterInnerF32(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void { sumOuterInner<f32>(x, N, C, S, c0, c1, out); }
+export function sumOuterInnerF64(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void { sumOuterInner<f64>(x, N, C, S, c0, c1, out); }
 
-/** {@link sumOuterInnerF32} for float64 x. */
-export function sumOuterInnerF64(x: usize, N: i32, C: i32, S: i32, c0: i32, c1: i32, out: usize): void {
-  for (let c = c0; c < c1; c++) {
-    let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
-    store<f64>(out + (<usize>c << 3), s);
-  }
+/**
+ * μ = Σx / (N·S) and Σ(x − μ)² over n and s of channel c of x viewed as [N, C, S], in float64: each
+ * [n, c] block by {@link rowSum} / {@link rowSqDev}, the block sums added in ascending n (the
+ * reference's order of blocks). Returns Σ(x − μ)² and leaves μ in `channelMean`.
+ */
+let channelMean: f64 = 0;
+@inline function channelSqDev<T>(x: usize, N: i32, C: i32, S: i32, c: i32): f64 {
+  const sh = shiftOf<T>(), M = <f64>N * <f64>S;
+  let s: f64 = 0;
+  for (let n = 0; n < N; n++) s += rowSum<T>(x + ((<usize>(n * C + c) * <usize>S) << sh), S);
+  const m = s / M;
+  let q: f64 = 0;
+  for (let n = 0; n < N; n++) q += rowSqDev<T>(x + ((<usize>(n * C + c) * <usize>S) << sh), S, m);
+  channelMean = m;
+  return q;
 }
 
 /**
- * Variance over n and s of float32 x viewed as [N, C, S] for the kept indices [c0, c1):
- * μ = Σx / (N·S), then Σ(x − μ)² (float64; blocks by {@link rowSumF32} / {@link rowSqDevF32}, added
- * in ascending n), divided by the float64 at `pden` and rounded once into out[c].
+ * Variance over n and s of x viewed as [N, C, S] (T = f32 / f64) for the kept indices [c0, c1):
+ * Σ(x − μ)² ({@link channelSqDev}) divided by the float64 at `pden`, rounded once into out[c].
  */
-export function varianceOuterInnerF32(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void {
-  const den = load<f64>(pden), M = <f64>N * <f64>S;
-  for (let c = c0; c < c1; c++) {
-    let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
-    const m = s / M;
-    let q: f64 = 0;
-    for (let n = 0; n < N; n++) q += rowSqDevF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S, m);
-    store<f32>(out + (<usize>c << 2), <f32>(q / den));
-  }
+@inline function varianceOuterInner<T>(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void {
+  const den = load<f64>(pden), sh = shiftOf<T>();
+  for (let c = c0; c < c1; c++) store<T>(out + (<usize>c << sh), <T>(channelSqDev<T>(x, N, C, S, c) / den));
 }
-
-/** {@link varianceOuterInnerF32} for float64 x. */
-export function varianceOuterInnerF64(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void {
-  const den = load<f64>(pden), M = <f64>N * <f64>S;
-  for (let c = c0; c < c1; c++) {
-    let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S);
-    const m = s / M;
-    let q: f64 = 0;
-    for (let n = 0; n < N; n++) q += rowSqDevF64(x + ((<usize>(n * C + c) * <usize>S) << 3), S, m);
-    store<f64>(out + (<usize>c << 3), q / den);
-  }
-}
+export function varianceOuterInnerF32(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void { varianceOuterInner<f32>(x, N, C, S, pden, c0, c1, out); }
+export function varianceOuterInnerF64(x: usize, N: i32, C: i32, S: i32, pden: usize, c0: i32, c1: i32, out: usize): void { varianceOuterInner<f64>(x, N, C, S, pden, c0, c1, out); }
 
 // ------------------------------------------------------------------ batch norm (training)
 
 /**
- * Batch-norm statistics of channels [c0, c1) of float32 x viewed as [N, C, S]: μ = Σx / (N·S) and
- * σ² = Σ(x − μ)² / (N·S) in float64, each [n, c] block summed by {@link rowSumF32} /
- * {@link rowSqDevF32} and the block sums added in ascending n (the reference's order of blocks);
- * μ and σ² rounded into mu[c], va[c], and the float64 μ and r = 1 / √(σ² + ε) (ε the float64 at
- * `peps`) into st[2c], st[2c + 1] for {@link batchNormApplyF32}.
+ * Batch-norm statistics of channels [c0, c1) of x viewed as [N, C, S] (T = f32 / f64):
+ * μ = Σx / (N·S) and σ² = Σ(x − μ)² / (N·S) by {@link channelSqDev}; μ and σ² rounded into mu[c],
+ * va[c], and the float64 μ and r = 1 / √(σ² + ε) (ε the float64 at `peps`) into st[2c], st[2c + 1]
+ * for {@link batchNormApply}.
  */
-export function batchNormStatsF32(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void {
-  const eps = load<f64>(peps), M = <f64>N * <f64>S;
+@inline function batchNormStats<T>(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void {
+  const eps = load<f64>(peps), M = <f64>N * <f64>S, sh = shiftOf<T>();
   for (let c = c0; c < c1; c++) {
-    let s: f64 = 0;
-    for (let n = 0; n < N; n++) s += rowSumF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S);
-    const m = s / M;
-    let q: f64 = 0;
-    for (let n = 0; n < N; n++) q += rowSqDevF32(x + ((<usize>(n * C + c) * <usize>S) << 2), S, m);
-    store<f32>(mu + (<usize>c << 2), <f32>m);
-    store<f32>(va + (<usize>c << 2), <f32>(q / M));
+    const q = channelSqDev<T>(x, N, C, S, c), m = channelMean;
+    store<T>(mu + (<usize>c << sh), <T>m);
+    store<T>(va + (<usize>c << sh), <T>(q / M));
     store<f64>(st + (<usize>c << 4), m);
     store<f64>(st + (<usize>c << 4), 1 / Math.sqrt(q / M + eps), 8);
   }
 }
+export function batchNormStatsF32(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void { batchNormStats<f32>(x, N, C, S, peps, c0, c1, mu, va, st); }
+export function batchNormStatsF64(x: usize, N: i32, C: i32, S: i32, peps: usize, c0: i32, c1: i32, mu: usize, va: usize, st: usize): void { batchNormStats<f64>(x, N, C, S, peps, c0, c1, mu, va, st); }
 
 /**
- * y = (x − μ) · a + o over the [n, c] blocks [u0, u1) of float32 x[N, C, S] (block u is channel
- * u mod C), in float64 and rounded once, with μ, r from st (float64 pairs per channel),
+ * y = (x − μ) · a + o over the [n, c] blocks [u0, u1) of x[N, C, S] (T = f32 / f64; block u is
+ * channel u mod C), in float64 and rounded once, with μ, r from st (float64 pairs per channel),
  * a = r · γ[c] (r without a weight) and o = β[c] (0 without a bias, still added: the reference's
  * arithmetic, −0 included).
  */
-export function batchNormApplyF32(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void {
+@inline function batchNormApply<T>(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void {
+  const sh = shiftOf<T>();
   for (let u = u0; u < u1; u++) {
-    const c = u % C, off = (<usize>u * <usize>S) << 2, xr = x + off, yr = y + off;
+    const c = u % C, off = (<usize>u * <usize>S) << sh, xr = x + off, yr = y + off;
     const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
-    const a = w ? r * <f64>load<f32>(w + (<usize>c << 2)) : r, o: f64 = b ? <f64>load<f32>(b + (<usize>c << 2)) : 0;
+    const a = w ? r * <f64>load<T>(w + (<usize>c << sh)) : r, o: f64 = b ? <f64>load<T>(b + (<usize>c << sh)) : 0;
     const mv = f64x2.splat(m), av = f64x2.splat(a), ov = f64x2.splat(o);
     let j = 0;
     for (; j + 4 <= S; j += 4) {
-      const p = <usize>j << 2, v = v128.load(xr + p);
-      const lo = f64x2.add(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), av), ov);
-      const hi = f64x2.add(f64x2.mul(f64x2.sub(promoteHigh(v), mv), av), ov);
-      v128.store(yr + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      const p = <usize>j << sh;
+      store4<T>(yr + p, f64x2.add(f64x2.mul(f64x2.sub(lo4<T>(xr + p), mv), av), ov), f64x2.add(f64x2.mul(f64x2.sub(hi4<T>(xr + p), mv), av), ov));
     }
-    for (; j < S; j++) { const p = <usize>j << 2; store<f32>(yr + p, <f32>((<f64>load<f32>(xr + p) - m) * a + o)); }
+    for (; j < S; j++) { const p = <usize>j << sh; store<T>(yr + p, <T>((<f64>load<T>(xr + p) - m) * a + o)); }
   }
 }
+export function batchNormApplyF32(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void { batchNormApply<f32>(x, w, b, C, S, st, u0, u1, y); }
+export function batchNormApplyF64(x: usize, w: usize, b: usize, C: i32, S: i32, st: usize, u0: i32, u1: i32, y: usize): void { batchNormApply<f64>(x, w, b, C, S, st, u0, u1, y); }
 
 /**
- * The channel sums of batch norm's backward for channels [c0, c1): Σg and Σ g·(x − μ)·r (float64,
- * each product (g · (x − μ)) · r as the reference evaluates it; per block in lanes, blocks added in
- * ascending n), with μ, r from st, into sums[2c], sums[2c + 1].
+ * The channel sums of batch norm's backward for channels [c0, c1) (T = f32 / f64): Σg and
+ * Σ g·(x − μ)·r (float64, each product (g · (x − μ)) · r as the reference evaluates it; per block
+ * in lanes, blocks added in ascending n), with μ, r from st, into sums[2c], sums[2c + 1].
  */
-export function batchNormGradStatsF32(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void {
+@inline function batchNormGradStats<T>(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void {
+  const sh = shiftOf<T>();
   for (let c = c0; c < c1; c++) {
     const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
     const mv = f64x2.splat(m), rv = f64x2.splat(r);
     let sg: f64 = 0, sx: f64 = 0;
     for (let n = 0; n < N; n++) {
-      const off = (<usize>(n * C + c) * <usize>S) << 2, xr = x + off, gr = g + off;
+      const off = (<usize>(n * C + c) * <usize>S) << sh, xr = x + off, gr = g + off;
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
       let j = 0;
       for (; j + 4 <= S; j += 4) {
-        const p = <usize>j << 2, xv = v128.load(xr + p), gv = v128.load(gr + p);
-        const gl = f64x2.promote_low_f32x4(gv), gh = promoteHigh(gv);
+        const p = <usize>j << sh, gl = lo4<T>(gr + p), gh = hi4<T>(gr + p);
         a0 = f64x2.add(a0, gl);
         a1 = f64x2.add(a1, gh);
-        q0 = f64x2.add(q0, f64x2.mul(f64x2.mul(gl, f64x2.sub(f64x2.promote_low_f32x4(xv), mv)), rv));
-        q1 = f64x2.add(q1, f64x2.mul(f64x2.mul(gh, f64x2.sub(promoteHigh(xv), mv)), rv));
+        q0 = f64x2.add(q0, f64x2.mul(f64x2.mul(gl, f64x2.sub(lo4<T>(xr + p), mv)), rv));
+        q1 = f64x2.add(q1, f64x2.mul(f64x2.mul(gh, f64x2.sub(hi4<T>(xr + p), mv)), rv));
       }
       const at = f64x2.add(a0, a1), qt = f64x2.add(q0, q1);
       let a = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1), q = f64x2.extract_lane(qt, 0) + f64x2.extract_lane(qt, 1);
       for (; j < S; j++) {
-        const p = <usize>j << 2, gk = <f64>load<f32>(gr + p);
+        const p = <usize>j << sh, gk = <f64>load<T>(gr + p);
         a += gk;
-        q += gk * (<f64>load<f32>(xr + p) - m) * r;
+        q += gk * (<f64>load<T>(xr + p) - m) * r;
       }
       sg += a;
       sx += q;
@@ -2351,45 +2269,35 @@ export function batchNormGradStatsF32(x: usize, g: usize, N: i32, C: i32, S: i32
     store<f64>(sums + (<usize>c << 4), sx, 8);
   }
 }
+export function batchNormGradStatsF32(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void { batchNormGradStats<f32>(x, g, N, C, S, st, c0, c1, sums); }
+export function batchNormGradStatsF64(x: usize, g: usize, N: i32, C: i32, S: i32, st: usize, c0: i32, c1: i32, sums: usize): void { batchNormGradStats<f64>(x, g, N, C, S, st, c0, c1, sums); }
 
 /**
- * gx = sc · (g − k₁ − (x − μ) · r · k₂) over the [n, c] blocks [u0, u1) of [N, C, S] (float64,
- * rounded once), with μ, r from st and sc, k₁, k₂ from coef (three float64 per channel).
+ * gx = sc · (g − k₁ − (x − μ) · r · k₂) over the [n, c] blocks [u0, u1) of [N, C, S] (T = f32 /
+ * f64; float64, rounded once), with μ, r from st and sc, k₁, k₂ from coef (three float64 per channel).
  */
-export function batchNormGradApplyF32(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void {
+@inline function batchNormGradApply<T>(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void {
+  const sh = shiftOf<T>();
   for (let u = u0; u < u1; u++) {
-    const c = u % C, off = (<usize>u * <usize>S) << 2, xr = x + off, gr = g + off, orow = gx + off;
+    const c = u % C, off = (<usize>u * <usize>S) << sh, xr = x + off, gr = g + off, orow = gx + off;
     const m = load<f64>(st + (<usize>c << 4)), r = load<f64>(st + (<usize>c << 4), 8);
     const k = coef + <usize>c * 24, sc = load<f64>(k), k1 = load<f64>(k, 8), k2 = load<f64>(k, 16);
     const mv = f64x2.splat(m), rv = f64x2.splat(r), sv = f64x2.splat(sc), k1v = f64x2.splat(k1), k2v = f64x2.splat(k2);
     let j = 0;
     for (; j + 4 <= S; j += 4) {
-      const p = <usize>j << 2, xv = v128.load(xr + p), gv = v128.load(gr + p);
-      const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(gv), k1v), f64x2.mul(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), mv), rv), k2v)));
-      const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(promoteHigh(gv), k1v), f64x2.mul(f64x2.mul(f64x2.sub(promoteHigh(xv), mv), rv), k2v)));
-      v128.store(orow + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      const p = <usize>j << sh;
+      const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(lo4<T>(gr + p), k1v), f64x2.mul(f64x2.mul(f64x2.sub(lo4<T>(xr + p), mv), rv), k2v)));
+      const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(hi4<T>(gr + p), k1v), f64x2.mul(f64x2.mul(f64x2.sub(hi4<T>(xr + p), mv), rv), k2v)));
+      store4<T>(orow + p, lo, hi);
     }
     for (; j < S; j++) {
-      const p = <usize>j << 2;
-      store<f32>(orow + p, <f32>(sc * (<f64>load<f32>(gr + p) - k1 - (<f64>load<f32>(xr + p) - m) * r * k2)));
+      const p = <usize>j << sh;
+      store<T>(orow + p, <T>(sc * (<f64>load<T>(gr + p) - k1 - (<f64>load<T>(xr + p) - m) * r * k2)));
     }
   }
 }
-
-/**
- * Variance of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, then Σ(x − μ)² in float64
- * ({@link rowSumF32} / {@link rowSqDevF32}, the reference's two passes in lane order), divided by
- * the float64 at `pden` (L − correction, at least 0: Σ/0 as the reference) and rounded once into
- * out[row].
- */
-export function varianceRowsF32(x: usize, L: i32, pden: usize, r0: i32, r1: i32, out: usize): void {
-  const den = load<f64>(pden);
-  for (let r = r0; r < r1; r++) {
-    const xr = x + ((<usize>r * <usize>L) << 2);
-    const m = rowSumF32(xr, L) / <f64>L;
-    store<f32>(out + (<usize>r << 2), <f32>(rowSqDevF32(xr, L, m) / den));
-  }
-}
+export function batchNormGradApplyF32(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void { batchNormGradApply<f32>(x, g, C, S, st, coef, u0, u1, gx); }
+export function batchNormGradApplyF64(x: usize, g: usize, C: i32, S: i32, st: usize, coef: usize, u0: i32, u1: i32, gx: usize): void { batchNormGradApply<f64>(x, g, C, S, st, coef, u0, u1, gx); }
 
 /**
  * softmax's gradient over float32 rows [r0, r1) of [rows, L]: s = Σ g·y (each product rounded to
@@ -2422,73 +2330,6 @@ export function softmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i32,
   }
 }
 
-/**
- * Layer norm of the float32 rows [r0, r1) of x[rows, L]: μ = Σx / L, σ² = Σ(x − μ)² / L (float64,
- * {@link rowSumF32} / {@link rowSqDevF32}), r = 1 / √(σ² + ε) with ε the float64 at `peps`, and
- * y = (x − μ) · r · w + b evaluated in float64 (f64x2) and rounded once, as the JS reference
- * evaluates it; w / b are skipped where the pointer is 0. mu[row] and rs[row] get μ and r (float32).
- */
-export function layerNormRowsF32(x: usize, w: usize, b: usize, L: i32, peps: usize, r0: i32, r1: i32, y: usize, mu: usize, rs: usize): void {
-  const eps = load<f64>(peps);
-  for (let r = r0; r < r1; r++) {
-    const off = (<usize>r * <usize>L) << 2, xr = x + off, yr = y + off;
-    const m = rowSumF32(xr, L) / <f64>L;
-    const rr = 1 / Math.sqrt(rowSqDevF32(xr, L, m) / <f64>L + eps);
-    store<f32>(mu + (<usize>r << 2), <f32>m);
-    store<f32>(rs + (<usize>r << 2), <f32>rr);
-    const mv = f64x2.splat(m), rv = f64x2.splat(rr);
-    let j = 0;
-    for (; j + 4 <= L; j += 4) {
-      const p = <usize>j << 2, v = v128.load(xr + p);
-      let lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), rv);
-      let hi = f64x2.mul(f64x2.sub(promoteHigh(v), mv), rv);
-      if (w) { const wv = v128.load(w + p); lo = f64x2.mul(lo, f64x2.promote_low_f32x4(wv)); hi = f64x2.mul(hi, promoteHigh(wv)); }
-      if (b) { const bv = v128.load(b + p); lo = f64x2.add(lo, f64x2.promote_low_f32x4(bv)); hi = f64x2.add(hi, promoteHigh(bv)); }
-      v128.store(yr + p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
-    }
-    for (; j < L; j++) {
-      const p = <usize>j << 2;
-      let v = (<f64>load<f32>(xr + p) - m) * rr;
-      if (w) v *= <f64>load<f32>(w + p);
-      if (b) v += <f64>load<f32>(b + p);
-      store<f32>(yr + p, <f32>v);
-    }
-  }
-}
-
-/**
- * Layer norm's backward on the float32 rows [r0, r1) of [rows, L], a chunk of `CR` rows (the
- * caller's chunks start at multiples of CR): with x̂ = (x − μ) · r and a = g · w (g where w = 0),
- * gx = r · (a − mean(a) − x̂ · mean(a · x̂)) per row, in float64 and rounded once; and the chunk's
- * partial sums Σ g · x̂ and Σ g over its rows, in ascending row order, into float64 slots
- * parts[(r0 / CR) · 2L + j] and [… + L + j]. The caller adds the chunks' partials in chunk order,
- * so the weight and bias gradients do not depend on the thread count.
- */
-export function layerNormGradRowsF32(x: usize, mu: usize, rs: usize, g: usize, w: usize, L: i32, CR: i32, r0: i32, r1: i32, gx: usize, parts: usize): void {
-  const pw = parts + ((<usize>(r0 / CR) * <usize>L * 2) << 3), pb = pw + (<usize>L << 3);
-  for (let j = 0; j < L; j++) { store<f64>(pw + (<usize>j << 3), 0); store<f64>(pb + (<usize>j << 3), 0); }
-  for (let r = r0; r < r1; r++) {
-    const off = (<usize>r * <usize>L) << 2, xr = x + off, gr = g + off, or = gx + off;
-    const m = <f64>load<f32>(mu + (<usize>r << 2)), rr = <f64>load<f32>(rs + (<usize>r << 2));
-    let c1: f64 = 0, c2: f64 = 0;
-    for (let j = 0; j < L; j++) {
-      const p = <usize>j << 2, gj = <f64>load<f32>(gr + p), xh = (<f64>load<f32>(xr + p) - m) * rr;
-      const a = w ? gj * <f64>load<f32>(w + p) : gj;
-      c1 += a;
-      c2 += a * xh;
-      const q = <usize>j << 3;
-      store<f64>(pw + q, load<f64>(pw + q) + gj * xh);
-      store<f64>(pb + q, load<f64>(pb + q) + gj);
-    }
-    c1 /= <f64>L;
-    c2 /= <f64>L;
-    for (let j = 0; j < L; j++) {
-      const p = <usize>j << 2, xh = (<f64>load<f32>(xr + p) - m) * rr;
-      const gj = <f64>load<f32>(gr + p), a = w ? gj * <f64>load<f32>(w + p) : gj;
-      store<f32>(or + p, <f32>(rr * (a - c1 - xh * c2)));
-    }
-  }
-}
 
 // ------------------------------------------------------------------ clamp, logsumexp rows
 

@@ -499,28 +499,21 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const T = par(a, n * 8);
     a.parallelChunksOut('softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
-  const logSoftmaxGrad: ProviderKernel = (inputs, outputs) => {
+  // the gradients of softmax (gx = y ⊙ (g − Σ g ⊙ y)) and log-softmax (gx = g − exp(y) · Σ g) over
+  // the last axis (float32) from the output y and the upstream g: rows split across the threads,
+  // copied out chunk by chunk; `work` elements of work per element (log-softmax's exp costs more)
+  const gradRows = (name: 'softmaxGradRowsF32' | 'logSoftmaxGradRowsF32', work: number): ProviderKernel => (inputs, outputs) => {
     const [y, g] = inputs, [o] = outputs;
     const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
     const a = rt();
     a.reset();
     const gd = g!.data as Float32Array, od = o!.data as Float32Array;
     const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
-    const T = par(a, n * 8);
-    a.parallelChunksOut('logSoftmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+    const T = par(a, n * work);
+    a.parallelChunksOut(name, [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
+  const softmaxGrad = gradRows('softmaxGradRowsF32', 4), logSoftmaxGrad = gradRows('logSoftmaxGradRowsF32', 8);
 
-  // softmax's gradient over the last axis (float32): gx = y ⊙ (g − Σ g ⊙ y), rows split across the threads
-  const softmaxGrad: ProviderKernel = (inputs, outputs) => {
-    const [y, g] = inputs, [o] = outputs;
-    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
-    const a = rt();
-    a.reset();
-    const gd = g!.data as Float32Array, od = o!.data as Float32Array;
-    const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
-    const T = par(a, n * 4);
-    a.parallelChunksOut('softmaxGradRowsF32', [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
-  };
 
   // variance over trailing axes (float32): two float64 passes per row, rows split across the threads
   const variance: ProviderKernel = (inputs, outputs, attrs: { axes: number[]; correction: number }) => {
