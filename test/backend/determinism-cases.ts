@@ -128,6 +128,7 @@ export function determinismCases(): Case[] {
     out.push({ name: `sum leading axis ${dt}`, op: 'sum', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
     out.push({ name: `sum middle axis ${dt}`, op: 'sum', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[7, N]], attrs: { axes: [1] } });
     out.push({ name: `sum outer and inner axes ${dt}`, op: 'sum', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[43]], attrs: { axes: [0, 2] } });
+    out.push({ name: `max outer and inner axes ${dt}`, op: 'max', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[43]], attrs: { axes: [0, 2] } });
     out.push({ name: `variance outer and inner axes ${dt}`, op: 'variance', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[43]], attrs: { axes: [0, 2], correction: 1 } });
     out.push({ name: `max leading axis ${dt}`, op: 'max', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
     out.push({ name: `min middle axis ${dt}`, op: 'min', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[7, N]], attrs: { axes: [1] } });

@@ -327,8 +327,9 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
         }
       }
     });
-    it(`max / min over leading and middle axes: the reference's values, NaN wins (${dtype})`, () => {
-      const shapes: [number[], number[]][] = [[[7, 33], [0]], [[300, 600], [0]], [[2, 3, 4], [0, 1]], [[2, 3, 4], [1]], [[5, 300, 33], [1]], [[2, 3, 4, 5], [1, 2]], [[4, 1], [0]], [[7, 1, 9], [1]]];
+    it(`max / min over leading, middle, and leading and trailing axes: the reference's values, NaN wins (${dtype})`, () => {
+      const shapes: [number[], number[]][] = [[[7, 33], [0]], [[300, 600], [0]], [[2, 3, 4], [0, 1]], [[2, 3, 4], [1]], [[5, 300, 33], [1]], [[2, 3, 4, 5], [1, 2]], [[4, 1], [0]], [[7, 1, 9], [1]],
+        [[2, 3, 4], [0, 2]], [[8, 16, 33], [0, 2]], [[3, 4, 6, 5], [0, 2, 3]], [[5, 7, 1], [0, 2]]]; // the last four: outer and inner axes together
       for (const [shape, axes] of shapes) {
         const n = size(shape), data = floats(rng, n, dtype);
         if (n > 40) { data[3] = NaN; data[n - 2] = Infinity; data[n - 5] = -Infinity; data[11] = NaN; }
@@ -411,7 +412,8 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('sum', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(true); // outer and inner axes: per kept index
     expect(all.accepts('sum', [t([2, 3, 4, 5])], [t([3, 5])], { axes: [0, 2] })).toBe(false); // a kept axis between reduced ones
     expect(all.accepts('min', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(true);
-    expect(all.accepts('max', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(false);
+    expect(all.accepts('max', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(true); // outer and inner axes: rows' then columns' extremes
+    expect(all.accepts('min', [t([2, 3, 4, 5])], [t([3, 5])], { axes: [0, 2] })).toBe(false);
     expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([3])], [t([4, 3])], {})).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([])], [t([4, 3])], {})).toBe(true);

@@ -276,10 +276,17 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
-    const oi = len < 0 && code === 0 && !midAx ? outerInnerAxes(x!, attrs.axes) : null;
-    if (oi) { // a sum over leading and trailing axes: per kept index, split by kept indices
+    const oi = len < 0 && !midAx ? outerInnerAxes(x!, attrs.axes) : null;
+    if (oi && code === 0) { // a sum over leading and trailing axes: per kept index, split by kept indices
       const po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'sumOuterInnerF64' : 'sumOuterInnerF32', [px, oi.N, oi.C, oi.S, 0, 0, po], 4, chunked(oi.C, T));
+      a.finish(po, out as FloatArray);
+      return;
+    }
+    if (oi) { // max / min over leading and trailing axes: the rows' extremes ([N·C]), then the columns' (exact either way)
+      const pt = a.alloc(oi.N * oi.C * (d64 ? 8 : 4)), po = a.output(out as FloatArray);
+      a.parallelChunks(d64 ? 'reduceRowsF64' : 'reduceRowsF32', [code, px, oi.S, 0, 0, pt], 3, chunked(oi.N * oi.C, T));
+      a.parallelChunks(d64 ? 'colExtremeF64' : 'colExtremeF32', [code, pt, oi.N, oi.C, 0, 0, po], 4, [[0, 1]]);
       a.finish(po, out as FloatArray);
       return;
     }
@@ -382,7 +389,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
       const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
-      const oi = op === 'sum' && !lead && outerInnerAxes(x, axes) !== null; // sums over outer and inner axes
+      const oi = !lead && outerInnerAxes(x, axes) !== null; // sums and extremes over outer and inner axes
       if (!lead && !oi && trailingLen(x, axes) < 1) return false;
       if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
       if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;
