@@ -377,13 +377,7 @@ export class WasmArena {
       for (const c of chunks) own(c);
       return;
     }
-    const table = CHUNK_TABLE;
-    const t = new Int32Array(this.memory.buffer, table, 1 + 2 * chunks.length);
-    t[0] = chunks.length;
-    chunks.forEach(([c0, c1], i) => { t[1 + 2 * i] = c0; t[2 + 2 * i] = c1; });
-    const counter = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1);
-    Atomics.store(counter, 0, 0);
-    this.pool.startChunks(name, a, pos, table, Math.min(this.pool.size, chunks.length - 1), perThread);
+    const counter = this.beginChunked(this.pool, name, a, pos, chunks, perThread);
     try {
       beforeOwn?.();
       for (;;) {
@@ -394,6 +388,17 @@ export class WasmArena {
     } finally {
       this.pool.join();
     }
+  }
+
+  /** Write the chunk table, reset the shared chunk counter (returned) and start the workers on a chunked call. */
+  private beginChunked(pool: WorkerPool, name: KernelName, a: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], perThread?: PerThread): Int32Array {
+    const t = new Int32Array(this.memory.buffer, CHUNK_TABLE, 1 + 2 * chunks.length);
+    t[0] = chunks.length;
+    chunks.forEach(([c0, c1], i) => { t[1 + 2 * i] = c0; t[2 + 2 * i] = c1; });
+    const counter = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1);
+    Atomics.store(counter, 0, 0);
+    pool.startChunks(name, a, pos, CHUNK_TABLE, Math.min(pool.size, chunks.length - 1), perThread);
+    return counter;
   }
 
   /**
@@ -414,13 +419,8 @@ export class WasmArena {
     if (chunks.length > MAX_CHUNKS) throw new BackendError(`wasm kernels: ${chunks.length} chunks, more than ${MAX_CHUNKS}`);
     const f = this.k[name] as unknown as Fn;
     const a = [...args], n = chunks.length;
-    const t = new Int32Array(this.memory.buffer, CHUNK_TABLE, 1 + 2 * n);
-    t[0] = n;
-    chunks.forEach(([c0, c1], i) => { t[1 + 2 * i] = c0; t[2 + 2 * i] = c1; });
     const done = new Int32Array(this.memory.buffer, CHUNK_DONE, n);
     done.fill(0);
-    const counter = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1);
-    Atomics.store(counter, 0, 0);
     const src = this.view(o, off, o.length);
     let next = 0; // chunks [0, next) are copied out
     const drain = (): void => {
@@ -430,8 +430,7 @@ export class WasmArena {
         next++;
       }
     };
-    const pool = this.pool;
-    pool.startChunks(name, a, pos, CHUNK_TABLE, Math.min(pool.size, n - 1));
+    const pool = this.pool, counter = this.beginChunked(pool, name, a, pos, chunks);
     try {
       beforeOwn?.();
       for (;;) {
