@@ -22,6 +22,28 @@ const tables = threadTables();
 
 const kt = (data: Float32Array, shape: number[]): KernelTensor => ({ data, shape, dtype: 'float32' });
 
+/** Call float32 kernel `k` with fresh outputs of `outShapes` (filled with 7: every element must be written). */
+function callRows(k: Kernel, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object): Float32Array[] {
+  const outs = outShapes.map((sh) => new Float32Array(sh.reduce((p, d) => p * d, 1)).fill(7));
+  k(ins.map((d, i) => kt(d, shapes[i]!)), outs.map((d, i) => kt(d, outShapes[i]!)), attrs);
+  return outs;
+}
+
+/**
+ * Kernel `op` of the reference and of the wasm tables on 1, 2 and 4 threads on the same inputs:
+ * every output of the one-thread run within `tol` (relative and absolute) of the reference's, the
+ * other thread counts' the same bits; returns the reference's outputs.
+ */
+function versusReference(op: string, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object, tol: number, what: string): Float32Array[] {
+  const ref = callRows(jsBackend.kernels[op]!, ins, shapes, outShapes, attrs);
+  const got = tables.map(([, t]) => callRows(t[op]!, ins, shapes, outShapes, attrs));
+  for (let k = 0; k < outShapes.length; k++) {
+    expect(firstDiff(got[0]![k]!, ref[k]!, false, tol, tol), `${what} output ${k}`).toBeNull();
+    for (const o of got.slice(1)) expect(firstDiff(o[k]!, got[0]![k]!, true), `${what} output ${k} threads`).toBeNull();
+  }
+  return ref;
+}
+
 function run(k: Kernel, inputs: Float32Array[], shape: number[]): Float32Array {
   const o = new Float32Array(inputs[0]!.length).fill(7);
   k(inputs.map((d) => kt(d, shape)), [kt(o, shape)], { axis: shape.length - 1 });
@@ -95,11 +117,6 @@ describe('wasm softmax rows (float32, last axis)', () => {
 
 describe('wasm layer norm rows (float32)', () => {
   const rng = new Rng(9);
-  const call = (k: Kernel, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object): Float32Array[] => {
-    const outs = outShapes.map((sh) => new Float32Array(sh.reduce((p, d) => p * d, 1)).fill(7));
-    k(ins.map((d, i) => kt(d, shapes[i]!)), outs.map((d, i) => kt(d, outShapes[i]!)), attrs);
-    return outs;
-  };
   for (const [rows, L] of [[1, 1], [5, 3], [37, 8], [200, 33], [130, 1000]] as const) {
     for (const affine of [false, true]) {
       it(`forward and backward, ${rows} rows of ${L}${affine ? ', weight and bias' : ''}: close to the reference, same bits on 1, 2, 4 threads`, () => {
@@ -108,23 +125,13 @@ describe('wasm layer norm rows (float32)', () => {
         const attrs = { size: L, eps: 1e-5, hasWeight: affine, hasBias: affine };
         const fin = affine ? [x, w, b] : [x], fsh = affine ? [[rows, L], [L], [L]] : [[rows, L]];
         const fo = [[rows, L], [rows], [rows]];
-        const ref = call(jsBackend.kernels.layerNorm!, fin, fsh, fo, attrs);
-        const got = tables.map(([, t]) => call(t.layerNorm!, fin, fsh, fo, attrs));
-        for (let k = 0; k < 3; k++) {
-          expect(firstDiff(got[0]![k]!, ref[k]!, false, 2e-6, 2e-6), `forward output ${k}`).toBeNull();
-          for (const o of got.slice(1)) expect(firstDiff(o[k]!, got[0]![k]!, true), `forward output ${k} threads`).toBeNull();
-        }
+        const ref = versusReference('layerNorm', fin, fsh, fo, attrs, 2e-6, 'forward');
         // the backward from the reference's statistics
         const bin = [x, ref[1]!, ref[2]!, g, ...(affine ? [w] : [])], bsh = [[rows, L], [rows], [rows], [rows, L], [L]];
         const bo = [[rows, L], [L], [L]];
-        const bref = call(jsBackend.kernels.layerNormGrad!, bin, bsh, bo, attrs);
-        const bgot = tables.map(([, t]) => call(t.layerNormGrad!, bin, bsh, bo, attrs));
-        for (let k = 0; k < 3; k++) {
-          // gx is computed in the reference's order (same bits up to float32 rounding of the result);
-          // gγ, gβ add the rows' terms in chunks: within rounding of a float64 sum over `rows` terms
-          expect(firstDiff(bgot[0]![k]!, bref[k]!, false, 1e-6, 1e-6), `backward output ${k}`).toBeNull();
-          for (const o of bgot.slice(1)) expect(firstDiff(o[k]!, bgot[0]![k]!, true), `backward output ${k} threads`).toBeNull();
-        }
+        // gx is computed in the reference's order (same bits up to float32 rounding of the result);
+        // gγ, gβ add the rows' terms in chunks: within rounding of a float64 sum over `rows` terms
+        versusReference('layerNormGrad', bin, bsh, bo, attrs, 1e-6, 'backward');
       });
     }
   }
@@ -258,11 +265,6 @@ describe('wasm variance rows (float32, trailing axes)', () => {
 describe('wasm batch norm (float32, training, x as [N, C, S])', () => {
   const rng = new Rng(23);
   const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
-  const call = (k: Kernel, ins: Float32Array[], shapes: number[][], outShapes: number[][], attrs: object): Float32Array[] => {
-    const outs = outShapes.map((sh) => new Float32Array(size(sh)).fill(7));
-    k(ins.map((d, i) => kt(d, shapes[i]!)), outs.map((d, i) => kt(d, outShapes[i]!)), attrs);
-    return outs;
-  };
   for (const xs of [[5, 3], [4, 5, 7], [3, 4, 6, 5], [8, 16, 33]]) {
     for (const affine of [false, true]) {
       it(`forward and backward, x ${JSON.stringify(xs)}${affine ? ', weight and bias' : ''}: close to the reference, same bits on 1, 2, 4 threads`, () => {
@@ -271,20 +273,10 @@ describe('wasm batch norm (float32, training, x as [N, C, S])', () => {
         const attrs = { eps: 1e-5, hasWeight: affine, hasBias: affine };
         const fin = affine ? [x, w, b] : [x], fsh = affine ? [xs, [C], [C]] : [xs];
         const fo = [xs, [C], [C]];
-        const ref = call(jsBackend.kernels.batchNorm!, fin, fsh, fo, attrs);
-        const got = tables.map(([, t]) => call(t.batchNorm!, fin, fsh, fo, attrs));
-        for (let k = 0; k < 3; k++) {
-          expect(firstDiff(got[0]![k]!, ref[k]!, false, 2e-6, 2e-6), `forward output ${k}`).toBeNull();
-          for (const o of got.slice(1)) expect(firstDiff(o[k]!, got[0]![k]!, true), `forward output ${k} threads`).toBeNull();
-        }
+        const ref = versusReference('batchNorm', fin, fsh, fo, attrs, 2e-6, 'forward');
         const bin = [x, ref[1]!, ref[2]!, g, ...(affine ? [w] : [])], bsh = [xs, [C], [C], xs, [C]];
-        const bref = call(jsBackend.kernels.batchNormGrad!, bin, bsh, fo, attrs);
-        const bgot = tables.map(([, t]) => call(t.batchNormGrad!, bin, bsh, fo, attrs));
-        for (let k = 0; k < 3; k++) {
-          // gx, and the channel sums gγ, gβ: float64 sums in another order, rounded once
-          expect(firstDiff(bgot[0]![k]!, bref[k]!, false, 2e-6, 2e-6), `backward output ${k}`).toBeNull();
-          for (const o of bgot.slice(1)) expect(firstDiff(o[k]!, bgot[0]![k]!, true), `backward output ${k} threads`).toBeNull();
-        }
+        // gx, and the channel sums gγ, gβ: float64 sums in another order, rounded once
+        versusReference('batchNormGrad', bin, bsh, fo, attrs, 2e-6, 'backward');
       });
     }
   }
