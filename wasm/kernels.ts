@@ -1571,12 +1571,16 @@ export function whereF64(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i
 }
 
 /**
- * Sum (op 0), max (1) or min (2) of x[i0, i1) as a float64. Sums: float32 elements are widened
- * to float64 (as the reference's accumulators are) into four f64x2 accumulators s₀…s₃ — element
- * i0 + 8k + j goes to accumulator ⌊j / 2⌋, lane j mod 2, while a whole block of 8 remains — then
- * s = (s₀ + s₁) + (s₂ + s₃) lane by lane, lane 0 + lane 1, and the tail added in order (float64
- * the same, two elements per vector). Max / min: `pmax` / `pmin` lanes and a NaN flag (any NaN
- * gives NaN).
+ * Sum (op 0), max (1) or min (2) of x[i0, i1) as a float64. Float32 sums: while a whole block of
+ * 32 remains, the block at b = i0 + 32k is added in float32 as a two-level tree per lane j ∈ 0…3,
+ * q_j = (x[b+j] + x[b+4+j]) + (x[b+8+j] + x[b+12+j]) and r_j the same at b + 16 (each element
+ * passes two float32 roundings), and q₀ q₁ → s₀, q₂ q₃ → s₁, r₀ r₁ → s₂, r₂ r₃ → s₃ are widened to
+ * float64 into four f64x2 accumulators; then, while a whole block of 8 remains, element
+ * i + j is widened into accumulator ⌊j / 2⌋, lane j mod 2; then s = (s₀ + s₁) + (s₂ + s₃) lane by
+ * lane, lane 0 + lane 1, and the tail added in order. So |ŝ − Σx| ≤ (2u + u²)·Σ|x| + (the float64
+ * accumulation's ≈ n·2⁻⁵³·Σ|x|), u = 2⁻²⁴ (docs/design/wasm-kernels.md, "The float32 sum").
+ * Float64 sums: blocks of 8, two elements per accumulator, the same combination. Max / min: `pmax`
+ * / `pmin` lanes and a NaN flag (any NaN gives NaN).
  */
 @inline function reduceRangeOp<T>(op: i32, x: usize, i0: i32, i1: i32): f64 {
   const sh = <usize>(sizeof<T>() == 4 ? 2 : 3);
@@ -1584,6 +1588,15 @@ export function whereF64(c: usize, a: usize, b: usize, mode: i32, i0: i32, i1: i
   if (op == 0) {
     let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
     if (sizeof<T>() == 4) {
+      for (; i + 32 <= i1; i += 32) {
+        const p = x + (<usize>i << sh);
+        const q = f32x4.add(f32x4.add(v128.load(p), v128.load(p, 16)), f32x4.add(v128.load(p, 32), v128.load(p, 48)));
+        const r = f32x4.add(f32x4.add(v128.load(p, 64), v128.load(p, 80)), f32x4.add(v128.load(p, 96), v128.load(p, 112)));
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(q));
+        s1 = f64x2.add(s1, promoteHigh(q));
+        s2 = f64x2.add(s2, f64x2.promote_low_f32x4(r));
+        s3 = f64x2.add(s3, promoteHigh(r));
+      }
       for (; i + 8 <= i1; i += 8) {
         const p = x + (<usize>i << sh);
         const v0 = v128.load(p), v1 = v128.load(p, 16);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
-import { MAX_CHUNKS, WasmMemoryError, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
+import { MAX_CHUNKS, WasmMemoryError, claimChunks, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
 import { availableParallelism } from 'node:os';
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
@@ -78,7 +78,7 @@ describe('wasm SIMD kernels', () => {
     expect(splitCsr(Int32Array.from([0, 0, 0]), 2)).toEqual([[0, 2]]);
   });
 
-  it('a chunked call runs every chunk once across the threads (dynamic scheduling), beforeOwn once', () => {
+  it('a chunked call runs every chunk once across the threads, beforeOwn once', () => {
     const a = wasmRuntime()!;
     const n = 3000, rng = new Rng(5);
     const gather = new Int32Array(n).map(() => rng.int(1 << 20)), perm = new Int32Array(n).map((_, i) => (i * 7) % n);
@@ -94,6 +94,64 @@ describe('wasm SIMD kernels', () => {
       expect(Array.from(out)).toEqual(Array.from(perm, (p) => gather[p]!));
     }
     expect(() => a.parallelChunks('compose', [0, 0, 0, 0, 0], 2, splitRange(MAX_CHUNKS + 1, MAX_CHUNKS + 1))).toThrow(/more than/);
+  });
+
+  it('chunk claims: each thread its own block first, in order, then the others\' unclaimed chunks; every chunk exactly once', () => {
+    /** Block counters [P, next₀, …] as the caller sets them: block u starts at ⌊n·u/P⌋. */
+    const counters = (n: number, P: number): Int32Array => Int32Array.from([P, ...Array.from({ length: P }, (_, u) => Math.floor((n * u) / P))]);
+    const claims = (S: Int32Array, n: number, me: number): number[] => {
+      const got: number[] = [];
+      claimChunks(S, n, S[0]!, me, (c) => got.push(c));
+      return got;
+    };
+    // one thread alone: its block (1: chunks 3–5 of 10 over 3 blocks), then block 2, then block 0
+    expect(claims(counters(10, 3), 10, 1)).toEqual([3, 4, 5, 6, 7, 8, 9, 0, 1, 2]);
+    // threads one after another: each finds only what the earlier ones left
+    let S = counters(10, 3);
+    expect(claims(S, 10, 2)).toEqual([6, 7, 8, 9, 0, 1, 2, 3, 4, 5]);
+    expect(claims(S, 10, 0)).toEqual([]);
+    // interleaved: thread 1 runs to the end from inside thread 0's third chunk; thread 0 then stops
+    for (const [n, P] of [[10, 2], [7, 3], [1, 1], [2, 4], [MAX_CHUNKS, 4], [5, 5]] as const) {
+      S = counters(n, P);
+      const seen = new Int32Array(n), order0: number[] = [];
+      let order1: number[] = [], k = 0;
+      claimChunks(S, n, P, 0, (c) => {
+        seen[c]!++;
+        order0.push(c);
+        if (++k === 3 && P > 1) { order1 = claims(S, n, 1); for (const d of order1) seen[d]!++; }
+      });
+      expect(Array.from(seen), `n ${n}, P ${P}`).toEqual(new Array(n).fill(1));
+      const b1 = Math.floor(n / P);
+      expect(order0.slice(0, Math.min(3, b1)), `n ${n}, P ${P}`).toEqual([0, 1, 2].slice(0, Math.min(3, b1)));
+      if (P > 1 && b1 >= 3) expect(order1[0], `n ${n}, P ${P}: thread 1 starts with its own block`).toBe(b1);
+    }
+    // a claimer that ignores the block ends (every thread takes from its own counter to n) runs chunks twice
+    const greedy = (T: Int32Array, n: number, P: number, me: number, run: (c: number) => void): void => {
+      for (let c = Atomics.add(T, 1 + me, 1); c < n; c = Atomics.add(T, 1 + me, 1)) run(c);
+      void P;
+    };
+    S = counters(10, 2);
+    const twice = new Int32Array(10);
+    greedy(S, 10, 2, 0, (c) => twice[c]!++);
+    greedy(S, 10, 2, 1, (c) => twice[c]!++);
+    expect(Array.from(twice)).not.toEqual(new Array(10).fill(1));
+  });
+
+  it('a chunked call whose caller is late: the workers take over its block (stealing in the workers\' copy of the claims)', () => {
+    const a = wasmRuntime()!;
+    if (a.threads < 2) return;
+    const n = 4000, T = a.threads, rng = new Rng(7);
+    const gather = new Int32Array(n).map(() => rng.int(1000)), perm = new Int32Array(n).map((_, i) => (i * 13) % n);
+    a.reset();
+    const pg = a.put(gather), pp = a.put(perm), stride = n * 4, po = a.alloc(stride * T);
+    const copies = new Int32Array(a.memory.buffer, po, n * T).fill(-1);
+    const allWritten = (): boolean => { for (let k = 0; k < n; k++) { let w = false; for (let t = 0; t < T && !w; t++) w = copies[t * n + k] !== -1; if (!w) return false; } return true; };
+    // the caller waits (up to 10 s) until every position is written, so it claims nothing itself
+    a.parallelChunks('compose', [pg, pp, 0, 0, po], 2, splitRange(n, 64), () => { const until = Date.now() + 10_000; while (!allWritten() && Date.now() < until); }, { pos: 4, stride });
+    for (let k = 0; k < n; k++) {
+      expect(copies[k], `position ${k}: not the caller's`).toBe(-1);
+      expect(Array.from({ length: T - 1 }, (_, t) => copies[(t + 1) * n + k]!).filter((v) => v !== -1)).toEqual([gather[perm[k]!]!]);
+    }
   });
 
   it('a chunked call hands each thread its own copy of a per-thread argument (scratch at base + t·stride)', () => {

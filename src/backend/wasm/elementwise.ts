@@ -14,9 +14,10 @@
  * included: every op is one correctly rounded IEEE operation (rsqrt of a float32 is computed in
  * float64 and rounded once, as the reference does), and any NaN the reference gives is a NaN here
  * (its payload is not specified). Reductions add in a different order from the reference (fixed
- * chunks of {@link REDUCE_CHUNK} elements, each summed in eight float64 lanes, the chunk partials
- * added in chunk order), so sums agree within rounding; the order depends on the shape only, never
- * on the thread count. Max / min / argmax / argmin are exact (NaN wins, the first extreme wins).
+ * chunks of {@link REDUCE_CHUNK} elements, each summed in eight float64 lanes — float32 after adding
+ * blocks of four elements in float32, so within (2u + u²)·Σ|x| of the exact sum, u = 2⁻²⁴ — the
+ * chunk partials added in chunk order), so sums agree within rounding; the order depends on the
+ * shape only, never on the thread count. Max / min / argmax / argmin are exact (NaN wins, the first extreme wins).
  *
  * Inputs and outputs that are resident (./resident.ts: large float tensors live in the wasm
  * memory) are read and written where they lie; plain arrays are copied in and the output copied
@@ -119,7 +120,7 @@ export const PARALLEL_RESIDENT = 1 << 21;
 /** Whether every array of a call lies in the runtime's memory (resident: no copies). */
 const inPlace = (a: WasmArena, ...arrs: TypedArray[]): boolean => arrs.every((t) => a.owns(t));
 
-/** Chunks per thread of a threaded call (dynamic scheduling; results do not depend on the split). */
+/** Chunks per thread of a threaded call (load balance across threads; results do not depend on the split). */
 const CHUNKS_PER_THREAD = 8;
 
 const chunked = (n: number, T: number): [number, number][] => splitRange(n, T > 1 ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * T) : 1);

@@ -154,8 +154,16 @@ const ARENA_START = 65536;
 const CTL_START = 32768;
 const SLOT_INTS = 32;
 const MAX_ARGS = 22;
-/** The int32 that the threads of a chunked call take chunk indices from (Atomics.add), below the slots. */
-const CHUNK_COUNTER = CTL_START - 128;
+/**
+ * The chunk counters of a chunked call, below the slots: [P, next₀, next₁, …, next_{P−1}]. The P
+ * threads (the caller is thread 0) each own a contiguous block of chunks, thread u the chunks
+ * [⌊n·u/P⌋, ⌊n·(u+1)/P⌋), and `next_u` is the next unclaimed chunk of block u: a thread claims
+ * chunks of its own block first (Atomics.add on its counter), then of the others' in turn (see
+ * {@link WasmArena.parallelChunks}).
+ */
+const CHUNK_COUNTER = 28736;
+/** Most threads of one chunked call (the counters' room). */
+const MAX_CHUNK_THREADS = (CTL_START - 128 - CHUNK_COUNTER) / 4 - 1;
 /**
  * The chunk table of a chunked call, [count, start₀, end₀, …], at a fixed place between the module's
  * static data (bytes 1024–3072) and the counter, so workers read it through the views they made at
@@ -354,9 +362,15 @@ export class WasmArena {
   }
 
   /**
-   * Run kernel `name` over `chunks` with dynamic scheduling: every thread (this one and the pool's
-   * workers) takes the next chunk index from a shared counter and calls the kernel with `args`
-   * whose entries `pos` and `pos + 1` are replaced by the chunk's [start, end). `beforeOwn` runs on
+   * Run kernel `name` over `chunks`: every thread (this one and the pool's workers) calls the kernel
+   * with `args` whose entries `pos` and `pos + 1` are replaced by a chunk's [start, end), until all
+   * chunks are claimed. **Scheduling.** Thread t owns the contiguous block t of P nearly equal
+   * blocks of chunk indices and claims its own chunks in order first, then the unclaimed chunks of
+   * the other blocks (t + 1, t + 2, … mod P), each claim an `Atomics.add` on that block's counter.
+   * So with balanced threads a thread reads the same part of the operands in every call — data
+   * that is still in its core's cache from the last call (a 10M float32 sum reads 40 MB: each of
+   * two cores' halves fits its cache, the whole does not) — and a slow thread's chunks are still
+   * taken over, one chunk at a time. Which thread runs a chunk never changes its result. `beforeOwn` runs on
    * this thread after the workers started and before it takes chunks (work that overlaps theirs,
    * e.g. faulting in the fresh output array the result will be copied to); the workers pick up the
    * chunks this thread does not get to meanwhile. With `perThread`, thread t (this one is 0, worker
@@ -377,28 +391,30 @@ export class WasmArena {
       for (const c of chunks) own(c);
       return;
     }
-    const counter = this.beginChunked(this.pool, name, a, pos, chunks, perThread);
+    const S = this.beginChunked(this.pool, name, a, pos, chunks, perThread);
     try {
       beforeOwn?.();
-      for (;;) {
-        const c = Atomics.add(counter, 0, 1);
-        if (c >= chunks.length) break;
-        own(chunks[c]!);
-      }
+      claimChunks(S, chunks.length, S[0]!, 0, (c) => own(chunks[c]!));
     } finally {
       this.pool.join();
     }
   }
 
-  /** Write the chunk table, reset the shared chunk counter (returned) and start the workers on a chunked call. */
+  /**
+   * Write the chunk table and the block counters (returned: [P, next₀, …], see
+   * {@link CHUNK_COUNTER}) and start the workers on a chunked call.
+   */
   private beginChunked(pool: WorkerPool, name: KernelName, a: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], perThread?: PerThread): Int32Array {
-    const t = new Int32Array(this.memory.buffer, CHUNK_TABLE, 1 + 2 * chunks.length);
-    t[0] = chunks.length;
+    const n = chunks.length;
+    const t = new Int32Array(this.memory.buffer, CHUNK_TABLE, 1 + 2 * n);
+    t[0] = n;
     chunks.forEach(([c0, c1], i) => { t[1 + 2 * i] = c0; t[2 + 2 * i] = c1; });
-    const counter = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1);
-    Atomics.store(counter, 0, 0);
-    pool.startChunks(name, a, pos, CHUNK_TABLE, Math.min(pool.size, chunks.length - 1), perThread);
-    return counter;
+    const workers = Math.min(pool.size, n - 1, MAX_CHUNK_THREADS - 1), P = workers + 1;
+    const S = new Int32Array(this.memory.buffer, CHUNK_COUNTER, 1 + P);
+    S[0] = P;
+    for (let u = 0; u < P; u++) Atomics.store(S, 1 + u, Math.floor((n * u) / P));
+    pool.startChunks(name, a, pos, CHUNK_TABLE, workers, perThread);
+    return S;
   }
 
   /**
@@ -430,18 +446,17 @@ export class WasmArena {
         next++;
       }
     };
-    const pool = this.pool, counter = this.beginChunked(pool, name, a, pos, chunks);
+    const pool = this.pool, S = this.beginChunked(pool, name, a, pos, chunks);
     try {
       beforeOwn?.();
-      for (;;) {
-        drain();
-        const c = Atomics.add(counter, 0, 1);
-        if (c >= n) break;
+      drain();
+      claimChunks(S, n, S[0]!, 0, (c) => {
         a[pos] = chunks[c]![0];
         a[pos + 1] = chunks[c]![1];
         f(...a);
         Atomics.store(done, c, 1);
-      }
+        drain();
+      });
       // the workers' last chunks: copy each as it finishes; once they are all idle every flag is final
       while (next < n) {
         const idle = pool.idle();
@@ -457,6 +472,22 @@ export class WasmArena {
       o.set(src.subarray(s), s);
       this.copies.outBytes += (o.length - s) * o.BYTES_PER_ELEMENT;
     }
+  }
+}
+
+/**
+ * Thread `me`'s part of a chunked call over n chunks: `run(c)` for each chunk index c it claims
+ * from the block counters `S` = [P, next₀, …] (see {@link CHUNK_COUNTER}) — its own block first,
+ * in order, then the unclaimed chunks of blocks me + 1, me + 2, … mod P. Each `Atomics.add` on a
+ * block's counter hands out one index, so every chunk is run by exactly one thread (the overshoot
+ * past a block's end is discarded). The workers run this same function: its source is part of
+ * theirs, so it must not refer to anything outside itself.
+ * @internal exported for tests
+ */
+export function claimChunks(S: Int32Array, n: number, P: number, me: number, run: (c: number) => void): void {
+  for (let k = 0; k < P; k++) {
+    const u = (me + k) % P, end = Math.floor((n * (u + 1)) / P);
+    for (let c = Atomics.add(S, 1 + u, 1); c < end; c = Atomics.add(S, 1 + u, 1)) run(c);
   }
 }
 
@@ -510,7 +541,8 @@ function canWait(): boolean {
  */
 const WORKER_BODY = `
 const I = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
-const counter = new Int32Array(memory.buffer, ${CHUNK_COUNTER}, 1);
+const S = new Int32Array(memory.buffer, ${CHUNK_COUNTER}, ${1 + MAX_CHUNK_THREADS});
+const claimChunks = (${claimChunks.toString()});
 const T = new Int32Array(memory.buffer, ${CHUNK_TABLE}, ${1 + 2 * MAX_CHUNKS});
 const D = new Int32Array(memory.buffer, ${CHUNK_DONE}, ${MAX_CHUNKS});
 let fns;
@@ -538,14 +570,13 @@ if (fns) for (;;) {
     else {
       const pos = I[27], count = T[0];
       for (let i = 0; i < n; i++) if ((I[28] >>> i) & 1) a[i] += ((slot - ${CTL_START}) / ${SLOT_INTS * 4} + 1) * I[31]; // worker w is thread w + 1
-      for (;;) {
-        const c = Atomics.add(counter, 0, 1);
-        if (c >= count) break;
+      const me = (slot - ${CTL_START}) / ${SLOT_INTS * 4} + 1;
+      claimChunks(S, count, S[0], me, (c) => {
         a[pos] = T[1 + 2 * c];
         a[pos + 1] = T[2 + 2 * c];
         f(...a);
         Atomics.store(D, c, 1);
-      }
+      });
     }
     I[30] = 0;
   } catch (e) { I[30] = 1; }
