@@ -963,6 +963,80 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
   for (; i < i1; i++) { const p = <usize>i << 2; store<f32>(out + p, f32x4.extract_lane(expFamilyF32x4(op, f32x4.splat(load<f32>(x + p))), 0)); }
 }
 
+// ------------------------------------------------------------------ float64 exp family
+
+/**
+ * exp on 2 float64 lanes, within one ulp of the correctly rounded value: x clamped to
+ * [−746, 709.8] (`f64x2.min` / `max`: a NaN stays NaN), k = round(x·log₂e), r = x − k·ln2_hi −
+ * k·ln2_lo (Cody–Waite: ln2_hi has 21 trailing zero bits, so k·ln2_hi and the first difference are
+ * exact; |r| ≤ 0.347), e^r = 1 + (r + r²·P(r)) with P the Taylor polynomial 1/2! + r/3! + … +
+ * r¹¹/13! (truncation < 5·10⁻¹⁸ relative), then 2^k as 2^⌊k/2⌋ · 2^(k − ⌊k/2⌋) from exponent bits,
+ * so e^x overflows to +∞ above 709.78 and rounds once through the subnormals to 0 below −708.4.
+ * exp(±0) = 1, exp(−∞) = 0, exp(+∞) = +∞.
+ */
+@inline function expF64x2(v: v128): v128 {
+  const x = f64x2.max(f64x2.min(v, f64x2.splat(709.8)), f64x2.splat(-746.0));
+  const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-01))), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  let q = f64x2.splat(1.0 / 6227020800.0); // 1/13!
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
+  const y = f64x2.add(f64x2.splat(1.0), f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q)));
+  const k = i32x4.trunc_sat_f64x2_s_zero(kf); // k in lanes 0, 1 (a NaN lane gives 0: y is NaN then)
+  const k1 = i32x4.shr_s(k, 1), k2 = i32x4.sub(k, k1);
+  const bias = i64x2.splat(1023);
+  const s1 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k1), bias), 52), s2 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k2), bias), 52);
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+/**
+ * exp (op 0), σ (1) or SiLU x · σ(x) (2) of 2 float64 lanes, σ as the reference computes it: with
+ * e = exp(−|x|), 1 / (1 + e) for x ≥ 0 and e / (1 + e) below (no overflow, and the lower tail keeps
+ * its digits down to the subnormals).
+ */
+@inline function expFamilyF64x2(op: i32, v: v128): v128 {
+  if (op == 0) return expF64x2(v);
+  const one = f64x2.splat(1.0);
+  const e = expF64x2(f64x2.neg(f64x2.abs(v))), d = f64x2.add(one, e);
+  const s = v128.bitselect(f64x2.div(one, d), f64x2.div(e, d), f64x2.ge(v, f64x2.splat(0)));
+  return op == 1 ? s : f64x2.mul(v, s);
+}
+
+/**
+ * out[i] = f(x[i]) for i ∈ [i0, i1), f of {@link expFamilyF64x2}, four vectors a step (the
+ * polynomial is one dependency chain per vector); a last odd element by lane 0 of a splat, the
+ * same formula, so chunk boundaries never change a result.
+ */
+@inline function expFamilyF64(op: i32, x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 8 <= i1; i += 8) {
+    const p = <usize>i << 3;
+    const va = v128.load(x + p), vb = v128.load(x + p, 16), vc = v128.load(x + p, 32), vd = v128.load(x + p, 48);
+    v128.store(out + p, expFamilyF64x2(op, va));
+    v128.store(out + p, expFamilyF64x2(op, vb), 16);
+    v128.store(out + p, expFamilyF64x2(op, vc), 32);
+    v128.store(out + p, expFamilyF64x2(op, vd), 48);
+  }
+  for (; i + 2 <= i1; i += 2) { const p = <usize>i << 3; v128.store(out + p, expFamilyF64x2(op, v128.load(x + p))); }
+  for (; i < i1; i++) { const p = <usize>i << 3; store<f64>(out + p, f64x2.extract_lane(expFamilyF64x2(op, f64x2.splat(load<f64>(x + p))), 0)); }
+}
+
+/** out[i] = exp(x[i]) for i ∈ [i0, i1) (float64, within one ulp; in place allowed). */
+export function expF64(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF64(0, x, i0, i1, out); }
+/** out[i] = σ(x[i]) for i ∈ [i0, i1) (float64). */
+export function sigmoidF64(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF64(1, x, i0, i1, out); }
+/** out[i] = x[i] · σ(x[i]) for i ∈ [i0, i1) (float64 SiLU). */
+export function siluF64(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF64(2, x, i0, i1, out); }
+
 /** out[i] = exp(x[i]) for i ∈ [i0, i1) (float32, ≈ 1e-7 relative; in place allowed). */
 export function expF32(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF32(0, x, i0, i1, out); }
 

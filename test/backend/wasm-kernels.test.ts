@@ -296,6 +296,37 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
+  it('float64 exp within one ulp of Math.exp (10⁵ points over [−746, 710], the overflow and subnormal edges, specials); σ and SiLU within 4 ulp of the reference', () => {
+    const rng = new Rng(16);
+    const pts: number[] = [0, -0, 1, -1, 0.5, Math.LN2, -Math.LN2, 1e-300, -1e-300, 5e-324, -5e-324, Infinity, -Infinity, NaN, 709.782712893384, 709.7827128933841, 709.79, 709.8, 710, 1000,
+      -708.3964185322641, -708.4, -709.08956571282405, -744.4400719213812, -745.1332191019411, -745.1332191019412, -745.14, -746, -800, 88.7, -103.9];
+    for (let k = -1074; k <= 1023; k += 7) pts.push(k * Math.LN2, k * Math.LN2 + 1e-9, k * Math.LN2 * (1 + 1e-15)); // near the rounding points of k
+    for (let i = 0; i < 50_000; i++) pts.push(-746 + 1456 * rng.uniform());
+    for (let i = 0; i < 20_000; i++) pts.push(rng.normal() * 3, -708 - 37.2 * rng.uniform()); // the common range; the subnormal results
+    const n = pts.length, x = Float64Array.from(pts);
+    const got = run(wasm, 'exp', [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {}) as Float64Array;
+    const gb = new BigInt64Array(got.buffer), w = new Float64Array(1), wb = new BigInt64Array(w.buffer);
+    let worst = 0n;
+    for (let i = 0; i < n; i++) {
+      w[0] = Math.exp(x[i]!);
+      if (Number.isNaN(w[0])) { expect(got[i]).toBeNaN(); continue; }
+      const d = gb[i]! > wb[0]! ? gb[i]! - wb[0]! : wb[0]! - gb[i]!; // ulps apart (both ≥ 0, so their bits are ordered)
+      if (d > worst) worst = d;
+      if (d > 1n) throw new Error(`exp(${x[i]}) = ${got[i]}, Math.exp gives ${w[0]}`);
+    }
+    expect(worst).toBe(1n); // the bound is reached, so the check can see a one-ulp difference
+    for (const op of ['sigmoid', 'silu']) {
+      const want = run(jsBackend, op, [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {});
+      const g = run(wasm, op, [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {});
+      for (let i = 0; i < n; i++) {
+        if (Number.isNaN(want[i])) { expect(g[i], `${op}(${x[i]})`).toBeNaN(); continue; }
+        if (!Number.isFinite(want[i])) { expect(g[i], `${op}(${x[i]})`).toBe(want[i]); continue; }
+        // below x ≈ −708, e^x is subnormal: one ulp of it is 5e-324 absolute, times |x| in SiLU
+        if (Math.abs(g[i]! - want[i]!) > 4 * 2 ** -53 * Math.abs(want[i]!) + 4 * 5e-324 * Math.max(1, Math.abs(x[i]!))) throw new Error(`${op}(${x[i]}) = ${g[i]}, the reference gives ${want[i]}`);
+      }
+    }
+  });
+
   it('exp, σ, SiLU, the softmax rows and logsumexp: the direct exponent formula (|x| ≤ 87) gives the bits of the clamped one', () => {
     // the kernels take a 16-lane block by the direct formula when every lane is within ±87, else by
     // the clamped one: the same values with an outlier every 8 lanes (every block has one) must

@@ -3,8 +3,8 @@
  * kernels (wasm/kernels.ts): the fused message-passing sums (`gatherSegmentSum`,
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
  * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
- * gradients: im2col blocks packed straight into the GEMM, see `convGeo`) and float32 `exp` /
- * `sigmoid` / `silu` / `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
+ * gradients: im2col blocks packed straight into the GEMM, see `convGeo`), `exp` / `sigmoid` /
+ * `silu` (float32 and float64) and float32 `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
  * with their own measured thresholds. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
  * the kernel then copies its inputs into the module's memory (resident ones, ./resident.ts, it
@@ -424,16 +424,17 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     batches.forEach(([ao, bo], i) => gemmF32(A, ao, attrs.transA, B, bo, attrs.transB, C, i * M * N, M, K, N, false));
   };
 
-  // float32 exp / sigmoid / SiLU as SIMD polynomial maps (≈ 1e-7 relative; float64 stays on Math.exp)
-  const unary = (name: 'expF32' | 'sigmoidF32' | 'siluF32'): ProviderKernel => (inputs, outputs) => {
+  // exp / sigmoid / SiLU as SIMD polynomial maps: float32 ≈ 1e-7 relative, float64 within one ulp
+  // (the reference's Math.exp is within one ulp too: the two may differ in the last bit)
+  const unary = (name: 'exp' | 'sigmoid' | 'silu'): ProviderKernel => (inputs, outputs) => {
     const [x] = inputs, [o] = outputs;
-    const n = x!.data.length;
+    const n = x!.data.length, d64 = x!.dtype === 'float64';
     const a = rt();
     a.reset();
-    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
+    const xd = x!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), po = a.outputOver(od, xd, px);
-    const T = par(a, n * 8);
-    a.parallelChunksOut(name, [px, 0, 0, po], 1, chunked(n, T), po, od, 1, touchFresh(a, od, T));
+    const T = par(a, n * (d64 ? 32 : 8));
+    a.parallelChunksOut(d64 ? `${name}F64` : `${name}F32`, [px, 0, 0, po], 1, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   // SiLU's backward in one pass (the composed rule is six elementwise ops and five temporaries)
@@ -654,7 +655,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     softmax: softmaxRows(0), logSoftmax: softmaxRows(1), softmaxGrad, logSoftmaxGrad, layerNorm, layerNormGrad, variance, batchNorm, batchNormGrad,
     gatherSegmentSum, segmentSum, gatherSegmentWeightedSum, gatherDot, segmentSoftmax, segmentSoftmaxGrad, matmul,
     conv2d, conv2dGradInput, conv2dGradWeight,
-    exp: unary('expF32'), sigmoid: unary('sigmoidF32'), silu: unary('siluF32'), siluGrad, so2Gather, so2SegmentSum,
+    exp: unary('exp'), sigmoid: unary('sigmoid'), silu: unary('silu'), siluGrad, so2Gather, so2SegmentSum,
   };
   // elementwise maps and reductions (./elementwise.ts), with their own accepts rule
   const ew = elementwiseKernels({ minWork: opts.minWork, parallelMinWork: opts.parallelMinWork, runtime: opts.runtime });
@@ -731,7 +732,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
         break;
       }
-      default: // exp, sigmoid, silu, siluGrad: float32 maps
+      case 'exp': case 'sigmoid': case 'silu': // float32 and float64 maps
+        if (!(f32(x) || x.dtype === 'float64') || outputs[0]!.dtype !== x.dtype || !enough(x.data.length)) return false;
+        break;
+      default: // siluGrad: a float32 map
         if (!f32(x) || !enough(x.data.length)) return false;
     }
     return runtime() !== null;

@@ -58,6 +58,9 @@ export interface WasmKernelExports {
   gradOutF32(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
   gradOutF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
   expF32(x: number, i0: number, i1: number, out: number): void;
+  expF64(x: number, i0: number, i1: number, out: number): void;
+  sigmoidF64(x: number, i0: number, i1: number, out: number): void;
+  siluF64(x: number, i0: number, i1: number, out: number): void;
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
   siluF32(x: number, i0: number, i1: number, out: number): void;
   siluGradF32(x: number, g: number, i0: number, i1: number, out: number): void;
