@@ -2418,6 +2418,135 @@ export function softmaxGradRowsF32(y: usize, g: usize, L: i32, r0: i32, r1: i32,
 }
 
 
+// ------------------------------------------------------------------ float64 softmax rows
+
+/**
+ * Σ exp(x − m) over float64 x[0, L) by {@link expF64x2}: blocks of 8 (four vectors, e₀…e₃ into
+ * accumulators s₀…s₃), then pairs into s₀, then ((s₀ + s₁) + (s₂ + s₃)) lane 0 + lane 1, and a
+ * last odd element (lane 0 of a splat: the same exp); with `keep` (a constant after inlining) each
+ * exponential is also written to orow.
+ */
+@inline function rowExpSumF64(xr: usize, L: i32, m: f64, keep: bool, orow: usize): f64 {
+  const ms = f64x2.splat(m);
+  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let j = 0;
+  for (; j + 8 <= L; j += 8) {
+    const p = <usize>j << 3;
+    const e0 = expF64x2(f64x2.sub(v128.load(xr + p), ms)), e1 = expF64x2(f64x2.sub(v128.load(xr + p, 16), ms));
+    const e2 = expF64x2(f64x2.sub(v128.load(xr + p, 32), ms)), e3 = expF64x2(f64x2.sub(v128.load(xr + p, 48), ms));
+    if (keep) {
+      v128.store(orow + p, e0);
+      v128.store(orow + p, e1, 16);
+      v128.store(orow + p, e2, 32);
+      v128.store(orow + p, e3, 48);
+    }
+    s0 = f64x2.add(s0, e0);
+    s1 = f64x2.add(s1, e1);
+    s2 = f64x2.add(s2, e2);
+    s3 = f64x2.add(s3, e3);
+  }
+  for (; j + 2 <= L; j += 2) {
+    const p = <usize>j << 3;
+    const e = expF64x2(f64x2.sub(v128.load(xr + p), ms));
+    if (keep) v128.store(orow + p, e);
+    s0 = f64x2.add(s0, e);
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  if (j < L) {
+    const p = <usize>j << 3;
+    const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(xr + p) - m)), 0);
+    if (keep) store<f64>(orow + p, e);
+    s += e;
+  }
+  return s;
+}
+
+/**
+ * Softmax (op 0) or log-softmax (op 1) of the float64 rows [r0, r1) of x[rows, L] into out (which
+ * may be x), the reference's formula: m = the row's maximum (NaN wins; log-softmax shifts by 0
+ * where m = ±∞), e = exp(x − m) by {@link expF64x2}, s = Σ e ({@link rowExpSumF64}); softmax
+ * stores e / s, log-softmax x − (log s + m). Each row is computed alone, so results never depend
+ * on how rows are split across threads.
+ */
+export function softmaxRowsF64(op: i32, x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 3), orow = out + ((<usize>r * <usize>L) << 3);
+    let m = reduceRange<f64>(1, xr, 0, L);
+    if (op == 1 && (m == Infinity || m == -Infinity)) m = 0;
+    let j = 0;
+    if (op == 0) {
+      const sv = f64x2.splat(rowExpSumF64(xr, L, m, true, orow)), s = f64x2.extract_lane(sv, 0);
+      for (; j + 2 <= L; j += 2) { const p = <usize>j << 3; v128.store(orow + p, f64x2.div(v128.load(orow + p), sv)); }
+      if (j < L) { const p = <usize>j << 3; store<f64>(orow + p, load<f64>(orow + p) / s); }
+    } else {
+      const lr = Math.log(rowExpSumF64(xr, L, m, false, 0)) + m, rv = f64x2.splat(lr);
+      for (; j + 2 <= L; j += 2) { const p = <usize>j << 3; v128.store(orow + p, f64x2.sub(v128.load(xr + p), rv)); }
+      if (j < L) { const p = <usize>j << 3; store<f64>(orow + p, load<f64>(xr + p) - lr); }
+    }
+  }
+}
+
+/**
+ * out[r] = log Σ exp(x − m) + m over the float64 rows [r0, r1) of x[rows, L], m the row's maximum
+ * (NaN wins) shifted by 0 where it is ±∞, as the reference's `logsumexp`.
+ */
+export function logsumexpRowsF64(x: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const xr = x + ((<usize>r * <usize>L) << 3);
+    let m = reduceRange<f64>(1, xr, 0, L);
+    if (m == Infinity || m == -Infinity) m = 0;
+    store<f64>(out + (<usize>r << 3), Math.log(rowExpSumF64(xr, L, m, false, 0)) + m);
+  }
+}
+
+/**
+ * Softmax's gradient on the float64 rows [r0, r1) of [rows, L]: out = y ⊙ (g − s), s = Σ g ⊙ y
+ * (four f64x2 accumulators over blocks of 8, (a₀ + a₁) + (a₂ + a₃), the lanes, then the tail in
+ * order); out may be g.
+ */
+export function softmaxGradRowsF64(y: usize, g: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 3, yr = y + off, gr = g + off, orow = out + off;
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let j = 0;
+    for (; j + 8 <= L; j += 8) {
+      const p = <usize>j << 3;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(gr + p), v128.load(yr + p)));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(gr + p, 16), v128.load(yr + p, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(gr + p, 32), v128.load(yr + p, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(gr + p, 48), v128.load(yr + p, 48)));
+    }
+    const t4 = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+    let s = f64x2.extract_lane(t4, 0) + f64x2.extract_lane(t4, 1);
+    for (; j < L; j++) { const p = <usize>j << 3; s += load<f64>(gr + p) * load<f64>(yr + p); }
+    const tv = f64x2.splat(s);
+    j = 0;
+    for (; j + 2 <= L; j += 2) { const p = <usize>j << 3; v128.store(orow + p, f64x2.mul(v128.load(yr + p), f64x2.sub(v128.load(gr + p), tv))); }
+    if (j < L) { const p = <usize>j << 3; store<f64>(orow + p, load<f64>(yr + p) * (load<f64>(gr + p) - s)); }
+  }
+}
+
+/**
+ * Log-softmax's gradient on the float64 rows [r0, r1) of [rows, L]: out = g − exp(y) · S, S = Σ g
+ * ({@link rowSum}'s order), exp by {@link expF64x2}; out may be g.
+ */
+export function logSoftmaxGradRowsF64(y: usize, g: usize, L: i32, r0: i32, r1: i32, out: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>L) << 3, yr = y + off, gr = g + off, orow = out + off;
+    const S = rowSum<f64>(gr, L), sv = f64x2.splat(S);
+    let j = 0;
+    for (; j + 4 <= L; j += 4) {
+      const p = <usize>j << 3;
+      const e0 = expF64x2(v128.load(yr + p)), e1 = expF64x2(v128.load(yr + p, 16));
+      v128.store(orow + p, f64x2.sub(v128.load(gr + p), f64x2.mul(e0, sv)));
+      v128.store(orow + p, f64x2.sub(v128.load(gr + p, 16), f64x2.mul(e1, sv)), 16);
+    }
+    for (; j + 2 <= L; j += 2) { const p = <usize>j << 3; v128.store(orow + p, f64x2.sub(v128.load(gr + p), f64x2.mul(expF64x2(v128.load(yr + p)), sv))); }
+    if (j < L) { const p = <usize>j << 3; store<f64>(orow + p, load<f64>(gr + p) - f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(yr + p))), 0) * S); }
+  }
+}
+
 // ------------------------------------------------------------------ clamp, logsumexp rows
 
 /**

@@ -104,13 +104,15 @@ describe('wasm softmax rows (float32, last axis)', () => {
     expect(diff(Float32Array.of(NaN), Float32Array.of(NaN), true)).toBeNull();
   });
 
-  it('accepts float32 over the last axis only; the reference runs the rest', () => {
+  it('accepts float32 and float64 over the last axis only; the reference runs the rest', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
-    const f = new Float32Array(12), d = new Float64Array(12);
+    const f = new Float32Array(12), d = new Float64Array(12), i = new Int32Array(12);
     expect(p.accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
     expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
-    expect(p.accepts('softmax', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 1 })).toBe(false);
+    expect(p.accepts('softmax', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 1 })).toBe(true);
+    expect(p.accepts('logSoftmaxGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }, { data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 0 })).toBe(false);
+    expect(p.accepts('softmax', [{ data: i, shape: [3, 4], dtype: 'int32' }], [{ data: i, shape: [3, 4], dtype: 'int32' }], { axis: 1 })).toBe(false);
     expect(wasmProvider({}).accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(false); // below minWork
   });
 });
@@ -190,13 +192,13 @@ describe('wasm clamp and logsumexp rows', () => {
     });
   }
 
-  it('logsumexp over leading axes and float64 stay on the reference', () => {
+  it('logsumexp over leading axes stays on the reference; float64 is taken', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0] })).toBe(false);
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1] })).toBe(true);
-    expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(false);
+    expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(true);
     expect(p.accepts('clamp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { lo: 0, hi: 1 })).toBe(true);
   });
 });
@@ -291,7 +293,7 @@ describe('wasm batch norm (float32, training, x as [N, C, S])', () => {
   });
 });
 
-describe('wasm float64 rows: variance, layer norm, batch norm (f64x2)', () => {
+describe('wasm float64 rows: softmax, log-softmax, their gradients, logsumexp, variance, layer norm, batch norm (f64x2)', () => {
   const rng = new Rng(29);
   const size = (sh: readonly number[]): number => sh.reduce((p, d) => p * d, 1);
   const f64 = (n: number, scale: number, offset = 0): Float64Array => Float64Array.from({ length: n }, () => offset + (rng.uniform() * 2 - 1) * scale);
@@ -311,6 +313,33 @@ describe('wasm float64 rows: variance, layer norm, batch norm (f64x2)', () => {
     }
     return ref;
   };
+  for (const L of [1, 2, 3, 8, 9, 17, 1000]) {
+    it(`softmax, log-softmax, their gradients and logsumexp over rows of ${L}`, () => {
+      const rows = 23, n = rows * L, x = f64(n, 20), g = f64(n, 1), sh = [rows, L];
+      // softmax: every probability within 1e-14 of itself (the exps are within an ulp of Math.exp, the sums differ in order)
+      const sref = call(jsBackend.kernels.softmax!, [[x, sh]], [sh], { axis: 1 })[0]!;
+      const sgot = tables.map(([, t]) => call(t.softmax!, [[x, sh]], [sh], { axis: 1 })[0]!);
+      expect(diff(sgot[0]!, sref, false, 1e-14, 0, true), 'softmax').toBeNull();
+      for (const o of sgot.slice(1)) expect(diff(o, sgot[0]!, true), 'softmax threads').toBeNull();
+      const lref = check('logSoftmax', [[x, sh]], [sh], { axis: 1 });
+      check('softmaxGrad', [[sref, sh], [g, sh]], [sh], { axis: 1 });
+      check('logSoftmaxGrad', [[lref[0]!, sh], [g, sh]], [sh], { axis: 1 });
+      check('logsumexp', [[x, sh]], [[rows]], { axes: [1] });
+    });
+  }
+  it('softmax, log-softmax and logsumexp of special rows (NaN, +∞, all −∞, ±1e308, subnormal results) as the reference', () => {
+    const rowsV = [
+      [1, NaN, 2, 3, 4], [Infinity, 0, 1, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+      [1e308, -1e308, 0, 1, 2], [-Infinity, 0, -Infinity, 1, -Infinity], [Infinity, Infinity, 1, 2, 3], [0, -720, -740, -800, 1],
+    ];
+    const x = Float64Array.from(rowsV.flat()), sh = [rowsV.length, 5];
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const ref = call(jsBackend.kernels[op]!, [[x, sh]], [sh], { axis: 1 })[0]!;
+      for (const [T, t] of tables) expect(diff(call(t[op]!, [[x, sh]], [sh], { axis: 1 })[0]!, ref, false, 1e-14, 4 * 5e-324, true), `${op} on ${T} threads`).toBeNull();
+    }
+    const ref = call(jsBackend.kernels.logsumexp!, [[x, sh]], [[rowsV.length]], { axes: [1] })[0]!;
+    for (const [T, t] of tables) expect(diff(call(t.logsumexp!, [[x, sh]], [[rowsV.length]], { axes: [1] })[0]!, ref, false, 1e-14, 0, true), `logsumexp on ${T} threads`).toBeNull();
+  });
   for (const L of [1, 3, 8, 17, 1000]) {
     it(`variance and layer norm (forward and backward) over rows of ${L}`, () => {
       const rows = 23, n = rows * L, x = f64(n, 3, 40), g = f64(n, 1), w = f64(L, 2), b = f64(L, 1);

@@ -488,32 +488,32 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.finish(po, o!.data as Float32Array | Float64Array);
   };
 
-  // softmax / log-softmax over the last axis (float32): one pass per row for the maximum, one for
-  // exp and its float64 sum, one to scale — rows split across the threads (each row on one thread)
+  // softmax / log-softmax over the last axis (float32, float64): one pass per row for the maximum,
+  // one for exp and its float64 sum, one to scale — rows split across the threads (each row on one thread)
   const softmaxRows = (op: 0 | 1): ProviderKernel => (inputs, outputs) => {
     const [x] = inputs, [o] = outputs;
-    const n = x!.data.length, L = x!.shape[x!.shape.length - 1]!, rows = n / L;
+    const n = x!.data.length, L = x!.shape[x!.shape.length - 1]!, rows = n / L, d64 = f64(x!);
     const a = rt();
     a.reset();
-    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
+    const xd = x!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), po = a.outputOver(od, xd, px);
-    const T = par(a, n * 8);
-    a.parallelChunksOut('softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+    const T = par(a, n * (d64 ? 32 : 8));
+    a.parallelChunksOut(d64 ? 'softmaxRowsF64' : 'softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
   // the gradients of softmax (gx = y ⊙ (g − Σ g ⊙ y)) and log-softmax (gx = g − exp(y) · Σ g) over
-  // the last axis (float32) from the output y and the upstream g: rows split across the threads,
-  // copied out chunk by chunk; `work` elements of work per element (log-softmax's exp costs more)
-  const gradRows = (name: 'softmaxGradRowsF32' | 'logSoftmaxGradRowsF32', work: number): ProviderKernel => (inputs, outputs) => {
+  // the last axis (float32, float64) from the output y and the upstream g: rows split across the
+  // threads, copied out chunk by chunk; `work` elements of work per element (an exp costs more)
+  const gradRows = (name: 'softmaxGradRows' | 'logSoftmaxGradRows', work: number): ProviderKernel => (inputs, outputs) => {
     const [y, g] = inputs, [o] = outputs;
-    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L;
+    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L, d64 = f64(y!);
     const a = rt();
     a.reset();
-    const gd = g!.data as Float32Array, od = o!.data as Float32Array;
-    const py = a.input(y!.data as Float32Array), pg = a.input(gd), po = a.outputOver(od, gd, pg);
-    const T = par(a, n * work);
-    a.parallelChunksOut(name, [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+    const gd = g!.data as FloatArray, od = o!.data as FloatArray;
+    const py = a.input(y!.data as FloatArray), pg = a.input(gd), po = a.outputOver(od, gd, pg);
+    const T = par(a, n * (d64 && name === 'logSoftmaxGradRows' ? 32 : work));
+    a.parallelChunksOut(d64 ? `${name}F64` : `${name}F32`, [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
   };
-  const softmaxGrad = gradRows('softmaxGradRowsF32', 4), logSoftmaxGrad = gradRows('logSoftmaxGradRowsF32', 8);
+  const softmaxGrad = gradRows('softmaxGradRows', 4), logSoftmaxGrad = gradRows('logSoftmaxGradRows', 8);
 
 
   // variance over trailing axes (float32): two float64 passes per row, rows split across the threads
@@ -638,15 +638,15 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const T = par(a, n);
     a.parallelChunksOut(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
-  // logsumexp over trailing axes (float32): one row per group
+  // logsumexp over trailing axes (float32, float64): one row per group
   const logsumexp: ProviderKernel = (inputs, outputs) => {
     const [x] = inputs, [o] = outputs;
-    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows;
+    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows, d64 = f64(x!);
     const a = rt();
     a.reset();
-    const od = o!.data as Float32Array, px = a.input(x!.data as Float32Array), po = a.output(od);
-    const T = par(a, x!.data.length * 8);
-    a.parallelChunks('logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(rows, T));
+    const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
+    const T = par(a, x!.data.length * (d64 ? 32 : 8));
+    a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(rows, T));
     a.finish(po, od);
   };
 
@@ -698,9 +698,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'clamp': // float32 / float64 maps
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'logsumexp': { // float32 over trailing axes
+      case 'logsumexp': { // float32 / float64 over trailing axes
         const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
-        if (!f32(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
+        if (!isFloat(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
         break;
       }
       case 'batchNorm': case 'batchNormGrad': // float32 / float64, x [N, C, …]
@@ -715,8 +715,8 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!isFloat(x) || !ok || !enough(x.data.length)) return false;
         break;
       }
-      case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32, over the last axis
-        if (!f32(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
+      case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32 / float64, over the last axis
+        if (!isFloat(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
         break;
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds
         const os = outputs[0]!.shape, r = os.length;

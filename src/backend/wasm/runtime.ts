@@ -102,8 +102,11 @@ export interface WasmKernelExports {
   colExtremeF32(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   softmaxRowsF32(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
+  softmaxRowsF64(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
   logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
+  logSoftmaxGradRowsF64(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   softmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
+  softmaxGradRowsF64(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   batchNormStatsF32(x: number, N: number, C: number, S: number, peps: number, c0: number, c1: number, mu: number, va: number, st: number): void;
   batchNormApplyF32(x: number, w: number, b: number, C: number, S: number, st: number, u0: number, u1: number, y: number): void;
   batchNormGradStatsF32(x: number, g: number, N: number, C: number, S: number, st: number, c0: number, c1: number, sums: number): void;
@@ -129,6 +132,7 @@ export interface WasmKernelExports {
   sgdF32(p: number, g: number, b: number, sc: number, mode: number, i0: number, i1: number): void;
   sgdF64(p: number, g: number, b: number, sc: number, mode: number, i0: number, i1: number): void;
   logsumexpRowsF32(x: number, L: number, r0: number, r1: number, out: number): void;
+  logsumexpRowsF64(x: number, L: number, r0: number, r1: number, out: number): void;
 }
 
 /** Name of a kernel export. */
