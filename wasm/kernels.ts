@@ -2547,6 +2547,138 @@ export function logSoftmaxGradRowsF64(y: usize, g: usize, L: i32, r0: i32, r1: i
   }
 }
 
+// ------------------------------------------------------------------ softmax family along a middle axis
+
+/*
+ * x as [B, L, W], the op along L (softmax / log-softmax / their gradients over any axis but the last,
+ * logsumexp over a block of leading or middle axes). Columns are contiguous, so one vector holds
+ * 16 / sizeof<T> neighbouring columns (a "unit") and walks down L with stride W: each column's
+ * maximum, exps and sums are computed in its own lane, in the reference's order (ascending along
+ * L, sums in float64), and the exp is the row kernels' (expF32x4 / expF64x2). A last partial unit
+ * runs its columns one at a time through lane 0 of a splat: the same operations, so the same bits
+ * as in a full unit. Tasks are units, t ∈ [t0, t1) ↦ batch ⌊t / U⌋, unit t mod U (U = ⌈W / lanes⌉);
+ * no result depends on how tasks are split across threads.
+ */
+
+/** A unit's vector at p (one element splatted when `one`). */
+@inline function cload<T>(p: usize, one: bool): v128 { return one ? vsplat<T>(load<T>(p)) : v128.load(p); }
+/** Store a unit's vector at p (lane 0 only when `one`). */
+@inline function cstore<T>(p: usize, v: v128, one: bool): void {
+  if (!one) v128.store(p, v);
+  else if (sizeof<T>() == 4) store<f32>(p, f32x4.extract_lane(v, 0));
+  else store<f64>(p, f64x2.extract_lane(v, 0));
+}
+@inline function cexp<T>(v: v128): v128 { return sizeof<T>() == 4 ? expF32x4(v) : expF64x2(v); }
+@inline function csub<T>(a: v128, b: v128): v128 { return sizeof<T>() == 4 ? f32x4.sub(a, b) : f64x2.sub(a, b); }
+@inline function cdiv<T>(a: v128, b: v128): v128 { return sizeof<T>() == 4 ? f32x4.div(a, b) : f64x2.div(a, b); }
+/** Lane-wise maximum with NaN winning (wasm's max propagates NaN). */
+@inline function cmax<T>(a: v128, b: v128): v128 { return sizeof<T>() == 4 ? f32x4.max(a, b) : f64x2.max(a, b); }
+/** Lanes of m that are ±∞ set to 0 (the log-softmax / logsumexp shift). */
+@inline function cshift<T>(m: v128): v128 {
+  if (sizeof<T>() == 4) return v128.andnot(m, f32x4.eq(f32x4.abs(m), f32x4.splat(Infinity)));
+  return v128.andnot(m, f64x2.eq(f64x2.abs(m), f64x2.splat(Infinity)));
+}
+/** The lanes of a float64 sum pair (lo: lanes 0, 1; hi: 2, 3 for float32) rounded to T in one vector. */
+@inline function cround<T>(lo: v128, hi: v128): v128 {
+  if (sizeof<T>() == 4) return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  return lo;
+}
+/** Lane-wise T(log t) + m, then rounded to T (float32: the reference rounds the log and the sum). */
+@inline function clogPlus<T>(t: v128, m: v128): v128 {
+  if (sizeof<T>() == 4) {
+    let r = f32x4.splat(0);
+    r = f32x4.replace_lane(r, 0, <f32>(<f32>Math.log(<f64>f32x4.extract_lane(t, 0)) + f32x4.extract_lane(m, 0)));
+    r = f32x4.replace_lane(r, 1, <f32>(<f32>Math.log(<f64>f32x4.extract_lane(t, 1)) + f32x4.extract_lane(m, 1)));
+    r = f32x4.replace_lane(r, 2, <f32>(<f32>Math.log(<f64>f32x4.extract_lane(t, 2)) + f32x4.extract_lane(m, 2)));
+    r = f32x4.replace_lane(r, 3, <f32>(<f32>Math.log(<f64>f32x4.extract_lane(t, 3)) + f32x4.extract_lane(m, 3)));
+    return r;
+  }
+  let r = f64x2.splat(0);
+  r = f64x2.replace_lane(r, 0, Math.log(f64x2.extract_lane(t, 0)) + f64x2.extract_lane(m, 0));
+  r = f64x2.replace_lane(r, 1, Math.log(f64x2.extract_lane(t, 1)) + f64x2.extract_lane(m, 1));
+  return r;
+}
+
+/**
+ * One unit (or one column when `one`) of softmax (op 0), log-softmax (1) or logsumexp (2) along L:
+ * m = max (NaN wins; shifted by 0 where ±∞ for ops 1, 2), e = exp(x − m), s = Σ e in float64 in
+ * ascending order, t = T(s); softmax stores e, then e / t; log-softmax x − T(T(log t) + m);
+ * logsumexp stores T(T(log t) + m) at o (one row of W).
+ */
+@inline function softmaxColUnit<T>(op: i32, xp: usize, L: i32, st: usize, op_: usize, one: bool): void {
+  let m = vsplat<T>(<T>-Infinity);
+  for (let l = 0; l < L; l++) m = cmax<T>(m, cload<T>(xp + <usize>l * st, one));
+  if (op != 0) m = cshift<T>(m);
+  let lo = f64x2.splat(0), hi = lo;
+  for (let l = 0; l < L; l++) {
+    const e = cexp<T>(csub<T>(cload<T>(xp + <usize>l * st, one), m));
+    if (op == 0) cstore<T>(op_ + <usize>l * st, e, one);
+    if (sizeof<T>() == 4) { lo = f64x2.add(lo, f64x2.promote_low_f32x4(e)); hi = f64x2.add(hi, promoteHigh(e)); } else lo = f64x2.add(lo, e);
+  }
+  const t = cround<T>(lo, hi);
+  if (op == 0) {
+    for (let l = 0; l < L; l++) { const q = op_ + <usize>l * st; cstore<T>(q, cdiv<T>(cload<T>(q, one), t), one); }
+  } else if (op == 1) {
+    const r = clogPlus<T>(t, m);
+    for (let l = 0; l < L; l++) cstore<T>(op_ + <usize>l * st, csub<T>(cload<T>(xp + <usize>l * st, one), r), one);
+  } else cstore<T>(op_, clogPlus<T>(t, m), one);
+}
+
+/**
+ * One unit (or column) of softmax's gradient (op 0: gx = y ⊙ (g − T(Σ T(g·y)))) or log-softmax's
+ * (op 1: gx = g − T(T(exp y) · T(Σ g))) along L, sums in float64 in ascending order.
+ */
+@inline function softmaxGradColUnit<T>(op: i32, yp: usize, gp: usize, L: i32, st: usize, op_: usize, one: bool): void {
+  let lo = f64x2.splat(0), hi = lo;
+  for (let l = 0; l < L; l++) {
+    const g = cload<T>(gp + <usize>l * st, one);
+    const q = op == 0 ? vmul<T>(g, cload<T>(yp + <usize>l * st, one)) : g;
+    if (sizeof<T>() == 4) { lo = f64x2.add(lo, f64x2.promote_low_f32x4(q)); hi = f64x2.add(hi, promoteHigh(q)); } else lo = f64x2.add(lo, q);
+  }
+  const t = cround<T>(lo, hi);
+  for (let l = 0; l < L; l++) {
+    const o = <usize>l * st, y = cload<T>(yp + o, one), g = cload<T>(gp + o, one);
+    cstore<T>(op_ + o, op == 0 ? vmul<T>(y, csub<T>(g, t)) : csub<T>(g, vmul<T>(cexp<T>(y), t)), one);
+  }
+}
+
+/** Tasks [t0, t1) of {@link softmaxColUnit} over x[B, L, W] (out: [B, L, W], or [B, W] for logsumexp). */
+@inline function softmaxCols<T>(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  const lanes = 16 / sizeof<T>(), U = (W + lanes - 1) / lanes, sh = shiftOf<T>(), st = <usize>W << sh;
+  for (let t = t0; t < t1; t++) {
+    const b = t / U, c = (t - b * U) * lanes;
+    const xb = x + ((<usize>b * <usize>L * <usize>W) << sh), ob = op == 2 ? out + ((<usize>b * <usize>W) << sh) : out + ((<usize>b * <usize>L * <usize>W) << sh);
+    if (c + lanes <= W) softmaxColUnit<T>(op, xb + (<usize>c << sh), L, st, ob + (<usize>c << sh), false);
+    else for (let j = c; j < W; j++) softmaxColUnit<T>(op, xb + (<usize>j << sh), L, st, ob + (<usize>j << sh), true);
+  }
+}
+/** Softmax (0), log-softmax (1) or logsumexp (2) along the middle axis of float32 x[B, L, W], tasks [t0, t1). */
+export function softmaxColsF32(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  if (op == 0) softmaxCols<f32>(0, x, L, W, t0, t1, out); else if (op == 1) softmaxCols<f32>(1, x, L, W, t0, t1, out); else softmaxCols<f32>(2, x, L, W, t0, t1, out);
+}
+/** {@link softmaxColsF32} for float64. */
+export function softmaxColsF64(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  if (op == 0) softmaxCols<f64>(0, x, L, W, t0, t1, out); else if (op == 1) softmaxCols<f64>(1, x, L, W, t0, t1, out); else softmaxCols<f64>(2, x, L, W, t0, t1, out);
+}
+
+/** Tasks [t0, t1) of {@link softmaxGradColUnit} over y, g, out [B, L, W]. */
+@inline function softmaxGradCols<T>(op: i32, y: usize, g: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  const lanes = 16 / sizeof<T>(), U = (W + lanes - 1) / lanes, sh = shiftOf<T>(), st = <usize>W << sh;
+  for (let t = t0; t < t1; t++) {
+    const b = t / U, c = (t - b * U) * lanes, off = (<usize>b * <usize>L * <usize>W) << sh;
+    if (c + lanes <= W) softmaxGradColUnit<T>(op, y + off + (<usize>c << sh), g + off + (<usize>c << sh), L, st, out + off + (<usize>c << sh), false);
+    else for (let j = c; j < W; j++) softmaxGradColUnit<T>(op, y + off + (<usize>j << sh), g + off + (<usize>j << sh), L, st, out + off + (<usize>j << sh), true);
+  }
+}
+/** Softmax's (op 0) or log-softmax's (1) gradient along the middle axis of float32 [B, L, W], tasks [t0, t1); out may be g. */
+export function softmaxGradColsF32(op: i32, y: usize, g: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  if (op == 0) softmaxGradCols<f32>(0, y, g, L, W, t0, t1, out); else softmaxGradCols<f32>(1, y, g, L, W, t0, t1, out);
+}
+/** {@link softmaxGradColsF32} for float64. */
+export function softmaxGradColsF64(op: i32, y: usize, g: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  if (op == 0) softmaxGradCols<f64>(0, y, g, L, W, t0, t1, out); else softmaxGradCols<f64>(1, y, g, L, W, t0, t1, out);
+}
+
 // ------------------------------------------------------------------ clamp, logsumexp rows
 
 /**

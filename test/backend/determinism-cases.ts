@@ -106,7 +106,12 @@ export function determinismCases(): Case[] {
   out.push({ name: 'siluGrad', op: 'siluGrad', inputs: [xm, gm], outputs: [[n]], attrs: {} });
   { // row kernels: softmax's gradient (float32), variance over the last axis, batch norm
     const rs = [97, 103], ym = kt(uniform(rng, 97 * 103, d, 0, 0.05), rs, d), gr = kt(floats(rng, 97 * 103, d, 1), rs, d);
-    if (d === 'float32') out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
+    out.push({ name: 'softmaxGrad rows', op: 'softmaxGrad', inputs: [ym, gr], outputs: [rs], attrs: { axis: 1 } });
+    // the column kernels: softmax family along a middle axis (a partial last unit of columns), logsumexp over a middle block
+    const cs = [5, 41, 67], cx = kt(floats(rng, 5 * 41 * 67, d, 4), cs, d), cg = kt(floats(rng, 5 * 41 * 67, d, 1), cs, d);
+    for (const op of ['softmax', 'logSoftmax']) out.push({ name: `${op} columns`, op, inputs: [cx], outputs: [cs], attrs: { axis: 1 } });
+    for (const op of ['softmaxGrad', 'logSoftmaxGrad']) out.push({ name: `${op} columns`, op, inputs: [cx, cg], outputs: [cs], attrs: { axis: 1 } });
+    out.push({ name: 'logsumexp columns', op: 'logsumexp', inputs: [cx], outputs: [[5, 67]], attrs: { axes: [1] } });
     out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
     const bs = [6, 13, 131], bx = kt(floats(rng, 6 * 13 * 131, d, 2), bs, d), bg = kt(floats(rng, 6 * 13 * 131, d, 1), bs, d);
     const bw = kt(floats(rng, 13, d, 1), [13], d), bb = kt(floats(rng, 13, d, 1), [13], d);

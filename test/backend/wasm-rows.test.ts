@@ -104,16 +104,79 @@ describe('wasm softmax rows (float32, last axis)', () => {
     expect(diff(Float32Array.of(NaN), Float32Array.of(NaN), true)).toBeNull();
   });
 
-  it('accepts float32 and float64 over the last axis only; the reference runs the rest', () => {
+  it('accepts float32 and float64 over any axis (the rows or the column kernels), not int32 or a bad axis', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12), i = new Int32Array(12);
     expect(p.accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
-    expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
+    expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(true);
+    expect(p.accepts('logSoftmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 2 })).toBe(false);
     expect(p.accepts('softmax', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 1 })).toBe(true);
-    expect(p.accepts('logSoftmaxGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }, { data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 0 })).toBe(false);
+    expect(p.accepts('logSoftmaxGrad', [{ data: d, shape: [3, 4], dtype: 'float64' }, { data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { axis: 0 })).toBe(true);
     expect(p.accepts('softmax', [{ data: i, shape: [3, 4], dtype: 'int32' }], [{ data: i, shape: [3, 4], dtype: 'int32' }], { axis: 1 })).toBe(false);
     expect(wasmProvider({}).accepts('softmax', [kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(false); // below minWork
+  });
+});
+
+describe('wasm softmax family along any other axis (x as [B, L, W], columns in vector lanes; float32, float64)', () => {
+  const rng = new Rng(41);
+  const size = (sh: readonly number[]): number => sh.reduce((p, d) => p * d, 1);
+  type Arr = Float32Array | Float64Array;
+  const make = (dtype: 'float32' | 'float64', n: number, scale: number): Arr => {
+    const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    for (let i = 0; i < n; i++) a[i] = (rng.uniform() * 2 - 1) * scale;
+    return a;
+  };
+  const call = (k: Kernel, ins: Arr[], shape: number[], outShape: number[], attrs: object): Arr => {
+    const dtype = ins[0] instanceof Float32Array ? 'float32' : 'float64';
+    const o = (dtype === 'float32' ? new Float32Array(size(outShape)) : new Float64Array(size(outShape))).fill(7);
+    k(ins.map((d) => ({ data: d, shape, dtype })), [{ data: o, shape: outShape, dtype }], attrs);
+    return o;
+  };
+  /** Every table (1, 2, 4 threads) against the reference within tol (relative to each value, or absolute atol); the same bits across tables. */
+  const check = (op: string, ins: Arr[], shape: number[], outShape: number[], attrs: object, rtol: number, atol: number, what: string): Arr => {
+    const ref = call(jsBackend.kernels[op]!, ins, shape, outShape, attrs);
+    const got = tables.map(([, t]) => call(t[op]!, ins, shape, outShape, attrs));
+    expect(diff(got[0]!, ref, false, rtol, atol, true), what).toBeNull();
+    for (const o of got.slice(1)) expect(diff(o, got[0]!, true), `${what} threads`).toBeNull();
+    return ref;
+  };
+  for (const dtype of ['float32', 'float64'] as const) {
+    const [rtol, atol] = dtype === 'float32' ? [3e-6, 1e-37] : [1e-13, 1e-300];
+    for (const [shape, axis] of [[[3, 5, 7], 1], [[4, 6, 16], 0], [[4, 6, 16], 1], [[2, 37, 3], 1], [[5, 9, 8], 1], [[6, 1000], 0], [[2, 3, 4, 5], 1], [[2, 3, 4, 5], 2]] as [number[], number][]) {
+      it(`softmax, log-softmax and their gradients over axis ${axis} of [${shape}] (${dtype})`, () => {
+        const n = size(shape), x = make(dtype, n, 20), g = make(dtype, n, 1), attrs = { axis };
+        const y = check('softmax', [x], shape, shape, attrs, rtol, atol, 'softmax');
+        const ly = check('logSoftmax', [x], shape, shape, attrs, rtol, dtype === 'float32' ? 3e-6 * 40 : 1e-12, 'logSoftmax');
+        const L = shape[axis]!;
+        check('softmaxGrad', [y, g], shape, shape, attrs, rtol, (dtype === 'float32' ? 3e-7 : 1e-14) * L, 'softmaxGrad');
+        check('logSoftmaxGrad', [ly, g], shape, shape, attrs, rtol, (dtype === 'float32' ? 3e-7 : 1e-14) * L, 'logSoftmaxGrad');
+      });
+    }
+    for (const [shape, axes] of [[[7, 9], [0]], [[4, 6, 16], [1]], [[4, 6, 16], [0, 1]], [[2, 3, 4, 5], [1, 2]], [[5, 37, 3], [1]]] as [number[], number[]][]) {
+      it(`logsumexp over axes [${axes}] of [${shape}] (${dtype})`, () => {
+        const x = make(dtype, size(shape), 20), out = shape.filter((_, d) => !axes.includes(d));
+        check('logsumexp', [x], shape, out, { axes }, dtype === 'float32' ? 3e-7 : 1e-14, dtype === 'float32' ? 3e-6 : 1e-13, 'logsumexp');
+      });
+    }
+    it(`special columns: NaN, +∞, all −∞, huge values — as the reference (${dtype})`, () => {
+      const cols = [[1, NaN, 2, 3, 4], [Infinity, 0, 1, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+        [3e38, 3.1e38, -3e38, 0, 1], [-Infinity, 0, -Infinity, 1, -Infinity], [Infinity, Infinity, 1, 2, 3]];
+      // [2, 5, 6]: column j of batch b holds cols[j] (down the axis of length 5)
+      const shape = [2, 5, 6], x = dtype === 'float32' ? new Float32Array(60) : new Float64Array(60);
+      for (let b = 0; b < 2; b++) for (let l = 0; l < 5; l++) for (let j = 0; j < 6; j++) x[b * 30 + l * 6 + j] = cols[j]![l]!;
+      for (const op of ['softmax', 'logSoftmax']) check(op, [x], shape, shape, { axis: 1 }, rtol, atol, op);
+      check('logsumexp', [x], shape, [2, 6], { axes: [1] }, rtol, atol, 'logsumexp');
+    });
+  }
+  it('the column path is taken: a kernel that skips the last partial unit fails (outputs stay 7)', () => {
+    // a [2, 5, 6] float32 softmax over axis 1 through the wasm table has no 7 left; the reference agrees
+    const x = make('float32', 60, 3), shape = [2, 5, 6];
+    const got = call(tables[0]![1].softmax!, [x], shape, shape, { axis: 1 });
+    expect(Array.from(got).includes(7)).toBe(false);
+    const bad = got.slice();
+    bad[5] = 7;
+    expect(diff(bad, call(jsBackend.kernels.softmax!, [x], shape, shape, { axis: 1 }), false, 3e-6, 1e-37, true)).not.toBeNull();
   });
 });
 
@@ -192,11 +255,12 @@ describe('wasm clamp and logsumexp rows', () => {
     });
   }
 
-  it('logsumexp over leading axes stays on the reference; float64 is taken', () => {
+  it('logsumexp over one block of consecutive axes is taken (float32, float64); over a split set, the reference', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
-    expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0] })).toBe(false);
+    expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0] })).toBe(true);
+    expect(p.accepts('logsumexp', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2] })).toBe(false);
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1] })).toBe(true);
     expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(true);
     expect(p.accepts('clamp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { lo: 0, hi: 1 })).toBe(true);
@@ -259,7 +323,7 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(false);
     expect(p.accepts('variance', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2], correction: 1 })).toBe(true);
-    expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(false);
+    expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(true); // the column kernels
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);
   });
 });

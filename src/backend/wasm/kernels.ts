@@ -78,6 +78,18 @@ const rowSize = (t: KernelTensor): number => { const R = t.shape[0] ?? 0; return
 
 function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
 
+/** [B, L, W] of `shape` around `axis`: the sizes before it, its own, and after it. */
+export function aroundAxis(shape: readonly number[], axis: number): [number, number, number] {
+  return aroundAxes(shape, [axis]);
+}
+/** [B, L, W] of `shape` around a block of consecutive `axes`: the sizes before, of, and after the block. */
+export function aroundAxes(shape: readonly number[], axes: readonly number[]): [number, number, number] {
+  const a0 = axes[0]!, a1 = axes[axes.length - 1]! + 1, prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+  return [prod(shape.slice(0, a0)), prod(shape.slice(a0, a1)), prod(shape.slice(a1))];
+}
+/** Column units of W columns (16 bytes of the dtype each: the column kernels' tasks per batch). */
+const colUnits = (W: number, d64: boolean): number => Math.ceil(W / (d64 ? 2 : 4));
+
 /** The wasm kernels as a provider for a dispatch chain (see the module doc). */
 export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   const minWork = opts.minWork ?? 4096;
@@ -490,28 +502,37 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
 
   // softmax / log-softmax over the last axis (float32, float64): one pass per row for the maximum,
   // one for exp and its float64 sum, one to scale — rows split across the threads (each row on one thread)
-  const softmaxRows = (op: 0 | 1): ProviderKernel => (inputs, outputs) => {
+  // over any other axis, x as [B, L, W]: the columns' vectors walk down L (wasm/kernels.ts `softmaxCols`)
+  const softmaxRows = (op: 0 | 1): ProviderKernel => (inputs, outputs, attrs: { axis: number }) => {
     const [x] = inputs, [o] = outputs;
-    const n = x!.data.length, L = x!.shape[x!.shape.length - 1]!, rows = n / L, d64 = f64(x!);
+    const n = x!.data.length, d64 = f64(x!), [B, L, W] = aroundAxis(x!.shape, attrs.axis);
     const a = rt();
     a.reset();
     const xd = x!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), po = a.outputOver(od, xd, px);
     const T = par(a, n * (d64 ? 32 : 8));
-    a.parallelChunksOut(d64 ? 'softmaxRowsF64' : 'softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+    if (W === 1) a.parallelChunksOut(d64 ? 'softmaxRowsF64' : 'softmaxRowsF32', [op, px, L, 0, 0, po], 3, chunked(B, T), po, od, L, touchFresh(a, od, T));
+    else { // a task's output is a strip of columns, not a contiguous range: copied out at the end
+      a.parallelChunks(d64 ? 'softmaxColsF64' : 'softmaxColsF32', [op, px, L, W, 0, 0, po], 4, chunked(B * colUnits(W, d64), T), touchFresh(a, od, T));
+      a.finish(po, od);
+    }
   };
   // the gradients of softmax (gx = y ⊙ (g − Σ g ⊙ y)) and log-softmax (gx = g − exp(y) · Σ g) over
   // the last axis (float32, float64) from the output y and the upstream g: rows split across the
   // threads, copied out chunk by chunk; `work` elements of work per element (an exp costs more)
-  const gradRows = (name: 'softmaxGradRows' | 'logSoftmaxGradRows', work: number): ProviderKernel => (inputs, outputs) => {
+  const gradRows = (name: 'softmaxGradRows' | 'logSoftmaxGradRows', work: number): ProviderKernel => (inputs, outputs, attrs: { axis: number }) => {
     const [y, g] = inputs, [o] = outputs;
-    const n = y!.data.length, L = y!.shape[y!.shape.length - 1]!, rows = n / L, d64 = f64(y!);
+    const n = y!.data.length, d64 = f64(y!), [B, L, W] = aroundAxis(y!.shape, attrs.axis);
     const a = rt();
     a.reset();
     const gd = g!.data as FloatArray, od = o!.data as FloatArray;
     const py = a.input(y!.data as FloatArray), pg = a.input(gd), po = a.outputOver(od, gd, pg);
     const T = par(a, n * (d64 && name === 'logSoftmaxGradRows' ? 32 : work));
-    a.parallelChunksOut(d64 ? `${name}F64` : `${name}F32`, [py, pg, L, 0, 0, po], 3, chunked(rows, T), po, od, L, touchFresh(a, od, T));
+    if (W === 1) a.parallelChunksOut(d64 ? `${name}F64` : `${name}F32`, [py, pg, L, 0, 0, po], 3, chunked(B, T), po, od, L, touchFresh(a, od, T));
+    else {
+      a.parallelChunks(d64 ? 'softmaxGradColsF64' : 'softmaxGradColsF32', [name === 'softmaxGradRows' ? 0 : 1, py, pg, L, W, 0, 0, po], 5, chunked(B * colUnits(W, d64), T), touchFresh(a, od, T));
+      a.finish(po, od);
+    }
   };
   const softmaxGrad = gradRows('softmaxGradRows', 4), logSoftmaxGrad = gradRows('logSoftmaxGradRows', 8);
 
@@ -638,15 +659,17 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const T = par(a, n);
     a.parallelChunksOut(d64 ? 'clampF64' : 'clampF32', [px, pb, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
-  // logsumexp over trailing axes (float32, float64): one row per group
-  const logsumexp: ProviderKernel = (inputs, outputs) => {
+  // logsumexp over trailing axes (float32, float64): one row per group; over a block of leading or
+  // middle axes, x as [B, L, W]: the columns' vectors walk down L
+  const logsumexp: ProviderKernel = (inputs, outputs, attrs: { axes: number[] }) => {
     const [x] = inputs, [o] = outputs;
-    const rows = o!.data.length, L = rows === 0 ? 0 : x!.data.length / rows, d64 = f64(x!);
+    const d64 = f64(x!), [B, L, W] = aroundAxes(x!.shape, attrs.axes);
     const a = rt();
     a.reset();
     const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
     const T = par(a, x!.data.length * (d64 ? 32 : 8));
-    a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(rows, T));
+    if (W === 1) a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(B, T));
+    else a.parallelChunks(d64 ? 'softmaxColsF64' : 'softmaxColsF32', [2, px, L, W, 0, 0, po], 4, chunked(B * colUnits(W, d64), T));
     a.finish(po, od);
   };
 
@@ -698,9 +721,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'clamp': // float32 / float64 maps
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'logsumexp': { // float32 / float64 over trailing axes
-        const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
-        if (!isFloat(x) || !ax.every((v, i) => v === nd - ax.length + i) || !enough(x.data.length)) return false;
+      case 'logsumexp': { // float32 / float64 over one block of consecutive axes
+        const ax = (attrs as { axes?: number[] }).axes ?? [];
+        if (!isFloat(x) || ax.length === 0 || !ax.every((v, i) => v === ax[0]! + i) || !enough(x.data.length)) return false;
         break;
       }
       case 'batchNorm': case 'batchNormGrad': // float32 / float64, x [N, C, …]
@@ -715,9 +738,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!isFloat(x) || !ok || !enough(x.data.length)) return false;
         break;
       }
-      case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': // float32 / float64, over the last axis
-        if (!isFloat(x) || (attrs as { axis?: number }).axis !== x.shape.length - 1 || !enough(x.data.length)) return false;
+      case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': { // float32 / float64, any axis
+        const axis = (attrs as { axis?: number }).axis;
+        if (!isFloat(x) || axis === undefined || !(axis >= 0 && axis < x.shape.length) || !enough(x.data.length)) return false;
         break;
+      }
       case 'matmul': { // float32 and a product of at least minGemm multiply-adds
         const os = outputs[0]!.shape, r = os.length;
         const K = attrs.transA ? x.shape[x.shape.length - 2]! : x.shape[x.shape.length - 1]!;

@@ -103,6 +103,10 @@ export interface WasmKernelExports {
   colExtremeF64(op: number, x: number, rows: number, W: number, b0: number, b1: number, out: number): void;
   softmaxRowsF32(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
   softmaxRowsF64(op: number, x: number, L: number, r0: number, r1: number, out: number): void;
+  softmaxColsF32(op: number, x: number, L: number, W: number, t0: number, t1: number, out: number): void;
+  softmaxColsF64(op: number, x: number, L: number, W: number, t0: number, t1: number, out: number): void;
+  softmaxGradColsF32(op: number, y: number, g: number, L: number, W: number, t0: number, t1: number, out: number): void;
+  softmaxGradColsF64(op: number, y: number, g: number, L: number, W: number, t0: number, t1: number, out: number): void;
   logSoftmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   logSoftmaxGradRowsF64(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
   softmaxGradRowsF32(y: number, g: number, L: number, r0: number, r1: number, out: number): void;
