@@ -2679,6 +2679,48 @@ export function softmaxGradColsF64(op: i32, y: usize, g: usize, L: i32, W: i32, 
   if (op == 0) softmaxGradCols<f64>(0, y, g, L, W, t0, t1, out); else softmaxGradCols<f64>(1, y, g, L, W, t0, t1, out);
 }
 
+/**
+ * Variance along the middle axis of x[B, L, W] (T = f32 / f64), tasks [t0, t1) as in
+ * {@link softmaxCols}: per column μ = Σx / L, then Σ(x − μ)² in float64, each sum ascending along
+ * L in its own lane — the reference's operations in its order, so its bits — divided by the
+ * float64 at `pden` and rounded once; out is [B, W].
+ */
+@inline function varianceCols<T>(x: usize, L: i32, W: i32, pden: usize, t0: i32, t1: i32, out: usize): void {
+  const lanes = 16 / sizeof<T>(), U = (W + lanes - 1) / lanes, sh = shiftOf<T>(), st = <usize>W << sh;
+  const den = f64x2.splat(load<f64>(pden)), n = f64x2.splat(<f64>L);
+  for (let t = t0; t < t1; t++) {
+    const b = t / U, c = (t - b * U) * lanes;
+    const xb = x + ((<usize>b * <usize>L * <usize>W) << sh), ob = out + ((<usize>b * <usize>W) << sh);
+    const j1 = c + lanes <= W ? c + 1 : W; // a full unit at c, or its columns one by one
+    for (let j = c; j < j1; j++) {
+      const one = c + lanes > W, xp = xb + (<usize>j << sh);
+      let slo = f64x2.splat(0), shi = slo;
+      for (let l = 0; l < L; l++) {
+        const v = cload<T>(xp + <usize>l * st, one);
+        if (sizeof<T>() == 4) { slo = f64x2.add(slo, f64x2.promote_low_f32x4(v)); shi = f64x2.add(shi, promoteHigh(v)); } else slo = f64x2.add(slo, v);
+      }
+      const mlo = f64x2.div(slo, n), mhi = f64x2.div(shi, n);
+      let qlo = f64x2.splat(0), qhi = qlo;
+      for (let l = 0; l < L; l++) {
+        const v = cload<T>(xp + <usize>l * st, one);
+        if (sizeof<T>() == 4) {
+          const dlo = f64x2.sub(f64x2.promote_low_f32x4(v), mlo), dhi = f64x2.sub(promoteHigh(v), mhi);
+          qlo = f64x2.add(qlo, f64x2.mul(dlo, dlo));
+          qhi = f64x2.add(qhi, f64x2.mul(dhi, dhi));
+        } else {
+          const d = f64x2.sub(v, mlo);
+          qlo = f64x2.add(qlo, f64x2.mul(d, d));
+        }
+      }
+      cstore<T>(ob + (<usize>j << sh), cround<T>(f64x2.div(qlo, den), f64x2.div(qhi, den)), one);
+    }
+  }
+}
+/** Variance along the middle axis of float32 x[B, L, W] (see {@link varianceCols}). */
+export function varianceColsF32(x: usize, L: i32, W: i32, pden: usize, t0: i32, t1: i32, out: usize): void { varianceCols<f32>(x, L, W, pden, t0, t1, out); }
+/** {@link varianceColsF32} for float64. */
+export function varianceColsF64(x: usize, L: i32, W: i32, pden: usize, t0: i32, t1: i32, out: usize): void { varianceCols<f64>(x, L, W, pden, t0, t1, out); }
+
 // ------------------------------------------------------------------ clamp, logsumexp rows
 
 /**

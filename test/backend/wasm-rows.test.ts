@@ -314,14 +314,35 @@ describe('wasm variance rows (float32, trailing axes)', () => {
     });
   }
 
-  it('leading axes stay on the reference; float64 is taken', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`variance over a block of leading or middle axes (the column kernel): the reference's bits, every thread count (${dtype})`, () => {
+      const rng2 = new Rng(dtype === 'float32' ? 61 : 62);
+      for (const [shape, axes] of [[[300, 7], [0]], [[40, 64], [0]], [[4, 33, 9], [1]], [[4, 33, 9], [0, 1]], [[3, 5, 6, 17], [1, 2]], [[2, 1000, 2], [1]]] as [number[], number[]][]) {
+        const n = shape.reduce((p, q) => p * q, 1), x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        for (let i = 0; i < n; i++) x[i] = 40 + (rng2.uniform() * 2 - 1) * 3;
+        x[5] = NaN; // one column NaN, the rest finite
+        const out = shape.filter((_, d) => !axes.includes(d)), m = out.reduce((p, q) => p * q, 1);
+        for (const correction of [0, 1, 2.5]) {
+          const call = (k: Kernel): Float32Array | Float64Array => {
+            const o = (dtype === 'float32' ? new Float32Array(m) : new Float64Array(m)).fill(7);
+            k([{ data: x, shape, dtype }], [{ data: o, shape: out, dtype }], { axes, correction });
+            return o;
+          };
+          const ref = call(jsBackend.kernels.variance!);
+          for (const [T, t] of tables) expect(diff(call(t.variance!), ref, true), `[${shape}] axes [${axes}] correction ${correction} on ${T} threads`).toBeNull();
+        }
+      }
+    });
+  }
+  it('variance: one block of consecutive axes or leading and trailing ones, float32 and float64; a split set in the middle stays on the reference', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
-    expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0], correction: 1 })).toBe(true);
+    expect(p.accepts('variance', [kt(new Float32Array(120), [2, 3, 4, 5])], [kt(new Float32Array(8), [2, 4])], { axes: [1, 3], correction: 1 })).toBe(false);
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(true);
-    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2], correction: 1 })).toBe(true);
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 0 })).toBe(true); // the column kernels
     expect(p.accepts('softmaxGrad', [kt(f, [3, 4]), kt(f, [3, 4])], [kt(f, [3, 4])], { axis: 1 })).toBe(true);

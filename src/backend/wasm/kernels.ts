@@ -547,8 +547,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
     const pden = a.alloc(8);
     a.view(new Float64Array(0), pden, 1)[0] = Math.max(L - attrs.correction, 0);
-    const T = par(a, x!.data.length * 2);
+    const T = par(a, x!.data.length * 2), [B, Lb, W] = aroundAxes(x!.shape, attrs.axes);
     if (oi) a.parallelChunks(d64 ? 'varianceOuterInnerF64' : 'varianceOuterInnerF32', [px, oi.N, oi.C, oi.S, pden, 0, 0, po], 5, chunked(oi.C, T));
+    else if (W > 1) a.parallelChunks(d64 ? 'varianceColsF64' : 'varianceColsF32', [px, Lb, W, pden, 0, 0, po], 4, chunked(B * colUnits(W, d64), T)); // a block of leading or middle axes
     else a.parallelChunks(d64 ? 'varianceRowsF64' : 'varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
     a.finish(po, od);
   };
@@ -732,9 +733,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'layerNorm': case 'layerNormGrad': // float32 / float64
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'variance': { // float32 / float64 over trailing axes, or leading and trailing ones together
-        const ax = (attrs as { axes?: number[] }).axes ?? [], nd = x.shape.length;
-        const ok = ax.every((v, i) => v === nd - ax.length + i) || outerInnerAxes(x, ax) !== null;
+      case 'variance': { // float32 / float64 over one block of consecutive axes, or leading and trailing ones together
+        const ax = (attrs as { axes?: number[] }).axes ?? [];
+        const ok = (ax.length > 0 && ax.every((v, i) => v === ax[0]! + i)) || outerInnerAxes(x, ax) !== null;
         if (!isFloat(x) || !ok || !enough(x.data.length)) return false;
         break;
       }

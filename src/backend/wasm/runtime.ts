@@ -117,6 +117,8 @@ export interface WasmKernelExports {
   batchNormGradApplyF32(x: number, g: number, C: number, S: number, st: number, coef: number, u0: number, u1: number, gx: number): void;
   varianceRowsF32(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
   varianceRowsF64(x: number, L: number, pden: number, r0: number, r1: number, out: number): void;
+  varianceColsF32(x: number, L: number, W: number, pden: number, t0: number, t1: number, out: number): void;
+  varianceColsF64(x: number, L: number, W: number, pden: number, t0: number, t1: number, out: number): void;
   sumOuterInnerF32(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
   sumOuterInnerF64(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
   varianceOuterInnerF32(x: number, N: number, C: number, S: number, pden: number, c0: number, c1: number, out: number): void;
