@@ -2721,6 +2721,44 @@ export function varianceColsF32(x: usize, L: i32, W: i32, pden: usize, t0: i32, 
 /** {@link varianceColsF32} for float64. */
 export function varianceColsF64(x: usize, L: i32, W: i32, pden: usize, t0: i32, t1: i32, out: usize): void { varianceCols<f64>(x, L, W, pden, t0, t1, out); }
 
+/**
+ * argmax (op 1) / argmin (op 2) along the middle axis of x[B, L, W] (T = f32 / f64) into int32
+ * out[B, W], tasks [t0, t1) as in {@link softmaxCols}: per column lane the reference's scan — the
+ * best so far starts at l = 0; a later value replaces it when greater (smaller) or NaN; once the best
+ * is NaN the lane stops — so the first extreme, or the first NaN, wins: the reference's index.
+ */
+@inline function argCols<T>(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void {
+  const lanes = 16 / sizeof<T>(), U = (W + lanes - 1) / lanes, sh = shiftOf<T>(), st = <usize>W << sh, mx = op == 1;
+  for (let t = t0; t < t1; t++) {
+    const b = t / U, c = (t - b * U) * lanes;
+    const xb = x + ((<usize>b * <usize>L * <usize>W) << sh), ob = out + ((<usize>b * <usize>W) << 2);
+    const j1 = c + lanes <= W ? c + 1 : W;
+    for (let j = c; j < j1; j++) {
+      const one = c + lanes > W, xp = xb + (<usize>j << sh);
+      let bv = cload<T>(xp, one), best = vzero();
+      for (let l = 1; l < L; l++) {
+        const v = cload<T>(xp + <usize>l * st, one);
+        if (sizeof<T>() == 4) {
+          const upd = v128.andnot(v128.or(mx ? f32x4.gt(v, bv) : f32x4.lt(v, bv), f32x4.ne(v, v)), f32x4.ne(bv, bv));
+          bv = v128.bitselect(v, bv, upd);
+          best = v128.bitselect(i32x4.splat(l), best, upd);
+        } else {
+          const upd = v128.andnot(v128.or(mx ? f64x2.gt(v, bv) : f64x2.lt(v, bv), f64x2.ne(v, v)), f64x2.ne(bv, bv));
+          bv = v128.bitselect(v, bv, upd);
+          best = v128.bitselect(i64x2.splat(<i64>l), best, upd);
+        }
+      }
+      const o = ob + (<usize>j << 2);
+      if (sizeof<T>() == 4) { if (one) store<i32>(o, i32x4.extract_lane(best, 0)); else v128.store(o, best); }
+      else { store<i32>(o, <i32>i64x2.extract_lane(best, 0)); if (!one) store<i32>(o, <i32>i64x2.extract_lane(best, 1), 4); }
+    }
+  }
+}
+/** argmax (op 1) / argmin (op 2) along the middle axis of float32 x[B, L, W] (see {@link argCols}). */
+export function argColsF32(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void { if (op == 1) argCols<f32>(1, x, L, W, t0, t1, out); else argCols<f32>(2, x, L, W, t0, t1, out); }
+/** {@link argColsF32} for float64. */
+export function argColsF64(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void { if (op == 1) argCols<f64>(1, x, L, W, t0, t1, out); else argCols<f64>(2, x, L, W, t0, t1, out); }
+
 // ------------------------------------------------------------------ clamp, logsumexp rows
 
 /**

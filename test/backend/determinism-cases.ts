@@ -113,6 +113,7 @@ export function determinismCases(): Case[] {
     for (const op of ['softmaxGrad', 'logSoftmaxGrad']) out.push({ name: `${op} columns`, op, inputs: [cx, cg], outputs: [cs], attrs: { axis: 1 } });
     out.push({ name: 'logsumexp columns', op: 'logsumexp', inputs: [cx], outputs: [[5, 67]], attrs: { axes: [1] } });
     out.push({ name: 'variance columns', op: 'variance', inputs: [cx], outputs: [[5, 67]], attrs: { axes: [1], correction: 1 } });
+    for (const op of ['argmax', 'argmin']) out.push({ name: `${op} columns`, op, inputs: [cx], outputs: [[5, 67]], attrs: { axis: 1 } });
     out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
     const bs = [6, 13, 131], bx = kt(floats(rng, 6 * 13 * 131, d, 2), bs, d), bg = kt(floats(rng, 6 * 13 * 131, d, 1), bs, d);
     const bw = kt(floats(rng, 13, d, 1), [13], d), bb = kt(floats(rng, 13, d, 1), [13], d);

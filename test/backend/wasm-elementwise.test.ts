@@ -344,6 +344,18 @@ describe('wasm elementwise: random data at odd sizes and shapes', () => {
         }
       }
     });
+    it(`argmax / argmin along any other axis (the column kernel): the reference's index, ties, NaN, ±∞ (${dtype})`, () => {
+      for (const [shape, axis] of [[[7, 9], 0], [[300, 5], 0], [[4, 33, 9], 1], [[4, 33, 9], 0], [[3, 5, 6, 17], 2], [[2, 40, 3], 1], [[5, 64], 0]] as [number[], number][]) {
+        const n = size(shape), data = floats(rng, n, dtype);
+        for (let i = 0; i < n; i += 7) data[i] = Math.round(data[i]!); // ties
+        for (let i = 3; i < n; i += 29) data[i] = [NaN, Infinity, -Infinity, 2, -2][i % 5]!;
+        const x = kt(data, shape, dtype), out = shape.filter((_, d) => d !== axis);
+        for (const op of ['argmax', 'argmin']) {
+          const ref = run(jsBackend.kernels, op, [x], out, 'int32', { axis });
+          for (const [T, k] of tables) expect(Array.from(run(k, op, [x], out, 'int32', { axis })), `${op} [${shape}] axis ${axis} on ${T} threads`).toEqual(Array.from(ref));
+        }
+      }
+    });
     it(`a NaN anywhere in a long row wins max, min, argmax, argmin (${dtype})`, () => {
       const n = 3 * REDUCE_CHUNK + 5;
       for (const at of [0, 5, REDUCE_CHUNK, 2 * REDUCE_CHUNK + 7, n - 1]) {
@@ -469,7 +481,8 @@ describe('wasm elementwise: which calls the provider takes', () => {
     expect(all.accepts('min', [t([2, 3, 4])], [t([2, 4])], { axes: [1] })).toBe(true);
     expect(all.accepts('max', [t([2, 3, 4])], [t([3])], { axes: [0, 2] })).toBe(true); // outer and inner axes: rows' then columns' extremes
     expect(all.accepts('min', [t([2, 3, 4, 5])], [t([3, 5])], { axes: [0, 2] })).toBe(false);
-    expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(false);
+    expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 0 })).toBe(true); // the column kernel
+    expect(all.accepts('argmax', [t([4, 3])], [t([3], 'int32')], { axis: 2 })).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([3])], [t([4, 3])], {})).toBe(false);
     expect(all.accepts('where', [t([4, 3]), t([4, 3]), t([])], [t([4, 3])], {})).toBe(true);
     expect(all.accepts('where', [t([3]), t([4, 3]), t([4, 3])], [t([4, 3])], {})).toBe(false);

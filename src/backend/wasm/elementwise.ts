@@ -337,11 +337,18 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
   }
 
   /** argmax / argmin over the last axis: the extreme per row, then its first position. */
-  const arg = (op: string): ProviderKernel => ([x], [o]) => {
+  const arg = (op: string): ProviderKernel => ([x], [o], attrs: { axis: number }) => {
     const code = REDUCE_CODES[op]!, a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
     const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
+    const W = x!.shape.slice(attrs.axis + 1).reduce((p, d) => p * d, 1);
+    if (W > 1) { // along another axis: the column kernel, x as [B, L, W]
+      const L = x!.shape[attrs.axis]!, B = n / (L * W), po = a.alloc(rows * 4);
+      a.parallelChunks(d64 ? 'argColsF64' : 'argColsF32', [code, px, L, W, 0, 0, po], 4, chunked(B * Math.ceil(W / (d64 ? 2 : 4)), T));
+      a.get(po, out as Int32Array);
+      return;
+    }
     if (len < REDUCE_CHUNK) {
       const po = a.alloc(rows * 4);
       a.parallelChunks(d64 ? 'argRowsF64' : 'argRowsF32', [code, px, len, 0, 0, po], 3, chunked(rows, T));
@@ -386,7 +393,7 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
       if (c.dtype !== a.dtype || b.dtype !== a.dtype || !isFloat(a) || c.data.length !== n || !fits(a) || !fits(b) || !(n >= min(MIN_BINARY))) return false;
     } else if (op === 'argmax' || op === 'argmin') {
       const nd = x.shape.length, axis = (attrs as { axis: number }).axis;
-      if (!(axis === nd - 1 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
+      if (!(axis >= 0 && axis < nd && x.shape[axis]! > 0 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
       const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
