@@ -2759,6 +2759,33 @@ export function argColsF32(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, 
 /** {@link argColsF32} for float64. */
 export function argColsF64(op: i32, x: usize, L: i32, W: i32, t0: i32, t1: i32, out: usize): void { if (op == 1) argCols<f64>(1, x, L, W, t0, t1, out); else argCols<f64>(2, x, L, W, t0, t1, out); }
 
+// ------------------------------------------------------------------ axis permutation (reductions over any axes)
+
+/**
+ * Runs [r0, r1) of a permuted copy: out, of `nd` dimensions dims[0…nd) (int32 at `dims`), is x read
+ * with element strides strides[0…nd) (int32 at `strides`) — out[i₀, …, i_{nd−1}] = x[Σ i_k·strides[k]].
+ * A run is one index of the first nd − 1 dimensions and all of the last: its x offset is found by
+ * nd − 1 divisions, then dims[nd − 1] elements are copied with stride strides[nd − 1]. Values are
+ * copied as stored (NaN payloads included), so a reduction of the copy sees x's elements exactly.
+ */
+@inline function permuteRuns<T>(x: usize, nd: i32, dims: usize, strides: usize, r0: i32, r1: i32, out: usize): void {
+  const sh = shiftOf<T>(), D = load<i32>(dims + (<usize>(nd - 1) << 2)), sl = <usize>load<i32>(strides + (<usize>(nd - 1) << 2)) << sh;
+  for (let r = r0; r < r1; r++) {
+    let rem = r, off: usize = 0;
+    for (let k = nd - 2; k >= 0; k--) {
+      const d = load<i32>(dims + (<usize>k << 2)), q = rem / d;
+      off += <usize>(rem - q * d) * <usize>load<i32>(strides + (<usize>k << 2));
+      rem = q;
+    }
+    let src = x + (off << sh), dst = out + ((<usize>r * <usize>D) << sh);
+    for (let j = 0; j < D; j++) { store<T>(dst, load<T>(src)); src += sl; dst += <usize>1 << sh; }
+  }
+}
+/** {@link permuteRuns} of float32 elements. */
+export function permuteRunsF32(x: usize, nd: i32, dims: usize, strides: usize, r0: i32, r1: i32, out: usize): void { permuteRuns<f32>(x, nd, dims, strides, r0, r1, out); }
+/** {@link permuteRuns} of float64 elements. */
+export function permuteRunsF64(x: usize, nd: i32, dims: usize, strides: usize, r0: i32, r1: i32, out: usize): void { permuteRuns<f64>(x, nd, dims, strides, r0, r1, out); }
+
 // ------------------------------------------------------------------ clamp, logsumexp rows
 
 /**

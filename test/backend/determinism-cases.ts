@@ -114,6 +114,10 @@ export function determinismCases(): Case[] {
     out.push({ name: 'logsumexp columns', op: 'logsumexp', inputs: [cx], outputs: [[5, 67]], attrs: { axes: [1] } });
     out.push({ name: 'variance columns', op: 'variance', inputs: [cx], outputs: [[5, 67]], attrs: { axes: [1], correction: 1 } });
     for (const op of ['argmax', 'argmin']) out.push({ name: `${op} columns`, op, inputs: [cx], outputs: [[5, 67]], attrs: { axis: 1 } });
+    // a kept axis between reduced ones: a permuted copy (split by runs), then rows
+    const ss = [3, 7, 11, 131], sx = kt(floats(rng, 3 * 7 * 11 * 131, d, 2), ss, d);
+    for (const op of ['sum', 'max', 'logsumexp']) out.push({ name: `${op} split axes`, op, inputs: [sx], outputs: [[7, 131]], attrs: { axes: [0, 2] } });
+    out.push({ name: 'variance split axes', op: 'variance', inputs: [sx], outputs: [[7, 131]], attrs: { axes: [0, 2], correction: 1 } });
     out.push({ name: 'variance rows', op: 'variance', inputs: [gr], outputs: [[97]], attrs: { axes: [1], correction: 1 } });
     const bs = [6, 13, 131], bx = kt(floats(rng, 6 * 13 * 131, d, 2), bs, d), bg = kt(floats(rng, 6 * 13 * 131, d, 1), bs, d);
     const bw = kt(floats(rng, 13, d, 1), [13], d), bb = kt(floats(rng, 13, d, 1), [13], d);

@@ -255,12 +255,13 @@ describe('wasm clamp and logsumexp rows', () => {
     });
   }
 
-  it('logsumexp over one block of consecutive axes is taken (float32, float64); over a split set, the reference', () => {
+  it('logsumexp over any non-empty set of axes is taken (float32, float64)', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0] })).toBe(true);
-    expect(p.accepts('logsumexp', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2] })).toBe(false);
+    expect(p.accepts('logsumexp', [kt(new Float32Array(24), [2, 3, 4])], [kt(new Float32Array(3), [3])], { axes: [0, 2] })).toBe(true); // a permuted copy, then rows
+    expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(f, [3, 4])], { axes: [] })).toBe(false);
     expect(p.accepts('logsumexp', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1] })).toBe(true);
     expect(p.accepts('logsumexp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1] })).toBe(true);
     expect(p.accepts('clamp', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: d, shape: [3, 4], dtype: 'float64' }], { lo: 0, hi: 1 })).toBe(true);
@@ -334,12 +335,34 @@ describe('wasm variance rows (float32, trailing axes)', () => {
       }
     });
   }
-  it('variance: one block of consecutive axes or leading and trailing ones, float32 and float64; a split set in the middle stays on the reference', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`variance and logsumexp over axis sets with a kept axis between reduced ones (a permuted copy, then rows) (${dtype})`, () => {
+      const rng3 = new Rng(dtype === 'float32' ? 63 : 64);
+      for (const [shape, axes] of [[[2, 3, 4, 5], [0, 2]], [[2, 3, 4, 5], [1, 3]], [[3, 4, 5, 6, 7], [0, 2, 4]], [[5, 7, 300], [0, 2]]] as [number[], number[]][]) {
+        const n = shape.reduce((p, q) => p * q, 1), x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        for (let i = 0; i < n; i++) x[i] = 40 + (rng3.uniform() * 2 - 1) * 3;
+        const out = shape.filter((_, d) => !axes.includes(d)), m = out.reduce((p, q) => p * q, 1);
+        const call = (k: Kernel, op: string, attrs: object): Float32Array | Float64Array => {
+          const o = (dtype === 'float32' ? new Float32Array(m) : new Float64Array(m)).fill(7);
+          k([{ data: x, shape, dtype }], [{ data: o, shape: out, dtype }], attrs);
+          return o;
+        };
+        // variance: the rows kernel on the permuted copy runs the reference's operations but adds in lanes (rounding); logsumexp: the wasm exp
+        for (const [op, attrs, tol] of [['variance', { axes, correction: 1 }, dtype === 'float32' ? 1e-6 : 1e-13], ['logsumexp', { axes }, dtype === 'float32' ? 3e-7 : 1e-14]] as [string, object, number][]) {
+          const ref = call(jsBackend.kernels[op]!, op, attrs);
+          const got = tables.map(([, t]) => call(t[op]!, op, attrs));
+          expect(diff(got[0]!, ref, false, tol, 0, true), `${op} [${shape}] axes [${axes}]`).toBeNull();
+          for (const o of got.slice(1)) expect(diff(o, got[0]!, true), `${op} threads`).toBeNull();
+        }
+      }
+    });
+  }
+  it('variance: any non-empty set of axes, float32 and float64', () => {
     if (!wasmRuntime()) return;
     const p = wasmProvider({ minWork: 0 });
     const f = new Float32Array(12), d = new Float64Array(12);
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(4), [4])], { axes: [0], correction: 1 })).toBe(true);
-    expect(p.accepts('variance', [kt(new Float32Array(120), [2, 3, 4, 5])], [kt(new Float32Array(8), [2, 4])], { axes: [1, 3], correction: 1 })).toBe(false);
+    expect(p.accepts('variance', [kt(new Float32Array(120), [2, 3, 4, 5])], [kt(new Float32Array(8), [2, 4])], { axes: [1, 3], correction: 1 })).toBe(true); // a permuted copy, then rows
     expect(p.accepts('variance', [kt(f, [3, 4])], [kt(new Float32Array(3), [3])], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(3), shape: [3], dtype: 'float64' }], { axes: [1], correction: 1 })).toBe(true);
     expect(p.accepts('variance', [{ data: d, shape: [3, 4], dtype: 'float64' }], [{ data: new Float64Array(4), shape: [4], dtype: 'float64' }], { axes: [0], correction: 1 })).toBe(true);

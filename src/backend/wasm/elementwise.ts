@@ -191,6 +191,23 @@ function leadingAxes(x: KernelTensor, axes: readonly number[]): boolean {
 }
 
 /**
+ * Copy x's elements (at `px` in the arena) into scratch in the order [kept axes…, reduced axes…]
+ * (`permuteRunsF32` / `F64`, split across `T` threads) and return the copy's offset: a reduction
+ * over any set of axes becomes one over rows of the reduced axes' size, as the reference does it
+ * (it permutes in JS). Elements are copied as stored, so a reduction of the copy is one of x.
+ */
+export function permuteToRows(a: WasmArena, px: number, x: KernelTensor, axes: readonly number[], T: number): number {
+  const nd = x.shape.length, d64 = x.dtype === 'float64';
+  const perm = [...x.shape.keys()].filter((d) => !axes.includes(d)).concat(axes);
+  const strides = new Array<number>(nd);
+  for (let d = nd - 1, s = 1; d >= 0; d--) { strides[d] = s; s *= x.shape[d]!; }
+  const pd = a.put(Int32Array.from(perm, (d) => x.shape[d]!)), ps = a.put(Int32Array.from(perm, (d) => strides[d]!));
+  const n = x.data.length, pp = a.alloc(n * (d64 ? 8 : 4)), D = x.shape[perm[nd - 1]!]!;
+  a.parallelChunks(d64 ? 'permuteRunsF64' : 'permuteRunsF32', [px, nd, pd, ps, 0, 0, pp], 4, chunked(n / D, T));
+  return pp;
+}
+
+/**
  * A sum over a contiguous block of axes [k, j] with 0 < k and j < rank − 1: x as [B, rows, W]
  * (B, rows, W the products of the dimensions before, in and after the block), or null.
  */
@@ -272,12 +289,18 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
    * as chunk partials combined here in chunk order, shorter rows one row per kernel call.
    */
   const reduce = (op: string): ProviderKernel => ([x], [o], attrs: { axes: number[] }) => {
-    const len = trailingLen(x!, attrs.axes), code = REDUCE_CODES[op]!;
+    let len = trailingLen(x!, attrs.axes);
+    const code = REDUCE_CODES[op]!;
     const a = rt(), n = x!.data.length, d64 = x!.dtype === 'float64', rows = o!.data.length, out = o!.data;
     a.reset();
-    const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
+    let px = a.input(x!.data as FloatArray);
+    const T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
     const midAx = len < 0 ? middleAxes(x!, attrs.axes) : null;
     const oi = len < 0 && !midAx ? outerInnerAxes(x!, attrs.axes) : null;
+    if (len < 0 && !midAx && !oi && !leadingAxes(x!, attrs.axes)) { // a kept axis between reduced ones: reduce rows of a permuted copy
+      px = permuteToRows(a, px, x!, attrs.axes, T);
+      len = n / rows;
+    }
     if (oi && code === 0) { // a sum over leading and trailing axes: per kept index, split by kept indices
       const po = a.output(out as FloatArray);
       a.parallelChunks(d64 ? 'sumOuterInnerF64' : 'sumOuterInnerF32', [px, oi.N, oi.C, oi.S, 0, 0, po], 4, chunked(oi.C, T));
@@ -396,9 +419,10 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
       if (!(axis >= 0 && axis < nd && x.shape[axis]! > 0 && x.data.length >= min(MIN_REDUCE) && o.data.length > 0)) return false;
     } else { // sum, max, min
       const n = x.data.length, axes = (attrs as { axes: number[] }).axes;
-      const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null; // column sums / extremes
-      const oi = !lead && outerInnerAxes(x, axes) !== null; // sums and extremes over outer and inner axes
-      if (!lead && !oi && trailingLen(x, axes) < 1) return false;
+      // any non-empty set of axes: trailing (rows), leading or middle (columns), leading and trailing
+      // together (per kept index), or with a kept axis between reduced ones (a permuted copy, then rows)
+      const lead = leadingAxes(x, axes) || middleAxes(x, axes) !== null;
+      if (axes.length === 0) return false;
       if (!(n >= min(lead ? MIN_COLSUM : MIN_REDUCE)) || o.data.length === 0) return false;
       if (op === 'sum' && !lead && x.dtype === 'float64' && n > MAX_SUM_F64 && !always) return false;
     }

@@ -25,7 +25,7 @@ import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
-import { elementwiseKernels, outerInnerAxes, touchFresh } from './elementwise.js';
+import { elementwiseKernels, outerInnerAxes, permuteToRows, touchFresh } from './elementwise.js';
 import './resident.js'; // installs resident storage (allocArray)
 import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -87,6 +87,8 @@ export function aroundAxes(shape: readonly number[], axes: readonly number[]): [
   const a0 = axes[0]!, a1 = axes[axes.length - 1]! + 1, prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
   return [prod(shape.slice(0, a0)), prod(shape.slice(a0, a1)), prod(shape.slice(a1))];
 }
+/** Whether `axes` (sorted) are one block of consecutive axes. */
+const consecutive = (axes: readonly number[]): boolean => axes.every((v, i) => v === axes[0]! + i);
 /** Column units of W columns (16 bytes of the dtype each: the column kernels' tasks per batch). */
 const colUnits = (W: number, d64: boolean): number => Math.ceil(W / (d64 ? 2 : 4));
 
@@ -549,7 +551,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.view(new Float64Array(0), pden, 1)[0] = Math.max(L - attrs.correction, 0);
     const T = par(a, x!.data.length * 2), [B, Lb, W] = aroundAxes(x!.shape, attrs.axes);
     if (oi) a.parallelChunks(d64 ? 'varianceOuterInnerF64' : 'varianceOuterInnerF32', [px, oi.N, oi.C, oi.S, pden, 0, 0, po], 5, chunked(oi.C, T));
-    else if (W > 1) a.parallelChunks(d64 ? 'varianceColsF64' : 'varianceColsF32', [px, Lb, W, pden, 0, 0, po], 4, chunked(B * colUnits(W, d64), T)); // a block of leading or middle axes
+    else if (!consecutive(attrs.axes)) { // a kept axis between reduced ones: rows of a permuted copy
+      a.parallelChunks(d64 ? 'varianceRowsF64' : 'varianceRowsF32', [permuteToRows(a, px, x!, attrs.axes, T), L, pden, 0, 0, po], 3, chunked(rows, T));
+    } else if (W > 1) a.parallelChunks(d64 ? 'varianceColsF64' : 'varianceColsF32', [px, Lb, W, pden, 0, 0, po], 4, chunked(B * colUnits(W, d64), T)); // a block of leading or middle axes
     else a.parallelChunks(d64 ? 'varianceRowsF64' : 'varianceRowsF32', [px, L, pden, 0, 0, po], 3, chunked(rows, T));
     a.finish(po, od);
   };
@@ -668,8 +672,10 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const a = rt();
     a.reset();
     const od = o!.data as FloatArray, px = a.input(x!.data as FloatArray), po = a.output(od);
-    const T = par(a, x!.data.length * (d64 ? 32 : 8));
-    if (W === 1) a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(B, T));
+    const T = par(a, x!.data.length * (d64 ? 32 : 8)), rows = od.length;
+    if (!consecutive(attrs.axes)) { // a kept axis between reduced ones: rows of a permuted copy
+      a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [permuteToRows(a, px, x!, attrs.axes, T), x!.data.length / rows, 0, 0, po], 2, chunked(rows, T));
+    } else if (W === 1) a.parallelChunks(d64 ? 'logsumexpRowsF64' : 'logsumexpRowsF32', [px, L, 0, 0, po], 2, chunked(B, T));
     else a.parallelChunks(d64 ? 'softmaxColsF64' : 'softmaxColsF32', [2, px, L, W, 0, 0, po], 4, chunked(B * colUnits(W, d64), T));
     a.finish(po, od);
   };
@@ -722,9 +728,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'clamp': // float32 / float64 maps
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'logsumexp': { // float32 / float64 over one block of consecutive axes
+      case 'logsumexp': { // float32 / float64 over any non-empty set of axes
         const ax = (attrs as { axes?: number[] }).axes ?? [];
-        if (!isFloat(x) || ax.length === 0 || !ax.every((v, i) => v === ax[0]! + i) || !enough(x.data.length)) return false;
+        if (!isFloat(x) || ax.length === 0 || outputs[0]!.data.length === 0 || !enough(x.data.length)) return false;
         break;
       }
       case 'batchNorm': case 'batchNormGrad': // float32 / float64, x [N, C, …]
@@ -733,10 +739,9 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'layerNorm': case 'layerNormGrad': // float32 / float64
         if (!isFloat(x) || !enough(x.data.length)) return false;
         break;
-      case 'variance': { // float32 / float64 over one block of consecutive axes, or leading and trailing ones together
+      case 'variance': { // float32 / float64 over any non-empty set of axes
         const ax = (attrs as { axes?: number[] }).axes ?? [];
-        const ok = (ax.length > 0 && ax.every((v, i) => v === ax[0]! + i)) || outerInnerAxes(x, ax) !== null;
-        if (!isFloat(x) || !ok || !enough(x.data.length)) return false;
+        if (!isFloat(x) || ax.length === 0 || outputs[0]!.data.length === 0 || !enough(x.data.length)) return false;
         break;
       }
       case 'softmax': case 'logSoftmax': case 'softmaxGrad': case 'logSoftmaxGrad': { // float32 / float64, any axis

@@ -121,6 +121,8 @@ export interface WasmKernelExports {
   varianceColsF64(x: number, L: number, W: number, pden: number, t0: number, t1: number, out: number): void;
   argColsF32(op: number, x: number, L: number, W: number, t0: number, t1: number, out: number): void;
   argColsF64(op: number, x: number, L: number, W: number, t0: number, t1: number, out: number): void;
+  permuteRunsF32(x: number, nd: number, dims: number, strides: number, r0: number, r1: number, out: number): void;
+  permuteRunsF64(x: number, nd: number, dims: number, strides: number, r0: number, r1: number, out: number): void;
   sumOuterInnerF32(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
   sumOuterInnerF64(x: number, N: number, C: number, S: number, c0: number, c1: number, out: number): void;
   varianceOuterInnerF32(x: number, N: number, C: number, S: number, pden: number, c0: number, c1: number, out: number): void;
