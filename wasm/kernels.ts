@@ -485,51 +485,61 @@ export function csrSumF32(a: usize, b: usize, C: i32, perm: usize, rowptr: usize
 /** float64 {@link csrSum}. */
 export function csrSumF64(a: usize, b: usize, C: i32, perm: usize, rowptr: usize, s0: i32, s1: i32, out: usize): void { csrSum<f64>(a, b, C, perm, rowptr, s0, s1, out); }
 
-// ------------------------------------------------------------------ float32 GEMM
+// ------------------------------------------------------------------ GEMM (float32, float64)
+
+/** Columns of a packed B sliver: 32 bytes of T (8 float32, 4 float64), two vectors. */
+@inline function gemmNB<T>(): i32 { return 32 / sizeof<T>(); }
 
 /**
  * Pack rows [i0, i0 + mc) × depth [k0, k0 + kc) of op(A) (M×K, row stride `lda`; A is K×M when
  * `transA`, then `lda` is its row stride) into slivers of 4 rows:
- * dst[(s·kc + k)·4 + r] = op(A)[i0 + 4s + r, k0 + k], zero-padded past M.
+ * dst[(s·kc + k)·4 + r] = op(A)[i0 + 4s + r, k0 + k], zero-padded past M (elements of T).
  */
-function packA(a: usize, transA: i32, lda: i32, M: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+function packA<T>(a: usize, transA: i32, lda: i32, M: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  const sh = shiftOf<T>(), ks = <usize>2 + sh; // a depth step of a sliver: 4 elements
   const slivers = (mc + 3) >> 2;
   for (let s = 0; s < slivers; s++) {
     for (let r = 0; r < 4; r++) {
       const i = i0 + (s << 2) + r;
-      const d = dst + ((<usize>s * <usize>kc) << 4) + (<usize>r << 2);
+      const d = dst + ((<usize>s * <usize>kc) << ks) + (<usize>r << sh);
       if (i >= i0 + mc || i >= M) {
-        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+        for (let k = 0; k < kc; k++) store<T>(d + (<usize>k << ks), <T>0);
       } else if (transA) {
-        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(a + ((<usize>(k0 + k) * <usize>lda + <usize>i) << 2)));
+        for (let k = 0; k < kc; k++) store<T>(d + (<usize>k << ks), load<T>(a + ((<usize>(k0 + k) * <usize>lda + <usize>i) << sh)));
       } else {
-        const row = a + ((<usize>i * <usize>lda + <usize>k0) << 2);
-        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+        const row = a + ((<usize>i * <usize>lda + <usize>k0) << sh);
+        for (let k = 0; k < kc; k++) store<T>(d + (<usize>k << ks), load<T>(row + (<usize>k << sh)));
       }
     }
   }
 }
 
 /**
- * Pack all of op(B) (K×N; B is N×K when `transB`) into slivers of 8 columns over the full depth:
- * dst[(t·K + k)·8 + c] = op(B)[k, 8t + c], zero-padded past N. Columns [j0, j1) of slivers.
+ * Pack all of op(B) (K×N; B is N×K when `transB`) into slivers of NB = {@link gemmNB} columns over
+ * the full depth: dst[(t·K + k)·NB + c] = op(B)[k, NB·t + c], zero-padded past N (32 bytes per
+ * depth step). Slivers [t0, t1).
  */
-export function packBF32(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32, dst: usize): void {
+@inline function packB<T>(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32, dst: usize): void {
+  const sh = shiftOf<T>(), NB = gemmNB<T>();
   for (let t = t0; t < t1; t++) {
-    for (let c = 0; c < 8; c++) {
-      const j = (t << 3) + c;
-      const d = dst + ((<usize>t * <usize>K) << 5) + (<usize>c << 2);
+    for (let c = 0; c < NB; c++) {
+      const j = t * NB + c;
+      const d = dst + ((<usize>t * <usize>K) << 5) + (<usize>c << sh);
       if (j >= N) {
-        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), 0);
+        for (let k = 0; k < K; k++) store<T>(d + (<usize>k << 5), <T>0);
       } else if (transB) {
-        const row = b + ((<usize>j * <usize>K) << 2);
-        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), load<f32>(row + (<usize>k << 2)));
+        const row = b + ((<usize>j * <usize>K) << sh);
+        for (let k = 0; k < K; k++) store<T>(d + (<usize>k << 5), load<T>(row + (<usize>k << sh)));
       } else {
-        for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 5), load<f32>(b + ((<usize>k * <usize>N + <usize>j) << 2)));
+        for (let k = 0; k < K; k++) store<T>(d + (<usize>k << 5), load<T>(b + ((<usize>k * <usize>N + <usize>j) << sh)));
       }
     }
   }
 }
+/** {@link packB} of float32 (slivers of 8 columns). */
+export function packBF32(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32, dst: usize): void { packB<f32>(b, transB, K, N, t0, t1, dst); }
+/** {@link packB} of float64 (slivers of 4 columns). */
+export function packBF64(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32, dst: usize): void { packB<f64>(b, transB, K, N, t0, t1, dst); }
 
 /**
  * C rows [i0, i1) (row stride N) (+)= op(A) · op(B) with B packed by {@link packBF32} at `pb`;
@@ -537,21 +547,29 @@ export function packBF32(b: usize, transB: i32, K: i32, N: i32, t0: i32, t1: i32
  * Blocked over K (KC = 256) and M (MC = 64); a 4×8 register tile of f32x4 accumulators.
  */
 export function gemmF32(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
-  gemmCore(a, transA, transA ? M : K, pb, c, N, M, K, N, i0, i1, accumulate, pa, tile);
+  gemmCore<f32>(a, transA, transA ? M : K, pb, c, N, M, K, N, i0, i1, accumulate, pa, tile);
+}
+/**
+ * {@link gemmF32} for float64: B packed by {@link packBF64}, `pa` for MC·KC doubles, `tile` for 16;
+ * a 4×4 register tile of f64x2 accumulators, the same blocking, so each element of C is one sum
+ * over k in a fixed order (blocks of KC, ascending k within each).
+ */
+export function gemmF64(a: usize, transA: i32, pb: usize, c: usize, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
+  gemmCore<f64>(a, transA, transA ? M : K, pb, c, N, M, K, N, i0, i1, accumulate, pa, tile);
 }
 
 /**
  * {@link gemmF32} with explicit row strides: `lda` of A (as stored) and `ldc` of C. The
  * convolution kernels call it on blocks of their im2col matrices.
  */
-function gemmCore(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
+function gemmCore<T>(a: usize, transA: i32, lda: i32, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, i0: i32, i1: i32, accumulate: i32, pa: usize, tile: usize): void {
   for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
     const kc = min(GEMM_KC, K - k0);
     const acc = k0 > 0 || accumulate != 0;
     for (let ib = i0; ib < i1; ib += GEMM_MC) {
       const mc = min(GEMM_MC, i1 - ib);
-      packA(a, transA, lda, M, ib, mc, k0, kc, pa);
-      gemmBlock(pa, kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, i1, acc, tile);
+      packA<T>(a, transA, lda, M, ib, mc, k0, kc, pa);
+      gemmBlock<T>(pa, kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, i1, acc, tile);
     }
   }
 }
@@ -597,44 +615,52 @@ function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N:
     const blk = pa + ((<usize>k0 * <usize>Mp) << 2);
     for (let ib = 0; ib < M; ib += GEMM_MC) {
       const mc = min(GEMM_MC, M - ib);
-      gemmBlock(blk + ((<usize>(ib >> 2) * <usize>kc) << 4), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
+      gemmBlock<f32>(blk + ((<usize>(ib >> 2) * <usize>kc) << 4), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
     }
   }
 }
 
 /**
  * One packed block of the GEMM: C rows [ib, ib + mc) (+)= A-block (slivers of 4 rows at `pa`,
- * depth kc) · B (slivers of 8 columns of depth K at `bp`, already offset to the block's depth),
- * on a 4×8 register tile of f32x4 accumulators; rows past `i1` and columns past N are not stored.
+ * depth kc) · B (slivers of NB = {@link gemmNB} columns of depth K at `bp`, already offset to the
+ * block's depth), on a 4×NB register tile of eight vector accumulators (f32x4: 4×8, f64x2: 4×4);
+ * rows past `i1` and columns past N are not stored.
  */
-@inline function gemmBlock(pa: usize, kc: i32, bp0: usize, K: i32, c: usize, ldc: i32, N: i32, ib: i32, mc: i32, i1: i32, acc: bool, tile: usize): void {
-  const slivers = (N + 7) >> 3;
+@inline function gemmBlock<T>(pa: usize, kc: i32, bp0: usize, K: i32, c: usize, ldc: i32, N: i32, ib: i32, mc: i32, i1: i32, acc: bool, tile: usize): void {
+  const sh = shiftOf<T>(), ks = <usize>2 + sh, NB = gemmNB<T>();
+  const slivers = (N + NB - 1) / NB;
   for (let t = 0; t < slivers; t++) {
     const bp = bp0 + ((<usize>t * <usize>K) << 5);
-    const nr = min(8, N - (t << 3));
+    const nr = min(NB, N - t * NB);
     for (let s = 0; s < ((mc + 3) >> 2); s++) {
-      const ap = pa + ((<usize>s * <usize>kc) << 4);
+      const ap = pa + ((<usize>s * <usize>kc) << ks);
       let c00 = vzero(), c01 = vzero(), c10 = vzero(), c11 = vzero(), c20 = vzero(), c21 = vzero(), c30 = vzero(), c31 = vzero();
       for (let k = 0; k < kc; k++) {
         const b0 = v128.load(bp + (<usize>k << 5)), b1 = v128.load(bp + (<usize>k << 5), 16);
-        const ak = ap + (<usize>k << 4); // broadcast loads (one instruction each) instead of extract + splat
-        const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak, 4);
-        const a2 = v128.load32_splat(ak, 8), a3 = v128.load32_splat(ak, 12);
-        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        const ak = ap + (<usize>k << ks); // broadcast loads (one instruction each) instead of extract + splat
+        let a0: v128, a1: v128, a2: v128, a3: v128;
+        if (sizeof<T>() == 4) {
+          a0 = v128.load32_splat(ak); a1 = v128.load32_splat(ak, 4);
+          a2 = v128.load32_splat(ak, 8); a3 = v128.load32_splat(ak, 12);
+        } else {
+          a0 = v128.load64_splat(ak); a1 = v128.load64_splat(ak, 8);
+          a2 = v128.load64_splat(ak, 16); a3 = v128.load64_splat(ak, 24);
+        }
+        c00 = vadd<T>(c00, vmul<T>(a0, b0)); c01 = vadd<T>(c01, vmul<T>(a0, b1));
+        c10 = vadd<T>(c10, vmul<T>(a1, b0)); c11 = vadd<T>(c11, vmul<T>(a1, b1));
+        c20 = vadd<T>(c20, vmul<T>(a2, b0)); c21 = vadd<T>(c21, vmul<T>(a2, b1));
+        c30 = vadd<T>(c30, vmul<T>(a3, b0)); c31 = vadd<T>(c31, vmul<T>(a3, b1));
       }
       const i = ib + (s << 2);
       const mr = min(4, i1 - i);
-      const cp = c + ((<usize>i * <usize>ldc + <usize>(t << 3)) << 2);
-      const rs = <usize>ldc << 2;
-      if (mr == 4 && nr == 8) {
+      const cp = c + ((<usize>i * <usize>ldc + <usize>(t * NB)) << sh);
+      const rs = <usize>ldc << sh;
+      if (mr == 4 && nr == NB) {
         if (acc) {
-          c00 = f32x4.add(c00, v128.load(cp)); c01 = f32x4.add(c01, v128.load(cp, 16));
-          c10 = f32x4.add(c10, v128.load(cp + rs)); c11 = f32x4.add(c11, v128.load(cp + rs, 16));
-          c20 = f32x4.add(c20, v128.load(cp + 2 * rs)); c21 = f32x4.add(c21, v128.load(cp + 2 * rs, 16));
-          c30 = f32x4.add(c30, v128.load(cp + 3 * rs)); c31 = f32x4.add(c31, v128.load(cp + 3 * rs, 16));
+          c00 = vadd<T>(c00, v128.load(cp)); c01 = vadd<T>(c01, v128.load(cp, 16));
+          c10 = vadd<T>(c10, v128.load(cp + rs)); c11 = vadd<T>(c11, v128.load(cp + rs, 16));
+          c20 = vadd<T>(c20, v128.load(cp + 2 * rs)); c21 = vadd<T>(c21, v128.load(cp + 2 * rs, 16));
+          c30 = vadd<T>(c30, v128.load(cp + 3 * rs)); c31 = vadd<T>(c31, v128.load(cp + 3 * rs, 16));
         }
         v128.store(cp, c00); v128.store(cp, c01, 16);
         v128.store(cp + rs, c10); v128.store(cp + rs, c11, 16);
@@ -645,9 +671,9 @@ function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N:
         v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
         for (let r = 0; r < mr; r++) {
           for (let q = 0; q < nr; q++) {
-            const p = cp + <usize>r * rs + (<usize>q << 2);
-            const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
-            store<f32>(p, acc ? load<f32>(p) + v : v);
+            const p = cp + <usize>r * rs + (<usize>q << sh);
+            const v = load<T>(tile + ((<usize>(r * NB + q)) << sh));
+            store<T>(p, acc ? load<T>(p) + v : v);
           }
         }
       }
@@ -810,7 +836,7 @@ export function conv2dGradInputF32(geo: usize, gy: usize, w: usize, dx: usize, u
     for (let p0 = 0; p0 < P; p0 += NC) {
       const nc = min(NC, P - p0);
       packBStrided(gyi + (<usize>p0 << 2), P, Og, nc, pb);
-      gemmCore(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 1, Kc, pb, col, nc, Kc, Og, nc, 0, Kc, 0, pa, tile);
+      gemmCore<f32>(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 1, Kc, pb, col, nc, Kc, Og, nc, 0, Kc, 0, pa, tile);
       col2imAdd(geo, col, p0, nc, dxi);
     }
   }
@@ -888,7 +914,7 @@ export function conv2dGradWeightF32(geo: usize, x: usize, gy: usize, part: usize
         const nc = min(NC, P - p0);
         im2colPackT(geo, xi, p0, nc, pb);
         const acc = n > n0 || p0 > 0 ? 1 : 0;
-        gemmCore(gyi + (<usize>p0 << 2), 0, P, pb, dw + ((<usize>g * <usize>Og * <usize>Kc) << 2), Kc, Og, nc, Kc, 0, Og, acc, pa, tile);
+        gemmCore<f32>(gyi + (<usize>p0 << 2), 0, P, pb, dw + ((<usize>g * <usize>Og * <usize>Kc) << 2), Kc, Og, nc, Kc, 0, Og, acc, pa, tile);
       }
     }
   }

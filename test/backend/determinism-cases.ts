@@ -77,6 +77,10 @@ export function determinismCases(): Case[] {
   const rng = new Rng(303), d = 'float32' as const;
   out.push({ name: 'matmul', op: 'matmul', inputs: [kt(floats(rng, 301 * 70, d, 1), [301, 70], d), kt(floats(rng, 70 * 37, d, 1), [70, 37], d)], outputs: [[301, 37]], attrs: { transA: false, transB: false } });
   out.push({ name: 'matmul transposed, K > 256', op: 'matmul', inputs: [kt(floats(rng, 300 * 257, d, 1), [300, 257], d), kt(floats(rng, 33 * 300, d, 1), [33, 300], d)], outputs: [[257, 33]], attrs: { transA: true, transB: true } });
+  for (const [tA, tB] of [[false, false], [true, true]]) { // the float64 GEMM (4×4 tile of f64x2), K > 256
+    const dd = 'float64' as const, A = tA ? [300, 257] : [257, 300], B = tB ? [33, 300] : [300, 33];
+    out.push({ name: `matmul float64 ${tA ? 'transposed' : 'plain'}`, op: 'matmul', inputs: [kt(floats(rng, 257 * 300, dd, 1), A, dd), kt(floats(rng, 300 * 33, dd, 1), B, dd)], outputs: [[257, 33]], attrs: { transA: tA, transB: tB } });
+  }
   // convolutions: work units of (image, group, column block) for the forward and (image, group)
   // for the input gradient; for the weight gradient fixed chunks of images whose partial sums are
   // added in chunk order (37 images: 12 chunks of 3 and one of 1). The last case has three column

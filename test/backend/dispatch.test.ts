@@ -51,7 +51,9 @@ describe('dispatch chain', () => {
     expect(cpuBackend.explain('segmentSum', small, out, attrs)).toBe('csr');
     expect(cpuBackend.explain('segmentSoftmax', small, out, attrs)).toBe('js'); // no CSR softmax
     expect(cpuBackend.explain('indexSelect', small, out, { axis: 1 })).toBe('js');
-    expect(cpuBackend.explain('matmul', [kt(new Float64Array(4096), [64, 64], 'float64'), kt(new Float64Array(4096), [64, 64], 'float64')], [kt(new Float64Array(4096), [64, 64], 'float64')], { transA: false, transB: false })).toBe('js');
+    expect(cpuBackend.explain('matmul', [kt(new Float64Array(4096), [64, 64], 'float64'), kt(new Float64Array(4096), [64, 64], 'float64')], [kt(new Float64Array(4096), [64, 64], 'float64')], { transA: false, transB: false })).toBe('wasm'); // the float64 GEMM
+    expect(cpuBackend.explain('matmul', [kt(new Float64Array(16), [4, 4], 'float64'), kt(new Float64Array(16), [4, 4], 'float64')], [kt(new Float64Array(16), [4, 4], 'float64')], { transA: false, transB: false })).toBe('js'); // below minGemm
+    expect(cpuBackend.explain('matmul', [kt(new Float64Array(4096), [64, 64], 'float64'), kt(new Float32Array(4096), [64, 64], 'float32')], [kt(new Float64Array(4096), [64, 64], 'float64')], { transA: false, transB: false })).toBe('js'); // mixed dtypes
     expect(cpuBackend.explain('add', small, out, {})).toBe('js');
   });
 

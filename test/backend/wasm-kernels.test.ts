@@ -256,12 +256,13 @@ describe('wasm SIMD kernels', () => {
     });
   }
 
-  it('float32 GEMM equals the reference (odd sizes, transposes, broadcast batches, K blocks)', () => {
-    const rng = new Rng(14);
+  for (const dtype of ['float32', 'float64'] as const) it(`${dtype} GEMM equals the reference (odd sizes, transposes, broadcast batches, K blocks)`, () => {
+    const rng = new Rng(dtype === 'float32' ? 14 : 114);
     const shapes: [number[], number[], boolean, boolean][] = [
       [[1, 1], [1, 1], false, false], [[5, 3], [3, 7], false, false], [[9, 17], [17, 13], false, false],
       [[33, 300], [300, 9], false, false], [[70, 20], [20, 70], false, true], [[20, 70], [20, 40], true, false],
       [[11, 6], [13, 11], true, true], [[3, 6, 5], [5, 10], false, false], [[2, 1, 4, 9], [3, 9, 8], false, false],
+      [[37, 600], [600, 23], false, false], [[600, 37], [23, 600], true, true],
     ];
     for (const [as, bs, tA, tB] of shapes) {
       const r = as.length, M = tA ? as[r - 1]! : as[r - 2]!, N = tB ? bs[bs.length - 2]! : bs[bs.length - 1]!;
@@ -270,11 +271,13 @@ describe('wasm SIMD kernels', () => {
         const od = other[i - (arr.length - other.length)] ?? 1;
         return Math.max(d, od);
       }) : [];
-      const x = kt(floats(rng, as.reduce((p, q) => p * q, 1), 'float32'), as, 'float32');
-      const y = kt(floats(rng, bs.reduce((p, q) => p * q, 1), 'float32'), bs, 'float32');
-      const out = { shape: [...batch, M, N], dtype: 'float32' as const };
+      const x = kt(floats(rng, as.reduce((p, q) => p * q, 1), dtype), as, dtype);
+      const y = kt(floats(rng, bs.reduce((p, q) => p * q, 1), dtype), bs, dtype);
+      const out = { shape: [...batch, M, N], dtype };
       const attrs = { transA: tA, transB: tB };
-      expectClose(run(wasm, 'matmul', [x, y], out, attrs), run(jsBackend, 'matmul', [x, y], out, attrs), 1e-5);
+      const got = run(wasm, 'matmul', [x, y], out, attrs), want = run(jsBackend, 'matmul', [x, y], out, attrs);
+      if (dtype === 'float32') expectClose(got, want, 1e-5);
+      else expect(Array.from(got), `[${as}]·[${bs}] ${tA} ${tB}`).toEqual(Array.from(want)); // the reference's sums in its order (blocks of 256 along k): its bits
     }
   });
 

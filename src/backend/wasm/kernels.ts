@@ -306,15 +306,16 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     a.finish(po, o!.data as Float32Array);
   };
 
-  // float32 GEMM: op(B) packed once per call (in parallel over column slivers), C's rows split
-  // across the threads, each packing its own blocks of op(A). Same contract as the JS `gemm`, which
-  // it runs itself for products below `minGemm` or that do not fit the wasm memory (the GEMM
+  // float32 / float64 GEMM: op(B) packed once per call (in parallel over column slivers), C's rows
+  // split across the threads, each packing its own blocks of op(A). Same contract as the JS `gemm`,
+  // which it runs itself for products below `minGemm` or that do not fit the wasm memory (the GEMM
   // routine's own choice, per product: a convolution makes products of several sizes).
   const minGemm = opts.minGemm ?? 32768;
-  const GEMM_SCRATCH = 64 * 256 * 4 + 128;
+  const gemmScratch = (d64: boolean): number => 64 * 256 * (d64 ? 8 : 4) + 128; // a packed A block, then the tile
   const gemmF32: GemmFn = (A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate) => {
     const a = M * K * N >= minGemm && M * K * N > 0 ? runtime() : null;
-    if (a && A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+    const same = (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) || (A instanceof Float64Array && B instanceof Float64Array && C instanceof Float64Array);
+    if (a && same) {
       try {
         wasmGemm(a, A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate);
         return;
@@ -324,27 +325,27 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     }
     gemm(A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate);
   };
-  const wasmGemm = (a: WasmArena, A: Float32Array, aOff: number, transA: boolean, B: Float32Array, bOff: number, transB: boolean, C: Float32Array, cOff: number, M: number, K: number, N: number, accumulate: boolean): void => {
-    const slivers = Math.ceil(N / 8);
+  const wasmGemm = (a: WasmArena, A: FloatArray, aOff: number, transA: boolean, B: FloatArray, bOff: number, transB: boolean, C: FloatArray, cOff: number, M: number, K: number, N: number, accumulate: boolean): void => {
+    const d64 = C instanceof Float64Array, es = d64 ? 8 : 4, NB = 32 / es, slivers = Math.ceil(N / NB), GEMM_SCRATCH = gemmScratch(d64);
     a.reset();
     // operands in the wasm memory (resident) are read and written where they lie
-    const inPlace = (X: Float32Array, off: number): number => (a.owns(X) ? X.byteOffset + 4 * off : -1);
+    const inPlace = (X: FloatArray, off: number): number => (a.owns(X) ? X.byteOffset + es * off : -1);
     let pA = inPlace(A, aOff), pB = inPlace(B, bOff), pC = inPlace(C, cOff);
     const cIn = pC >= 0;
     if (pA < 0) pA = a.put(A.subarray(aOff, aOff + M * K));
     if (pB < 0) pB = a.put(B.subarray(bOff, bOff + K * N));
-    const pBp = a.alloc(slivers * 8 * K * 4);
-    if (!cIn) pC = accumulate ? a.put(C.subarray(cOff, cOff + M * N)) : a.alloc(M * N * 4);
-    const T = par(a, M * K * N / 16);
+    const pBp = a.alloc(slivers * 32 * K);
+    if (!cIn) pC = accumulate ? a.put(C.subarray(cOff, cOff + M * N)) : a.alloc(M * N * es);
+    const T = par(a, M * K * N / (d64 ? 8 : 16));
     const scratch = a.alloc(T * GEMM_SCRATCH);
-    a.parallel('packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
+    a.parallel(d64 ? 'packBF64' : 'packBF32', splitRange(slivers, T).map(([t0, t1]) => [pB, transB ? 1 : 0, K, N, t0, t1, pBp]));
     // row blocks (multiples of 4 rows) taken dynamically, each thread with its own packing scratch;
     // meanwhile the caller faults in C's pages when C is a fresh output (not when accumulating).
     // Deterministic: each element of C is one thread's sum over k in a fixed order, whichever
     // thread takes its rows.
     const rows = chunked(Math.ceil(M / 4), T).map(([s0, s1]) => [s0 * 4, Math.min(M, s1 * 4)] as const);
     const fresh = T > 1 && !accumulate && !cIn && cOff === 0 && M * N === C.length;
-    a.parallelChunks('gemmF32', [pA, transA ? 1 : 0, pBp, pC, M, K, N, 0, 0, accumulate ? 1 : 0, scratch, scratch + GEMM_SCRATCH - 128], 7, rows,
+    a.parallelChunks(d64 ? 'gemmF64' : 'gemmF32', [pA, transA ? 1 : 0, pBp, pC, M, K, N, 0, 0, accumulate ? 1 : 0, scratch, scratch + GEMM_SCRATCH - 128], 7, rows,
       fresh ? () => touchPages(C) : undefined, { pos: [10, 11], stride: GEMM_SCRATCH });
     if (!cIn) C.set(a.view(C, pC, M * N), cOff);
   };
@@ -400,7 +401,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const g = convGeo(a, o!.shape, w!.shape, gy!.shape, at);
     if (!(g.work > 0)) return false;
     const pg = a.input(gy!.data as Float32Array), pw = a.input(w!.data as Float32Array), po = a.output(o!.data as Float32Array);
-    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + g.NC * g.Og * 4 + g.NC * g.Kc * 4);
+    const T = par(a, g.work / 16), stride = line(gemmScratch(false) + g.NC * g.Og * 4 + g.NC * g.Kc * 4);
     const scr = a.alloc(T * stride);
     a.parallelChunks('conv2dGradInputF32', [g.geo, pg, pw, po, 0, 0, scr], 4, chunked(g.N * g.G, T),
       touchFresh(a, o!.data, T), { pos: [6], stride });
@@ -416,7 +417,7 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     const chunks: [number, number][] = [];
     for (let n0 = 0; n0 < g.N; n0 += g.B) chunks.push([n0, Math.min(g.N, n0 + g.B)]);
     const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * 4);
-    const T = par(a, g.work / 16), stride = line(GEMM_SCRATCH + Math.ceil(g.Kc / 8) * 8 * g.NC * 4);
+    const T = par(a, g.work / 16), stride = line(gemmScratch(false) + Math.ceil(g.Kc / 8) * 8 * g.NC * 4);
     const scr = a.alloc(T * stride);
     // the pool takes part whenever it is given several chunks, so below the threading threshold
     // (scratch for one thread) the chunks run one by one on this thread
@@ -749,11 +750,12 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!isFloat(x) || axis === undefined || !(axis >= 0 && axis < x.shape.length) || !enough(x.data.length)) return false;
         break;
       }
-      case 'matmul': { // float32 and a product of at least minGemm multiply-adds
+      case 'matmul': { // float32 or float64 and a product of at least minGemm multiply-adds
         const os = outputs[0]!.shape, r = os.length;
         const K = attrs.transA ? x.shape[x.shape.length - 2]! : x.shape[x.shape.length - 1]!;
         const work = os[r - 2]! * K * os[r - 1]!;
-        if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
+        const y = inputs[1]!, o = outputs[0]!;
+        if (!(isFloat(x) && y.dtype === x.dtype && o.dtype === x.dtype) || !(work >= minGemm && work > 0)) return false;
         break;
       }
       case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': { // float32, N·O·Ho·Wo·(C/groups)·kh·kw ≥ minGemm

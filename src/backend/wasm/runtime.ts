@@ -71,8 +71,10 @@ export interface WasmKernelExports {
   fingerprint(ids: number, n: number, S: number): number;
   buildCsr(ids: number, n: number, S: number, rowptr: number, perm: number, cursor: number): void;
   packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
+  packBF64(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   packAFullF32(a: number, lda: number, M: number, K: number, s0: number, s1: number, dst: number): void;
   gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
+  gemmF64(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
   conv2dF32(geo: number, x: number, w: number, out: number, u0: number, u1: number, scratch: number): void;
   conv2dGradInputF32(geo: number, gy: number, w: number, dx: number, u0: number, u1: number, scratch: number): void;
   conv2dGradWeightF32(geo: number, x: number, gy: number, part: number, n0: number, n1: number, scratch: number): void;
