@@ -1056,6 +1056,24 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
   for (; i < i1; i++) { const p = <usize>i << 3; store<f64>(out + p, f64x2.extract_lane(expFamilyF64x2(op, f64x2.splat(load<f64>(x + p))), 0)); }
 }
 
+/**
+ * out[i] = (g[i] · σ(x[i])) · (1 + x[i] · (1 − σ(x[i]))) for i ∈ [i0, i1): SiLU's vector–Jacobian
+ * product in float64, σ of {@link expFamilyF64x2}, the reference's order of operations; a last odd
+ * element by lane 0 of a splat (the same formula).
+ */
+export function siluGradF64(x: usize, g: usize, i0: i32, i1: i32, out: usize): void {
+  const one = f64x2.splat(1.0);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) {
+    const p = <usize>i << 3, v = v128.load(x + p), sv = expFamilyF64x2(1, v);
+    v128.store(out + p, f64x2.mul(f64x2.mul(v128.load(g + p), sv), f64x2.add(one, f64x2.mul(v, f64x2.sub(one, sv)))));
+  }
+  if (i < i1) {
+    const p = <usize>i << 3, v = f64x2.splat(load<f64>(x + p)), sv = expFamilyF64x2(1, v);
+    store<f64>(out + p, f64x2.extract_lane(f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(g + p)), sv), f64x2.add(one, f64x2.mul(v, f64x2.sub(one, sv)))), 0));
+  }
+}
+
 /** out[i] = exp(x[i]) for i ∈ [i0, i1) (float64, within one ulp; in place allowed). */
 export function expF64(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF64(0, x, i0, i1, out); }
 /** out[i] = σ(x[i]) for i ∈ [i0, i1) (float64). */

@@ -299,7 +299,7 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
-  it('float64 exp within one ulp of Math.exp (10⁵ points over [−746, 710], the overflow and subnormal edges, specials); σ and SiLU within 4 ulp of the reference', () => {
+  it('float64 exp within one ulp of Math.exp (10⁵ points over [−746, 710], the overflow and subnormal edges, specials); σ, SiLU and its gradient within 4 ulp of the reference', () => {
     const rng = new Rng(16);
     const pts: number[] = [0, -0, 1, -1, 0.5, Math.LN2, -Math.LN2, 1e-300, -1e-300, 5e-324, -5e-324, Infinity, -Infinity, NaN, 709.782712893384, 709.7827128933841, 709.79, 709.8, 710, 1000,
       -708.3964185322641, -708.4, -709.08956571282405, -744.4400719213812, -745.1332191019411, -745.1332191019412, -745.14, -746, -800, 88.7, -103.9];
@@ -318,14 +318,18 @@ describe('wasm SIMD kernels', () => {
       if (d > 1n) throw new Error(`exp(${x[i]}) = ${got[i]}, Math.exp gives ${w[0]}`);
     }
     expect(worst).toBe(1n); // the bound is reached, so the check can see a one-ulp difference
-    for (const op of ['sigmoid', 'silu']) {
-      const want = run(jsBackend, op, [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {});
-      const g = run(wasm, op, [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {});
+    const up = Float64Array.from(x, () => rng.normal()); // the upstream gradient of siluGrad
+    for (const op of ['sigmoid', 'silu', 'siluGrad']) {
+      const ins = op === 'siluGrad' ? [kt(x, [n], 'float64'), kt(up, [n], 'float64')] : [kt(x, [n], 'float64')];
+      const want = run(jsBackend, op, ins, { shape: [n], dtype: 'float64' }, {});
+      const g = run(wasm, op, ins, { shape: [n], dtype: 'float64' }, {});
       for (let i = 0; i < n; i++) {
         if (Number.isNaN(want[i])) { expect(g[i], `${op}(${x[i]})`).toBeNaN(); continue; }
         if (!Number.isFinite(want[i])) { expect(g[i], `${op}(${x[i]})`).toBe(want[i]); continue; }
-        // below x ≈ −708, e^x is subnormal: one ulp of it is 5e-324 absolute, times |x| in SiLU
-        if (Math.abs(g[i]! - want[i]!) > 4 * 2 ** -53 * Math.abs(want[i]!) + 4 * 5e-324 * Math.max(1, Math.abs(x[i]!))) throw new Error(`${op}(${x[i]}) = ${g[i]}, the reference gives ${want[i]}`);
+        // below x ≈ −708, e^x is subnormal: one ulp of it is 5e-324 absolute, times |x| in SiLU;
+        // SiLU's gradient g·σ·(1 + x(1 − σ)) crosses zero (x ≈ −1.28): an absolute term on the scale of |g|·(1 + |x|)
+        const sub = 4 * 5e-324 * Math.max(1, Math.abs(x[i]!)), grad = op === 'siluGrad' ? 8 * 2 ** -53 * Math.abs(up[i]!) * (1 + Math.abs(x[i]!)) : 0;
+        if (Math.abs(g[i]! - want[i]!) > 4 * 2 ** -53 * Math.abs(want[i]!) + sub * (op === 'siluGrad' ? Math.abs(up[i]!) + 1 : 1) + grad) throw new Error(`${op}(${x[i]}) = ${g[i]}, the reference gives ${want[i]}`);
       }
     }
   });

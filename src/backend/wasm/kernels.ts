@@ -455,13 +455,13 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   // SiLU's backward in one pass (the composed rule is six elementwise ops and five temporaries)
   const siluGrad: ProviderKernel = (inputs, outputs) => {
     const [x, g] = inputs, [o] = outputs;
-    const n = x!.data.length;
+    const n = x!.data.length, d64 = f64(x!);
     const a = rt();
     a.reset();
-    const xd = x!.data as Float32Array, od = o!.data as Float32Array;
-    const px = a.input(xd), pg = a.input(g!.data as Float32Array), po = a.outputOver(od, xd, px);
-    const T = par(a, n * 8);
-    a.parallelChunksOut('siluGradF32', [px, pg, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
+    const xd = x!.data as FloatArray, od = o!.data as FloatArray;
+    const px = a.input(xd), pg = a.input(g!.data as FloatArray), po = a.outputOver(od, xd, px);
+    const T = par(a, n * (d64 ? 32 : 8));
+    a.parallelChunksOut(d64 ? 'siluGradF64' : 'siluGradF32', [px, pg, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
   // SO(2) transport (GEM-CNN, wasm/kernels.ts `so2GatherF32` / `so2SegSumF32`): the rotating gather
@@ -768,8 +768,8 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
       case 'exp': case 'sigmoid': case 'silu': // float32 and float64 maps
         if (!(f32(x) || x.dtype === 'float64') || outputs[0]!.dtype !== x.dtype || !enough(x.data.length)) return false;
         break;
-      default: // siluGrad: a float32 map
-        if (!f32(x) || !enough(x.data.length)) return false;
+      default: // siluGrad: float32 / float64, x, g and the output of one dtype
+        if (!isFloat(x) || inputs[1]!.dtype !== x.dtype || outputs[0]!.dtype !== x.dtype || !enough(x.data.length)) return false;
     }
     return runtime() !== null;
   };

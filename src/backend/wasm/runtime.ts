@@ -64,6 +64,7 @@ export interface WasmKernelExports {
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
   siluF32(x: number, i0: number, i1: number, out: number): void;
   siluGradF32(x: number, g: number, i0: number, i1: number, out: number): void;
+  siluGradF64(x: number, g: number, i0: number, i1: number, out: number): void;
   minMaxF32(x: number, n: number, out: number): void;
   minMaxF64(x: number, n: number, out: number): void;
   expSumShiftF32(x: number, C: number, ids: number, e0: number, e1: number, pshift: number, out: number, sum: number): void;
