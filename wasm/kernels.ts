@@ -1074,6 +1074,49 @@ export function siluGradF64(x: usize, g: usize, i0: i32, i1: i32, out: usize): v
   }
 }
 
+/**
+ * Natural log on 2 float64 lanes, fdlibm's method: x = 2^k · m with m ∈ [√2/2, √2) (subnormals
+ * scaled by 2⁵⁴ first), f = m − 1, s = f / (2 + f), log(1 + f) = f − (f²/2 − s·(f²/2 + R(s²))) with
+ * R fdlibm's degree-7 polynomial in s² (its coefficients Lg1…Lg7), and k·ln 2 added in two parts
+ * (ln2_hi has trailing zero bits). log(0) = −∞, log(x < 0) = NaN, log(+∞) = +∞, NaN stays NaN.
+ */
+@inline function logF64x2(v: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const sub = f64x2.lt(v, f64x2.splat(2.2250738585072014e-308)); // subnormal, zero, negative (NaN lanes: false)
+  const xs = v128.bitselect(f64x2.mul(v, f64x2.splat(18014398509481984.0)), v, sub); // · 2⁵⁴
+  let k = i64x2.sub(i64x2.shr_u(xs, 52), i64x2.splat(1023));
+  k = i64x2.sub(k, v128.and(sub, i64x2.splat(54)));
+  let m = v128.or(v128.and(xs, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000)); // [1, 2)
+  const big = f64x2.ge(m, f64x2.splat(1.4142135623730951));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+  k = i64x2.sub(k, big); // a true mask is −1: k + 1
+  const f = f64x2.sub(m, one);
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s), w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(3.999999999940941908e-01), f64x2.mul(w, f64x2.add(f64x2.splat(2.222219843214978396e-01), f64x2.mul(w, f64x2.splat(1.531383769920937332e-01))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(6.666666666666735130e-01), f64x2.mul(w, f64x2.add(f64x2.splat(2.857142874366239149e-01), f64x2.mul(w, f64x2.add(f64x2.splat(1.818357216161805012e-01), f64x2.mul(w, f64x2.splat(1.479819860511658591e-01))))))));
+  const R = f64x2.add(t2, t1), hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const kf = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2)); // |k| < 1100: the low words
+  let r = f64x2.sub(f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-01)),
+    f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)))), f));
+  r = v128.bitselect(f64x2.splat(-Infinity), r, f64x2.eq(v, f64x2.splat(0)));
+  r = v128.bitselect(f64x2.splat(NaN), r, v128.or(f64x2.lt(v, f64x2.splat(0)), f64x2.ne(v, v)));
+  return v128.bitselect(f64x2.splat(Infinity), r, f64x2.eq(v, f64x2.splat(Infinity)));
+}
+
+/** out[i] = log(x[i]) for i ∈ [i0, i1) (float64, {@link logF64x2}); a last odd element by lane 0 of a splat. */
+export function logF64(x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const p = <usize>i << 3;
+    const a = v128.load(x + p), b = v128.load(x + p, 16);
+    v128.store(out + p, logF64x2(a));
+    v128.store(out + p, logF64x2(b), 16);
+  }
+  for (; i + 2 <= i1; i += 2) { const p = <usize>i << 3; v128.store(out + p, logF64x2(v128.load(x + p))); }
+  if (i < i1) { const p = <usize>i << 3; store<f64>(out + p, f64x2.extract_lane(logF64x2(f64x2.splat(load<f64>(x + p))), 0)); }
+}
+
 /** out[i] = exp(x[i]) for i ∈ [i0, i1) (float64, within one ulp; in place allowed). */
 export function expF64(x: usize, i0: i32, i1: i32, out: usize): void { expFamilyF64(0, x, i0, i1, out); }
 /** out[i] = σ(x[i]) for i ∈ [i0, i1) (float64). */

@@ -201,11 +201,12 @@ describe('wasm elementwise: float32 tanh and log by polynomials', () => {
     const st = kt(sp, [sp.length], 'float32'), r = run(jsBackend.kernels, 'gelu', [st], [sp.length], 'float32');
     expect(firstDiff(run(tables[1]![1], 'gelu', [st], [sp.length], 'float32'), r, true)).toBeNull();
   });
-  it('float64 tanh / log / gelu stay on the reference', () => {
+  it('float64 tanh / gelu stay on the reference; float64 log is taken (logF64), not with a float32 output', () => {
     const p = wasmProvider({ runtime: runtimes[0]!, minWork: 0 });
     const t64 = kt(new Float64Array(8), [8], 'float64'), t32 = kt(new Float32Array(8), [8], 'float32');
     expect(p.accepts('tanh', [t64], [t64], {})).toBe(false);
-    expect(p.accepts('log', [t64], [t64], {})).toBe(false);
+    expect(p.accepts('log', [t64], [t64], {})).toBe(true);
+    expect(p.accepts('log', [t64], [t32], {})).toBe(false);
     expect(p.accepts('gelu', [t64], [t64], {})).toBe(false);
     expect(p.accepts('log', [t32], [t32], {})).toBe(true);
   });

@@ -59,6 +59,7 @@ export interface WasmKernelExports {
   gradOutF64(y: number, g: number, C: number, ids: number, e0: number, e1: number, dot: number, out: number): void;
   expF32(x: number, i0: number, i1: number, out: number): void;
   expF64(x: number, i0: number, i1: number, out: number): void;
+  logF64(x: number, i0: number, i1: number, out: number): void;
   sigmoidF64(x: number, i0: number, i1: number, out: number): void;
   siluF64(x: number, i0: number, i1: number, out: number): void;
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
