@@ -1004,6 +1004,16 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
   const x = f64x2.max(f64x2.min(v, f64x2.splat(709.8)), f64x2.splat(-746.0));
   const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-01))), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  const y = f64x2.add(f64x2.splat(1.0), expm1Reduced(r));
+  const k = i32x4.trunc_sat_f64x2_s_zero(kf); // k in lanes 0, 1 (a NaN lane gives 0: y is NaN then)
+  const k1 = i32x4.shr_s(k, 1), k2 = i32x4.sub(k, k1);
+  const bias = i64x2.splat(1023);
+  const s1 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k1), bias), 52), s2 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k2), bias), 52);
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+/** e^r − 1 = r + r²·P(r) for the reduced |r| ≤ 0.347 of {@link expF64x2} (P: Taylor terms 1/2! … r¹¹/13!). */
+@inline function expm1Reduced(r: v128): v128 {
   let q = f64x2.splat(1.0 / 6227020800.0); // 1/13!
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
@@ -1016,12 +1026,43 @@ export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i3
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
-  const y = f64x2.add(f64x2.splat(1.0), f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q)));
-  const k = i32x4.trunc_sat_f64x2_s_zero(kf); // k in lanes 0, 1 (a NaN lane gives 0: y is NaN then)
-  const k1 = i32x4.shr_s(k, 1), k2 = i32x4.sub(k, k1);
-  const bias = i64x2.splat(1023);
-  const s1 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k1), bias), 52), s2 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k2), bias), 52);
-  return f64x2.mul(f64x2.mul(y, s1), s2);
+  return f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q));
+}
+
+/**
+ * e^x − 1 on 2 float64 lanes for |x| ≤ 44: x = k·ln 2 + r as in {@link expF64x2}, then
+ * (2^k − 1) + 2^k·(e^r − 1) — 2^k − 1 is exact for |k| ≤ 52, so no digits cancel near 0 (k = 0
+ * gives e^r − 1 itself).
+ */
+@inline function expm1F64x2(x: v128): v128 {
+  const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-01))), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  const k = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const sc = i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52);
+  return f64x2.add(f64x2.sub(sc, f64x2.splat(1.0)), f64x2.mul(sc, expm1Reduced(r)));
+}
+
+/**
+ * tanh on 2 float64 lanes, fdlibm's split: with a = |x|, 1 − 2/(expm1(2a) + 2) for a ≥ 1,
+ * −t/(t + 2) with t = expm1(−2a) below (no cancellation near 0), 1 from a ≥ 22; the sign of x
+ * copied onto the result (tanh(−0) = −0, tanh(±∞) = ±1, NaN stays NaN).
+ */
+@inline function tanhF64x2(v: v128): v128 {
+  const a = f64x2.abs(v), one = f64x2.splat(1.0), two = f64x2.splat(2.0);
+  const ac = f64x2.min(a, f64x2.splat(22.0)); // expm1's range; a NaN stays NaN
+  const t1 = expm1F64x2(f64x2.add(ac, ac)), t2 = expm1F64x2(f64x2.neg(f64x2.add(ac, ac)));
+  const z1 = f64x2.sub(one, f64x2.div(two, f64x2.add(t1, two))), z2 = f64x2.div(f64x2.neg(t2), f64x2.add(t2, two));
+  let z = v128.bitselect(z1, z2, f64x2.ge(a, one));
+  z = v128.bitselect(one, z, f64x2.ge(a, f64x2.splat(22.0)));
+  const signBit = i64x2.splat(0x8000000000000000);
+  return v128.or(v128.andnot(z, signBit), v128.and(v, signBit)); // |z| with x's sign
+}
+
+/** out[i] = tanh(x[i]) for i ∈ [i0, i1) (float64, {@link tanhF64x2}); a last odd element by lane 0 of a splat. */
+export function tanhF64(x: usize, i0: i32, i1: i32, out: usize): void {
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) { const p = <usize>i << 3; v128.store(out + p, tanhF64x2(v128.load(x + p))); }
+  if (i < i1) { const p = <usize>i << 3; store<f64>(out + p, f64x2.extract_lane(tanhF64x2(f64x2.splat(load<f64>(x + p))), 0)); }
 }
 
 /**

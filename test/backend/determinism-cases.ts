@@ -148,7 +148,7 @@ export function determinismCases(): Case[] {
     out.push({ name: `max leading axis ${dt}`, op: 'max', inputs: [mat], outputs: [[N]], attrs: { axes: [0] } });
     out.push({ name: `min middle axis ${dt}`, op: 'min', inputs: [kt(mat.data, [7, 43, N], dt)], outputs: [[7, N]], attrs: { axes: [1] } });
     const y = kt(floats(r2, M * N, dt, 3), [M, N], dt), row = kt(floats(r2, N, dt, 1), [N], dt), col = kt(floats(r2, M, dt, 1), [M, 1], dt);
-    for (const op of dt === 'float32' ? ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'log', 'gelu'] : ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'log']) out.push({ name: `${op} ${dt}`, op, inputs: [mat], outputs: [[M, N]], attrs: {} });
+    for (const op of dt === 'float32' ? ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'log', 'gelu'] : ['relu', 'sqrt', 'rsqrt', 'reciprocal', 'log', 'tanh']) out.push({ name: `${op} ${dt}`, op, inputs: [mat], outputs: [[M, N]], attrs: {} });
     out.push({ name: `add ${dt}`, op: 'add', inputs: [mat, y], outputs: [[M, N]], attrs: {} });
     out.push({ name: `mul row ${dt}`, op: 'mul', inputs: [mat, row], outputs: [[M, N]], attrs: {} });
     out.push({ name: `maximum col ${dt}`, op: 'maximum', inputs: [col, y], outputs: [[M, N]], attrs: {} });

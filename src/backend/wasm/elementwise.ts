@@ -47,8 +47,8 @@ export const UNARY_CODES: Readonly<Record<string, number>> = { neg: 0, abs: 1, r
  * gelu within 1e-6 relative for |x| ≤ 3 and 1.2e-7 of max(1, |gelu|) everywhere (the conformance
  * measure; its tolerance is 2e-5) — in the lower tail closer to the true value than the reference,
  * whose 1 + erf(x/√2) cancels (it gives −0 below x ≈ −8.5). Special values exact. Float64 log by
- * fdlibm's method in f64x2 (wasm/kernels.ts `logF64`, within one ulp of `Math.log`); float64 tanh
- * and gelu stay on the reference.
+ * fdlibm's method in f64x2 (wasm/kernels.ts `logF64`, within one ulp of `Math.log`), float64 tanh
+ * by fdlibm's split over an f64x2 expm1 (`tanhF64`); float64 gelu stays on the reference.
  */
 export const TRANSCENDENTAL_CODES: Readonly<Record<string, number>> = { tanh: 8, log: 9, gelu: 10 };
 /** Binary op codes of wasm/kernels.ts `binF32` / `binF64`. */
@@ -260,7 +260,9 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     a.reset();
     const xd = x!.data as FloatArray, od = o!.data as FloatArray;
     const px = a.input(xd), po = a.outputOver(od, xd, px), T = par(a, n, code >= 8 ? PARALLEL_TRANSCENDENTAL : inPlace(a, xd, od) ? PARALLEL_RESIDENT : PARALLEL_ELEMENTWISE);
-    if (d64 && code === TRANSCENDENTAL_CODES.log) a.parallelChunksOut('logF64', [px, 0, 0, po], 1, chunked(n, T), po, od, 1, touchFresh(a, od, T));
+    if (d64 && (code === TRANSCENDENTAL_CODES.log || code === TRANSCENDENTAL_CODES.tanh)) {
+      a.parallelChunksOut(code === TRANSCENDENTAL_CODES.log ? 'logF64' : 'tanhF64', [px, 0, 0, po], 1, chunked(n, T), po, od, 1, touchFresh(a, od, T));
+    }
     else a.parallelChunksOut(d64 ? 'mapF64' : 'mapF32', [code, px, 0, 0, po], 2, chunked(n, T), po, od, 1, touchFresh(a, od, T));
   };
 
@@ -406,8 +408,8 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     if (!isFloat(x)) return false;
     if (op in UNARY_CODES) {
       if (o.dtype !== x.dtype || !(o.data.length >= min(MIN_UNARY))) return false;
-    } else if (op in TRANSCENDENTAL_CODES) { // float32; log also float64 (logF64)
-      if (!(x.dtype === 'float32' || (op === 'log' && x.dtype === 'float64')) || o.dtype !== x.dtype || !(o.data.length >= min(MIN_TRANSCENDENTAL))) return false;
+    } else if (op in TRANSCENDENTAL_CODES) { // float32; tanh and log also float64 (tanhF64, logF64)
+      if (!(x.dtype === 'float32' || (op !== 'gelu' && x.dtype === 'float64')) || o.dtype !== x.dtype || !(o.data.length >= min(MIN_TRANSCENDENTAL))) return false;
     } else if (op in BINARY_CODES) {
       const y = inputs[1]!;
       if (y.dtype !== x.dtype || o.dtype !== x.dtype || !(o.data.length >= min(MIN_BINARY)) || !binaryMode(x, y, o)) return false;

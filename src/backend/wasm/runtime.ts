@@ -60,6 +60,7 @@ export interface WasmKernelExports {
   expF32(x: number, i0: number, i1: number, out: number): void;
   expF64(x: number, i0: number, i1: number, out: number): void;
   logF64(x: number, i0: number, i1: number, out: number): void;
+  tanhF64(x: number, i0: number, i1: number, out: number): void;
   sigmoidF64(x: number, i0: number, i1: number, out: number): void;
   siluF64(x: number, i0: number, i1: number, out: number): void;
   sigmoidF32(x: number, i0: number, i1: number, out: number): void;
