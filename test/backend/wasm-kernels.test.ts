@@ -299,6 +299,31 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
+  /**
+   * Run float64 `op` on the wasm backend over x and compare each result with `ref` in ulps (the
+   * distance of their bits; both have one sign, a zero's included, or the check fails): throws past
+   * `max`, returns the worst distance. A NaN from `ref` must be a NaN.
+   */
+  function worstUlps(op: string, x: Float64Array, ref: (v: number) => number, max: bigint): bigint {
+    const n = x.length, got = run(wasm, op, [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {}) as Float64Array;
+    const gb = new BigInt64Array(got.buffer), w = new Float64Array(1), wb = new BigInt64Array(w.buffer);
+    let worst = 0n;
+    for (let i = 0; i < n; i++) {
+      w[0] = ref(x[i]!);
+      if (Number.isNaN(w[0])) { expect(got[i], `${op}(${x[i]})`).toBeNaN(); continue; }
+      expect(Object.is(Math.sign(got[i]!), Math.sign(w[0])), `${op}(${x[i]}) = ${got[i]}: the sign of ${w[0]} (of a zero too)`).toBe(true);
+      const d = gb[i]! > wb[0]! ? gb[i]! - wb[0]! : wb[0]! - gb[i]!;
+      if (d > worst) worst = d;
+      if (d > max) throw new Error(`${op}(${x[i]}) = ${got[i]}, the reference gives ${w[0]}`);
+    }
+    return worst;
+  }
+  it('the ulp check fails on a result one ulp off, or a zero of the other sign', () => {
+    const x = Float64Array.of(0.5, 2, -0);
+    expect(() => worstUlps('tanh', x, (v) => (v === 2 ? Math.tanh(v) * (1 + 2 ** -50) : Math.tanh(v)), 1n)).toThrow(/the reference gives/);
+    expect(() => worstUlps('tanh', x, (v) => (Object.is(v, -0) ? 0 : Math.tanh(v)), 8n)).toThrow(/sign/);
+  });
+
   it('float64 exp within one ulp of Math.exp (10⁵ points over [−746, 710], the overflow and subnormal edges, specials); σ, SiLU and its gradient within 4 ulp of the reference', () => {
     const rng = new Rng(16);
     const pts: number[] = [0, -0, 1, -1, 0.5, Math.LN2, -Math.LN2, 1e-300, -1e-300, 5e-324, -5e-324, Infinity, -Infinity, NaN, 709.782712893384, 709.7827128933841, 709.79, 709.8, 710, 1000,
@@ -307,17 +332,7 @@ describe('wasm SIMD kernels', () => {
     for (let i = 0; i < 50_000; i++) pts.push(-746 + 1456 * rng.uniform());
     for (let i = 0; i < 20_000; i++) pts.push(rng.normal() * 3, -708 - 37.2 * rng.uniform()); // the common range; the subnormal results
     const n = pts.length, x = Float64Array.from(pts);
-    const got = run(wasm, 'exp', [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {}) as Float64Array;
-    const gb = new BigInt64Array(got.buffer), w = new Float64Array(1), wb = new BigInt64Array(w.buffer);
-    let worst = 0n;
-    for (let i = 0; i < n; i++) {
-      w[0] = Math.exp(x[i]!);
-      if (Number.isNaN(w[0])) { expect(got[i]).toBeNaN(); continue; }
-      const d = gb[i]! > wb[0]! ? gb[i]! - wb[0]! : wb[0]! - gb[i]!; // ulps apart (both ≥ 0, so their bits are ordered)
-      if (d > worst) worst = d;
-      if (d > 1n) throw new Error(`exp(${x[i]}) = ${got[i]}, Math.exp gives ${w[0]}`);
-    }
-    expect(worst).toBe(1n); // the bound is reached, so the check can see a one-ulp difference
+    expect(worstUlps('exp', x, Math.exp, 1n)).toBe(1n); // the bound is reached, so the check can see a one-ulp difference
     const up = Float64Array.from(x, () => rng.normal()); // the upstream gradient of siluGrad
     for (const op of ['sigmoid', 'silu', 'siluGrad']) {
       const ins = op === 'siluGrad' ? [kt(x, [n], 'float64'), kt(up, [n], 'float64')] : [kt(x, [n], 'float64')];
@@ -359,19 +374,7 @@ describe('wasm SIMD kernels', () => {
       Infinity, -Infinity, NaN, 19.06, 0.3466, -0.6931];
     for (let e = -60; e <= 5; e++) pts.push(2 ** e * (1 + rng.uniform()), -(2 ** e) * (1 + rng.uniform()));
     for (let i = 0; i < 20_000; i++) pts.push(rng.normal() * 3, (rng.uniform() - 0.5) * 60, (rng.uniform() - 0.5) * 2 ** -Math.floor(rng.uniform() * 50));
-    const n = pts.length, x = Float64Array.from(pts);
-    const got = run(wasm, 'tanh', [kt(x, [n], 'float64')], { shape: [n], dtype: 'float64' }, {}) as Float64Array;
-    const gb = new BigInt64Array(got.buffer), w = new Float64Array(1), wb = new BigInt64Array(w.buffer);
-    let worst = 0n;
-    for (let i = 0; i < n; i++) {
-      w[0] = Math.tanh(x[i]!);
-      if (Number.isNaN(w[0])) { expect(got[i], `tanh(${x[i]})`).toBeNaN(); continue; }
-      expect(Object.is(Math.sign(got[i]!), Math.sign(w[0])) || Object.is(got[i], w[0]), `tanh(${x[i]}): the sign (of a zero too)`).toBe(true);
-      const d = gb[i]! > wb[0]! ? gb[i]! - wb[0]! : wb[0]! - gb[i]!;
-      if (d > worst) worst = d;
-      if (d > 4n) throw new Error(`tanh(${x[i]}) = ${got[i]}, Math.tanh gives ${w[0]}`);
-    }
-    expect(worst).toBeGreaterThan(0n); // not the reference under another name (measured worst: 3 ulp)
+    expect(worstUlps('tanh', Float64Array.from(pts), Math.tanh, 4n)).toBeGreaterThan(0n); // not the reference under another name (measured worst: 3 ulp)
   });
 
   it('exp, σ, SiLU, the softmax rows and logsumexp: the direct exponent formula (|x| ≤ 87) gives the bits of the clamped one', () => {
