@@ -191,6 +191,20 @@ function leadingAxes(x: KernelTensor, axes: readonly number[]): boolean {
   return axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
 }
 
+/** [B, L, W] of `shape` around `axis`: the sizes before it, its own, and after it. */
+export function aroundAxis(shape: readonly number[], axis: number): [number, number, number] {
+  return aroundAxes(shape, [axis]);
+}
+/** [B, L, W] of `shape` around a block of consecutive `axes`: the sizes before, of, and after the block. */
+export function aroundAxes(shape: readonly number[], axes: readonly number[]): [number, number, number] {
+  const a0 = axes[0]!, a1 = axes[axes.length - 1]! + 1, prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+  return [prod(shape.slice(0, a0)), prod(shape.slice(a0, a1)), prod(shape.slice(a1))];
+}
+/** Whether `axes` (sorted) are one block of consecutive axes. */
+export const consecutive = (axes: readonly number[]): boolean => axes.every((v, i) => v === axes[0]! + i);
+/** Column units of W columns (16 bytes of the dtype each: the column kernels' tasks per batch). */
+export const colUnits = (W: number, d64: boolean): number => Math.ceil(W / (d64 ? 2 : 4));
+
 /**
  * Copy x's elements (at `px` in the arena) into scratch in the order [kept axes…, reduced axes…]
  * (`permuteRunsF32` / `F64`, split across `T` threads) and return the copy's offset: a reduction
@@ -369,10 +383,10 @@ export function elementwiseKernels(opts: ElementwiseOptions = {}): {
     const len = rows === 0 ? 0 : n / rows;
     a.reset();
     const px = a.input(x!.data as FloatArray), T = par(a, n, inPlace(a, x!.data) ? PARALLEL_RESIDENT : PARALLEL_REDUCE);
-    const W = x!.shape.slice(attrs.axis + 1).reduce((p, d) => p * d, 1);
+    const [B, L, W] = aroundAxis(x!.shape, attrs.axis);
     if (W > 1) { // along another axis: the column kernel, x as [B, L, W]
-      const L = x!.shape[attrs.axis]!, B = n / (L * W), po = a.alloc(rows * 4);
-      a.parallelChunks(d64 ? 'argColsF64' : 'argColsF32', [code, px, L, W, 0, 0, po], 4, chunked(B * Math.ceil(W / (d64 ? 2 : 4)), T));
+      const po = a.alloc(rows * 4);
+      a.parallelChunks(d64 ? 'argColsF64' : 'argColsF32', [code, px, L, W, 0, 0, po], 4, chunked(B * colUnits(W, d64), T));
       a.get(po, out as Int32Array);
       return;
     }

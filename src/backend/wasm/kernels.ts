@@ -25,7 +25,7 @@ import { jsBackend } from '../js/backend.js';
 import { csrProvider } from '../js/segment-csr.js';
 import { chainBackend, everyCall, type KernelProvider, type ProviderKernel } from '../dispatch.js';
 import { cachedComposed, cachedCsr, storeComposed, storeCsr, type SegmentCsr } from '../csr-cache.js';
-import { elementwiseKernels, outerInnerAxes, permuteToRows, touchFresh } from './elementwise.js';
+import { aroundAxes, aroundAxis, colUnits, consecutive, elementwiseKernels, outerInnerAxes, permuteToRows, touchFresh } from './elementwise.js';
 import './resident.js'; // installs resident storage (allocArray)
 import { MAX_CHUNKS, PARALLEL_MIN_WORK, WasmMemoryError, splitCsr, splitRange, wasmRuntime, type WasmArena } from './runtime.js';
 
@@ -78,19 +78,6 @@ const rowSize = (t: KernelTensor): number => { const R = t.shape[0] ?? 0; return
 
 function f64(t: KernelTensor): boolean { return t.dtype === 'float64'; }
 
-/** [B, L, W] of `shape` around `axis`: the sizes before it, its own, and after it. */
-export function aroundAxis(shape: readonly number[], axis: number): [number, number, number] {
-  return aroundAxes(shape, [axis]);
-}
-/** [B, L, W] of `shape` around a block of consecutive `axes`: the sizes before, of, and after the block. */
-export function aroundAxes(shape: readonly number[], axes: readonly number[]): [number, number, number] {
-  const a0 = axes[0]!, a1 = axes[axes.length - 1]! + 1, prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
-  return [prod(shape.slice(0, a0)), prod(shape.slice(a0, a1)), prod(shape.slice(a1))];
-}
-/** Whether `axes` (sorted) are one block of consecutive axes. */
-const consecutive = (axes: readonly number[]): boolean => axes.every((v, i) => v === axes[0]! + i);
-/** Column units of W columns (16 bytes of the dtype each: the column kernels' tasks per batch). */
-const colUnits = (W: number, d64: boolean): number => Math.ceil(W / (d64 ? 2 : 4));
 
 /** The wasm kernels as a provider for a dispatch chain (see the module doc). */
 export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
