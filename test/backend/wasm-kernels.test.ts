@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, wasmAvailable, type KernelTensor, type TypedArray, type DType } from '../../src/backend/index.js';
-import { MAX_CHUNKS, WasmMemoryError, claimChunks, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
+import { MAX_CHUNKS, WasmMemoryError, claimChunks, claimNext, splitCsr, splitRange, wasmRuntime, wasmThreads } from '../../src/backend/wasm/runtime.js';
 import { availableParallelism } from 'node:os';
 import { KERNELS_SOURCE_SHA256 } from '../../src/backend/wasm/binary.js';
 import { Rng } from '../../src/util/rng.js';
@@ -125,6 +125,22 @@ describe('wasm SIMD kernels', () => {
       expect(order0.slice(0, Math.min(3, b1)), `n ${n}, P ${P}`).toEqual([0, 1, 2].slice(0, Math.min(3, b1)));
       if (P > 1 && b1 >= 3) expect(order1[0], `n ${n}, P ${P}: thread 1 starts with its own block`).toBe(b1);
     }
+    // claimNext (the copying caller's claims, one at a time): the same order as claimChunks, then −1
+    // for good; interleaved with another thread's claimChunks, every chunk still once
+    for (const [n, P] of [[10, 2], [7, 3], [1, 1], [2, 4], [MAX_CHUNKS, 4]] as const) {
+      const one: number[] = [];
+      S = counters(n, P);
+      for (let c = claimNext(S, n, P, 0); c >= 0; c = claimNext(S, n, P, 0)) one.push(c);
+      expect(claimNext(S, n, P, 0)).toBe(-1);
+      expect(one).toEqual(claims(counters(n, P), n, 0));
+      S = counters(n, P);
+      const seen = new Int32Array(n);
+      for (let k = 0, c = claimNext(S, n, P, 0); c >= 0; k++, c = claimNext(S, n, P, 0)) {
+        seen[c]!++;
+        if (k === 2 && P > 1) for (const d of claims(S, n, P - 1)) seen[d]!++;
+      }
+      expect(Array.from(seen), `n ${n}, P ${P}`).toEqual(new Array(n).fill(1));
+    }
     // a claimer that ignores the block ends (every thread takes from its own counter to n) runs chunks twice
     const greedy = (T: Int32Array, n: number, P: number, me: number, run: (c: number) => void): void => {
       for (let c = Atomics.add(T, 1 + me, 1); c < n; c = Atomics.add(T, 1 + me, 1)) run(c);
@@ -153,6 +169,42 @@ describe('wasm SIMD kernels', () => {
       expect(Array.from({ length: T - 1 }, (_, t) => copies[(t + 1) * n + k]!).filter((v) => v !== -1)).toEqual([gather[perm[k]!]!]);
     }
   });
+
+  it('workers that never wake up: the caller withdraws their jobs and runs the work itself (a child process; a caller that waits for them hangs until the timeout)', () => {
+    // A pool of slots no worker serves stands for workers the scheduler never runs. The calls must
+    // return with every chunk, every list and every copied-out chunk right, and leave no job posted.
+    const script = `
+      import { WasmArena, WorkerPool, createWasmRuntime, splitRange } from './src/backend/wasm/runtime.ts';
+      const rt = createWasmRuntime(1);
+      const names = Object.keys(rt.k).filter((k) => typeof rt.k[k] === 'function');
+      const pool = WorkerPool.unserved(rt.memory, names, 3);
+      const a = new WasmArena(rt.memory, rt.k, pool);
+      const n = 3000, gather = new Int32Array(n).map((_, i) => (i * 7919) % 1000), perm = new Int32Array(n).map((_, i) => (i * 7) % n);
+      const want = Array.from(perm, (p) => gather[p]);
+      const results = {};
+      for (let round = 0; round < 2; round++) {
+        a.reset();
+        const pg = a.put(gather), pp = a.put(perm), po = a.alloc(n * 4);
+        new Int32Array(a.memory.buffer, po, n).fill(-1);
+        a.parallelChunks('compose', [pg, pp, 0, 0, po], 2, splitRange(n, 17));
+        results['chunks' + round] = Array.from(new Int32Array(a.memory.buffer, po, n));
+        new Int32Array(a.memory.buffer, po, n).fill(-1);
+        a.parallel('compose', splitRange(n, 4).map(([k0, k1]) => [pg, pp, k0, k1, po]));
+        results['lists' + round] = Array.from(new Int32Array(a.memory.buffer, po, n));
+        const o = new Int32Array(n).fill(-1);
+        a.parallelChunksOut('compose', [pg, pp, 0, 0, po], 2, splitRange(n, 17), po, o, 1);
+        results['out' + round] = Array.from(o);
+      }
+      const states = [0, 1, 2].map((w) => Atomics.load(new Int32Array(rt.memory.buffer, 32768 + w * 128, 32), 0));
+      console.log(JSON.stringify({ ok: Object.values(results).every((r) => JSON.stringify(r) === JSON.stringify(want)), states }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8', timeout: 30_000, env: { ...process.env, ERLANGEN_WASM_THREADS: '1' },
+    });
+    const res = JSON.parse(out.trim().split('\n').pop()!) as { ok: boolean; states: number[] };
+    expect(res.ok).toBe(true);
+    expect(res.states).toEqual([0, 0, 0]);
+  }, 60_000);
 
   it('a chunked call hands each thread its own copy of a per-thread argument (scratch at base + t·stride)', () => {
     const a = wasmRuntime()!;

@@ -106,7 +106,7 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
   it('runs the GEM network on WebGL2 through gpu.js when a WebGL2 context exists, equal to the wasm pass', async () => {
     await page.waitForFunction(() => window.__demo.backend.gpujs !== undefined, null, { timeout: 120_000 });
     const b = await page.evaluate(() => window.__demo.backend);
-    const r = b.gpujs as { path: string; error?: number; ms?: number; firstMs?: number; calls?: Record<string, { gpu: number; fallback: number }>; enabled?: boolean; message?: string };
+    const r = b.gpujs as { path: string; error?: number; ms?: number; firstMs?: number; wasmMs?: number; calls?: Record<string, { gpu: number; fallback: number }>; enabled?: boolean; message?: string };
     console.log(`demo: gpu.js WebGL2 ${JSON.stringify(r)} (active backend: ${String(b.active ?? 'cpu')})`);
     if (!b.webgl2) return expect(r.path).toBe('none');
     expect(r.message).toBeUndefined();
@@ -115,6 +115,11 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
     // the GEM layers' aggregation ops ran on WebGL2: the fused transport-gather and the segment sum, every layer
     expect(r.calls!.so2Gather!.gpu).toBeGreaterThanOrEqual(3);
     expect(r.calls!.so2SegmentSum!.gpu).toBeGreaterThanOrEqual(3);
+    // the page chose WebGL2 exactly when its forward pass beat the wasm one it timed (never on a
+    // software-emulated GPU slower than wasm), and says which it runs on
+    expect(r.wasmMs).toBeGreaterThan(0);
+    expect(r.enabled).toBe(r.ms! < r.wasmMs!);
+    expect(b.active ?? 'cpu').toBe(r.enabled ? 'gpujs-webgl2' : 'cpu');
     // the checkbox switches the network between WebGL2 and wasm; the output agrees either way
     const wasmOut = await page.evaluate(() => {
       const box = document.getElementById('webgl') as HTMLInputElement;
@@ -138,7 +143,7 @@ describe.skipIf(!haveChromium() && !inCI)('the mesh demo in headless Chromium', 
       expect(Math.max(gem!.scalar, gem!.vector)).toBeLessThanOrEqual(1e-4);
     }
     await page.click('#bunny');
-    // restore the page's own choice (WebGL2 when within the 200 ms budget); the tests below run on it
+    // restore the page's own choice (WebGL2 when faster than wasm); the tests below run on it
     if (!r.enabled) await page.click('#webgl');
   });
 

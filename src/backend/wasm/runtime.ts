@@ -165,7 +165,9 @@ type Arr = Float32Array | Float64Array | Int32Array;
 /** The first 64 KiB hold the module's static data (e.g. the exp table of `Math.exp`, below 4 KiB) and the pool's control slots. */
 const ARENA_START = 65536;
 /**
- * Control slots of the worker pool: 32 int32 per worker — [0] job state (1 = posted, 0 = done),
+ * Control slots of the worker pool: 32 int32 per worker — [0] job state (0 = none or done,
+ * 1 = posted, 2 = taken: the worker claimed it; the caller may withdraw a job still posted, see
+ * {@link WorkerPool.join}),
  * [1] kernel index, [2] ready (1) / failed (2), [3] argument count, [4 … 25] arguments,
  * [26] chunk table (0: one call with the arguments as given; else the byte offset of
  * [count, start₀, end₀, start₁, end₁, …], see {@link WasmArena.parallelChunks}), [27] the argument
@@ -361,7 +363,10 @@ export class WasmArena {
 
   /**
    * Run kernel `name` once per argument list, concurrently: the first list on this thread, the
-   * others on the pool's workers (at most {@link threads} lists); returns when all are done.
+   * others on the pool's workers (at most {@link threads} lists); returns when all are done. A
+   * list whose worker has not woken up by the time this thread has run its own is run here too
+   * (the job is withdrawn, see {@link WorkerPool.join}): a descheduled worker delays the call by
+   * at most its own list, never by the time until the scheduler runs it.
    * `beforeOwn` runs on this thread once the workers have started, before its own list (work to
    * overlap with theirs, e.g. faulting in a fresh output array).
    * Arguments travel as int32 (pointers, sizes, ranges): float arguments must stay on this thread.
@@ -375,12 +380,15 @@ export class WasmArena {
       return;
     }
     this.pool.start(name, argLists.slice(1));
+    let withdrawn: number[];
     try {
       beforeOwn?.();
       f(...argLists[0]!);
     } finally {
-      this.pool.join();
+      withdrawn = this.pool.join();
     }
+    // the lists of workers that had not woken up yet: run them here (same results, in any order)
+    for (const w of withdrawn) f(...argLists[w + 1]!);
   }
 
   /**
@@ -397,7 +405,10 @@ export class WasmArena {
    * e.g. faulting in the fresh output array the result will be copied to); the workers pick up the
    * chunks this thread does not get to meanwhile. With `perThread`, thread t (this one is 0, worker
    * w is w + 1) runs with `args[p] + t·stride` at each position p of `perThread.pos`: per-thread
-   * scratch (at most {@link threads} copies). Returns when all chunks are done.
+   * scratch (at most {@link threads} copies). Returns when all chunks are done: once this thread
+   * has claimed the last chunk it waits only for workers that took the job, and withdraws it from
+   * those still asleep or descheduled (see {@link WorkerPool.join}) — they have claimed nothing, so
+   * it has run their chunks itself.
    */
   parallelChunks(name: KernelName, args: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], beforeOwn?: () => void, perThread?: PerThread): void {
     if (chunks.length > MAX_CHUNKS) throw new BackendError(`wasm kernels: ${chunks.length} chunks, more than ${MAX_CHUNKS}`);
@@ -442,11 +453,13 @@ export class WasmArena {
   /**
    * {@link parallelChunks} for a kernel that writes output `o` at `off` (from {@link output}),
    * then {@link finish}: when `o` is not in this memory, this thread copies each chunk's result
-   * out as soon as the chunk is done — between the chunks it runs itself, and while it waits for
-   * the workers' last ones — so the copy overlaps the computation instead of following it (an
-   * eager op's output is a plain array: the copy of 40 MB costs as much as a two-thread
-   * elementwise kernel). Chunk [s, e) covers elements [s·unit, e·unit) of `o`. Same results as
-   * `parallelChunks` then `finish`.
+   * out as soon as the chunk is done, so the copy overlaps the computation instead of following it
+   * (an eager op's output is a plain array: the copy of 40 MB costs as much as a two-thread
+   * elementwise kernel). **Copying comes first**: before it claims a chunk, this thread copies out
+   * every finished one, and it claims a chunk only when none is waiting — the copy, which only it
+   * can do, is then spread over the whole call, and the workers compute more of the chunks. Each
+   * block of chunks (see {@link parallelChunks}) is copied in order, as its chunks finish. Chunk
+   * [s, e) covers elements [s·unit, e·unit) of `o`. Same results as `parallelChunks` then `finish`.
    */
   parallelChunksOut(name: KernelName, args: readonly number[], pos: number, chunks: readonly (readonly [number, number])[], off: number, o: Arr, unit: number, beforeOwn?: () => void): void {
     if ((off === o.byteOffset && this.buffers.has(o.buffer)) || !this.pool || chunks.length <= 1) {
@@ -460,27 +473,38 @@ export class WasmArena {
     const done = new Int32Array(this.memory.buffer, CHUNK_DONE, n);
     done.fill(0);
     const src = this.view(o, off, o.length);
-    let next = 0; // chunks [0, next) are copied out
-    const drain = (): void => {
-      while (next < n && Atomics.load(done, next) === 1) {
-        const s = chunks[next]![0] * unit, e = chunks[next]![1] * unit;
-        o.set(src.subarray(s, e), s);
-        next++;
-      }
+    const pool = this.pool, S = this.beginChunked(pool, name, a, pos, chunks), P = S[0]!;
+    // next[u]: the first chunk of block u not yet copied out; end[u]: the block's end
+    const next = Array.from({ length: P }, (_, u) => Math.floor((n * u) / P));
+    const end = Array.from({ length: P }, (_, u) => Math.floor((n * (u + 1)) / P));
+    let left = n, bytes = 0;
+    const copy = (c: number): void => {
+      const s = chunks[c]![0] * unit, e = chunks[c]![1] * unit;
+      o.set(src.subarray(s, e), s);
+      bytes += (e - s) * o.BYTES_PER_ELEMENT;
+      left--;
     };
-    const pool = this.pool, S = this.beginChunked(pool, name, a, pos, chunks);
+    /** Copy out every finished chunk that follows the copied ones of its block; whether it copied any. */
+    const drain = (): boolean => {
+      let any = false;
+      for (let u = 0; u < P; u++) {
+        for (let c = next[u]!; c < end[u]! && Atomics.load(done, c) === 1; c = ++next[u]!) { copy(c); any = true; }
+      }
+      return any;
+    };
     try {
       beforeOwn?.();
-      drain();
-      claimChunks(S, n, S[0]!, 0, (c) => {
+      for (;;) {
+        if (drain()) continue;
+        const c = claimNext(S, n, P, 0);
+        if (c < 0) break;
         a[pos] = chunks[c]![0];
         a[pos + 1] = chunks[c]![1];
         f(...a);
         Atomics.store(done, c, 1);
-        drain();
-      });
+      }
       // the workers' last chunks: copy each as it finishes; once they are all idle every flag is final
-      while (next < n) {
+      while (left > 0) {
         const idle = pool.idle();
         drain();
         if (idle) break;
@@ -488,13 +512,25 @@ export class WasmArena {
     } finally {
       pool.join();
     }
-    this.copies.outBytes += (next < n ? chunks[next]![0] * unit : o.length) * o.BYTES_PER_ELEMENT;
-    if (next < n) { // not reached unless a worker failed (join throws then)
-      const s = chunks[next]![0] * unit;
-      o.set(src.subarray(s), s);
-      this.copies.outBytes += (o.length - s) * o.BYTES_PER_ELEMENT;
-    }
+    // not reached unless a worker failed (join throws then): copy what is left in one go
+    for (let u = 0; u < P; u++) while (next[u]! < end[u]!) copy(next[u]!++);
+    this.copies.outBytes += bytes;
   }
+}
+
+/**
+ * The next chunk thread `me` claims in a chunked call (the order of {@link claimChunks}: its own
+ * block first, then blocks me + 1, me + 2, … mod P), or −1 when every chunk is claimed. One call,
+ * one chunk: the caller of {@link WasmArena.parallelChunksOut} decides between chunks whether to
+ * copy or to compute.
+ */
+export function claimNext(S: Int32Array, n: number, P: number, me: number): number {
+  for (let k = 0; k < P; k++) {
+    const u = (me + k) % P;
+    const c = Atomics.add(S, 1 + u, 1);
+    if (c < Math.floor((n * (u + 1)) / P)) return c;
+  }
+  return -1;
 }
 
 /**
@@ -585,6 +621,8 @@ if (fns) for (;;) {
     Atomics.wait(I, 0, 0);
     Atomics.store(I, 29, 0);
   }
+  // take the job; a job the caller withdrew meanwhile (it ran the work itself) is gone: wait again
+  if (Atomics.compareExchange(I, 0, 1, 2) !== 1) continue;
   const f = fns[I[1]], n = I[3], a = new Array(n), table = I[26]; // table: 0 or ${CHUNK_TABLE}
   for (let i = 0; i < n; i++) a[i] = I[4 + i];
   try {
@@ -644,7 +682,7 @@ export class WorkerPool {
 
   /** Number of workers (threads besides the caller's). */
   get size(): number {
-    return this.workers.length;
+    return this.slots.length;
   }
 
   /**
@@ -674,6 +712,17 @@ export class WorkerPool {
     }
     const pool = new WorkerPool(memory, names, workers);
     pool.slots.push(...slots);
+    return pool;
+  }
+
+  /**
+   * @internal A pool of `size` control slots on `memory` that no worker serves: every job it is
+   * handed stays posted, as with workers that never get scheduled (tests of {@link join}'s
+   * withdrawal).
+   */
+  static unserved(memory: WebAssembly.Memory, names: KernelName[], size: number): WorkerPool {
+    const pool = new WorkerPool(memory, names, []);
+    for (let w = 0; w < size; w++) pool.slots.push(new Int32Array(memory.buffer, CTL_START + w * SLOT_INTS * 4, SLOT_INTS).fill(0));
     return pool;
   }
 
@@ -762,19 +811,29 @@ export class WorkerPool {
     return true;
   }
 
-  /** Wait for the started workers; throws if one of them failed. */
-  join(): void {
+  /**
+   * Finish the started jobs: a job no worker has taken yet (state still 1: the worker is asleep or
+   * not scheduled) is withdrawn at once — one compare-exchange 1 → 0, which the worker's own
+   * 1 → 2 cannot then win, so it never runs it — and a taken job is waited for (spinning briefly,
+   * then `Atomics.wait`; a browser's main thread spins). Returns the indices of the workers whose
+   * jobs were withdrawn, in order: the caller runs their work itself (a chunked call's claims
+   * already have). Throws if a worker's job failed.
+   */
+  join(): number[] {
     let failed = false;
+    const withdrawn: number[] = [];
     for (let w = 0; w < this.busy; w++) {
       const I = this.slots[w]!;
+      if (Atomics.compareExchange(I, 0, 1, 0) === 1) { withdrawn.push(w); continue; }
       const until = performance.now() + SPIN_MS;
       while (Atomics.load(I, 0) !== 0 && performance.now() < until);
-      if (canWait()) while (Atomics.load(I, 0) !== 0) Atomics.wait(I, 0, 1);
+      if (canWait()) for (let v = Atomics.load(I, 0); v !== 0; v = Atomics.load(I, 0)) Atomics.wait(I, 0, v);
       else while (Atomics.load(I, 0) !== 0); // a browser's main thread may not block: spin
       if (I[30] !== 0) failed = true;
     }
     this.busy = 0;
     if (failed) throw new BackendError('wasm kernels: a kernel failed on a worker thread');
+    return withdrawn;
   }
 }
 
