@@ -580,42 +580,46 @@ const GEMM_KC = 256, GEMM_MC = 64;
 /**
  * Pack row slivers [s0, s1) (4 rows each) of A (M×K, row stride `lda`, not transposed) over the
  * whole depth, for {@link gemmPacked}: per depth block k0 (of {@link GEMM_KC}) the slivers of that
- * block, dst[k0·Mp + (s·kc + k)·4 + r] = A[4s + r, k0 + k] (Mp = M rounded up to 4; zero past M)
- * — the same slivers {@link packA} writes, laid out once for every row block.
+ * block, dst[k0·Mp + (s·kc + k)·4 + r] = A[4s + r, k0 + k] (Mp = M rounded up to 4; zero past M;
+ * elements of T) — the same slivers {@link packA} writes, laid out once for every row block.
  */
-export function packAFullF32(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void {
-  const Mp = ((M + 3) >> 2) << 2;
+function packAFull<T>(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void {
+  const sh = shiftOf<T>(), ks = <usize>2 + sh, Mp = ((M + 3) >> 2) << 2;
   for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
     const kc = min(GEMM_KC, K - k0);
-    const blk = dst + ((<usize>k0 * <usize>Mp) << 2);
+    const blk = dst + ((<usize>k0 * <usize>Mp) << sh);
     for (let s = s0; s < s1; s++) {
       for (let r = 0; r < 4; r++) {
         const i = (s << 2) + r;
-        const d = blk + ((<usize>s * <usize>kc) << 4) + (<usize>r << 2);
+        const d = blk + ((<usize>s * <usize>kc) << ks) + (<usize>r << sh);
         if (i >= M) {
-          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+          for (let k = 0; k < kc; k++) store<T>(d + (<usize>k << ks), <T>0);
         } else {
-          const row = a + ((<usize>i * <usize>lda + <usize>k0) << 2);
-          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+          const row = a + ((<usize>i * <usize>lda + <usize>k0) << sh);
+          for (let k = 0; k < kc; k++) store<T>(d + (<usize>k << ks), load<T>(row + (<usize>k << sh)));
         }
       }
     }
   }
 }
+/** {@link packAFull} of float32. */
+export function packAFullF32(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void { packAFull<f32>(a, lda, M, K, s0, s1, dst); }
+/** {@link packAFull} of float64. */
+export function packAFullF64(a: usize, lda: i32, M: i32, K: i32, s0: i32, s1: i32, dst: usize): void { packAFull<f64>(a, lda, M, K, s0, s1, dst); }
 
 /**
- * C rows [0, M) (row stride ldc) = A · op(B) with A packed whole by {@link packAFullF32} at `pa`
+ * C rows [0, M) (row stride ldc) = A · op(B) with A packed whole by {@link packAFull} at `pa`
  * and B by the convolution's packing at `pb` (depth K): {@link gemmCore} without the per-block
  * packing of A — the same blocks, register tile and order of the sums, so the same bits.
  */
-function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, tile: usize): void {
-  const Mp = ((M + 3) >> 2) << 2;
+function gemmPacked<T>(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, tile: usize): void {
+  const sh = shiftOf<T>(), ks = <usize>2 + sh, Mp = ((M + 3) >> 2) << 2;
   for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
     const kc = min(GEMM_KC, K - k0);
-    const blk = pa + ((<usize>k0 * <usize>Mp) << 2);
+    const blk = pa + ((<usize>k0 * <usize>Mp) << sh);
     for (let ib = 0; ib < M; ib += GEMM_MC) {
       const mc = min(GEMM_MC, M - ib);
-      gemmBlock<f32>(blk + ((<usize>(ib >> 2) * <usize>kc) << 4), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
+      gemmBlock<T>(blk + ((<usize>(ib >> 2) * <usize>kc) << ks), kc, pb + (<usize>k0 << 5), K, c, ldc, N, ib, mc, M, k0 > 0, tile);
     }
   }
 }
@@ -681,7 +685,7 @@ function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N:
   }
 }
 
-// ------------------------------------------------------------------ float32 convolutions
+// ------------------------------------------------------------------ convolutions (float32, float64)
 
 // Geometry block (int32 at `geo`), written by src/backend/wasm/kernels.ts:
 // [0] C [1] H [2] W [3] O [4] kh [5] kw [6] sh [7] sw [8] ph [9] pw [10] dh [11] dw [12] Ho [13] Wo
@@ -689,56 +693,58 @@ function gemmPacked(pa: usize, pb: usize, c: usize, ldc: i32, M: i32, K: i32, N:
 // multiple of 8) [20] blocks per image [21] images per weight-gradient chunk.
 @inline function gi(geo: usize, i: i32): i32 { return load<i32>(geo + (<usize>i << 2)); }
 
-/** Scratch of a convolution thread: packed A block (64×256 floats), 4×8 tile, then the kernel's own buffers. */
-const CONV_PA: usize = 65536;
+/** Bytes of a convolution thread's packed A block (64×256 elements of T), before its 128-byte tile and its own buffers. */
+@inline function convPA<T>(): usize { return <usize>(GEMM_MC * GEMM_KC) << shiftOf<T>(); }
 const CONV_TILE: usize = 128;
 
 /**
  * im2col of output columns [p0, p0 + nc) of one image-group (channels at `xi`), written straight
- * into the packed-B layout of {@link gemmCore}: dst[(t·Kc + k)·8 + c] = col[k, p0 + 8t + c], zero
- * past nc. Stride-1 slivers inside one output row are copied as two f32x4 (one select per element
- * at the image's left and right edges); others element by element.
+ * into the packed-B layout of {@link gemmCore}: dst[(t·Kc + k)·NB + c] = col[k, p0 + NB·t + c],
+ * zero past nc (NB = {@link gemmNB}: 8 float32, 4 float64; 32 bytes per depth step). Stride-1
+ * slivers inside one output row and inside the image are copied as two vectors; others element by
+ * element.
  */
-function im2colPack(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
+function im2colPack<T>(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
   const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
   const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
-  const slivers = (nc + 7) >> 3, khw = kh * kw;
+  const es = shiftOf<T>(), NB = gemmNB<T>();
+  const slivers = (nc + NB - 1) / NB, khw = kh * kw;
   for (let k = 0; k < Kc; k++) {
     const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
-    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << 2);
+    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << es);
     let oy = p0 / Wo, ox = p0 - oy * Wo;
     for (let t = 0; t < slivers; t++) {
       const d = dst + ((<usize>t * <usize>Kc + <usize>k) << 5);
-      const cnt = min(8, nc - (t << 3));
+      const cnt = min(NB, nc - t * NB);
       const y = oy * sh - ph + i * dh;
-      if (cnt == 8 && sw == 1 && ox + 8 <= Wo) {
+      if (cnt == NB && sw == 1 && ox + NB <= Wo) {
         const xx = ox - pw + j * dw;
         if (<u32>y >= <u32>H) {
           v128.store(d, vzero()); v128.store(d, vzero(), 16);
         } else {
-          const row = plane + ((<usize>y * <usize>W) << 2);
-          if (xx >= 0 && xx + 8 <= W) {
-            const s = row + (<usize>xx << 2);
+          const row = plane + ((<usize>y * <usize>W) << es);
+          if (xx >= 0 && xx + NB <= W) {
+            const s = row + (<usize>xx << es);
             v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
           } else {
-            for (let c = 0; c < 8; c++) {
+            for (let c = 0; c < NB; c++) {
               const xc = xx + c;
-              store<f32>(d + (<usize>c << 2), <u32>xc < <u32>W ? load<f32>(row + (<usize>xc << 2)) : 0);
+              store<T>(d + (<usize>c << es), <u32>xc < <u32>W ? load<T>(row + (<usize>xc << es)) : <T>0);
             }
           }
         }
-        ox += 8;
+        ox += NB;
         if (ox == Wo) { ox = 0; oy++; }
       } else {
-        for (let c = 0; c < 8; c++) {
-          let v: f32 = 0;
+        for (let c = 0; c < NB; c++) {
+          let v: T = <T>0;
           if (c < cnt) {
             const yy = oy * sh - ph + i * dh, xc = ox * sw - pw + j * dw;
-            if (<u32>yy < <u32>H && <u32>xc < <u32>W) v = load<f32>(plane + ((<usize>yy * <usize>W + <usize>xc) << 2));
+            if (<u32>yy < <u32>H && <u32>xc < <u32>W) v = load<T>(plane + ((<usize>yy * <usize>W + <usize>xc) << es));
             ox++;
             if (ox == Wo) { ox = 0; oy++; }
           }
-          store<f32>(d + (<usize>c << 2), v);
+          store<T>(d + (<usize>c << es), v);
         }
       }
     }
@@ -747,63 +753,69 @@ function im2colPack(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
 
 /**
  * Forward convolution of work units [u0, u1) (unit = (image n, group g, column block b), in that
- * nesting): out[n, g·Og + o, p] = Σ_k w[g·Og + o, k] · col[k, p] with k in ascending order in
- * float32 (the GEMM's order). `w` is the weight packed by {@link packAFullF32}, group after group
- * (Mp·Kc floats each, Mp = Og rounded up to 4): packed once per call, not once per column block.
- * Units write disjoint outputs, so any split gives the same bits. Scratch: the 4×8 tile, then the
+ * nesting): out[n, g·Og + o, p] = Σ_k w[g·Og + o, k] · col[k, p] with k in ascending order in T
+ * (the GEMM's order). `w` is the weight packed by {@link packAFull}, group after group
+ * (Mp·Kc elements each, Mp = Og rounded up to 4): packed once per call, not once per column block.
+ * Units write disjoint outputs, so any split gives the same bits. Scratch: the tile, then the
  * packed im2col block.
  */
-export function conv2dF32(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void {
+function conv2d<T>(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void {
   const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
   const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), NB = gi(geo, 20);
+  const es = shiftOf<T>();
   const tile = scratch, pb = scratch + CONV_TILE;
-  const wg = <usize>(((Og + 3) >> 2) << 2) * <usize>Kc << 2;
+  const wg = <usize>(((Og + 3) >> 2) << 2) * <usize>Kc << es;
   for (let u = u0; u < u1; u++) {
     const b = u % NB, ng = u / NB, g = ng % G, n = ng / G;
     const p0 = b * NC, nc = min(NC, P - p0);
-    const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
-    im2colPack(geo, xi, p0, nc, pb);
-    const c = out + ((<usize>(n * O + g * Og) * <usize>P + <usize>p0) << 2);
-    gemmPacked(w + <usize>g * wg, pb, c, P, Og, Kc, nc, tile);
+    const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << es);
+    im2colPack<T>(geo, xi, p0, nc, pb);
+    const c = out + ((<usize>(n * O + g * Og) * <usize>P + <usize>p0) << es);
+    gemmPacked<T>(w + <usize>g * wg, pb, c, P, Og, Kc, nc, tile);
   }
 }
+/** {@link conv2d} in float32. */
+export function conv2dF32(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void { conv2d<f32>(geo, x, w, out, u0, u1, scratch); }
+/** {@link conv2d} in float64. */
+export function conv2dF64(geo: usize, x: usize, w: usize, out: usize, u0: i32, u1: i32, scratch: usize): void { conv2d<f64>(geo, x, w, out, u0, u1, scratch); }
 
 /**
  * Adds col[k, q] (row stride nc, columns = output positions [p0, p0 + nc)) into the image-group's
  * input gradient dx (col2im), k ascending, positions ascending: a fixed order per element.
  */
-function col2imAdd(geo: usize, col: usize, p0: i32, nc: i32, dx: usize): void {
+function col2imAdd<T>(geo: usize, col: usize, p0: i32, nc: i32, dx: usize): void {
   const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
   const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
+  const es = shiftOf<T>(), VL = 16 / sizeof<T>(); // elements per vector
   const khw = kh * kw;
   for (let k = 0; k < Kc; k++) {
     const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
-    const plane = dx + ((<usize>ci * <usize>H * <usize>W) << 2);
-    const src = col + ((<usize>k * <usize>nc) << 2);
+    const plane = dx + ((<usize>ci * <usize>H * <usize>W) << es);
+    const src = col + ((<usize>k * <usize>nc) << es);
     let q = 0, oy = p0 / Wo, ox = p0 - oy * Wo;
     while (q < nc) {
       const seg = min(Wo - ox, nc - q); // output columns [ox, ox + seg) of row oy
       const y = oy * sh - ph + i * dh;
       if (<u32>y < <u32>H) {
-        const row = plane + ((<usize>y * <usize>W) << 2);
+        const row = plane + ((<usize>y * <usize>W) << es);
         if (sw == 1) {
           const off = j * dw - pw; // xx = ox + off
           const lo = max(ox, -off), hi = min(ox + seg, W - off);
           let o = lo;
-          for (; o + 4 <= hi; o += 4) {
-            const dp = row + (<usize>(o + off) << 2), sp = src + (<usize>(q + o - ox) << 2);
-            v128.store(dp, f32x4.add(v128.load(dp), v128.load(sp)));
+          for (; o + VL <= hi; o += VL) {
+            const dp = row + (<usize>(o + off) << es), sp = src + (<usize>(q + o - ox) << es);
+            v128.store(dp, vadd<T>(v128.load(dp), v128.load(sp)));
           }
           for (; o < hi; o++) {
-            const dp = row + (<usize>(o + off) << 2);
-            store<f32>(dp, load<f32>(dp) + load<f32>(src + (<usize>(q + o - ox) << 2)));
+            const dp = row + (<usize>(o + off) << es);
+            store<T>(dp, load<T>(dp) + load<T>(src + (<usize>(q + o - ox) << es)));
           }
         } else {
           for (let o = ox; o < ox + seg; o++) {
             const xc = o * sw - pw + j * dw;
             if (<u32>xc < <u32>W) {
-              const dp = row + (<usize>xc << 2);
-              store<f32>(dp, load<f32>(dp) + load<f32>(src + (<usize>(q + o - ox) << 2)));
+              const dp = row + (<usize>xc << es);
+              store<T>(dp, load<T>(dp) + load<T>(src + (<usize>(q + o - ox) << es)));
             }
           }
         }
@@ -817,42 +829,53 @@ function col2imAdd(geo: usize, col: usize, p0: i32, nc: i32, dx: usize): void {
 
 /**
  * Gradient w.r.t. the input for work units [u0, u1) (unit = (image n, group g)): per column block,
- * col = W_gᵀ · gy[n, g-block] (float32, the GEMM's order over o), then col2im into dx[n, g] —
+ * col = W_gᵀ · gy[n, g-block] (in T, the GEMM's order over o), then col2im into dx[n, g] —
  * zeroed first; blocks ascending. A unit owns its part of dx, so any split gives the same bits.
+ * Scratch: the packed A block ({@link convPA} bytes), the tile, the packed gy block (NC·Og
+ * elements), then col (NC·Kc elements).
  */
-export function conv2dGradInputF32(geo: usize, gy: usize, w: usize, dx: usize, u0: i32, u1: i32, scratch: usize): void {
+function conv2dGradInput<T>(geo: usize, gy: usize, w: usize, dx: usize, u0: i32, u1: i32, scratch: usize): void {
   const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
   const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19);
-  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
-  const col = pb + ((<usize>NC * <usize>Og) << 2);
+  const es = shiftOf<T>(), VL = 16 / sizeof<T>();
+  const pa = scratch, tile = scratch + convPA<T>(), pb = tile + CONV_TILE;
+  const col = pb + ((<usize>NC * <usize>Og) << es);
   for (let u = u0; u < u1; u++) {
     const g = u % G, n = u / G;
-    const dxi = dx + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
+    const dxi = dx + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << es);
     const hw = Cg * H * W;
     let e = 0;
-    for (; e + 4 <= hw; e += 4) v128.store(dxi + (<usize>e << 2), vzero());
-    for (; e < hw; e++) store<f32>(dxi + (<usize>e << 2), 0);
-    const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << 2);
+    for (; e + VL <= hw; e += VL) v128.store(dxi + (<usize>e << es), vzero());
+    for (; e < hw; e++) store<T>(dxi + (<usize>e << es), <T>0);
+    const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << es);
     for (let p0 = 0; p0 < P; p0 += NC) {
       const nc = min(NC, P - p0);
-      packBStrided(gyi + (<usize>p0 << 2), P, Og, nc, pb);
-      gemmCore<f32>(w + ((<usize>g * <usize>Og * <usize>Kc) << 2), 1, Kc, pb, col, nc, Kc, Og, nc, 0, Kc, 0, pa, tile);
-      col2imAdd(geo, col, p0, nc, dxi);
+      packBStrided<T>(gyi + (<usize>p0 << es), P, Og, nc, pb);
+      gemmCore<T>(w + ((<usize>g * <usize>Og * <usize>Kc) << es), 1, Kc, pb, col, nc, Kc, Og, nc, 0, Kc, 0, pa, tile);
+      col2imAdd<T>(geo, col, p0, nc, dxi);
     }
   }
 }
+/** {@link conv2dGradInput} in float32. */
+export function conv2dGradInputF32(geo: usize, gy: usize, w: usize, dx: usize, u0: i32, u1: i32, scratch: usize): void { conv2dGradInput<f32>(geo, gy, w, dx, u0, u1, scratch); }
+/** {@link conv2dGradInput} in float64. */
+export function conv2dGradInputF64(geo: usize, gy: usize, w: usize, dx: usize, u0: i32, u1: i32, scratch: usize): void { conv2dGradInput<f64>(geo, gy, w, dx, u0, u1, scratch); }
 
-/** Pack B (K×N, row stride ldb, not transposed) into slivers of 8 columns over depth K: dst[(t·K + k)·8 + c] = B[k, 8t + c], zero past N. */
-function packBStrided(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
-  const slivers = (N + 7) >> 3;
+/**
+ * Pack B (K×N, row stride ldb, not transposed) into slivers of NB = {@link gemmNB} columns over
+ * depth K: dst[(t·K + k)·NB + c] = B[k, NB·t + c], zero past N.
+ */
+function packBStrided<T>(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
+  const es = shiftOf<T>(), NB = gemmNB<T>();
+  const slivers = (N + NB - 1) / NB;
   for (let t = 0; t < slivers; t++) {
-    const cnt = min(8, N - (t << 3));
+    const cnt = min(NB, N - t * NB);
     for (let k = 0; k < K; k++) {
-      const d = dst + ((<usize>t * <usize>K + <usize>k) << 5), s = b + ((<usize>k * <usize>ldb + <usize>(t << 3)) << 2);
-      if (cnt == 8) {
+      const d = dst + ((<usize>t * <usize>K + <usize>k) << 5), s = b + ((<usize>k * <usize>ldb + <usize>(t * NB)) << es);
+      if (cnt == NB) {
         v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
       } else {
-        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cnt ? load<f32>(s + (<usize>c << 2)) : 0);
+        for (let c = 0; c < NB; c++) store<T>(d + (<usize>c << es), c < cnt ? load<T>(s + (<usize>c << es)) : <T>0);
       }
     }
   }
@@ -860,32 +883,33 @@ function packBStrided(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
 
 /**
  * im2col of output columns [p0, p0 + nc) in the packed layout of op(B) = colᵀ (nc × Kc):
- * dst[(t·nc + q)·8 + c] = col[8t + c, p0 + q], zero for 8t + c ≥ Kc.
+ * dst[(t·nc + q)·NB + c] = col[NB·t + c, p0 + q], zero for NB·t + c ≥ Kc.
  */
-function im2colPackT(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
+function im2colPackT<T>(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void {
   const H = gi(geo, 1), W = gi(geo, 2), kh = gi(geo, 4), kw = gi(geo, 5), sh = gi(geo, 6), sw = gi(geo, 7);
   const ph = gi(geo, 8), pw = gi(geo, 9), dh = gi(geo, 10), dw = gi(geo, 11), Wo = gi(geo, 13), Kc = gi(geo, 17);
-  const khw = kh * kw, K8 = ((Kc + 7) >> 3) << 3;
-  for (let k = 0; k < K8; k++) {
-    const t = k >> 3, c = k & 7;
-    const base = dst + ((<usize>t * <usize>nc) << 5) + (<usize>c << 2);
+  const es = shiftOf<T>(), NB = gemmNB<T>();
+  const khw = kh * kw, KP = ((Kc + NB - 1) / NB) * NB;
+  for (let k = 0; k < KP; k++) {
+    const t = k / NB, c = k - t * NB;
+    const base = dst + ((<usize>t * <usize>nc) << 5) + (<usize>c << es);
     if (k >= Kc) {
-      for (let q = 0; q < nc; q++) store<f32>(base + (<usize>q << 5), 0);
+      for (let q = 0; q < nc; q++) store<T>(base + (<usize>q << 5), <T>0);
       continue;
     }
     const ci = k / khw, r = k - ci * khw, i = r / kw, j = r - (r / kw) * kw;
-    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << 2);
+    const plane = xi + ((<usize>ci * <usize>H * <usize>W) << es);
     let q = 0, oy = p0 / Wo, ox = p0 - oy * Wo;
     while (q < nc) {
       const seg = min(Wo - ox, nc - q);
       const y = oy * sh - ph + i * dh;
       if (<u32>y >= <u32>H) {
-        for (let o = 0; o < seg; o++) store<f32>(base + (<usize>(q + o) << 5), 0);
+        for (let o = 0; o < seg; o++) store<T>(base + (<usize>(q + o) << 5), <T>0);
       } else {
-        const row = plane + ((<usize>y * <usize>W) << 2);
+        const row = plane + ((<usize>y * <usize>W) << es);
         for (let o = 0; o < seg; o++) {
           const xc = (ox + o) * sw - pw + j * dw;
-          store<f32>(base + (<usize>(q + o) << 5), <u32>xc < <u32>W ? load<f32>(row + (<usize>xc << 2)) : 0);
+          store<T>(base + (<usize>(q + o) << 5), <u32>xc < <u32>W ? load<T>(row + (<usize>xc << es)) : <T>0);
         }
       }
       q += seg;
@@ -897,46 +921,57 @@ function im2colPackT(geo: usize, xi: usize, p0: i32, nc: i32, dst: usize): void 
 
 /**
  * Gradient w.r.t. the weight, images [n0, n1) — one chunk of `geo[21]` images, whose partial sum
- * goes to part + (n0 / geo[21])·O·Kc floats: Σ over its images (ascending) and column blocks
- * (ascending) of gy[n, g] · colᵀ, in float32. The chunks depend on the shape only, and the caller
+ * goes to part + (n0 / geo[21])·O·Kc elements: Σ over its images (ascending) and column blocks
+ * (ascending) of gy[n, g] · colᵀ, in T. The chunks depend on the shape only, and the caller
  * adds the partials in chunk order, so the result does not depend on the thread count.
+ * Scratch: the packed A block, the tile, then the packed colᵀ block.
  */
-export function conv2dGradWeightF32(geo: usize, x: usize, gy: usize, part: usize, n0: i32, n1: i32, scratch: usize): void {
+function conv2dGradWeight<T>(geo: usize, x: usize, gy: usize, part: usize, n0: i32, n1: i32, scratch: usize): void {
   const C = gi(geo, 0), H = gi(geo, 1), W = gi(geo, 2), O = gi(geo, 3), G = gi(geo, 14), Cg = gi(geo, 15), Og = gi(geo, 16);
   const Kc = gi(geo, 17), P = gi(geo, 18), NC = gi(geo, 19), B = gi(geo, 21);
-  const pa = scratch, tile = scratch + CONV_PA, pb = scratch + CONV_PA + CONV_TILE;
-  const dw = part + ((<usize>(n0 / B) * <usize>O * <usize>Kc) << 2);
+  const es = shiftOf<T>();
+  const pa = scratch, tile = scratch + convPA<T>(), pb = tile + CONV_TILE;
+  const dw = part + ((<usize>(n0 / B) * <usize>O * <usize>Kc) << es);
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
-      const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << 2);
-      const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << 2);
+      const xi = x + ((<usize>(n * C + g * Cg) * <usize>H * <usize>W) << es);
+      const gyi = gy + ((<usize>(n * O + g * Og) * <usize>P) << es);
       for (let p0 = 0; p0 < P; p0 += NC) {
         const nc = min(NC, P - p0);
-        im2colPackT(geo, xi, p0, nc, pb);
+        im2colPackT<T>(geo, xi, p0, nc, pb);
         const acc = n > n0 || p0 > 0 ? 1 : 0;
-        gemmCore<f32>(gyi + (<usize>p0 << 2), 0, P, pb, dw + ((<usize>g * <usize>Og * <usize>Kc) << 2), Kc, Og, nc, Kc, 0, Og, acc, pa, tile);
+        gemmCore<T>(gyi + (<usize>p0 << es), 0, P, pb, dw + ((<usize>g * <usize>Og * <usize>Kc) << es), Kc, Og, nc, Kc, 0, Og, acc, pa, tile);
       }
     }
   }
 }
+/** {@link conv2dGradWeight} in float32. */
+export function conv2dGradWeightF32(geo: usize, x: usize, gy: usize, part: usize, n0: i32, n1: i32, scratch: usize): void { conv2dGradWeight<f32>(geo, x, gy, part, n0, n1, scratch); }
+/** {@link conv2dGradWeight} in float64. */
+export function conv2dGradWeightF64(geo: usize, x: usize, gy: usize, part: usize, n0: i32, n1: i32, scratch: usize): void { conv2dGradWeight<f64>(geo, x, gy, part, n0, n1, scratch); }
 
-/** dst[i] = Σ_r src[r·stride + i] over r = 0 … count − 1 in that order, for i ∈ [i0, i1). */
-export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i32, dst: usize): void {
-  const sb = <usize>stride << 2;
+/** dst[i] = Σ_r src[r·stride + i] over r = 0 … count − 1 in that order, for i ∈ [i0, i1) (elements of T). */
+function sumParts<T>(src: usize, count: i32, stride: i32, i0: i32, i1: i32, dst: usize): void {
+  const es = shiftOf<T>(), VL = 16 / sizeof<T>();
+  const sb = <usize>stride << es;
   let i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    const p = <usize>i << 2;
+  for (; i + VL <= i1; i += VL) {
+    const p = <usize>i << es;
     let acc = v128.load(src + p);
-    for (let r = 1; r < count; r++) acc = f32x4.add(acc, v128.load(src + <usize>r * sb + p));
+    for (let r = 1; r < count; r++) acc = vadd<T>(acc, v128.load(src + <usize>r * sb + p));
     v128.store(dst + p, acc);
   }
   for (; i < i1; i++) {
-    const p = <usize>i << 2;
-    let acc = load<f32>(src + p);
-    for (let r = 1; r < count; r++) acc += load<f32>(src + <usize>r * sb + p);
-    store<f32>(dst + p, acc);
+    const p = <usize>i << es;
+    let acc = load<T>(src + p);
+    for (let r = 1; r < count; r++) acc += load<T>(src + <usize>r * sb + p);
+    store<T>(dst + p, acc);
   }
 }
+/** {@link sumParts} of float32. */
+export function sumPartsF32(src: usize, count: i32, stride: i32, i0: i32, i1: i32, dst: usize): void { sumParts<f32>(src, count, stride, i0, i1, dst); }
+/** {@link sumParts} of float64. */
+export function sumPartsF64(src: usize, count: i32, stride: i32, i0: i32, i1: i32, dst: usize): void { sumParts<f64>(src, count, stride, i0, i1, dst); }
 
 // ------------------------------------------------------------------ float32 transcendental maps
 

@@ -73,7 +73,8 @@ export function determinismCases(): Case[] {
       out.push({ name: `segmentSoftmaxGrad C=${C} ${dtype}`, op: 'segmentSoftmaxGrad', inputs: [y, gy, si], outputs: [[E, C]], attrs: { numSegments: S, sorted: false } });
     }
   }
-  // float32 only: GEMM (row blocks over the threads), convolutions (on the GEMM), maps
+  // GEMM (row blocks over the threads; float32 and float64), convolutions (on the GEMM; float32
+  // and float64), maps
   const rng = new Rng(303), d = 'float32' as const;
   out.push({ name: 'matmul', op: 'matmul', inputs: [kt(floats(rng, 301 * 70, d, 1), [301, 70], d), kt(floats(rng, 70 * 37, d, 1), [70, 37], d)], outputs: [[301, 37]], attrs: { transA: false, transB: false } });
   out.push({ name: 'matmul transposed, K > 256', op: 'matmul', inputs: [kt(floats(rng, 300 * 257, d, 1), [300, 257], d), kt(floats(rng, 33 * 300, d, 1), [33, 300], d)], outputs: [[257, 33]], attrs: { transA: true, transB: true } });
@@ -94,16 +95,21 @@ export function determinismCases(): Case[] {
     ['5×5 p2, K > 256, 70 outputs', [3, 13, 20, 18], [70, 13, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 }],
     ['5×5 p2, groups 2', [2, 12, 15, 14], [10, 6, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 2 }],
   ];
-  for (const [label, xs, ws, at] of convCases) {
-    const [N, C, H, W] = xs as [number, number, number, number], [O, , kh, kw] = ws as [number, number, number, number];
-    const Ho = Math.floor((H + 2 * at.padding[0] - at.dilation[0] * (kh - 1) - 1) / at.stride[0]) + 1;
-    const Wo = Math.floor((W + 2 * at.padding[1] - at.dilation[1] * (kw - 1) - 1) / at.stride[1]) + 1;
-    const ys = [N, O, Ho, Wo];
-    const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
-    const cx = kt(floats(rng, size(xs), d, 1), xs, d), cw = kt(floats(rng, size(ws), d, 1), ws, d), cg = kt(floats(rng, size(ys), d, 1), ys, d);
-    out.push({ name: `conv2d ${label}`, op: 'conv2d', inputs: [cx, cw], outputs: [ys], attrs: at });
-    out.push({ name: `conv2dGradInput ${label}`, op: 'conv2dGradInput', inputs: [cg, cw], outputs: [[N, C, H, W]], attrs: at });
-    out.push({ name: `conv2dGradWeight ${label}`, op: 'conv2dGradWeight', inputs: [cx, cg], outputs: [ws], attrs: at });
+  // the float32 cases draw from `rng`, the float64 ones (the f64x2 tile, slivers of 4 columns)
+  // from a generator of their own, so that adding them left the float32 inputs as they were
+  const rng64 = new Rng(404);
+  for (const [dc, r, suffix] of [[d, rng, ''], ['float64', rng64, ' float64']] as const) {
+    for (const [label, xs, ws, at] of convCases) {
+      const [N, C, H, W] = xs as [number, number, number, number], [O, , kh, kw] = ws as [number, number, number, number];
+      const Ho = Math.floor((H + 2 * at.padding[0] - at.dilation[0] * (kh - 1) - 1) / at.stride[0]) + 1;
+      const Wo = Math.floor((W + 2 * at.padding[1] - at.dilation[1] * (kw - 1) - 1) / at.stride[1]) + 1;
+      const ys = [N, O, Ho, Wo];
+      const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+      const cx = kt(floats(r, size(xs), dc, 1), xs, dc), cw = kt(floats(r, size(ws), dc, 1), ws, dc), cg = kt(floats(r, size(ys), dc, 1), ys, dc);
+      out.push({ name: `conv2d ${label}${suffix}`, op: 'conv2d', inputs: [cx, cw], outputs: [ys], attrs: at });
+      out.push({ name: `conv2dGradInput ${label}${suffix}`, op: 'conv2dGradInput', inputs: [cg, cw], outputs: [[N, C, H, W]], attrs: at });
+      out.push({ name: `conv2dGradWeight ${label}${suffix}`, op: 'conv2dGradWeight', inputs: [cx, cg], outputs: [ws], attrs: at });
+    }
   }
   const n = 10_007, xm = kt(floats(rng, n, d, 4), [n], d), gm = kt(floats(rng, n, d, 1), [n], d);
   for (const op of ['exp', 'sigmoid', 'silu']) out.push({ name: op, op, inputs: [xm], outputs: [[n]], attrs: {} });

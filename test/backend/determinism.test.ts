@@ -52,23 +52,24 @@ describe('kernel determinism', () => {
     } finally {
       rt.parallelChunks = orig;
     }
-    expect(convOps.sort()).toEqual(['conv2dF32', 'conv2dGradInputF32', 'conv2dGradWeightF32']);
+    expect(convOps.sort()).toEqual(['conv2dF32', 'conv2dF64', 'conv2dGradInputF32', 'conv2dGradInputF64', 'conv2dGradWeightF32', 'conv2dGradWeightF64']);
   }, 120_000);
 
-  it('property: random convolution geometries give the same bits on 1, 2 and 4 threads', () => {
+  it('property: random convolution geometries (float32 and float64) give the same bits on 1, 2 and 4 threads', () => {
     const arb = fc.record({
       seed: fc.integer({ min: 1, max: 1 << 30 }), N: fc.integer({ min: 1, max: 20 }), Cg: fc.integer({ min: 1, max: 4 }),
       Og: fc.integer({ min: 1, max: 5 }), groups: fc.integer({ min: 1, max: 3 }), kh: fc.integer({ min: 1, max: 4 }),
       kw: fc.integer({ min: 1, max: 4 }), extraH: fc.integer({ min: 0, max: 30 }), extraW: fc.integer({ min: 0, max: 40 }),
       sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), ph: fc.integer({ min: 0, max: 2 }),
       pw: fc.integer({ min: 0, max: 2 }), dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }),
+      f64: fc.boolean(),
     });
     fc.assert(fc.property(arb, (g) => {
-      const rng = new Rng(g.seed), d = 'float32' as const;
+      const rng = new Rng(g.seed), d = g.f64 ? 'float64' as const : 'float32' as const;
       const C = g.Cg * g.groups, O = g.Og * g.groups;
       const H = g.dh * (g.kh - 1) + 1 + g.extraH, W = g.dw * (g.kw - 1) + 1 + g.extraW; // at least one output row and column
       const Ho = Math.floor((H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1, Wo = Math.floor((W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw) + 1;
-      const arr = (n: number) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = rng.uniform() - 0.5; return a; };
+      const arr = (n: number) => { const a = g.f64 ? new Float64Array(n) : new Float32Array(n); for (let i = 0; i < n; i++) a[i] = rng.uniform() - 0.5; return a; };
       const t = (shape: number[]): KernelTensor => ({ data: arr(shape.reduce((a, b) => a * b, 1)), shape, dtype: d });
       const xs = [g.N, C, H, W], ws = [O, g.Cg, g.kh, g.kw], ys = [g.N, O, Ho, Wo];
       const x = t(xs), w = t(ws), gy = t(ys);

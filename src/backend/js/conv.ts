@@ -94,8 +94,8 @@ export type GemmFn = typeof gemm;
 
 /**
  * The three convolution kernels (im2col / col2im around GEMMs) on a given GEMM implementation
- * (the reference uses the JS {@link gemm}; the cpu backend's float32 convolutions are the wasm
- * kernels of ../wasm/kernels.ts, which pack im2col blocks straight into their GEMM).
+ * (the reference uses the JS {@link gemm}; the cpu backend's convolutions, float32 and float64,
+ * are the wasm kernels of ../wasm/kernels.ts, which pack im2col blocks straight into their GEMM).
  */
 export function conv2dKernels(gemm: GemmFn): { conv2d: Kernel; conv2dGradInput: Kernel; conv2dGradWeight: Kernel } {
   /** conv2d: inputs (x [N,C,H,W], w [O,C/groups,kh,kw]) → [N,O,Ho,Wo]. */

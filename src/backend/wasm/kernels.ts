@@ -2,8 +2,8 @@
  * The wasm kernel provider of the dispatch chain (../dispatch.ts), backed by the WebAssembly SIMD
  * kernels (wasm/kernels.ts): the fused message-passing sums (`gatherSegmentSum`,
  * `gatherSegmentWeightedSum`, `segmentSum`), per-edge dot products (`gatherDot`), the segment
- * softmax with its gradient, float32 `matmul`, the float32 convolutions (`conv2d` and both
- * gradients: im2col blocks packed straight into the GEMM, see `convGeo`), `exp` / `sigmoid` /
+ * softmax with its gradient, `matmul`, the convolutions (`conv2d` and both gradients, float32 and
+ * float64: im2col blocks packed straight into the GEMM, see `convGeo`), `exp` / `sigmoid` /
  * `silu` (float32 and float64) and float32 `siluGrad`; and the elementwise maps and reductions of ./elementwise.ts,
  * with their own measured thresholds. `accepts` takes a call when the wasm runtime is loaded, the
  * dtypes are ones the kernel has, and the work reaches `minWork` (O(1): shapes and dtypes only);
@@ -337,17 +337,18 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
     if (!cIn) C.set(a.view(C, pC, M * N), cOff);
   };
 
-  // float32 convolutions: im2col fused into the GEMM's packing, per block of output columns, on
-  // the GEMM's register tile (wasm/kernels.ts, `conv2dF32` and its gradients). Inputs are copied in
-  // once; each thread packs into its own scratch in the arena (no per-image allocation).
-  /** The geometry block the wasm conv kernels read, and the sizes the wrappers need. */
-  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs, minNC = 8) {
+  // float32 and float64 convolutions: im2col fused into the GEMM's packing, per block of output
+  // columns, on the GEMM's register tile (wasm/kernels.ts, `conv2dF32` / `conv2dF64` and their
+  // gradients). Inputs are copied in once (read in place when resident); each thread packs into its
+  // own scratch in the arena (no per-image allocation).
+  /** The geometry block the wasm conv kernels read, and the sizes the wrappers need; `es`: bytes per element. */
+  function convGeo(a: WasmArena, xs: readonly number[], ws: readonly number[], ys: readonly number[], at: Conv2dAttrs, es: number, minNC = 8) {
     const [N, C, H, W] = xs as [number, number, number, number];
     const [O, , kh, kw] = ws as [number, number, number, number];
     const Ho = ys[2]!, Wo = ys[3]!, G = at.groups, Cg = C / G, Og = O / G, Kc = Cg * kh * kw, P = Ho * Wo;
     // column blocks of ≈ 128 KiB of packed im2col (a multiple of 8 columns): stays in L2; at least
     // `minNC` columns (the forward's: its GEMM reads only a 256-deep slice of the block at a time)
-    const NC = Math.max(Math.min(minNC, Math.ceil(P / 8) * 8), Math.min(Math.ceil(P / 8) * 8, (Math.floor(32768 / Math.max(1, Kc)) >> 3) << 3));
+    const NC = Math.max(Math.min(minNC, Math.ceil(P / 8) * 8), Math.min(Math.ceil(P / 8) * 8, (Math.floor(131072 / es / Math.max(1, Kc)) >> 3) << 3));
     const NB = Math.ceil(P / NC);
     // weight gradient: images in at most 16 chunks, fixed by the shape (not by the thread count)
     const R = Math.min(N, CONV_WGRAD_CHUNKS), B = Math.ceil(N / Math.max(1, R));
@@ -367,56 +368,63 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
   const conv2d: ProviderKernel = ([x, w], [o], at: Conv2dAttrs) => {
     const a = rt();
     a.reset();
-    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at, CONV_FWD_MIN_NC);
+    const d64 = o!.dtype === 'float64', es = d64 ? 8 : 4, F = d64 ? 'F64' : 'F32';
+    const g = convGeo(a, x!.shape, w!.shape, o!.shape, at, es, CONV_FWD_MIN_NC);
     if (!(g.work > 0)) return false; // empty sums: the reference writes the zeros
-    const px = a.input(x!.data as Float32Array), pw0 = a.input(w!.data as Float32Array), po = a.output(o!.data as Float32Array);
-    const T = par(a, g.work / 16), stride = line(128 + g.NC * g.Kc * 4);
+    const out = o!.data as FloatArray;
+    const px = a.input(x!.data as FloatArray), pw0 = a.input(w!.data as FloatArray), po = a.output(out);
+    const T = par(a, g.work / 16), stride = line(128 + g.NC * g.Kc * es);
     // the weight packed once for every column block (4-row slivers per depth block, group by group)
-    const Mp = Math.ceil(g.Og / 4) * 4, pw = a.alloc(g.G * Mp * g.Kc * 4);
+    const Mp = Math.ceil(g.Og / 4) * 4, pw = a.alloc(g.G * Mp * g.Kc * es);
     for (let q = 0; q < g.G; q++) {
-      a.parallel('packAFullF32', splitRange(Mp / 4, T).map(([s0, s1]) => [pw0 + q * g.Og * g.Kc * 4, g.Kc, g.Og, g.Kc, s0, s1, pw + q * Mp * g.Kc * 4]));
+      a.parallel(`packAFull${F}`, splitRange(Mp / 4, T).map(([s0, s1]) => [pw0 + q * g.Og * g.Kc * es, g.Kc, g.Og, g.Kc, s0, s1, pw + q * Mp * g.Kc * es]));
     }
     const scr = a.alloc(T * stride);
-    a.parallelChunks('conv2dF32', [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
-      touchFresh(a, o!.data, T), { pos: [6], stride });
-    a.finish(po, o!.data as Float32Array);
+    a.parallelChunks(`conv2d${F}`, [g.geo, px, pw, po, 0, 0, scr], 4, chunked(g.N * g.G * g.NB, T),
+      touchFresh(a, out, T), { pos: [6], stride });
+    a.finish(po, out);
   };
 
   const conv2dGradInput: ProviderKernel = ([gy, w], [o], at: Conv2dAttrs) => {
     const a = rt();
     a.reset();
-    const g = convGeo(a, o!.shape, w!.shape, gy!.shape, at);
+    const d64 = o!.dtype === 'float64', es = d64 ? 8 : 4;
+    const g = convGeo(a, o!.shape, w!.shape, gy!.shape, at, es);
     if (!(g.work > 0)) return false;
-    const pg = a.input(gy!.data as Float32Array), pw = a.input(w!.data as Float32Array), po = a.output(o!.data as Float32Array);
-    const T = par(a, g.work / 16), stride = line(gemmScratch(false) + g.NC * g.Og * 4 + g.NC * g.Kc * 4);
+    const out = o!.data as FloatArray;
+    const pg = a.input(gy!.data as FloatArray), pw = a.input(w!.data as FloatArray), po = a.output(out);
+    const T = par(a, g.work / 16), stride = line(gemmScratch(d64) + g.NC * g.Og * es + g.NC * g.Kc * es);
     const scr = a.alloc(T * stride);
-    a.parallelChunks('conv2dGradInputF32', [g.geo, pg, pw, po, 0, 0, scr], 4, chunked(g.N * g.G, T),
-      touchFresh(a, o!.data, T), { pos: [6], stride });
-    a.finish(po, o!.data as Float32Array);
+    a.parallelChunks(d64 ? 'conv2dGradInputF64' : 'conv2dGradInputF32', [g.geo, pg, pw, po, 0, 0, scr], 4, chunked(g.N * g.G, T),
+      touchFresh(a, out, T), { pos: [6], stride });
+    a.finish(po, out);
   };
 
   const conv2dGradWeight: ProviderKernel = ([x, gy], [o], at: Conv2dAttrs) => {
     const a = rt();
     a.reset();
-    const g = convGeo(a, x!.shape, o!.shape, gy!.shape, at);
+    const d64 = o!.dtype === 'float64', es = d64 ? 8 : 4, NB = 32 / es;
+    const g = convGeo(a, x!.shape, o!.shape, gy!.shape, at, es);
     if (!(g.work > 0)) return false;
-    const px = a.input(x!.data as Float32Array), pg = a.input(gy!.data as Float32Array);
+    const px = a.input(x!.data as FloatArray), pg = a.input(gy!.data as FloatArray);
     const chunks: [number, number][] = [];
     for (let n0 = 0; n0 < g.N; n0 += g.B) chunks.push([n0, Math.min(g.N, n0 + g.B)]);
-    const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * 4);
-    const T = par(a, g.work / 16), stride = line(gemmScratch(false) + Math.ceil(g.Kc / 8) * 8 * g.NC * 4);
+    const size = g.O * g.Kc, ppart = a.alloc(chunks.length * size * es);
+    const T = par(a, g.work / 16), stride = line(gemmScratch(d64) + Math.ceil(g.Kc / NB) * NB * g.NC * es);
     const scr = a.alloc(T * stride);
+    const kernel = d64 ? 'conv2dGradWeightF64' : 'conv2dGradWeightF32';
     // the pool takes part whenever it is given several chunks, so below the threading threshold
     // (scratch for one thread) the chunks run one by one on this thread
     if (T > 1) {
-      a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, chunks, undefined, { pos: [6], stride });
+      a.parallelChunks(kernel, [g.geo, px, pg, ppart, 0, 0, scr], 4, chunks, undefined, { pos: [6], stride });
     } else {
-      for (const ch of chunks) a.parallelChunks('conv2dGradWeightF32', [g.geo, px, pg, ppart, 0, 0, scr], 4, [ch], undefined, { pos: [6], stride });
+      for (const ch of chunks) a.parallelChunks(kernel, [g.geo, px, pg, ppart, 0, 0, scr], 4, [ch], undefined, { pos: [6], stride });
     }
     // the chunks' partial sums, added in chunk order (a fixed grouping for any thread count)
-    const po = a.output(o!.data as Float32Array);
-    a.k.sumPartsF32(ppart, chunks.length, size, 0, size, po);
-    a.finish(po, o!.data as Float32Array);
+    const out = o!.data as FloatArray;
+    const po = a.output(out);
+    (d64 ? a.k.sumPartsF64 : a.k.sumPartsF32)(ppart, chunks.length, size, 0, size, po);
+    a.finish(po, out);
   };
 
   const matmul: ProviderKernel = (inputs, outputs, attrs: { transA: boolean; transB: boolean }) => {
@@ -745,11 +753,11 @@ export function wasmProvider(opts: WasmKernelOptions = {}): KernelProvider {
         if (!(isFloat(x) && y.dtype === x.dtype && o.dtype === x.dtype) || !(work >= minGemm && work > 0)) return false;
         break;
       }
-      case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': { // float32, N·O·Ho·Wo·(C/groups)·kh·kw ≥ minGemm
+      case 'conv2d': case 'conv2dGradInput': case 'conv2dGradWeight': { // float32 or float64, N·O·Ho·Wo·(C/groups)·kh·kw ≥ minGemm
         const [xs, ws, ys] = op === 'conv2d' ? [x.shape, inputs[1]!.shape, outputs[0]!.shape]
           : op === 'conv2dGradInput' ? [outputs[0]!.shape, inputs[1]!.shape, x.shape] : [x.shape, outputs[0]!.shape, inputs[1]!.shape];
         const work = xs[0]! * ws[0]! * ws[1]! * ws[2]! * ws[3]! * ys[2]! * ys[3]!;
-        if (!f32(x) || !f32(inputs[1]) || !(work >= minGemm && work > 0)) return false;
+        if (!isFloat(x) || inputs[1]!.dtype !== x.dtype || outputs[0]!.dtype !== x.dtype || !(work >= minGemm && work > 0)) return false;
         break;
       }
       case 'exp': case 'sigmoid': case 'silu': // float32 and float64 maps

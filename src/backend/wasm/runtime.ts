@@ -76,12 +76,17 @@ export interface WasmKernelExports {
   packBF32(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   packBF64(b: number, transB: number, K: number, N: number, t0: number, t1: number, dst: number): void;
   packAFullF32(a: number, lda: number, M: number, K: number, s0: number, s1: number, dst: number): void;
+  packAFullF64(a: number, lda: number, M: number, K: number, s0: number, s1: number, dst: number): void;
   gemmF32(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
   gemmF64(a: number, transA: number, pb: number, c: number, M: number, K: number, N: number, i0: number, i1: number, accumulate: number, pa: number, tile: number): void;
   conv2dF32(geo: number, x: number, w: number, out: number, u0: number, u1: number, scratch: number): void;
+  conv2dF64(geo: number, x: number, w: number, out: number, u0: number, u1: number, scratch: number): void;
   conv2dGradInputF32(geo: number, gy: number, w: number, dx: number, u0: number, u1: number, scratch: number): void;
+  conv2dGradInputF64(geo: number, gy: number, w: number, dx: number, u0: number, u1: number, scratch: number): void;
   conv2dGradWeightF32(geo: number, x: number, gy: number, part: number, n0: number, n1: number, scratch: number): void;
+  conv2dGradWeightF64(geo: number, x: number, gy: number, part: number, n0: number, n1: number, scratch: number): void;
   sumPartsF32(src: number, count: number, stride: number, i0: number, i1: number, dst: number): void;
+  sumPartsF64(src: number, count: number, stride: number, i0: number, i1: number, dst: number): void;
   so2GatherF32(x: number, F: number, L: number, idx: number, coef: number, k0: number, k1: number, out: number, scratch: number): void;
   so2GatherF64(x: number, F: number, L: number, idx: number, coef: number, k0: number, k1: number, out: number, scratch: number): void;
   so2SegSumF32(m: number, F: number, L: number, coef: number, perm: number, rowptr: number, s0: number, s1: number, out: number, scratch: number): void;
