@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { getBackend, listBackends, setBackend } from '../../src/backend/index.js';
+import { clearBufferPool } from '../../src/index.js';
 import { activateTfjs, type TfPeer } from '../peers/tfjs.js';
 import { TorchPeer } from '../peers/torch.js';
 import { timeCase, median } from './timing.js';
@@ -59,9 +60,13 @@ const fullGc = exposeGc();
  * never make V8 collect on its own: without this, a case set up after many others finds the
  * resident limit filled by their dead tensors and gets plain arrays (an `add … out=` case measured
  * 4.3 ms there against 1.8 ms alone). PyTorch frees each tensor when its last reference goes, so
- * this only gives the in-process engines (erlangen, TF.js) the same clean start.
+ * this only gives the in-process engines (erlangen, TF.js) the same clean start. It also empties
+ * erlangen's eager buffer pool, which forgets the output sizes earlier cases disposed (`using`
+ * rows teach the allocator to grow resident storage for a size): each row measures its own
+ * pattern of lifetimes, whatever ran before it.
  */
 export async function settle(): Promise<void> {
+  clearBufferPool();
   fullGc?.();
   await new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -87,6 +87,14 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
       spec({ id: `${fn}_10m_out`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M, eager out=`, kind: 'binary', params: { fn, shape: [N10M], out: true }, bytes: 12 * N10M }, STREAM, quick)),
     ...(['exp', 'relu'] as const).map((fn) =>
       spec({ id: `${fn}_10m_out`, label: `${fn} 10M, eager out=`, kind: 'unary', params: { fn, shape: [N10M], out: true }, bytes: 8 * N10M }, STREAM, quick)),
+    // eager ops whose results the loop disposes (`using y = op(…)`: Tensor.dispose at the end of
+    // the block, docs/design/memory.md "Stated lifetimes"); PyTorch's peer runs the plain eager op
+    // (its result is freed when the next one replaces it), TF.js's frees the result (tf.tidy +
+    // dispose) without reading it back
+    ...(['add', 'mul'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_using`, label: `${fn} 10M ${fn === 'add' ? '+' : '×'} 10M, eager, result disposed (using)`, kind: 'binary', params: { fn, shape: [N10M], using: true }, bytes: 12 * N10M }, STREAM, quick)),
+    ...(['exp', 'relu'] as const).map((fn) =>
+      spec({ id: `${fn}_10m_using`, label: `${fn} 10M, eager, result disposed (using)`, kind: 'unary', params: { fn, shape: [N10M], using: true }, bytes: 8 * N10M }, STREAM, quick)),
     spec({ id: 'sum_10m', label: 'sum 10M → scalar', kind: 'reduce', params: { fn: 'sum', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
     spec({ id: 'sum_lastaxis_10000x1000', label: 'sum [10000,1000] over last axis', kind: 'reduce', params: { fn: 'sum', shape: [10_000, 1000], axes: [-1] }, bytes: 4 * N10M + 4 * 10_000 }, STREAM, quick),
     spec({ id: 'max_10m', label: 'max 10M → scalar', kind: 'reduce', params: { fn: 'max', shape: [N10M], axes: null }, bytes: 4 * N10M }, STREAM, quick),
@@ -102,6 +110,14 @@ function tensorOps({ quick }: SectionOptions): OpSpec[] {
     spec({
       id: 'layernorm_10000x1000', label: 'layerNorm [10000,1000] over last axis, weight + bias (TF.js: composite from tf.moments)',
       kind: 'layernorm', params: { shape: [10_000, 1000], eps: 1e-5 }, bytes: 8 * N10M + 8 * 1000,
+    }, STREAM, quick),
+    ...(['softmax', 'logsoftmax'] as const).map((fn) => spec({
+      id: `${fn}_lastaxis_10000x1000_using`, label: `${fn === 'softmax' ? 'softmax' : 'logSoftmax'} [10000,1000] over last axis, result disposed (using)`,
+      kind: 'softmax', params: { fn, shape: [10_000, 1000], axis: -1, using: true }, bytes: 8 * N10M,
+    }, STREAM, quick)),
+    spec({
+      id: 'layernorm_10000x1000_using', label: 'layerNorm [10000,1000] over last axis, weight + bias, result disposed (using)',
+      kind: 'layernorm', params: { shape: [10_000, 1000], eps: 1e-5, using: true }, bytes: 8 * N10M + 8 * 1000,
     }, STREAM, quick),
   ];
 }
@@ -202,6 +218,7 @@ function erlangenCase(op: OpSpec): Case {
     default:
       throw new Error(`tensor bench: unknown op kind ${op.kind}`);
   }
+  if (p.using) return { run: () => { noGrad(() => { using y = f(); void y; }); } };
   return { run: () => { noGrad(f); } };
 }
 
@@ -290,6 +307,7 @@ function tfjsCase(tf: TfModule, op: OpSpec): Case | null {
     default:
       return null;
   }
+  if (p.using) return { run: () => { tf.tidy(f).dispose(); }, dispose: () => { for (const t of inputs) t.dispose(); } }; // the backends run kernels synchronously
   return {
     run: () => {
       const y = tf.tidy(f);

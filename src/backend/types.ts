@@ -67,6 +67,16 @@ export function allocOpOutput(dtype: DType, size: number, zero: boolean): TypedA
     ?? (zero ? plainArray(dtype, size) : uninitializedArray(dtype, size));
 }
 
+/**
+ * @internal Resident storage for an op's output that may grow the resident heap (zeroed when
+ * `zero`), or null (no resident storage here, int32, or the limit reached): for outputs of a size
+ * the program hands back with `dispose()`, which return to the heap instead of waiting for the
+ * garbage collector.
+ */
+export function allocResidentOutput(dtype: DType, size: number, zero: boolean): TypedArray | null {
+  return resident !== null && dtype !== 'int32' ? resident.alloc(dtype, size, zero, true) : null;
+}
+
 /** Smallest float array (bytes) taken without clearing: below it a zeroed array costs nothing worth saving. */
 const UNINITIALIZED_MIN_BYTES = 64 * 1024;
 

@@ -45,6 +45,8 @@ const order = new Set<TypedArray>();
 let limit = DEFAULT_LIMIT;
 let held = 0;
 const counts = { released: 0, reused: 0, reusedBytes: 0, evicted: 0 };
+/** Sizes (dtype and length) of which a tensor was disposed (`Tensor.dispose`, `using`). */
+const disposed = new Set<string>();
 
 const keyOf = (dtype: PoolDType, n: number): string => `${dtype}:${n}`;
 
@@ -104,6 +106,21 @@ export function takeBuffer(dtype: DType, n: number): TypedArray | null {
   return a;
 }
 
+/**
+ * @internal A disposed tensor's storage: back to the pool (plain) or the wasm heap (resident), as
+ * {@link releaseBuffer}, and its size remembered — outputs of that size may then grow resident
+ * storage ({@link disposedSize}), since the program hands them back.
+ */
+export function releaseDisposed(a: TypedArray): void {
+  if (a instanceof Float32Array || a instanceof Float64Array) disposed.add(keyOf(a instanceof Float32Array ? 'float32' : 'float64', a.length));
+  releaseBuffer(a);
+}
+
+/** @internal Whether a tensor of this dtype and length was disposed before (see {@link releaseDisposed}). */
+export function disposedSize(dtype: DType, n: number): boolean {
+  return disposed.size > 0 && (dtype === 'float32' || dtype === 'float64') && disposed.has(keyOf(dtype, n));
+}
+
 /** The pool's bound in bytes. */
 export function bufferPoolLimit(): number {
   return limit;
@@ -123,11 +140,15 @@ export function setBufferPoolLimit(bytes: number): void {
   }
 }
 
-/** Drop every held array (the garbage collector reclaims them). */
+/**
+ * Drop every held array (the garbage collector reclaims them), and forget the sizes of disposed
+ * tensors (outputs of those sizes grow resident storage again only after their next disposal).
+ */
 export function clearBufferPool(): void {
   buckets.clear();
   order.clear();
   held = 0;
+  disposed.clear();
 }
 
 /** The pool's counters and contents, see {@link BufferPoolStats}. */

@@ -4,13 +4,13 @@
  * @module
  */
 import type { Backend, KernelTensor, TypedArray } from '../backend/types.js';
-import { allocArray, allocOpOutput } from '../backend/types.js';
+import { allocArray, allocOpOutput, allocResidentOutput } from '../backend/types.js';
 import { getBackend, resolveKernel } from '../backend/registry.js';
-import { OVERWRITES, POOL_MIN_BYTES, releaseBuffer, takeBuffer } from './buffer-pool.js';
+import { OVERWRITES, POOL_MIN_BYTES, disposedSize, releaseBuffer, takeBuffer } from './buffer-pool.js';
 import { AnomalyError, DTypeError, GradError, ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { checkedSize, describe, setCompositeScope } from './shape-util.js';
 import type { Meta, OpDef } from './op-def.js';
-import { Tensor } from './tensor.js';
+import { Tensor, markCaptured, markOwned, pinStorage } from './tensor.js';
 
 /** One recorded op call in a trace. */
 export interface TraceStep {
@@ -70,6 +70,7 @@ export function trackFresh<T>(fn: (fresh: FreshTensors) => T): T {
  */
 export function retainStorage(t: Tensor): void {
   state.fresh?.retained.add(t.data);
+  pinStorage(t.data);
 }
 
 /**
@@ -201,19 +202,30 @@ export function allocationStats(): AllocationStats {
 }
 
 /**
- * @internal Storage for an eager op's output: an array from the buffer pool when one of this
- * dtype and length is held (zeroed unless the op writes every element), else a fresh counted one.
- * Only for backends whose storage is plain typed arrays (`alloc` is the standard one).
+ * @internal Storage for an eager op's output: for a size the program disposes, resident storage
+ * (growing the wasm heap if need be); else an array from the buffer pool when one of this dtype
+ * and length is held (zeroed unless the op writes every element), else a free resident block or a
+ * fresh counted array. Only for backends whose storage is plain typed arrays (`alloc` is the
+ * standard one).
  */
 function allocOutput(backend: Backend, op: OpDef, dtype: Meta['dtype'], shape: readonly number[]): TypedArray {
   const n = checkedSize(op.name, shape);
   if (backend.alloc === allocArray && dtype !== 'int32' && n * (dtype === 'float64' ? 8 : 4) >= POOL_MIN_BYTES) {
+    const zero = !OVERWRITES.has(op.name);
+    // outputs of a size the program disposes (`dispose()`, `using`) may grow resident storage:
+    // they come back, so the kernels can write them in place call after call (docs/design/memory.md)
+    const g = disposedSize(dtype, n) ? allocResidentOutput(dtype, n, zero) : null;
+    if (g) {
+      allocs.count++;
+      allocs.bytes += g.byteLength;
+      return g;
+    }
     const a = takeBuffer(dtype, n);
     if (a) {
-      if (!OVERWRITES.has(op.name)) a.fill(0);
+      if (zero) a.fill(0);
       return a;
     }
-    const r = allocOpOutput(dtype, n, !OVERWRITES.has(op.name)); // a free resident block, else a plain array
+    const r = allocOpOutput(dtype, n, zero); // a free resident block, else a plain array
     allocs.count++;
     allocs.bytes += r.byteLength;
     return r;
@@ -257,6 +269,7 @@ export function executeOp(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
   const kin: KernelTensor[] = inputs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   const kout: KernelTensor[] = outs.map((t) => ({ data: t.data, shape: t.shape, dtype: t.dtype }));
   kernel(kin, kout, attrs);
+  for (const o of outs) markOwned(o); // fresh storage of this op's own: what dispose() may hand back
   markMutated(op, inputs);
   if (state.fresh) for (const o of outs) { state.fresh.set.add(o); state.fresh.list.push(o); }
   return outs;
@@ -286,6 +299,7 @@ function checkAnomaly(op: OpDef, inputs: readonly Tensor[], outs: readonly Tenso
 export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): Tensor[] {
   for (let i = 0; i < inputs.length; i++) {
     if (!(inputs[i] instanceof Tensor)) throw new DTypeError(`${op.name}: input ${i} must be a Tensor, got ${describe(inputs[i])}`);
+    if (inputs[i]!.isDisposed) throw new ValueError(`${op.name}: input ${i} ${fmtShape(inputs[i]!.shape)} was disposed (dispose() or \`using\` ended its lifetime)`);
   }
   const rec = state.recorder;
   let outs: Tensor[];
@@ -307,6 +321,9 @@ export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): 
       if (cell !== null && cell.n !== 0) (versions ??= new Array<number>(nIn + outs.length).fill(0))[i] = cell.n;
     }
     const node = { op, inputs: [...inputs], outputs: outs, attrs, versions };
+    // the node holds its inputs and outputs for the backward rule: dispose() leaves them alone
+    for (const t of inputs) markCaptured(t);
+    for (const t of outs) markCaptured(t);
     outs[0]!.requiresGrad = true;
     outs[0]!.node = node;
   }
@@ -361,8 +378,10 @@ export function applyInto(op: OpDef, inputs: readonly Tensor[], attrs: unknown, 
   const out = opts.out;
   if (out === undefined || out === null) return apply(op, inputs, attrs);
   if (!(out instanceof Tensor)) throw new DTypeError(`${op.name}: out must be a Tensor, got ${describe(out)}`);
+  if (out.isDisposed) throw new ValueError(`${op.name}: out ${fmtShape(out.shape)} was disposed (dispose() or \`using\` ended its lifetime)`);
   for (let i = 0; i < inputs.length; i++) {
     if (!(inputs[i] instanceof Tensor)) throw new DTypeError(`${op.name}: input ${i} must be a Tensor, got ${describe(inputs[i])}`);
+    if (inputs[i]!.isDisposed) throw new ValueError(`${op.name}: input ${i} ${fmtShape(inputs[i]!.shape)} was disposed (dispose() or \`using\` ended its lifetime)`);
   }
   const shapes = inputs.map((t) => fmtShape(t.shape)).join(', ');
   if (state.recorder) throw new ValueError(`${op.name}: out= cannot be traced (a compiled step plans its own buffers); call ${op.name} without out inside compile / trace`);

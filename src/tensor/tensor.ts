@@ -7,6 +7,7 @@ import type { DType, TypedArray } from '../backend/types.js';
 import { sizeOf } from '../backend/types.js';
 import { DTypeError, ValueError, fmtShape } from '../util/errors.js';
 import type { OpDef } from './op-def.js';
+import { releaseDisposed } from './buffer-pool.js';
 
 /** A recorded op application, the autograd graph's node (attached to its output). */
 export interface GradNode {
@@ -52,6 +53,40 @@ export type NestedArray = number | NestedArray[];
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  * ```
  */
+/**
+ * Storage the engine allocated for an op's output, by the tensor it was made for: the storage
+ * {@link Tensor.dispose} may hand back. Set by the engine after the output tensor is constructed.
+ */
+const owners = new WeakMap<TypedArray, Tensor>();
+/**
+ * Storage that something besides its owning tensor refers to — another tensor wrapping it (a view,
+ * `detach`, a compiled step's output), an autograd node, a cache: never released by `dispose`.
+ */
+const pinned = new WeakSet<TypedArray>();
+
+/**
+ * @internal `t` is the fresh output the engine just allocated `t.data` for (from the allocator or
+ * the buffer pool, whose arrays nothing refers to): its owner, and no longer pinned.
+ */
+export function markOwned(t: Tensor): void {
+  const d = t.data;
+  owners.set(d, t);
+  pinned.delete(d);
+}
+
+/** @internal Something besides its tensors refers to `a` (a cache): `dispose` keeps it. */
+export function pinStorage(a: TypedArray | null): void {
+  if (a !== null) pinned.add(a);
+}
+
+/** Tensors an autograd node holds (inputs and outputs of a recorded op): `dispose` leaves them alone. */
+const captured = new WeakSet<Tensor>();
+
+/** @internal A recorded op's node holds `t` for its backward rule. */
+export function markCaptured(t: Tensor): void {
+  captured.add(t);
+}
+
 export class Tensor {
   /** Unique id (stable within a process). */
   readonly id: number;
@@ -70,6 +105,7 @@ export class Tensor {
   /** Keep `grad` on a non-leaf. */
   retainsGrad = false;
   private storage: TypedArray | null;
+  private disposedFlag = false;
   /** Version counter, created on the first in-place write or view; null means version 0. @internal */
   versionCell: VersionCell | null = null;
 
@@ -90,10 +126,15 @@ export class Tensor {
     if (data !== null && data.length !== sizeOf(shape)) {
       throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
     }
+    // a second tensor over an op output's storage (a view, detach): dispose may no longer release it
+    if (data !== null && owners.has(data)) pinned.add(data);
   }
 
-  /** The raw storage. Throws on symbolic (traced) tensors: their values do not exist yet. */
+  /** The raw storage. Throws on symbolic (traced) tensors: their values do not exist yet, and on disposed ones. */
   get data(): TypedArray {
+    if (this.disposedFlag) {
+      throw new ValueError(`a disposed tensor ${fmtShape(this.shape)} was used: its values are gone (dispose() or \`using\` ended its lifetime)`);
+    }
     if (this.storage === null) {
       throw new ValueError(`cannot read the values of a symbolic tensor ${fmtShape(this.shape)} while tracing: data-dependent host code is not traceable`);
     }
@@ -103,6 +144,50 @@ export class Tensor {
   /** True for a tensor created while tracing (no values). */
   get isSymbolic(): boolean {
     return this.storage === null;
+  }
+
+  /** True once {@link dispose} ran: the tensor's values may no longer be read. */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /**
+   * End this tensor's lifetime: its values may not be read again (reading them, or passing the
+   * tensor to an op, throws a `ValueError`), and when the engine allocated its storage for the op
+   * that made it and nothing else refers to that storage, the storage goes back to the engine at
+   * once — to the wasm kernels' memory for a resident array, to the eager buffer pool for a plain
+   * one — so later ops of that size reuse it instead of allocating (no page faults, no garbage
+   * collection; outputs of a size that was disposed may also grow resident storage, so the wasm
+   * kernels write them in place). Storage is kept, and left to the garbage collector, when another
+   * tensor wraps the same storage (a view such as `reshape`, `detach`), when it came from the user
+   * (`fromData`) or a creation function, or while tracing. A tensor autograd holds — it requires
+   * grad, was made by a recorded op, or a recorded op read it — is not disposed at all (the call
+   * does nothing): the backward pass will read it. Disposing twice does nothing.
+   *
+   * JavaScript's `using` declaration calls it at the end of the block (`[Symbol.dispose]`), the way
+   * PyTorch frees a tensor when its last reference goes — the lifetime the engine cannot see on its
+   * own (docs/design/memory.md, "Stated lifetimes"):
+   * ```ts
+   * for (const batch of batches) {
+   *   using h = relu(matmul(batch, w));   // h's storage is reused by the next iteration
+   *   total += h.sum().item();
+   * }
+   * ```
+   * The caller promises not to use the tensor's `data` afterwards (an array taken from it before
+   * may be overwritten by later ops).
+   */
+  dispose(): void {
+    if (this.disposedFlag || this.requiresGrad || this.node !== null || captured.has(this)) return;
+    this.disposedFlag = true;
+    const d = this.storage;
+    if (d === null || owners.get(d) !== this || pinned.has(d)) return;
+    owners.delete(d);
+    releaseDisposed(d);
+  }
+
+  /** `using t = …` disposes `t` at the end of the block: {@link dispose}. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** Number of elements. */
