@@ -7,7 +7,7 @@ import type { DType, TypedArray } from '../backend/types.js';
 import { sizeOf } from '../backend/types.js';
 import { DTypeError, ValueError, fmtShape } from '../util/errors.js';
 import type { OpDef } from './op-def.js';
-import { releaseDisposed } from './buffer-pool.js';
+import { POOL_MIN_BYTES, releaseDisposed } from './buffer-pool.js';
 
 /** A recorded op application, the autograd graph's node (attached to its output). */
 export interface GradNode {
@@ -55,7 +55,10 @@ export type NestedArray = number | NestedArray[];
  */
 /**
  * Storage the engine allocated for an op's output, by the tensor it was made for: the storage
- * {@link Tensor.dispose} may hand back. Set by the engine after the output tensor is constructed.
+ * {@link Tensor.dispose} may hand back. Set by the engine after the output tensor is constructed,
+ * for arrays of at least {@link POOL_MIN_BYTES} only — smaller ones are neither pooled nor
+ * resident, so there is nothing to hand back, and the bookkeeping would cost small ops more than
+ * the allocation it saves.
  */
 const owners = new WeakMap<TypedArray, Tensor>();
 /**
@@ -70,6 +73,7 @@ const pinned = new WeakSet<TypedArray>();
  */
 export function markOwned(t: Tensor): void {
   const d = t.data;
+  if (d.byteLength < POOL_MIN_BYTES) return;
   owners.set(d, t);
   pinned.delete(d);
 }
@@ -79,12 +83,9 @@ export function pinStorage(a: TypedArray | null): void {
   if (a !== null) pinned.add(a);
 }
 
-/** Tensors an autograd node holds (inputs and outputs of a recorded op): `dispose` leaves them alone. */
-const captured = new WeakSet<Tensor>();
-
-/** @internal A recorded op's node holds `t` for its backward rule. */
+/** @internal A recorded op's node holds `t` for its backward rule: `dispose` leaves it alone. */
 export function markCaptured(t: Tensor): void {
-  captured.add(t);
+  t.captured = true;
 }
 
 export class Tensor {
@@ -106,6 +107,8 @@ export class Tensor {
   retainsGrad = false;
   private storage: TypedArray | null;
   private disposedFlag = false;
+  /** @internal An autograd node holds this tensor (see {@link markCaptured}). */
+  captured = false;
   /** Version counter, created on the first in-place write or view; null means version 0. @internal */
   versionCell: VersionCell | null = null;
 
@@ -127,7 +130,7 @@ export class Tensor {
       throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
     }
     // a second tensor over an op output's storage (a view, detach): dispose may no longer release it
-    if (data !== null && owners.has(data)) pinned.add(data);
+    if (data !== null && data.byteLength >= POOL_MIN_BYTES && owners.has(data)) pinned.add(data);
   }
 
   /** The raw storage. Throws on symbolic (traced) tensors: their values do not exist yet, and on disposed ones. */
@@ -177,7 +180,7 @@ export class Tensor {
    * may be overwritten by later ops).
    */
   dispose(): void {
-    if (this.disposedFlag || this.requiresGrad || this.node !== null || captured.has(this)) return;
+    if (this.disposedFlag || this.requiresGrad || this.node !== null || this.captured) return;
     this.disposedFlag = true;
     const d = this.storage;
     if (d === null || owners.get(d) !== this || pinned.has(d)) return;
