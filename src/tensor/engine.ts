@@ -307,6 +307,8 @@ export function dispatch(op: OpDef, inputs: readonly Tensor[], attrs: unknown): 
     const metas = op.infer(inputs, attrs);
     outs = metas.map((m) => new Tensor(null, m.shape, m.dtype));
     rec.steps.push({ op, inputs: [...inputs], outputs: outs, attrs });
+    // a traced step reads its concrete inputs (constants) on every run: dispose() leaves them alone
+    for (const t of inputs) if (!t.isSymbolic) markCaptured(t);
   } else {
     outs = executeOp(op, inputs, attrs);
     if (state.anomaly) checkAnomaly(op, inputs, outs);

@@ -83,7 +83,7 @@ export function pinStorage(a: TypedArray | null): void {
   if (a !== null) pinned.add(a);
 }
 
-/** @internal A recorded op's node holds `t` for its backward rule: `dispose` leaves it alone. */
+/** @internal A recorded op's node holds `t` for its backward rule, or a traced step reads it: `dispose` leaves it alone. */
 export function markCaptured(t: Tensor): void {
   t.captured = true;
 }
@@ -107,7 +107,7 @@ export class Tensor {
   retainsGrad = false;
   private storage: TypedArray | null;
   private disposedFlag = false;
-  /** @internal An autograd node holds this tensor (see {@link markCaptured}). */
+  /** @internal An autograd node or a traced step holds this tensor (see {@link markCaptured}). */
   captured = false;
   /** Version counter, created on the first in-place write or view; null means version 0. @internal */
   versionCell: VersionCell | null = null;
@@ -165,7 +165,8 @@ export class Tensor {
    * tensor wraps the same storage (a view such as `reshape`, `detach`), when it came from the user
    * (`fromData`) or a creation function, or while tracing. A tensor autograd holds — it requires
    * grad, was made by a recorded op, or a recorded op read it — is not disposed at all (the call
-   * does nothing): the backward pass will read it. Disposing twice does nothing.
+   * does nothing): the backward pass will read it; nor is a tensor a traced step (`trace`,
+   * `compile`) reads as a constant. Disposing twice does nothing.
    *
    * JavaScript's `using` declaration calls it at the end of the block (`[Symbol.dispose]`), the way
    * PyTorch frees a tensor when its last reference goes — the lifetime the engine cannot see on its

@@ -8,7 +8,7 @@
  * values are intact after ops that would have reused it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { add, backward, fromData, isResident, mul, noGrad, randn, relu, reshape, residentLimit, Rng, setResidentLimit, sum, type Tensor } from '../../src/index.js';
+import { add, backward, compile, fromData, isResident, mul, noGrad, randn, relu, reshape, residentLimit, Rng, setResidentLimit, sum, type Tensor } from '../../src/index.js';
 import { clearBufferPool, disposedSize } from '../../src/tensor/buffer-pool.js';
 
 const N = 1 << 16; // 256 KiB of float32: above the pool's and resident storage's 64 KiB minimum
@@ -145,6 +145,17 @@ describe('dispose() and using', () => {
     nextOutputs(x);
     backward(y);
     expect(Array.from(w.grad!.data)).toEqual(hv);
+  });
+
+  it('a constant a compiled step reads is not disposed: the step keeps running on it', () => {
+    const x = randn(rng, [N]);
+    const c = noGrad(() => relu(x)); // an op output the engine owns, used as a constant below
+    const step = compile((u) => [add(u!, c)], { inputs: [{ shape: [N] }] });
+    const want = Array.from(noGrad(() => add(x, c)).data.subarray(0, 64));
+    c.dispose();
+    expect(c.isDisposed).toBe(false);
+    for (const o of nextOutputs(x)) expect(sameStorage(o.data, c.data)).toBe(false);
+    expect(Array.from((step.run(x)[0]!.data).subarray(0, 64))).toEqual(want);
   });
 
   it('an output that requires grad, and an output of a recorded op, are kept', () => {
