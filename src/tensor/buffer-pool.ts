@@ -107,12 +107,20 @@ export function takeBuffer(dtype: DType, n: number): TypedArray | null {
 }
 
 /**
+ * @internal Remember the size of a disposed tensor's storage: outputs of that size are then
+ * tracked for `dispose` and may grow resident storage ({@link disposedSize}), since the program
+ * hands them back.
+ */
+export function noteDisposedSize(a: TypedArray): void {
+  if (a instanceof Float32Array || a instanceof Float64Array) disposed.add(keyOf(a instanceof Float32Array ? 'float32' : 'float64', a.length));
+}
+
+/**
  * @internal A disposed tensor's storage: back to the pool (plain) or the wasm heap (resident), as
- * {@link releaseBuffer}, and its size remembered — outputs of that size may then grow resident
- * storage ({@link disposedSize}), since the program hands them back.
+ * {@link releaseBuffer}, and its size remembered ({@link noteDisposedSize}).
  */
 export function releaseDisposed(a: TypedArray): void {
-  if (a instanceof Float32Array || a instanceof Float64Array) disposed.add(keyOf(a instanceof Float32Array ? 'float32' : 'float64', a.length));
+  noteDisposedSize(a);
   releaseBuffer(a);
 }
 
