@@ -42,18 +42,6 @@ let nextId = 1;
 export type NestedArray = number | NestedArray[];
 
 /**
- * A dense n-dimensional array of float32 (default), float64 or int32 (indices) values, with
- * reverse-mode autograd.
- *
- * @example
- * ```ts
- * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
- * const y = x.mul(x).sum();
- * y.backward();
- * x.grad!.toArray(); // [[2, 4], [6, 8]]
- * ```
- */
-/**
  * Storage the engine allocated for an op's output, by the tensor it was made for: the storage
  * {@link Tensor.dispose} may hand back. Set by the engine after the output tensor is constructed,
  * only for arrays of at least {@link POOL_MIN_BYTES} (smaller ones are neither pooled nor resident:
@@ -90,6 +78,18 @@ export function markCaptured(t: Tensor): void {
   t.captured = true;
 }
 
+/**
+ * A dense n-dimensional array of float32 (default), float64 or int32 (indices) values, with
+ * reverse-mode autograd.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ * ```
+ */
 export class Tensor {
   /** Unique id (stable within a process). */
   readonly id: number;
@@ -174,11 +174,15 @@ export class Tensor {
    * PyTorch frees a tensor when its last reference goes — the lifetime the engine cannot see on its
    * own (docs/design/memory.md, "Stated lifetimes"):
    * ```ts
-   * for (const batch of batches) {
-   *   using h = relu(matmul(batch, w));   // h's storage is reused by the next iteration
-   *   total += h.sum().item();
-   * }
+   * noGrad(() => {
+   *   for (const batch of batches) {
+   *     using h = relu(matmul(batch, w)); // h's storage is reused by the next iteration
+   *     total += h.sum().item();
+   *   }
+   * });
    * ```
+   * (With gradients recorded, `h` would belong to the autograd graph, and `dispose` would leave it
+   * alone.)
    * The caller promises not to use the tensor's `data` afterwards (an array taken from it before
    * may be overwritten by later ops).
    */
